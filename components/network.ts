@@ -1,0 +1,223 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    INTERFACE_ENDPOINT_SERVICES,
+    interfaceEndpointServiceName,
+    NOTEBOOK_ENDPOINT_KEY,
+    notebookEndpointServiceName,
+    s3GatewayServiceName,
+} from "../stacks/partitions";
+import { NetworkSettings } from "../stacks/settings";
+import { serviceTrustPolicy, policyDocument } from "./iam";
+
+export interface PrivateNetworkArgs {
+    /** Create a VPC, or use an existing one (validated settings; see stacks/settings.ts). */
+    network: NetworkSettings;
+    region: string;
+    accountId: pulumi.Input<string>;
+    /** The stack key, for the flow-log group. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** Flow-log retention in days. */
+    logRetentionDays: number;
+}
+
+/** Prefix length of the subnets carved from the VPC CIDR: 4 more bits (a /16 gives /20 subnets). */
+const SUBNET_NEWBITS = 4;
+/** Public (NAT-only) subnets start at this index so private ones can grow without renumbering. */
+const PUBLIC_SUBNET_OFFSET = 8;
+const HTTPS = 443;
+
+/** The `index`-th subnet of `cidr` with `newbits` more prefix bits (like Terraform's cidrsubnet). */
+export function cidrSubnet(cidr: string, newbits: number, index: number): string {
+    const [address, prefixText] = cidr.split("/");
+    const prefix = Number(prefixText) + newbits;
+    if (prefix > 28) throw new Error(`${cidr} is too small to split into /${prefix} subnets`);
+    const base = address.split(".").reduce((acc, octet) => (acc << 8) + Number(octet), 0) >>> 0;
+    const value = (base + index * 2 ** (32 - prefix)) >>> 0;
+    const octets = [24, 16, 8, 0].map((shift) => (value >>> shift) & 255);
+    return `${octets.join(".")}/${prefix}`;
+}
+
+/**
+ * The private network SageMaker runs in.
+ *
+ * *create*: a VPC over two or more AZs with private subnets; egress `none` (no internet gateway at
+ * all) or `nat` (public subnets that hold only NAT gateways, no public IPs on launch); interface
+ * endpoints with private DNS for every AWS API the endpoint and notebook call; an S3 gateway
+ * endpoint; an endpoint security group admitting only HTTPS from the VPC; the default security
+ * group stripped of rules; VPC flow logs to a KMS-encrypted log group.
+ *
+ * *existing*: a landing-zone VPC and its private subnets, taken as given (their endpoints, routes and
+ * flow logs belong to the landing zone).
+ */
+export class PrivateNetwork extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly vpcCidr: string;
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** Managed prefix list of S3 in the region, for security-group egress to the gateway endpoint. */
+    readonly s3PrefixListId: pulumi.Output<string>;
+    /** Interface endpoint ids by key (empty with an existing VPC). */
+    readonly interfaceEndpointIds: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("sagemaker-llm:components:PrivateNetwork", name, {}, opts);
+        const { network, region } = args;
+        this.vpcCidr = network.vpcCidr;
+
+        if (network.mode === "existing") {
+            this.vpcId = pulumi.output(network.vpcId);
+            this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
+            this.s3PrefixListId = aws.ec2.getPrefixListOutput({ name: s3GatewayServiceName(region) }, { parent: this }).apply((pl) => pl.id);
+            this.interfaceEndpointIds = pulumi.output<Record<string, string>>({});
+            this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, s3PrefixListId: this.s3PrefixListId });
+            return;
+        }
+
+        const child = { parent: this };
+        const azCount = Math.max(2, network.availabilityZones.length);
+        const zones: pulumi.Output<string[]> = network.availabilityZones.length > 0
+            ? pulumi.output(network.availabilityZones)
+            : aws.getAvailabilityZonesOutput({ state: "available" }, child).apply((z) => z.names.slice(0, azCount));
+
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: network.vpcCidr,
+            // Private DNS of interface endpoints needs both.
+            enableDnsSupport: true,
+            enableDnsHostnames: true,
+        }, child);
+
+        // Remove every rule of the default security group so nothing can fall back to it.
+        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [] }, child);
+
+        const privateSubnets: aws.ec2.Subnet[] = [];
+        const privateRouteTables: aws.ec2.RouteTable[] = [];
+        for (let i = 0; i < azCount; i++) {
+            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
+                vpcId: vpc.id,
+                cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, i),
+                availabilityZone: zones.apply((z) => z[i]),
+                mapPublicIpOnLaunch: false,
+                assignIpv6AddressOnCreation: false,
+            }, child);
+            const routeTable = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id }, child);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
+            privateSubnets.push(subnet);
+            privateRouteTables.push(routeTable);
+        }
+
+        if (network.egress === "nat") {
+            const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, child);
+            const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id }, child);
+            new aws.ec2.Route(`${name}-public-default`, {
+                routeTableId: publicRouteTable.id,
+                destinationCidrBlock: "0.0.0.0/0",
+                gatewayId: igw.id,
+            }, child);
+            for (let i = 0; i < azCount; i++) {
+                // Public subnets hold only the NAT gateways: nothing launched there gets a public IP.
+                const publicSubnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+                    vpcId: vpc.id,
+                    cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET + i),
+                    availabilityZone: zones.apply((z) => z[i]),
+                    mapPublicIpOnLaunch: false,
+                }, child);
+                new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: publicSubnet.id, routeTableId: publicRouteTable.id }, child);
+                const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc" }, { parent: this, dependsOn: [igw] });
+                const nat = new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: publicSubnet.id, allocationId: eip.id }, child);
+                new aws.ec2.Route(`${name}-private-${i}-default`, {
+                    routeTableId: privateRouteTables[i].id,
+                    destinationCidrBlock: "0.0.0.0/0",
+                    natGatewayId: nat.id,
+                }, child);
+            }
+        }
+
+        const s3Gateway = new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: vpc.id,
+            serviceName: s3GatewayServiceName(region),
+            vpcEndpointType: "Gateway",
+            routeTableIds: privateRouteTables.map((rt) => rt.id),
+        }, child);
+
+        const endpointSecurityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
+            vpcId: vpc.id,
+            description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+        }, child);
+        new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https`, {
+            securityGroupId: endpointSecurityGroup.id,
+            description: "HTTPS from the VPC",
+            ipProtocol: "tcp",
+            fromPort: HTTPS,
+            toPort: HTTPS,
+            cidrIpv4: network.vpcCidr,
+        }, child);
+
+        const subnetIds = privateSubnets.map((s) => s.id);
+        const endpointIds: Record<string, pulumi.Output<string>> = {};
+        let sagemakerApi: aws.ec2.VpcEndpoint | undefined;
+        for (const service of INTERFACE_ENDPOINT_SERVICES) {
+            const endpoint = new aws.ec2.VpcEndpoint(`${name}-${service.key}`, {
+                vpcId: vpc.id,
+                serviceName: interfaceEndpointServiceName(region, service, network.fipsEndpoints),
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds,
+                securityGroupIds: [endpointSecurityGroup.id],
+            }, child);
+            endpointIds[service.key] = endpoint.id;
+            if (service.key === "sagemaker-api") sagemakerApi = endpoint;
+        }
+        // The notebook endpoint's private DNS needs the sagemaker.api endpoint to exist first.
+        const notebookEndpoint = new aws.ec2.VpcEndpoint(`${name}-${NOTEBOOK_ENDPOINT_KEY}`, {
+            vpcId: vpc.id,
+            serviceName: notebookEndpointServiceName(region),
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds,
+            securityGroupIds: [endpointSecurityGroup.id],
+        }, { parent: this, dependsOn: sagemakerApi ? [sagemakerApi] : [] });
+        endpointIds[NOTEBOOK_ENDPOINT_KEY] = notebookEndpoint.id;
+
+        this.createFlowLogs(name, vpc, args);
+
+        this.vpcId = vpc.id;
+        this.privateSubnetIds = pulumi.all(subnetIds);
+        this.s3PrefixListId = s3Gateway.prefixListId;
+        this.interfaceEndpointIds = pulumi.all(endpointIds);
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            privateSubnetIds: this.privateSubnetIds,
+            s3PrefixListId: this.s3PrefixListId,
+            interfaceEndpointIds: this.interfaceEndpointIds,
+        });
+    }
+
+    private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: PrivateNetworkArgs): void {
+        const child = { parent: this };
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+            name: pulumi.interpolate`/vpc/flow-logs/${vpc.id}`,
+            kmsKeyId: args.kmsKeyArn,
+            retentionInDays: args.logRetentionDays,
+        }, child);
+        const role = new aws.iam.Role(`${name}-flow-logs`, {
+            description: "VPC flow logs delivery to the stack's flow-log group",
+            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
+        }, child);
+        new aws.iam.RolePolicy(`${name}-flow-logs`, {
+            role: role.id,
+            policy: policyDocument([{
+                Sid: "WriteThisFlowLogGroupOnly",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+            }]),
+        }, child);
+        new aws.ec2.FlowLog(`${name}-flow-logs`, {
+            vpcId: vpc.id,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+        }, child);
+    }
+}

@@ -1,0 +1,284 @@
+/**
+ * Runs a real Pulumi Node.js program in-process under Pulumi's mock runtime and captures every
+ * resource it registers: type, name, URN, parent, dependencies, property dependencies, provider,
+ * options and the inputs as they go over the wire (unknown values as the SDK's sentinel, secrets
+ * wrapped). In preview mode, as in `pulumi preview`, every value the provider would compute stays
+ * unknown. The tests, the offline plan and the benchmark all run programs through this module.
+ *
+ * `MockResourceArgs` carries no parent or dependencies, so the capture wraps the mock monitor's
+ * `registerResource` instead (shared/REFERENCE.md, "Pulumi without the CLI").
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PulumiProject, StackConfig } from "./projectConfig";
+
+/** The SDK's wire sentinel for a value unknown during preview (`@pulumi/pulumi/runtime/rpc`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The SDK's wire signature keys for special values. */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+/** The AWS documentation's example account id: what invokes return for the caller's account offline. */
+export const OFFLINE_ACCOUNT_ID = "111122223333";
+
+export interface CapturedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Custom (provider-managed) resource, as opposed to a component. */
+    custom: boolean;
+    /** Implemented by a plugin (e.g. awsx components): its children do not exist under mocks. */
+    remote: boolean;
+    parent?: string;
+    /** Provider reference `urn::id` for custom resources on an explicit or default provider. */
+    provider?: string;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** Wire inputs: unknowns as UNKNOWN, secrets as { [SIG_KEY]: SECRET_SIG, value }. */
+    inputs: Record<string, unknown>;
+    /** Outputs a component (or the stack) registered with registerOutputs, in wire form. */
+    outputs?: Record<string, unknown>;
+    options: {
+        protect: boolean;
+        deleteBeforeReplace: boolean;
+        ignoreChanges: string[];
+        additionalSecretOutputs: string[];
+        retainOnDelete: boolean;
+        aliases: number;
+    };
+}
+
+export interface MockRunResult {
+    project: string;
+    stack: string;
+    preview: boolean;
+    /** In registration order. */
+    resources: CapturedResource[];
+    /** The program's exports, as the stack's outputs (unknowns as UNKNOWN). */
+    stackOutputs: Record<string, unknown>;
+    /** What stopped the program, if anything did. */
+    error?: Error;
+}
+
+export interface MockRunOptions {
+    project: PulumiProject;
+    config: StackConfig;
+    /** Preview mode (default): computed values stay unknown, as in `pulumi preview`. */
+    preview?: boolean;
+}
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+export function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+export function isResourceReference(value: unknown): value is { urn: string } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === RESOURCE_REF_SIG;
+}
+
+/** The wire inputs with secrets unwrapped (for checks that must see through them; never for printing). */
+export function unwrapSecrets(value: unknown): unknown {
+    if (isSecretValue(value)) return unwrapSecrets(value.value);
+    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
+}
+
+/** Pulumi's default provider for a package is registered as `default` (or `default_<version>`). */
+export function isDefaultProviderRef(ref: string | undefined): boolean {
+    return !!ref && /::default(_[\w-]+)?::/.test(ref);
+}
+
+function regionForInvoke(providerRef: string | undefined, resources: CapturedResource[], config: StackConfig): string {
+    const providerUrn = providerRef?.split("::").slice(0, -1).join("::");
+    const provider = resources.find((r) => r.urn === providerUrn);
+    const region = provider?.inputs.region;
+    if (typeof region === "string") return region;
+    return config.values["aws:region"] ?? "us-east-1";
+}
+
+function partitionOf(region: string): { partition: string; dnsSuffix: string } {
+    if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
+    if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
+    return { partition: "aws", dnsSuffix: "amazonaws.com" };
+}
+
+/**
+ * Answers the data-source calls programs commonly make. Values that identify the caller use the
+ * AWS documentation's example account; everything else is derived from the provider's region.
+ */
+function mockCall(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+    const { partition, dnsSuffix } = partitionOf(region);
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: OFFLINE_ACCOUNT_ID, arn: `arn:${partition}:iam::${OFFLINE_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: OFFLINE_ACCOUNT_ID };
+        case "aws:index/getPartition:getPartition":
+            return { partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join("."), id: partition };
+        case "aws:index/getRegion:getRegion":
+            return { name: region, region, endpoint: `ec2.${region}.${dnsSuffix}`, id: region };
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const letters = ["a", "b", "c"];
+            return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`), id: region, state: inputs.state };
+        }
+        case "aws:ec2/getPrefixList:getPrefixList":
+            // A stand-in id: the real one is account-independent but not published as data.
+            return { id: `pl-offline-${String(inputs.name ?? "s3").split(".").pop()}`, name: inputs.name, cidrBlocks: [] };
+        default:
+            return {};
+    }
+}
+
+/** Removes the program's own modules from the require cache so a second run re-executes it. */
+function forgetProgramModules(programDir: string): void {
+    const prefix = programDir + path.sep;
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(prefix) && !id.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[id];
+    }
+}
+
+function structToJs(struct: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, unknown> {
+    return struct ? struct.toJavaScript() : {};
+}
+
+/**
+ * Runs the program once. Never throws for program errors: they come back in `error` together with
+ * whatever was registered before them (tests assert that an invalid stack registers nothing).
+ */
+export async function runProgramUnderMocks(options: MockRunOptions): Promise<MockRunResult> {
+    const { project, config } = options;
+    const preview = options.preview ?? true;
+    const resources: CapturedResource[] = [];
+    const errors: Error[] = [];
+    const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
+
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args: pulumi.runtime.MockResourceArgs) => ({
+                // An empty id in preview is what the engine reports for a resource not yet created.
+                id: preview ? "" : `${args.name}-id`,
+                state: args.inputs,
+            }),
+            call: (args: pulumi.runtime.MockCallArgs) => mockCall(args.token, args.inputs, regionForInvoke(args.provider, resources, config)),
+        },
+        project.name,
+        config.stack,
+        preview,
+    );
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterResourceRequest, callback: (err: Error | null, resp?: { getUrn(): string }) => void): void;
+        registerResourceOutputs(req: RegisterOutputsRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, callback) => {
+        const captured = resources.find((r) => r.urn === req.getUrn());
+        if (captured) captured.outputs = structToJs(req.getOutputs() ?? undefined);
+        registerOutputs(req, callback);
+    };
+    const register = monitor.registerResource.bind(monitor);
+    const seenUrns = new Set<string>();
+    monitor.registerResource = (req, callback) => {
+        register(req, (err, resp) => {
+            if (!err && resp) {
+                const urn = resp.getUrn();
+                if (seenUrns.has(urn)) errors.push(new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`));
+                seenUrns.add(urn);
+                resources.push(captureRequest(urn, req));
+            }
+            callback(err, resp);
+        });
+    };
+
+    const program = project.main;
+    forgetProgramModules(project.dir);
+    try {
+        await runInPulumiStack(async () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const exported = require(program) as Record<string, unknown> | (() => unknown);
+            // A program may export a function (sync or async) whose result holds the outputs.
+            return typeof exported === "function" ? await exported() : exported;
+        });
+        await waitForRpcs();
+    } catch (err) {
+        errors.unshift(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+        // Let any rejection still in flight surface before the listener goes.
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
+    }
+    const stackOutputs = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
+    return { project: project.name, stack: config.stack, preview, resources, stackOutputs, error: errors[0] };
+}
+
+/** The subset of the generated RegisterResourceRequest accessors the capture reads. */
+interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getRemote(): boolean;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getProtect(): boolean;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getRetainondelete?(): boolean;
+    getAliasesList?(): unknown[];
+}
+
+interface RegisterOutputsRequest {
+    getUrn(): string;
+    getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+function captureRequest(urn: string, req: RegisterResourceRequest): CapturedResource {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((value, key) => {
+        propertyDependencies[key] = value.getUrnsList();
+    });
+    return {
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        remote: req.getRemote(),
+        parent: req.getParent() || undefined,
+        provider: req.getProvider() || undefined,
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        inputs: structToJs(req.getObject() ?? undefined),
+        options: {
+            protect: req.getProtect(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            retainOnDelete: req.getRetainondelete?.() ?? false,
+            aliases: req.getAliasesList?.().length ?? 0,
+        },
+    };
+}
+
+// Internal SDK entry points, loaded by path: the Node.js language host uses the same two.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const stackModule = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settingsModule = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+function runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> {
+    return stackModule.runInPulumiStack(init);
+}
+
+function waitForRpcs(): Promise<void> {
+    return settingsModule.waitForRPCs();
+}

@@ -1,0 +1,184 @@
+/**
+ * Reads a Pulumi project's `Pulumi.yaml` and `Pulumi.<stack>.yaml` and produces the config the Pulumi
+ * CLI would hand the program: stack values, project-level defaults applied where the stack sets
+ * nothing, type checks of declared keys, and the list of secret keys. Used by the tests, the offline
+ * plan and the benchmark, so all three see a stack exactly the same way.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+
+/** What `Pulumi.yaml`'s `config` block may declare for a key (Pulumi project file reference). */
+export interface ConfigDeclaration {
+    type?: "string" | "integer" | "boolean" | "array";
+    items?: { type: string };
+    description?: string;
+    default?: unknown;
+    value?: unknown;
+    secret?: boolean;
+}
+
+export interface PulumiProject {
+    dir: string;
+    name: string;
+    runtime: string;
+    description?: string;
+    /** Entry module of a Node.js program, resolved against `dir`. */
+    main: string;
+    stackConfigDir: string;
+    /** Declarations keyed by fully qualified key (`project:key` or `aws:region`). */
+    declarations: Record<string, ConfigDeclaration>;
+}
+
+/** A stand-in for a value encrypted in the stack file; offline runs cannot decrypt it. */
+export const ENCRYPTED_SECRET_PLACEHOLDER = "[encrypted secret]";
+
+export interface StackConfig {
+    stack: string;
+    /** Fully qualified key → string, as the CLI passes config to the program (JSON for structured values). */
+    values: Record<string, string>;
+    /** Fully qualified keys whose values are secret. */
+    secretKeys: string[];
+    /** The stack file, for messages and SARIF locations. */
+    stackFile: string;
+}
+
+export class ProjectConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ProjectConfigError";
+    }
+}
+
+function findProjectFile(dir: string): string {
+    for (const name of ["Pulumi.yaml", "Pulumi.yml"]) {
+        const file = path.join(dir, name);
+        if (fs.existsSync(file)) return file;
+    }
+    throw new ProjectConfigError(`No Pulumi.yaml in ${dir}: --program must name a Pulumi project directory.`);
+}
+
+export function qualifyKey(project: string, key: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/** Reads and checks the project file. */
+export function loadProject(dir: string): PulumiProject {
+    const absolute = path.resolve(dir);
+    const file = findProjectFile(absolute);
+    const doc = parseYaml(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null;
+    if (!doc || typeof doc.name !== "string") throw new ProjectConfigError(`${file} has no project 'name'.`);
+    const runtime = typeof doc.runtime === "string" ? doc.runtime : (doc.runtime as { name?: string } | undefined)?.name;
+    if (runtime !== "nodejs") {
+        throw new ProjectConfigError(`${file} declares runtime '${runtime}'; only nodejs (TypeScript or JavaScript) programs can be run offline.`);
+    }
+    const declarations: Record<string, ConfigDeclaration> = {};
+    const config = (doc.config ?? {}) as Record<string, unknown>;
+    for (const [key, decl] of Object.entries(config)) {
+        const qualified = qualifyKey(doc.name, key);
+        // A plain scalar is a value, not a declaration (Pulumi project file reference, "config options").
+        declarations[qualified] = decl !== null && typeof decl === "object" && !Array.isArray(decl) ? (decl as ConfigDeclaration) : { value: decl };
+    }
+    return {
+        dir: absolute,
+        name: doc.name,
+        runtime,
+        description: typeof doc.description === "string" ? doc.description : undefined,
+        main: resolveMain(absolute, typeof doc.main === "string" ? doc.main : undefined),
+        stackConfigDir: path.join(absolute, typeof doc.stackConfigDir === "string" ? doc.stackConfigDir : ""),
+        declarations,
+    };
+}
+
+/** The Node.js language host's rule: `main` from Pulumi.yaml, else package.json's main, else index. */
+function resolveMain(dir: string, main: string | undefined): string {
+    const base = main ? path.resolve(dir, main) : dir;
+    if (fs.existsSync(base) && fs.statSync(base).isFile()) return base;
+    const pkgFile = path.join(base, "package.json");
+    if (fs.existsSync(pkgFile)) {
+        const pkgMain = (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string }).main;
+        if (pkgMain) {
+            const candidate = path.resolve(base, pkgMain);
+            for (const file of [candidate, `${candidate}.ts`, `${candidate}.js`]) if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+        }
+    }
+    for (const file of ["index.ts", "index.js"]) if (fs.existsSync(path.join(base, file))) return path.join(base, file);
+    throw new ProjectConfigError(`Cannot find the program's entry module in ${base} (index.ts, index.js or package.json main).`);
+}
+
+function toConfigString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function matchesType(decl: ConfigDeclaration, value: unknown): boolean {
+    switch (decl.type) {
+        case undefined:
+            return true;
+        case "string":
+            return typeof value === "string";
+        case "integer":
+            return typeof value === "number" && Number.isInteger(value);
+        case "boolean":
+            return typeof value === "boolean";
+        case "array":
+            return Array.isArray(value) && (!decl.items || value.every((item) => matchesType({ type: decl.items!.type as ConfigDeclaration["type"] }, item)));
+    }
+}
+
+/**
+ * Builds the config of one stack: stack file values, then `overrides` (`key=value` from the command
+ * line, strings as `pulumi config set` stores them), then project defaults for keys still unset.
+ * Throws ProjectConfigError, with the CLI's wording, for a missing stack file, a missing required
+ * value, or a value of the wrong declared type.
+ */
+export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, string> = {}): StackConfig {
+    const stackFile = path.join(project.stackConfigDir, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(stackFile)) {
+        throw new ProjectConfigError(`No stack file ${path.relative(process.cwd(), stackFile) || stackFile} for stack '${stack}'.`);
+    }
+    const doc = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const raw: Record<string, unknown> = {};
+    const secretKeys = new Set<string>();
+    for (const [key, value] of Object.entries(doc.config ?? {})) {
+        const qualified = qualifyKey(project.name, key);
+        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+            raw[qualified] = ENCRYPTED_SECRET_PLACEHOLDER;
+            secretKeys.add(qualified);
+        } else {
+            raw[qualified] = value;
+        }
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        const qualified = qualifyKey(project.name, key);
+        raw[qualified] = value;
+        // `pulumi config set` stores a string; a declared non-string type reads it as the CLI would.
+        const decl = project.declarations[qualified];
+        if (decl?.type && decl.type !== "string") {
+            try {
+                raw[qualified] = JSON.parse(value);
+            } catch {
+                /* leave it a string: the type check below reports it */
+            }
+        }
+    }
+
+    const missing: string[] = [];
+    const problems: string[] = [];
+    for (const [key, decl] of Object.entries(project.declarations)) {
+        if (raw[key] === undefined) {
+            if (decl.value !== undefined) raw[key] = decl.value;
+            else if (decl.default !== undefined) raw[key] = decl.default;
+            else if (decl.type !== undefined || decl.description !== undefined) missing.push(key.split(":").slice(1).join(":") || key);
+        } else if (!matchesType(decl, raw[key])) {
+            problems.push(`Stack '${stack}' with configuration key '${key.split(":")[1]}' must be of type '${decl.type}'`);
+        }
+        if (decl.secret) secretKeys.add(key);
+    }
+    if (missing.length === 1) problems.unshift(`Stack '${stack}' is missing configuration value '${missing[0]}'`);
+    if (missing.length > 1) problems.unshift(`Stack '${stack}' is missing configuration values ${missing.map((k) => `'${k}'`).join(", ")}`);
+    if (problems.length > 0) throw new ProjectConfigError(problems.join("\n"));
+
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries(raw)) values[key] = toConfigString(value);
+    return { stack, values, secretKeys: [...secretKeys], stackFile };
+}

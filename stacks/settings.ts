@@ -1,0 +1,655 @@
+/**
+ * Stack settings: read every setting from Pulumi config once, validate it, and hand the components
+ * one typed object. An invalid stack stops the program before any resource is registered, with every
+ * problem listed together (setting, bad value, fix).
+ *
+ * Defaults of top-level settings live in one place: the `config` block of Pulumi.yaml, which the
+ * Pulumi CLI (and the offline harness in ../offline) applies before the program runs. Defaults of
+ * per-model fields come from the catalog (./models.ts) and the partition (./partitions.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { DEFAULT_TGI_VERSION, findTgiVersion, TgiVersion, tgiImageUri, TGI_VERSIONS } from "./images";
+import {
+    endpointInstanceTypesOffered,
+    findInstanceType,
+    InstanceType,
+    notebookInstanceTypesOffered,
+} from "./instances";
+import {
+    findModel,
+    memoryFit,
+    ModelSpec,
+    MODEL_IDS,
+    OnTheFlyQuantization,
+    ON_THE_FLY_QUANTIZATIONS,
+    PRE_QUANTIZED_FORMATS,
+    Quantization,
+} from "./models";
+import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "./partitions";
+
+/** SageMaker endpoint, config, model and notebook names (SageMaker API Reference). */
+export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
+export const SAGEMAKER_NAME_MAX = 63;
+/** A deployment name is followed by `-model-` and an 8-character suffix in resource names. */
+export const DEPLOYMENT_NAME_MAX = 40;
+/** ContainerStartupHealthCheckTimeoutInSeconds and ModelDataDownloadTimeoutInSeconds bounds. */
+export const TIMEOUT_MIN_SECONDS = 60;
+export const TIMEOUT_MAX_SECONDS = 3600;
+/** ML storage volume bounds (VolumeSizeInGB). */
+export const VOLUME_MIN_GB = 1;
+export const VOLUME_MAX_GB = 512;
+/** CloudWatch Logs PutRetentionPolicy accepted values. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export type Egress = "none" | "nat";
+export type WeightsSource = "hub" | "s3";
+export type ScalingMetric = "concurrency" | "invocations";
+
+// ---------------------------------------------------------------------------------------------
+// Raw shapes (what config may contain), validated with zod.
+// ---------------------------------------------------------------------------------------------
+
+const modelEntrySchema = z.strictObject({
+    id: z.string(),
+    name: z.string().optional(),
+    instanceType: z.string().optional(),
+    instanceCount: z.number().int().min(1).optional(),
+    numGpus: z.number().int().min(1).optional(),
+    quantize: z.string().optional(),
+    dtype: z.enum(["float16", "bfloat16"]).optional(),
+    maxInputTokens: z.number().int().min(1).optional(),
+    maxTotalTokens: z.number().int().min(2).optional(),
+    maxBatchPrefillTokens: z.number().int().min(1).optional(),
+    weightsSource: z.enum(["hub", "s3"]).optional(),
+    weightsS3Prefix: z.string().optional(),
+    tgiVersion: z.string().optional(),
+    imageUri: z.string().optional(),
+    trustRemoteCode: z.boolean().optional(),
+    startupHealthCheckTimeoutSeconds: z.number().int().optional(),
+    modelDataDownloadTimeoutSeconds: z.number().int().optional(),
+    volumeSizeGb: z.number().int().optional(),
+    minInstances: z.number().int().min(1).optional(),
+    maxInstances: z.number().int().min(1).optional(),
+    scalingMetric: z.enum(["concurrency", "invocations"]).optional(),
+    scalingTarget: z.number().positive().optional(),
+    scaleInCooldownSeconds: z.number().int().min(0).optional(),
+    scaleOutCooldownSeconds: z.number().int().min(0).optional(),
+    dataCapturePercent: z.number().int().min(0).max(100).optional(),
+    latencyAlarmMs: z.number().int().positive().optional(),
+    gpuMemoryAlarmPercent: z.number().positive().max(100 * 8).optional(),
+});
+export type ModelEntry = z.infer<typeof modelEntrySchema>;
+
+/** Every top-level setting. Keys must match the `config` block of Pulumi.yaml (a test checks it). */
+export const rawSettingsSchema = z.strictObject({
+    partition: z.string(),
+    region: z.string(),
+    allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+    production: z.boolean(),
+    tags: z.record(z.string(), z.string()),
+    requiredTagKeys: z.array(z.string().min(1)),
+    networkMode: z.enum(["create", "existing"]),
+    egress: z.enum(["none", "nat"]),
+    vpcCidr: z.string(),
+    availabilityZones: z.array(z.string()),
+    fipsEndpoints: z.boolean(),
+    existingVpcId: z.string(),
+    existingPrivateSubnetIds: z.array(z.string()),
+    logRetentionDays: z.number().int(),
+    approvedInstanceTypes: z.array(z.string()),
+    notebookEnabled: z.boolean(),
+    notebookInstanceType: z.string(),
+    notebookVolumeSizeGb: z.number().int().min(5).max(16384),
+    notebookPlatform: z.string(),
+    alarmTopicArn: z.string(),
+    huggingFaceToken: z.string(),
+    models: z.array(modelEntrySchema).min(1, "list at least one model"),
+});
+export type RawSettings = z.infer<typeof rawSettingsSchema>;
+export const SETTING_KEYS = Object.keys(rawSettingsSchema.shape) as (keyof RawSettings)[];
+
+// ---------------------------------------------------------------------------------------------
+// The typed settings the components receive.
+// ---------------------------------------------------------------------------------------------
+
+export type NetworkSettings =
+    | { mode: "create"; egress: Egress; vpcCidr: string; availabilityZones: string[]; fipsEndpoints: boolean }
+    | { mode: "existing"; egress: Egress; vpcId: string; vpcCidr: string; privateSubnetIds: string[]; fipsEndpoints: boolean };
+
+export interface AutoscalingSettings {
+    minInstances: number;
+    maxInstances: number;
+    metric: ScalingMetric;
+    /** Target per instance: concurrent requests, or invocations per minute. */
+    targetValue: number;
+    scaleInCooldownSeconds: number;
+    scaleOutCooldownSeconds: number;
+}
+
+export interface ModelDeployment {
+    /** Unique within the stack; the base of every resource name of this deployment. */
+    name: string;
+    model: ModelSpec;
+    instance: InstanceType;
+    instanceCount: number;
+    /** SM_NUM_GPUS: tensor-parallel shards. */
+    numGpus: number;
+    quantize?: OnTheFlyQuantization;
+    dtype?: "float16" | "bfloat16";
+    maxInputTokens: number;
+    maxTotalTokens: number;
+    maxBatchPrefillTokens?: number;
+    weights: { source: "hub" } | { source: "s3"; s3Prefix: string };
+    /** The TGI release, when the image is the catalog's (undefined with an image override). */
+    tgi?: TgiVersion;
+    imageUri: string;
+    trustRemoteCode: boolean;
+    startupHealthCheckTimeoutSeconds: number;
+    modelDataDownloadTimeoutSeconds: number;
+    /** ML storage volume size; only on EBS-backed instance types. */
+    volumeSizeGb?: number;
+    autoscaling: AutoscalingSettings;
+    /** Percentage of requests captured to S3; 0 disables data capture. */
+    dataCapturePercent: number;
+    latencyAlarmMs: number;
+    gpuMemoryAlarmPercent: number;
+}
+
+export interface NotebookSettings {
+    instanceType: string;
+    volumeSizeGb: number;
+    platformIdentifier: string;
+}
+
+export interface StackSettings {
+    stack: string;
+    partition: Partition;
+    region: string;
+    allowedAccountIds: string[];
+    production: boolean;
+    tags: Record<string, string>;
+    network: NetworkSettings;
+    logRetentionDays: number;
+    approvedInstanceTypes: string[];
+    notebook?: NotebookSettings;
+    alarmTopicArn?: string;
+    models: ModelDeployment[];
+    /** Hub token for gated models, from a secret setting; undefined when none is set. */
+    huggingFaceToken?: pulumi.Output<string>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+export interface SettingProblem {
+    /** The setting, as a user writes it in the stack file: `models[0].instanceType`. */
+    key: string;
+    /** The offending value, if there is one. */
+    value?: unknown;
+    /** What is wrong and how to fix it. */
+    message: string;
+}
+
+export class SettingsError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly namespace: string,
+        readonly problems: SettingProblem[],
+    ) {
+        super(formatProblems(stack, namespace, problems));
+        this.name = "SettingsError";
+    }
+}
+
+function formatProblems(stack: string, namespace: string, problems: SettingProblem[]): string {
+    const lines = problems.map((p) => {
+        const value = p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`;
+        return `  - ${namespace}:${p.key}${value}: ${p.message}`;
+    });
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    return `Invalid settings for stack '${stack}' (${count}); nothing was created:\n${lines.join("\n")}`;
+}
+
+function oneOf(values: readonly (string | number)[]): string {
+    return values.map((v) => String(v)).join(", ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------
+
+/** Inputs to the pure parser: raw config values (already JSON-decoded where they were JSON). */
+export interface ParseInput {
+    stack: string;
+    /** Config namespace (the project name), used in messages. */
+    namespace: string;
+    values: Record<string, unknown>;
+    /** Whether `huggingFaceToken` was stored as a secret. */
+    tokenIsSecret: boolean;
+}
+
+/** Validated settings without Pulumi outputs; `loadSettings` adds the secret token. */
+export type ParsedSettings = Omit<StackSettings, "huggingFaceToken"> & { huggingFaceTokenSet: boolean };
+
+/** Validates raw settings; throws SettingsError listing every problem. Pure: no Pulumi calls. */
+export function parseSettings(input: ParseInput): ParsedSettings {
+    const problems: SettingProblem[] = [];
+    const missing = SETTING_KEYS.filter((k) => input.values[k] === undefined);
+    for (const key of missing) {
+        problems.push({
+            key,
+            message: `is not set. Set it with 'pulumi config set ${key} ...' (settings with defaults get them from Pulumi.yaml; run through the Pulumi CLI or the offline plan, which apply them).`,
+        });
+    }
+    const shape = rawSettingsSchema.safeParse(input.values, { reportInput: true });
+    if (!shape.success) {
+        for (const issue of shape.error.issues) {
+            if (issue.path.length === 1 && missing.includes(issue.path[0] as keyof RawSettings)) continue;
+            problems.push({ key: pathToKey(issue.path), value: issue.input, message: zodMessage(issue) });
+        }
+        throw new SettingsError(input.stack, input.namespace, problems);
+    }
+    const settings = crossCheck(input, shape.data, problems);
+    if (problems.length > 0) throw new SettingsError(input.stack, input.namespace, problems);
+    return settings!;
+}
+
+function pathToKey(path: PropertyKey[]): string {
+    return path.reduce<string>((key, part) => (typeof part === "number" ? `${key}[${part}]` : key ? `${key}.${String(part)}` : String(part)), "");
+}
+
+function zodMessage(issue: z.core.$ZodIssue): string {
+    if (issue.code === "unrecognized_keys") {
+        return `unknown field(s) ${issue.keys.join(", ")}; see the README's settings table for the fields a model entry takes.`;
+    }
+    if (issue.code === "invalid_value") return `must be one of ${oneOf(issue.values as string[])}.`;
+    return `${issue.message}.`;
+}
+
+/** Cross-field checks on well-shaped settings. Pushes problems; returns settings when it could build them. */
+function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProblem[]): ParsedSettings | undefined {
+    const partitionId = raw.partition as PartitionId;
+    const partition = PARTITIONS[partitionId];
+    if (!partition) {
+        problems.push({ key: "partition", value: raw.partition, message: `is not a partition this project deploys to; use one of ${oneOf(PARTITION_IDS)}.` });
+    }
+
+    const regionPartition = partitionOfRegion(raw.region);
+    if (partition && regionPartition && regionPartition !== partition.id) {
+        problems.push({
+            key: "region",
+            value: raw.region,
+            message: `is a region of partition '${regionPartition}', but partition is '${partition.id}'. Use a region of ${partition.id} (${oneOf(regionsOf(partition.id))}) or set partition to '${regionPartition}'.`,
+        });
+    } else if (partition && !regionsOf(partition.id).includes(raw.region)) {
+        problems.push({
+            key: "region",
+            value: raw.region,
+            message: `is not a region of partition '${partition.id}' where the Hugging Face TGI container is published; use one of ${oneOf(regionsOf(partition.id))}.`,
+        });
+    }
+
+    checkTags(raw, problems);
+    const network = checkNetwork(raw, problems);
+
+    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(raw.logRetentionDays)) {
+        problems.push({ key: "logRetentionDays", value: raw.logRetentionDays, message: `is not a retention CloudWatch Logs accepts; use one of ${oneOf(LOG_RETENTION_DAYS)}.` });
+    }
+
+    if (raw.alarmTopicArn && partition && !raw.alarmTopicArn.startsWith(`${partition.arnPrefix}:sns:${raw.region}:`)) {
+        problems.push({ key: "alarmTopicArn", value: raw.alarmTopicArn, message: `must be an SNS topic ARN in ${partition.id}/${raw.region} (starting '${partition.arnPrefix}:sns:${raw.region}:'), or empty for no alarm notifications.` });
+    }
+
+    if (raw.huggingFaceToken && !input.tokenIsSecret) {
+        problems.push({
+            key: "huggingFaceToken",
+            message: "is stored in plain text. Remove it from the stack file and set it as a secret: 'pulumi config set --secret huggingFaceToken <token>'.",
+        });
+    }
+
+    if (!partition) return undefined;
+
+    const approved = raw.approvedInstanceTypes.length > 0 ? raw.approvedInstanceTypes : endpointInstanceTypesOffered(partition.id);
+    for (const [i, type] of raw.approvedInstanceTypes.entries()) {
+        const known = findInstanceType(type);
+        if (!known || !known.offeredIn.includes(partition.id)) {
+            problems.push({ key: `approvedInstanceTypes[${i}]`, value: type, message: `is not an instance type SageMaker hosting offers in ${partition.id} per stacks/instances.ts; remove it or add the type to that table with its source.` });
+        }
+    }
+
+    const models: ModelDeployment[] = [];
+    const names = new Set<string>();
+    for (const [index, entry] of raw.models.entries()) {
+        const deployment = checkModel(raw, entry, index, partition, approved, network?.egress, problems);
+        if (!deployment) continue;
+        if (names.has(deployment.name)) {
+            problems.push({ key: `models[${index}].name`, value: deployment.name, message: "is used by another model entry; give each entry a unique 'name'." });
+        }
+        names.add(deployment.name);
+        models.push(deployment);
+    }
+
+    const gatedFromHub = models.filter((m) => m.model.gated && m.weights.source === "hub");
+    if (gatedFromHub.length > 0 && !raw.huggingFaceToken) {
+        problems.push({
+            key: "huggingFaceToken",
+            message: `is required: ${gatedFromHub.map((m) => m.model.hfModelId).join(", ")} ${gatedFromHub.length === 1 ? "is" : "are"} gated on the Hugging Face Hub. Set 'pulumi config set --secret huggingFaceToken <token>', or stage the weights in S3 (weightsSource: s3).`,
+        });
+    }
+
+    let notebook: NotebookSettings | undefined;
+    if (raw.notebookEnabled) {
+        const notebookTypes = notebookInstanceTypesOffered(partition.id);
+        if (!notebookTypes.includes(raw.notebookInstanceType)) {
+            problems.push({ key: "notebookInstanceType", value: raw.notebookInstanceType, message: `is not a notebook instance type offered in ${partition.id}; use one of ${oneOf(notebookTypes)}.` });
+        }
+        if (!/^notebook-al2023-v\d+$/.test(raw.notebookPlatform)) {
+            problems.push({ key: "notebookPlatform", value: raw.notebookPlatform, message: "must be a current Amazon Linux 2023 platform such as 'notebook-al2023-v1' (Amazon Linux 2 platforms are being retired)." });
+        }
+        notebook = { instanceType: raw.notebookInstanceType, volumeSizeGb: raw.notebookVolumeSizeGb, platformIdentifier: raw.notebookPlatform };
+    }
+
+    if (!network) return undefined;
+    return {
+        stack: input.stack,
+        partition,
+        region: raw.region,
+        allowedAccountIds: raw.allowedAccountIds,
+        production: raw.production,
+        tags: raw.tags,
+        network,
+        logRetentionDays: raw.logRetentionDays,
+        approvedInstanceTypes: approved,
+        notebook,
+        alarmTopicArn: raw.alarmTopicArn || undefined,
+        models,
+        huggingFaceTokenSet: raw.huggingFaceToken.length > 0,
+    };
+}
+
+function checkTags(raw: RawSettings, problems: SettingProblem[]): void {
+    for (const key of raw.requiredTagKeys) {
+        const value = raw.tags[key];
+        if (value === undefined || value.trim() === "") {
+            problems.push({
+                key: `tags.${key}`,
+                message: `is a required tag (requiredTagKeys) and is missing or empty. Set it with 'pulumi config set --path tags.${key} <value>'.`,
+            });
+        }
+    }
+    for (const [key, value] of Object.entries(raw.tags)) {
+        if (key.length > 128 || value.length > 256 || key.startsWith("aws:")) {
+            problems.push({ key: `tags.${key}`, value, message: "is not a valid AWS tag (key up to 128 characters, value up to 256, no 'aws:' prefix)." });
+        }
+    }
+}
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function checkCidr(key: string, cidr: string, problems: SettingProblem[]): boolean {
+    const m = CIDR.exec(cidr);
+    const ok = !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
+    if (!ok) problems.push({ key, value: cidr, message: "must be an IPv4 CIDR block from /16 to /24, e.g. 10.80.0.0/16." });
+    return ok;
+}
+
+function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSettings | undefined {
+    const before = problems.length;
+    if (raw.networkMode === "create") {
+        checkCidr("vpcCidr", raw.vpcCidr, problems);
+        if (raw.availabilityZones.length === 1) {
+            problems.push({ key: "availabilityZones", value: raw.availabilityZones, message: "must list at least two zones (SageMaker needs subnets in two AZs), or be empty to use the region's first two." });
+        }
+        for (const [i, az] of raw.availabilityZones.entries()) {
+            if (!az.startsWith(raw.region)) {
+                problems.push({ key: `availabilityZones[${i}]`, value: az, message: `is not a zone of region ${raw.region}.` });
+            }
+        }
+        if (problems.length > before) return undefined;
+        return { mode: "create", egress: raw.egress, vpcCidr: raw.vpcCidr, availabilityZones: raw.availabilityZones, fipsEndpoints: raw.fipsEndpoints };
+    }
+    if (!/^vpc-[0-9a-f]{8,17}$/.test(raw.existingVpcId)) {
+        problems.push({ key: "existingVpcId", value: raw.existingVpcId, message: "must be the id of the landing-zone VPC (vpc-...) when networkMode is 'existing'." });
+    }
+    if (raw.existingPrivateSubnetIds.length < 2) {
+        problems.push({ key: "existingPrivateSubnetIds", value: raw.existingPrivateSubnetIds, message: "must list at least two private subnets in different AZs when networkMode is 'existing'." });
+    }
+    for (const [i, id] of raw.existingPrivateSubnetIds.entries()) {
+        if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) problems.push({ key: `existingPrivateSubnetIds[${i}]`, value: id, message: "is not a subnet id (subnet-...)." });
+    }
+    checkCidr("vpcCidr", raw.vpcCidr, problems);
+    if (problems.length > before) return undefined;
+    return {
+        mode: "existing",
+        egress: raw.egress,
+        vpcId: raw.existingVpcId,
+        vpcCidr: raw.vpcCidr,
+        privateSubnetIds: raw.existingPrivateSubnetIds,
+        fipsEndpoints: raw.fipsEndpoints,
+    };
+}
+
+function checkModel(
+    raw: RawSettings,
+    entry: ModelEntry,
+    index: number,
+    partition: Partition,
+    approved: string[],
+    egress: Egress | undefined,
+    problems: SettingProblem[],
+): ModelDeployment | undefined {
+    const key = (field: string) => `models[${index}].${field}`;
+    const before = problems.length;
+    const model = findModel(entry.id);
+    if (!model) {
+        problems.push({ key: key("id"), value: entry.id, message: `is not in the model catalog (stacks/models.ts); use one of ${oneOf(MODEL_IDS)}.` });
+        return undefined;
+    }
+    const defaults = model.defaults[partition.id];
+
+    const name = entry.name ?? entry.id;
+    if (!SAGEMAKER_NAME_PATTERN.test(name) || name.length > DEPLOYMENT_NAME_MAX) {
+        problems.push({ key: key("name"), value: name, message: `must match ${SAGEMAKER_NAME_PATTERN.source} and be at most ${DEPLOYMENT_NAME_MAX} characters (it prefixes SageMaker names, limited to ${SAGEMAKER_NAME_MAX}).` });
+    }
+
+    const instanceTypeName = entry.instanceType ?? defaults.instanceType;
+    const instance = findInstanceType(instanceTypeName);
+    if (!instance || instance.gpuCount === 0) {
+        problems.push({ key: key("instanceType"), value: instanceTypeName, message: `is not a GPU instance type this project knows; use one of ${oneOf(approved)}.` });
+    } else if (!approved.includes(instance.name)) {
+        problems.push({ key: key("instanceType"), value: instance.name, message: `is not approved for partition ${partition.id}; use one of ${oneOf(approved)} (approvedInstanceTypes).` });
+    }
+
+    const quantizeRaw = entry.quantize === "none" ? undefined : (entry.quantize ?? defaults.quantize);
+    let quantize: OnTheFlyQuantization | undefined;
+    if (quantizeRaw !== undefined) {
+        if ((PRE_QUANTIZED_FORMATS as string[]).includes(quantizeRaw)) {
+            problems.push({ key: key("quantize"), value: quantizeRaw, message: `needs weights already quantized in that format, and ${model.hfModelId} is not; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none'.` });
+        } else if (!(ON_THE_FLY_QUANTIZATIONS as string[]).includes(quantizeRaw)) {
+            problems.push({ key: key("quantize"), value: quantizeRaw, message: `is not a TGI quantization; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none' (never 'false': TGI passes any value on).` });
+        } else {
+            quantize = quantizeRaw as OnTheFlyQuantization;
+        }
+    }
+    if (entry.dtype && quantizeRaw) {
+        problems.push({ key: key("dtype"), value: entry.dtype, message: "cannot be combined with quantize (TGI rejects DTYPE with quantization); remove one of them." });
+    }
+
+    const numGpus = entry.numGpus ?? defaults.numGpus ?? instance?.gpuCount ?? 1;
+    if (instance && instance.gpuCount > 0) {
+        if (numGpus > instance.gpuCount) {
+            problems.push({ key: key("numGpus"), value: numGpus, message: `(SM_NUM_GPUS) is above the ${instance.gpuCount} GPU(s) of ${instance.name}; use at most ${instance.gpuCount} or a larger instance type.` });
+        } else if (model.attentionHeads % numGpus !== 0) {
+            problems.push({ key: key("numGpus"), value: numGpus, message: `(SM_NUM_GPUS) must divide ${model.hfModelId}'s ${model.attentionHeads} attention heads for tensor parallelism; use one of ${oneOf(divisorsUpTo(model.attentionHeads, instance.gpuCount))}.` });
+        } else {
+            const precision: Quantization | "float16" | "bfloat16" = quantize ?? entry.dtype ?? model.defaultDtype;
+            const fit = memoryFit(model.parametersBillions, precision, instance.gpuMemoryGiB, numGpus);
+            if (!fit.fits) {
+                problems.push({
+                    key: key("instanceType"),
+                    value: instance.name,
+                    message: `too small: ${model.hfModelId} in ${precision} needs ~${fit.requiredGiB.toFixed(1)} GiB (${fit.weightsGiB.toFixed(1)} GiB weights × 1.2) but ${numGpus} × ${instance.gpuMemoryGiB} GiB = ${fit.availableGiB} GiB is available; choose a larger instance, more GPUs, or a quantization.`,
+                });
+            }
+        }
+    }
+
+    const maxInputTokens = entry.maxInputTokens ?? model.maxInputTokens;
+    const maxTotalTokens = entry.maxTotalTokens ?? model.maxTotalTokens;
+    if (maxTotalTokens <= maxInputTokens) {
+        problems.push({ key: key("maxTotalTokens"), value: maxTotalTokens, message: `(MAX_TOTAL_TOKENS) must be above maxInputTokens (${maxInputTokens}); the difference is the room left for generated tokens.` });
+    }
+    if (maxTotalTokens > model.contextLength) {
+        problems.push({ key: key("maxTotalTokens"), value: maxTotalTokens, message: `is above ${model.hfModelId}'s context length of ${model.contextLength} tokens.` });
+    }
+    if (entry.maxBatchPrefillTokens !== undefined && entry.maxBatchPrefillTokens < maxInputTokens) {
+        problems.push({ key: key("maxBatchPrefillTokens"), value: entry.maxBatchPrefillTokens, message: `must be at least maxInputTokens (${maxInputTokens}).` });
+    }
+
+    const weightsSource: WeightsSource = entry.weightsSource ?? (egress === "nat" ? "hub" : "s3");
+    if (weightsSource === "hub" && egress === "none") {
+        problems.push({
+            key: key("weightsSource"),
+            value: "hub",
+            message: `cannot work with egress 'none': the container cannot reach the Hugging Face Hub. Stage the weights in the artifact bucket and use weightsSource 's3', or set egress to 'nat'.`,
+        });
+    }
+    const s3Prefix = normalizePrefix(entry.weightsS3Prefix ?? `models/${name}/`);
+    if (entry.weightsS3Prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+\/$/.test(s3Prefix)) {
+        problems.push({ key: key("weightsS3Prefix"), value: entry.weightsS3Prefix, message: "must be a key prefix in the artifact bucket such as 'models/falcon-40b/' (no bucket name, no s3://)." });
+    }
+
+    let tgi: TgiVersion | undefined;
+    let imageUri = entry.imageUri;
+    if (imageUri === undefined) {
+        const version = entry.tgiVersion ?? defaults.tgiVersion ?? DEFAULT_TGI_VERSION;
+        tgi = findTgiVersion(version);
+        if (!tgi) {
+            problems.push({ key: key("tgiVersion"), value: version, message: `is not a TGI release in stacks/images.ts; use one of ${oneOf(TGI_VERSIONS.map((v) => v.version))}, or set imageUri.` });
+        } else if (partitionOfRegion(raw.region) === partition.id && regionsOf(partition.id).includes(raw.region)) {
+            imageUri = tgiImageUri(raw.region, partition.dnsSuffix, version);
+        }
+    } else if (!new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${raw.region}\\.${partition.dnsSuffix.replace(/\./g, "\\.")}/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[0-9a-f]{64})$`).test(imageUri)) {
+        problems.push({ key: key("imageUri"), value: imageUri, message: `must be an ECR image in ${raw.region} (<account>.dkr.ecr.${raw.region}.${partition.dnsSuffix}/<repository>:<tag>); SageMaker in a private VPC pulls only from ECR in its own region.` });
+    }
+
+    const startup = entry.startupHealthCheckTimeoutSeconds ?? model.startupHealthCheckTimeoutSeconds;
+    const download = entry.modelDataDownloadTimeoutSeconds ?? model.startupHealthCheckTimeoutSeconds;
+    for (const [field, seconds] of [["startupHealthCheckTimeoutSeconds", startup], ["modelDataDownloadTimeoutSeconds", download]] as const) {
+        if (seconds < TIMEOUT_MIN_SECONDS || seconds > TIMEOUT_MAX_SECONDS) {
+            problems.push({ key: key(field), value: seconds, message: `must be between ${TIMEOUT_MIN_SECONDS} and ${TIMEOUT_MAX_SECONDS} seconds (SageMaker's limits).` });
+        }
+    }
+
+    if (entry.volumeSizeGb !== undefined) {
+        if (instance?.localNvme) {
+            problems.push({ key: key("volumeSizeGb"), value: entry.volumeSizeGb, message: `cannot be set on ${instance.name}: it uses local NVMe instance storage, whose size is fixed. Remove volumeSizeGb.` });
+        } else if (entry.volumeSizeGb < VOLUME_MIN_GB || entry.volumeSizeGb > VOLUME_MAX_GB) {
+            problems.push({ key: key("volumeSizeGb"), value: entry.volumeSizeGb, message: `must be between ${VOLUME_MIN_GB} and ${VOLUME_MAX_GB} GB.` });
+        }
+    }
+
+    const instanceCount = entry.instanceCount ?? (raw.production ? 2 : 1);
+    const minInstances = entry.minInstances ?? instanceCount;
+    const maxInstances = entry.maxInstances ?? Math.max(minInstances, raw.production ? 4 : 2);
+    if (maxInstances < minInstances) {
+        problems.push({ key: key("maxInstances"), value: maxInstances, message: `must be at least minInstances (${minInstances}).` });
+    }
+    if (instanceCount < minInstances || instanceCount > maxInstances) {
+        problems.push({ key: key("instanceCount"), value: instanceCount, message: `must lie between minInstances (${minInstances}) and maxInstances (${maxInstances}).` });
+    }
+
+    if (problems.length > before || !instance || !imageUri) return undefined;
+    const metric = entry.scalingMetric ?? "concurrency";
+    return {
+        name,
+        model,
+        instance,
+        instanceCount,
+        numGpus,
+        quantize,
+        dtype: entry.dtype,
+        maxInputTokens,
+        maxTotalTokens,
+        maxBatchPrefillTokens: entry.maxBatchPrefillTokens,
+        weights: weightsSource === "s3" ? { source: "s3", s3Prefix } : { source: "hub" },
+        tgi,
+        imageUri,
+        trustRemoteCode: entry.trustRemoteCode ?? false,
+        startupHealthCheckTimeoutSeconds: startup,
+        modelDataDownloadTimeoutSeconds: download,
+        volumeSizeGb: entry.volumeSizeGb,
+        autoscaling: {
+            minInstances,
+            maxInstances,
+            metric,
+            // TGI batches continuously: a few concurrent requests per GPU instance keeps latency steady.
+            targetValue: entry.scalingTarget ?? (metric === "concurrency" ? 4 : 60),
+            // An LLM instance takes many minutes to start; scale in slowly.
+            scaleInCooldownSeconds: entry.scaleInCooldownSeconds ?? 1800,
+            scaleOutCooldownSeconds: entry.scaleOutCooldownSeconds ?? 300,
+        },
+        dataCapturePercent: entry.dataCapturePercent ?? 0,
+        latencyAlarmMs: entry.latencyAlarmMs ?? 30_000,
+        gpuMemoryAlarmPercent: entry.gpuMemoryAlarmPercent ?? 95 * numGpus,
+    };
+}
+
+function divisorsUpTo(n: number, max: number): number[] {
+    const out: number[] = [];
+    for (let d = 1; d <= max; d++) if (n % d === 0) out.push(d);
+    return out;
+}
+
+function normalizePrefix(prefix: string): string {
+    const trimmed = prefix.replace(/^\/+/, "");
+    return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading from Pulumi config
+// ---------------------------------------------------------------------------------------------
+
+/** Decodes a raw config string: JSON where it is JSON (objects, arrays, numbers, booleans), else the string. */
+export function decodeConfigValue(value: string | undefined): unknown {
+    if (value === undefined) return undefined;
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+/**
+ * Reads and validates the stack's settings from Pulumi config. Call once, before creating any
+ * resource: it throws SettingsError (with every problem) when the stack is invalid.
+ */
+export function loadSettings(): StackSettings {
+    const namespace = pulumi.getProject();
+    const config = new pulumi.Config(namespace);
+    const values: Record<string, unknown> = {};
+    for (const key of SETTING_KEYS) values[key] = decodeConfigValue(config.get(key));
+    // huggingFaceToken must never be decoded as JSON (a token could look like a number).
+    values.huggingFaceToken = config.get("huggingFaceToken");
+    const parsed = parseSettings({
+        stack: pulumi.getStack(),
+        namespace,
+        values,
+        tokenIsSecret: isSecretKey(`${namespace}:huggingFaceToken`),
+    });
+    const { huggingFaceTokenSet, ...settings } = parsed;
+    return {
+        ...settings,
+        huggingFaceToken: huggingFaceTokenSet ? config.requireSecret("huggingFaceToken") : undefined,
+    };
+}
+
+/** Whether the CLI passed a config key as secret (PULUMI_CONFIG_SECRET_KEYS). */
+function isSecretKey(fullKey: string): boolean {
+    // The SDK keeps this lookup internal; it reads the list the CLI sets in PULUMI_CONFIG_SECRET_KEYS.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+    return runtimeConfig.isConfigSecret?.(fullKey) ?? false;
+}
