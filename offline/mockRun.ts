@@ -134,6 +134,30 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
     }
 }
 
+/**
+ * Outside preview (an update), the provider would return ids, ARNs and generated values. Mocks make
+ * deterministic stand-ins: ARNs in the provider's partition and region with the example account,
+ * and random strings derived from the resource name.
+ */
+function updateModeState(args: pulumi.runtime.MockResourceArgs, region: string): { id: string; state: Record<string, unknown> } {
+    const id = `${args.name}-id`;
+    const state: Record<string, unknown> = { ...args.inputs };
+    if (args.type === "random:index/randomString:RandomString") {
+        const length = Number(args.inputs.length ?? 8);
+        const alphabet = args.inputs.upper === false ? "abcdefghijklmnopqrstuvwxyz0123456789" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let seed = [...args.name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+        state.result = Array.from({ length }, () => alphabet[(seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length]).join("");
+    } else if (args.type.startsWith("aws:")) {
+        const service = args.type.split(":")[1].split("/")[0];
+        const { partition } = partitionOf(region);
+        const resourceName = typeof args.inputs.name === "string" ? args.inputs.name : id;
+        state.arn = `arn:${partition}:${service}:${region}:${OFFLINE_ACCOUNT_ID}:${args.type.split(":")[2].toLowerCase()}/${resourceName}`;
+        if (state.name === undefined) state.name = resourceName;
+        if (args.type === "aws:s3/bucket:Bucket") state.bucket = `${args.name}-${OFFLINE_ACCOUNT_ID}`;
+    }
+    return { id, state };
+}
+
 /** Removes the program's own modules from the require cache so a second run re-executes it. */
 function forgetProgramModules(programDir: string): void {
     const prefix = programDir + path.sep;
@@ -160,11 +184,9 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args: pulumi.runtime.MockResourceArgs) => ({
+            newResource: (args: pulumi.runtime.MockResourceArgs) =>
                 // An empty id in preview is what the engine reports for a resource not yet created.
-                id: preview ? "" : `${args.name}-id`,
-                state: args.inputs,
-            }),
+                preview ? { id: "", state: args.inputs } : updateModeState(args, regionForInvoke(args.provider, resources, config)),
             call: (args: pulumi.runtime.MockCallArgs) => mockCall(args.token, args.inputs, regionForInvoke(args.provider, resources, config)),
         },
         project.name,

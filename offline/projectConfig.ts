@@ -131,7 +131,7 @@ function matchesType(decl: ConfigDeclaration, value: unknown): boolean {
  * Throws ProjectConfigError, with the CLI's wording, for a missing stack file, a missing required
  * value, or a value of the wrong declared type.
  */
-export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, string> = {}): StackConfig {
+export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, string> = {}, secretOverrides: string[] = []): StackConfig {
     const stackFile = path.join(project.stackConfigDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         throw new ProjectConfigError(`No stack file ${path.relative(process.cwd(), stackFile) || stackFile} for stack '${stack}'.`);
@@ -151,6 +151,7 @@ export function loadStackConfig(project: PulumiProject, stack: string, overrides
     for (const [key, value] of Object.entries(overrides)) {
         const qualified = qualifyKey(project.name, key);
         raw[qualified] = value;
+        if (secretOverrides.includes(key)) secretKeys.add(qualified);
         // `pulumi config set` stores a string; a declared non-string type reads it as the CLI would.
         const decl = project.declarations[qualified];
         if (decl?.type && decl.type !== "string") {

@@ -167,9 +167,12 @@ export function endpointInstanceTypesOffered(partition: PartitionId): string[] {
     return INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.offeredIn.includes(partition)).map((t) => t.name);
 }
 
-/** Instance types a notebook may use in a partition by default (any offered type). */
+/**
+ * Instance types the research notebook may use: the CPU types. The notebook only calls the endpoints;
+ * GPU notebook types differ from hosting types per partition and are not tabulated here.
+ */
 export function notebookInstanceTypesOffered(partition: PartitionId): string[] {
-    return INSTANCE_TYPES.filter((t) => t.offeredIn.includes(partition)).map((t) => t.name);
+    return INSTANCE_TYPES.filter((t) => t.gpuCount === 0 && t.offeredIn.includes(partition)).map((t) => t.name);
 }
 
 export const HOURS_PER_MONTH = 730;

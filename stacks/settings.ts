@@ -388,17 +388,18 @@ function checkTags(raw: RawSettings, problems: SettingProblem[]): void {
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-function checkCidr(key: string, cidr: string, problems: SettingProblem[]): boolean {
+/** A created VPC is split into /+4 subnets, so it can be at most a /22 (giving /26 subnets). */
+function checkCidr(key: string, cidr: string, maxPrefix: number, problems: SettingProblem[]): boolean {
     const m = CIDR.exec(cidr);
-    const ok = !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 24;
-    if (!ok) problems.push({ key, value: cidr, message: "must be an IPv4 CIDR block from /16 to /24, e.g. 10.80.0.0/16." });
+    const ok = !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= maxPrefix;
+    if (!ok) problems.push({ key, value: cidr, message: `must be an IPv4 CIDR block from /16 to /${maxPrefix}, e.g. 10.80.0.0/16.` });
     return ok;
 }
 
 function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSettings | undefined {
     const before = problems.length;
     if (raw.networkMode === "create") {
-        checkCidr("vpcCidr", raw.vpcCidr, problems);
+        checkCidr("vpcCidr", raw.vpcCidr, 22, problems);
         if (raw.availabilityZones.length === 1) {
             problems.push({ key: "availabilityZones", value: raw.availabilityZones, message: "must list at least two zones (SageMaker needs subnets in two AZs), or be empty to use the region's first two." });
         }
@@ -419,7 +420,7 @@ function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSett
     for (const [i, id] of raw.existingPrivateSubnetIds.entries()) {
         if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) problems.push({ key: `existingPrivateSubnetIds[${i}]`, value: id, message: "is not a subnet id (subnet-...)." });
     }
-    checkCidr("vpcCidr", raw.vpcCidr, problems);
+    checkCidr("vpcCidr", raw.vpcCidr, 28, problems);
     if (problems.length > before) return undefined;
     return {
         mode: "existing",

@@ -1,0 +1,351 @@
+/**
+ * The real program, run under Pulumi's mock runtime for each stack file and for variants of it,
+ * asserting the resource graph the design names.
+ */
+import { strict as assert } from "assert";
+import { isUnknown } from "../offline/mockRun";
+import { StackRun } from "../offline/runStack";
+import { allStrings, Graph, policyOf, runRepoStack } from "./graph";
+
+const T = {
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    route: "aws:ec2/route:Route",
+    igw: "aws:ec2/internetGateway:InternetGateway",
+    nat: "aws:ec2/natGateway:NatGateway",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    key: "aws:kms/key:Key",
+    alias: "aws:kms/alias:Alias",
+    bucket: "aws:s3/bucket:Bucket",
+    sse: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    pab: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    ownership: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    model: "aws:sagemaker/model:Model",
+    config: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    endpoint: "aws:sagemaker/endpoint:Endpoint",
+    notebook: "aws:sagemaker/notebookInstance:NotebookInstance",
+    lifecycle: "aws:sagemaker/notebookInstanceLifecycleConfiguration:NotebookInstanceLifecycleConfiguration",
+    scalingTarget: "aws:appautoscaling/target:Target",
+    scalingPolicy: "aws:appautoscaling/policy:Policy",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    provider: "pulumi:providers:aws",
+};
+
+async function graphOf(stack: string, overrides: Record<string, unknown> = {}, options: { preview?: boolean; secretOverrides?: string[] } = {}): Promise<{ run: StackRun; g: Graph }> {
+    const run = await runRepoStack(stack, overrides, options);
+    assert.equal(run.result.error, undefined, run.result.error?.stack);
+    return { run, g: new Graph(run.result.resources) };
+}
+
+function statement(policy: { Statement: any[] }, sid: string): any {
+    const found = policy.Statement.find((s) => s.Sid === sid);
+    assert.ok(found, `statement ${sid} missing`);
+    return found;
+}
+
+describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
+    let g: Graph;
+    before(async () => ({ g } = await graphOf("govcloud")));
+
+    it("runs with zero errors and every resource under a component, on the explicit GovCloud provider", () => {
+        const provider = g.one(T.provider);
+        assert.equal(provider.inputs.region, "us-gov-west-1");
+        assert.deepEqual(JSON.parse(provider.inputs.defaultTags as string).tags, { Owner: "ml-platform", Project: "llm-hosting", Environment: "govcloud", DataClassification: "CUI" });
+        for (const r of g.programResources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
+            assert.ok(r.provider?.startsWith(provider.urn), `${r.name} is not on the stack's provider`);
+            assert.match(g.ancestorTypes(r)[0], /^sagemaker-llm:components:/, `${r.name} has no component parent`);
+        }
+    });
+
+    it("every ARN in the stack is in the aws-us-gov partition, in preview and in an update", async () => {
+        const partitions = (graph: Graph) => graph.programResources.flatMap((r) => allStrings(graph.inputs(r))).flatMap((s) => s.match(/arn:[a-z-]+:/g) ?? []);
+        const inPreview = partitions(g);
+        assert.ok(inPreview.length >= 4, `only ${inPreview.length} ARNs known in preview`);
+        // In an update every policy document is known: the program's own ARNs (IAM root, ECR
+        // repository, log groups) sit beside those the mock provider derives from the region.
+        const { g: updated } = await graphOf("govcloud", {}, { preview: false });
+        const inUpdate = partitions(updated);
+        assert.ok(inUpdate.length >= 40, `only ${inUpdate.length} ARNs known in an update`);
+        assert.deepEqual([...new Set([...inPreview, ...inUpdate])], ["arn:aws-us-gov:"]);
+        const executionPolicy = policyOf(updated.one(T.rolePolicy, "falcon-40b-instruct-execution").inputs.policy);
+        assert.equal(statement(executionPolicy, "PullTheModelImageOnly").Resource, "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-pytorch-tgi-inference");
+        assert.match(statement(executionPolicy, "ReadOwnWeightsOnly").Resource, /^arn:aws-us-gov:s3:.*\/models\/falcon-40b-instruct\/\*$/);
+        assert.match(statement(executionPolicy, "WriteOwnLogGroupOnly").Resource, /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/falcon-40b-instruct-[a-z0-9]{8}:\*$/);
+        for (const s of executionPolicy.Statement) assert.ok(!/^(\*|[a-z0-9]+:\*)$/.test(String(s.Action)), `wildcard action in ${s.Sid}`);
+    });
+
+    it("the model runs the TGI image from the us-gov-west-1 account, with the GovCloud sample's settings", () => {
+        const model = g.inputs(g.one(T.model));
+        assert.equal(model.primaryContainer.image, "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04");
+        const env = model.primaryContainer.environment;
+        assert.equal(env.HF_MODEL_ID, "/opt/ml/model");
+        assert.equal(env.SM_NUM_GPUS, "4");
+        assert.equal(env.HF_MODEL_QUANTIZE, "bitsandbytes-nf4");
+        assert.equal(env.MAX_INPUT_LENGTH, "1024", "TGI 1.0.3 reads MAX_INPUT_LENGTH");
+        assert.equal(env.MAX_INPUT_TOKENS, undefined);
+        assert.equal(env.MAX_TOTAL_TOKENS, "2048");
+        assert.equal(env.HUGGING_FACE_HUB_TOKEN, undefined);
+    });
+
+    it("weights come from S3, uncompressed, with network isolation, inside the VPC", () => {
+        const modelResource = g.one(T.model);
+        const model = g.inputs(modelResource);
+        assert.equal(model.enableNetworkIsolation, true);
+        const source = model.primaryContainer.modelDataSource.s3DataSources[0];
+        assert.equal(source.s3DataType, "S3Prefix");
+        assert.equal(source.compressionType, "None");
+        assert.deepEqual(g.propertyDependsOn(modelResource, "primaryContainer").map((r) => r.type), [T.bucket]);
+        const vpcDeps = g.propertyDependsOn(modelResource, "vpcConfig").map((r) => r.type).sort();
+        assert.deepEqual(vpcDeps, [T.sg, T.subnet, T.subnet].sort());
+    });
+
+    it("ml.g4dn has NVMe storage: the endpoint config carries no volume KMS key, and LLM-sized timeouts", () => {
+        const config = g.inputs(g.one(T.config));
+        assert.equal(config.kmsKeyArn, undefined);
+        const variant = config.productionVariants[0];
+        assert.equal(variant.instanceType, "ml.g4dn.12xlarge");
+        assert.equal(variant.containerStartupHealthCheckTimeoutInSeconds, 900);
+        assert.equal(variant.modelDataDownloadTimeoutInSeconds, 900);
+        assert.equal(variant.volumeSizeInGb, undefined);
+        assert.equal(config.dataCaptureConfig, undefined, "data capture is off unless asked");
+    });
+
+    it("the execution role is least privilege: trusted only by SageMaker for this account, scoped to its own prefix, key, image and logs", () => {
+        const role = g.one(T.role, "falcon-40b-instruct-execution");
+        const trust = policyOf(role.inputs.assumeRolePolicy);
+        assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
+        assert.equal(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"], "111122223333");
+        assert.equal(role.inputs.managedPolicyArns, undefined);
+        assert.equal(g.ofType(T.attachment).length, 0, "no managed policies attached anywhere");
+
+        const policyResource = g.one(T.rolePolicy, "falcon-40b-instruct-execution");
+        assert.ok(isUnknown(policyResource.inputs.policy), "the policy references the bucket and key ARNs, unknown until they exist");
+        const depTypes = g.propertyDependsOn(policyResource, "policy").map((r) => r.type).sort();
+        assert.deepEqual(depTypes, [T.bucket, T.key, "random:index/randomString:RandomString"].sort());
+    });
+
+    it("the endpoint: blue/green with automatic rollback on its alarms, log group created first", () => {
+        const endpoint = g.one(T.endpoint);
+        const inputs = g.inputs(endpoint);
+        assert.equal(inputs.deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.type, "ALL_AT_ONCE");
+        assert.equal(inputs.deploymentConfig.autoRollbackConfiguration.alarms.length, 2);
+        assert.ok(endpoint.dependencies.some((urn) => g.byUrn(urn)?.type === T.logGroup), "endpoint depends on its log group");
+        const logGroup = g.one(T.logGroup, "falcon-40b-instruct-logs");
+        assert.equal(logGroup.inputs.retentionInDays, 365);
+        assert.deepEqual(g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type), [T.key]);
+        assert.deepEqual(g.propertyDependsOn(logGroup, "name").map((r) => r.type), ["random:index/randomString:RandomString"]);
+    });
+
+    it("alarms on 5XX errors, model latency and GPU memory", () => {
+        const metrics = g.ofType(T.alarm).map((a) => `${a.inputs.namespace}/${a.inputs.metricName}`).sort();
+        assert.deepEqual(metrics, ["/aws/sagemaker/Endpoints/GPUMemoryUtilization", "AWS/SageMaker/Invocation5XXErrors", "AWS/SageMaker/ModelLatency"]);
+        const latency = g.ofType(T.alarm).find((a) => a.inputs.metricName === "ModelLatency")!;
+        assert.equal(latency.inputs.threshold, 30_000_000, "30 s in microseconds");
+    });
+
+    it("autoscaling tracks concurrent requests per instance with a long scale-in cooldown", () => {
+        const target = g.one(T.scalingTarget);
+        assert.equal(target.inputs.scalableDimension, "sagemaker:variant:DesiredInstanceCount");
+        assert.equal(target.inputs.minCapacity, 1);
+        assert.equal(target.inputs.maxCapacity, 2);
+        const policy = g.inputs(g.one(T.scalingPolicy)).targetTrackingScalingPolicyConfiguration;
+        assert.equal(policy.predefinedMetricSpecification.predefinedMetricType, "SageMakerVariantConcurrentRequestsPerModelHighResolution");
+        assert.equal(policy.scaleInCooldown, 1800);
+    });
+
+    it("network: two private subnets in two AZs, no internet gateway or NAT, and every endpoint SageMaker needs (FIPS where offered)", () => {
+        const vpc = g.one(T.vpc);
+        assert.equal(vpc.inputs.enableDnsHostnames, true);
+        const subnets = g.ofType(T.subnet);
+        assert.equal(subnets.length, 2);
+        for (const s of subnets) assert.equal(s.inputs.mapPublicIpOnLaunch, false);
+        assert.deepEqual(subnets.map((s) => s.inputs.cidrBlock), ["10.80.0.0/20", "10.80.16.0/20"]);
+        assert.deepEqual(subnets.map((s) => s.inputs.availabilityZone), ["us-gov-west-1a", "us-gov-west-1b"]);
+        assert.equal(g.ofType(T.igw).length + g.ofType(T.nat).length + g.ofType(T.route).length, 0);
+
+        const services = g.ofType(T.vpcEndpoint).map((e) => e.inputs.serviceName).sort();
+        assert.deepEqual(services, [
+            "aws.sagemaker.us-gov-west-1.notebook",
+            "com.amazonaws.us-gov-west-1.ecr.api",
+            "com.amazonaws.us-gov-west-1.ecr.dkr",
+            "com.amazonaws.us-gov-west-1.kms-fips",
+            "com.amazonaws.us-gov-west-1.logs",
+            "com.amazonaws.us-gov-west-1.monitoring",
+            "com.amazonaws.us-gov-west-1.s3",
+            "com.amazonaws.us-gov-west-1.sagemaker.api-fips",
+            "com.amazonaws.us-gov-west-1.sagemaker.runtime",
+            "com.amazonaws.us-gov-west-1.sts",
+        ]);
+        for (const e of g.ofType(T.vpcEndpoint).filter((e) => e.inputs.vpcEndpointType === "Interface")) assert.equal(e.inputs.privateDnsEnabled, true);
+        const notebookEndpoint = g.ofType(T.vpcEndpoint).find((e) => String(e.inputs.serviceName).endsWith(".notebook"))!;
+        assert.ok(notebookEndpoint.dependencies.some((urn) => String(g.byUrn(urn)?.inputs.serviceName).includes("sagemaker.api")), "notebook endpoint waits for sagemaker.api");
+    });
+
+    it("security groups: endpoints admit only HTTPS from the VPC; nothing is open to the internet; default group stripped", () => {
+        const ingress = g.ofType(T.ingress).map((r) => g.inputs(r));
+        const fromCidr = ingress.filter((r) => r.cidrIpv4);
+        assert.deepEqual(fromCidr.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]), [["10.80.0.0/16", 443, 443]]);
+        for (const rule of g.ofType(T.egress).map((r) => g.inputs(r))) assert.notEqual(rule.cidrIpv4, "0.0.0.0/0");
+        const defaultSg = g.one(T.defaultSg);
+        assert.deepEqual([defaultSg.inputs.ingress, defaultSg.inputs.egress], [[], []]);
+    });
+
+    it("flow logs go to a KMS-encrypted log group with retention", () => {
+        const flowLog = g.one(T.flowLog);
+        assert.equal(flowLog.inputs.trafficType, "ALL");
+        const [logGroup] = g.propertyDependsOn(flowLog, "logDestination");
+        assert.equal(logGroup.type, T.logGroup);
+        assert.equal(logGroup.inputs.retentionInDays, 365);
+        assert.deepEqual(g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type), [T.key]);
+    });
+
+    it("one customer-managed key with rotation, a partition-correct policy including CloudWatch Logs, and an alias", () => {
+        const key = g.one(T.key);
+        assert.equal(key.inputs.enableKeyRotation, true);
+        const policy = policyOf(key.inputs.policy);
+        assert.equal(statement(policy, "EnableIamPoliciesOfThisAccount").Principal.AWS, "arn:aws-us-gov:iam::111122223333:root");
+        const logs = statement(policy, "AllowCloudWatchLogsOfThisAccount");
+        assert.equal(logs.Principal.Service, "logs.us-gov-west-1.amazonaws.com");
+        assert.equal(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], "arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:*");
+        assert.equal(g.one(T.alias).inputs.name, "alias/sagemaker-llm-govcloud");
+    });
+
+    it("the artifact bucket: SSE-KMS with a bucket key, versioning, public access blocked, ownership enforced, TLS only", () => {
+        const sse = g.inputs(g.one(T.sse)).rules[0];
+        assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+        assert.equal(sse.bucketKeyEnabled, true);
+        assert.equal(g.inputs(g.one(T.versioning)).versioningConfiguration.status, "Enabled");
+        const pab = g.one(T.pab).inputs;
+        assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+        assert.equal(g.inputs(g.one(T.ownership)).rule.objectOwnership, "BucketOwnerEnforced");
+        assert.ok(g.one(T.bucketPolicy).dependencies.length >= 2);
+    });
+
+    it("the notebook: private subnet, no direct internet, no root, IMDSv2, stack key, current platform, lifecycle config first", () => {
+        const notebook = g.one(T.notebook);
+        const inputs = g.inputs(notebook);
+        assert.equal(inputs.directInternetAccess, "Disabled");
+        assert.equal(inputs.rootAccess, "Disabled");
+        assert.equal(inputs.instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion, "2");
+        assert.equal(inputs.platformIdentifier, "notebook-al2023-v1");
+        assert.deepEqual(g.propertyDependsOn(notebook, "kmsKeyId").map((r) => r.type), [T.key]);
+        assert.deepEqual(g.propertyDependsOn(notebook, "subnetId").map((r) => r.type), [T.subnet, T.subnet]);
+        assert.deepEqual(g.propertyDependsOn(notebook, "lifecycleConfigName").map((r) => r.type), [T.lifecycle]);
+    });
+});
+
+describe("commercial stack (Pulumi.commercial.yaml)", () => {
+    let g: Graph;
+    before(async () => ({ g } = await graphOf("commercial")));
+
+    it("a different model in a commercial region, image from the commercial account, ARNs in aws", () => {
+        const model = g.inputs(g.one(T.model));
+        assert.equal(model.primaryContainer.image, "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04");
+        assert.equal(model.primaryContainer.environment.MAX_INPUT_TOKENS, "4096");
+        assert.equal(model.primaryContainer.environment.HF_MODEL_QUANTIZE, undefined, "never set when not quantizing");
+        assert.equal(model.primaryContainer.environment.SM_NUM_GPUS, "1");
+        const arns = new Set(g.programResources.flatMap((r) => allStrings(g.inputs(r))).flatMap((s) => s.match(/arn:[a-z-]+:/g) ?? []));
+        assert.deepEqual([...arns], ["arn:aws:"]);
+        assert.equal(g.one(T.scalingTarget).inputs.maxCapacity, 3);
+        assert.ok(g.ofType(T.vpcEndpoint).some((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.sagemaker.api"), "no FIPS endpoints unless asked");
+    });
+});
+
+describe("variants", () => {
+    it("an EBS-backed instance type (ml.p3) gets the stack key on its ML storage volume, and may size it", async () => {
+        const { g } = await graphOf("commercial", { models: [{ id: "llama-2-7b-chat", instanceType: "ml.p3.2xlarge", volumeSizeGb: 100 }] });
+        const config = g.one(T.config);
+        assert.ok(isUnknown(config.inputs.kmsKeyArn), "the key ARN is present (unknown until the key exists)");
+        assert.deepEqual(g.propertyDependsOn(config, "kmsKeyArn").map((r) => r.type), [T.key]);
+        assert.equal(g.inputs(config).productionVariants[0].volumeSizeInGb, 100);
+    });
+
+    it("weights from the Hub: NAT egress, gated model token as a secret, no network isolation", async () => {
+        const { g } = await graphOf("commercial", { egress: "nat", huggingFaceToken: "hf_exampletoken", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] }, { secretOverrides: ["huggingFaceToken"] });
+        const model = g.one(T.model);
+        const env = (model.inputs.primaryContainer as any).environment;
+        assert.equal(env.HF_MODEL_ID, "mistralai/Mistral-7B-Instruct-v0.2");
+        assert.notEqual(typeof env.HUGGING_FACE_HUB_TOKEN, "string", "the token travels as a Pulumi secret");
+        assert.equal(g.inputs(model).primaryContainer.environment.HUGGING_FACE_HUB_TOKEN, "hf_exampletoken");
+        assert.equal(g.inputs(model).enableNetworkIsolation, false);
+        assert.equal(g.inputs(model).primaryContainer.modelDataSource, undefined);
+
+        assert.equal(g.ofType(T.igw).length, 1);
+        assert.equal(g.ofType(T.nat).length, 2);
+        const publicSubnets = g.ofType(T.subnet).filter((s) => s.name.includes("public"));
+        assert.equal(publicSubnets.length, 2);
+        for (const s of publicSubnets) assert.equal(s.inputs.mapPublicIpOnLaunch, false, "public subnets hold only NAT gateways");
+        const privateDefaults = g.ofType(T.route).filter((r) => r.name.includes("private"));
+        assert.equal(privateDefaults.length, 2);
+        for (const r of privateDefaults) assert.deepEqual(g.propertyDependsOn(r, "natGatewayId").map((x) => x.type), [T.nat]);
+        assert.ok(g.ofType(T.egress).some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" && r.name.includes("hub")), "only the Hub rule leaves the VPC");
+    });
+
+    it("existing-VPC mode uses the landing zone's VPC and private subnets and creates no network", async () => {
+        const subnets = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
+        const { g } = await graphOf("govcloud", { networkMode: "existing", existingVpcId: "vpc-0a1b2c3d4e5f60718", existingPrivateSubnetIds: subnets, vpcCidr: "10.20.0.0/16" });
+        for (const type of [T.vpc, T.subnet, T.routeTable, T.vpcEndpoint, T.flowLog, T.defaultSg]) assert.equal(g.ofType(type).length, 0, type);
+        const model = g.inputs(g.one(T.model));
+        assert.deepEqual(model.vpcConfig.subnets, subnets);
+        for (const sg of g.ofType(T.sg)) assert.equal(sg.inputs.vpcId, "vpc-0a1b2c3d4e5f60718");
+        assert.equal(g.inputs(g.one(T.notebook)).subnetId, subnets[0]);
+        assert.ok(g.ofType(T.egress).every((r) => r.inputs.cidrIpv4 === undefined || r.inputs.cidrIpv4 === "10.20.0.0/16"));
+    });
+
+    it("several models in one stack: one endpoint each, unique names, one notebook allowed to invoke them all", async () => {
+        const { g, run } = await graphOf(
+            "commercial",
+            { models: [{ id: "mistral-7b-instruct" }, { id: "llama-3-8b-instruct", name: "llama3" }, { id: "mistral-7b-instruct", name: "mistral-canary" }] },
+            { preview: false },
+        );
+        const endpointNames = g.ofType(T.endpoint).map((e) => String(e.inputs.name));
+        assert.equal(new Set(endpointNames).size, 3);
+        for (const name of [...endpointNames, ...g.ofType(T.model).map((m) => String(m.inputs.name)), ...g.ofType(T.config).map((c) => String(c.inputs.name))]) {
+            assert.ok(name.length <= 63 && /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name), `${name} breaks SageMaker's name rules`);
+        }
+        const notebookPolicy = policyOf(g.one(T.rolePolicy, "research-role").inputs.policy);
+        assert.equal(statement(notebookPolicy, "InvokeThisStacksEndpointsOnly").Resource.length, 3);
+        const script = Buffer.from(String(g.one(T.lifecycle).inputs.onCreate), "base64").toString();
+        const notebookJson = JSON.parse(script.split("<<'NOTEBOOK_JSON'\n")[1].split("\nNOTEBOOK_JSON")[0]);
+        const code = notebookJson.cells.map((c: any) => c.source.join("")).join("\n");
+        for (const name of endpointNames) assert.ok(code.includes(name), `sample notebook lacks ${name}`);
+        assert.match(String(g.one(T.notebook).inputs.name), /^Mistral7BNotebook-[a-z0-9]{10}$/);
+        assert.equal((run.result.stackOutputs.llmEndpoints as unknown[]).length, 3);
+    });
+
+    it("stack outputs give endpoint names, an invoke command, the notebook URL in the GovCloud console, VPC, key and bucket", async () => {
+        const { run } = await graphOf("govcloud", {}, { preview: false });
+        const out = run.result.stackOutputs as any;
+        assert.match(out.notebookUrl, /^https:\/\/console\.amazonaws-us-gov\.com\/sagemaker\/home\?region=us-gov-west-1#\/notebook-instances\/Falcon40BNotebook-[a-z0-9]{10}$/);
+        assert.match(out.llmEndpoints[0].invokeCommand, /^aws sagemaker-runtime invoke-endpoint --region us-gov-west-1 --endpoint-name falcon-40b-instruct-[a-z0-9]{8} /);
+        assert.match(out.llmEndpoints[0].weightsS3Uri, /^s3:\/\/.+\/models\/falcon-40b-instruct\/$/);
+        for (const key of ["vpcId", "kmsKeyArn", "artifactBucketName", "notebookName"]) assert.ok(out[key], key);
+    });
+
+    it("data capture, when asked, goes to the bucket encrypted with the stack key", async () => {
+        const { g } = await graphOf("commercial", { models: [{ id: "mistral-7b-instruct", dataCapturePercent: 20 }] });
+        const config = g.one(T.config);
+        const capture = g.inputs(config).dataCaptureConfig;
+        assert.equal(capture.initialSamplingPercentage, 20);
+        assert.ok(isUnknown(capture.kmsKeyId));
+        assert.deepEqual(g.propertyDependsOn(config, "dataCaptureConfig").map((r) => r.type).sort(), [T.bucket, T.key].sort());
+    });
+
+    it("the notebook can be turned off", async () => {
+        const { g } = await graphOf("govcloud", { notebookEnabled: false });
+        assert.equal(g.ofType(T.notebook).length, 0);
+        assert.equal(g.ofType(T.endpoint).length, 1);
+    });
+});
