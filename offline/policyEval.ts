@@ -37,7 +37,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { CapturedResource, UNKNOWN, isDefaultProviderRef } from "./mockRun";
+import Ajv from "ajv";
+import { CapturedResource, isDefaultProviderRef, OUTPUT_VALUE_SIG, RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "./mockRun";
+
+/** The engine validates policy config with a JSON Schema implementation too; all errors, not the first. */
+const ajv = new Ajv({ allErrors: true, strict: false });
 
 // ------------------------------------------------------------------------------------------------
 // Public types
@@ -165,11 +169,6 @@ export class PolicyConfigError extends Error {
 // ------------------------------------------------------------------------------------------------
 // Wire helpers
 // ------------------------------------------------------------------------------------------------
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
 /**
  * A wire value as the engine marshals it for an analyzer (KeepUnknowns, KeepSecrets, no resource
@@ -634,7 +633,7 @@ export function resolvePolicyConfig(pack: LoadedPack, config: Record<string, unk
     for (const policy of pack.policies) {
         // The engine adds enforcementLevel to every schema; the properties never contain it.
         const schema = { type: "object", properties: policy.configSchema?.properties ?? {}, required: policy.configSchema?.required ?? [] };
-        for (const p of validateJsonSchema(schema, result[policy.name]?.properties ?? {}, "")) problems.push(`${policy.name}: ${p}`);
+        for (const p of validateJsonSchema(schema, result[policy.name]?.properties ?? {})) problems.push(`${policy.name}: ${p}`);
     }
     for (const [name, entry] of Object.entries(result)) {
         if (!entry.enforcementLevel) problems.push(`${name}: not a policy of pack '${pack.name}' and no enforcementLevel (the engine's Configure fails with 'invalid enforcement level ""')`);
@@ -643,47 +642,11 @@ export function resolvePolicyConfig(pack: LoadedPack, config: Record<string, unk
     return result;
 }
 
-/** The subset of JSON Schema policy config schemas use: type, enum, const, required, ranges, pattern, items, properties. */
-function validateJsonSchema(schema: Record<string, unknown>, value: unknown, where: string): string[] {
-    const at = where || "(root)";
-    const problems: string[] = [];
-    const typeOf = (v: unknown): string => (v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v);
-    if (schema.type !== undefined) {
-        const types = (Array.isArray(schema.type) ? schema.type : [schema.type]) as string[];
-        const actual = typeOf(value);
-        const ok = types.some((t) => t === actual || (t === "number" && actual === "integer"));
-        if (!ok) return [`${at}: Invalid type. Expected: ${types.join(" or ")}, given: ${actual}`];
-    }
-    if (Array.isArray(schema.enum) && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-        problems.push(`${at} must be one of the following: ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
-    }
-    if ("const" in schema && JSON.stringify(schema.const) !== JSON.stringify(value)) problems.push(`${at} does not match: ${JSON.stringify(schema.const)}`);
-    if (typeof value === "number") {
-        if (typeof schema.minimum === "number" && value < schema.minimum) problems.push(`${at}: Must be greater than or equal to ${schema.minimum}`);
-        if (typeof schema.maximum === "number" && value > schema.maximum) problems.push(`${at}: Must be less than or equal to ${schema.maximum}`);
-    }
-    if (typeof value === "string") {
-        if (typeof schema.minLength === "number" && value.length < schema.minLength) problems.push(`${at}: String length must be greater than or equal to ${schema.minLength}`);
-        if (typeof schema.maxLength === "number" && value.length > schema.maxLength) problems.push(`${at}: String length must be less than or equal to ${schema.maxLength}`);
-        if (typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test(value)) problems.push(`${at}: Does not match pattern '${schema.pattern}'`);
-    }
-    if (Array.isArray(value)) {
-        if (typeof schema.minItems === "number" && value.length < schema.minItems) problems.push(`${at}: Array must have at least ${schema.minItems} items`);
-        if (typeof schema.maxItems === "number" && value.length > schema.maxItems) problems.push(`${at}: Array must have at most ${schema.maxItems} items`);
-        if (schema.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
-            value.forEach((item, i) => problems.push(...validateJsonSchema(schema.items as Record<string, unknown>, item, `${where ? where + "." : ""}${i}`)));
-        }
-    }
-    if (value && typeof value === "object" && !Array.isArray(value)) {
-        const obj = value as Record<string, unknown>;
-        for (const req of (schema.required as string[] | undefined) ?? []) if (!(req in obj)) problems.push(`${where ? where + ": " : ""}${req} is required`);
-        const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-        for (const [k, v] of Object.entries(obj)) {
-            if (props[k]) problems.push(...validateJsonSchema(props[k], v, where ? `${where}.${k}` : k));
-            else if (schema.additionalProperties === false) problems.push(`${at}: Additional property ${k} is not allowed`);
-        }
-    }
-    return problems;
+/** Validates config properties against a policy's JSON Schema, as the engine does before Configure. */
+function validateJsonSchema(schema: Record<string, unknown>, value: unknown): string[] {
+    const validate = ajv.compile(schema);
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((e) => `${e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") + ": " : ""}${e.message ?? "is invalid"}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")})` : ""}`);
 }
 
 // ------------------------------------------------------------------------------------------------
