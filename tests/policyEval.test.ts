@@ -167,7 +167,7 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             });
             await assert.rejects(evaluate(pack, compliant, { "bucket-required-tags": "strict" }), /"strict" is not a valid enforcement level/);
             await assert.rejects(evaluate(pack, compliant, { "no-such-policy": { x: 1 } }), /no-such-policy: not a policy of pack/);
-            await assert.rejects(evaluate(pack, compliant, { "bucket-required-tags": { requiredTags: [1] } }), /requiredTags\.0: Invalid type/);
+            await assert.rejects(evaluate(pack, compliant, { "bucket-required-tags": { requiredTags: [1] } }), /requiredTags\.0: must be string/);
             // A level alone for an unknown name is accepted, as by the engine.
             assert.deepEqual(brief(await evaluate(pack, compliant, { "no-such-policy": "mandatory" })), []);
         });
