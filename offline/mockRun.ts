@@ -67,6 +67,8 @@ export interface MockRunOptions {
     config: StackConfig;
     /** Preview mode (default): computed values stay unknown, as in `pulumi preview`. */
     preview?: boolean;
+    /** Stack transformations applied to every resource the program registers (tests use them to stage careless changes). */
+    transformations?: pulumi.ResourceTransformation[];
 }
 
 export function isUnknown(value: unknown): boolean {
@@ -224,6 +226,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     forgetProgramModules(project.dir);
     try {
         await runInPulumiStack(async () => {
+            for (const t of options.transformations ?? []) pulumi.runtime.registerStackTransformation(t);
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const exported = require(program) as Record<string, unknown> | (() => unknown);
             // A program may export a function (sync or async) whose result holds the outputs.

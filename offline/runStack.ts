@@ -2,6 +2,7 @@
  * One call from "a program directory and a stack name" to a captured mock run: the entry point the
  * tests, the offline plan and the benchmark share.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { loadProject, loadStackConfig, PulumiProject, StackConfig } from "./projectConfig";
 import { MockRunResult, runProgramUnderMocks } from "./mockRun";
 
@@ -15,6 +16,8 @@ export interface RunStackOptions {
     secretOverrides?: string[];
     /** Preview mode (default true): computed values stay unknown, as in `pulumi preview`. */
     preview?: boolean;
+    /** Stack transformations applied to the program's resources. */
+    transformations?: pulumi.ResourceTransformation[];
 }
 
 export interface StackRun {
@@ -26,6 +29,6 @@ export interface StackRun {
 export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const project = loadProject(options.programDir);
     const config = loadStackConfig(project, options.stack, options.overrides ?? {}, options.secretOverrides ?? []);
-    const result = await runProgramUnderMocks({ project, config, preview: options.preview ?? true });
+    const result = await runProgramUnderMocks({ project, config, preview: options.preview ?? true, transformations: options.transformations });
     return { project, config, result };
 }
