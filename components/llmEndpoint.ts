@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { MODEL_TAG_KEY } from "../stacks/models";
 import { Partition } from "../stacks/partitions";
 import { ModelDeployment } from "../stacks/settings";
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
@@ -177,6 +178,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
             // Weights from S3 need no network at all inside the container.
             enableNetworkIsolation: d.weights.source === "s3",
+            tags: { [MODEL_TAG_KEY]: d.model.id },
         }, { parent: this, dependsOn: [rolePolicy] });
 
         const endpointConfig = new aws.sagemaker.EndpointConfiguration(`${name}-config`, {

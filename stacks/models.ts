@@ -54,6 +54,12 @@ export const BYTES_PER_PARAMETER: Record<Quantization | "float16" | "bfloat16", 
 export const ON_THE_FLY_QUANTIZATIONS: OnTheFlyQuantization[] = ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "fp8"];
 export const PRE_QUANTIZED_FORMATS: PreQuantizedFormat[] = ["awq", "gptq", "marlin", "exl2", "compressed-tensors"];
 
+/**
+ * Tag on each SageMaker Model naming its catalog entry, so the policy pack can size a model whose
+ * weights come from S3 (HF_MODEL_ID is then a local path).
+ */
+export const MODEL_TAG_KEY = "sagemaker-llm:model";
+
 /** Headroom the SageMaker SDK's ModelBuilder adds over the weights. */
 export const DEFAULT_MEMORY_HEADROOM = 1.2;
 

@@ -97,6 +97,7 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         assert.equal(env.MAX_INPUT_TOKENS, undefined);
         assert.equal(env.MAX_TOTAL_TOKENS, "2048");
         assert.equal(env.HUGGING_FACE_HUB_TOKEN, undefined);
+        assert.deepEqual(model.tags, { "sagemaker-llm:model": "falcon-40b-instruct" }, "the catalog id, for the GPU-memory policy");
     });
 
     it("weights come from S3, uncompressed, with network isolation, inside the VPC", () => {

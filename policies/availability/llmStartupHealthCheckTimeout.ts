@@ -1,0 +1,83 @@
+/**
+ * Endpoint variants give an LLM container time to load its weights before SageMaker's health check
+ * gives up: containerStartupHealthCheckTimeoutInSeconds is set and at least
+ * `minimumHealthCheckTimeoutSeconds`, and, for a catalog model the variant serves, at least the
+ * catalog's startupHealthCheckTimeoutSeconds (larger models load longer).
+ */
+import { stackGuardrail } from "../lib/guardrail";
+import { containersOf, ENDPOINT_CONFIG_TYPE, envValue, identifyModel, modelsServedBy, variantsOf } from "../lib/instancesServing";
+import { Deferrals, UNKNOWN } from "../lib/values";
+
+/** The timeout a variant needs, and why. */
+export interface RequiredTimeout {
+    seconds: number;
+    why: string;
+}
+
+/** Why a variant's timeout is too short (or unset), or undefined. */
+export function checkStartupTimeout(timeout: unknown, required: RequiredTimeout): string | undefined {
+    if (timeout === undefined || timeout === null) return `containerStartupHealthCheckTimeoutInSeconds is not set (needs at least ${required.seconds} s: ${required.why})`;
+    if (Number(timeout) >= required.seconds) return undefined;
+    return `containerStartupHealthCheckTimeoutInSeconds = ${String(timeout)} is below ${required.seconds} s (${required.why})`;
+}
+
+const REMEDIATION =
+    "Set containerStartupHealthCheckTimeoutInSeconds (the program's models[].startupHealthCheckTimeoutSeconds) to at least the required value, " +
+    "and modelDataDownloadTimeoutInSeconds alike.";
+
+interface TimeoutConfig {
+    minimumHealthCheckTimeoutSeconds?: number;
+    useCatalogTimeouts?: boolean;
+}
+
+export const llmStartupHealthCheckTimeout = stackGuardrail(
+    {
+        name: "llm-startup-health-check-timeout",
+        description: "Endpoint variants set containerStartupHealthCheckTimeoutInSeconds to at least minimumHealthCheckTimeoutSeconds (default 600) and the catalog's value for the model they serve.",
+        enforcementLevel: "advisory",
+        configSchema: {
+            properties: {
+                minimumHealthCheckTimeoutSeconds: { type: "integer", minimum: 1, default: 600, description: "Shortest startup health-check timeout for any variant." },
+                useCatalogTimeouts: {
+                    type: "boolean",
+                    default: true,
+                    description: "Also require the startupHealthCheckTimeoutSeconds stacks/models.ts gives the served model, when the policy can tell which it is.",
+                },
+            },
+        },
+        family: "availability",
+        remediation: REMEDIATION,
+        controls: ["CM-6", "CP-10", "SI-17", "SA-8"],
+        unknowns: "deferred",
+        rationale: "An LLM container passes /ping only after loading tens of GiB of weights; a short timeout fails every deployment and rolls it back, leaving the endpoint unable to change.",
+    },
+    (args, reportViolation) => {
+        const config = args.getConfig<TimeoutConfig>();
+        const minimum = config.minimumHealthCheckTimeoutSeconds ?? 600;
+        const useCatalog = config.useCatalogTimeouts ?? true;
+        const deferrals = new Deferrals();
+        // Identification only raises the bar; unknown links or models fall back to the minimum.
+        const lookups = new Deferrals();
+        for (const endpointConfig of args.resources.filter((r) => r.type === ENDPOINT_CONFIG_TYPE)) {
+            const served = useCatalog ? modelsServedBy(endpointConfig, args.resources, lookups) : [];
+            for (const variant of variantsOf(endpointConfig.name, endpointConfig.props, deferrals)) {
+                const timeout = deferrals.readKnown(variant.variant, "containerStartupHealthCheckTimeoutInSeconds", { resource: endpointConfig.name, path: `${variant.path}.containerStartupHealthCheckTimeoutInSeconds` });
+                if (timeout === UNKNOWN) continue;
+                let required: RequiredTimeout = { seconds: minimum, why: "minimumHealthCheckTimeoutSeconds" };
+                for (const { model } of served.filter((s) => s.variant.path === variant.path)) {
+                    for (const container of containersOf(model, lookups)) {
+                        const hfModelId = envValue(model, container, "HF_MODEL_ID", lookups);
+                        if (typeof hfModelId !== "string") continue;
+                        const spec = identifyModel(model, hfModelId, {})?.spec;
+                        if (spec && spec.startupHealthCheckTimeoutSeconds > required.seconds) {
+                            required = { seconds: spec.startupHealthCheckTimeoutSeconds, why: `stacks/models.ts gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s` };
+                        }
+                    }
+                }
+                const problem = checkStartupTimeout(timeout, required);
+                if (problem) reportViolation(`${endpointConfig.name}: ${variant.path.replace(/\.(\d+)$/, "[$1]")}.${problem}. ${REMEDIATION}`, endpointConfig.urn);
+            }
+        }
+        deferrals.settle();
+    },
+);

@@ -1,0 +1,81 @@
+/**
+ * A KMS key that supports automatic rotation has it on: `enableKeyRotation: true`, with a
+ * `rotationPeriodInDays` (default 365 when unset) no longer than the configured maximum. KMS rotates
+ * only symmetric encryption keys in its own key store: asymmetric and HMAC keys (`keySpec` other
+ * than SYMMETRIC_DEFAULT, `keyUsage` other than ENCRYPT_DECRYPT) and keys in a custom key store
+ * (`customKeyStoreId`) are not judged. The values matter, so unknown ones defer the policy.
+ */
+import { resourceGuardrail } from "../lib/guardrail";
+
+export const KMS_KEY_TYPE = "aws:kms/key:Key";
+/** KMS's rotation period when none is given. */
+export const KMS_DEFAULT_ROTATION_DAYS = 365;
+
+export interface KeyRotationFacts {
+    enableKeyRotation?: unknown;
+    rotationPeriodInDays?: unknown;
+    keySpec?: unknown;
+    customerMasterKeySpec?: unknown;
+    keyUsage?: unknown;
+    customKeyStoreId?: unknown;
+}
+
+/** Whether KMS can rotate the key automatically. */
+export function rotationSupported(key: KeyRotationFacts): boolean {
+    const spec = key.keySpec ?? key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+    const usage = key.keyUsage ?? "ENCRYPT_DECRYPT";
+    return spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" && !key.customKeyStoreId;
+}
+
+/** The problem with a key's rotation, or undefined when it is compliant or not applicable. */
+export function rotationProblem(key: KeyRotationFacts, maximumRotationPeriodDays: number): string | undefined {
+    if (!rotationSupported(key)) return undefined;
+    if (key.enableKeyRotation !== true) {
+        return `enableKeyRotation is ${key.enableKeyRotation === undefined ? "not set" : JSON.stringify(key.enableKeyRotation)}: KMS would never rotate this key's material. Set enableKeyRotation: true.`;
+    }
+    const period = key.rotationPeriodInDays ?? KMS_DEFAULT_ROTATION_DAYS;
+    if (typeof period !== "number" || period > maximumRotationPeriodDays) {
+        return `rotationPeriodInDays is ${JSON.stringify(period)}, longer than the maximum of ${maximumRotationPeriodDays} days (policy config maximumRotationPeriodDays). ` +
+            `Set rotationPeriodInDays to at most ${maximumRotationPeriodDays} (or leave it unset for KMS's ${KMS_DEFAULT_ROTATION_DAYS}).`;
+    }
+    return undefined;
+}
+
+export const kmsKeyRotation = resourceGuardrail(
+    {
+        name: "kms-key-rotation",
+        description: "A symmetric KMS key sets enableKeyRotation: true, with a rotation period no longer than the configured maximum.",
+        enforcementLevel: "mandatory",
+        family: "encryption",
+        remediation: "Set enableKeyRotation: true on the key, and rotationPeriodInDays to at most maximumRotationPeriodDays (unset means 365).",
+        controls: ["SC-12", "SC-13"],
+        unknowns: "deferred",
+        rationale: "Automatic rotation bounds how much data one key version protects and how long a compromised version stays useful, without re-encrypting anything.",
+        configSchema: {
+            properties: {
+                maximumRotationPeriodDays: {
+                    type: "integer",
+                    minimum: 90,
+                    maximum: 2560,
+                    default: KMS_DEFAULT_ROTATION_DAYS,
+                    description: "Longest acceptable rotationPeriodInDays (KMS allows 90 to 2560).",
+                },
+            },
+        },
+    },
+    (args, reportViolation) => {
+        if (args.type !== KMS_KEY_TYPE) return;
+        const { maximumRotationPeriodDays } = args.getConfig<{ maximumRotationPeriodDays: number }>();
+        const p = args.props;
+        const facts: KeyRotationFacts = {
+            enableKeyRotation: p.enableKeyRotation,
+            rotationPeriodInDays: p.rotationPeriodInDays,
+            keySpec: p.keySpec,
+            customerMasterKeySpec: p.customerMasterKeySpec,
+            keyUsage: p.keyUsage,
+            customKeyStoreId: p.customKeyStoreId,
+        };
+        const problem = rotationProblem(facts, maximumRotationPeriodDays ?? KMS_DEFAULT_ROTATION_DAYS);
+        if (problem) reportViolation(problem);
+    },
+);

@@ -1,0 +1,7 @@
+import { Guardrail } from "../lib/guardrail";
+import { noBroadManagedPolicies } from "./noBroadManagedPolicies";
+import { noWildcardActions } from "./noWildcardActions";
+import { sageMakerTrustOnlySageMaker } from "./sagemakerTrustOnlySageMaker";
+import { sageMakerTrustSourceAccount } from "./sagemakerTrustSourceAccount";
+
+export const iamGuardrails: Guardrail[] = [noBroadManagedPolicies, noWildcardActions, sageMakerTrustOnlySageMaker, sageMakerTrustSourceAccount];

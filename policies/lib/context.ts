@@ -1,0 +1,24 @@
+/**
+ * Facts about a resource's deployment context that policies need: its region and partition, taken
+ * from the resource's provider (what the engine passes analyzers) or its own `region` property.
+ * Data (instances, models, partitions, images) comes from ../../stacks, the same tables the program uses.
+ */
+import { PolicyProviderResource } from "@pulumi/policy";
+import { PARTITIONS, PartitionId, partitionOfRegion } from "../../stacks/partitions";
+import { isUnknownValue, peek } from "./values";
+
+/** The region a resource is created in, when known. */
+export function regionOf(props: unknown, provider: PolicyProviderResource | undefined): string | undefined {
+    const own = peek(props, "region");
+    if (typeof own === "string" && !isUnknownValue(own)) return own;
+    const fromProvider = provider ? peek(provider.props, "region") : undefined;
+    return typeof fromProvider === "string" && !isUnknownValue(fromProvider) ? fromProvider : undefined;
+}
+
+export function partitionOf(region: string | undefined): PartitionId | undefined {
+    return region ? partitionOfRegion(region) : undefined;
+}
+
+export function arnPrefixOf(partition: PartitionId): string {
+    return PARTITIONS[partition].arnPrefix;
+}

@@ -1,0 +1,60 @@
+/**
+ * What every policy in this pack carries besides its check: remediation text, the NIST SP 800-53
+ * Rev. 5 controls it supports, and how it treats values unknown during preview. The pack (../index.ts)
+ * only composes; the README's policy table is checked against these definitions.
+ */
+import { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+export type Family =
+    | "network"
+    | "encryption"
+    | "instances"
+    | "tags"
+    | "partition"
+    | "notebook"
+    | "iam"
+    | "availability"
+    | "secrets";
+
+/** NIST SP 800-53 Rev. 5 control identifiers, e.g. "SC-7", "SC-28(1)". */
+export type NistControl = string;
+
+/**
+ * How a policy treats a value unknown during `pulumi preview`:
+ * - `present`: only presence matters (e.g. a key ARN from an in-stack key); an unknown counts as set.
+ * - `deferred`: the value matters; the check reports "not run" in preview and runs at `pulumi up`.
+ * - `skipped`: the policy scans many values and passes over the unknown ones; they are checked at
+ *   `pulumi up`, without the policy being reported as not run in preview.
+ * - `none`: the policy reads only values that are always known (literals from the program).
+ */
+export type UnknownHandling = "present" | "deferred" | "skipped" | "none";
+
+interface GuardrailMeta {
+    family: Family;
+    remediation: string;
+    controls: NistControl[];
+    unknowns: UnknownHandling;
+    /** One sentence on why the check exists (README). */
+    rationale: string;
+}
+
+export type Guardrail = (ResourceValidationPolicy | StackValidationPolicy) & { meta: GuardrailMeta };
+
+export interface GuardrailSpec extends GuardrailMeta {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: PolicyConfigSchema;
+}
+
+/** A resource policy with its metadata. The description ends with the remediation, so the CLI shows it. */
+export function resourceGuardrail(spec: GuardrailSpec, validateResource: ResourceValidationPolicy["validateResource"]): Guardrail {
+    const { family, remediation, controls, unknowns, rationale, ...policy } = spec;
+    return { ...policy, validateResource, meta: { family, remediation, controls, unknowns, rationale } };
+}
+
+/** A stack policy with its metadata. */
+export function stackGuardrail(spec: GuardrailSpec, validateStack: StackValidationPolicy["validateStack"]): Guardrail {
+    const { family, remediation, controls, unknowns, rationale, ...policy } = spec;
+    return { ...policy, validateStack, meta: { family, remediation, controls, unknowns, rationale } };
+}

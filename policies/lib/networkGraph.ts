@@ -1,0 +1,185 @@
+/**
+ * Reading the network out of a stack for the network and notebook families: which resources a
+ * property is linked to, and what a route table routes. Links come from property dependencies (known
+ * in preview, when ids are not) and, where both sides' ids are known, from equal ids. Everything here
+ * looks without reading (`peek`), so nothing throws for a value unknown in preview; a policy that
+ * needs an unknown value reads it through `mustKnow`, which throws the analyzer's "can't be known
+ * during preview" error and so defers the policy to `pulumi up`.
+ */
+import { PolicyResource } from "@pulumi/policy";
+import { isUnknownValue, peek } from "./values";
+
+/** Resource types, as the engine names them. */
+export const NET = {
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    defaultRouteTable: "aws:ec2/defaultRouteTable:DefaultRouteTable",
+    route: "aws:ec2/route:Route",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+    internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    natGateway: "aws:ec2/natGateway:NatGateway",
+    vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    sagemakerModel: "aws:sagemaker/model:Model",
+    notebookInstance: "aws:sagemaker/notebookInstance:NotebookInstance",
+} as const;
+
+/** A value unknown in preview, an absent one, or a known one. */
+export function isKnown(value: unknown): boolean {
+    return value !== undefined && value !== null && !isUnknownValue(value);
+}
+
+/** Known strings of a string or string-array value (unknown elements and non-strings skipped). */
+export function knownStrings(value: unknown): string[] {
+    const items = Array.isArray(value) ? value : [value];
+    return items.filter((v): v is string => typeof v === "string" && v !== "" && !isUnknownValue(v));
+}
+
+/** The resource's id when the engine gives it (stack policies see outputs; `id` is among them for AWS resources). */
+export function knownId(r: PolicyResource): string | undefined {
+    const id = peek(r.props, "id");
+    return typeof id === "string" && id !== "" && !isUnknownValue(id) ? id : undefined;
+}
+
+/** Resources a top-level property depends on, optionally of some types. */
+export function depsOf(r: PolicyResource, property: string, ...types: string[]): PolicyResource[] {
+    const deps = r.propertyDependencies?.[property] ?? [];
+    return types.length === 0 ? deps : deps.filter((d) => types.includes(d.type));
+}
+
+/** Whether `r`'s top-level `property` refers to `target`: by dependency, or by equal known id. */
+export function linked(r: PolicyResource, property: string, target: PolicyResource): boolean {
+    if (depsOf(r, property).includes(target)) return true;
+    const id = knownId(target);
+    return id !== undefined && knownStrings(peek(r.props, property)).includes(id);
+}
+
+/** Resources of some types that `r.property` refers to (dependency or equal id). */
+export function linkedOfType(r: PolicyResource, property: string, all: PolicyResource[], ...types: string[]): PolicyResource[] {
+    return all.filter((t) => types.includes(t.type) && linked(r, property, t));
+}
+
+export function ofType(all: PolicyResource[], ...types: string[]): PolicyResource[] {
+    return all.filter((r) => types.includes(r.type));
+}
+
+/**
+ * Reads a nested value through the analyzer's proxy, so that an unknown one throws its
+ * UnknownValueError (the policy is reported as not run in preview and runs at `pulumi up`).
+ */
+export function mustKnow(props: unknown, ...path: (string | number)[]): unknown {
+    let value: any = props; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const key of path) {
+        if (value === undefined || value === null) return undefined;
+        value = value[key];
+    }
+    return value;
+}
+
+/** A CIDR covering every address (0.0.0.0/0, ::/0, or any other /0). */
+export function isWholeAddressSpace(cidr: unknown): boolean {
+    return typeof cidr === "string" && /\/0$/.test(cidr.trim());
+}
+
+/** An internet gateway id as AWS writes it. */
+export function looksLikeInternetGatewayId(id: unknown): boolean {
+    return typeof id === "string" && /^igw-[0-9a-f]+$/.test(id);
+}
+
+/** A route of a route table that sends the default route to an internet gateway. */
+export interface InternetRoute {
+    /** The resource holding the route: the route table (inline `routes`) or an aws.ec2.Route. */
+    holder: PolicyResource;
+    /** The property, e.g. `routes[0]` or `destinationCidrBlock`. */
+    where: string;
+    destination: string;
+}
+
+/**
+ * Default routes (0.0.0.0/0, ::/0) to an internet gateway in a route table: its inline `routes`
+ * (aws.ec2.RouteTable, aws.ec2.DefaultRouteTable) and aws.ec2.Route resources on it. `table` may be
+ * a VPC, standing for its main route table (routes whose routeTableId comes from the VPC). A route's
+ * gateway is an internet gateway when it is an `igw-` id or its property depends on an
+ * aws.ec2.InternetGateway; a destination unknown in preview is read through the proxy (deferred).
+ */
+export function internetRoutes(table: PolicyResource, all: PolicyResource[]): InternetRoute[] {
+    const found: InternetRoute[] = [];
+    if (table.type === NET.routeTable || table.type === NET.defaultRouteTable) {
+        const routes = peek(table.props, "routes");
+        const inlineIgw = depsOf(table, "routes", NET.internetGateway).length > 0;
+        if (isUnknownValue(routes)) mustKnow(table.props, "routes");
+        if (Array.isArray(routes)) {
+            routes.forEach((route, i) => {
+                if (!route || typeof route !== "object") return;
+                if (!isInternetGateway((route as Record<string, unknown>).gatewayId, inlineIgw, all)) return;
+                for (const key of ["cidrBlock", "ipv6CidrBlock"]) {
+                    let destination = (route as Record<string, unknown>)[key];
+                    if (isUnknownValue(destination)) destination = mustKnow(table.props, "routes", i, key);
+                    if (isWholeAddressSpace(destination)) found.push({ holder: table, where: `routes[${i}].${key}`, destination: String(destination) });
+                }
+            });
+        }
+    }
+    for (const route of ofType(all, NET.route)) {
+        if (!linked(route, "routeTableId", table)) continue;
+        if (!isInternetGateway(peek(route.props, "gatewayId"), depsOf(route, "gatewayId", NET.internetGateway).length > 0, all)) continue;
+        for (const key of ["destinationCidrBlock", "destinationIpv6CidrBlock"]) {
+            let destination = peek(route.props, key);
+            if (isUnknownValue(destination)) destination = mustKnow(route.props, key);
+            if (isWholeAddressSpace(destination)) found.push({ holder: route, where: key, destination: String(destination) });
+        }
+    }
+    return found;
+}
+
+/**
+ * Whether a route's `gatewayId` is an internet gateway: an `igw-` id or the id of one in the stack;
+ * otherwise (unknown in preview, or an id the stack's gateways do not expose) when the property
+ * depends on an aws.ec2.InternetGateway. Another AWS id (`vgw-...`) is not one.
+ */
+function isInternetGateway(gateway: unknown, dependsOnIgw: boolean, all: PolicyResource[]): boolean {
+    if (gateway === undefined || gateway === null || gateway === "" || gateway === "local") return false;
+    if (looksLikeInternetGatewayId(gateway)) return true;
+    if (typeof gateway === "string" && !isUnknownValue(gateway)) {
+        if (ofType(all, NET.internetGateway).some((igw) => knownId(igw) === gateway)) return true;
+        if (/^[a-z]+-[0-9a-f]{8,17}$/.test(gateway)) return false;
+    }
+    return dependsOnIgw;
+}
+
+/**
+ * The route tables a subnet uses: those of its aws.ec2.RouteTableAssociation resources; without
+ * one, its VPC's main route table (aws.ec2.DefaultRouteTable or a table made main by
+ * aws.ec2.MainRouteTableAssociation, and the VPC itself for routes on `vpc.mainRouteTableId`).
+ * A table outside the stack cannot be seen and is not returned.
+ */
+export function routeTablesOf(subnet: PolicyResource, all: PolicyResource[]): PolicyResource[] {
+    const tables = [NET.routeTable, NET.defaultRouteTable];
+    const associations = ofType(all, NET.routeTableAssociation).filter((a) => linked(a, "subnetId", subnet));
+    if (associations.length > 0) return unique(associations.flatMap((a) => linkedOfType(a, "routeTableId", all, ...tables)));
+    const vpcs = linkedOfType(subnet, "vpcId", all, NET.vpc);
+    const main: PolicyResource[] = [];
+    for (const vpc of vpcs) {
+        main.push(vpc);
+        main.push(...ofType(all, NET.defaultRouteTable).filter((t) => linked(t, "defaultRouteTableId", vpc)));
+        for (const assoc of ofType(all, NET.mainRouteTableAssociation).filter((a) => linked(a, "vpcId", vpc))) {
+            main.push(...linkedOfType(assoc, "routeTableId", all, ...tables));
+        }
+    }
+    return unique(main);
+}
+
+export function unique<T>(items: T[]): T[] {
+    return [...new Set(items)];
+}
+
+/** How a resource is named in messages: `name (type token)`. */
+export function describeResource(r: { name: string; type: string }): string {
+    return `${r.name} (${r.type.split(":").pop()})`;
+}

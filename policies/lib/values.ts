@@ -1,0 +1,130 @@
+/**
+ * Reading resource properties the way this pack decides to treat unknowns. @pulumi/policy wraps
+ * properties in a proxy that throws on reading a value unknown during preview (the policy is then
+ * reported as not run). `isPresent` and `isUnknownValue` look without reading, for checks where
+ * presence is what matters; `Deferrals` reports what is known first and the policy as not run after.
+ */
+// The proxy's escape hatch and error class are marked internal in the typings, so they are loaded untyped.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const policyProxy = require("@pulumi/policy/proxy") as {
+    getSpecialProxyTarget: string;
+    /** The analyzer recognizes "not run" by this error class. */
+    UnknownValueError: new (sentinel: unknown, props: string[]) => Error;
+    unknownStringValue: string;
+};
+const { getSpecialProxyTarget } = policyProxy;
+
+/** @pulumi/policy's sentinels for unknown values (proxy.js). */
+const UNKNOWN_SENTINELS = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+function raw(value: unknown): any {
+    if (value && typeof value === "object") {
+        const target = (value as Record<string | symbol, unknown>)[getSpecialProxyTarget];
+        if (target !== undefined) return target;
+    }
+    return value;
+}
+
+/** The property without the unknown check: unknown values come back as their sentinel. */
+export function peek(obj: unknown, key: string): unknown {
+    const target = raw(obj);
+    return target == null ? undefined : target[key];
+}
+
+export function isUnknownValue(value: unknown): boolean {
+    return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
+}
+
+/** Set to something (possibly unknown in preview): for checks where presence is what matters. */
+export function isPresent(obj: unknown, key: string): boolean {
+    const value = peek(obj, key);
+    return value !== undefined && value !== null && value !== "";
+}
+
+/** Set and unknown in preview. */
+export function isUnknownProperty(obj: unknown, key: string): boolean {
+    return isUnknownValue(peek(obj, key));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Reporting what is known, then "not run" for what is not
+// ------------------------------------------------------------------------------------------------
+
+/** What `Deferrals` reads return for a value unknown during preview (the value is remembered). */
+export const UNKNOWN: unique symbol = Symbol("unknown during preview");
+export type Maybe<T> = T | typeof UNKNOWN;
+
+interface Deferral {
+    resource: string;
+    path: string;
+    sentinel: unknown;
+    why?: string;
+}
+
+/**
+ * Checking what is known now and deferring only what is not, for `deferred` policies that look at
+ * several values (every variable of a container environment, every bucket or endpoint of a stack).
+ *
+ * Reading an unknown value through @pulumi/policy's proxy throws, and the analyzer reports the
+ * policy as not run: one unknown would hide violations among the values that are known. A policy
+ * using this reads each value with `read` (through the proxy) or `readKnown` (raw values), which
+ * return UNKNOWN instead of throwing and remember the value; facts it cannot determine are `add`ed.
+ * It reports what it found in the known values, then calls `settle()`, which raises the analyzer's
+ * UnknownValueError for the first remembered value: in preview the policy is reported as not run
+ * (besides the violations already reported), never as passed; at `pulumi up` every value is known
+ * and nothing is remembered.
+ */
+export class Deferrals {
+    /** Values to read again through the proxy, whose error names their path. */
+    private readonly reads: (() => unknown)[] = [];
+    /** Values (or facts) recorded with their resource and path. */
+    private readonly items: Deferral[] = [];
+
+    /** `obj[key]` read through the proxy, or UNKNOWN (remembered) when it is unknown in preview. */
+    read(obj: unknown, key: string | number): Maybe<any> {
+        if (obj === undefined || obj === null) return undefined;
+        if (isUnknownProperty(obj, String(key))) {
+            this.reads.push(() => (obj as Record<string, unknown>)[key]);
+            return UNKNOWN;
+        }
+        return (obj as Record<string, unknown>)[key];
+    }
+
+    /** `obj[key]` without the proxy's unknown check: `undefined` when absent, UNKNOWN when unknown (recorded as `where`). */
+    readKnown(obj: unknown, key: string, where: { resource: string; path: string }): unknown {
+        const value = peek(obj, key);
+        if (isUnknownValue(value)) {
+            this.add(where.resource, where.path, value);
+            return UNKNOWN;
+        }
+        return value;
+    }
+
+    /** Records a value unknown in preview (`sentinel`), or a fact that could not be determined (`why`). */
+    add(resource: string, path: string, sentinel: unknown = policyProxy.unknownStringValue, why?: string): void {
+        this.items.push({ resource, path, sentinel: isUnknownValue(sentinel) ? sentinel : policyProxy.unknownStringValue, why });
+    }
+
+    get pending(): boolean {
+        return this.reads.length > 0 || this.items.length > 0;
+    }
+
+    /** Reports the policy as not run if anything was remembered: throws in preview, does nothing at `pulumi up`. */
+    settle(): void {
+        for (const read of this.reads) read();
+        if (this.items.length === 0) return;
+        const first = this.items[0];
+        const error = new policyProxy.UnknownValueError(first.sentinel, first.path.split("."));
+        const details = this.items.map((d) => `${d.resource}.${d.path}${d.why ? ` (${d.why})` : ""}`);
+        error.message += ` [not checked: ${details.join("; ")}]`;
+        throw error;
+    }
+}

@@ -1,0 +1,115 @@
+import { PolicyResource } from "@pulumi/policy";
+import {
+    INTERFACE_ENDPOINT_SERVICES,
+    InterfaceEndpointService,
+    interfaceEndpointServiceName,
+    NOTEBOOK_ENDPOINT_KEY,
+    notebookEndpointServiceName,
+    s3GatewayServiceName,
+} from "../../stacks/partitions";
+import { regionOf } from "../lib/context";
+import { stackGuardrail } from "../lib/guardrail";
+import { describeResource, linked, mustKnow, NET, ofType } from "../lib/networkGraph";
+import { peek } from "../lib/values";
+
+export interface EndpointsConfig {
+    /** More interface endpoint services to require, as suffixes after `com.amazonaws.<region>.` (e.g. "application-autoscaling"). */
+    additionalServices: string[];
+}
+
+const remediation =
+    "Create the missing VPC endpoints in the VPC (interface endpoints with private DNS in the private subnets; the S3 gateway endpoint on their route tables), " +
+    "or give the VPC egress (a NAT gateway) on purpose.";
+
+/** One endpoint SageMaker needs, and the service names (in a region) that provide it. */
+export interface RequiredEndpoint {
+    key: string;
+    /** Interface, Gateway, or either (S3 has both). */
+    type: "Interface" | "Gateway" | "any";
+    names(region: string): string[];
+}
+
+/** A service's names: standard, the table's FIPS name, and `<service>-fips` (FIPS names count as the service). */
+function serviceNames(service: InterfaceEndpointService): (region: string) => string[] {
+    return (region) => [
+        interfaceEndpointServiceName(region, service, false),
+        interfaceEndpointServiceName(region, service, true),
+        interfaceEndpointServiceName(region, { ...service, fipsService: `${service.service}-fips` }, true),
+    ];
+}
+
+/** The endpoints a VPC without internet egress needs, from stacks/partitions.ts, plus configured ones. */
+export function requiredEndpoints(additionalServices: string[] = []): RequiredEndpoint[] {
+    const extra: InterfaceEndpointService[] = additionalServices.map((service) => ({ key: service, purpose: "policy config", service }));
+    return [
+        ...[...INTERFACE_ENDPOINT_SERVICES, ...extra].map((s): RequiredEndpoint => ({ key: s.service, type: "Interface", names: serviceNames(s) })),
+        { key: NOTEBOOK_ENDPOINT_KEY, type: "Interface", names: (region) => [notebookEndpointServiceName(region)] },
+        { key: "s3", type: "any", names: (region) => [s3GatewayServiceName(region)] },
+    ];
+}
+
+/** An endpoint of the VPC as the check sees it: its service name, type and region (from its provider). */
+export interface EndpointFacts {
+    serviceName: string;
+    type: string;
+    region: string | undefined;
+}
+
+/** Requirements no endpoint meets; an endpoint counts with the service names of its own region (or the VPC's). */
+export function missingEndpoints(required: RequiredEndpoint[], endpoints: EndpointFacts[], vpcRegion: string | undefined): RequiredEndpoint[] {
+    return required.filter((req) => !endpoints.some((e) => {
+        const region = e.region ?? vpcRegion;
+        if (!region) return false;
+        return (req.type === "any" || req.type === e.type) && req.names(region).includes(e.serviceName);
+    }));
+}
+
+function endpointFacts(endpoint: PolicyResource): EndpointFacts {
+    // serviceName is a literal in practice; if unknown, reading it defers the policy.
+    const serviceName = String(mustKnow(endpoint.props, "serviceName"));
+    const type = peek(endpoint.props, "vpcEndpointType");
+    return { serviceName, type: typeof type === "string" ? type : "Gateway", region: regionOf(endpoint.props, endpoint.provider) };
+}
+
+export const privateEndpointsComplete = stackGuardrail(
+    {
+        name: "vpc-private-endpoints-complete",
+        description: "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (interface endpoints of stacks/partitions.ts, the notebook endpoint, S3).",
+        enforcementLevel: "mandatory",
+        configSchema: {
+            properties: {
+                additionalServices: {
+                    type: "array",
+                    items: { type: "string" },
+                    default: [],
+                    description: "More interface endpoint services to require, as the suffix after com.amazonaws.<region>. (e.g. application-autoscaling).",
+                },
+            },
+        },
+        family: "network",
+        remediation,
+        controls: ["SC-7", "SC-7(5)", "AC-4", "SC-8"],
+        rationale: "With no internet egress, an AWS API without an endpoint is unreachable: the endpoint fails to pull its image or write logs, or a later change adds egress to fix it.",
+        unknowns: "present",
+    },
+    (args, reportViolation) => {
+        const all = args.resources;
+        // With an internet or NAT gateway in the stack, traffic has another way out: not applicable.
+        if (ofType(all, NET.internetGateway, NET.natGateway).length > 0) return;
+        const required = requiredEndpoints(args.getConfig<EndpointsConfig>().additionalServices ?? []);
+        const endpoints = ofType(all, NET.vpcEndpoint);
+        for (const vpc of ofType(all, NET.vpc)) {
+            const own = endpoints.filter((e) => linked(e, "vpcId", vpc));
+            const facts = own.map(endpointFacts);
+            const region = regionOf(vpc.props, vpc.provider) ?? facts.find((f) => f.region)?.region;
+            if (!region) {
+                reportViolation(`${describeResource(vpc)} has no known region (its provider sets none), so its endpoints cannot be checked. Set the provider's region. ${remediation}`, vpc.urn);
+                continue;
+            }
+            const missing = missingEndpoints(required, facts, region);
+            if (missing.length === 0) continue;
+            const list = missing.map((m) => `${m.names(region)[0]}${m.type === "Interface" ? " (Interface)" : ""}`).join(", ");
+            reportViolation(`VPC ${vpc.name} has no internet egress and lacks VPC endpoints for: ${list}. ${remediation}`, vpc.urn);
+        }
+    },
+);

@@ -1,0 +1,116 @@
+import { PolicyResource } from "@pulumi/policy";
+import { stackGuardrail } from "../lib/guardrail";
+import { depsOf, describeResource, internetRoutes, knownId, knownStrings, mustKnow, NET, ofType, routeTablesOf, unique } from "../lib/networkGraph";
+import { isUnknownValue, peek } from "../lib/values";
+
+const remediation =
+    "Run SageMaker only in private subnets: `mapPublicIpOnLaunch`, `assignIpv6AddressOnCreation` and `mapCustomerOwnedIpOnLaunch` not true, " +
+    "and no default route (0.0.0.0/0, ::/0) to an internet gateway in the subnet's route table (egress through a NAT gateway or VPC endpoints instead). " +
+    "Subnets not created by this stack must be listed in the policy's `approvedSubnetIds`.";
+
+export interface SubnetsPrivateConfig {
+    /** Ids of subnets outside the stack (a landing zone's private subnets) that SageMaker may use. */
+    approvedSubnetIds: string[];
+}
+
+/** Where a SageMaker resource names its subnets: the top-level property and how to read the ids. */
+const SUBNET_USERS: { type: string; property: string; path: string; read: (props: unknown) => unknown }[] = [
+    { type: NET.sagemakerModel, property: "vpcConfig", path: "vpcConfig.subnets", read: (p) => peek(peek(p, "vpcConfig"), "subnets") },
+    { type: NET.notebookInstance, property: "subnetId", path: "subnetId", read: (p) => peek(p, "subnetId") },
+];
+
+/** An AWS subnet id as written literally (landing-zone ids); ids from the stack's own subnets are matched by link instead. */
+const LITERAL_SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+
+/**
+ * Splits a SageMaker resource's subnet ids into the stack's subnets it uses and ids from outside
+ * the stack that are not approved. A value equal to a stack subnet's id is that subnet. Where the
+ * stack's subnets do not expose ids (preview; offline runs), the property's dependencies on stack
+ * subnets account for as many values: first the `unknownValues` (ids not yet known in preview), then
+ * known values, literal-looking `subnet-` ids last; what is left is external.
+ */
+export function attributeSubnets(
+    values: string[],
+    unknownValues: number,
+    dependencySubnets: PolicyResource[],
+    stackSubnets: PolicyResource[],
+    approved: ReadonlySet<string>,
+): { used: PolicyResource[]; unapproved: string[] } {
+    const byId = new Map(stackSubnets.map((s) => [knownId(s), s] as const).filter((e): e is [string, PolicyResource] => e[0] !== undefined));
+    const used = [...dependencySubnets, ...values.filter((v) => byId.has(v)).map((v) => byId.get(v)!)];
+    const capacity = Math.max(0, dependencySubnets.filter((s) => knownId(s) === undefined).length - unknownValues);
+    const unattributed = values
+        .filter((v) => !byId.has(v) && !approved.has(v))
+        .sort((a, b) => Number(LITERAL_SUBNET_ID.test(a)) - Number(LITERAL_SUBNET_ID.test(b)));
+    return { used: unique(used), unapproved: unattributed.slice(capacity) };
+}
+
+/**
+ * Why a subnet of the stack is not private: its own settings (read through the proxy, so a value
+ * unknown in preview defers the policy) and default routes to an internet gateway in its route tables.
+ */
+export function subnetProblems(subnet: PolicyResource, all: PolicyResource[]): string[] {
+    const problems: string[] = [];
+    for (const key of ["mapPublicIpOnLaunch", "assignIpv6AddressOnCreation", "mapCustomerOwnedIpOnLaunch"]) {
+        const value = mustKnow(subnet.props, key);
+        if (value === true || value === "true") problems.push(`${key} is true`);
+    }
+    for (const table of routeTablesOf(subnet, all)) {
+        const via = table.type === NET.vpc ? `the main route table of ${describeResource(table)}` : `route table ${describeResource(table)}`;
+        for (const route of internetRoutes(table, all)) {
+            const holder = route.holder === table ? "" : ` (${describeResource(route.holder)})`;
+            problems.push(`${via} sends ${route.destination} to an internet gateway${holder}, ${route.where}`);
+        }
+    }
+    return problems;
+}
+
+export const sagemakerSubnetsPrivate = stackGuardrail(
+    {
+        name: "sagemaker-subnets-private",
+        description: "Every subnet a SageMaker model or notebook uses is private (no public IPs, no default route to an internet gateway) or approved.",
+        enforcementLevel: "mandatory",
+        configSchema: {
+            properties: {
+                approvedSubnetIds: {
+                    type: "array",
+                    items: { type: "string" },
+                    default: [],
+                    description: "Subnet ids outside the stack (e.g. a landing zone's private subnets) that SageMaker may use.",
+                },
+            },
+        },
+        family: "network",
+        remediation,
+        controls: ["SC-7", "SC-7(5)", "AC-4"],
+        rationale: "A subnet with public addresses or a default route to an internet gateway exposes the inference containers and notebook to the internet, whatever their security groups say.",
+        unknowns: "present",
+    },
+    (args, reportViolation) => {
+        const approved = new Set(args.getConfig<SubnetsPrivateConfig>().approvedSubnetIds ?? []);
+        const all = args.resources;
+        const stackSubnets = ofType(all, NET.subnet);
+        const users = new Map<PolicyResource, PolicyResource[]>();
+        for (const spec of SUBNET_USERS) {
+            for (const r of ofType(all, spec.type)) {
+                const raw = spec.read(r.props);
+                const values = isUnknownValue(raw) ? [] : knownStrings(raw);
+                const unknownValues = Array.isArray(raw) ? raw.filter(isUnknownValue).length : 0;
+                const { used, unapproved } = attributeSubnets(values, unknownValues, depsOf(r, spec.property, NET.subnet), stackSubnets, approved);
+                for (const s of used) users.set(s, [...(users.get(s) ?? []), r]);
+                for (const id of unapproved) {
+                    reportViolation(
+                        `${describeResource(r)} ${spec.path} uses subnet ${JSON.stringify(id)}, which this stack does not create and approvedSubnetIds ${JSON.stringify([...approved])} does not list. ${remediation}`,
+                        r.urn,
+                    );
+                }
+            }
+        }
+        for (const [subnet, usedBy] of users) {
+            const names = unique(usedBy).map(describeResource).join(", ");
+            for (const problem of subnetProblems(subnet, all)) {
+                reportViolation(`Subnet ${subnet.name}, used by ${names}, is not private: ${problem}. ${remediation}`, subnet.urn);
+            }
+        }
+    },
+);

@@ -1,0 +1,66 @@
+import { resourceGuardrail } from "../lib/guardrail";
+import { isWholeAddressSpace, NET } from "../lib/networkGraph";
+
+const remediation =
+    "Admit traffic only from known sources: the VPC's CIDR, a prefix list or another security group (`referencedSecurityGroupId`/`securityGroups`), never 0.0.0.0/0 or ::/0.";
+
+const TYPES: string[] = [NET.securityGroup, NET.defaultSecurityGroup, NET.securityGroupRule, NET.securityGroupIngressRule];
+
+/** A list of CIDRs, read element by element (an unknown one throws: the policy is deferred). */
+function cidrs(value: unknown): unknown[] {
+    if (value === undefined || value === null) return [];
+    return Array.isArray(value) ? [...value] : [value];
+}
+
+/**
+ * Ingress sources open to the whole internet, as `property = value` strings. Reads through the
+ * analyzer's proxy: a CIDR computed from another resource (a VPC's cidrBlock) is unknown in preview
+ * and defers the policy to `pulumi up`.
+ */
+export function openIngress(type: string, props: Record<string, any>): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const found: string[] = [];
+    const check = (where: string, value: unknown) => {
+        cidrs(value).forEach((cidr, i) => {
+            if (isWholeAddressSpace(cidr)) found.push(`${where}${Array.isArray(value) ? `[${i}]` : ""} = ${JSON.stringify(cidr)}`);
+        });
+    };
+    switch (type) {
+        case NET.securityGroup:
+        case NET.defaultSecurityGroup: {
+            const rules = props.ingress;
+            if (!Array.isArray(rules)) break;
+            for (let i = 0; i < rules.length; i++) {
+                check(`ingress[${i}].cidrBlocks`, rules[i]?.cidrBlocks);
+                check(`ingress[${i}].ipv6CidrBlocks`, rules[i]?.ipv6CidrBlocks);
+            }
+            break;
+        }
+        case NET.securityGroupRule:
+            if (props.type !== "ingress") break;
+            check("cidrBlocks", props.cidrBlocks);
+            check("ipv6CidrBlocks", props.ipv6CidrBlocks);
+            break;
+        case NET.securityGroupIngressRule:
+            check("cidrIpv4", props.cidrIpv4);
+            check("cidrIpv6", props.cidrIpv6);
+            break;
+    }
+    return found;
+}
+
+export const securityGroupNoPublicIngress = resourceGuardrail(
+    {
+        name: "security-group-no-public-ingress",
+        description: "Security groups admit no ingress from 0.0.0.0/0 or ::/0 (inline rules, aws.ec2.SecurityGroupRule, aws.vpc.SecurityGroupIngressRule).",
+        enforcementLevel: "mandatory",
+        family: "network",
+        remediation,
+        controls: ["SC-7", "SC-7(5)", "AC-4", "CM-7"],
+        rationale: "An ingress rule open to the internet exposes whatever the group protects (endpoints, inference containers, the notebook) to any address that can route to it.",
+        unknowns: "deferred",
+    },
+    (args, reportViolation) => {
+        if (!TYPES.includes(args.type)) return;
+        for (const rule of openIngress(args.type, args.props)) reportViolation(`Ingress is open to the internet: ${rule}. ${remediation}`);
+    },
+);

@@ -1,0 +1,33 @@
+import { resourceGuardrail } from "../lib/guardrail";
+import { NET } from "../lib/networkGraph";
+
+const remediation = "Set `instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: \"2\" }` on the notebook instance.";
+
+/** IMDSv2 only: SageMaker allows IMDSv1 unless the minimum version is "2". */
+export function imdsProblem(props: Record<string, any>): string | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = props.instanceMetadataServiceConfiguration;
+    if (config === undefined || config === null) return "instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed by default";
+    const version = config.minimumInstanceMetadataServiceVersion;
+    if (String(version) === "2") return undefined;
+    return version === undefined || version === null
+        ? "instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is not set: IMDSv1 is allowed by default"
+        : `instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is ${JSON.stringify(version)}`;
+}
+
+export const imdsV2Required = resourceGuardrail(
+    {
+        name: "notebook-imdsv2-required",
+        description: "SageMaker notebook instances require IMDSv2 (minimumInstanceMetadataServiceVersion \"2\").",
+        enforcementLevel: "mandatory",
+        family: "notebook",
+        remediation,
+        controls: ["CM-6", "CM-7", "SC-23"],
+        rationale: "IMDSv1 answers unauthenticated GET requests, so a server-side request forgery in notebook code can read the instance role's credentials; IMDSv2's session tokens prevent that.",
+        unknowns: "none",
+    },
+    (args, reportViolation) => {
+        if (args.type !== NET.notebookInstance) return;
+        const problem = imdsProblem(args.props);
+        if (problem) reportViolation(`${problem}. ${remediation}`);
+    },
+);

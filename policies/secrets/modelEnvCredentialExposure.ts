@@ -1,0 +1,45 @@
+/**
+ * Advisory: a SageMaker model's container environment carries a credential, whatever its source.
+ *
+ * The mandatory sagemaker-model-env-no-credentials stops credentials that are not attested to come
+ * from a Pulumi secret; this one reports every credential still in a model's environment,
+ * including attested ones such as the gated-model Hub token this program passes from its secret
+ * `huggingFaceToken` setting. A Pulumi secret keeps the token out of the program and encrypted in
+ * the Pulumi state, but SageMaker stores the environment with the model: DescribeModel and the
+ * console show it in clear to anyone allowed sagemaker:DescribeModel, and it stays there until the
+ * model is deleted. (The analyzer unwraps secrets before policies see them: see
+ * modelEnvNoCredentials.ts.)
+ */
+import { resourceGuardrail } from "../lib/guardrail";
+import { BUILTIN_VALUE_PATTERNS, isCredentialName, isLiteralCredentialValue, matchingPattern, MODEL_TYPE, modelEnvironment, redacted } from "../lib/secretsCredentials";
+import { Deferrals } from "../lib/values";
+
+const REMEDIATION =
+    "Keep credentials out of the model: stage gated weights in S3 (weightsSource: s3) so the container needs no Hub token, and use the execution role for AWS access. " +
+    "Where a token must stay, restrict sagemaker:DescribeModel to the operators who may read it, use a read-only fine-grained token scoped to the model's repository, and rotate it.";
+
+export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
+    {
+        name: "sagemaker-model-env-credential-exposure",
+        description: "A SageMaker model's container environment carries no credential, even one set from a Pulumi secret.",
+        enforcementLevel: "advisory",
+        family: "secrets",
+        remediation: REMEDIATION,
+        controls: ["IA-5(7)", "AC-3", "SC-28"],
+        unknowns: "deferred",
+        rationale: "A Pulumi secret protects the Pulumi config and state, not SageMaker: DescribeModel returns the container environment in clear, so a token there is readable by every principal allowed to describe models.",
+    },
+    (args, reportViolation) => {
+        if (args.type !== MODEL_TYPE) return;
+        const deferrals = new Deferrals();
+        for (const { path, name, value } of modelEnvironment(args.props, deferrals)) {
+            const pattern = matchingPattern(value, BUILTIN_VALUE_PATTERNS);
+            const named = isCredentialName(name) && isLiteralCredentialValue(value);
+            if (!pattern && !named) continue;
+            reportViolation(
+                `${path} holds ${pattern ? pattern.label : "a credential"} ${redacted(value)}: even when it comes from a Pulumi secret, SageMaker returns it in clear from DescribeModel and the console. ${REMEDIATION}`,
+            );
+        }
+        deferrals.settle();
+    },
+);

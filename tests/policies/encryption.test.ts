@@ -1,0 +1,319 @@
+/**
+ * The encryption family (policies/encryption/) through @pulumi/policy's own analyzer: on this
+ * repo's stacks and variants of them (evaluateRepoStack), and on the fixture program
+ * tests/fixtures/policy-encryption for what the real program cannot produce (evaluateStack).
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { encryptionGuardrails } from "../../policies/encryption";
+import { volumeKeyProblems } from "../../policies/encryption/endpointVolumeKms";
+import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
+import { retentionProblem } from "../../policies/encryption/logGroupRetention";
+import { deniesInsecureTransport } from "../../policies/encryption/s3BucketTlsOnly";
+import { assertClean, errorsOf, levels } from "./assertions";
+import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+
+const FIXTURE = path.join(FIXTURES, "policy-encryption");
+const MINE = new Set(encryptionGuardrails.map((g) => g.name));
+
+const P = {
+    endpointVolume: "sagemaker-endpoint-volume-kms",
+    dataCapture: "sagemaker-data-capture-kms",
+    notebook: "sagemaker-notebook-kms",
+    sse: "s3-bucket-sse-kms",
+    versioning: "s3-bucket-versioning",
+    publicAccess: "s3-bucket-public-access-block",
+    tls: "s3-bucket-tls-only",
+    logKms: "cloudwatch-log-group-kms",
+    logRetention: "cloudwatch-log-group-retention",
+    rotation: "kms-key-rotation",
+};
+
+const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
+
+function messageFor(e: Evaluation, policy: string, resource: string): string {
+    const v = e.of(policy).find((x) => x.resourceName === resource);
+    assert.ok(v, `${policy} reported nothing on ${resource}`);
+    return v.message;
+}
+
+const EBS_VARIANT = { models: [{ id: "llama-2-7b-chat", instanceType: "ml.p3.2xlarge" }] };
+const CAPTURE_VARIANT = { models: [{ id: "mistral-7b-instruct", dataCapturePercent: 20 }] };
+
+describe("encryption policies", function () {
+    this.timeout(120_000);
+
+    it("every policy carries its metadata: family, remediation, NIST controls, rationale, unknown handling", () => {
+        assert.equal(encryptionGuardrails.length, 10);
+        for (const g of encryptionGuardrails) {
+            assert.equal(g.meta.family, "encryption", g.name);
+            assert.equal(g.enforcementLevel, "mandatory", g.name);
+            assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
+            assert.ok(g.meta.remediation.length > 20 && g.meta.rationale.length > 20, g.name);
+            assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+        }
+    });
+
+    describe("this repo's stacks as they are: no violations, no errors", () => {
+        for (const stack of ["govcloud", "commercial"]) {
+            it(`${stack}, preview: only the TLS policy waits for the bucket policy's ARNs`, async () => {
+                const e = await evaluateRepoStack(stack);
+                assert.deepEqual(e.result.violations.filter((v) => MINE.has(v.policyName)).map((v) => `${v.policyName} ${v.resourceName}`), []);
+                assert.deepEqual(errorsOf(e, [...MINE]), []);
+                assert.deepEqual([...new Set(e.result.notRun.filter((n) => MINE.has(n.policyName)).map((n) => n.policyName))], [P.tls]);
+                assert.equal(e.notRunOn(P.tls).length, 1);
+            });
+            it(`${stack}, update (preview: false): every policy runs and passes`, async () => {
+                const e = await evaluateRepoStack(stack, { preview: false });
+                assertClean(e, [...MINE], `${stack} update`);
+            });
+        }
+    });
+
+    describe(P.endpointVolume, () => {
+        it("decides from stacks/instances.ts: key forbidden on NVMe types, required on EBS-backed ones, undecidable on unlisted ones", () => {
+            assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g4dn.12xlarge" }], false), []);
+            assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.2xlarge" }], true), []);
+            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g6e.xlarge" }], true)[0], /'ml\.g6e\.xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/);
+            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.8xlarge" }], false)[0], /kmsKeyArn is not set .* EBS-backed/);
+            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }], false)[0], /not in stacks\/instances\.ts/);
+            // A known NVMe type with a key is wrong whatever the unlisted one is.
+            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }, { where: "v[1]", instanceType: "ml.g5.xlarge" }], true)[0], /'ml\.g5\.xlarge' has local NVMe/);
+            assert.deepEqual(volumeKeyProblems([], false), [], "serverless-only configurations are not judged");
+        });
+
+        it("compliant: the repo's NVMe types without a key; an EBS-backed ml.p3 with the stack key (unknown in preview counts as set)", async () => {
+            for (const options of [{ overrides: EBS_VARIANT }, { overrides: EBS_VARIANT, preview: false }]) {
+                const e = await evaluateRepoStack("commercial", options);
+                assert.deepEqual(e.of(P.endpointVolume), []);
+                assert.equal(e.notRun(P.endpointVolume), false);
+            }
+            const f = await fixture("endpoints");
+            for (const name of ["nvme-without-key", "ebs-with-key", "capture-with-key"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
+        });
+
+        it("violating: a key on an NVMe type (production or shadow variant), no key on an EBS-backed type, an unlisted type", async () => {
+            const e = await fixture("endpoints");
+            assert.deepEqual(e.flagged(P.endpointVolume), ["ebs-with-nvme-shadow", "ebs-without-key", "nvme-with-key", "unlisted-type"]);
+            assert.deepEqual(levels(e, P.endpointVolume), ["mandatory"]);
+            assert.match(messageFor(e, P.endpointVolume, "nvme-with-key"), /kmsKeyArn is set, but productionVariants\[0\]\.instanceType 'ml\.g5\.2xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId .*hardware\. Remove kmsKeyArn/);
+            assert.match(messageFor(e, P.endpointVolume, "ebs-with-nvme-shadow"), /shadowProductionVariants\[0\]\.instanceType 'ml\.g5\.xlarge'/);
+            assert.match(messageFor(e, P.endpointVolume, "ebs-without-key"), /'ml\.p3\.2xlarge'.*AWS managed key\. Set kmsKeyArn/);
+            assert.match(messageFor(e, P.endpointVolume, "unlisted-type"), /'ml\.inf2\.xlarge' is not in stacks\/instances\.ts, so this policy cannot tell .*Add the type to stacks\/instances\.ts/);
+        });
+
+        it("unknown instance type: not run in preview, decided in an update", async () => {
+            const preview = await fixture("endpoints");
+            assert.deepEqual(preview.notRunOn(P.endpointVolume), ["computed-type"]);
+            assert.ok(!preview.flagged(P.endpointVolume).includes("computed-type"));
+            const update = await fixture("endpoints", { preview: false });
+            assert.deepEqual(update.notRunOn(P.endpointVolume), []);
+            assert.match(messageFor(update, P.endpointVolume, "computed-type"), /'ml\.p3\.2xlarge'.*Set kmsKeyArn/);
+        });
+
+        it("config: advisory and disabled levels", async () => {
+            const advisory = await fixture("endpoints", { policyConfig: { [P.endpointVolume]: "advisory" } });
+            assert.deepEqual(levels(advisory, P.endpointVolume), ["advisory"]);
+            assert.equal(advisory.of(P.endpointVolume).length, 4);
+            const disabled = await fixture("endpoints", { policyConfig: { [P.endpointVolume]: { enforcementLevel: "disabled" } } });
+            assert.deepEqual(disabled.of(P.endpointVolume), []);
+        });
+    });
+
+    describe(P.dataCapture, () => {
+        it("compliant: the program's capture carries the stack key (unknown in preview counts as set), in preview and in an update", async () => {
+            for (const preview of [true, false]) {
+                const e = await evaluateRepoStack("commercial", { overrides: CAPTURE_VARIANT, preview });
+                assert.deepEqual(e.of(P.dataCapture), []);
+                assert.equal(e.notRun(P.dataCapture), false);
+            }
+        });
+
+        it("violating: capture without kmsKeyId; capture explicitly disabled is not judged", async () => {
+            const e = await fixture("endpoints");
+            assert.deepEqual(e.flagged(P.dataCapture), ["capture-without-key"]);
+            assert.match(messageFor(e, P.dataCapture, "capture-without-key"), /dataCaptureConfig\.kmsKeyId is not set.*Set dataCaptureConfig\.kmsKeyId/);
+        });
+
+        it("config: advisory and disabled levels", async () => {
+            const advisory = await fixture("endpoints", { policyConfig: { [P.dataCapture]: "advisory" } });
+            assert.deepEqual(levels(advisory, P.dataCapture), ["advisory"]);
+            const disabled = await fixture("endpoints", { policyConfig: { [P.dataCapture]: { enforcementLevel: "disabled" } } });
+            assert.deepEqual(disabled.of(P.dataCapture), []);
+        });
+    });
+
+    describe(P.notebook, () => {
+        it("compliant: the repo's notebook has the stack key (unknown in preview counts as set)", async () => {
+            const e = await evaluateRepoStack("govcloud");
+            assert.deepEqual(e.of(P.notebook), []);
+            assert.equal(e.notRun(P.notebook), false);
+        });
+
+        it("violating: a notebook without kmsKeyId, in preview and in an update", async () => {
+            for (const preview of [true, false]) {
+                const e = await fixture("notebook", { preview });
+                assert.deepEqual(e.flagged(P.notebook), ["without-key"]);
+                assert.match(messageFor(e, P.notebook, "without-key"), /kmsKeyId is not set.*Set kmsKeyId/);
+            }
+        });
+
+        it("config: advisory and disabled levels", async () => {
+            assert.deepEqual(levels(await fixture("notebook", { policyConfig: { [P.notebook]: "advisory" } }), P.notebook), ["advisory"]);
+            assert.deepEqual((await fixture("notebook", { policyConfig: { [P.notebook]: { enforcementLevel: "disabled" } } })).of(P.notebook), []);
+        });
+    });
+
+    describe("S3 bucket policies (stack policies over each bucket's companion resources)", () => {
+        const WEAK_OR_BARE = ["bare", "weak"];
+
+        it(`${P.sse}: compliant through the v7 companion or the legacy inline rule (DSSE needs no bucket key); violating otherwise`, async () => {
+            const e = await fixture("buckets", { preview: false });
+            assert.deepEqual(e.flagged(P.sse), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
+            assert.match(messageFor(e, P.sse, "weak"), /Bucket 'weak' \(weak-bucket\) aws\.s3\.BucketServerSideEncryptionConfiguration 'weak-sse' rules\[0\] sets sseAlgorithm "AES256"/);
+            assert.match(messageFor(e, P.sse, "no-bucket-key"), /uses aws:kms with bucketKeyEnabled unset/);
+            assert.match(messageFor(e, P.sse, "aws-managed-key"), /kmsMasterKeyId "alias\/aws\/s3", the AWS managed key/);
+            assert.match(messageFor(e, P.sse, "bare"), /has no default encryption configuration.*Add an aws\.s3\.BucketServerSideEncryptionConfiguration/);
+        });
+
+        it(`${P.sse}: config requireCustomerManagedKey false accepts the AWS managed key`, async () => {
+            const e = await fixture("buckets", { preview: false, policyConfig: { [P.sse]: { requireCustomerManagedKey: false } } });
+            assert.deepEqual(e.flagged(P.sse), ["bare", "no-bucket-key", "weak"]);
+        });
+
+        it(`${P.versioning}: Suspended or missing versioning is reported; inline versioning.enabled counts`, async () => {
+            const e = await fixture("buckets", { preview: false });
+            assert.deepEqual(e.flagged(P.versioning), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
+            assert.match(messageFor(e, P.versioning, "weak"), /aws\.s3\.BucketVersioning 'weak-versioning' versioningConfiguration\.status is "Suspended"\. Add an aws\.s3\.BucketVersioning/);
+        });
+
+        it(`${P.publicAccess}: every one of the four settings must be true`, async () => {
+            const e = await fixture("buckets", { preview: false });
+            assert.deepEqual(e.flagged(P.publicAccess), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
+            assert.match(messageFor(e, P.publicAccess, "weak"), /'weak-pab' has restrictPublicBuckets false\. Add/);
+        });
+
+        it(`${P.tls}: a policy without the SecureTransport deny, or none, is reported`, async () => {
+            const e = await fixture("buckets", { preview: false });
+            assert.deepEqual(e.flagged(P.tls), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
+            assert.match(messageFor(e, P.tls, "weak"), /'weak-policy' policy has no statement denying s3:\* .*aws:SecureTransport is false/);
+        });
+
+        it(`${P.tls}: recognizes the deny in its usual spellings, and only a deny covering the objects`, () => {
+            const base = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+            assert.equal(deniesInsecureTransport(base), true);
+            assert.equal(deniesInsecureTransport({ ...base, Principal: { AWS: "*" }, Condition: { BoolIfExists: { "aws:securetransport": false } } }), true);
+            assert.equal(deniesInsecureTransport({ ...base, Effect: "Allow" }), false);
+            assert.equal(deniesInsecureTransport({ ...base, Resource: "arn:aws:s3:::b" }), false, "the bucket alone leaves GetObject over HTTP");
+            assert.equal(deniesInsecureTransport({ ...base, Action: "s3:PutObject" }), false);
+            assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": "true" } } }), false);
+        });
+
+        it("unknown values: in preview each policy reports the known violations and is not run for the rest; in an update all run", async () => {
+            const preview = await fixture("buckets");
+            const update = await fixture("buckets", { preview: false });
+            for (const policy of [P.sse, P.versioning, P.publicAccess, P.tls]) {
+                assert.ok(preview.notRun(policy), `${policy} should wait for the computed bucket's settings`);
+                assert.equal(update.notRun(policy), false, policy);
+                for (const name of WEAK_OR_BARE) assert.ok(preview.flagged(policy).includes(name), `${policy} on ${name} in preview`);
+                assert.ok(!update.flagged(policy).includes("computed"), `${policy}: the computed bucket is compliant once known`);
+                assert.ok(!update.flagged(policy).includes("compliant") && !update.flagged(policy).includes("legacy"), policy);
+            }
+            // A key ARN unknown in preview counts as set: the compliant bucket is not held up by it.
+            assert.ok(!preview.flagged(P.sse).includes("compliant"));
+        });
+
+        it("config: advisory and disabled levels, for each of the four", async () => {
+            for (const policy of [P.sse, P.versioning, P.publicAccess, P.tls]) {
+                const advisory = await fixture("buckets", { preview: false, policyConfig: { [policy]: "advisory" } });
+                assert.deepEqual(levels(advisory, policy), ["advisory"], policy);
+                const disabled = await fixture("buckets", { preview: false, policyConfig: { [policy]: { enforcementLevel: "disabled" } } });
+                assert.deepEqual(disabled.of(policy), [], policy);
+            }
+        });
+    });
+
+    describe(P.logKms, () => {
+        it("compliant: the repo's log groups have the stack key (unknown in preview counts as set)", async () => {
+            const e = await evaluateRepoStack("govcloud");
+            assert.deepEqual(e.of(P.logKms), []);
+            assert.equal(e.notRun(P.logKms), false);
+        });
+
+        it("violating: a log group without kmsKeyId, in preview and in an update", async () => {
+            for (const preview of [true, false]) {
+                const e = await fixture("logs-and-keys", { preview });
+                assert.deepEqual(e.flagged(P.logKms), ["bare-logs"]);
+                assert.match(messageFor(e, P.logKms, "bare-logs"), /kmsKeyId is not set.*Set kmsKeyId/);
+            }
+        });
+
+        it("config: advisory and disabled levels", async () => {
+            assert.deepEqual(levels(await fixture("logs-and-keys", { policyConfig: { [P.logKms]: "advisory" } }), P.logKms), ["advisory"]);
+            assert.deepEqual((await fixture("logs-and-keys", { policyConfig: { [P.logKms]: { enforcementLevel: "disabled" } } })).of(P.logKms), []);
+        });
+    });
+
+    describe(P.logRetention, () => {
+        it("judges unset, zero and short retention", () => {
+            assert.match(retentionProblem(undefined, 90)!, /not set: .*never expire/);
+            assert.match(retentionProblem(0, 90)!, /is 0: .*never expire/);
+            assert.match(retentionProblem(30, 90)!, /is 30, below the minimum of 90/);
+            assert.equal(retentionProblem(90, 90), undefined);
+        });
+
+        it("violating: no retention, and 30 days under the default minimum of 90; compliant: 365", async () => {
+            const e = await fixture("logs-and-keys");
+            assert.deepEqual(e.flagged(P.logRetention), ["bare-logs", "short-retention-logs"]);
+            assert.match(messageFor(e, P.logRetention, "short-retention-logs"), /retentionInDays is 30, below the minimum of 90 days .*Set retentionInDays/);
+        });
+
+        it("unknown retention: not run in preview, judged in an update", async () => {
+            assert.deepEqual((await fixture("logs-and-keys")).notRunOn(P.logRetention), ["computed-retention-logs"]);
+            const update = await fixture("logs-and-keys", { preview: false });
+            assert.deepEqual(update.notRunOn(P.logRetention), []);
+            assert.match(messageFor(update, P.logRetention, "computed-retention-logs"), /retentionInDays is 14/);
+        });
+
+        it("config: minimumRetentionDays, and levels", async () => {
+            const lenient = await fixture("logs-and-keys", { policyConfig: { [P.logRetention]: { minimumRetentionDays: 30 } } });
+            assert.deepEqual(lenient.flagged(P.logRetention), ["bare-logs"]);
+            const strict = await evaluateRepoStack("govcloud", { policyConfig: { [P.logRetention]: { minimumRetentionDays: 400 } } });
+            assert.ok(strict.flagged(P.logRetention).length >= 2, "the repo's 365-day log groups fall under a 400-day minimum");
+            assert.match(strict.of(P.logRetention)[0].message, /retentionInDays is 365, below the minimum of 400 days/);
+            assert.deepEqual(levels(await fixture("logs-and-keys", { policyConfig: { [P.logRetention]: "advisory" } }), P.logRetention), ["advisory"]);
+            assert.deepEqual((await fixture("logs-and-keys", { policyConfig: { [P.logRetention]: { enforcementLevel: "disabled" } } })).of(P.logRetention), []);
+        });
+    });
+
+    describe(P.rotation, () => {
+        it("judges only keys KMS can rotate", () => {
+            assert.equal(rotationProblem({ keySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }, 365), undefined);
+            assert.equal(rotationProblem({ keySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" }, 365), undefined);
+            assert.equal(rotationProblem({ customKeyStoreId: "cks-1234567890abcdef0" }, 365), undefined);
+            assert.match(rotationProblem({}, 365)!, /enableKeyRotation is not set/);
+            assert.equal(rotationProblem({ enableKeyRotation: true }, 365), undefined);
+        });
+
+        it("compliant: the repo's stack key; violating: no rotation, a rotation period over the maximum; an asymmetric key is not judged", async () => {
+            assert.deepEqual((await evaluateRepoStack("commercial")).of(P.rotation), []);
+            const e = await fixture("logs-and-keys");
+            assert.deepEqual(e.flagged(P.rotation), ["not-rotating", "slow-rotation"]);
+            assert.match(messageFor(e, P.rotation, "not-rotating"), /enableKeyRotation is not set.*Set enableKeyRotation: true/);
+            assert.match(messageFor(e, P.rotation, "slow-rotation"), /rotationPeriodInDays is 730, longer than the maximum of 365/);
+        });
+
+        it("unknown enableKeyRotation: not run in preview, judged in an update", async () => {
+            assert.deepEqual((await fixture("logs-and-keys")).notRunOn(P.rotation), ["computed-rotation"]);
+            const update = await fixture("logs-and-keys", { preview: false });
+            assert.match(messageFor(update, P.rotation, "computed-rotation"), /enableKeyRotation is false/);
+        });
+
+        it("config: maximumRotationPeriodDays, and levels", async () => {
+            const e = await fixture("logs-and-keys", { policyConfig: { [P.rotation]: { maximumRotationPeriodDays: 730 } } });
+            assert.deepEqual(e.flagged(P.rotation), ["not-rotating"]);
+            assert.deepEqual(levels(await fixture("logs-and-keys", { policyConfig: { [P.rotation]: "advisory" } }), P.rotation), ["advisory"]);
+            assert.deepEqual((await fixture("logs-and-keys", { policyConfig: { [P.rotation]: { enforcementLevel: "disabled" } } })).of(P.rotation), []);
+        });
+    });
+});

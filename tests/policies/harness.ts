@@ -1,0 +1,78 @@
+/** Runs a program's stack under mocks and evaluates this repo's policy pack on it, in-process. */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { evaluatePolicies, loadPolicyPack, LoadedPack, PolicyResult, PolicyViolation } from "../../offline/policyEval";
+import { runStack, StackRun } from "../../offline/runStack";
+import { REPO_ROOT } from "../graph";
+
+export const PACK_DIR = path.join(REPO_ROOT, "policies");
+export const FIXTURES = path.join(REPO_ROOT, "tests", "fixtures");
+
+let pack: Promise<LoadedPack> | undefined;
+export function guardrailsPack(): Promise<LoadedPack> {
+    pack ??= loadPolicyPack(PACK_DIR);
+    return pack;
+}
+
+export interface EvaluateOptions {
+    /** `key=value` stack config overrides; structured values are JSON-encoded. */
+    overrides?: Record<string, unknown>;
+    secretOverrides?: string[];
+    /** Policy pack config, as in a --policy-pack-config file. */
+    policyConfig?: Record<string, unknown>;
+    /** Preview (default) leaves computed values unknown; false emulates an update. */
+    preview?: boolean;
+    /** Stack transformations: careless changes to the program's resources. */
+    transformations?: pulumi.ResourceTransformation[];
+}
+
+export interface Evaluation {
+    run: StackRun;
+    result: PolicyResult;
+    /** Violations of one policy. */
+    of(policyName: string): PolicyViolation[];
+    /** Names of the policies with at least one violation, sorted. */
+    violatedPolicies(): string[];
+    /** Whether a policy could not run (unknown values). */
+    notRun(policyName: string): boolean;
+    /** Names of the resources a policy reported, sorted, one per violation ("(stack)" for stack-wide ones). */
+    flagged(policyName: string): string[];
+    /** Names of the resources on which a policy could not run, sorted. */
+    notRunOn(policyName: string): string[];
+}
+
+const memo = new Map<string, Promise<Evaluation>>();
+
+/**
+ * Evaluates the pack on a stack of any program directory (this repo, or a fixture program). Runs are
+ * deterministic, so every test file shares one evaluation per program, stack and options (not with
+ * transformations, which are functions). Callers must not modify what they get.
+ */
+export function evaluateStack(programDir: string, stack: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+    if (options.transformations) return evaluate(programDir, stack, options);
+    const key = JSON.stringify([programDir, stack, options]);
+    let evaluation = memo.get(key);
+    if (!evaluation) memo.set(key, (evaluation = evaluate(programDir, stack, options)));
+    return evaluation;
+}
+
+async function evaluate(programDir: string, stack: string, options: EvaluateOptions): Promise<Evaluation> {
+    const overrides = Object.fromEntries(Object.entries(options.overrides ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    const run = await runStack({ programDir, stack, overrides, secretOverrides: options.secretOverrides, preview: options.preview, transformations: options.transformations });
+    if (run.result.error) throw run.result.error;
+    const result = await evaluatePolicies(await guardrailsPack(), run.result.resources, { config: options.policyConfig, stackConfig: run.config.values });
+    return {
+        run,
+        result,
+        of: (name) => result.violations.filter((v) => v.policyName === name),
+        violatedPolicies: () => [...new Set(result.violations.map((v) => v.policyName))].sort(),
+        notRun: (name) => result.notRun.some((n) => n.policyName === name),
+        flagged: (name) => result.violations.filter((v) => v.policyName === name).map((v) => v.resourceName ?? "(stack)").sort(),
+        notRunOn: (name) => result.notRun.filter((n) => n.policyName === name).map((n) => n.resourceName ?? "(stack)").sort(),
+    };
+}
+
+/** This repo's program. */
+export function evaluateRepoStack(stack: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+    return evaluateStack(REPO_ROOT, stack, options);
+}

@@ -1,0 +1,347 @@
+/**
+ * The network family (policies/network/) through @pulumi/policy's own analyzer: on this repo's
+ * stacks and variants of them (evaluateRepoStack), and on the fixture program
+ * tests/fixtures/policy-network for what the real program cannot produce (evaluateStack): public
+ * subnets, routes to an internet gateway, open ingress, missing flow logs and endpoints.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { isUnknown } from "../../offline/mockRun";
+import { networkGuardrails } from "../../policies/network";
+import { missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
+import { modelVpcProblems } from "../../policies/network/modelInVpc";
+import { privateDnsProblem } from "../../policies/network/interfaceEndpointPrivateDns";
+import { notebookInternetProblems } from "../../policies/network/notebookNoDirectInternet";
+import { attributeSubnets } from "../../policies/network/sagemakerSubnetsPrivate";
+import { Graph } from "../graph";
+import { assertClean, notRunProperties, ownMessages } from "./assertions";
+import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+
+const FIXTURE = path.join(FIXTURES, "policy-network");
+const MINE = networkGuardrails.map((g) => g.name);
+
+const P = {
+    notebookInternet: "sagemaker-notebook-no-direct-internet",
+    modelVpc: "sagemaker-model-in-vpc",
+    subnets: "sagemaker-subnets-private",
+    ingress: "security-group-no-public-ingress",
+    flowLogs: "vpc-flow-logs-enabled",
+    privateDns: "vpc-interface-endpoint-private-dns",
+    endpoints: "vpc-private-endpoints-complete",
+};
+
+const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
+
+function resourcesOf(e: Evaluation): Graph {
+    return new Graph(e.run.result.resources);
+}
+
+const EXISTING_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
+const EXISTING = { networkMode: "existing", existingVpcId: "vpc-0a1b2c3d4e5f60718", existingPrivateSubnetIds: EXISTING_SUBNETS, vpcCidr: "10.20.0.0/16" };
+const APPROVED_EXISTING = { [P.subnets]: { approvedSubnetIds: EXISTING_SUBNETS } };
+const NAT: EvaluateOptions = {
+    overrides: { egress: "nat", huggingFaceToken: "hf_x", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] },
+    secretOverrides: ["huggingFaceToken"],
+};
+
+describe("network policies", function () {
+    this.timeout(120_000);
+
+    it("every policy carries its metadata: family, mandatory, remediation, NIST controls, rationale, unknown handling", () => {
+        assert.deepEqual(MINE.sort(), Object.values(P).sort());
+        for (const g of networkGuardrails) {
+            assert.equal(g.meta.family, "network", g.name);
+            assert.equal(g.enforcementLevel, "mandatory", g.name);
+            assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
+            assert.ok(g.meta.controls.some((c) => c.startsWith("SC-7") || c.startsWith("AU-")), g.name);
+            assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40, g.name);
+            assert.ok(["present", "deferred", "none"].includes(g.meta.unknowns), g.name);
+            assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+        }
+    });
+
+    it("the loaded pack serves them with their levels and config defaults", async () => {
+        const e = await evaluateRepoStack("govcloud");
+        const served = new Map(e.result.policies.map((p) => [p.name, p]));
+        for (const name of MINE) {
+            assert.equal(served.get(name)?.effectiveEnforcementLevel, "mandatory", name);
+            assert.equal(served.get(name)?.policyType, [P.subnets, P.flowLogs, P.endpoints].includes(name) ? "stack" : "resource", name);
+        }
+        assert.deepEqual(served.get(P.subnets)!.config, { approvedSubnetIds: [] });
+        assert.deepEqual(served.get(P.privateDns)!.config, { exemptServiceNames: [] });
+        assert.deepEqual(served.get(P.endpoints)!.config, { additionalServices: [] });
+    });
+
+    describe("this repo's stacks as they are: nothing reported, in preview and in an update", () => {
+        for (const stack of ["govcloud", "commercial"]) {
+            for (const preview of [true, false]) {
+                it(`${stack}, ${preview ? "preview" : "update (preview: false)"}`, async () => assertClean(await evaluateRepoStack(stack, { preview }), MINE, stack));
+            }
+        }
+        it("variants: NAT egress with weights from the Hub, existing VPC with its subnets approved, no notebook, several models", async () => {
+            for (const preview of [true, false]) {
+                assertClean(await evaluateRepoStack("commercial", { ...NAT, preview }), MINE, "nat");
+                assertClean(await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }), MINE, "existing");
+                assertClean(await evaluateRepoStack("commercial", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }), MINE, "existing commercial");
+            }
+            assertClean(await evaluateRepoStack("govcloud", { overrides: { notebookEnabled: false } }), MINE, "no notebook");
+            assertClean(await evaluateRepoStack("commercial", { overrides: { models: [{ id: "mistral-7b-instruct" }, { id: "llama-3-8b-instruct", name: "llama3" }] }, preview: false }), MINE, "two models");
+        });
+        it("the fixture's compliant case and its NAT and FIPS cases", async () => {
+            for (const stack of ["compliant", "nat-egress", "fips-endpoints"]) {
+                for (const preview of [true, false]) assertClean(await fixture(stack, { preview }), MINE, `${stack} preview=${preview}`);
+            }
+        });
+    });
+
+    describe(P.notebookInternet, () => {
+        it("the check: subnetId present (unknown counts), directInternetAccess exactly \"Disabled\"", () => {
+            assert.deepEqual(notebookInternetProblems({ subnetId: "subnet-0123456789abcdef0", directInternetAccess: "Disabled" }), []);
+            assert.equal(notebookInternetProblems({ subnetId: "subnet-0123456789abcdef0" }).length, 1);
+            assert.match(notebookInternetProblems({ directInternetAccess: "Disabled" })[0], /subnetId is not set/);
+        });
+        it("violation: a notebook that sets neither (missing counts as Enabled), and one that enables it", async () => {
+            const defaults = await fixture("notebook-defaults");
+            assert.deepEqual(defaults.flagged(P.notebookInternet), ["notebook", "notebook"]);
+            const text = ownMessages(defaults, P.notebookInternet).join("\n");
+            assert.match(text, /subnetId is not set/);
+            assert.match(text, /directInternetAccess is not set: SageMaker's default is "Enabled"/);
+            const insecure = await fixture("notebook-insecure");
+            assert.deepEqual(ownMessages(insecure, P.notebookInternet).map((m) => m.split(".")[0]), ['directInternetAccess is "Enabled"']);
+            assert.match(ownMessages(insecure, P.notebookInternet)[0], /set `directInternetAccess: "Disabled"` explicitly/);
+            assert.equal(insecure.of(P.notebookInternet)[0].enforcementLevel, "mandatory");
+        });
+        it("unknown values: the notebook's subnetId is unknown in preview and counts as set; the policy runs", async () => {
+            const e = await evaluateRepoStack("govcloud");
+            const notebook = resourcesOf(e).one("aws:sagemaker/notebookInstance:NotebookInstance");
+            assert.ok(isUnknown(notebook.inputs.subnetId));
+            assertClean(e, MINE, "govcloud");
+            assert.deepEqual((await fixture("notebook-insecure", { preview: true })).flagged(P.notebookInternet), ["notebook"]);
+        });
+        it("config: advisory and disabled levels", async () => {
+            const advisory = await fixture("notebook-insecure", { policyConfig: { [P.notebookInternet]: "advisory" } });
+            assert.deepEqual(advisory.of(P.notebookInternet).map((v) => v.enforcementLevel), ["advisory"]);
+            const disabled = await fixture("notebook-insecure", { policyConfig: { [P.notebookInternet]: { enforcementLevel: "disabled" } } });
+            assert.deepEqual(disabled.flagged(P.notebookInternet), []);
+        });
+    });
+
+    describe(P.modelVpc, () => {
+        it("the check: vpcConfig with non-empty subnets and securityGroupIds; unknown lists count as set", () => {
+            assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: ["a", "b"], securityGroupIds: ["sg"] } }), []);
+            assert.deepEqual(modelVpcProblems({}), ["vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC"]);
+            assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: [] } }), ["vpcConfig.subnets is empty ([])", "vpcConfig.securityGroupIds is not set"]);
+        });
+        it("violation: no vpcConfig, empty subnets, no security groups", async () => {
+            assert.deepEqual((await fixture("model-outside-vpc")).flagged(P.modelVpc), ["model"]);
+            assert.match(ownMessages(await fixture("model-outside-vpc"), P.modelVpc)[0], /^vpcConfig is not set.*Set the model's `vpcConfig`/);
+            assert.match(ownMessages(await fixture("compliant", { overrides: { modelVpc: "empty-subnets" } }), P.modelVpc).join(), /vpcConfig\.subnets is empty/);
+            assert.match(ownMessages(await fixture("compliant", { overrides: { modelVpc: "no-security-groups" } }), P.modelVpc).join(), /vpcConfig\.securityGroupIds is empty/);
+        });
+        it("unknown values: the subnets list is unknown in preview (it comes from the VPC's subnets) and counts as set", async () => {
+            const e = await evaluateRepoStack("govcloud");
+            const model = resourcesOf(e).one("aws:sagemaker/model:Model");
+            assert.ok(isUnknown((model.inputs.vpcConfig as Record<string, unknown>).subnets));
+            assert.equal(e.notRun(P.modelVpc), false);
+            assert.deepEqual(e.flagged(P.modelVpc), []);
+        });
+        it("config: advisory level", async () => {
+            const e = await fixture("model-outside-vpc", { policyConfig: { [P.modelVpc]: "advisory" } });
+            assert.deepEqual(e.of(P.modelVpc).map((v) => v.enforcementLevel), ["advisory"]);
+        });
+    });
+
+    describe(P.subnets, () => {
+        it("the check: stack subnets come by link or id; ids from outside the stack need approval", () => {
+            const stackSubnet = { type: "aws:ec2/subnet:Subnet", name: "s", props: {} } as never;
+            // Dependencies account for non-literal values first; the literal left over is external.
+            assert.deepEqual(attributeSubnets(["s-id", "subnet-0aaaabbbbccccdddd"], 0, [stackSubnet], [stackSubnet], new Set()).unapproved, ["subnet-0aaaabbbbccccdddd"]);
+            // In preview the stack's ids are unknown elements: the dependencies account for those.
+            assert.deepEqual(attributeSubnets(["subnet-0aaaabbbbccccdddd"], 1, [stackSubnet], [stackSubnet], new Set()).unapproved, ["subnet-0aaaabbbbccccdddd"]);
+            assert.deepEqual(attributeSubnets(["subnet-0aaaabbbbccccdddd"], 0, [], [], new Set(["subnet-0aaaabbbbccccdddd"])).unapproved, []);
+            assert.deepEqual(attributeSubnets(["x-id", "y-id"], 0, [stackSubnet, stackSubnet], [stackSubnet], new Set()).unapproved, []);
+        });
+        it("violation: public, IPv6 and customer-owned addresses on launch, on each subnet SageMaker uses", async () => {
+            const e = await fixture("public-subnet");
+            assert.deepEqual(e.flagged(P.subnets), ["private-0", "private-0", "private-0", "private-1", "private-1", "private-1"]);
+            const text = ownMessages(e, P.subnets);
+            for (const key of ["mapPublicIpOnLaunch", "assignIpv6AddressOnCreation", "mapCustomerOwnedIpOnLaunch"]) assert.equal(text.filter((m) => m.includes(`${key} is true`)).length, 2, key);
+            assert.match(text[0], /^Subnet private-0, used by model \(Model\), notebook \(NotebookInstance\), is not private/);
+        });
+        it("violation: a default route to an internet gateway, as an aws.ec2.Route (IPv4, IPv6), inline, or on the main route table", async () => {
+            const cases: [string, RegExp][] = [
+                ["igw-route", /route table private-0 \(RouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway \(private-0-default \(Route\)\)/],
+                ["igw-route-ipv6", /sends ::\/0 to an internet gateway \(private-0-default6 \(Route\)\)/],
+                ["igw-inline", /route table private-0 \(RouteTable\) sends ::\/0 to an internet gateway, routes\[0\]\.ipv6CidrBlock/],
+                ["igw-main-table", /route table main \(DefaultRouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway/],
+            ];
+            for (const [stack, pattern] of cases) {
+                for (const preview of [true, false]) {
+                    const e = await fixture(stack, { preview });
+                    assert.deepEqual(e.flagged(P.subnets), ["private-0", "private-1"], `${stack} preview=${preview}`);
+                    assert.match(ownMessages(e, P.subnets)[0], pattern, stack);
+                    assert.match(ownMessages(e, P.subnets)[0], /no default route \(0\.0\.0\.0\/0, ::\/0\) to an internet gateway/, "ends with the remediation");
+                }
+            }
+        });
+        it("an internet gateway that serves only subnets SageMaker does not use is fine (NAT egress)", async () => {
+            const e = await fixture("nat-egress");
+            assert.ok(resourcesOf(e).ofType("aws:ec2/internetGateway:InternetGateway").length === 1);
+            assert.deepEqual(e.flagged(P.subnets), []);
+            assert.deepEqual((await evaluateRepoStack("commercial", NAT)).flagged(P.subnets), []);
+        });
+        it("violation: subnet ids the stack does not create (existing VPC, literals) unless approved", async () => {
+            for (const preview of [true, false]) {
+                const e = await evaluateRepoStack("govcloud", { overrides: EXISTING, preview });
+                assert.deepEqual(e.flagged(P.subnets), ["falcon-40b-instruct-model", "falcon-40b-instruct-model", "research-instance"]);
+                assert.match(ownMessages(e, P.subnets).join("\n"), /research-instance \(NotebookInstance\) subnetId uses subnet "subnet-0123456789abcdef0", which this stack does not create and approvedSubnetIds \[\] does not list/);
+            }
+            // A literal beside the stack's own subnets, whose ids are unknown in preview and known in an update.
+            for (const preview of [true, false]) {
+                const e = await fixture("external-subnets", { preview });
+                assert.deepEqual(e.flagged(P.subnets), ["model", "notebook"], `preview=${preview}`);
+                assert.match(ownMessages(e, P.subnets)[0], /model \(Model\) vpcConfig\.subnets uses subnet "subnet-0aaaabbbbccccdddd"/);
+            }
+        });
+        it("unknown values: in preview the subnets are found through property dependencies; a computed subnet setting defers the policy", async () => {
+            const preview = await fixture("igw-route");
+            const model = resourcesOf(preview).one("aws:sagemaker/model:Model");
+            assert.ok(isUnknown((model.inputs.vpcConfig as { subnets: unknown[] }).subnets[0]));
+            assert.equal(preview.notRun(P.subnets), false);
+            assert.equal(preview.flagged(P.subnets).length, 2);
+
+            const computedPreview = await fixture("computed");
+            assert.deepEqual(notRunProperties(computedPreview, P.subnets), ["(stack) .mapPublicIpOnLaunch"]);
+            assert.deepEqual(computedPreview.flagged(P.subnets), []);
+            const computedUpdate = await fixture("computed", { preview: false });
+            assert.deepEqual(notRunProperties(computedUpdate, P.subnets), []);
+            assert.deepEqual(computedUpdate.flagged(P.subnets), ["private-0", "private-1"]);
+        });
+        it("config: approvedSubnetIds admits a landing zone's subnets; levels advisory and disabled", async () => {
+            const approved = await fixture("external-subnets", { preview: false, policyConfig: { [P.subnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } } });
+            assert.deepEqual(approved.flagged(P.subnets), []);
+            assert.deepEqual(approved.result.policies.find((p) => p.name === P.subnets)!.config, { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] });
+            const partly = await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: { [P.subnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } } });
+            assert.deepEqual(partly.flagged(P.subnets), ["falcon-40b-instruct-model"]);
+            assert.match(ownMessages(partly, P.subnets)[0], /subnet-0fedcba9876543210/);
+            const advisory = await fixture("igw-route", { policyConfig: { [P.subnets]: "advisory" } });
+            assert.deepEqual([...new Set(advisory.of(P.subnets).map((v) => v.enforcementLevel))], ["advisory"]);
+            assert.deepEqual((await fixture("igw-route", { policyConfig: { [P.subnets]: { enforcementLevel: "disabled" } } })).flagged(P.subnets), []);
+        });
+    });
+
+    describe(P.ingress, () => {
+        it("compliant: the program's self-referencing rule, HTTPS from the VPC CIDR, and egress to 0.0.0.0/0 (NAT variant)", async () => {
+            const nat = await evaluateRepoStack("commercial", NAT);
+            const g = resourcesOf(nat);
+            assert.ok(g.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").some((r) => r.inputs.referencedSecurityGroupId !== undefined));
+            assert.ok(g.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0"));
+            assert.deepEqual(nat.flagged(P.ingress), []);
+        });
+        it("violation: inline IPv4 and IPv6, aws.ec2.SecurityGroupRule, aws.vpc.SecurityGroupIngressRule", async () => {
+            const e = await fixture("open-ingress");
+            assert.deepEqual(e.flagged(P.ingress), ["model", "model", "model-open", "model-open-ipv6"]);
+            const text = ownMessages(e, P.ingress).join("\n");
+            for (const part of ['ingress[0].cidrBlocks[1] = "0.0.0.0/0"', 'ingress[1].ipv6CidrBlocks[0] = "::/0"', 'cidrBlocks[0] = "0.0.0.0/0"', 'cidrIpv6 = "::/0"']) assert.ok(text.includes(part), part);
+            assert.ok(!e.flagged(P.ingress).includes("model-egress"), "egress rules are not ingress");
+        });
+        it("unknown values: a computed CIDR defers the policy to the update, where it runs", async () => {
+            const preview = await fixture("computed");
+            assert.deepEqual(notRunProperties(preview, P.ingress), ["model-from-vpc .cidrIpv4", "model-open-computed .cidrIpv4"]);
+            assert.deepEqual(preview.flagged(P.ingress), []);
+            const update = await fixture("computed", { preview: false });
+            assert.deepEqual(notRunProperties(update, P.ingress), []);
+            assert.deepEqual(update.flagged(P.ingress), ["model-open-computed"]);
+        });
+        it("config: advisory and disabled levels", async () => {
+            const advisory = await fixture("open-ingress", { policyConfig: { [P.ingress]: "advisory" } });
+            assert.deepEqual([...new Set(advisory.of(P.ingress).map((v) => v.enforcementLevel))], ["advisory"]);
+            assert.deepEqual((await fixture("open-ingress", { policyConfig: { [P.ingress]: { enforcementLevel: "disabled" } } })).flagged(P.ingress), []);
+        });
+    });
+
+    describe(P.flowLogs, () => {
+        it("violation: a VPC without an aws.ec2.FlowLog", async () => {
+            const e = await fixture("no-flow-logs");
+            assert.deepEqual(e.flagged(P.flowLogs), ["vpc"]);
+            assert.match(ownMessages(e, P.flowLogs)[0], /^VPC vpc has no flow log.*Add an aws\.ec2\.FlowLog/);
+        });
+        it("not applicable with an existing VPC (its flow logs belong to the landing zone)", async () => {
+            assert.deepEqual((await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING })).flagged(P.flowLogs), []);
+        });
+        it("unknown values: the flow log's vpcId is unknown in preview; the dependency links it to the VPC", async () => {
+            const e = await evaluateRepoStack("govcloud");
+            assert.ok(isUnknown(resourcesOf(e).one("aws:ec2/flowLog:FlowLog").inputs.vpcId));
+            assert.equal(e.notRun(P.flowLogs), false);
+            assert.deepEqual(e.flagged(P.flowLogs), []);
+            assert.deepEqual((await fixture("no-flow-logs", { preview: false })).flagged(P.flowLogs), ["vpc"]);
+        });
+        it("config: advisory and disabled levels", async () => {
+            assert.deepEqual((await fixture("no-flow-logs", { policyConfig: { [P.flowLogs]: "advisory" } })).of(P.flowLogs).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual((await fixture("no-flow-logs", { policyConfig: { [P.flowLogs]: { enforcementLevel: "disabled" } } })).flagged(P.flowLogs), []);
+        });
+    });
+
+    describe(P.privateDns, () => {
+        it("the check: interface endpoints only; privateDnsEnabled must be true (the provider's default is false)", () => {
+            const none = new Set<string>();
+            assert.equal(privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.sts", privateDnsEnabled: true }, none), undefined);
+            assert.match(privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.sts" }, none)!, /privateDnsEnabled is not set \(the default is false\)/);
+            assert.equal(privateDnsProblem({ serviceName: "com.amazonaws.us-east-1.s3" }, none), undefined, "the default type is Gateway");
+            assert.equal(privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.s3" }, new Set(["com.amazonaws.us-east-1.s3"])), undefined);
+        });
+        it("violation: an interface endpoint with private DNS off; gateway endpoints are not checked", async () => {
+            const e = await fixture("missing-endpoints");
+            assert.deepEqual(e.flagged(P.privateDns), ["endpoint-logs"]);
+            assert.match(ownMessages(e, P.privateDns)[0], /^privateDnsEnabled is false on the interface endpoint for com\.amazonaws\.us-gov-west-1\.logs\. Set `privateDnsEnabled: true`/);
+        });
+        it("unknown values: none read; it runs in preview (ids unknown) with the update's result", async () => {
+            for (const preview of [true, false]) {
+                const e = await fixture("missing-endpoints", { preview });
+                assert.equal(e.notRun(P.privateDns), false);
+                assert.deepEqual(e.flagged(P.privateDns), ["endpoint-logs"]);
+            }
+        });
+        it("config: exemptServiceNames; advisory level", async () => {
+            const exempt = await fixture("missing-endpoints", { policyConfig: { [P.privateDns]: { exemptServiceNames: ["com.amazonaws.us-gov-west-1.logs"] } } });
+            assert.deepEqual(exempt.flagged(P.privateDns), []);
+            const advisory = await fixture("missing-endpoints", { policyConfig: { [P.privateDns]: "advisory" } });
+            assert.deepEqual(advisory.of(P.privateDns).map((v) => v.enforcementLevel), ["advisory"]);
+        });
+    });
+
+    describe(P.endpoints, () => {
+        it("the check: names from stacks/partitions.ts in the endpoint's region; FIPS names count", () => {
+            const required = requiredEndpoints();
+            const all = required.map((r) => ({ serviceName: r.names("us-gov-west-1")[0], type: r.type === "any" ? "Gateway" : r.type, region: "us-gov-west-1" }));
+            assert.deepEqual(missingEndpoints(required, all, "us-gov-west-1"), []);
+            const fips = all.map((e) => (e.serviceName.endsWith(".sagemaker.runtime") ? { ...e, serviceName: `${e.serviceName}-fips` } : e));
+            assert.deepEqual(missingEndpoints(required, fips, "us-gov-west-1"), []);
+            const otherRegion = all.map((e) => ({ ...e, region: "us-gov-east-1" }));
+            assert.equal(missingEndpoints(required, otherRegion, "us-gov-west-1").length, required.length, "names of another region do not count");
+        });
+        it("violation: no internet egress, yet endpoints missing", async () => {
+            const e = await fixture("missing-endpoints");
+            assert.deepEqual(e.flagged(P.endpoints), ["vpc"]);
+            assert.match(ownMessages(e, P.endpoints)[0], /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms \(Interface\), aws\.sagemaker\.us-gov-west-1\.notebook \(Interface\), com\.amazonaws\.us-gov-west-1\.s3\. Create the missing VPC endpoints/);
+        });
+        it("not applicable with internet egress (NAT) or without a VPC of the stack", async () => {
+            assert.deepEqual((await fixture("nat-egress")).flagged(P.endpoints), []);
+            assert.deepEqual((await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING })).flagged(P.endpoints), []);
+        });
+        it("unknown values: the endpoints' vpcId is unknown in preview; dependencies link them to the VPC", async () => {
+            const e = await evaluateRepoStack("govcloud");
+            assert.ok(resourcesOf(e).ofType("aws:ec2/vpcEndpoint:VpcEndpoint").every((r) => isUnknown(r.inputs.vpcId)));
+            assert.equal(e.notRun(P.endpoints), false);
+            assert.deepEqual(e.flagged(P.endpoints), []);
+            assert.deepEqual((await fixture("missing-endpoints", { preview: false })).flagged(P.endpoints), ["vpc"]);
+        });
+        it("config: additionalServices adds required endpoints; advisory level", async () => {
+            const more = await evaluateRepoStack("govcloud", { policyConfig: { [P.endpoints]: { additionalServices: ["application-autoscaling"] } } });
+            assert.deepEqual(more.flagged(P.endpoints), ["network-vpc"]);
+            assert.match(ownMessages(more, P.endpoints)[0], /lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.application-autoscaling \(Interface\)\./);
+            const advisory = await fixture("missing-endpoints", { policyConfig: { [P.endpoints]: "advisory" } });
+            assert.deepEqual(advisory.of(P.endpoints).map((v) => v.enforcementLevel), ["advisory"]);
+        });
+    });
+});
