@@ -1,39 +1,139 @@
 /**
- * `npm run plan -- --stack <name>`: runs the real program for a stack under Pulumi's mock runtime
- * in preview mode, with no Pulumi CLI, plugins or AWS credentials, and prints what it would create.
+ * `npm run plan -- --stack <name>`: the offline plan and policy gate. Runs a Pulumi program for a
+ * stack under Pulumi's mock runtime in preview mode (no Pulumi CLI, plugins, backend or AWS
+ * credentials), evaluates the policy pack on what it would create through @pulumi/policy's own
+ * analyzer, estimates the GPU cost, and writes JSON, SARIF and Mermaid reports on request.
  *
- * Exit codes: 0 planned, 2 invalid settings or usage, 3 internal error.
+ * Exit codes: 0 clean, 1 mandatory violations, 2 invalid settings or usage, 3 internal error.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { CapturedResource, isUnknown } from "./mockRun";
+import { CostEstimate, estimateCost } from "./cost";
+import { toMermaid } from "./mermaid";
+import { CapturedResource, isSecretValue, isUnknown } from "./mockRun";
+import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
 import { ProjectConfigError } from "./projectConfig";
-import { runStack } from "./runStack";
+import { runStack, StackRun } from "./runStack";
+import { PolicyDocs, toSarif } from "./sarif";
 
-const USAGE = `Usage: npm run plan -- --stack <name> [--program <dir>] [--config key=value ...]
+const REPO_ROOT = path.resolve(__dirname, "..");
+const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
 
-Runs the Pulumi program in <dir> (default: this project) for stack <name> under Pulumi's mock
-runtime, as a preview would, and prints the resources it would create by component.
+export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3 } as const;
 
-Limits: no provider-side checks or defaults run, values AWS computes stay unknown (shown as
-<computed>), and data-source calls return offline stand-ins (account 111122223333). When an account
-is available, 'pulumi preview' remains the authority.
+export const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
-Exit codes: 0 planned, 2 invalid settings or usage, 3 internal error.`;
+Shows what a Pulumi stack would create and whether it passes the policy pack, without the Pulumi
+CLI, provider plugins, a backend or AWS credentials: the program runs under Pulumi's mock runtime in
+preview mode, and the pack runs through @pulumi/policy's own analyzer, in-process.
 
-export const EXIT = { ok: 0, invalid: 2, internal: 3 } as const;
+Options:
+  -s, --stack <name>          stack to plan (reads Pulumi.<name>.yaml)            (required)
+  -p, --program <dir>         Pulumi Node.js program to plan                      (default: this project)
+  -c, --config <key=value>    override a stack setting (repeatable); secure values are never printed
+      --policy-pack <dir>     policy pack to evaluate                             (default: ./policies)
+      --policy-config <file>  policy pack config (as for --policy-pack-config)    (default: <pack>/config/<stack>.json if present)
+      --no-policies           skip the policy evaluation
+      --json <file>           write the whole plan and policy results as JSON
+      --sarif <file>          write policy violations as SARIF 2.1.0 (GitHub code scanning)
+      --graph <file>          write a Mermaid diagram of the architecture
+  -h, --help                  show this help
 
-function parseOverrides(pairs: string[]): Record<string, string> {
-    const overrides: Record<string, string> = {};
-    for (const pair of pairs) {
-        const eq = pair.indexOf("=");
-        if (eq <= 0) throw new ProjectConfigError(`--config takes key=value, got '${pair}'`);
-        overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
-    }
-    return overrides;
+Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error.
+Progress goes to stderr; the report to stdout.
+
+Limits: this is not a preview against AWS. No provider-side checks or defaults run (a value AWS would
+reject is not caught here unless a policy checks it); values AWS computes (ids, ARNs, generated names)
+stay unknown, and policies that need them report "not run" as in a real preview; data-source calls
+return offline stand-ins (account 111122223333, region-derived zones). When an account is available,
+'pulumi preview --policy-pack' remains the authority.`;
+
+interface Options {
+    stack: string;
+    program: string;
+    overrides: Record<string, string>;
+    policyPack: string;
+    policyConfig?: string;
+    policies: boolean;
+    json?: string;
+    sarif?: string;
+    graph?: string;
 }
 
-/** The resource tree, one line per resource, children indented under their component. */
+export interface Plan {
+    project: string;
+    stack: string;
+    program: string;
+    stackFile: string;
+    resources: Array<Pick<CapturedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "dependencies" | "propertyDependencies"> & { inputs: unknown }>;
+    outputs: unknown;
+    cost: CostEstimate;
+    policies?: { pack: string; config?: string; result: PolicyResult };
+}
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): Options | "help" {
+    let values;
+    try {
+        values = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string", short: "s" },
+                program: { type: "string", short: "p", default: REPO_ROOT },
+                config: { type: "string", short: "c", multiple: true, default: [] },
+                "policy-pack": { type: "string", default: DEFAULT_PACK },
+                "policy-config": { type: "string" },
+                "no-policies": { type: "boolean", default: false },
+                json: { type: "string" },
+                sarif: { type: "string" },
+                graph: { type: "string" },
+                help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+        }).values;
+    } catch (err) {
+        throw new UsageError((err as Error).message);
+    }
+    if (values.help) return "help";
+    if (!values.stack) throw new UsageError("--stack is required");
+    const overrides: Record<string, string> = {};
+    for (const pair of values.config as string[]) {
+        const eq = pair.indexOf("=");
+        if (eq <= 0) throw new UsageError(`--config takes key=value, got '${pair}'`);
+        overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    return {
+        stack: values.stack,
+        program: path.resolve(values.program as string),
+        overrides,
+        policyPack: path.resolve(values["policy-pack"] as string),
+        policyConfig: values["policy-config"] ? path.resolve(values["policy-config"]) : undefined,
+        policies: !values["no-policies"],
+        json: values.json,
+        sarif: values.sarif,
+        graph: values.graph,
+    };
+}
+
+/** Inputs with secret values replaced, so nothing secret reaches a report. */
+function masked(value: unknown): unknown {
+    if (isSecretValue(value)) return "[secret]";
+    if (Array.isArray(value)) return value.map(masked);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
+    return value;
+}
+
+function renderValue(value: unknown): string {
+    if (isUnknown(value)) return "<computed>";
+    if (isSecretValue(value) || value === "[secret]") return "[secret]";
+    if (Array.isArray(value)) return `[${value.map(renderValue).join(", ")}]`;
+    if (value && typeof value === "object") return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${renderValue(v)}`).join(", ")} }`;
+    return String(value);
+}
+
+/** The resource tree, children indented under their component, with child counts. */
 export function renderTree(resources: CapturedResource[]): string {
     const children = new Map<string | undefined, CapturedResource[]>();
     for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
@@ -49,57 +149,165 @@ export function renderTree(resources: CapturedResource[]): string {
     return lines.join("\n");
 }
 
-function renderValue(value: unknown): string {
-    if (isUnknown(value)) return "<computed>";
-    if (Array.isArray(value)) return `[${value.map(renderValue).join(", ")}]`;
-    if (value && typeof value === "object") return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${renderValue(v)}`).join(", ")} }`;
-    return String(value);
+function renderPolicies(result: PolicyResult, docs: Record<string, PolicyDocs>): string {
+    const lines: string[] = [];
+    const byPolicy = new Map<string, typeof result.violations>();
+    for (const v of result.violations) byPolicy.set(v.policyName, [...(byPolicy.get(v.policyName) ?? []), v]);
+    const order = { mandatory: 0, advisory: 1, remediate: 2, disabled: 3 } as Record<string, number>;
+    for (const [name, violations] of [...byPolicy].sort((a, b) => order[a[1][0].enforcementLevel] - order[b[1][0].enforcementLevel] || a[0].localeCompare(b[0]))) {
+        const level = violations[0].enforcementLevel;
+        lines.push(`  ${level === "mandatory" ? "✖" : "!"} ${level.padEnd(9)} ${name} (${violations.length})`);
+        for (const v of violations) {
+            const where = v.resourceName ? `${v.resourceType} ${v.resourceName}` : "stack";
+            const message = v.message.split("\n").filter((l) => l.trim() !== "").slice(-1)[0] ?? v.message;
+            lines.push(`      ${where}: ${message}`);
+        }
+        const remediation = docs[name]?.remediation;
+        if (remediation && !violations.every((v) => v.message.includes(remediation))) lines.push(`      fix: ${remediation}`);
+    }
+    if (result.notRun.length > 0) {
+        lines.push("  Not run in preview (they need values known only after 'pulumi up'):");
+        const notRun = new Map<string, string[]>();
+        for (const n of result.notRun) notRun.set(n.policyName, [...(notRun.get(n.policyName) ?? []), `${n.resourceName ?? "stack"}${n.property ? ` (${n.property})` : ""}`]);
+        for (const [name, where] of notRun) lines.push(`    - ${name}: ${where.join(", ")}`);
+    }
+    for (const e of result.errors) lines.push(`  ✖ error    ${e.urn ?? "stack"}: ${e.message}`);
+    if (lines.length === 0) lines.push("  ✔ no violations");
+    return lines.join("\n");
+}
+
+function money(usd: number): string {
+    return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+function renderCost(cost: CostEstimate): string {
+    if (cost.lines.length === 0) return "  no SageMaker endpoints or notebooks";
+    const lines = cost.lines.map((l) => {
+        const count = `${l.instanceType} × ${l.count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
+        const price = l.price
+            ? `${money(l.usdPerHour!)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
+            : "no price on record in stacks/instances.ts";
+        return `  ${l.kind.padEnd(8)} ${l.resource.padEnd(34)} ${count.padEnd(30)} ${price}`;
+    });
+    lines.push(`  Total of priced lines: ${money(cost.usdPerHour)}/h, ${money(cost.usdPerMonth)}/month (${cost.hoursPerMonth} h)${cost.unpriced ? `; ${cost.unpriced} line(s) without a price` : ""}.`);
+    lines.push("  List prices of the region and date shown; prices in other regions, and in GovCloud, differ.");
+    return lines.join("\n");
+}
+
+/** Remediation, controls and family of each policy, from the pack's `guardrails` module if it has one. */
+function packDocs(packDir: string): Record<string, PolicyDocs> {
+    for (const file of ["guardrails.ts", "guardrails.js"]) {
+        const full = path.join(packDir, file);
+        if (!fs.existsSync(full)) continue;
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { guardrails } = require(full) as { guardrails?: Array<{ name: string; meta?: { remediation?: string; controls?: string[]; family?: string } }> };
+        return Object.fromEntries((guardrails ?? []).map((g) => [g.name, { remediation: g.meta?.remediation, controls: g.meta?.controls, family: g.meta?.family }]));
+    }
+    return {};
+}
+
+function write(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
+    process.stderr.write(`Wrote ${file}\n`);
+}
+
+function defaultPolicyConfig(options: Options): string | undefined {
+    if (options.policyConfig) return options.policyConfig;
+    const candidate = path.join(options.policyPack, "config", `${options.stack}.json`);
+    return fs.existsSync(candidate) ? candidate : undefined;
+}
+
+async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs: Record<string, PolicyDocs> }> {
+    process.stderr.write(`Running ${path.relative(process.cwd(), options.program) || "."} for stack '${options.stack}' under mocks (preview)...\n`);
+    const run = await runStack({ programDir: options.program, stack: options.stack, overrides: options.overrides });
+    if (run.result.error) throw run.result.error;
+    const resources = run.result.resources;
+    let policies: Plan["policies"];
+    let docs: Record<string, PolicyDocs> = {};
+    if (options.policies) {
+        const configFile = defaultPolicyConfig(options);
+        process.stderr.write(`Evaluating ${path.relative(process.cwd(), options.policyPack) || "."}${configFile ? ` with ${path.relative(process.cwd(), configFile)}` : ""}...\n`);
+        const pack = await loadPolicyPack(options.policyPack);
+        const config = configFile ? loadPolicyConfigFile(configFile) : undefined;
+        const result = await evaluatePolicies(pack, resources, { config, stackConfig: run.config.values, secretConfigKeys: run.config.secretKeys });
+        policies = { pack: pack.name, config: configFile, result };
+        docs = packDocs(options.policyPack);
+    }
+    return {
+        run,
+        docs,
+        plan: {
+            project: run.project.name,
+            stack: options.stack,
+            program: options.program,
+            stackFile: run.config.stackFile,
+            resources: resources.map((r) => ({
+                urn: r.urn,
+                type: r.type,
+                name: r.name,
+                custom: r.custom,
+                parent: r.parent,
+                provider: r.provider,
+                dependencies: r.dependencies,
+                propertyDependencies: r.propertyDependencies,
+                inputs: masked(r.inputs),
+            })),
+            outputs: masked(run.result.stackOutputs),
+            cost: estimateCost(resources),
+            policies,
+        },
+    };
 }
 
 export async function main(argv: string[]): Promise<number> {
-    let args;
+    let options: Options | "help";
     try {
-        args = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", short: "s" },
-                program: { type: "string", default: path.resolve(__dirname, "..") },
-                config: { type: "string", short: "c", multiple: true, default: [] },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-        }).values;
+        options = parseOptions(argv);
     } catch (err) {
         process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
         return EXIT.invalid;
     }
-    if (args.help) {
+    if (options === "help") {
         process.stdout.write(`${USAGE}\n`);
-        return EXIT.ok;
-    }
-    if (!args.stack) {
-        process.stderr.write(`--stack is required.\n\n${USAGE}\n`);
-        return EXIT.invalid;
+        return EXIT.clean;
     }
     try {
-        process.stderr.write(`Running ${args.program} for stack '${args.stack}' under mocks (preview)...\n`);
-        const { result } = await runStack({ programDir: args.program, stack: args.stack, overrides: parseOverrides(args.config as string[]) });
-        if (result.error) {
-            process.stderr.write(`${result.error.message}\n`);
-            return result.error.name === "SettingsError" ? EXIT.invalid : EXIT.internal;
+        const { plan: p, run, docs } = await plan(options);
+        const out: string[] = [];
+        const custom = run.result.resources.filter((r) => r.custom);
+        const components = run.result.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
+        out.push(`Plan for ${p.project}/${p.stack} (offline: mock runtime, preview mode)`, "");
+        out.push(`Resources: ${custom.length} in ${components.length} components`, renderTree(run.result.resources), "");
+        if (p.policies) {
+            const s = p.policies.result.summary;
+            out.push(`Policies: ${p.policies.pack}, ${p.policies.result.policies.length} policies${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`);
+            out.push(renderPolicies(p.policies.result, docs));
+            out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
         }
-        const custom = result.resources.filter((r) => r.custom);
-        const components = result.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack").length;
-        process.stdout.write(`Stack ${result.project}/${result.stack}: ${custom.length} resources in ${components} components\n\n`);
-        process.stdout.write(`${renderTree(result.resources)}\n\nOutputs:\n`);
-        for (const [key, value] of Object.entries(result.stackOutputs)) process.stdout.write(`  ${key}: ${renderValue(value)}\n`);
-        return EXIT.ok;
+        out.push("Estimated cost (on-demand):", renderCost(p.cost), "");
+        out.push("Outputs:", ...Object.entries(run.result.stackOutputs).map(([k, v]) => `  ${k}: ${renderValue(masked(v))}`));
+        process.stdout.write(`${out.join("\n")}\n`);
+
+        if (options.json) write(options.json, `${JSON.stringify(p, null, 2)}\n`);
+        if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
+        if (options.sarif && p.policies) {
+            const pack = await loadPolicyPack(options.policyPack);
+            write(options.sarif, `${JSON.stringify(toSarif({ packName: pack.name, packVersion: pack.version, result: p.policies.result, docs, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`);
+        }
+        const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);
+        return failed ? EXIT.violations : EXIT.clean;
     } catch (err) {
-        if (err instanceof ProjectConfigError) {
-            process.stderr.write(`${err.message}\n`);
+        const e = err as Error;
+        if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError) {
+            process.stderr.write(`${e.message}\n`);
             return EXIT.invalid;
         }
-        process.stderr.write(`Internal error: ${(err as Error).stack ?? String(err)}\n`);
+        if (e instanceof PolicyPackLoadError) {
+            process.stderr.write(`Could not load the policy pack: ${e.message}\n`);
+            return EXIT.internal;
+        }
+        process.stderr.write(`Internal error: ${e.stack ?? String(e)}\n`);
         return EXIT.internal;
     }
 }

@@ -1,0 +1,115 @@
+/**
+ * SARIF 2.1.0 for a plan's policy results, so GitHub code scanning shows each violation on the stack
+ * file whose settings produced it. One rule per policy (with its remediation, controls and default
+ * level), one result per violation, located at the stack-file line of the setting most likely to
+ * fix it, with the resource's URN as a logical location.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { Log, ReportingDescriptor, Result } from "sarif";
+import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
+
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+export interface PolicyDocs {
+    remediation?: string;
+    controls?: string[];
+    family?: string;
+}
+
+export interface SarifInput {
+    packName: string;
+    packVersion?: string;
+    result: PolicyResult;
+    /** Metadata beyond what the analyzer reports (remediation, controls), by policy name. */
+    docs: Record<string, PolicyDocs>;
+    /** The stack file, and the directory SARIF paths are relative to (the repository root). */
+    stackFile: string;
+    rootDir: string;
+}
+
+/** Stack settings whose lines a violation of each family points at, most specific first. */
+const SETTINGS_BY_FAMILY: Record<string, string[]> = {
+    network: ["egress", "networkMode", "existingPrivateSubnetIds", "vpcCidr"],
+    notebook: ["notebookPlatform", "notebookInstanceType", "notebookEnabled"],
+    encryption: ["models", "logRetentionDays"],
+    instances: ["models", "approvedInstanceTypes", "notebookInstanceType"],
+    availability: ["models", "production"],
+    tags: ["tags", "requiredTagKeys"],
+    partition: ["region", "partition", "models"],
+    iam: ["models"],
+    secrets: ["huggingFaceToken", "models"],
+};
+
+/** 1-based line of the first of `keys` set in the stack file, else the `config:` line, else 1. */
+export function settingLine(stackFileText: string, keys: string[]): number {
+    const lines = stackFileText.split("\n");
+    for (const key of keys) {
+        const index = lines.findIndex((l) => new RegExp(`^\\s+[\\w.-]+:${key}:`).test(l));
+        if (index >= 0) return index + 1;
+    }
+    const config = lines.findIndex((l) => /^config:/.test(l));
+    return config >= 0 ? config + 1 : 1;
+}
+
+function level(enforcement: string): "error" | "warning" | "note" | "none" {
+    if (enforcement === "mandatory") return "error";
+    if (enforcement === "advisory") return "warning";
+    if (enforcement === "remediate") return "note";
+    return "none";
+}
+
+function rule(policy: EffectivePolicy, docs: PolicyDocs | undefined): ReportingDescriptor {
+    const help = docs?.remediation ? `${policy.description}\n\nRemediation: ${docs.remediation}` : policy.description;
+    return {
+        id: policy.name,
+        name: policy.name,
+        shortDescription: { text: policy.description },
+        fullDescription: { text: policy.description },
+        help: { text: help },
+        defaultConfiguration: { level: level(policy.enforcementLevel) },
+        properties: {
+            tags: [...(docs?.family ? [docs.family] : []), ...(docs?.controls ?? []).map((c) => `NIST-800-53:${c}`)],
+        },
+    };
+}
+
+function result(v: PolicyViolation, ruleIndex: number, uri: string, line: number): Result {
+    const fingerprint = crypto.createHash("sha256").update(`${v.policyName}\0${v.urn ?? ""}\0${v.message}`).digest("hex");
+    return {
+        ruleId: v.policyName,
+        ruleIndex,
+        level: level(v.enforcementLevel),
+        message: { text: v.resourceName ? `${v.resourceType} '${v.resourceName}': ${v.message}` : v.message },
+        locations: [
+            {
+                physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%" }, region: { startLine: line } },
+                ...(v.urn ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] } : {}),
+            },
+        ],
+        partialFingerprints: { "policyViolation/v1": fingerprint },
+    };
+}
+
+export function toSarif(input: SarifInput): Log {
+    const { result: policyResult, docs } = input;
+    const rules = policyResult.policies.map((p) => rule(p, docs[p.name]));
+    const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+    const uri = path.relative(input.rootDir, input.stackFile).split(path.sep).join("/");
+    const text = fs.existsSync(input.stackFile) ? fs.readFileSync(input.stackFile, "utf8") : "";
+    const results = policyResult.violations
+        .filter((v) => v.enforcementLevel !== "disabled")
+        .map((v) => result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[docs[v.policyName]?.family ?? ""] ?? [])));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [
+            {
+                tool: { driver: { name: input.packName, version: input.packVersion, rules } },
+                originalUriBaseIds: { "%SRCROOT%": { uri: `file://${input.rootDir.split(path.sep).join("/")}/` } },
+                results,
+            },
+        ],
+    };
+}

@@ -1,0 +1,195 @@
+/**
+ * The offline plan (`npm run plan`): exit codes, the report, and the JSON, SARIF and Mermaid files,
+ * validated with the official SARIF 2.1.0 schema and Mermaid's own parser.
+ */
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import AjvDraft04 from "ajv-draft-04";
+import { EXIT, main } from "../offline/plan";
+import { DIAGRAM_STACKS, diagramBlock, graphMarkers, README, section } from "../offline/readme";
+import { REPO_ROOT } from "./graph";
+
+interface Outcome {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the plan in-process, capturing what it prints. */
+async function plan(...argv: string[]): Promise<Outcome> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = process.stdout.write.bind(process.stdout);
+    const stderr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+        const code = await main(argv);
+        return { code, stdout: out.join(""), stderr: err.join("") };
+    } finally {
+        process.stdout.write = stdout;
+        process.stderr.write = stderr;
+    }
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+const fixture = (name: string) => path.join(REPO_ROOT, "tests", "fixtures", name);
+
+/** Mermaid's parser needs a DOM; it is an ES module, loaded with a real dynamic import. */
+async function parseMermaid(text: string): Promise<unknown> {
+    const { JSDOM } = await import("jsdom");
+    const dom = new JSDOM("<!doctype html><html><body></body></html>");
+    Object.assign(globalThis, { window: dom.window, document: dom.window.document });
+    const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<{ default: { parse(text: string): Promise<unknown> } }>;
+    const mermaid = (await importEsm("mermaid")).default;
+    return mermaid.parse(text);
+}
+
+/** The official SARIF 2.1.0 schema (draft-04), as shipped in @microsoft/jest-sarif. */
+function sarifValidator() {
+    const schemaFile = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
+    const schema = JSON.parse(fs.readFileSync(schemaFile, "utf8")) as Record<string, unknown>;
+    // One of its patterns ("...]?") is valid only without the regex "u" flag.
+    return new AjvDraft04({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
+}
+
+describe("offline plan", function () {
+    this.timeout(120_000);
+
+    it("--help states the limits", async () => {
+        const { code, stdout } = await plan("--help");
+        assert.equal(code, EXIT.clean);
+        assert.match(stdout, /No provider-side checks or defaults run/);
+        assert.match(stdout, /remains the authority/);
+        assert.match(stdout, /Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error/);
+    });
+
+    for (const stack of ["govcloud", "commercial"]) {
+        it(`${stack}: exits 0 with the tree, the policy summary and the cost, and the JSON lists the resources`, async () => {
+            const json = path.join(tmp, `${stack}.json`);
+            const { code, stdout, stderr } = await plan("--stack", stack, "--json", json);
+            assert.equal(code, EXIT.clean, stderr);
+            assert.match(stdout, /▸ sagemaker-llm:components:LlmEndpoint /);
+            assert.match(stdout, /^ {2}0 mandatory, 0 advisory, \d+ not run$/m);
+            assert.match(stdout, /Estimated cost \(on-demand\):/);
+            assert.match(stderr, /under mocks \(preview\)/, "progress goes to stderr");
+            const report = JSON.parse(fs.readFileSync(json, "utf8"));
+            const types = new Set(report.resources.map((r: { type: string }) => r.type));
+            for (const type of ["aws:sagemaker/endpoint:Endpoint", "aws:sagemaker/model:Model", "aws:sagemaker/notebookInstance:NotebookInstance", "aws:ec2/vpc:Vpc", "aws:kms/key:Key"]) assert.ok(types.has(type), type);
+            assert.equal(report.policies.result.summary.mandatory, 0);
+            assert.equal(report.policies.config, path.join(REPO_ROOT, "policies", "config", `${stack}.json`));
+        });
+    }
+
+    it("prices endpoints from the instance table, with the source and date", async () => {
+        const json = path.join(tmp, "priced.json");
+        const { code, stdout } = await plan("--stack", "commercial", "--config", 'models=[{"id":"mistral-7b-instruct","instanceCount":2}]', "--json", json);
+        assert.equal(code, EXIT.clean);
+        const line = JSON.parse(fs.readFileSync(json, "utf8")).cost.lines.find((l: { kind: string }) => l.kind === "endpoint");
+        assert.equal(line.instanceType, "ml.g5.2xlarge");
+        assert.equal(line.count, 2);
+        assert.equal(line.usdPerHour, 2 * 1.52);
+        assert.match(stdout, /ml\.g5\.2xlarge × 2 .*\$3\.04\/h .*us-west-2 on-demand, 2023-09/);
+    });
+
+    it("never prints a secret setting", async () => {
+        const json = path.join(tmp, "secret.json");
+        const { code, stdout } = await plan("--stack", "commercial", "--config", "egress=nat", "--config", "huggingFaceToken=hf_shouldnotappear0123456789", "--config", 'models=[{"id":"falcon-7b-instruct","weightsSource":"hub"}]', "--json", json, "--no-policies");
+        // A plain-text token is refused by the settings (exit 2) and never echoed.
+        assert.equal(code, EXIT.invalid);
+        assert.doesNotMatch(stdout + fs.readFileSync(json, { encoding: "utf8", flag: "a+" }), /hf_shouldnotappear/);
+    });
+
+    it("--program plans a separate program on the default provider, tags from aws:defaultTags", async () => {
+        const tagged = await plan("--stack", "tagged", "--program", fixture("plan-program"));
+        assert.equal(tagged.code, EXIT.clean, tagged.stdout + tagged.stderr);
+        assert.match(tagged.stdout, /\+ aws:cloudwatch\/logGroup:LogGroup app/);
+        const untagged = await plan("--stack", "untagged", "--program", fixture("plan-program"));
+        assert.equal(untagged.code, EXIT.violations);
+        assert.match(untagged.stdout, /✖ mandatory tags-required \(2\)/);
+    });
+
+    describe("a misconfigured stack", () => {
+        let outcome: Outcome;
+        let sarif: any;
+        const sarifFile = path.join(tmp, "strict.sarif");
+        before(async () => {
+            // The GovCloud stack against a stricter organisation config: DataClassification must be "secret".
+            const strict = path.join(tmp, "strict-policy.json");
+            const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "config", "govcloud.json"), "utf8"));
+            config["tags-allowed-values"] = { allowedValues: { DataClassification: "^secret$" } };
+            config["endpoint-instance-type-approved"] = { endpointInstanceTypes: { "aws-us-gov": ["ml.g4dn.2xlarge"] } };
+            fs.writeFileSync(strict, JSON.stringify(config));
+            outcome = await plan("--stack", "govcloud", "--policy-config", strict, "--sarif", sarifFile);
+            sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+        });
+
+        it("exits 1 and groups the violations by policy with the fix", () => {
+            assert.equal(outcome.code, EXIT.violations);
+            assert.match(outcome.stdout, /✖ mandatory endpoint-instance-type-approved \(1\)/);
+            assert.match(outcome.stdout, /✖ mandatory tags-allowed-values \(\d+\)/);
+            assert.match(outcome.stdout, /falcon-40b-instruct-config: .*"ml\.g4dn\.12xlarge" is not approved .* Use an approved instance type/, "message and remediation");
+        });
+
+        it("SARIF names the right rules, located on the stack file's settings", () => {
+            const run = sarif.runs[0];
+            const ruleIds = [...new Set(run.results.map((r: any) => r.ruleId))].sort();
+            assert.deepEqual(ruleIds, ["endpoint-instance-type-approved", "tags-allowed-values"]);
+            const stackFile = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.govcloud.yaml"), "utf8").split("\n");
+            for (const result of run.results) {
+                const location = result.locations[0].physicalLocation;
+                assert.equal(location.artifactLocation.uri, "Pulumi.govcloud.yaml");
+                const key = result.ruleId === "tags-allowed-values" ? "sagemaker-llm:tags:" : "sagemaker-llm:models:";
+                assert.ok(stackFile[location.region.startLine - 1].includes(key), `${result.ruleId} points at line ${location.region.startLine}`);
+                assert.equal(result.level, "error");
+                assert.match(result.locations[0].logicalLocations[0].fullyQualifiedName, /^urn:pulumi:govcloud::sagemaker-llm::/);
+            }
+            const rule = run.tool.driver.rules.find((r: any) => r.id === "endpoint-instance-type-approved");
+            assert.match(rule.help.text, /Remediation: /);
+            assert.ok(rule.properties.tags.some((t: string) => t.startsWith("NIST-800-53:")));
+        });
+
+        it("the SARIF validates against the SARIF 2.1.0 schema", () => {
+            const validate = sarifValidator();
+            assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 1));
+            assert.equal(validate({ version: "2.1.0", runs: [{ tool: {} }] }), false, "the validator rejects a broken log");
+        });
+    });
+
+    it("bad settings exit 2 with the settings message; bad usage exits 2", async () => {
+        const settings = await plan("--stack", "govcloud", "--config", "region=us-east-1");
+        assert.equal(settings.code, EXIT.invalid);
+        assert.match(settings.stderr, /sagemaker-llm:region = "us-east-1": is a region of partition 'aws'/);
+        assert.equal((await plan()).code, EXIT.invalid);
+        assert.equal((await plan("--stack", "govcloud", "--bogus")).code, EXIT.invalid);
+        assert.equal((await plan("--stack", "nosuchstack")).code, EXIT.invalid);
+    });
+
+    it("--graph writes a Mermaid diagram that Mermaid's parser accepts", async () => {
+        const graph = path.join(tmp, "govcloud.mmd");
+        assert.equal((await plan("--stack", "govcloud", "--no-policies", "--graph", graph)).code, EXIT.clean);
+        const text = fs.readFileSync(graph, "utf8");
+        assert.match(text, /SageMaker endpoint<br\/>falcon-40b-instruct-endpoint/);
+        assert.deepEqual(await parseMermaid(text), { diagramType: "flowchart-v2", config: {} });
+        await assert.rejects(parseMermaid(`${text}\n  n0 -->`), "the parser rejects a broken diagram");
+    });
+
+    it("the README embeds the current generated diagram of both stacks (npm run docs)", async () => {
+        const readme = fs.readFileSync(README, "utf8");
+        for (const stack of DIAGRAM_STACKS) {
+            const [start, end] = graphMarkers(stack);
+            assert.equal(section(readme, start, end), await diagramBlock(stack), `${stack} diagram is stale: run npm run docs`);
+        }
+    });
+
+    it("runs as a command: `npm run plan` exits with the plan's code", (done) => {
+        execFile("npm", ["run", "-s", "plan", "--", "--stack", "govcloud", "--no-policies"], { cwd: REPO_ROOT }, (error, stdout) => {
+            assert.equal(error, null);
+            assert.match(stdout, /Plan for sagemaker-llm\/govcloud/);
+            done();
+        });
+    });
+});
