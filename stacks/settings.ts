@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { DEFAULT_TGI_VERSION, findTgiVersion, TgiVersion, tgiImageUri, TGI_VERSIONS } from "./images";
 import {
     endpointInstanceTypesOffered,
@@ -347,6 +348,15 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
         }
         if (!/^notebook-al2023-v\d+$/.test(raw.notebookPlatform)) {
             problems.push({ key: "notebookPlatform", value: raw.notebookPlatform, message: "must be a current Amazon Linux 2023 platform such as 'notebook-al2023-v1' (Amazon Linux 2 platforms are being retired)." });
+        }
+        // Endpoint names are the deployment name and an 8-character suffix.
+        const scriptLength = lifecycleScriptLength(raw.region, Object.fromEntries(models.map((m) => [m.name, `${m.name}-xxxxxxxx`])));
+        if (scriptLength > LIFECYCLE_SCRIPT_MAX_CHARS) {
+            problems.push({
+                key: "notebookEnabled",
+                value: true,
+                message: `the notebook's sample (listing all ${models.length} endpoints) would need a ${scriptLength}-character lifecycle script, above SageMaker's ${LIFECYCLE_SCRIPT_MAX_CHARS}; set notebookEnabled to false or use fewer or shorter model names.`,
+            });
         }
         notebook = { instanceType: raw.notebookInstanceType, volumeSizeGb: raw.notebookVolumeSizeGb, platformIdentifier: raw.notebookPlatform };
     }

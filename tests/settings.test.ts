@@ -93,6 +93,13 @@ describe("invalid settings stop the program before any resource", () => {
     it("an unknown field in a model entry", () =>
         expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", instancetype: "ml.g5.2xlarge" }] }, [/unknown field\(s\) instancetype/]));
 
+    it("a notebook whose sample would exceed SageMaker's lifecycle-script limit", () =>
+        expectSettingsError(
+            "commercial",
+            { models: Array.from({ length: 200 }, (_, i) => ({ id: "mistral-7b-instruct", name: `mistral-7b-instruct-replica-${i}` })) },
+            [/notebookEnabled = true: the notebook's sample \(listing all 200 endpoints\) would need a \d+-character lifecycle script, above SageMaker's 16384/],
+        ));
+
     it("reports every problem together", async () => {
         const message = await expectSettingsError(
             "govcloud",
