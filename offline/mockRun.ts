@@ -8,6 +8,9 @@
  * `MockResourceArgs` carries no parent or dependencies, so the capture wraps the mock monitor's
  * `registerResource` instead (shared/REFERENCE.md, "Pulumi without the CLI").
  */
+// First, before anything loads the SDKs: programs run here load only the @pulumi/aws services they
+// use, and the SDK records promise stack traces only when it can print them (./sdkLoading.ts).
+import "./sdkLoading";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PulumiProject, StackConfig } from "./projectConfig";

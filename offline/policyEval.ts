@@ -34,14 +34,16 @@
  * outputs; offline both see the program's inputs (components and the stack: their registered
  * outputs). Provider config strings are JSON-decoded the way the provider's CheckConfig would.
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import Ajv from "ajv";
+import type Ajv from "ajv";
+import type { ValidateFunction } from "ajv";
 import { CapturedResource, isDefaultProviderRef, OUTPUT_VALUE_SIG, RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "./mockRun";
 
 /** The engine validates policy config with a JSON Schema implementation too; all errors, not the first. */
-const ajv = new Ajv({ allErrors: true, strict: false });
+const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 
 // ------------------------------------------------------------------------------------------------
 // Public types
@@ -642,9 +644,78 @@ export function resolvePolicyConfig(pack: LoadedPack, config: Record<string, unk
     return result;
 }
 
+/** Validators by schema (JSON text): each schema is compiled once per process, not per evaluation. */
+const validators = new Map<string, ValidateFunction>();
+/**
+ * And once per machine: ajv's code for a validator (its "standalone" code, the same code ajv.compile
+ * generates and runs) is kept in bin/ajv-cache/, keyed by ajv's version, the options and the schema,
+ * so a plan process neither loads ajv's compiler nor compiles ~20 schemas (about 50 ms cold).
+ */
+const VALIDATOR_CACHE = path.join(__dirname, "..", "bin", "ajv-cache");
+let ajv: Ajv | undefined;
+
+function ajvCompiler(): Ajv {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = (require("ajv") as { default: typeof Ajv }).default;
+    // `code.source` keeps the generated code, for the cache; validation is the same.
+    ajv ??= new AjvClass({ ...AJV_OPTIONS, code: { source: true } });
+    return ajv;
+}
+
+function cachedValidatorFile(schemaJson: string): string | undefined {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const version = (require("ajv/package.json") as { version: string }).version;
+        const key = crypto.createHash("sha256").update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaJson}`).digest("hex").slice(0, 40);
+        return path.join(VALIDATOR_CACHE, `${key}.js`);
+    } catch {
+        return undefined;
+    }
+}
+
+/** Runs a validator module's code (CommonJS, requiring only ajv's runtime helpers, resolved from here). */
+function loadValidator(code: string): ValidateFunction | undefined {
+    const mod = { exports: {} as { default?: ValidateFunction } };
+    new Function("require", "module", "exports", code)(require, mod, mod.exports);
+    return typeof mod.exports.default === "function" ? mod.exports.default : undefined;
+}
+
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+    const schemaJson = JSON.stringify(schema);
+    let validate = validators.get(schemaJson);
+    if (validate) return validate;
+    const file = cachedValidatorFile(schemaJson);
+    if (file) {
+        try {
+            validate = loadValidator(fs.readFileSync(file, "utf8"));
+        } catch {
+            /* not cached yet (or unreadable): compiled below */
+        }
+    }
+    if (!validate) {
+        const compiler = ajvCompiler();
+        validate = compiler.compile(schema);
+        if (file) {
+            try {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const standaloneCode = (require("ajv/dist/standalone") as { default: (ajv: Ajv, v: ValidateFunction) => string }).default;
+                const code = standaloneCode(compiler, validate);
+                fs.mkdirSync(VALIDATOR_CACHE, { recursive: true });
+                const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString("hex")}.tmp`;
+                fs.writeFileSync(tmp, code);
+                fs.renameSync(tmp, file);
+            } catch {
+                /* no cache (read-only checkout, or a schema standalone code cannot express): compiled each process */
+            }
+        }
+    }
+    validators.set(schemaJson, validate);
+    return validate;
+}
+
 /** Validates config properties against a policy's JSON Schema, as the engine does before Configure. */
 function validateJsonSchema(schema: Record<string, unknown>, value: unknown): string[] {
-    const validate = ajv.compile(schema);
+    const validate = validatorFor(schema);
     if (validate(value)) return [];
     return (validate.errors ?? []).map((e) => `${e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") + ": " : ""}${e.message ?? "is invalid"}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")})` : ""}`);
 }
@@ -652,6 +723,14 @@ function validateJsonSchema(schema: Record<string, unknown>, value: unknown): st
 // ------------------------------------------------------------------------------------------------
 // Evaluation
 // ------------------------------------------------------------------------------------------------
+
+function deepFreeze<T>(value: T): T {
+    if (value && typeof value === "object" && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const v of Object.values(value as object)) deepFreeze(v);
+    }
+    return value;
+}
 
 const NOT_RUN_RE = /^can't run (?:policy|remediation) '[^']*' from policy pack '[^']*' during preview: (?:\w+) value at (\S*) can't be known during preview/;
 
@@ -672,6 +751,18 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
     const { handlers, proto } = state;
     const pb = proto.analyzer;
     const Struct = proto.struct.Struct;
+    /**
+     * The properties of a request as a Struct whose toJavaScript() runs once. The analyzer turns a
+     * request's properties, and its provider's, back into JavaScript for every policy
+     * (deserializeProperties), always from the same unchanged message, and only copies from the
+     * result (deserializeProperty builds new objects): one conversion, frozen, serves them all.
+     */
+    const propertiesStruct = (value: Record<string, unknown>) => {
+        const struct = Struct.fromJavaScript(value);
+        let js: Record<string, unknown> | undefined;
+        struct.toJavaScript = () => (js ??= deepFreeze(Struct.prototype.toJavaScript.call(struct)));
+        return struct;
+    };
     const resolved = resolvePolicyConfig(pack, opts.config);
 
     // Configure: every reconciled entry, each with a valid level and a properties struct (the
@@ -708,7 +799,7 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
         m.setType(p.type);
         m.setUrn(p.urn);
         m.setName(p.name);
-        m.setProperties(Struct.fromJavaScript(analyzerProperties(p.properties)));
+        m.setProperties(propertiesStruct(analyzerProperties(p.properties)));
         return m;
     };
     const defaultProvider = (pkg: string) => {
@@ -813,24 +904,35 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
     const stackMessages: unknown[] = [];
     const analyzedProviders = new Set<string>();
 
+    /** What Analyze saw of a resource: its properties, as an object and as the request's Struct, and its options message. */
+    interface Analyzed {
+        props: Record<string, unknown>;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        struct: any;
+        options: unknown;
+        remediated: boolean;
+    }
+
     const analyzeOne = async (
         target: { urn: string; type: string; name: string; parent?: string; options?: CapturedResource["options"] },
         inputs: Record<string, unknown>,
         providerMessage: unknown,
-    ): Promise<Record<string, unknown>> => {
+    ): Promise<Analyzed> => {
         const options = makeOptions(target);
         let props = analyzerProperties(inputs);
-        const build = (p: Record<string, unknown>) => {
+        let struct = propertiesStruct(props);
+        const build = () => {
             const req = new pb.AnalyzeRequest();
             req.setType(target.type);
             req.setUrn(target.urn);
             req.setName(target.name);
-            req.setProperties(Struct.fromJavaScript(p));
+            req.setProperties(struct);
             req.setOptions(options);
             if (providerMessage) req.setProvider(providerMessage);
             return req;
         };
-        let req = build(props);
+        let req = build();
+        let remediated = false;
         if (remediating) {
             try {
                 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -842,9 +944,13 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
                     } else if (rem.getProperties()) {
                         props = rem.getProperties().toJavaScript();
                         result.remediations.push({ policyName: rem.getPolicyname(), urn: target.urn });
+                        remediated = true;
                     }
                 }
-                if (result.remediations.some((x) => x.urn === target.urn)) req = build(props);
+                if (remediated) {
+                    struct = propertiesStruct(props);
+                    req = build();
+                }
             } catch (err) {
                 result.errors.push({ message: errorMessage(err), urn: target.urn, stage: "remediate" });
             }
@@ -854,20 +960,21 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
         } catch (err) {
             result.errors.push({ message: errorMessage(err), urn: target.urn, stage: "analyze" });
         }
-        return props;
+        return { props, struct, options, remediated };
     };
 
+    /** A resource for AnalyzeStack: `props`, or (same properties) the messages Analyze was given. */
     const stackEntry = (
         target: { urn: string; type: string; name: string; parent?: string; options?: CapturedResource["options"]; dependencies?: string[]; propertyDependencies?: Record<string, string[]> },
-        props: Record<string, unknown>,
+        props: { analyzed: Analyzed } | { properties: Record<string, unknown> },
         providerMessage: unknown,
     ) => {
         const m = new pb.AnalyzerResource();
         m.setType(target.type);
         m.setUrn(target.urn);
         m.setName(target.name);
-        m.setProperties(Struct.fromJavaScript(props));
-        m.setOptions(makeOptions(target));
+        m.setProperties("analyzed" in props ? props.analyzed.struct : propertiesStruct(props.properties));
+        m.setOptions("analyzed" in props ? props.analyzed.options : makeOptions(target));
         if (providerMessage) m.setProvider(providerMessage);
         if (target.parent) m.setParent(target.parent);
         m.setDependenciesList(target.dependencies ?? []);
@@ -888,14 +995,15 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
             analyzedProviders.add(provider.provider.urn);
             const p = provider.provider;
             const target = { urn: p.urn, type: p.type, name: p.name };
-            await analyzeOne(target, p.properties, undefined);
-            stackMessages.push(stackEntry(target, analyzerProperties(p.properties), undefined));
+            const analyzed = await analyzeOne(target, p.properties, undefined);
+            // The stack sees the provider's own properties, remediated or not.
+            stackMessages.push(stackEntry(target, analyzed.remediated ? { properties: analyzerProperties(p.properties) } : { analyzed }, undefined));
         }
         const inputs = r.type.startsWith("pulumi:providers:") ? decodeProviderProperties(r.inputs) : r.inputs;
         const analyzed = await analyzeOne(r, inputs, provider?.message);
         // Stack policies see outputs: a custom resource's inputs stand in for them offline; a
         // component's (and the stack's) are what it registered.
-        const stackProps = r.custom ? analyzed : analyzerProperties(r.outputs ?? r.inputs);
+        const stackProps = r.custom ? { analyzed } : { properties: analyzerProperties(r.outputs ?? r.inputs) };
         stackMessages.push(stackEntry(r, stackProps, provider?.message));
     }
 

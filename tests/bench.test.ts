@@ -1,0 +1,100 @@
+/**
+ * Sanity of the benchmark's code (bench/), without timing anything: its helpers, the generated
+ * stacks, the commands it measures, and that the load-time speed-ups it measures still apply to
+ * the installed SDKs (offline/sdkLoading.ts leaves an SDK file of another shape as it is, so a
+ * change there would only show as a slower plan).
+ */
+import { strict as assert } from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
+import { analyzeCalls, formatStats, machine, scalingModels, scriptCommand, stats, table, typescriptLoader } from "../bench/lib";
+import { lazyDebugStacks, lazyServiceModules } from "../offline/sdkLoading";
+import { REPO_ROOT } from "./graph";
+
+describe("benchmark code", function () {
+    this.timeout(60_000);
+
+    it("statistics: min, median (odd and even counts), max", () => {
+        assert.deepEqual(stats([5, 1, 3]), { n: 3, min: 1, median: 3, max: 5 });
+        assert.deepEqual(stats([4, 1, 3, 2]), { n: 4, min: 1, median: 2.5, max: 4 });
+        assert.equal(stats([]).n, 0);
+        assert.equal(formatStats(stats([1.4, 2.6, 2])), "1 / 2 / 3");
+    });
+
+    it("scaling stacks: distinct valid names, one catalog model; the notebook stays within SageMaker's script limit up to 100 models", () => {
+        const models = scalingModels(100);
+        assert.equal(new Set(models.map((m) => m.name)).size, 100);
+        assert.ok(models.every((m) => m.id === "mistral-7b-instruct" && m.name.length <= 40 && /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(m.name)));
+        const script = lifecycleScriptLength("us-east-1", Object.fromEntries(models.map((m) => [m.name, `${m.name}-xxxxxxxx`])));
+        assert.ok(script <= LIFECYCLE_SCRIPT_MAX_CHARS, `${script} characters`);
+    });
+
+    it("counts analyze calls as the evaluation makes them: resources plus synthesized default providers", () => {
+        const stack = "urn:pulumi:s::p::";
+        const resources = [
+            { urn: `${stack}pulumi:pulumi:Stack::p-s`, type: "pulumi:pulumi:Stack", custom: false },
+            { urn: `${stack}pulumi:providers:aws::explicit`, type: "pulumi:providers:aws", custom: true },
+            { urn: `${stack}aws:s3/bucket:Bucket::a`, type: "aws:s3/bucket:Bucket", custom: true, provider: `${stack}pulumi:providers:aws::explicit::id` },
+            {
+                urn: `${stack}random:index/randomString:RandomString::r1`,
+                type: "random:index/randomString:RandomString",
+                custom: true,
+                provider: `${stack}pulumi:providers:random::default_4_21_2::id`,
+            },
+            {
+                urn: `${stack}random:index/randomString:RandomString::r2`,
+                type: "random:index/randomString:RandomString",
+                custom: true,
+                provider: `${stack}pulumi:providers:random::default_4_21_2::id`,
+            },
+            { urn: `${stack}tls:index/privateKey:PrivateKey::k`, type: "tls:index/privateKey:PrivateKey", custom: true },
+        ];
+        assert.equal(analyzeCalls(resources), 6 + 2);
+    });
+
+    it("tables align numbers right and text left", () => {
+        const text = table(
+            ["name", "ms"],
+            [
+                ["a", 5],
+                ["bbb", 120],
+            ],
+        );
+        assert.deepEqual(text.split("\n"), ["name   ms", "----  ---", "a       5", "bbb   120"]);
+    });
+
+    it("names the machine in a way a file name can hold", () => {
+        const m = machine();
+        assert.match(m.id, /^[a-z0-9-]+-\d+c$/);
+        assert.ok(m.cores >= 1 && m.cpuModel.length > 0);
+    });
+
+    it("measures the command `npm run plan` runs, and that command runs the plan", async () => {
+        const plan = scriptCommand(REPO_ROOT, "plan");
+        assert.equal(plan[0], process.execPath);
+        assert.deepEqual(plan.slice(1), ["-r", "./offline/tsCache.js", "offline/plan.ts"]);
+        assert.deepEqual(typescriptLoader(REPO_ROOT), ["-r", path.join(REPO_ROOT, "offline", "tsCache.js")]);
+        const stdout = await new Promise<string>((resolve, reject) =>
+            execFile(plan[0], [...plan.slice(1), "--help"], { cwd: REPO_ROOT }, (err, out) => (err ? reject(err) : resolve(out))),
+        );
+        assert.match(stdout, /^Usage: npm run plan -- --stack <name>/);
+    });
+
+    it("the speed-ups it measures still apply to the installed SDKs", () => {
+        const awsIndex = fs.readFileSync(require.resolve("@pulumi/aws/index.js", { paths: [REPO_ROOT] }), "utf8");
+        const lazy = lazyServiceModules(awsIndex);
+        const services = (lazy.match(/__lazyService\("/g) ?? []).length;
+        assert.ok(services > 200, `${services} services loaded lazily`);
+        assert.equal(lazy.split("\n").length, awsIndex.split("\n").length, "no line moves");
+        assert.equal(lazy.split("\n")[0], awsIndex.split("\n")[0], 'the first line ("use strict") stays first');
+        assert.doesNotMatch(lazy, /^const (\w+) = __importStar\(require\("\.\/\w+"\)\);\r?\nexports\.\1 = \1;$/m, "every service is lazy");
+
+        const debuggable = fs.readFileSync(require.resolve("@pulumi/pulumi/runtime/debuggable.js", { paths: [REPO_ROOT] }), "utf8");
+        const patched = lazyDebugStacks(debuggable);
+        assert.notEqual(patched, debuggable, "the eager stack trace line is still there to replace");
+        assert.equal(patched.split("\n").length, debuggable.split("\n").length);
+        assert.doesNotMatch(patched, /new Error\(\)\.stack/);
+    });
+});
