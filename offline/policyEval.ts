@@ -474,17 +474,20 @@ async function loadOnce(dir: string): Promise<LoadedPack> {
         /* nothing to release */
     }
 
-    const info = await call<{ [k: string]: (...a: unknown[]) => any }>(impl.getAnalyzerInfo, new proto.empty.Empty()); // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const info = await call<{ [k: string]: (...a: unknown[]) => any }>(impl.getAnalyzerInfo, new proto.empty.Empty());
     const pack: LoadedPack = {
         dir,
         name: info.getName(),
         version: manifest.version ?? info.getVersion(),
         displayName: info.getDisplayname() || undefined,
         description: info.getDescription() || undefined,
-        policies: (info.getPoliciesList() as any[]).map((p) => policyInfoFromProto(p, proto)), // eslint-disable-line @typescript-eslint/no-explicit-any
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        policies: (info.getPoliciesList() as any[]).map((p) => policyInfoFromProto(p, proto)),
         initialConfig: {},
     };
-    info.getInitialconfigMap().forEach((v: any, k: string) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    info.getInitialconfigMap().forEach((v: any, k: string) => {
         const entry: PolicyConfigEntry = {};
         const level = v.getEnforcementlevel();
         // An entry with properties only leaves the level unset, which reads as ADVISORY (0): the

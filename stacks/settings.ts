@@ -527,8 +527,8 @@ function checkModel(
             message: `cannot work with egress 'none': the container cannot reach the Hugging Face Hub. Stage the weights in the artifact bucket and use weightsSource 's3', or set egress to 'nat'.`,
         });
     }
-    const s3Prefix = normalizePrefix(entry.weightsS3Prefix ?? `models/${name}/`);
-    if (entry.weightsS3Prefix !== undefined && !/^[A-Za-z0-9!_.*'()/-]+\/$/.test(s3Prefix)) {
+    const s3Prefix = normalizeKeyPrefix(entry.weightsS3Prefix ?? `models/${name}/`);
+    if (entry.weightsS3Prefix !== undefined && !KEY_PREFIX_PATTERN.test(s3Prefix)) {
         problems.push({ key: key("weightsS3Prefix"), value: entry.weightsS3Prefix, message: "must be a key prefix in the artifact bucket such as 'models/falcon-40b/' (no bucket name, no s3://)." });
     }
 
@@ -614,10 +614,14 @@ function divisorsUpTo(n: number, max: number): number[] {
     return out;
 }
 
-function normalizePrefix(prefix: string): string {
+/** A key prefix as the endpoint reads it: no leading '/', one trailing '/'. */
+export function normalizeKeyPrefix(prefix: string): string {
     const trimmed = prefix.replace(/^\/+/, "");
     return trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
 }
+
+/** Characters safe in S3 keys, ending with '/' (a normalized weights prefix). */
+export const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()/-]+\/$/;
 
 // ---------------------------------------------------------------------------------------------
 // Reading from Pulumi config

@@ -13,7 +13,7 @@ import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Co
 import { clientConfig } from "../tools/awsConfig";
 import { CliIo } from "../tools/cli";
 import { filterFiles, globToRegExp } from "../tools/modelFiles";
-import { normalizeKeyPrefix, partSizeFor } from "../tools/s3Stage";
+import { checkedKeyPrefix, partSizeFor } from "../tools/s3Stage";
 import { main } from "../tools/stageModel";
 import { FakeHub, FakeRepo, sha256Hex, startFakeHub } from "./fixtures/tools/fakeHub";
 import { S3RVER_CREDENTIALS, S3TestServer, startS3Server } from "./fixtures/tools/s3Server";
@@ -475,8 +475,8 @@ describe("stage-model (tools/stageModel.ts)", function () {
         );
         assert.ok(globToRegExp("model-0000[1-2]-of-?????.safetensors").test("model-00001-of-00002.safetensors"));
         assert.ok(!globToRegExp("*.json").test("config.jsonx"));
-        assert.equal(normalizeKeyPrefix("/models/falcon-40b-instruct"), "models/falcon-40b-instruct/");
-        assert.throws(() => normalizeKeyPrefix("models/a b/"), /--prefix must be a key prefix/);
+        assert.equal(checkedKeyPrefix("/models/falcon-40b-instruct"), "models/falcon-40b-instruct/");
+        assert.throws(() => checkedKeyPrefix("models/a b/"), /--prefix must be a key prefix/);
         assert.equal(partSizeFor(100 * MIB, 64 * MIB), 64 * MIB);
         assert.equal(partSizeFor(1000 * 1024 * MIB, 64 * MIB), 103 * MIB, "raised to keep 1000 GiB within 10,000 parts");
     });

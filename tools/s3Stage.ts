@@ -21,6 +21,7 @@
  * Nothing is written under the prefix but the model's files: SageMaker copies everything under it
  * into the container's /opt/ml/model.
  */
+import { KEY_PREFIX_PATTERN, normalizeKeyPrefix } from "../stacks/settings";
 import {
     DeleteObjectCommand,
     GetObjectCommand,
@@ -50,7 +51,7 @@ export const MAX_PARTS = 10_000;
 
 export interface StageTarget {
     bucket: string;
-    /** Key prefix, ending in '/' (see normalizeKeyPrefix). */
+    /** Key prefix, ending in '/' (see checkedKeyPrefix). */
     prefix: string;
     /** KMS key (id, ARN or alias) for SSE-KMS; undefined leaves encryption to the bucket's default. */
     kmsKeyId?: string;
@@ -75,14 +76,10 @@ export interface StageResult {
     extraKeys: string[];
 }
 
-/**
- * A key prefix as stacks/settings.ts normalizes `weightsS3Prefix` (no leading '/', one trailing
- * '/') and checks it (characters safe in S3 keys).
- */
-export function normalizeKeyPrefix(prefix: string): string {
-    const trimmed = prefix.replace(/^\/+/, "");
-    const normalized = trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
-    if (!/^[A-Za-z0-9!_.*'()/-]+\/$/.test(normalized) || normalized.startsWith("s3:")) {
+/** A `--prefix` normalized and checked as stacks/settings.ts does `weightsS3Prefix`. */
+export function checkedKeyPrefix(prefix: string): string {
+    const normalized = normalizeKeyPrefix(prefix);
+    if (!KEY_PREFIX_PATTERN.test(normalized) || normalized.startsWith("s3:")) {
         throw new UsageError(`--prefix must be a key prefix in the bucket such as 'models/falcon-40b-instruct/' (no bucket name, no s3://), got '${prefix}'`);
     }
     return normalized;

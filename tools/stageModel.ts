@@ -14,7 +14,7 @@ import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, HUB_TOKEN_ENV, isHubRepoId, ope
 import { openLocalDir } from "./localDir";
 import { filterFiles, ModelSource } from "./modelFiles";
 import { ConsoleProgress, formatBytes } from "./progress";
-import { MIN_PART_SIZE_BYTES, ModelStager, normalizeKeyPrefix, StageTarget, TransferOptions } from "./s3Stage";
+import { checkedKeyPrefix, MIN_PART_SIZE_BYTES, ModelStager, StageTarget, TransferOptions } from "./s3Stage";
 import { findEndpointOutput, loadStackOutputs, parseS3Uri } from "./stackOutputs";
 
 export const USAGE = `Usage: npm run stage-model -- --model <id> (--bucket <name> | --stack <name>) [options]
@@ -153,7 +153,7 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): StagePlan |
             : { kind: "hub", repo: repo!, revision: o.revision ?? "main", endpoint: o["hub-endpoint"] ?? env[HUB_ENDPOINT_ENV] ?? DEFAULT_HUB_ENDPOINT },
         include: o.include ?? [],
         exclude: o.exclude ?? [],
-        target: { bucket, prefix: normalizeKeyPrefix(prefix), kmsKeyId: o["kms-key-id"] ?? outputs?.kmsKeyArn },
+        target: { bucket, prefix: checkedKeyPrefix(prefix), kmsKeyId: o["kms-key-id"] ?? outputs?.kmsKeyArn },
         connection: { region: regionFrom(o.region ?? outputs?.awsRegion, env), fips: !!o.fips, endpointUrl: o["endpoint-url"] },
         transfer: { partSizeBytes: Math.round(partSizeMiB * 1024 * 1024), concurrency, verifyRead: !!o["verify-read"] },
         warnings,

@@ -19,6 +19,7 @@ function isFalse(value: unknown): boolean {
 }
 
 /** Whether one IAM policy statement denies every S3 request made without TLS. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a statement of a parsed JSON policy document
 export function deniesInsecureTransport(statement: Record<string, any>): boolean {
     if (statement?.Effect !== "Deny") return false;
     const principal = statement.Principal;
@@ -46,6 +47,7 @@ export function tlsOnlyProblem(policies: BucketPolicyFacts[]): string | undefine
     const problems: string[] = [];
     for (const p of policies) {
         if (p.document === UNKNOWN) return undefined;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed JSON policy document
         let doc: any = p.document;
         if (typeof doc === "string") {
             try {
@@ -55,6 +57,7 @@ export function tlsOnlyProblem(policies: BucketPolicyFacts[]): string | undefine
                 continue;
             }
         }
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- statements of a parsed JSON policy document
         if (asList(doc?.Statement).some((s) => deniesInsecureTransport(s as Record<string, any>))) return undefined;
         problems.push(`${p.source} has no statement denying s3:* to "*" on the objects when aws:SecureTransport is false`);
     }

@@ -74,7 +74,8 @@ export function ofType(all: PolicyResource[], ...types: string[]): PolicyResourc
  * UnknownValueError (the policy is reported as not run in preview and runs at `pulumi up`).
  */
 export function mustKnow(props: unknown, ...path: (string | number)[]): unknown {
-    let value: any = props; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let value: any = props;
     for (const key of path) {
         if (value === undefined || value === null) return undefined;
         value = value[key];

@@ -68,7 +68,7 @@ export function compilePatterns(sources: string[] | undefined, policyName: strin
         try {
             return { label: `a value matching the configured pattern /${source}/`, pattern: new RegExp(source) };
         } catch (err) {
-            throw new Error(`${policyName}: extraPatterns entry ${JSON.stringify(source)} is not a valid JavaScript regular expression (${(err as Error).message}). Fix the policy pack config.`);
+            throw new Error(`${policyName}: extraPatterns entry ${JSON.stringify(source)} is not a valid JavaScript regular expression (${(err as Error).message}). Fix the policy pack config.`, { cause: err });
         }
     });
 }
@@ -84,6 +84,7 @@ export interface EnvVariable {
  * Every known variable of a model's container environments. Unknown values (computed from other
  * resources) are left to `deferrals`; so is an unknown environment or container list.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- resource properties as the analyzer gives them
 export function modelEnvironment(props: Record<string, any>, deferrals: Deferrals): EnvVariable[] {
     const envs: { path: string; env: unknown }[] = [];
     const primary = deferrals.read(props, "primaryContainer");

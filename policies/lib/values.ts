@@ -25,6 +25,7 @@ const UNKNOWN_SENTINELS = new Set([
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the proxy's target is whatever the resource's properties hold
 function raw(value: unknown): any {
     if (value && typeof value === "object") {
         const target = (value as Record<string | symbol, unknown>)[getSpecialProxyTarget];
@@ -89,6 +90,7 @@ export class Deferrals {
     private readonly items: Deferral[] = [];
 
     /** `obj[key]` read through the proxy, or UNKNOWN (remembered) when it is unknown in preview. */
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers narrow the value they read
     read(obj: unknown, key: string | number): Maybe<any> {
         if (obj === undefined || obj === null) return undefined;
         if (isUnknownProperty(obj, String(key))) {

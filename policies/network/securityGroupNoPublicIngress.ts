@@ -17,7 +17,8 @@ function cidrs(value: unknown): unknown[] {
  * analyzer's proxy: a CIDR computed from another resource (a VPC's cidrBlock) is unknown in preview
  * and defers the policy to `pulumi up`.
  */
-export function openIngress(type: string, props: Record<string, any>): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function openIngress(type: string, props: Record<string, any>): string[] {
     const found: string[] = [];
     const check = (where: string, value: unknown) => {
         cidrs(value).forEach((cidr, i) => {

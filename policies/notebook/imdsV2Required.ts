@@ -4,7 +4,8 @@ import { NET } from "../lib/networkGraph";
 const remediation = "Set `instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: \"2\" }` on the notebook instance.";
 
 /** IMDSv2 only: SageMaker allows IMDSv1 unless the minimum version is "2". */
-export function imdsProblem(props: Record<string, any>): string | undefined { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function imdsProblem(props: Record<string, any>): string | undefined {
     const config = props.instanceMetadataServiceConfiguration;
     if (config === undefined || config === null) return "instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed by default";
     const version = config.minimumInstanceMetadataServiceVersion;

@@ -31,7 +31,7 @@ export function disallowedTagValues(tags: TagMap, allowed: Record<string, string
         try {
             re = new RegExp(pattern, "u");
         } catch (err) {
-            throw new Error(`tags-allowed-values config: allowedValues.${key} = ${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message})`);
+            throw new Error(`tags-allowed-values config: allowedValues.${key} = ${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message})`, { cause: err });
         }
         if (!re.test(value)) problems.push({ key, value, pattern });
     }
