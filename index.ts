@@ -28,51 +28,70 @@ const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
 
 const encryption = new StackEncryption("stack", { partition, region, accountId, aliasName: `sagemaker-llm-${stack}` }, opts);
 
-const network = new PrivateNetwork("network", {
-    network: settings.network,
-    region,
-    accountId,
-    kmsKeyArn: encryption.keyArn,
-    logRetentionDays: settings.logRetentionDays,
-}, opts);
+const network = new PrivateNetwork(
+    "network",
+    {
+        network: settings.network,
+        region,
+        accountId,
+        kmsKeyArn: encryption.keyArn,
+        logRetentionDays: settings.logRetentionDays,
+    },
+    opts,
+);
 
 const artifacts = new ArtifactBucket("artifacts", { kmsKeyArn: encryption.keyArn }, opts);
 
-const endpoints = settings.models.map((deployment) => new LlmEndpoint(deployment.name, {
-    deployment,
-    partition,
-    region,
-    accountId,
-    vpcId: network.vpcId,
-    vpcCidr: network.vpcCidr,
-    privateSubnetIds: network.privateSubnetIds,
-    s3PrefixListId: network.s3PrefixListId,
-    kmsKeyArn: encryption.keyArn,
-    artifactBucketName: artifacts.bucketName,
-    artifactBucketArn: artifacts.bucketArn,
-    huggingFaceToken: settings.huggingFaceToken,
-    logRetentionDays: settings.logRetentionDays,
-    alarmTopicArn: settings.alarmTopicArn,
-}, opts));
+const endpoints = settings.models.map(
+    (deployment) =>
+        new LlmEndpoint(
+            deployment.name,
+            {
+                deployment,
+                partition,
+                region,
+                accountId,
+                vpcId: network.vpcId,
+                vpcCidr: network.vpcCidr,
+                privateSubnetIds: network.privateSubnetIds,
+                s3PrefixListId: network.s3PrefixListId,
+                kmsKeyArn: encryption.keyArn,
+                artifactBucketName: artifacts.bucketName,
+                artifactBucketArn: artifacts.bucketArn,
+                huggingFaceToken: settings.huggingFaceToken,
+                logRetentionDays: settings.logRetentionDays,
+                alarmTopicArn: settings.alarmTopicArn,
+            },
+            opts,
+        ),
+);
 
 const notebook = settings.notebook
-    ? new ResearchNotebook("research", {
-        namePrefix: settings.models[0].model.shortName,
-        partition,
-        region,
-        accountId,
-        vpcId: network.vpcId,
-        vpcCidr: network.vpcCidr,
-        subnetId: network.privateSubnetIds.apply((ids) => ids[0]),
-        s3PrefixListId: network.s3PrefixListId,
-        kmsKeyArn: encryption.keyArn,
-        endpoints: settings.models.map((d, i) => ({ deploymentName: d.name, endpointName: endpoints[i].endpointName, endpointArn: endpoints[i].endpointArn })),
-        artifactBucketName: artifacts.bucketName,
-        artifactBucketArn: artifacts.bucketArn,
-        instanceType: settings.notebook.instanceType,
-        volumeSizeGb: settings.notebook.volumeSizeGb,
-        platformIdentifier: settings.notebook.platformIdentifier,
-    }, opts)
+    ? new ResearchNotebook(
+          "research",
+          {
+              namePrefix: settings.models[0].model.shortName,
+              partition,
+              region,
+              accountId,
+              vpcId: network.vpcId,
+              vpcCidr: network.vpcCidr,
+              subnetId: network.privateSubnetIds.apply((ids) => ids[0]),
+              s3PrefixListId: network.s3PrefixListId,
+              kmsKeyArn: encryption.keyArn,
+              endpoints: settings.models.map((d, i) => ({
+                  deploymentName: d.name,
+                  endpointName: endpoints[i].endpointName,
+                  endpointArn: endpoints[i].endpointArn,
+              })),
+              artifactBucketName: artifacts.bucketName,
+              artifactBucketArn: artifacts.bucketArn,
+              instanceType: settings.notebook.instanceType,
+              volumeSizeGb: settings.notebook.volumeSizeGb,
+              platformIdentifier: settings.notebook.platformIdentifier,
+          },
+          opts,
+      )
     : undefined;
 
 /** An AWS CLI command that sends one prompt to an endpoint (AWS CLI v2). */

@@ -22,39 +22,63 @@ export class ArtifactBucket extends pulumi.ComponentResource {
         const child = { parent: this };
 
         const bucket = new aws.s3.Bucket(name, { forceDestroy: false }, { parent: this, retainOnDelete: args.retainOnDelete ?? true });
-        const ownership = new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
-        const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        new aws.s3.BucketVersioning(`${name}-versioning`, {
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            bucket: bucket.id,
-            rules: [{
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-                bucketKeyEnabled: true,
-            }],
-        }, child);
-        new aws.s3.BucketPolicy(`${name}-tls-only`, {
-            bucket: bucket.id,
-            policy: policyDocument([{
-                Sid: "DenyRequestsWithoutTls",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }]),
-        }, { parent: this, dependsOn: [publicAccess, ownership] });
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-ownership`,
+            {
+                bucket: bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            child,
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            `${name}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-versioning`,
+            {
+                bucket: bucket.id,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            child,
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            child,
+        );
+        new aws.s3.BucketPolicy(
+            `${name}-tls-only`,
+            {
+                bucket: bucket.id,
+                policy: policyDocument([
+                    {
+                        Sid: "DenyRequestsWithoutTls",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ]),
+            },
+            { parent: this, dependsOn: [publicAccess, ownership] },
+        );
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;

@@ -92,136 +92,191 @@ export class LlmEndpoint extends pulumi.ComponentResource {
 
         // Stable part of the endpoint's name, and a revision for the model and config names.
         const nameSuffix = new random.RandomString(`${name}-suffix`, { length: 8, special: false, upper: false }, child);
-        const revision = new random.RandomString(`${name}-revision`, {
-            length: 8,
-            special: false,
-            upper: false,
-            keepers: { settings: revisionHash(d) },
-        }, child);
+        const revision = new random.RandomString(
+            `${name}-revision`,
+            {
+                length: 8,
+                special: false,
+                upper: false,
+                keepers: { settings: revisionHash(d) },
+            },
+            child,
+        );
         const endpointName = pulumi.interpolate`${d.name}-${nameSuffix.result}`;
         const revisionName = pulumi.interpolate`${d.name}-${revision.result}`;
         const logGroupName = pulumi.interpolate`/aws/sagemaker/Endpoints/${endpointName}`;
 
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: logGroupName,
-            kmsKeyId: args.kmsKeyArn,
-            retentionInDays: args.logRetentionDays,
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: logGroupName,
+                kmsKeyId: args.kmsKeyArn,
+                retentionInDays: args.logRetentionDays,
+            },
+            child,
+        );
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-model`, {
-            vpcId: args.vpcId,
-            description: `SageMaker model ${d.name}: HTTPS to VPC endpoints and S3 only`,
-        }, child);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-model-endpoints`, {
-            securityGroupId: securityGroup.id,
-            description: "HTTPS to the VPC's interface endpoints",
-            ipProtocol: "tcp",
-            fromPort: HTTPS,
-            toPort: HTTPS,
-            cidrIpv4: args.vpcCidr,
-        }, child);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-model-s3`, {
-            securityGroupId: securityGroup.id,
-            description: "HTTPS to S3 through the gateway endpoint",
-            ipProtocol: "tcp",
-            fromPort: HTTPS,
-            toPort: HTTPS,
-            prefixListId: args.s3PrefixListId,
-        }, child);
-        // Between the containers of a multi-instance variant (sharded inference).
-        new aws.vpc.SecurityGroupIngressRule(`${name}-model-self`, {
-            securityGroupId: securityGroup.id,
-            description: "Traffic between this model's own containers",
-            ipProtocol: "-1",
-            referencedSecurityGroupId: securityGroup.id,
-        }, child);
-        if (d.weights.source === "hub") {
-            // The Hub is on the internet: only here may containers reach HTTPS beyond the VPC.
-            new aws.vpc.SecurityGroupEgressRule(`${name}-model-hub`, {
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-model`,
+            {
+                vpcId: args.vpcId,
+                description: `SageMaker model ${d.name}: HTTPS to VPC endpoints and S3 only`,
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-model-endpoints`,
+            {
                 securityGroupId: securityGroup.id,
-                description: "HTTPS to the Hugging Face Hub through the NAT gateways",
+                description: "HTTPS to the VPC's interface endpoints",
                 ipProtocol: "tcp",
                 fromPort: HTTPS,
                 toPort: HTTPS,
-                cidrIpv4: "0.0.0.0/0",
-            }, child);
+                cidrIpv4: args.vpcCidr,
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-model-s3`,
+            {
+                securityGroupId: securityGroup.id,
+                description: "HTTPS to S3 through the gateway endpoint",
+                ipProtocol: "tcp",
+                fromPort: HTTPS,
+                toPort: HTTPS,
+                prefixListId: args.s3PrefixListId,
+            },
+            child,
+        );
+        // Between the containers of a multi-instance variant (sharded inference).
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-model-self`,
+            {
+                securityGroupId: securityGroup.id,
+                description: "Traffic between this model's own containers",
+                ipProtocol: "-1",
+                referencedSecurityGroupId: securityGroup.id,
+            },
+            child,
+        );
+        if (d.weights.source === "hub") {
+            // The Hub is on the internet: only here may containers reach HTTPS beyond the VPC.
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-model-hub`,
+                {
+                    securityGroupId: securityGroup.id,
+                    description: "HTTPS to the Hugging Face Hub through the NAT gateways",
+                    ipProtocol: "tcp",
+                    fromPort: HTTPS,
+                    toPort: HTTPS,
+                    cidrIpv4: "0.0.0.0/0",
+                },
+                child,
+            );
         }
 
-        const role = new aws.iam.Role(`${name}-execution`, {
-            description: `SageMaker execution role of ${d.name}`,
-            assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", accountId),
-            maxSessionDuration: 3600,
-        }, child);
+        const role = new aws.iam.Role(
+            `${name}-execution`,
+            {
+                description: `SageMaker execution role of ${d.name}`,
+                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", accountId),
+                maxSessionDuration: 3600,
+            },
+            child,
+        );
         const image = parseEcrImage(d.imageUri);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-execution`, {
-            role: role.id,
-            policy: policyDocument(this.executionStatements(args, image, endpointName)),
-        }, child);
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-execution`,
+            {
+                role: role.id,
+                policy: policyDocument(this.executionStatements(args, image, endpointName)),
+            },
+            child,
+        );
 
-        const modelDataSource = d.weights.source === "s3"
-            ? {
-                s3DataSources: [{
-                    s3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/${d.weights.s3Prefix}`,
-                    s3DataType: "S3Prefix",
-                    compressionType: "None",
-                }],
-            }
-            : undefined;
-        const environment: pulumi.Input<Record<string, pulumi.Input<string>>> = args.huggingFaceToken && d.weights.source === "hub" && d.model.gated
-            ? { ...tgiEnvironment(d), HUGGING_FACE_HUB_TOKEN: args.huggingFaceToken }
-            : tgiEnvironment(d);
-
-        const model = new aws.sagemaker.Model(`${name}-model`, {
-            name: pulumi.interpolate`${revisionName}-model`,
-            executionRoleArn: role.arn,
-            primaryContainer: { image: d.imageUri, environment, modelDataSource },
-            vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
-            // Weights from S3 need no network at all inside the container.
-            enableNetworkIsolation: d.weights.source === "s3",
-            tags: { [MODEL_TAG_KEY]: d.model.id },
-        }, { parent: this, dependsOn: [rolePolicy] });
-
-        const endpointConfig = new aws.sagemaker.EndpointConfiguration(`${name}-config`, {
-            name: pulumi.interpolate`${revisionName}-config`,
-            productionVariants: [{
-                variantName: VARIANT_NAME,
-                modelName: model.name,
-                instanceType: d.instance.name,
-                initialInstanceCount: d.instanceCount,
-                containerStartupHealthCheckTimeoutInSeconds: d.startupHealthCheckTimeoutSeconds,
-                modelDataDownloadTimeoutInSeconds: d.modelDataDownloadTimeoutSeconds,
-                volumeSizeInGb: d.volumeSizeGb,
-            }],
-            // SageMaker rejects a volume key on instance types with local NVMe storage, which is
-            // hardware-encrypted; everywhere else the stack key encrypts the ML storage volume.
-            kmsKeyArn: d.instance.localNvme ? undefined : args.kmsKeyArn,
-            dataCaptureConfig: d.dataCapturePercent > 0
+        const modelDataSource =
+            d.weights.source === "s3"
                 ? {
-                    enableCapture: true,
-                    initialSamplingPercentage: d.dataCapturePercent,
-                    destinationS3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/data-capture/${d.name}/`,
-                    kmsKeyId: args.kmsKeyArn,
-                    captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
-                    captureContentTypeHeader: { jsonContentTypes: ["application/json"] },
-                }
-                : undefined,
-        }, child);
+                      s3DataSources: [
+                          {
+                              s3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/${d.weights.s3Prefix}`,
+                              s3DataType: "S3Prefix",
+                              compressionType: "None",
+                          },
+                      ],
+                  }
+                : undefined;
+        const environment: pulumi.Input<Record<string, pulumi.Input<string>>> =
+            args.huggingFaceToken && d.weights.source === "hub" && d.model.gated
+                ? { ...tgiEnvironment(d), HUGGING_FACE_HUB_TOKEN: args.huggingFaceToken }
+                : tgiEnvironment(d);
+
+        const model = new aws.sagemaker.Model(
+            `${name}-model`,
+            {
+                name: pulumi.interpolate`${revisionName}-model`,
+                executionRoleArn: role.arn,
+                primaryContainer: { image: d.imageUri, environment, modelDataSource },
+                vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+                // Weights from S3 need no network at all inside the container.
+                enableNetworkIsolation: d.weights.source === "s3",
+                tags: { [MODEL_TAG_KEY]: d.model.id },
+            },
+            { parent: this, dependsOn: [rolePolicy] },
+        );
+
+        const endpointConfig = new aws.sagemaker.EndpointConfiguration(
+            `${name}-config`,
+            {
+                name: pulumi.interpolate`${revisionName}-config`,
+                productionVariants: [
+                    {
+                        variantName: VARIANT_NAME,
+                        modelName: model.name,
+                        instanceType: d.instance.name,
+                        initialInstanceCount: d.instanceCount,
+                        containerStartupHealthCheckTimeoutInSeconds: d.startupHealthCheckTimeoutSeconds,
+                        modelDataDownloadTimeoutInSeconds: d.modelDataDownloadTimeoutSeconds,
+                        volumeSizeInGb: d.volumeSizeGb,
+                    },
+                ],
+                // SageMaker rejects a volume key on instance types with local NVMe storage, which is
+                // hardware-encrypted; everywhere else the stack key encrypts the ML storage volume.
+                kmsKeyArn: d.instance.localNvme ? undefined : args.kmsKeyArn,
+                dataCaptureConfig:
+                    d.dataCapturePercent > 0
+                        ? {
+                              enableCapture: true,
+                              initialSamplingPercentage: d.dataCapturePercent,
+                              destinationS3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/data-capture/${d.name}/`,
+                              kmsKeyId: args.kmsKeyArn,
+                              captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
+                              captureContentTypeHeader: { jsonContentTypes: ["application/json"] },
+                          }
+                        : undefined,
+            },
+            child,
+        );
 
         const alarms = this.createAlarms(name, d, endpointName, args.alarmTopicArn);
         const rollbackAlarms = [alarms.errors, alarms.latency];
 
-        const endpoint = new aws.sagemaker.Endpoint(`${name}-endpoint`, {
-            name: endpointName,
-            endpointConfigName: endpointConfig.name,
-            deploymentConfig: {
-                blueGreenUpdatePolicy: {
-                    trafficRoutingConfiguration: { type: "ALL_AT_ONCE", waitIntervalInSeconds: 600 },
-                    terminationWaitInSeconds: 600,
-                    maximumExecutionTimeoutInSeconds: 3600,
+        const endpoint = new aws.sagemaker.Endpoint(
+            `${name}-endpoint`,
+            {
+                name: endpointName,
+                endpointConfigName: endpointConfig.name,
+                deploymentConfig: {
+                    blueGreenUpdatePolicy: {
+                        trafficRoutingConfiguration: { type: "ALL_AT_ONCE", waitIntervalInSeconds: 600 },
+                        terminationWaitInSeconds: 600,
+                        maximumExecutionTimeoutInSeconds: 3600,
+                    },
+                    autoRollbackConfiguration: { alarms: rollbackAlarms.map((a) => ({ alarmName: a.name })) },
                 },
-                autoRollbackConfiguration: { alarms: rollbackAlarms.map((a) => ({ alarmName: a.name })) },
             },
-        }, { parent: this, dependsOn: [logGroup] });
+            { parent: this, dependsOn: [logGroup] },
+        );
 
         this.createAutoscaling(name, d, endpoint);
 
@@ -296,7 +351,12 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         ];
         if (d.weights.source === "s3") {
             statements.push(
-                { Sid: "ReadOwnWeightsOnly", Effect: "Allow", Action: "s3:GetObject", Resource: pulumi.interpolate`${args.artifactBucketArn}/${d.weights.s3Prefix}*` },
+                {
+                    Sid: "ReadOwnWeightsOnly",
+                    Effect: "Allow",
+                    Action: "s3:GetObject",
+                    Resource: pulumi.interpolate`${args.artifactBucketArn}/${d.weights.s3Prefix}*`,
+                },
                 {
                     Sid: "ListOwnWeightsOnly",
                     Effect: "Allow",
@@ -307,7 +367,12 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             );
         }
         if (d.dataCapturePercent > 0) {
-            statements.push({ Sid: "WriteOwnDataCaptureOnly", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${args.artifactBucketArn}/data-capture/${d.name}/*` });
+            statements.push({
+                Sid: "WriteOwnDataCaptureOnly",
+                Effect: "Allow",
+                Action: "s3:PutObject",
+                Resource: pulumi.interpolate`${args.artifactBucketArn}/data-capture/${d.name}/*`,
+            });
         }
         return statements;
     }
@@ -316,76 +381,97 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         const child = { parent: this };
         const dimensions = { EndpointName: endpointName, VariantName: VARIANT_NAME };
         const actions = topicArn ? { alarmActions: [topicArn], okActions: [topicArn] } : {};
-        const errors = new aws.cloudwatch.MetricAlarm(`${name}-5xx`, {
-            name: pulumi.interpolate`${endpointName}-5xx-errors`,
-            alarmDescription: `${d.name}: the model returned 5XX errors in two consecutive minutes`,
-            namespace: "AWS/SageMaker",
-            metricName: "Invocation5XXErrors",
-            dimensions,
-            statistic: "Sum",
-            period: 60,
-            evaluationPeriods: 2,
-            threshold: 1,
-            comparisonOperator: "GreaterThanOrEqualToThreshold",
-            treatMissingData: "notBreaching",
-            ...actions,
-        }, child);
-        const latency = new aws.cloudwatch.MetricAlarm(`${name}-latency`, {
-            name: pulumi.interpolate`${endpointName}-model-latency`,
-            alarmDescription: `${d.name}: p90 model latency above ${d.latencyAlarmMs} ms for 5 minutes`,
-            namespace: "AWS/SageMaker",
-            metricName: "ModelLatency",
-            dimensions,
-            extendedStatistic: "p90",
-            period: 60,
-            evaluationPeriods: 5,
-            // ModelLatency is reported in microseconds.
-            threshold: d.latencyAlarmMs * 1000,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-            ...actions,
-        }, child);
-        const gpuMemory = new aws.cloudwatch.MetricAlarm(`${name}-gpu-memory`, {
-            name: pulumi.interpolate`${endpointName}-gpu-memory`,
-            alarmDescription: `${d.name}: GPU memory above ${d.gpuMemoryAlarmPercent}% (summed over ${d.numGpus} GPU(s)) for 10 minutes`,
-            namespace: "/aws/sagemaker/Endpoints",
-            metricName: "GPUMemoryUtilization",
-            dimensions,
-            statistic: "Average",
-            period: 300,
-            evaluationPeriods: 2,
-            threshold: d.gpuMemoryAlarmPercent,
-            comparisonOperator: "GreaterThanThreshold",
-            treatMissingData: "notBreaching",
-            ...actions,
-        }, child);
+        const errors = new aws.cloudwatch.MetricAlarm(
+            `${name}-5xx`,
+            {
+                name: pulumi.interpolate`${endpointName}-5xx-errors`,
+                alarmDescription: `${d.name}: the model returned 5XX errors in two consecutive minutes`,
+                namespace: "AWS/SageMaker",
+                metricName: "Invocation5XXErrors",
+                dimensions,
+                statistic: "Sum",
+                period: 60,
+                evaluationPeriods: 2,
+                threshold: 1,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "notBreaching",
+                ...actions,
+            },
+            child,
+        );
+        const latency = new aws.cloudwatch.MetricAlarm(
+            `${name}-latency`,
+            {
+                name: pulumi.interpolate`${endpointName}-model-latency`,
+                alarmDescription: `${d.name}: p90 model latency above ${d.latencyAlarmMs} ms for 5 minutes`,
+                namespace: "AWS/SageMaker",
+                metricName: "ModelLatency",
+                dimensions,
+                extendedStatistic: "p90",
+                period: 60,
+                evaluationPeriods: 5,
+                // ModelLatency is reported in microseconds.
+                threshold: d.latencyAlarmMs * 1000,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                ...actions,
+            },
+            child,
+        );
+        const gpuMemory = new aws.cloudwatch.MetricAlarm(
+            `${name}-gpu-memory`,
+            {
+                name: pulumi.interpolate`${endpointName}-gpu-memory`,
+                alarmDescription: `${d.name}: GPU memory above ${d.gpuMemoryAlarmPercent}% (summed over ${d.numGpus} GPU(s)) for 10 minutes`,
+                namespace: "/aws/sagemaker/Endpoints",
+                metricName: "GPUMemoryUtilization",
+                dimensions,
+                statistic: "Average",
+                period: 300,
+                evaluationPeriods: 2,
+                threshold: d.gpuMemoryAlarmPercent,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                ...actions,
+            },
+            child,
+        );
         return { errors, latency, gpuMemory };
     }
 
     private createAutoscaling(name: string, d: ModelDeployment, endpoint: aws.sagemaker.Endpoint): void {
-        const target = new aws.appautoscaling.Target(`${name}-scaling`, {
-            serviceNamespace: "sagemaker",
-            resourceId: pulumi.interpolate`endpoint/${endpoint.name}/variant/${VARIANT_NAME}`,
-            scalableDimension: "sagemaker:variant:DesiredInstanceCount",
-            minCapacity: d.autoscaling.minInstances,
-            maxCapacity: d.autoscaling.maxInstances,
-        }, { parent: this });
-        new aws.appautoscaling.Policy(`${name}-scaling`, {
-            policyType: "TargetTrackingScaling",
-            serviceNamespace: target.serviceNamespace,
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            targetTrackingScalingPolicyConfiguration: {
-                predefinedMetricSpecification: {
-                    predefinedMetricType: d.autoscaling.metric === "concurrency"
-                        ? "SageMakerVariantConcurrentRequestsPerModelHighResolution"
-                        : "SageMakerVariantInvocationsPerInstance",
-                },
-                targetValue: d.autoscaling.targetValue,
-                scaleInCooldown: d.autoscaling.scaleInCooldownSeconds,
-                scaleOutCooldown: d.autoscaling.scaleOutCooldownSeconds,
+        const target = new aws.appautoscaling.Target(
+            `${name}-scaling`,
+            {
+                serviceNamespace: "sagemaker",
+                resourceId: pulumi.interpolate`endpoint/${endpoint.name}/variant/${VARIANT_NAME}`,
+                scalableDimension: "sagemaker:variant:DesiredInstanceCount",
+                minCapacity: d.autoscaling.minInstances,
+                maxCapacity: d.autoscaling.maxInstances,
             },
-        }, { parent: this });
+            { parent: this },
+        );
+        new aws.appautoscaling.Policy(
+            `${name}-scaling`,
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                resourceId: target.resourceId,
+                scalableDimension: target.scalableDimension,
+                targetTrackingScalingPolicyConfiguration: {
+                    predefinedMetricSpecification: {
+                        predefinedMetricType:
+                            d.autoscaling.metric === "concurrency"
+                                ? "SageMakerVariantConcurrentRequestsPerModelHighResolution"
+                                : "SageMakerVariantInvocationsPerInstance",
+                    },
+                    targetValue: d.autoscaling.targetValue,
+                    scaleInCooldown: d.autoscaling.scaleInCooldownSeconds,
+                    scaleOutCooldown: d.autoscaling.scaleOutCooldownSeconds,
+                },
+            },
+            { parent: this },
+        );
     }
 }
 

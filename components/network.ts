@@ -75,16 +75,21 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
         const child = { parent: this };
         const azCount = Math.max(2, network.availabilityZones.length);
-        const zones: pulumi.Output<string[]> = network.availabilityZones.length > 0
-            ? pulumi.output(network.availabilityZones)
-            : aws.getAvailabilityZonesOutput({ state: "available" }, child).apply((z) => z.names.slice(0, azCount));
+        const zones: pulumi.Output<string[]> =
+            network.availabilityZones.length > 0
+                ? pulumi.output(network.availabilityZones)
+                : aws.getAvailabilityZonesOutput({ state: "available" }, child).apply((z) => z.names.slice(0, azCount));
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: network.vpcCidr,
-            // Private DNS of interface endpoints needs both.
-            enableDnsSupport: true,
-            enableDnsHostnames: true,
-        }, child);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: network.vpcCidr,
+                // Private DNS of interface endpoints needs both.
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+            },
+            child,
+        );
 
         // Remove every rule of the default security group so nothing can fall back to it.
         new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [] }, child);
@@ -92,13 +97,17 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         const privateSubnets: aws.ec2.Subnet[] = [];
         const privateRouteTables: aws.ec2.RouteTable[] = [];
         for (let i = 0; i < azCount; i++) {
-            const subnet = new aws.ec2.Subnet(`${name}-private-${i}`, {
-                vpcId: vpc.id,
-                cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, i),
-                availabilityZone: zones.apply((z) => z[i]),
-                mapPublicIpOnLaunch: false,
-                assignIpv6AddressOnCreation: false,
-            }, child);
+            const subnet = new aws.ec2.Subnet(
+                `${name}-private-${i}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, i),
+                    availabilityZone: zones.apply((z) => z[i]),
+                    mapPublicIpOnLaunch: false,
+                    assignIpv6AddressOnCreation: false,
+                },
+                child,
+            );
             const routeTable = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id }, child);
             new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
             privateSubnets.push(subnet);
@@ -108,74 +117,106 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         if (network.egress === "nat") {
             const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id }, child);
             const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id }, child);
-            new aws.ec2.Route(`${name}-public-default`, {
-                routeTableId: publicRouteTable.id,
-                destinationCidrBlock: "0.0.0.0/0",
-                gatewayId: igw.id,
-            }, child);
+            new aws.ec2.Route(
+                `${name}-public-default`,
+                {
+                    routeTableId: publicRouteTable.id,
+                    destinationCidrBlock: "0.0.0.0/0",
+                    gatewayId: igw.id,
+                },
+                child,
+            );
             for (let i = 0; i < azCount; i++) {
                 // Public subnets hold only the NAT gateways: nothing launched there gets a public IP.
-                const publicSubnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
-                    vpcId: vpc.id,
-                    cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET + i),
-                    availabilityZone: zones.apply((z) => z[i]),
-                    mapPublicIpOnLaunch: false,
-                }, child);
+                const publicSubnet = new aws.ec2.Subnet(
+                    `${name}-public-${i}`,
+                    {
+                        vpcId: vpc.id,
+                        cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET + i),
+                        availabilityZone: zones.apply((z) => z[i]),
+                        mapPublicIpOnLaunch: false,
+                    },
+                    child,
+                );
                 new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: publicSubnet.id, routeTableId: publicRouteTable.id }, child);
                 const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc" }, { parent: this, dependsOn: [igw] });
                 const nat = new aws.ec2.NatGateway(`${name}-nat-${i}`, { subnetId: publicSubnet.id, allocationId: eip.id }, child);
-                new aws.ec2.Route(`${name}-private-${i}-default`, {
-                    routeTableId: privateRouteTables[i].id,
-                    destinationCidrBlock: "0.0.0.0/0",
-                    natGatewayId: nat.id,
-                }, child);
+                new aws.ec2.Route(
+                    `${name}-private-${i}-default`,
+                    {
+                        routeTableId: privateRouteTables[i].id,
+                        destinationCidrBlock: "0.0.0.0/0",
+                        natGatewayId: nat.id,
+                    },
+                    child,
+                );
             }
         }
 
-        const s3Gateway = new aws.ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: vpc.id,
-            serviceName: s3GatewayServiceName(region),
-            vpcEndpointType: "Gateway",
-            routeTableIds: privateRouteTables.map((rt) => rt.id),
-        }, child);
+        const s3Gateway = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: vpc.id,
+                serviceName: s3GatewayServiceName(region),
+                vpcEndpointType: "Gateway",
+                routeTableIds: privateRouteTables.map((rt) => rt.id),
+            },
+            child,
+        );
 
-        const endpointSecurityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
-            vpcId: vpc.id,
-            description: "Interface VPC endpoints: HTTPS from inside the VPC only",
-        }, child);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https`, {
-            securityGroupId: endpointSecurityGroup.id,
-            description: "HTTPS from the VPC",
-            ipProtocol: "tcp",
-            fromPort: HTTPS,
-            toPort: HTTPS,
-            cidrIpv4: network.vpcCidr,
-        }, child);
+        const endpointSecurityGroup = new aws.ec2.SecurityGroup(
+            `${name}-endpoints`,
+            {
+                vpcId: vpc.id,
+                description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-endpoints-https`,
+            {
+                securityGroupId: endpointSecurityGroup.id,
+                description: "HTTPS from the VPC",
+                ipProtocol: "tcp",
+                fromPort: HTTPS,
+                toPort: HTTPS,
+                cidrIpv4: network.vpcCidr,
+            },
+            child,
+        );
 
         const subnetIds = privateSubnets.map((s) => s.id);
         const endpointIds: Record<string, pulumi.Output<string>> = {};
         let sagemakerApi: aws.ec2.VpcEndpoint | undefined;
         for (const service of INTERFACE_ENDPOINT_SERVICES) {
-            const endpoint = new aws.ec2.VpcEndpoint(`${name}-${service.key}`, {
-                vpcId: vpc.id,
-                serviceName: interfaceEndpointServiceName(region, service, network.fipsEndpoints),
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds,
-                securityGroupIds: [endpointSecurityGroup.id],
-            }, child);
+            const endpoint = new aws.ec2.VpcEndpoint(
+                `${name}-${service.key}`,
+                {
+                    vpcId: vpc.id,
+                    serviceName: interfaceEndpointServiceName(region, service, network.fipsEndpoints),
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds,
+                    securityGroupIds: [endpointSecurityGroup.id],
+                },
+                child,
+            );
             endpointIds[service.key] = endpoint.id;
             if (service.key === "sagemaker-api") sagemakerApi = endpoint;
         }
         // The notebook endpoint's private DNS needs the sagemaker.api endpoint to exist first.
-        const notebookEndpoint = new aws.ec2.VpcEndpoint(`${name}-${NOTEBOOK_ENDPOINT_KEY}`, {
-            vpcId: vpc.id,
-            serviceName: notebookEndpointServiceName(region),
-            vpcEndpointType: "Interface",
-            privateDnsEnabled: true,
-            subnetIds,
-            securityGroupIds: [endpointSecurityGroup.id],
-        }, { parent: this, dependsOn: sagemakerApi ? [sagemakerApi] : [] });
+        const notebookEndpoint = new aws.ec2.VpcEndpoint(
+            `${name}-${NOTEBOOK_ENDPOINT_KEY}`,
+            {
+                vpcId: vpc.id,
+                serviceName: notebookEndpointServiceName(region),
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds,
+                securityGroupIds: [endpointSecurityGroup.id],
+            },
+            { parent: this, dependsOn: sagemakerApi ? [sagemakerApi] : [] },
+        );
         endpointIds[NOTEBOOK_ENDPOINT_KEY] = notebookEndpoint.id;
 
         this.createFlowLogs(name, vpc, args);
@@ -194,30 +235,48 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
     private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: PrivateNetworkArgs): void {
         const child = { parent: this };
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            name: pulumi.interpolate`/vpc/flow-logs/${vpc.id}`,
-            kmsKeyId: args.kmsKeyArn,
-            retentionInDays: args.logRetentionDays,
-        }, child);
-        const role = new aws.iam.Role(`${name}-flow-logs`, {
-            description: "VPC flow logs delivery to the stack's flow-log group",
-            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
-        }, child);
-        new aws.iam.RolePolicy(`${name}-flow-logs`, {
-            role: role.id,
-            policy: policyDocument([{
-                Sid: "WriteThisFlowLogGroupOnly",
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
-            }]),
-        }, child);
-        new aws.ec2.FlowLog(`${name}-flow-logs`, {
-            vpcId: vpc.id,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: logGroup.arn,
-            iamRoleArn: role.arn,
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            {
+                name: pulumi.interpolate`/vpc/flow-logs/${vpc.id}`,
+                kmsKeyId: args.kmsKeyArn,
+                retentionInDays: args.logRetentionDays,
+            },
+            child,
+        );
+        const role = new aws.iam.Role(
+            `${name}-flow-logs`,
+            {
+                description: "VPC flow logs delivery to the stack's flow-log group",
+                assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-flow-logs`,
+            {
+                role: role.id,
+                policy: policyDocument([
+                    {
+                        Sid: "WriteThisFlowLogGroupOnly",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                    },
+                ]),
+            },
+            child,
+        );
+        new aws.ec2.FlowLog(
+            `${name}-flow-logs`,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+            },
+            child,
+        );
     }
 }

@@ -69,82 +69,127 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         const suffix = new random.RandomString(`${name}-suffix`, { length: 10, special: false, upper: false }, child);
         const notebookName = pulumi.interpolate`${args.namePrefix}Notebook-${suffix.result}`;
 
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: "Research notebook: invoke this stack's endpoints, read its artifacts",
-            assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", accountId),
-            maxSessionDuration: 3600,
-        }, child);
-        new aws.iam.RolePolicy(`${name}-role`, {
-            role: role.id,
-            policy: policyDocument([
-                {
-                    Sid: "InvokeThisStacksEndpointsOnly",
-                    Effect: "Allow",
-                    Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
-                    Resource: args.endpoints.map((e) => e.endpointArn),
-                },
-                { Sid: "ReadArtifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"], Resource: [args.artifactBucketArn, pulumi.interpolate`${args.artifactBucketArn}/*`] },
-                { Sid: "UseTheStackKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"], Resource: args.kmsKeyArn },
-                {
-                    Sid: "WriteOwnLogStreamsOnly",
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: [
-                        `${arnPrefix}:logs:${region}:*:log-group:${NOTEBOOK_LOG_GROUP}`,
-                        pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:${NOTEBOOK_LOG_GROUP}:log-stream:${notebookName}/*`,
-                    ],
-                },
-                {
-                    Sid: "AttachToThePrivateSubnet",
-                    Effect: "Allow",
-                    Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
-                    Resource: "*",
-                },
-            ]),
-        }, child);
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description: "Research notebook: invoke this stack's endpoints, read its artifacts",
+                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", accountId),
+                maxSessionDuration: 3600,
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-role`,
+            {
+                role: role.id,
+                policy: policyDocument([
+                    {
+                        Sid: "InvokeThisStacksEndpointsOnly",
+                        Effect: "Allow",
+                        Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
+                        Resource: args.endpoints.map((e) => e.endpointArn),
+                    },
+                    {
+                        Sid: "ReadArtifacts",
+                        Effect: "Allow",
+                        Action: ["s3:GetObject", "s3:ListBucket"],
+                        Resource: [args.artifactBucketArn, pulumi.interpolate`${args.artifactBucketArn}/*`],
+                    },
+                    {
+                        Sid: "UseTheStackKey",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
+                        Resource: args.kmsKeyArn,
+                    },
+                    {
+                        Sid: "WriteOwnLogStreamsOnly",
+                        Effect: "Allow",
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        Resource: [
+                            `${arnPrefix}:logs:${region}:*:log-group:${NOTEBOOK_LOG_GROUP}`,
+                            pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:${NOTEBOOK_LOG_GROUP}:log-stream:${notebookName}/*`,
+                        ],
+                    },
+                    {
+                        Sid: "AttachToThePrivateSubnet",
+                        Effect: "Allow",
+                        Action: [
+                            "ec2:CreateNetworkInterface",
+                            "ec2:DeleteNetworkInterface",
+                            "ec2:DescribeNetworkInterfaces",
+                            "ec2:DescribeSubnets",
+                            "ec2:DescribeSecurityGroups",
+                            "ec2:DescribeVpcs",
+                        ],
+                        Resource: "*",
+                    },
+                ]),
+            },
+            child,
+        );
 
-        const securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "Research notebook: HTTPS to VPC endpoints and S3 only",
-        }, child);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-endpoints`, {
-            securityGroupId: securityGroup.id,
-            description: "HTTPS to the VPC's interface endpoints",
-            ipProtocol: "tcp",
-            fromPort: HTTPS,
-            toPort: HTTPS,
-            cidrIpv4: args.vpcCidr,
-        }, child);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-s3`, {
-            securityGroupId: securityGroup.id,
-            description: "HTTPS to S3 through the gateway endpoint",
-            ipProtocol: "tcp",
-            fromPort: HTTPS,
-            toPort: HTTPS,
-            prefixListId: args.s3PrefixListId,
-        }, child);
+        const securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "Research notebook: HTTPS to VPC endpoints and S3 only",
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-endpoints`,
+            {
+                securityGroupId: securityGroup.id,
+                description: "HTTPS to the VPC's interface endpoints",
+                ipProtocol: "tcp",
+                fromPort: HTTPS,
+                toPort: HTTPS,
+                cidrIpv4: args.vpcCidr,
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-s3`,
+            {
+                securityGroupId: securityGroup.id,
+                description: "HTTPS to S3 through the gateway endpoint",
+                ipProtocol: "tcp",
+                fromPort: HTTPS,
+                toPort: HTTPS,
+                prefixListId: args.s3PrefixListId,
+            },
+            child,
+        );
 
         const endpointNames = pulumi.all(Object.fromEntries(args.endpoints.map((e) => [e.deploymentName, e.endpointName])));
-        const lifecycle = new aws.sagemaker.NotebookInstanceLifecycleConfiguration(`${name}-lifecycle`, {
-            name: pulumi.interpolate`${args.namePrefix}-samples-${suffix.result}`,
-            onCreate: endpointNames.apply((names) => Buffer.from(sampleNotebookScript(region, names)).toString("base64")),
-        }, child);
+        const lifecycle = new aws.sagemaker.NotebookInstanceLifecycleConfiguration(
+            `${name}-lifecycle`,
+            {
+                name: pulumi.interpolate`${args.namePrefix}-samples-${suffix.result}`,
+                onCreate: endpointNames.apply((names) => Buffer.from(sampleNotebookScript(region, names)).toString("base64")),
+            },
+            child,
+        );
 
-        const notebook = new aws.sagemaker.NotebookInstance(`${name}-instance`, {
-            name: notebookName,
-            instanceType: args.instanceType,
-            roleArn: role.arn,
-            subnetId: args.subnetId,
-            securityGroups: [securityGroup.id],
-            directInternetAccess: "Disabled",
-            rootAccess: "Disabled",
-            kmsKeyId: args.kmsKeyArn,
-            volumeSize: args.volumeSizeGb,
-            platformIdentifier: args.platformIdentifier,
-            instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
-            // Referencing the lifecycle configuration's output makes it a real dependency.
-            lifecycleConfigName: lifecycle.name,
-        }, child);
+        const notebook = new aws.sagemaker.NotebookInstance(
+            `${name}-instance`,
+            {
+                name: notebookName,
+                instanceType: args.instanceType,
+                roleArn: role.arn,
+                subnetId: args.subnetId,
+                securityGroups: [securityGroup.id],
+                directInternetAccess: "Disabled",
+                rootAccess: "Disabled",
+                kmsKeyId: args.kmsKeyArn,
+                volumeSize: args.volumeSizeGb,
+                platformIdentifier: args.platformIdentifier,
+                instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
+                // Referencing the lifecycle configuration's output makes it a real dependency.
+                lifecycleConfigName: lifecycle.name,
+            },
+            child,
+        );
 
         this.notebookName = notebook.name;
         this.notebookArn = notebook.arn;

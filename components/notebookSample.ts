@@ -20,7 +20,11 @@ export function sampleNotebook(region: string, endpoints: Record<string, string>
         nbformat_minor: 5,
         metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
         cells: [
-            markdown(["# Invoke this stack's LLM endpoints", "", "Text generation with the Hugging Face TGI container on SageMaker, through the VPC's private endpoints."]),
+            markdown([
+                "# Invoke this stack's LLM endpoints",
+                "",
+                "Text generation with the Hugging Face TGI container on SageMaker, through the VPC's private endpoints.",
+            ]),
             code([
                 "import json",
                 "import boto3",
@@ -30,11 +34,11 @@ export function sampleNotebook(region: string, endpoints: Record<string, string>
             ]),
             code([
                 `def generate(prompt, model=${JSON.stringify(first)}, max_new_tokens=256, temperature=0.2):`,
-                "    body = {\"inputs\": prompt, \"parameters\": {\"max_new_tokens\": max_new_tokens, \"temperature\": temperature, \"return_full_text\": False}}",
-                "    response = runtime.invoke_endpoint(EndpointName=ENDPOINTS[model], ContentType=\"application/json\", Body=json.dumps(body))",
-                "    return json.loads(response[\"Body\"].read())[0][\"generated_text\"]",
+                '    body = {"inputs": prompt, "parameters": {"max_new_tokens": max_new_tokens, "temperature": temperature, "return_full_text": False}}',
+                '    response = runtime.invoke_endpoint(EndpointName=ENDPOINTS[model], ContentType="application/json", Body=json.dumps(body))',
+                '    return json.loads(response["Body"].read())[0]["generated_text"]',
                 "",
-                "print(generate(\"Explain in two sentences what a VPC endpoint is.\"))",
+                'print(generate("Explain in two sentences what a VPC endpoint is."))',
             ]),
         ],
     };

@@ -123,18 +123,34 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
     const { partition, dnsSuffix } = partitionOf(region);
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: OFFLINE_ACCOUNT_ID, arn: `arn:${partition}:iam::${OFFLINE_ACCOUNT_ID}:user/offline-plan`, userId: "AIDAOFFLINEPLAN", id: OFFLINE_ACCOUNT_ID };
+            return {
+                accountId: OFFLINE_ACCOUNT_ID,
+                arn: `arn:${partition}:iam::${OFFLINE_ACCOUNT_ID}:user/offline-plan`,
+                userId: "AIDAOFFLINEPLAN",
+                id: OFFLINE_ACCOUNT_ID,
+            };
         case "aws:index/getPartition:getPartition":
             return { partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join("."), id: partition };
         case "aws:index/getRegion:getRegion":
             return { name: region, region, endpoint: `ec2.${region}.${dnsSuffix}`, id: region };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             const letters = ["a", "b", "c"];
-            return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`), id: region, state: inputs.state };
+            return {
+                names: letters.map((l) => `${region}${l}`),
+                zoneIds: letters.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`),
+                id: region,
+                state: inputs.state,
+            };
         }
         case "aws:ec2/getPrefixList:getPrefixList":
             // A stand-in id: the real one is account-independent but not published as data.
-            return { id: `pl-offline-${String(inputs.name ?? "s3").split(".").pop()}`, name: inputs.name, cidrBlocks: [] };
+            return {
+                id: `pl-offline-${String(inputs.name ?? "s3")
+                    .split(".")
+                    .pop()}`,
+                name: inputs.name,
+                cidrBlocks: [],
+            };
         default:
             return {};
     }
@@ -150,7 +166,8 @@ function updateModeState(args: pulumi.runtime.MockResourceArgs, region: string):
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type === "random:index/randomString:RandomString") {
         const length = Number(args.inputs.length ?? 8);
-        const alphabet = args.inputs.upper === false ? "abcdefghijklmnopqrstuvwxyz0123456789" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        const alphabet =
+            args.inputs.upper === false ? "abcdefghijklmnopqrstuvwxyz0123456789" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
         let seed = [...args.name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
         state.result = Array.from({ length }, () => alphabet[(seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length]).join("");
     } else if (args.type.startsWith("aws:")) {

@@ -70,7 +70,9 @@ export interface Plan {
     stack: string;
     program: string;
     stackFile: string;
-    resources: Array<Pick<CapturedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "dependencies" | "propertyDependencies"> & { inputs: unknown }>;
+    resources: Array<
+        Pick<CapturedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "dependencies" | "propertyDependencies"> & { inputs: unknown }
+    >;
     outputs: unknown;
     cost: CostEstimate;
     policies?: { pack: string; config?: string; result: PolicyResult };
@@ -133,7 +135,10 @@ function renderValue(value: unknown): string {
     if (isUnknown(value)) return "<computed>";
     if (isSecretValue(value) || value === "[secret]") return "[secret]";
     if (Array.isArray(value)) return `[${value.map(renderValue).join(", ")}]`;
-    if (value && typeof value === "object") return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${renderValue(v)}`).join(", ")} }`;
+    if (value && typeof value === "object")
+        return `{ ${Object.entries(value)
+            .map(([k, v]) => `${k}: ${renderValue(v)}`)
+            .join(", ")} }`;
     return String(value);
 }
 
@@ -158,12 +163,18 @@ function renderPolicies(result: PolicyResult, docs: Record<string, PolicyDocs>):
     const byPolicy = new Map<string, typeof result.violations>();
     for (const v of result.violations) byPolicy.set(v.policyName, [...(byPolicy.get(v.policyName) ?? []), v]);
     const order = { mandatory: 0, advisory: 1, remediate: 2, disabled: 3 } as Record<string, number>;
-    for (const [name, violations] of [...byPolicy].sort((a, b) => order[a[1][0].enforcementLevel] - order[b[1][0].enforcementLevel] || a[0].localeCompare(b[0]))) {
+    for (const [name, violations] of [...byPolicy].sort(
+        (a, b) => order[a[1][0].enforcementLevel] - order[b[1][0].enforcementLevel] || a[0].localeCompare(b[0]),
+    )) {
         const level = violations[0].enforcementLevel;
         lines.push(`  ${level === "mandatory" ? "✖" : "!"} ${level.padEnd(9)} ${name} (${violations.length})`);
         for (const v of violations) {
             const where = v.resourceName ? `${v.resourceType} ${v.resourceName}` : "stack";
-            const message = v.message.split("\n").filter((l) => l.trim() !== "").slice(-1)[0] ?? v.message;
+            const message =
+                v.message
+                    .split("\n")
+                    .filter((l) => l.trim() !== "")
+                    .slice(-1)[0] ?? v.message;
             lines.push(`      ${where}: ${message}`);
         }
         const remediation = docs[name]?.remediation;
@@ -172,7 +183,8 @@ function renderPolicies(result: PolicyResult, docs: Record<string, PolicyDocs>):
     if (result.notRun.length > 0) {
         lines.push("  Not run in preview (they need values known only after 'pulumi up'):");
         const notRun = new Map<string, string[]>();
-        for (const n of result.notRun) notRun.set(n.policyName, [...(notRun.get(n.policyName) ?? []), `${n.resourceName ?? "stack"}${n.property ? ` (${n.property})` : ""}`]);
+        for (const n of result.notRun)
+            notRun.set(n.policyName, [...(notRun.get(n.policyName) ?? []), `${n.resourceName ?? "stack"}${n.property ? ` (${n.property})` : ""}`]);
         for (const [name, where] of notRun) lines.push(`    - ${name}: ${where.join(", ")}`);
     }
     for (const e of result.errors) lines.push(`  ✖ error    ${e.urn ?? "stack"}: ${e.message}`);
@@ -207,7 +219,9 @@ function renderCost(cost: CostEstimate): string {
             : "no price on record in stacks/instances.ts";
         return `  ${l.kind.padEnd(8)} ${l.resource.padEnd(34)} ${count.padEnd(30)} ${price}`;
     });
-    lines.push(`  Total of priced lines: ${money(cost.usdPerHour)}/h, ${money(cost.usdPerMonth)}/month (${cost.hoursPerMonth} h)${cost.unpriced ? `; ${cost.unpriced} line(s) without a price` : ""}.`);
+    lines.push(
+        `  Total of priced lines: ${money(cost.usdPerHour)}/h, ${money(cost.usdPerMonth)}/month (${cost.hoursPerMonth} h)${cost.unpriced ? `; ${cost.unpriced} line(s) without a price` : ""}.`,
+    );
     lines.push("  List prices of the region and date shown; prices in other regions, and in GovCloud, differ.");
     return lines.join("\n");
 }
@@ -219,7 +233,9 @@ function packDocs(packDir: string): Record<string, PolicyDocs> {
         if (!fs.existsSync(full)) continue;
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const { guardrails } = require(full) as { guardrails?: Array<{ name: string; meta?: { remediation?: string; controls?: string[]; family?: string } }> };
-        return Object.fromEntries((guardrails ?? []).map((g) => [g.name, { remediation: g.meta?.remediation, controls: g.meta?.controls, family: g.meta?.family }]));
+        return Object.fromEntries(
+            (guardrails ?? []).map((g) => [g.name, { remediation: g.meta?.remediation, controls: g.meta?.controls, family: g.meta?.family }]),
+        );
     }
     return {};
 }
@@ -248,7 +264,9 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs
     let docs: Record<string, PolicyDocs> = {};
     if (options.policies) {
         const configFile = defaultPolicyConfig(options);
-        process.stderr.write(`Evaluating ${path.relative(process.cwd(), options.policyPack) || "."}${configFile ? ` with ${path.relative(process.cwd(), configFile)}` : ""}...\n`);
+        process.stderr.write(
+            `Evaluating ${path.relative(process.cwd(), options.policyPack) || "."}${configFile ? ` with ${path.relative(process.cwd(), configFile)}` : ""}...\n`,
+        );
         mark("policyLoadStart");
         const pack = await loadPolicyPack(options.policyPack);
         const config = configFile ? loadPolicyConfigFile(configFile) : undefined;
@@ -307,7 +325,9 @@ export async function main(argv: string[]): Promise<number> {
         out.push(`Resources: ${custom.length} in ${components.length} components`, renderTree(run.result.resources), "");
         if (p.policies) {
             const s = p.policies.result.summary;
-            out.push(`Policies: ${p.policies.pack}, ${p.policies.result.policies.length} policies${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`);
+            out.push(
+                `Policies: ${p.policies.pack}, ${p.policies.result.policies.length} policies${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`,
+            );
             out.push(renderPolicies(p.policies.result, docs));
             out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
         }
@@ -319,7 +339,10 @@ export async function main(argv: string[]): Promise<number> {
         if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
         if (options.sarif && p.policies) {
             const pack = await loadPolicyPack(options.policyPack);
-            write(options.sarif, `${JSON.stringify(toSarif({ packName: pack.name, packVersion: pack.version, result: p.policies.result, docs, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`);
+            write(
+                options.sarif,
+                `${JSON.stringify(toSarif({ packName: pack.name, packVersion: pack.version, result: p.policies.result, docs, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`,
+            );
         }
         const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);
         mark("reportEnd");

@@ -162,7 +162,10 @@ export class PolicyPackLoadError extends Error {
 }
 
 export class PolicyConfigError extends Error {
-    constructor(message: string, readonly problems: string[] = []) {
+    constructor(
+        message: string,
+        readonly problems: string[] = [],
+    ) {
         super(message);
         this.name = "PolicyConfigError";
     }
@@ -253,7 +256,12 @@ export function defaultProviderName(version?: string): string {
     if (!version) return "default";
     const m = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?/.exec(version);
     if (!m) return "default";
-    const pre = m[4] ? m[4].split(".").map((p) => `_${p}`).join("") : "";
+    const pre = m[4]
+        ? m[4]
+              .split(".")
+              .map((p) => `_${p}`)
+              .join("")
+        : "";
     return `default_${m[1]}_${m[2]}_${m[3]}${pre}`.replace(/-/g, "_");
 }
 
@@ -451,7 +459,7 @@ async function loadOnce(dir: string): Promise<LoadedPack> {
     } catch (err) {
         failed = true;
         if (err instanceof PolicyPackLoadError) throw err;
-        throw new PolicyPackLoadError(`Policy pack ${dir} failed to load: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        throw new PolicyPackLoadError(`Policy pack ${dir} failed to load: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     } finally {
         process.chdir(previousCwd);
         serverProto.addService = saved.addService;
@@ -582,8 +590,12 @@ export function parsePolicyPackConfig(config: Record<string, unknown>): Record<s
         } else if (value && typeof value === "object" && !Array.isArray(value)) {
             const { enforcementLevel, ...props } = value as Record<string, unknown>;
             if (enforcementLevel !== undefined) {
-                if (typeof enforcementLevel !== "string") throw new PolicyConfigError(`parsing enforcement level for "${key}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`);
-                if (!isLevel(enforcementLevel)) throw new PolicyConfigError(`parsing enforcement level for "${key}": "${enforcementLevel}" is not a valid enforcement level`);
+                if (typeof enforcementLevel !== "string")
+                    throw new PolicyConfigError(
+                        `parsing enforcement level for "${key}": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`,
+                    );
+                if (!isLevel(enforcementLevel))
+                    throw new PolicyConfigError(`parsing enforcement level for "${key}": "${enforcementLevel}" is not a valid enforcement level`);
                 entry.enforcementLevel = enforcementLevel;
             }
             if (Object.keys(props).length > 0) entry.properties = props;
@@ -612,7 +624,8 @@ function applyConfig(result: Record<string, PolicyConfigEntry>, toApply: Record<
     // Every key is applied, "all" and names the pack does not have included (the engine does the same).
     for (const [policy, given] of Object.entries(toApply)) {
         const current = result[policy] ?? {};
-        const properties = given.properties && Object.keys(given.properties).length > 0 ? { ...(current.properties ?? {}), ...given.properties } : current.properties;
+        const properties =
+            given.properties && Object.keys(given.properties).length > 0 ? { ...(current.properties ?? {}), ...given.properties } : current.properties;
         result[policy] = { enforcementLevel: given.enforcementLevel ?? current.enforcementLevel, properties };
     }
 }
@@ -641,7 +654,10 @@ export function resolvePolicyConfig(pack: LoadedPack, config: Record<string, unk
         for (const p of validateJsonSchema(schema, result[policy.name]?.properties ?? {})) problems.push(`${policy.name}: ${p}`);
     }
     for (const [name, entry] of Object.entries(result)) {
-        if (!entry.enforcementLevel) problems.push(`${name}: not a policy of pack '${pack.name}' and no enforcementLevel (the engine's Configure fails with 'invalid enforcement level ""')`);
+        if (!entry.enforcementLevel)
+            problems.push(
+                `${name}: not a policy of pack '${pack.name}' and no enforcementLevel (the engine's Configure fails with 'invalid enforcement level ""')`,
+            );
     }
     if (problems.length > 0) throw new PolicyConfigError(`Invalid policy config for pack '${pack.name}':\n  ${problems.sort().join("\n  ")}`, problems);
     return result;
@@ -669,7 +685,11 @@ function cachedValidatorFile(schemaJson: string): string | undefined {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const version = (require("ajv/package.json") as { version: string }).version;
-        const key = crypto.createHash("sha256").update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaJson}`).digest("hex").slice(0, 40);
+        const key = crypto
+            .createHash("sha256")
+            .update(`${version}\0${JSON.stringify(AJV_OPTIONS)}\0${schemaJson}`)
+            .digest("hex")
+            .slice(0, 40);
         return path.join(VALIDATOR_CACHE, `${key}.js`);
     } catch {
         return undefined;
@@ -720,7 +740,10 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
 function validateJsonSchema(schema: Record<string, unknown>, value: unknown): string[] {
     const validate = validatorFor(schema);
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") + ": " : ""}${e.message ?? "is invalid"}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")})` : ""}`);
+    return (validate.errors ?? []).map(
+        (e) =>
+            `${e.instancePath ? e.instancePath.slice(1).replace(/\//g, ".") + ": " : ""}${e.message ?? "is invalid"}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")})` : ""}`,
+    );
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -943,7 +966,14 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
                 for (const rem of resp.getRemediationsList()) {
                     if (rem.getDiagnostic()) {
                         const message: string = rem.getDiagnostic();
-                        result.notRun.push({ policyName: rem.getPolicyname(), message, property: NOT_RUN_RE.exec(message)?.[1], urn: target.urn, ...describe(target.urn), stage: "remediate" });
+                        result.notRun.push({
+                            policyName: rem.getPolicyname(),
+                            message,
+                            property: NOT_RUN_RE.exec(message)?.[1],
+                            urn: target.urn,
+                            ...describe(target.urn),
+                            stage: "remediate",
+                        });
                     } else if (rem.getProperties()) {
                         props = rem.getProperties().toJavaScript();
                         result.remediations.push({ policyName: rem.getPolicyname(), urn: target.urn });
@@ -968,7 +998,15 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
 
     /** A resource for AnalyzeStack: `props`, or (same properties) the messages Analyze was given. */
     const stackEntry = (
-        target: { urn: string; type: string; name: string; parent?: string; options?: CapturedResource["options"]; dependencies?: string[]; propertyDependencies?: Record<string, string[]> },
+        target: {
+            urn: string;
+            type: string;
+            name: string;
+            parent?: string;
+            options?: CapturedResource["options"];
+            dependencies?: string[];
+            propertyDependencies?: Record<string, string[]>;
+        },
         props: { analyzed: Analyzed } | { properties: Record<string, unknown> },
         providerMessage: unknown,
     ) => {

@@ -76,7 +76,10 @@ function rule(policy: EffectivePolicy, docs: PolicyDocs | undefined): ReportingD
 }
 
 function result(v: PolicyViolation, ruleIndex: number, uri: string, line: number): Result {
-    const fingerprint = crypto.createHash("sha256").update(`${v.policyName}\0${v.urn ?? ""}\0${v.message}`).digest("hex");
+    const fingerprint = crypto
+        .createHash("sha256")
+        .update(`${v.policyName}\0${v.urn ?? ""}\0${v.message}`)
+        .digest("hex");
     return {
         ruleId: v.policyName,
         ruleIndex,

@@ -21,4 +21,3 @@ export const guardrails: Guardrail[] = [
     ...availabilityGuardrails,
     ...secretsGuardrails,
 ];
-

@@ -89,7 +89,14 @@ function gpu(
     usdPerHour?: number,
 ): InstanceType {
     return {
-        name, gpuModel, gpuCount, gpuMemoryGiB, vcpus, memoryGiB, localNvme, offeredIn,
+        name,
+        gpuModel,
+        gpuCount,
+        gpuMemoryGiB,
+        vcpus,
+        memoryGiB,
+        localNvme,
+        offeredIn,
         price: usdPerHour === undefined ? undefined : { usdPerHour, ...HF_BLOG_2023 },
     };
 }

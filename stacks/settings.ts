@@ -11,22 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { DEFAULT_TGI_VERSION, findTgiVersion, TgiVersion, tgiImageUri, TGI_VERSIONS } from "./images";
-import {
-    endpointInstanceTypesOffered,
-    findInstanceType,
-    InstanceType,
-    notebookInstanceTypesOffered,
-} from "./instances";
-import {
-    findModel,
-    memoryFit,
-    ModelSpec,
-    MODEL_IDS,
-    OnTheFlyQuantization,
-    ON_THE_FLY_QUANTIZATIONS,
-    PRE_QUANTIZED_FORMATS,
-    Quantization,
-} from "./models";
+import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
+import { findModel, memoryFit, ModelSpec, MODEL_IDS, OnTheFlyQuantization, ON_THE_FLY_QUANTIZATIONS, PRE_QUANTIZED_FORMATS, Quantization } from "./models";
 import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "./partitions";
 
 /** SageMaker endpoint, config, model and notebook names (SageMaker API Reference). */
@@ -78,7 +64,11 @@ const modelEntrySchema = z.strictObject({
     scaleOutCooldownSeconds: z.number().int().min(0).optional(),
     dataCapturePercent: z.number().int().min(0).max(100).optional(),
     latencyAlarmMs: z.number().int().positive().optional(),
-    gpuMemoryAlarmPercent: z.number().positive().max(100 * 8).optional(),
+    gpuMemoryAlarmPercent: z
+        .number()
+        .positive()
+        .max(100 * 8)
+        .optional(),
 });
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 
@@ -296,11 +286,19 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
     const network = checkNetwork(raw, problems);
 
     if (!(LOG_RETENTION_DAYS as readonly number[]).includes(raw.logRetentionDays)) {
-        problems.push({ key: "logRetentionDays", value: raw.logRetentionDays, message: `is not a retention CloudWatch Logs accepts; use one of ${oneOf(LOG_RETENTION_DAYS)}.` });
+        problems.push({
+            key: "logRetentionDays",
+            value: raw.logRetentionDays,
+            message: `is not a retention CloudWatch Logs accepts; use one of ${oneOf(LOG_RETENTION_DAYS)}.`,
+        });
     }
 
     if (raw.alarmTopicArn && partition && !raw.alarmTopicArn.startsWith(`${partition.arnPrefix}:sns:${raw.region}:`)) {
-        problems.push({ key: "alarmTopicArn", value: raw.alarmTopicArn, message: `must be an SNS topic ARN in ${partition.id}/${raw.region} (starting '${partition.arnPrefix}:sns:${raw.region}:'), or empty for no alarm notifications.` });
+        problems.push({
+            key: "alarmTopicArn",
+            value: raw.alarmTopicArn,
+            message: `must be an SNS topic ARN in ${partition.id}/${raw.region} (starting '${partition.arnPrefix}:sns:${raw.region}:'), or empty for no alarm notifications.`,
+        });
     }
 
     if (raw.huggingFaceToken && !input.tokenIsSecret) {
@@ -316,7 +314,11 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
     for (const [i, type] of raw.approvedInstanceTypes.entries()) {
         const known = findInstanceType(type);
         if (!known || !known.offeredIn.includes(partition.id)) {
-            problems.push({ key: `approvedInstanceTypes[${i}]`, value: type, message: `is not an instance type SageMaker hosting offers in ${partition.id} per stacks/instances.ts; remove it or add the type to that table with its source.` });
+            problems.push({
+                key: `approvedInstanceTypes[${i}]`,
+                value: type,
+                message: `is not an instance type SageMaker hosting offers in ${partition.id} per stacks/instances.ts; remove it or add the type to that table with its source.`,
+            });
         }
     }
 
@@ -326,7 +328,11 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
         const deployment = checkModel(raw, entry, index, partition, approved, network?.egress, problems);
         if (!deployment) continue;
         if (names.has(deployment.name)) {
-            problems.push({ key: `models[${index}].name`, value: deployment.name, message: "is used by another model entry; give each entry a unique 'name'." });
+            problems.push({
+                key: `models[${index}].name`,
+                value: deployment.name,
+                message: "is used by another model entry; give each entry a unique 'name'.",
+            });
         }
         names.add(deployment.name);
         models.push(deployment);
@@ -344,10 +350,18 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
     if (raw.notebookEnabled) {
         const notebookTypes = notebookInstanceTypesOffered(partition.id);
         if (!notebookTypes.includes(raw.notebookInstanceType)) {
-            problems.push({ key: "notebookInstanceType", value: raw.notebookInstanceType, message: `is not a notebook instance type offered in ${partition.id}; use one of ${oneOf(notebookTypes)}.` });
+            problems.push({
+                key: "notebookInstanceType",
+                value: raw.notebookInstanceType,
+                message: `is not a notebook instance type offered in ${partition.id}; use one of ${oneOf(notebookTypes)}.`,
+            });
         }
         if (!/^notebook-al2023-v\d+$/.test(raw.notebookPlatform)) {
-            problems.push({ key: "notebookPlatform", value: raw.notebookPlatform, message: "must be a current Amazon Linux 2023 platform such as 'notebook-al2023-v1' (Amazon Linux 2 platforms are being retired)." });
+            problems.push({
+                key: "notebookPlatform",
+                value: raw.notebookPlatform,
+                message: "must be a current Amazon Linux 2023 platform such as 'notebook-al2023-v1' (Amazon Linux 2 platforms are being retired).",
+            });
         }
         // Endpoint names are the deployment name and an 8-character suffix.
         const scriptLength = lifecycleScriptLength(raw.region, Object.fromEntries(models.map((m) => [m.name, `${m.name}-xxxxxxxx`])));
@@ -411,7 +425,11 @@ function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSett
     if (raw.networkMode === "create") {
         checkCidr("vpcCidr", raw.vpcCidr, 22, problems);
         if (raw.availabilityZones.length === 1) {
-            problems.push({ key: "availabilityZones", value: raw.availabilityZones, message: "must list at least two zones (SageMaker needs subnets in two AZs), or be empty to use the region's first two." });
+            problems.push({
+                key: "availabilityZones",
+                value: raw.availabilityZones,
+                message: "must list at least two zones (SageMaker needs subnets in two AZs), or be empty to use the region's first two.",
+            });
         }
         for (const [i, az] of raw.availabilityZones.entries()) {
             if (!az.startsWith(raw.region)) {
@@ -422,13 +440,22 @@ function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSett
         return { mode: "create", egress: raw.egress, vpcCidr: raw.vpcCidr, availabilityZones: raw.availabilityZones, fipsEndpoints: raw.fipsEndpoints };
     }
     if (!/^vpc-[0-9a-f]{8,17}$/.test(raw.existingVpcId)) {
-        problems.push({ key: "existingVpcId", value: raw.existingVpcId, message: "must be the id of the landing-zone VPC (vpc-...) when networkMode is 'existing'." });
+        problems.push({
+            key: "existingVpcId",
+            value: raw.existingVpcId,
+            message: "must be the id of the landing-zone VPC (vpc-...) when networkMode is 'existing'.",
+        });
     }
     if (raw.existingPrivateSubnetIds.length < 2) {
-        problems.push({ key: "existingPrivateSubnetIds", value: raw.existingPrivateSubnetIds, message: "must list at least two private subnets in different AZs when networkMode is 'existing'." });
+        problems.push({
+            key: "existingPrivateSubnetIds",
+            value: raw.existingPrivateSubnetIds,
+            message: "must list at least two private subnets in different AZs when networkMode is 'existing'.",
+        });
     }
     for (const [i, id] of raw.existingPrivateSubnetIds.entries()) {
-        if (!/^subnet-[0-9a-f]{8,17}$/.test(id)) problems.push({ key: `existingPrivateSubnetIds[${i}]`, value: id, message: "is not a subnet id (subnet-...)." });
+        if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
+            problems.push({ key: `existingPrivateSubnetIds[${i}]`, value: id, message: "is not a subnet id (subnet-...)." });
     }
     checkCidr("vpcCidr", raw.vpcCidr, 28, problems);
     if (problems.length > before) return undefined;
@@ -462,38 +489,70 @@ function checkModel(
 
     const name = entry.name ?? entry.id;
     if (!SAGEMAKER_NAME_PATTERN.test(name) || name.length > DEPLOYMENT_NAME_MAX) {
-        problems.push({ key: key("name"), value: name, message: `must match ${SAGEMAKER_NAME_PATTERN.source} and be at most ${DEPLOYMENT_NAME_MAX} characters (it prefixes SageMaker names, limited to ${SAGEMAKER_NAME_MAX}).` });
+        problems.push({
+            key: key("name"),
+            value: name,
+            message: `must match ${SAGEMAKER_NAME_PATTERN.source} and be at most ${DEPLOYMENT_NAME_MAX} characters (it prefixes SageMaker names, limited to ${SAGEMAKER_NAME_MAX}).`,
+        });
     }
 
     const instanceTypeName = entry.instanceType ?? defaults.instanceType;
     const instance = findInstanceType(instanceTypeName);
     if (!instance || instance.gpuCount === 0) {
-        problems.push({ key: key("instanceType"), value: instanceTypeName, message: `is not a GPU instance type this project knows; use one of ${oneOf(approved)}.` });
+        problems.push({
+            key: key("instanceType"),
+            value: instanceTypeName,
+            message: `is not a GPU instance type this project knows; use one of ${oneOf(approved)}.`,
+        });
     } else if (!approved.includes(instance.name)) {
-        problems.push({ key: key("instanceType"), value: instance.name, message: `is not approved for partition ${partition.id}; use one of ${oneOf(approved)} (approvedInstanceTypes).` });
+        problems.push({
+            key: key("instanceType"),
+            value: instance.name,
+            message: `is not approved for partition ${partition.id}; use one of ${oneOf(approved)} (approvedInstanceTypes).`,
+        });
     }
 
     const quantizeRaw = entry.quantize === "none" ? undefined : (entry.quantize ?? defaults.quantize);
     let quantize: OnTheFlyQuantization | undefined;
     if (quantizeRaw !== undefined) {
         if ((PRE_QUANTIZED_FORMATS as string[]).includes(quantizeRaw)) {
-            problems.push({ key: key("quantize"), value: quantizeRaw, message: `needs weights already quantized in that format, and ${model.hfModelId} is not; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none'.` });
+            problems.push({
+                key: key("quantize"),
+                value: quantizeRaw,
+                message: `needs weights already quantized in that format, and ${model.hfModelId} is not; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none'.`,
+            });
         } else if (!(ON_THE_FLY_QUANTIZATIONS as string[]).includes(quantizeRaw)) {
-            problems.push({ key: key("quantize"), value: quantizeRaw, message: `is not a TGI quantization; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none' (never 'false': TGI passes any value on).` });
+            problems.push({
+                key: key("quantize"),
+                value: quantizeRaw,
+                message: `is not a TGI quantization; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none' (never 'false': TGI passes any value on).`,
+            });
         } else {
             quantize = quantizeRaw as OnTheFlyQuantization;
         }
     }
     if (entry.dtype && quantizeRaw) {
-        problems.push({ key: key("dtype"), value: entry.dtype, message: "cannot be combined with quantize (TGI rejects DTYPE with quantization); remove one of them." });
+        problems.push({
+            key: key("dtype"),
+            value: entry.dtype,
+            message: "cannot be combined with quantize (TGI rejects DTYPE with quantization); remove one of them.",
+        });
     }
 
     const numGpus = entry.numGpus ?? defaults.numGpus ?? instance?.gpuCount ?? 1;
     if (instance && instance.gpuCount > 0) {
         if (numGpus > instance.gpuCount) {
-            problems.push({ key: key("numGpus"), value: numGpus, message: `(SM_NUM_GPUS) is above the ${instance.gpuCount} GPU(s) of ${instance.name}; use at most ${instance.gpuCount} or a larger instance type.` });
+            problems.push({
+                key: key("numGpus"),
+                value: numGpus,
+                message: `(SM_NUM_GPUS) is above the ${instance.gpuCount} GPU(s) of ${instance.name}; use at most ${instance.gpuCount} or a larger instance type.`,
+            });
         } else if (model.attentionHeads % numGpus !== 0) {
-            problems.push({ key: key("numGpus"), value: numGpus, message: `(SM_NUM_GPUS) must divide ${model.hfModelId}'s ${model.attentionHeads} attention heads for tensor parallelism; use one of ${oneOf(divisorsUpTo(model.attentionHeads, instance.gpuCount))}.` });
+            problems.push({
+                key: key("numGpus"),
+                value: numGpus,
+                message: `(SM_NUM_GPUS) must divide ${model.hfModelId}'s ${model.attentionHeads} attention heads for tensor parallelism; use one of ${oneOf(divisorsUpTo(model.attentionHeads, instance.gpuCount))}.`,
+            });
         } else {
             const precision: Quantization | "float16" | "bfloat16" = quantize ?? entry.dtype ?? model.defaultDtype;
             const fit = memoryFit(model.parametersBillions, precision, instance.gpuMemoryGiB, numGpus);
@@ -510,13 +569,25 @@ function checkModel(
     const maxInputTokens = entry.maxInputTokens ?? model.maxInputTokens;
     const maxTotalTokens = entry.maxTotalTokens ?? model.maxTotalTokens;
     if (maxTotalTokens <= maxInputTokens) {
-        problems.push({ key: key("maxTotalTokens"), value: maxTotalTokens, message: `(MAX_TOTAL_TOKENS) must be above maxInputTokens (${maxInputTokens}); the difference is the room left for generated tokens.` });
+        problems.push({
+            key: key("maxTotalTokens"),
+            value: maxTotalTokens,
+            message: `(MAX_TOTAL_TOKENS) must be above maxInputTokens (${maxInputTokens}); the difference is the room left for generated tokens.`,
+        });
     }
     if (maxTotalTokens > model.contextLength) {
-        problems.push({ key: key("maxTotalTokens"), value: maxTotalTokens, message: `is above ${model.hfModelId}'s context length of ${model.contextLength} tokens.` });
+        problems.push({
+            key: key("maxTotalTokens"),
+            value: maxTotalTokens,
+            message: `is above ${model.hfModelId}'s context length of ${model.contextLength} tokens.`,
+        });
     }
     if (entry.maxBatchPrefillTokens !== undefined && entry.maxBatchPrefillTokens < maxInputTokens) {
-        problems.push({ key: key("maxBatchPrefillTokens"), value: entry.maxBatchPrefillTokens, message: `must be at least maxInputTokens (${maxInputTokens}).` });
+        problems.push({
+            key: key("maxBatchPrefillTokens"),
+            value: entry.maxBatchPrefillTokens,
+            message: `must be at least maxInputTokens (${maxInputTokens}).`,
+        });
     }
 
     const weightsSource: WeightsSource = entry.weightsSource ?? (egress === "nat" ? "hub" : "s3");
@@ -529,7 +600,11 @@ function checkModel(
     }
     const s3Prefix = normalizeKeyPrefix(entry.weightsS3Prefix ?? `models/${name}/`);
     if (entry.weightsS3Prefix !== undefined && !KEY_PREFIX_PATTERN.test(s3Prefix)) {
-        problems.push({ key: key("weightsS3Prefix"), value: entry.weightsS3Prefix, message: "must be a key prefix in the artifact bucket such as 'models/falcon-40b/' (no bucket name, no s3://)." });
+        problems.push({
+            key: key("weightsS3Prefix"),
+            value: entry.weightsS3Prefix,
+            message: "must be a key prefix in the artifact bucket such as 'models/falcon-40b/' (no bucket name, no s3://).",
+        });
     }
 
     let tgi: TgiVersion | undefined;
@@ -538,25 +613,48 @@ function checkModel(
         const version = entry.tgiVersion ?? defaults.tgiVersion ?? DEFAULT_TGI_VERSION;
         tgi = findTgiVersion(version);
         if (!tgi) {
-            problems.push({ key: key("tgiVersion"), value: version, message: `is not a TGI release in stacks/images.ts; use one of ${oneOf(TGI_VERSIONS.map((v) => v.version))}, or set imageUri.` });
+            problems.push({
+                key: key("tgiVersion"),
+                value: version,
+                message: `is not a TGI release in stacks/images.ts; use one of ${oneOf(TGI_VERSIONS.map((v) => v.version))}, or set imageUri.`,
+            });
         } else if (partitionOfRegion(raw.region) === partition.id && regionsOf(partition.id).includes(raw.region)) {
             imageUri = tgiImageUri(raw.region, partition.dnsSuffix, version);
         }
-    } else if (!new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${raw.region}\\.${partition.dnsSuffix.replace(/\./g, "\\.")}/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[0-9a-f]{64})$`).test(imageUri)) {
-        problems.push({ key: key("imageUri"), value: imageUri, message: `must be an ECR image in ${raw.region} (<account>.dkr.ecr.${raw.region}.${partition.dnsSuffix}/<repository>:<tag>); SageMaker in a private VPC pulls only from ECR in its own region.` });
+    } else if (
+        !new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${raw.region}\\.${partition.dnsSuffix.replace(/\./g, "\\.")}/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[0-9a-f]{64})$`).test(
+            imageUri,
+        )
+    ) {
+        problems.push({
+            key: key("imageUri"),
+            value: imageUri,
+            message: `must be an ECR image in ${raw.region} (<account>.dkr.ecr.${raw.region}.${partition.dnsSuffix}/<repository>:<tag>); SageMaker in a private VPC pulls only from ECR in its own region.`,
+        });
     }
 
     const startup = entry.startupHealthCheckTimeoutSeconds ?? model.startupHealthCheckTimeoutSeconds;
     const download = entry.modelDataDownloadTimeoutSeconds ?? model.startupHealthCheckTimeoutSeconds;
-    for (const [field, seconds] of [["startupHealthCheckTimeoutSeconds", startup], ["modelDataDownloadTimeoutSeconds", download]] as const) {
+    for (const [field, seconds] of [
+        ["startupHealthCheckTimeoutSeconds", startup],
+        ["modelDataDownloadTimeoutSeconds", download],
+    ] as const) {
         if (seconds < TIMEOUT_MIN_SECONDS || seconds > TIMEOUT_MAX_SECONDS) {
-            problems.push({ key: key(field), value: seconds, message: `must be between ${TIMEOUT_MIN_SECONDS} and ${TIMEOUT_MAX_SECONDS} seconds (SageMaker's limits).` });
+            problems.push({
+                key: key(field),
+                value: seconds,
+                message: `must be between ${TIMEOUT_MIN_SECONDS} and ${TIMEOUT_MAX_SECONDS} seconds (SageMaker's limits).`,
+            });
         }
     }
 
     if (entry.volumeSizeGb !== undefined) {
         if (instance?.localNvme) {
-            problems.push({ key: key("volumeSizeGb"), value: entry.volumeSizeGb, message: `cannot be set on ${instance.name}: it uses local NVMe instance storage, whose size is fixed. Remove volumeSizeGb.` });
+            problems.push({
+                key: key("volumeSizeGb"),
+                value: entry.volumeSizeGb,
+                message: `cannot be set on ${instance.name}: it uses local NVMe instance storage, whose size is fixed. Remove volumeSizeGb.`,
+            });
         } else if (entry.volumeSizeGb < VOLUME_MIN_GB || entry.volumeSizeGb > VOLUME_MAX_GB) {
             problems.push({ key: key("volumeSizeGb"), value: entry.volumeSizeGb, message: `must be between ${VOLUME_MIN_GB} and ${VOLUME_MAX_GB} GB.` });
         }
@@ -569,7 +667,11 @@ function checkModel(
         problems.push({ key: key("maxInstances"), value: maxInstances, message: `must be at least minInstances (${minInstances}).` });
     }
     if (instanceCount < minInstances || instanceCount > maxInstances) {
-        problems.push({ key: key("instanceCount"), value: instanceCount, message: `must lie between minInstances (${minInstances}) and maxInstances (${maxInstances}).` });
+        problems.push({
+            key: key("instanceCount"),
+            value: instanceCount,
+            message: `must lie between minInstances (${minInstances}) and maxInstances (${maxInstances}).`,
+        });
     }
 
     if (problems.length > before || !instance || !imageUri) return undefined;

@@ -7,7 +7,11 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 export const NS = "sagemaker-llm";
 
 /** Runs the real program for one of this repo's stacks, with `key=value` overrides. */
-export function runRepoStack(stack: string, overrides: Record<string, unknown> = {}, options: { preview?: boolean; secretOverrides?: string[] } = {}): Promise<StackRun> {
+export function runRepoStack(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    options: { preview?: boolean; secretOverrides?: string[] } = {},
+): Promise<StackRun> {
     const asStrings = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     return runStack({ programDir: REPO_ROOT, stack, overrides: asStrings, ...options });
 }

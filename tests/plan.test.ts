@@ -78,7 +78,14 @@ describe("offline plan", function () {
             assert.match(stderr, /under mocks \(preview\)/, "progress goes to stderr");
             const report = JSON.parse(fs.readFileSync(json, "utf8"));
             const types = new Set(report.resources.map((r: { type: string }) => r.type));
-            for (const type of ["aws:sagemaker/endpoint:Endpoint", "aws:sagemaker/model:Model", "aws:sagemaker/notebookInstance:NotebookInstance", "aws:ec2/vpc:Vpc", "aws:kms/key:Key"]) assert.ok(types.has(type), type);
+            for (const type of [
+                "aws:sagemaker/endpoint:Endpoint",
+                "aws:sagemaker/model:Model",
+                "aws:sagemaker/notebookInstance:NotebookInstance",
+                "aws:ec2/vpc:Vpc",
+                "aws:kms/key:Key",
+            ])
+                assert.ok(types.has(type), type);
             assert.equal(report.policies.result.summary.mandatory, 0);
             assert.equal(report.policies.config, path.join(REPO_ROOT, "policies", "config", `${stack}.json`));
         });
@@ -97,7 +104,19 @@ describe("offline plan", function () {
 
     it("never prints a secret setting", async () => {
         const json = path.join(tmp, "secret.json");
-        const { code, stdout } = await plan("--stack", "commercial", "--config", "egress=nat", "--config", "huggingFaceToken=hf_shouldnotappear0123456789", "--config", 'models=[{"id":"falcon-7b-instruct","weightsSource":"hub"}]', "--json", json, "--no-policies");
+        const { code, stdout } = await plan(
+            "--stack",
+            "commercial",
+            "--config",
+            "egress=nat",
+            "--config",
+            "huggingFaceToken=hf_shouldnotappear0123456789",
+            "--config",
+            'models=[{"id":"falcon-7b-instruct","weightsSource":"hub"}]',
+            "--json",
+            json,
+            "--no-policies",
+        );
         // A plain-text token is refused by the settings (exit 2) and never echoed.
         assert.equal(code, EXIT.invalid);
         assert.doesNotMatch(stdout + fs.readFileSync(json, { encoding: "utf8", flag: "a+" }), /hf_shouldnotappear/);
@@ -131,7 +150,11 @@ describe("offline plan", function () {
             assert.equal(outcome.code, EXIT.violations);
             assert.match(outcome.stdout, /✖ mandatory endpoint-instance-type-approved \(1\)/);
             assert.match(outcome.stdout, /✖ mandatory tags-allowed-values \(\d+\)/);
-            assert.match(outcome.stdout, /falcon-40b-instruct-config: .*"ml\.g4dn\.12xlarge" is not approved .* Use an approved instance type/, "message and remediation");
+            assert.match(
+                outcome.stdout,
+                /falcon-40b-instruct-config: .*"ml\.g4dn\.12xlarge" is not approved .* Use an approved instance type/,
+                "message and remediation",
+            );
         });
 
         it("SARIF names the right rules, located on the stack file's settings", () => {

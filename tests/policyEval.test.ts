@@ -66,7 +66,12 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             assert.equal(pack.description, "Tiny pack");
             assert.deepEqual(
                 pack.policies.map((p) => `${p.name}:${p.policyType}:${p.enforcementLevel}`),
-                ["bucket-required-tags:resource:mandatory", "iam-policy-no-wildcard:resource:advisory", "provider-region:resource:advisory", "iam-policy-linked-to-bucket:stack:mandatory"],
+                [
+                    "bucket-required-tags:resource:mandatory",
+                    "iam-policy-no-wildcard:resource:advisory",
+                    "provider-region:resource:advisory",
+                    "iam-policy-linked-to-bucket:stack:mandatory",
+                ],
             );
             const tags = pack.policies.find((p) => p.name === "bucket-required-tags")!;
             assert.deepEqual(tags.configSchema?.properties.requiredTags.default, ["Owner"]);
@@ -99,11 +104,19 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             assert.equal(notRun.urn, POLICY_URN);
             assert.equal(notRun.resourceType, "aws:iam/policy:Policy");
             assert.equal(notRun.property, ".policy");
-            assert.match(notRun.message, /^can't run policy 'iam-policy-no-wildcard' from policy pack 'tiny-pack@v0\.3\.0' during preview: string value at \.policy can't be known during preview/);
+            assert.match(
+                notRun.message,
+                /^can't run policy 'iam-policy-no-wildcard' from policy pack 'tiny-pack@v0\.3\.0' during preview: string value at \.policy can't be known during preview/,
+            );
             assert.deepEqual(result.summary, { mandatory: 0, advisory: 0, notRun: 1, errors: 0 });
             assert.deepEqual(
                 result.policies.map((p) => [p.name, p.effectiveEnforcementLevel]),
-                [["bucket-required-tags", "mandatory"], ["iam-policy-no-wildcard", "advisory"], ["provider-region", "advisory"], ["iam-policy-linked-to-bucket", "mandatory"]],
+                [
+                    ["bucket-required-tags", "mandatory"],
+                    ["iam-policy-no-wildcard", "advisory"],
+                    ["provider-region", "advisory"],
+                    ["iam-policy-linked-to-bucket", "mandatory"],
+                ],
             );
             assert.deepEqual(result.policies[0].config, { requiredTags: ["Owner"] });
         });
@@ -178,14 +191,23 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             const cut = await evaluatePolicies(pack, unlinked, { stackConfig: compliant.config.values });
             assert.deepEqual(brief(cut), ["mandatory iam-policy-linked-to-bucket reader"]);
             const orphaned = compliant.resources.map((r) => (r.urn === BUCKET_URN ? { ...r, parent: undefined } : r));
-            assert.deepEqual(brief(await evaluatePolicies(pack, orphaned, { stackConfig: compliant.config.values })), ["mandatory iam-policy-linked-to-bucket reader"]);
+            assert.deepEqual(brief(await evaluatePolicies(pack, orphaned, { stackConfig: compliant.config.values })), [
+                "mandatory iam-policy-linked-to-bucket reader",
+            ]);
         });
 
         it("gives resources on the default provider one synthesized from the stack's aws config", async function () {
             // Without stack config the default provider has no region and no default tags.
             const bare = await evaluatePolicies(pack, compliant.resources, {});
-            assert.deepEqual(brief(bare), ["advisory provider-region data-bucket", "advisory provider-region reader", "mandatory bucket-required-tags data-bucket"]);
-            assert.match(bare.violations.find((v) => v.policyName === "provider-region")!.message, /no provider region \(provider: urn:pulumi:dev::tiny-program::pulumi:providers:aws::default_/);
+            assert.deepEqual(brief(bare), [
+                "advisory provider-region data-bucket",
+                "advisory provider-region reader",
+                "mandatory bucket-required-tags data-bucket",
+            ]);
+            assert.match(
+                bare.violations.find((v) => v.policyName === "provider-region")!.message,
+                /no provider region \(provider: urn:pulumi:dev::tiny-program::pulumi:providers:aws::default_/,
+            );
 
             // An explicit provider's JSON-encoded defaultTags reach the policy decoded.
             const explicit = await runProgram({ explicitProvider: "true", "aws:defaultTags": JSON.stringify({ tags: {} }) });
@@ -210,7 +232,13 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
         it("builds the engine's default provider from <pkg>:* config", function () {
             const p = synthesizeDefaultProvider(
                 "aws",
-                { "aws:region": "us-gov-west-1", "aws:defaultTags": '{"tags":{"Owner":"a"}}', "aws:skipRegionValidation": "true", "aws:accessKey": "AKIA", "tiny:region": "x" },
+                {
+                    "aws:region": "us-gov-west-1",
+                    "aws:defaultTags": '{"tags":{"Owner":"a"}}',
+                    "aws:skipRegionValidation": "true",
+                    "aws:accessKey": "AKIA",
+                    "tiny:region": "x",
+                },
                 { project: "tiny", stack: "dev", version: "7.48.0", secretKeys: ["aws:accessKey"] },
             );
             assert.equal(p.urn, "urn:pulumi:dev::tiny::pulumi:providers:aws::default_7_48_0");
@@ -246,7 +274,10 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             assert.notEqual(second, pack);
             assert.equal(second.name, "tiny-pack-second");
             assert.equal(second.version, "1.0.1"); // PulumiPolicy.yaml wins over package.json, as in the engine
-            assert.deepEqual(second.policies.map((p) => `${p.name}:${p.enforcementLevel}`), ["add-team-tag:remediate", "saw-bucket:advisory"]);
+            assert.deepEqual(
+                second.policies.map((p) => `${p.name}:${p.enforcementLevel}`),
+                ["add-team-tag:remediate", "saw-bucket:advisory"],
+            );
             assert.deepEqual(second.initialConfig, { "saw-bucket": { enforcementLevel: "mandatory" } });
 
             // Disabling everything in the first pack must not touch the second.
@@ -289,7 +320,12 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             assert.equal(child.error, undefined, "the child did not exit by itself");
             assert.equal(child.status, 0, child.stderr);
             const lines = child.stdout.trim().split("\n");
-            assert.deepEqual(lines, [`RESULT ${JSON.stringify([{ mandatory: 0, advisory: 0, notRun: 1, errors: 0 }, { mandatory: 1, advisory: 0, notRun: 0, errors: 0 }])}`]);
+            assert.deepEqual(lines, [
+                `RESULT ${JSON.stringify([
+                    { mandatory: 0, advisory: 0, notRun: 1, errors: 0 },
+                    { mandatory: 1, advisory: 0, notRun: 0, errors: 0 },
+                ])}`,
+            ]);
         });
     });
 });

@@ -43,7 +43,11 @@ const T = {
     provider: "pulumi:providers:aws",
 };
 
-async function graphOf(stack: string, overrides: Record<string, unknown> = {}, options: { preview?: boolean; secretOverrides?: string[] } = {}): Promise<{ run: StackRun; g: Graph }> {
+async function graphOf(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    options: { preview?: boolean; secretOverrides?: string[] } = {},
+): Promise<{ run: StackRun; g: Graph }> {
     const run = await runRepoStack(stack, overrides, options);
     assert.equal(run.result.error, undefined, run.result.error?.stack);
     return { run, g: new Graph(run.result.resources) };
@@ -62,7 +66,12 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
     it("runs with zero errors and every resource under a component, on the explicit GovCloud provider", () => {
         const provider = g.one(T.provider);
         assert.equal(provider.inputs.region, "us-gov-west-1");
-        assert.deepEqual(JSON.parse(provider.inputs.defaultTags as string).tags, { Owner: "ml-platform", Project: "llm-hosting", Environment: "govcloud", DataClassification: "CUI" });
+        assert.deepEqual(JSON.parse(provider.inputs.defaultTags as string).tags, {
+            Owner: "ml-platform",
+            Project: "llm-hosting",
+            Environment: "govcloud",
+            DataClassification: "CUI",
+        });
         for (const r of g.programResources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
             assert.ok(r.provider?.startsWith(provider.urn), `${r.name} is not on the stack's provider`);
             assert.match(g.ancestorTypes(r)[0], /^sagemaker-llm:components:/, `${r.name} has no component parent`);
@@ -80,15 +89,24 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         assert.ok(inUpdate.length >= 40, `only ${inUpdate.length} ARNs known in an update`);
         assert.deepEqual([...new Set([...inPreview, ...inUpdate])], ["arn:aws-us-gov:"]);
         const executionPolicy = policyOf(updated.one(T.rolePolicy, "falcon-40b-instruct-execution").inputs.policy);
-        assert.equal(statement(executionPolicy, "PullTheModelImageOnly").Resource, "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-pytorch-tgi-inference");
+        assert.equal(
+            statement(executionPolicy, "PullTheModelImageOnly").Resource,
+            "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-pytorch-tgi-inference",
+        );
         assert.match(statement(executionPolicy, "ReadOwnWeightsOnly").Resource, /^arn:aws-us-gov:s3:.*\/models\/falcon-40b-instruct\/\*$/);
-        assert.match(statement(executionPolicy, "WriteOwnLogGroupOnly").Resource, /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/falcon-40b-instruct-[a-z0-9]{8}:\*$/);
+        assert.match(
+            statement(executionPolicy, "WriteOwnLogGroupOnly").Resource,
+            /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/falcon-40b-instruct-[a-z0-9]{8}:\*$/,
+        );
         for (const s of executionPolicy.Statement) assert.ok(!/^(\*|[a-z0-9]+:\*)$/.test(String(s.Action)), `wildcard action in ${s.Sid}`);
     });
 
     it("the model runs the TGI image from the us-gov-west-1 account, with the GovCloud sample's settings", () => {
         const model = g.inputs(g.one(T.model));
-        assert.equal(model.primaryContainer.image, "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04");
+        assert.equal(
+            model.primaryContainer.image,
+            "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
+        );
         const env = model.primaryContainer.environment;
         assert.equal(env.HF_MODEL_ID, "/opt/ml/model");
         assert.equal(env.SM_NUM_GPUS, "4");
@@ -107,8 +125,14 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const source = model.primaryContainer.modelDataSource.s3DataSources[0];
         assert.equal(source.s3DataType, "S3Prefix");
         assert.equal(source.compressionType, "None");
-        assert.deepEqual(g.propertyDependsOn(modelResource, "primaryContainer").map((r) => r.type), [T.bucket]);
-        const vpcDeps = g.propertyDependsOn(modelResource, "vpcConfig").map((r) => r.type).sort();
+        assert.deepEqual(
+            g.propertyDependsOn(modelResource, "primaryContainer").map((r) => r.type),
+            [T.bucket],
+        );
+        const vpcDeps = g
+            .propertyDependsOn(modelResource, "vpcConfig")
+            .map((r) => r.type)
+            .sort();
         assert.deepEqual(vpcDeps, [T.sg, T.subnet, T.subnet].sort());
     });
 
@@ -133,7 +157,10 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
 
         const policyResource = g.one(T.rolePolicy, "falcon-40b-instruct-execution");
         assert.ok(isUnknown(policyResource.inputs.policy), "the policy references the bucket and key ARNs, unknown until they exist");
-        const depTypes = g.propertyDependsOn(policyResource, "policy").map((r) => r.type).sort();
+        const depTypes = g
+            .propertyDependsOn(policyResource, "policy")
+            .map((r) => r.type)
+            .sort();
         assert.deepEqual(depTypes, [T.bucket, T.key, "random:index/randomString:RandomString"].sort());
     });
 
@@ -142,15 +169,27 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const inputs = g.inputs(endpoint);
         assert.equal(inputs.deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.type, "ALL_AT_ONCE");
         assert.equal(inputs.deploymentConfig.autoRollbackConfiguration.alarms.length, 2);
-        assert.ok(endpoint.dependencies.some((urn) => g.byUrn(urn)?.type === T.logGroup), "endpoint depends on its log group");
+        assert.ok(
+            endpoint.dependencies.some((urn) => g.byUrn(urn)?.type === T.logGroup),
+            "endpoint depends on its log group",
+        );
         const logGroup = g.one(T.logGroup, "falcon-40b-instruct-logs");
         assert.equal(logGroup.inputs.retentionInDays, 365);
-        assert.deepEqual(g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type), [T.key]);
-        assert.deepEqual(g.propertyDependsOn(logGroup, "name").map((r) => r.type), ["random:index/randomString:RandomString"]);
+        assert.deepEqual(
+            g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type),
+            [T.key],
+        );
+        assert.deepEqual(
+            g.propertyDependsOn(logGroup, "name").map((r) => r.type),
+            ["random:index/randomString:RandomString"],
+        );
     });
 
     it("alarms on 5XX errors, model latency and GPU memory", () => {
-        const metrics = g.ofType(T.alarm).map((a) => `${a.inputs.namespace}/${a.inputs.metricName}`).sort();
+        const metrics = g
+            .ofType(T.alarm)
+            .map((a) => `${a.inputs.namespace}/${a.inputs.metricName}`)
+            .sort();
         assert.deepEqual(metrics, ["/aws/sagemaker/Endpoints/GPUMemoryUtilization", "AWS/SageMaker/Invocation5XXErrors", "AWS/SageMaker/ModelLatency"]);
         const latency = g.ofType(T.alarm).find((a) => a.inputs.metricName === "ModelLatency")!;
         assert.equal(latency.inputs.threshold, 30_000_000, "30 s in microseconds");
@@ -172,11 +211,20 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const subnets = g.ofType(T.subnet);
         assert.equal(subnets.length, 2);
         for (const s of subnets) assert.equal(s.inputs.mapPublicIpOnLaunch, false);
-        assert.deepEqual(subnets.map((s) => s.inputs.cidrBlock), ["10.80.0.0/20", "10.80.16.0/20"]);
-        assert.deepEqual(subnets.map((s) => s.inputs.availabilityZone), ["us-gov-west-1a", "us-gov-west-1b"]);
+        assert.deepEqual(
+            subnets.map((s) => s.inputs.cidrBlock),
+            ["10.80.0.0/20", "10.80.16.0/20"],
+        );
+        assert.deepEqual(
+            subnets.map((s) => s.inputs.availabilityZone),
+            ["us-gov-west-1a", "us-gov-west-1b"],
+        );
         assert.equal(g.ofType(T.igw).length + g.ofType(T.nat).length + g.ofType(T.route).length, 0);
 
-        const services = g.ofType(T.vpcEndpoint).map((e) => e.inputs.serviceName).sort();
+        const services = g
+            .ofType(T.vpcEndpoint)
+            .map((e) => e.inputs.serviceName)
+            .sort();
         assert.deepEqual(services, [
             "aws.sagemaker.us-gov-west-1.notebook",
             "com.amazonaws.us-gov-west-1.ecr.api",
@@ -191,13 +239,19 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         ]);
         for (const e of g.ofType(T.vpcEndpoint).filter((e) => e.inputs.vpcEndpointType === "Interface")) assert.equal(e.inputs.privateDnsEnabled, true);
         const notebookEndpoint = g.ofType(T.vpcEndpoint).find((e) => String(e.inputs.serviceName).endsWith(".notebook"))!;
-        assert.ok(notebookEndpoint.dependencies.some((urn) => String(g.byUrn(urn)?.inputs.serviceName).includes("sagemaker.api")), "notebook endpoint waits for sagemaker.api");
+        assert.ok(
+            notebookEndpoint.dependencies.some((urn) => String(g.byUrn(urn)?.inputs.serviceName).includes("sagemaker.api")),
+            "notebook endpoint waits for sagemaker.api",
+        );
     });
 
     it("security groups: endpoints admit only HTTPS from the VPC; nothing is open to the internet; default group stripped", () => {
         const ingress = g.ofType(T.ingress).map((r) => g.inputs(r));
         const fromCidr = ingress.filter((r) => r.cidrIpv4);
-        assert.deepEqual(fromCidr.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]), [["10.80.0.0/16", 443, 443]]);
+        assert.deepEqual(
+            fromCidr.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]),
+            [["10.80.0.0/16", 443, 443]],
+        );
         for (const rule of g.ofType(T.egress).map((r) => g.inputs(r))) assert.notEqual(rule.cidrIpv4, "0.0.0.0/0");
         const defaultSg = g.one(T.defaultSg);
         assert.deepEqual([defaultSg.inputs.ingress, defaultSg.inputs.egress], [[], []]);
@@ -209,7 +263,10 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const [logGroup] = g.propertyDependsOn(flowLog, "logDestination");
         assert.equal(logGroup.type, T.logGroup);
         assert.equal(logGroup.inputs.retentionInDays, 365);
-        assert.deepEqual(g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type), [T.key]);
+        assert.deepEqual(
+            g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type),
+            [T.key],
+        );
     });
 
     it("one customer-managed key with rotation, a partition-correct policy including CloudWatch Logs, and an alias", () => {
@@ -241,9 +298,18 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         assert.equal(inputs.rootAccess, "Disabled");
         assert.equal(inputs.instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion, "2");
         assert.equal(inputs.platformIdentifier, "notebook-al2023-v1");
-        assert.deepEqual(g.propertyDependsOn(notebook, "kmsKeyId").map((r) => r.type), [T.key]);
-        assert.deepEqual(g.propertyDependsOn(notebook, "subnetId").map((r) => r.type), [T.subnet, T.subnet]);
-        assert.deepEqual(g.propertyDependsOn(notebook, "lifecycleConfigName").map((r) => r.type), [T.lifecycle]);
+        assert.deepEqual(
+            g.propertyDependsOn(notebook, "kmsKeyId").map((r) => r.type),
+            [T.key],
+        );
+        assert.deepEqual(
+            g.propertyDependsOn(notebook, "subnetId").map((r) => r.type),
+            [T.subnet, T.subnet],
+        );
+        assert.deepEqual(
+            g.propertyDependsOn(notebook, "lifecycleConfigName").map((r) => r.type),
+            [T.lifecycle],
+        );
     });
 });
 
@@ -253,14 +319,20 @@ describe("commercial stack (Pulumi.commercial.yaml)", () => {
 
     it("a different model in a commercial region, image from the commercial account, ARNs in aws", () => {
         const model = g.inputs(g.one(T.model));
-        assert.equal(model.primaryContainer.image, "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04");
+        assert.equal(
+            model.primaryContainer.image,
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04",
+        );
         assert.equal(model.primaryContainer.environment.MAX_INPUT_TOKENS, "4096");
         assert.equal(model.primaryContainer.environment.HF_MODEL_QUANTIZE, undefined, "never set when not quantizing");
         assert.equal(model.primaryContainer.environment.SM_NUM_GPUS, "1");
         const arns = new Set(g.programResources.flatMap((r) => allStrings(g.inputs(r))).flatMap((s) => s.match(/arn:[a-z-]+:/g) ?? []));
         assert.deepEqual([...arns], ["arn:aws:"]);
         assert.equal(g.one(T.scalingTarget).inputs.maxCapacity, 3);
-        assert.ok(g.ofType(T.vpcEndpoint).some((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.sagemaker.api"), "no FIPS endpoints unless asked");
+        assert.ok(
+            g.ofType(T.vpcEndpoint).some((e) => e.inputs.serviceName === "com.amazonaws.us-east-1.sagemaker.api"),
+            "no FIPS endpoints unless asked",
+        );
     });
 });
 
@@ -269,12 +341,19 @@ describe("variants", () => {
         const { g } = await graphOf("commercial", { models: [{ id: "llama-2-7b-chat", instanceType: "ml.p3.2xlarge", volumeSizeGb: 100 }] });
         const config = g.one(T.config);
         assert.ok(isUnknown(config.inputs.kmsKeyArn), "the key ARN is present (unknown until the key exists)");
-        assert.deepEqual(g.propertyDependsOn(config, "kmsKeyArn").map((r) => r.type), [T.key]);
+        assert.deepEqual(
+            g.propertyDependsOn(config, "kmsKeyArn").map((r) => r.type),
+            [T.key],
+        );
         assert.equal(g.inputs(config).productionVariants[0].volumeSizeInGb, 100);
     });
 
     it("weights from the Hub: NAT egress, gated model token as a secret, no network isolation", async () => {
-        const { g } = await graphOf("commercial", { egress: "nat", huggingFaceToken: "hf_exampletoken", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] }, { secretOverrides: ["huggingFaceToken"] });
+        const { g } = await graphOf(
+            "commercial",
+            { egress: "nat", huggingFaceToken: "hf_exampletoken", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] },
+            { secretOverrides: ["huggingFaceToken"] },
+        );
         const model = g.one(T.model);
         const env = (model.inputs.primaryContainer as any).environment;
         assert.equal(env.HF_MODEL_ID, "mistralai/Mistral-7B-Instruct-v0.2");
@@ -290,13 +369,25 @@ describe("variants", () => {
         for (const s of publicSubnets) assert.equal(s.inputs.mapPublicIpOnLaunch, false, "public subnets hold only NAT gateways");
         const privateDefaults = g.ofType(T.route).filter((r) => r.name.includes("private"));
         assert.equal(privateDefaults.length, 2);
-        for (const r of privateDefaults) assert.deepEqual(g.propertyDependsOn(r, "natGatewayId").map((x) => x.type), [T.nat]);
-        assert.ok(g.ofType(T.egress).some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" && r.name.includes("hub")), "only the Hub rule leaves the VPC");
+        for (const r of privateDefaults)
+            assert.deepEqual(
+                g.propertyDependsOn(r, "natGatewayId").map((x) => x.type),
+                [T.nat],
+            );
+        assert.ok(
+            g.ofType(T.egress).some((r) => r.inputs.cidrIpv4 === "0.0.0.0/0" && r.name.includes("hub")),
+            "only the Hub rule leaves the VPC",
+        );
     });
 
     it("existing-VPC mode uses the landing zone's VPC and private subnets and creates no network", async () => {
         const subnets = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
-        const { g } = await graphOf("govcloud", { networkMode: "existing", existingVpcId: "vpc-0a1b2c3d4e5f60718", existingPrivateSubnetIds: subnets, vpcCidr: "10.20.0.0/16" });
+        const { g } = await graphOf("govcloud", {
+            networkMode: "existing",
+            existingVpcId: "vpc-0a1b2c3d4e5f60718",
+            existingPrivateSubnetIds: subnets,
+            vpcCidr: "10.20.0.0/16",
+        });
         for (const type of [T.vpc, T.subnet, T.routeTable, T.vpcEndpoint, T.flowLog, T.defaultSg]) assert.equal(g.ofType(type).length, 0, type);
         const model = g.inputs(g.one(T.model));
         assert.deepEqual(model.vpcConfig.subnets, subnets);
@@ -313,7 +404,11 @@ describe("variants", () => {
         );
         const endpointNames = g.ofType(T.endpoint).map((e) => String(e.inputs.name));
         assert.equal(new Set(endpointNames).size, 3);
-        for (const name of [...endpointNames, ...g.ofType(T.model).map((m) => String(m.inputs.name)), ...g.ofType(T.config).map((c) => String(c.inputs.name))]) {
+        for (const name of [
+            ...endpointNames,
+            ...g.ofType(T.model).map((m) => String(m.inputs.name)),
+            ...g.ofType(T.config).map((c) => String(c.inputs.name)),
+        ]) {
             assert.ok(name.length <= 63 && /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name), `${name} breaks SageMaker's name rules`);
         }
         const notebookPolicy = policyOf(g.one(T.rolePolicy, "research-role").inputs.policy);
@@ -329,8 +424,14 @@ describe("variants", () => {
     it("stack outputs give endpoint names, an invoke command, the notebook URL in the GovCloud console, VPC, key and bucket", async () => {
         const { run } = await graphOf("govcloud", {}, { preview: false });
         const out = run.result.stackOutputs as any;
-        assert.match(out.notebookUrl, /^https:\/\/console\.amazonaws-us-gov\.com\/sagemaker\/home\?region=us-gov-west-1#\/notebook-instances\/Falcon40BNotebook-[a-z0-9]{10}$/);
-        assert.match(out.llmEndpoints[0].invokeCommand, /^aws sagemaker-runtime invoke-endpoint --region us-gov-west-1 --endpoint-name falcon-40b-instruct-[a-z0-9]{8} /);
+        assert.match(
+            out.notebookUrl,
+            /^https:\/\/console\.amazonaws-us-gov\.com\/sagemaker\/home\?region=us-gov-west-1#\/notebook-instances\/Falcon40BNotebook-[a-z0-9]{10}$/,
+        );
+        assert.match(
+            out.llmEndpoints[0].invokeCommand,
+            /^aws sagemaker-runtime invoke-endpoint --region us-gov-west-1 --endpoint-name falcon-40b-instruct-[a-z0-9]{8} /,
+        );
         assert.match(out.llmEndpoints[0].weightsS3Uri, /^s3:\/\/.+\/models\/falcon-40b-instruct\/$/);
         for (const key of ["vpcId", "kmsKeyArn", "artifactBucketName", "notebookName"]) assert.ok(out[key], key);
     });
@@ -341,7 +442,13 @@ describe("variants", () => {
         const capture = g.inputs(config).dataCaptureConfig;
         assert.equal(capture.initialSamplingPercentage, 20);
         assert.ok(isUnknown(capture.kmsKeyId));
-        assert.deepEqual(g.propertyDependsOn(config, "dataCaptureConfig").map((r) => r.type).sort(), [T.bucket, T.key].sort());
+        assert.deepEqual(
+            g
+                .propertyDependsOn(config, "dataCaptureConfig")
+                .map((r) => r.type)
+                .sort(),
+            [T.bucket, T.key].sort(),
+        );
     });
 
     it("the notebook can be turned off", async () => {

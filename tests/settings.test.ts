@@ -10,13 +10,21 @@ async function expectSettingsError(stack: string, overrides: Record<string, unkn
     assert.ok(result.error, "the program should have stopped");
     assert.equal(result.error.name, "SettingsError", result.error.message);
     for (const pattern of expected) assert.match(result.error.message, pattern);
-    assert.deepEqual(new Graph(result.resources).programResources.map((r) => r.type), [], "nothing may be registered");
+    assert.deepEqual(
+        new Graph(result.resources).programResources.map((r) => r.type),
+        [],
+        "nothing may be registered",
+    );
     return result.error.message;
 }
 
 describe("invalid settings stop the program before any resource", () => {
     it("unknown model", () =>
-        expectSettingsError("commercial", { models: [{ id: "gpt-4", weightsSource: "s3" }] }, [/models\[0\]\.id = "gpt-4"/, /not in the model catalog/, /falcon-40b-instruct/]));
+        expectSettingsError("commercial", { models: [{ id: "gpt-4", weightsSource: "s3" }] }, [
+            /models\[0\]\.id = "gpt-4"/,
+            /not in the model catalog/,
+            /falcon-40b-instruct/,
+        ]));
 
     it("instance type not approved for the partition", () =>
         expectSettingsError("govcloud", { models: [{ id: "falcon-7b-instruct", instanceType: "ml.g5.2xlarge" }] }, [
@@ -26,7 +34,10 @@ describe("invalid settings stop the program before any resource", () => {
         ]));
 
     it("instance type outside an explicit approvedInstanceTypes list", () =>
-        expectSettingsError("commercial", { approvedInstanceTypes: ["ml.g5.12xlarge"] }, [/models\[0\]\.instanceType = "ml\.g5\.2xlarge"/, /approvedInstanceTypes/]));
+        expectSettingsError("commercial", { approvedInstanceTypes: ["ml.g5.12xlarge"] }, [
+            /models\[0\]\.instanceType = "ml\.g5\.2xlarge"/,
+            /approvedInstanceTypes/,
+        ]));
 
     it("region not in the partition", () =>
         expectSettingsError("commercial", { region: "mars-north-1" }, [/region = "mars-north-1"/, /not a region of partition 'aws'/, /us-east-1/]));
@@ -56,7 +67,9 @@ describe("invalid settings stop the program before any resource", () => {
         ]));
 
     it("SM_NUM_GPUS that does not divide the attention heads", () =>
-        expectSettingsError("govcloud", { models: [{ id: "falcon-7b-instruct", instanceType: "ml.g4dn.12xlarge", numGpus: 4 }] }, [/must divide tiiuae\/falcon-7b-instruct's 71 attention heads/]));
+        expectSettingsError("govcloud", { models: [{ id: "falcon-7b-instruct", instanceType: "ml.g4dn.12xlarge", numGpus: 4 }] }, [
+            /must divide tiiuae\/falcon-7b-instruct's 71 attention heads/,
+        ]));
 
     it("weights from the Hub with no internet egress", () =>
         expectSettingsError("govcloud", { models: [{ id: "falcon-40b-instruct", weightsSource: "hub" }] }, [
@@ -66,29 +79,46 @@ describe("invalid settings stop the program before any resource", () => {
         ]));
 
     it("a model too large for the instance's GPU memory", () =>
-        expectSettingsError("govcloud", { models: [{ id: "falcon-40b-instruct", quantize: "none" }] }, [/too small/, /needs ~93\.4 GiB/, /4 × 16 GiB = 64 GiB/]));
+        expectSettingsError("govcloud", { models: [{ id: "falcon-40b-instruct", quantize: "none" }] }, [
+            /too small/,
+            /needs ~93\.4 GiB/,
+            /4 × 16 GiB = 64 GiB/,
+        ]));
 
     it("a gated model from the Hub without a token", () =>
-        expectSettingsError("commercial", { egress: "nat", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] }, [/huggingFaceToken: is required/, /mistralai\/Mistral-7B-Instruct-v0\.2/]));
+        expectSettingsError("commercial", { egress: "nat", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] }, [
+            /huggingFaceToken: is required/,
+            /mistralai\/Mistral-7B-Instruct-v0\.2/,
+        ]));
 
     it("a Hub token in plain text", () =>
         expectSettingsError("commercial", { huggingFaceToken: "hf_plaintexttoken" }, [/huggingFaceToken: is stored in plain text/, /--secret/]));
 
     it("a volume size on an NVMe instance type", () =>
-        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", volumeSizeGb: 100 }] }, [/volumeSizeGb = 100/, /local NVMe instance storage/]));
+        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", volumeSizeGb: 100 }] }, [
+            /volumeSizeGb = 100/,
+            /local NVMe instance storage/,
+        ]));
 
     it("a pre-quantized format for unquantized catalog weights, and a 'false' quantization", () =>
-        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", quantize: "awq" }, { id: "llama-3-8b-instruct", quantize: "false" }] }, [
-            /models\[0\]\.quantize = "awq"/,
-            /models\[1\]\.quantize = "false"/,
-            /never 'false'/,
-        ]));
+        expectSettingsError(
+            "commercial",
+            {
+                models: [
+                    { id: "mistral-7b-instruct", quantize: "awq" },
+                    { id: "llama-3-8b-instruct", quantize: "false" },
+                ],
+            },
+            [/models\[0\]\.quantize = "awq"/, /models\[1\]\.quantize = "false"/, /never 'false'/],
+        ));
 
     it("existing-VPC mode without a VPC or subnets", () =>
         expectSettingsError("govcloud", { networkMode: "existing" }, [/existingVpcId/, /existingPrivateSubnetIds/]));
 
     it("a health-check timeout outside SageMaker's limits", () =>
-        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", startupHealthCheckTimeoutSeconds: 7200 }] }, [/between 60 and 3600 seconds/]));
+        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", startupHealthCheckTimeoutSeconds: 7200 }] }, [
+            /between 60 and 3600 seconds/,
+        ]));
 
     it("an unknown field in a model entry", () =>
         expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", instancetype: "ml.g5.2xlarge" }] }, [/unknown field\(s\) instancetype/]));
@@ -97,7 +127,9 @@ describe("invalid settings stop the program before any resource", () => {
         expectSettingsError(
             "commercial",
             { models: Array.from({ length: 200 }, (_, i) => ({ id: "mistral-7b-instruct", name: `mistral-7b-instruct-replica-${i}` })) },
-            [/notebookEnabled = true: the notebook's sample \(listing all 200 endpoints\) would need a \d+-character lifecycle script, above SageMaker's 16384/],
+            [
+                /notebookEnabled = true: the notebook's sample \(listing all 200 endpoints\) would need a \d+-character lifecycle script, above SageMaker's 16384/,
+            ],
         ));
 
     it("reports every problem together", async () => {

@@ -11,9 +11,7 @@ import { parseSettings, SETTING_KEYS } from "../stacks/settings";
 import { REPO_ROOT } from "./graph";
 
 const project = loadProject(REPO_ROOT);
-const defaults = Object.fromEntries(
-    Object.entries(project.declarations).map(([key, decl]) => [key.split(":")[1], decl.default]),
-);
+const defaults = Object.fromEntries(Object.entries(project.declarations).map(([key, decl]) => [key.split(":")[1], decl.default]));
 
 function settingsFor(partition: string, region: string, models: unknown[]) {
     return parseSettings({
@@ -26,13 +24,18 @@ function settingsFor(partition: string, region: string, models: unknown[]) {
 
 describe("Pulumi.yaml declares every setting", () => {
     it("the config block and the settings schema name the same keys, each with a description", () => {
-        const declared = Object.keys(project.declarations).map((k) => k.split(":")[1]).sort();
+        const declared = Object.keys(project.declarations)
+            .map((k) => k.split(":")[1])
+            .sort();
         assert.deepEqual(declared, [...SETTING_KEYS].sort());
         for (const [key, decl] of Object.entries(project.declarations)) assert.ok(decl.description, `${key} has no description`);
     });
 
     it("only partition, region, tags and models are required; everything else has a default", () => {
-        const required = Object.entries(project.declarations).filter(([, d]) => d.default === undefined).map(([k]) => k.split(":")[1]).sort();
+        const required = Object.entries(project.declarations)
+            .filter(([, d]) => d.default === undefined)
+            .map(([k]) => k.split(":")[1])
+            .sort();
         assert.deepEqual(required, ["models", "partition", "region", "tags"]);
     });
 });
@@ -47,7 +50,10 @@ describe("data tables", () => {
     });
 
     it("TGI image URIs use the region's own ECR account", () => {
-        assert.equal(tgiImageUri("us-gov-east-1", "amazonaws.com", "3.3.6"), "446045086412.dkr.ecr.us-gov-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04");
+        assert.equal(
+            tgiImageUri("us-gov-east-1", "amazonaws.com", "3.3.6"),
+            "446045086412.dkr.ecr.us-gov-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04",
+        );
         assert.equal(parseEcrImage(tgiImageUri("af-south-1", "amazonaws.com", "2.0.2")).account, "626614931356");
         for (const v of TGI_VERSIONS) assert.doesNotMatch(v.tag, /-v\d+\.\d+$/, "GovCloud mirrors only mutable tags");
     });
@@ -70,7 +76,11 @@ describe("data tables", () => {
     for (const partition of PARTITION_IDS) {
         it(`every catalog model's ${partition} default is a valid deployment`, () => {
             const region = partition === "aws" ? "us-east-1" : "us-gov-west-1";
-            const settings = settingsFor(partition, region, MODELS.map((m) => ({ id: m.id, name: m.id })));
+            const settings = settingsFor(
+                partition,
+                region,
+                MODELS.map((m) => ({ id: m.id, name: m.id })),
+            );
             assert.equal(settings.models.length, MODELS.length);
         });
     }

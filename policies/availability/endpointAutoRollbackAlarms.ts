@@ -40,7 +40,8 @@ export const endpointAutoRollbackAlarms = resourceGuardrail(
         remediation: REMEDIATION,
         controls: ["CM-3", "CP-10", "SI-4", "SI-17"],
         unknowns: "present",
-        rationale: "An update to a new model or instance type that starts failing requests should return to the last good configuration on its own, not wait for an operator.",
+        rationale:
+            "An update to a new model or instance type that starts failing requests should return to the last good configuration on its own, not wait for an operator.",
     },
     (args, reportViolation) => {
         if (args.type !== ENDPOINT_TYPE) return;

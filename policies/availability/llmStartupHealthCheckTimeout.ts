@@ -16,7 +16,8 @@ export interface RequiredTimeout {
 
 /** Why a variant's timeout is too short (or unset), or undefined. */
 export function checkStartupTimeout(timeout: unknown, required: RequiredTimeout): string | undefined {
-    if (timeout === undefined || timeout === null) return `containerStartupHealthCheckTimeoutInSeconds is not set (needs at least ${required.seconds} s: ${required.why})`;
+    if (timeout === undefined || timeout === null)
+        return `containerStartupHealthCheckTimeoutInSeconds is not set (needs at least ${required.seconds} s: ${required.why})`;
     if (Number(timeout) >= required.seconds) return undefined;
     return `containerStartupHealthCheckTimeoutInSeconds = ${String(timeout)} is below ${required.seconds} s (${required.why})`;
 }
@@ -33,15 +34,22 @@ interface TimeoutConfig {
 export const llmStartupHealthCheckTimeout = stackGuardrail(
     {
         name: "llm-startup-health-check-timeout",
-        description: "Endpoint variants set containerStartupHealthCheckTimeoutInSeconds to at least minimumHealthCheckTimeoutSeconds (default 600) and the catalog's value for the model they serve.",
+        description:
+            "Endpoint variants set containerStartupHealthCheckTimeoutInSeconds to at least minimumHealthCheckTimeoutSeconds (default 600) and the catalog's value for the model they serve.",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
-                minimumHealthCheckTimeoutSeconds: { type: "integer", minimum: 1, default: 600, description: "Shortest startup health-check timeout for any variant." },
+                minimumHealthCheckTimeoutSeconds: {
+                    type: "integer",
+                    minimum: 1,
+                    default: 600,
+                    description: "Shortest startup health-check timeout for any variant.",
+                },
                 useCatalogTimeouts: {
                     type: "boolean",
                     default: true,
-                    description: "Also require the startupHealthCheckTimeoutSeconds stacks/models.ts gives the served model, when the policy can tell which it is.",
+                    description:
+                        "Also require the startupHealthCheckTimeoutSeconds stacks/models.ts gives the served model, when the policy can tell which it is.",
                 },
             },
         },
@@ -49,7 +57,8 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
         remediation: REMEDIATION,
         controls: ["CM-6", "CP-10", "SI-17", "SA-8"],
         unknowns: "deferred",
-        rationale: "An LLM container passes /ping only after loading tens of GiB of weights; a short timeout fails every deployment and rolls it back, leaving the endpoint unable to change.",
+        rationale:
+            "An LLM container passes /ping only after loading tens of GiB of weights; a short timeout fails every deployment and rolls it back, leaving the endpoint unable to change.",
     },
     (args, reportViolation) => {
         const config = args.getConfig<TimeoutConfig>();
@@ -61,7 +70,10 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
         for (const endpointConfig of args.resources.filter((r) => r.type === ENDPOINT_CONFIG_TYPE)) {
             const served = useCatalog ? modelsServedBy(endpointConfig, args.resources, lookups) : [];
             for (const variant of variantsOf(endpointConfig.name, endpointConfig.props, deferrals)) {
-                const timeout = deferrals.readKnown(variant.variant, "containerStartupHealthCheckTimeoutInSeconds", { resource: endpointConfig.name, path: `${variant.path}.containerStartupHealthCheckTimeoutInSeconds` });
+                const timeout = deferrals.readKnown(variant.variant, "containerStartupHealthCheckTimeoutInSeconds", {
+                    resource: endpointConfig.name,
+                    path: `${variant.path}.containerStartupHealthCheckTimeoutInSeconds`,
+                });
                 if (timeout === UNKNOWN) continue;
                 let required: RequiredTimeout = { seconds: minimum, why: "minimumHealthCheckTimeoutSeconds" };
                 for (const { model } of served.filter((s) => s.variant.path === variant.path)) {
@@ -70,12 +82,16 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                         if (typeof hfModelId !== "string") continue;
                         const spec = identifyModel(model, hfModelId, {})?.spec;
                         if (spec && spec.startupHealthCheckTimeoutSeconds > required.seconds) {
-                            required = { seconds: spec.startupHealthCheckTimeoutSeconds, why: `stacks/models.ts gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s` };
+                            required = {
+                                seconds: spec.startupHealthCheckTimeoutSeconds,
+                                why: `stacks/models.ts gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s`,
+                            };
                         }
                     }
                 }
                 const problem = checkStartupTimeout(timeout, required);
-                if (problem) reportViolation(`${endpointConfig.name}: ${variant.path.replace(/\.(\d+)$/, "[$1]")}.${problem}. ${REMEDIATION}`, endpointConfig.urn);
+                if (problem)
+                    reportViolation(`${endpointConfig.name}: ${variant.path.replace(/\.(\d+)$/, "[$1]")}.${problem}. ${REMEDIATION}`, endpointConfig.urn);
             }
         }
         deferrals.settle();

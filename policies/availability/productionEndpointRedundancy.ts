@@ -31,7 +31,8 @@ interface RedundancyConfig extends ProductionConfig {
 export const productionEndpointRedundancy = stackGuardrail(
     {
         name: "production-endpoint-redundancy",
-        description: "Production endpoints keep at least minimumInstances (default 2) instances per production variant: initialInstanceCount, or the autoscaling target's minCapacity when autoscaled.",
+        description:
+            "Production endpoints keep at least minimumInstances (default 2) instances per production variant: initialInstanceCount, or the autoscaling target's minCapacity when autoscaled.",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
@@ -43,7 +44,8 @@ export const productionEndpointRedundancy = stackGuardrail(
         remediation: REMEDIATION,
         controls: ["CP-2", "CP-10", "SC-5", "SC-36"],
         unknowns: "deferred",
-        rationale: "SageMaker spreads a variant's instances across Availability Zones; a single instance means an instance failure or AZ outage takes the model offline for the many minutes an LLM instance needs to start.",
+        rationale:
+            "SageMaker spreads a variant's instances across Availability Zones; a single instance means an instance failure or AZ outage takes the model offline for the many minutes an LLM instance needs to start.",
     },
     (args, reportViolation) => {
         const config = args.getConfig<RedundancyConfig>();
@@ -59,7 +61,12 @@ export const productionEndpointRedundancy = stackGuardrail(
             // A target whose resourceId is unknown (preview) scales the only variant; with several, which one is unknown.
             const unresolved = targets.find((t) => t.variantName === undefined);
             if (unresolved && variants.length > 1) {
-                deferrals.add(unresolved.target.name, "resourceId", peek(unresolved.target.props, "resourceId"), `which of ${endpointConfig.name}'s variants it scales`);
+                deferrals.add(
+                    unresolved.target.name,
+                    "resourceId",
+                    peek(unresolved.target.props, "resourceId"),
+                    `which of ${endpointConfig.name}'s variants it scales`,
+                );
                 continue;
             }
             for (const variant of variants) {
@@ -73,9 +80,15 @@ export const productionEndpointRedundancy = stackGuardrail(
                     floor = { instances: Number(min ?? 1), source: `autoscaling target ${target.name} minCapacity = ${String(min)}` };
                 } else {
                     if (peek(variant.variant, "serverlessConfig") !== undefined && peek(variant.variant, "instanceType") === undefined) continue; // serverless: no instances to count
-                    const count = deferrals.readKnown(variant.variant, "initialInstanceCount", { resource: endpointConfig.name, path: `${variant.path}.initialInstanceCount` });
+                    const count = deferrals.readKnown(variant.variant, "initialInstanceCount", {
+                        resource: endpointConfig.name,
+                        path: `${variant.path}.initialInstanceCount`,
+                    });
                     if (count === UNKNOWN) continue;
-                    floor = { instances: Number(count ?? 1), source: `${endpointConfig.name} ${variant.path.replace(/\.(\d+)$/, "[$1]")}.initialInstanceCount = ${String(count)}, no autoscaling target` };
+                    floor = {
+                        instances: Number(count ?? 1),
+                        source: `${endpointConfig.name} ${variant.path.replace(/\.(\d+)$/, "[$1]")}.initialInstanceCount = ${String(count)}, no autoscaling target`,
+                    };
                 }
                 const problem = checkRedundancy(floor, minimum);
                 if (problem) {

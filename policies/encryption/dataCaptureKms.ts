@@ -17,7 +17,8 @@ export const sagemakerDataCaptureKms = resourceGuardrail(
         remediation: "Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key (the stack key), or remove dataCaptureConfig.",
         controls: ["SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
-        rationale: "Captured inference data is the prompts and completions themselves; without a key S3 stores them under the bucket default or an AWS managed key, outside the stack's key policy.",
+        rationale:
+            "Captured inference data is the prompts and completions themselves; without a key S3 stores them under the bucket default or an AWS managed key, outside the stack's key policy.",
     },
     (args, reportViolation) => {
         if (args.type !== ENDPOINT_CONFIG_TYPE) return;
@@ -26,7 +27,9 @@ export const sagemakerDataCaptureKms = resourceGuardrail(
         const capture = args.props.dataCaptureConfig;
         if (peek(capture, "enableCapture") === false) return;
         if (!isPresent(capture, "kmsKeyId")) {
-            reportViolation("dataCaptureConfig.kmsKeyId is not set: captured requests and responses would be written to S3 without the stack's key. Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key (the stack key).");
+            reportViolation(
+                "dataCaptureConfig.kmsKeyId is not set: captured requests and responses would be written to S3 without the stack's key. Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key (the stack key).",
+            );
         }
     },
 );

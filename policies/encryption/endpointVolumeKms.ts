@@ -52,19 +52,19 @@ export function volumeKeyProblems(variants: VariantInstance[], keyPresent: boole
     if (nvme.length > 0 && keyPresent) {
         return [
             `kmsKeyArn is set, but ${list(nvme)} ${nvme.length === 1 ? "has" : "have"} local NVMe instance storage: SageMaker rejects a KmsKeyId for ${nvme.length === 1 ? "this instance type" : "these instance types"} ` +
-            `(CreateEndpointConfig fails) and encrypts the NVMe volume in hardware. Remove kmsKeyArn from this endpoint configuration.`,
+                `(CreateEndpointConfig fails) and encrypts the NVMe volume in hardware. Remove kmsKeyArn from this endpoint configuration.`,
         ];
     }
     if (unlisted.length > 0) {
         return [
             `${list(unlisted)} ${unlisted.length === 1 ? "is" : "are"} not in stacks/instances.ts, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn ` +
-            `(kmsKeyArn is ${keyPresent ? "set" : "not set"}). Add the type to stacks/instances.ts with its localNvme fact and its source, or use a listed type.`,
+                `(kmsKeyArn is ${keyPresent ? "set" : "not set"}). Add the type to stacks/instances.ts with its localNvme fact and its source, or use a listed type.`,
         ];
     }
     if (nvme.length === 0 && !keyPresent) {
         return [
             `kmsKeyArn is not set and every variant runs on an EBS-backed instance type (${list(variants)}): the ML storage volume would be encrypted only with an AWS managed key. ` +
-            `Set kmsKeyArn to a customer-managed KMS key ARN (the stack key).`,
+                `Set kmsKeyArn to a customer-managed KMS key ARN (the stack key).`,
         ];
     }
     return [];
@@ -73,7 +73,8 @@ export function volumeKeyProblems(variants: VariantInstance[], keyPresent: boole
 export const sagemakerEndpointVolumeKms = resourceGuardrail(
     {
         name: "sagemaker-endpoint-volume-kms",
-        description: "A SageMaker endpoint configuration sets kmsKeyArn when every variant's instance type is EBS-backed, and does not set it when any has local NVMe storage.",
+        description:
+            "A SageMaker endpoint configuration sets kmsKeyArn when every variant's instance type is EBS-backed, and does not set it when any has local NVMe storage.",
         enforcementLevel: "mandatory",
         family: "encryption",
         remediation: REMEDIATION,

@@ -35,8 +35,10 @@ export function rotationProblem(key: KeyRotationFacts, maximumRotationPeriodDays
     }
     const period = key.rotationPeriodInDays ?? KMS_DEFAULT_ROTATION_DAYS;
     if (typeof period !== "number" || period > maximumRotationPeriodDays) {
-        return `rotationPeriodInDays is ${JSON.stringify(period)}, longer than the maximum of ${maximumRotationPeriodDays} days (policy config maximumRotationPeriodDays). ` +
-            `Set rotationPeriodInDays to at most ${maximumRotationPeriodDays} (or leave it unset for KMS's ${KMS_DEFAULT_ROTATION_DAYS}).`;
+        return (
+            `rotationPeriodInDays is ${JSON.stringify(period)}, longer than the maximum of ${maximumRotationPeriodDays} days (policy config maximumRotationPeriodDays). ` +
+            `Set rotationPeriodInDays to at most ${maximumRotationPeriodDays} (or leave it unset for KMS's ${KMS_DEFAULT_ROTATION_DAYS}).`
+        );
     }
     return undefined;
 }
@@ -50,7 +52,8 @@ export const kmsKeyRotation = resourceGuardrail(
         remediation: "Set enableKeyRotation: true on the key, and rotationPeriodInDays to at most maximumRotationPeriodDays (unset means 365).",
         controls: ["SC-12", "SC-13"],
         unknowns: "deferred",
-        rationale: "Automatic rotation bounds how much data one key version protects and how long a compromised version stays useful, without re-encrypting anything.",
+        rationale:
+            "Automatic rotation bounds how much data one key version protects and how long a compromised version stays useful, without re-encrypting anything.",
         configSchema: {
             properties: {
                 maximumRotationPeriodDays: {

@@ -13,15 +13,19 @@ export const cloudwatchLogGroupKms = resourceGuardrail(
         description: "A CloudWatch log group sets kmsKeyId, so its log events are encrypted with a customer-managed KMS key.",
         enforcementLevel: "mandatory",
         family: "encryption",
-        remediation: "Set kmsKeyId on the log group to the ARN of a customer-managed KMS key whose key policy lets logs.<region>.amazonaws.com use it (the stack key).",
+        remediation:
+            "Set kmsKeyId on the log group to the ARN of a customer-managed KMS key whose key policy lets logs.<region>.amazonaws.com use it (the stack key).",
         controls: ["AU-9", "SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
-        rationale: "Endpoint and flow logs can carry request details; a customer-managed key puts reading them under the key policy and makes every decrypt auditable.",
+        rationale:
+            "Endpoint and flow logs can carry request details; a customer-managed key puts reading them under the key policy and makes every decrypt auditable.",
     },
     (args, reportViolation) => {
         if (args.type !== LOG_GROUP_TYPE) return;
         if (!isPresent(args.props, "kmsKeyId")) {
-            reportViolation("kmsKeyId is not set: the log group's events would be encrypted only with a CloudWatch Logs service key. Set kmsKeyId to a customer-managed KMS key ARN (the stack key).");
+            reportViolation(
+                "kmsKeyId is not set: the log group's events would be encrypted only with a CloudWatch Logs service key. Set kmsKeyId to a customer-managed KMS key ARN (the stack key).",
+            );
         }
     },
 );

@@ -11,12 +11,16 @@ export const DEFAULT_MINIMUM_RETENTION_DAYS = 90;
 /** The problem with a log group's retention, or undefined when it is compliant. */
 export function retentionProblem(retentionInDays: unknown, minimumDays: number): string | undefined {
     if (retentionInDays === undefined || retentionInDays === null || retentionInDays === 0) {
-        return `retentionInDays is ${retentionInDays === 0 ? "0" : "not set"}: the log group's events never expire, so the retention period is undefined. ` +
-            `Set retentionInDays to a CloudWatch retention value of at least ${minimumDays} days (e.g. 365).`;
+        return (
+            `retentionInDays is ${retentionInDays === 0 ? "0" : "not set"}: the log group's events never expire, so the retention period is undefined. ` +
+            `Set retentionInDays to a CloudWatch retention value of at least ${minimumDays} days (e.g. 365).`
+        );
     }
     if (typeof retentionInDays !== "number" || retentionInDays < minimumDays) {
-        return `retentionInDays is ${JSON.stringify(retentionInDays)}, below the minimum of ${minimumDays} days (policy config minimumRetentionDays). ` +
-            `Set retentionInDays to a CloudWatch retention value of at least ${minimumDays} days.`;
+        return (
+            `retentionInDays is ${JSON.stringify(retentionInDays)}, below the minimum of ${minimumDays} days (policy config minimumRetentionDays). ` +
+            `Set retentionInDays to a CloudWatch retention value of at least ${minimumDays} days.`
+        );
     }
     return undefined;
 }
@@ -27,10 +31,12 @@ export const cloudwatchLogGroupRetention = resourceGuardrail(
         description: "A CloudWatch log group sets retentionInDays, non-zero and at least the configured minimum.",
         enforcementLevel: "mandatory",
         family: "encryption",
-        remediation: "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays (the program's logRetentionDays setting, default 365).",
+        remediation:
+            "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays (the program's logRetentionDays setting, default 365).",
         controls: ["AU-11", "SI-12"],
         unknowns: "deferred",
-        rationale: "Audit records must be kept for the period the organization defines and then disposed of; a log group without retention keeps them forever and one with a short retention loses them.",
+        rationale:
+            "Audit records must be kept for the period the organization defines and then disposed of; a log group without retention keeps them forever and one with a short retention loses them.",
         configSchema: {
             properties: {
                 minimumRetentionDays: {

@@ -17,12 +17,15 @@ export const sagemakerNotebookKms = resourceGuardrail(
         remediation: "Set kmsKeyId on the notebook instance to a customer-managed KMS key (the stack key).",
         controls: ["SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
-        rationale: "Without a key the notebook's volume, which holds prompts, outputs and copies of data, is encrypted only with an AWS managed key outside the stack's key policy and audit.",
+        rationale:
+            "Without a key the notebook's volume, which holds prompts, outputs and copies of data, is encrypted only with an AWS managed key outside the stack's key policy and audit.",
     },
     (args, reportViolation) => {
         if (args.type !== NOTEBOOK_TYPE) return;
         if (!isPresent(args.props, "kmsKeyId")) {
-            reportViolation("kmsKeyId is not set: the notebook's ML storage volume would be encrypted only with an AWS managed key. Set kmsKeyId to a customer-managed KMS key (the stack key).");
+            reportViolation(
+                "kmsKeyId is not set: the notebook's ML storage volume would be encrypted only with an AWS managed key. Set kmsKeyId to a customer-managed KMS key (the stack key).",
+            );
         }
     },
 );

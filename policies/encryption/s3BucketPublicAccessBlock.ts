@@ -20,7 +20,12 @@ export function publicAccessProblem(blocks: PublicAccessBlockFacts[]): string | 
     if (blocks.length === 0) return "has no aws.s3.BucketPublicAccessBlock";
     const gaps = blocks.map((b) => ({ b, off: PUBLIC_ACCESS_SETTINGS.filter((s) => b.settings[s] !== true && b.settings[s] !== UNKNOWN) }));
     if (gaps.some((g) => g.off.length === 0)) return undefined;
-    return gaps.map((g) => `aws.s3.BucketPublicAccessBlock '${g.b.name}' has ${g.off.map((s) => `${s} ${g.b.settings[s] === undefined ? "unset" : JSON.stringify(g.b.settings[s])}`).join(", ")}`).join("; ");
+    return gaps
+        .map(
+            (g) =>
+                `aws.s3.BucketPublicAccessBlock '${g.b.name}' has ${g.off.map((s) => `${s} ${g.b.settings[s] === undefined ? "unset" : JSON.stringify(g.b.settings[s])}`).join(", ")}`,
+        )
+        .join("; ");
 }
 
 const REMEDIATION =
@@ -45,6 +50,8 @@ export const s3BucketPublicAccessBlock = stackGuardrail(
         rationale: "Model weights and captured prompts must never become public through an ACL or a bucket policy, whatever the account-level setting is.",
     },
     (args, reportViolation) => {
-        reportBucketProblems(args, reportViolation, REMEDIATION, (bucket, deferrals) => publicAccessProblem(publicAccessBlocksFor(bucket, args.resources, deferrals)));
+        reportBucketProblems(args, reportViolation, REMEDIATION, (bucket, deferrals) =>
+            publicAccessProblem(publicAccessBlocksFor(bucket, args.resources, deferrals)),
+        );
     },
 );

@@ -59,7 +59,7 @@ export function bucketSseProblem(rules: SseRuleFacts[], requireCustomerManagedKe
 }
 
 const REMEDIATION =
-    "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: \"aws:kms\", kmsMasterKeyId: <customer-managed key ARN> }, bucketKeyEnabled: true }].";
+    'Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: <customer-managed key ARN> }, bucketKeyEnabled: true }].';
 
 function ruleFacts(rule: unknown, source: string, deferrals: Deferrals): SseRuleFacts {
     const byDefault = deferrals.read(rule, "applyServerSideEncryptionByDefault");
@@ -67,7 +67,13 @@ function ruleFacts(rule: unknown, source: string, deferrals: Deferrals): SseRule
     return {
         source,
         sseAlgorithm: usable ? deferrals.read(byDefault, "sseAlgorithm") : byDefault === UNKNOWN ? UNKNOWN : undefined,
-        kmsMasterKeyId: usable ? (isUnknownProperty(byDefault, "kmsMasterKeyId") ? UNKNOWN : isPresent(byDefault, "kmsMasterKeyId") ? peek(byDefault, "kmsMasterKeyId") : undefined) : undefined,
+        kmsMasterKeyId: usable
+            ? isUnknownProperty(byDefault, "kmsMasterKeyId")
+                ? UNKNOWN
+                : isPresent(byDefault, "kmsMasterKeyId")
+                  ? peek(byDefault, "kmsMasterKeyId")
+                  : undefined
+            : undefined,
         bucketKeyEnabled: deferrals.read(rule, "bucketKeyEnabled"),
     };
 }
@@ -87,7 +93,9 @@ function rulesOf(config: unknown, deferrals: Deferrals): unknown[] {
 export function sseRulesFor(bucket: PolicyResource, resources: PolicyResource[], deferrals: Deferrals): SseRuleFacts[] {
     const rules: SseRuleFacts[] = [];
     for (const companion of companionsOf(bucket, resources, COMPANION_TYPES.encryption)) {
-        rulesOf(companion.props, deferrals).forEach((rule, i) => rules.push(ruleFacts(rule, `aws.s3.BucketServerSideEncryptionConfiguration '${companion.name}' rules[${i}]`, deferrals)));
+        rulesOf(companion.props, deferrals).forEach((rule, i) =>
+            rules.push(ruleFacts(rule, `aws.s3.BucketServerSideEncryptionConfiguration '${companion.name}' rules[${i}]`, deferrals)),
+        );
     }
     const inline = deferrals.read(bucket.props, "serverSideEncryptionConfiguration");
     if (inline !== UNKNOWN && inline) {
@@ -99,13 +107,15 @@ export function sseRulesFor(bucket: PolicyResource, resources: PolicyResource[],
 export const s3BucketSseKms = stackGuardrail(
     {
         name: "s3-bucket-sse-kms",
-        description: "Every S3 bucket in the stack has default encryption SSE-KMS (aws:kms with bucketKeyEnabled, or aws:kms:dsse) with a customer-managed key.",
+        description:
+            "Every S3 bucket in the stack has default encryption SSE-KMS (aws:kms with bucketKeyEnabled, or aws:kms:dsse) with a customer-managed key.",
         enforcementLevel: "mandatory",
         family: "encryption",
         remediation: REMEDIATION,
         controls: ["SC-28", "SC-28(1)", "SC-12", "SC-13"],
         unknowns: "present",
-        rationale: "The bucket holds model weights and captured inference data; SSE-KMS with the stack key puts every read under the key policy and in CloudTrail, and the Bucket Key keeps KMS request costs and throttling down.",
+        rationale:
+            "The bucket holds model weights and captured inference data; SSE-KMS with the stack key puts every read under the key policy and in CloudTrail, and the Bucket Key keeps KMS request costs and throttling down.",
         configSchema: {
             properties: {
                 requireCustomerManagedKey: {
@@ -118,6 +128,8 @@ export const s3BucketSseKms = stackGuardrail(
     },
     (args, reportViolation) => {
         const { requireCustomerManagedKey } = args.getConfig<{ requireCustomerManagedKey: boolean }>();
-        reportBucketProblems(args, reportViolation, REMEDIATION, (bucket, deferrals) => bucketSseProblem(sseRulesFor(bucket, args.resources, deferrals), requireCustomerManagedKey ?? true));
+        reportBucketProblems(args, reportViolation, REMEDIATION, (bucket, deferrals) =>
+            bucketSseProblem(sseRulesFor(bucket, args.resources, deferrals), requireCustomerManagedKey ?? true),
+        );
     },
 );

@@ -65,7 +65,7 @@ export function tlsOnlyProblem(policies: BucketPolicyFacts[]): string | undefine
 }
 
 const REMEDIATION =
-    "Add to the bucket's aws.s3.BucketPolicy a statement { Effect: \"Deny\", Principal: \"*\", Action: \"s3:*\", Resource: [<bucket ARN>, \"<bucket ARN>/*\"], Condition: { Bool: { \"aws:SecureTransport\": \"false\" } } }.";
+    'Add to the bucket\'s aws.s3.BucketPolicy a statement { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [<bucket ARN>, "<bucket ARN>/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } }.';
 
 export function bucketPoliciesFor(bucket: PolicyResource, resources: PolicyResource[], deferrals: Deferrals): BucketPolicyFacts[] {
     const out: BucketPolicyFacts[] = companionsOf(bucket, resources, COMPANION_TYPES.policy).map((companion) => ({

@@ -22,7 +22,7 @@ export function versioningProblem(settings: VersioningFacts[]): string | undefin
     return settings.map((s) => `${s.source} is ${JSON.stringify(s.state ?? null)}`).join("; ");
 }
 
-const REMEDIATION = "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration: { status: \"Enabled\" }.";
+const REMEDIATION = 'Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration: { status: "Enabled" }.';
 
 export function versioningFor(bucket: PolicyResource, resources: PolicyResource[], deferrals: Deferrals): VersioningFacts[] {
     const out: VersioningFacts[] = [];
@@ -45,7 +45,8 @@ export const s3BucketVersioning = stackGuardrail(
         remediation: REMEDIATION,
         controls: ["CP-9", "CP-10", "SI-12"],
         unknowns: "deferred",
-        rationale: "Versioning keeps overwritten or deleted weights and capture data recoverable, so a bad sync or a deletion cannot silently replace what an endpoint serves.",
+        rationale:
+            "Versioning keeps overwritten or deleted weights and capture data recoverable, so a bad sync or a deletion cannot silently replace what an endpoint serves.",
     },
     (args, reportViolation) => {
         reportBucketProblems(args, reportViolation, REMEDIATION, (bucket, deferrals) => versioningProblem(versioningFor(bucket, args.resources, deferrals)));

@@ -17,7 +17,7 @@ import { resourceGuardrail } from "../lib/guardrail";
 import { asList, IamStatement, isAllow, PolicyDocumentError, serviceOfWildcardAction, statementLabel, statementsOf } from "../lib/iamDocuments";
 
 const REMEDIATION =
-    "List the specific actions the principal needs (e.g. \"s3:GetObject\", \"s3:ListBucket\") instead of \"*\" or \"<service>:*\", " +
+    'List the specific actions the principal needs (e.g. "s3:GetObject", "s3:ListBucket") instead of "*" or "<service>:*", ' +
     "and use Action rather than NotAction in Allow statements.";
 
 const POLICY_PROPERTIES: Record<string, string> = {
@@ -43,7 +43,10 @@ export function wildcardFindings(statements: readonly IamStatement[], allowedSer
             if (typeof action !== "string") continue;
             const service = serviceOfWildcardAction(action);
             if (service !== undefined && !allowed.has(service)) {
-                findings.push({ statement: label, problem: `allows Action ${JSON.stringify(action)} (${service === "*" ? "every action of every service" : `every ${service} action`})` });
+                findings.push({
+                    statement: label,
+                    problem: `allows Action ${JSON.stringify(action)} (${service === "*" ? "every action of every service" : `every ${service} action`})`,
+                });
             }
         }
         if (s.NotAction !== undefined) {
@@ -56,7 +59,8 @@ export function wildcardFindings(statements: readonly IamStatement[], allowedSer
 export const noWildcardActions = resourceGuardrail(
     {
         name: "iam-no-wildcard-actions",
-        description: "IAM policy documents allow no \"*\" or \"<service>:*\" action and no NotAction (resource policies such as KMS key policies are out of scope).",
+        description:
+            'IAM policy documents allow no "*" or "<service>:*" action and no NotAction (resource policies such as KMS key policies are out of scope).',
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
@@ -64,7 +68,7 @@ export const noWildcardActions = resourceGuardrail(
                     type: "array",
                     items: { type: "string", minLength: 1 },
                     default: [],
-                    description: "Services whose \"<service>:*\" action is accepted (e.g. \"cloudwatch\"); \"*\" here would accept Action \"*\".",
+                    description: 'Services whose "<service>:*" action is accepted (e.g. "cloudwatch"); "*" here would accept Action "*".',
                 },
             },
         },

@@ -45,7 +45,7 @@ export const sageMakerTrustOnlySageMaker = resourceGuardrail(
                     type: "array",
                     items: { type: "string", minLength: 1 },
                     default: [],
-                    description: "Principal values (e.g. a role ARN) a SageMaker execution role may trust besides SageMaker; \"*\" is never accepted.",
+                    description: 'Principal values (e.g. a role ARN) a SageMaker execution role may trust besides SageMaker; "*" is never accepted.',
                 },
             },
         },

@@ -63,7 +63,9 @@ export const sageMakerTrustSourceAccount = resourceGuardrail(
         if (!statements) return;
         const keys = args.getConfig<{ conditionKeys?: string[] }>().conditionKeys ?? DEFAULT_CONDITION_KEYS;
         for (const label of statementsWithoutSourceCondition(statements, keys)) {
-            reportViolation(`aws:iam/role:Role '${args.name}' assumeRolePolicy: ${label} trusts ${SAGEMAKER_PRINCIPAL} with no ${keys.join(" or ")} condition. ${REMEDIATION}`);
+            reportViolation(
+                `aws:iam/role:Role '${args.name}' assumeRolePolicy: ${label} trusts ${SAGEMAKER_PRINCIPAL} with no ${keys.join(" or ")} condition. ${REMEDIATION}`,
+            );
         }
     },
 );

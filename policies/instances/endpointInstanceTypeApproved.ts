@@ -37,7 +37,14 @@ export function allowListFor(
 }
 
 /** A problem with one instance type, or undefined when it is approved. */
-export function checkInstanceType(property: string, instanceType: unknown, allowed: string[], partition: PartitionId | undefined, region: string | undefined, unsetNote = ""): string | undefined {
+export function checkInstanceType(
+    property: string,
+    instanceType: unknown,
+    allowed: string[],
+    partition: PartitionId | undefined,
+    region: string | undefined,
+    unsetNote = "",
+): string | undefined {
     const where = partition ? `partition ${partition} (region ${region})` : `every partition (the provider's region is not set, so the partition is not known)`;
     if (instanceType === undefined || instanceType === null || instanceType === "") {
         return `${property} is not set${unsetNote}; it must be one of the types approved for ${where}: ${allowed.join(", ")}.`;
@@ -53,13 +60,15 @@ const REMEDIATION =
 export const endpointInstanceTypeApproved = resourceGuardrail(
     {
         name: "endpoint-instance-type-approved",
-        description: "Endpoint configuration variants use an instance type approved for the partition (per-partition allow-list; default: GPU types SageMaker hosting offers there).",
+        description:
+            "Endpoint configuration variants use an instance type approved for the partition (per-partition allow-list; default: GPU types SageMaker hosting offers there).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
                 endpointInstanceTypes: {
                     type: "object",
-                    description: "Approved endpoint instance types per partition; a partition left out uses the GPU types stacks/instances.ts lists as offered there.",
+                    description:
+                        "Approved endpoint instance types per partition; a partition left out uses the GPU types stacks/instances.ts lists as offered there.",
                     properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string" } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, endpointInstanceTypesOffered(p)])),
                 },
@@ -69,16 +78,28 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
         remediation: REMEDIATION,
         controls: ["CM-7", "CM-8", "CM-2", "SA-8"],
         unknowns: "deferred",
-        rationale: "The GPU types SageMaker hosting offers differ by partition (stacks/instances.ts); an unavailable type fails at deployment, an unapproved one runs unreviewed, costly hardware.",
+        rationale:
+            "The GPU types SageMaker hosting offers differ by partition (stacks/instances.ts); an unavailable type fails at deployment, an unapproved one runs unreviewed, costly hardware.",
     },
     (args, reportViolation) => {
         if (args.type !== ENDPOINT_CONFIG_TYPE) return;
-        const { allowed, partition, region } = allowListFor(args, args.getConfig<{ endpointInstanceTypes?: AllowLists }>().endpointInstanceTypes, endpointInstanceTypesOffered);
+        const { allowed, partition, region } = allowListFor(
+            args,
+            args.getConfig<{ endpointInstanceTypes?: AllowLists }>().endpointInstanceTypes,
+            endpointInstanceTypesOffered,
+        );
         for (const list of VARIANT_LISTS) {
             const variants: unknown[] | undefined = args.props[list];
             (variants ?? []).forEach((variant, i) => {
                 // Read through the proxy: an instance type unknown in preview defers the policy to `pulumi up`.
-                const problem = checkInstanceType(`${list}[${i}].instanceType`, (variant as { instanceType?: unknown }).instanceType, allowed, partition, region, " (a serverless variant has no GPUs)");
+                const problem = checkInstanceType(
+                    `${list}[${i}].instanceType`,
+                    (variant as { instanceType?: unknown }).instanceType,
+                    allowed,
+                    partition,
+                    region,
+                    " (a serverless variant has no GPUs)",
+                );
                 if (problem) reportViolation(`${problem} ${REMEDIATION}`);
             });
         }

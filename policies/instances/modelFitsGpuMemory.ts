@@ -31,7 +31,8 @@ export function checkWeightsFit(q: FitQuestion): string | undefined {
     if (type.gpuCount === 0) return `has no GPUs; ${q.model.label} needs GPU memory`;
     let precision: Precision;
     if (q.quantize !== undefined && q.quantize !== "") {
-        if (!isPrecision(q.quantize)) return `cannot be sized for HF_MODEL_QUANTIZE = "${q.quantize}", which is not a quantization in stacks/models.ts BYTES_PER_PARAMETER`;
+        if (!isPrecision(q.quantize))
+            return `cannot be sized for HF_MODEL_QUANTIZE = "${q.quantize}", which is not a quantization in stacks/models.ts BYTES_PER_PARAMETER`;
         precision = q.quantize;
     } else if (q.dtype !== undefined && q.dtype !== "") {
         if (!isPrecision(q.dtype)) return `cannot be sized for DTYPE = "${q.dtype}", which is not a dtype in stacks/models.ts BYTES_PER_PARAMETER`;
@@ -77,7 +78,8 @@ export const modelFitsGpuMemory = stackGuardrail(
                     type: "object",
                     additionalProperties: { type: "number", minimum: 0 },
                     default: {},
-                    description: "Parameter counts (billions) of models the catalog does not name: by deployment name or Model resource name (weights from S3), by sagemaker-llm:model tag value, or by Hugging Face Hub id.",
+                    description:
+                        "Parameter counts (billions) of models the catalog does not name: by deployment name or Model resource name (weights from S3), by sagemaker-llm:model tag value, or by Hugging Face Hub id.",
                 },
             },
         },
@@ -85,7 +87,8 @@ export const modelFitsGpuMemory = stackGuardrail(
         remediation: REMEDIATION,
         controls: ["SA-8", "SC-5", "CM-6", "CP-2(2)"],
         unknowns: "deferred",
-        rationale: "Weights that do not fit the GPUs make the container fail to load and the endpoint never becomes healthy; sizing before deployment avoids hours-long failed rollouts on scarce GPU quota.",
+        rationale:
+            "Weights that do not fit the GPUs make the container fail to load and the endpoint never becomes healthy; sizing before deployment avoids hours-long failed rollouts on scarce GPU quota.",
     },
     (args, reportViolation) => {
         const config = args.getConfig<FitConfig>();
@@ -100,7 +103,12 @@ export const modelFitsGpuMemory = stackGuardrail(
             const [smNumGpus, quantize, dtype] = values as (string | undefined)[];
             const identity = identifyModel(model, hfModelId, modelParameters);
             if (!identity) {
-                deferrals.add(model.name, `${container.path}.environment.HF_MODEL_ID`, undefined, `model not determined: ${unidentifiedModelReason(model, hfModelId)}`);
+                deferrals.add(
+                    model.name,
+                    `${container.path}.environment.HF_MODEL_ID`,
+                    undefined,
+                    `model not determined: ${unidentifiedModelReason(model, hfModelId)}`,
+                );
                 continue;
             }
             const problem = checkWeightsFit({ model: identity, instanceType, smNumGpus, quantize, dtype, headroom });

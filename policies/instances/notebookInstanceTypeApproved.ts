@@ -16,13 +16,15 @@ const REMEDIATION =
 export const notebookInstanceTypeApproved = resourceGuardrail(
     {
         name: "notebook-instance-type-approved",
-        description: "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types stacks/instances.ts lists there).",
+        description:
+            "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types stacks/instances.ts lists there).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
                 notebookInstanceTypes: {
                     type: "object",
-                    description: "Approved notebook instance types per partition; a partition left out uses the notebook types stacks/instances.ts lists as offered there.",
+                    description:
+                        "Approved notebook instance types per partition; a partition left out uses the notebook types stacks/instances.ts lists as offered there.",
                     properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string" } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, notebookInstanceTypesOffered(p)])),
                 },
@@ -32,11 +34,16 @@ export const notebookInstanceTypeApproved = resourceGuardrail(
         remediation: REMEDIATION,
         controls: ["CM-7", "CM-8", "CM-2"],
         unknowns: "deferred",
-        rationale: "The research notebook only calls the endpoints: an unreviewed (GPU or unavailable) type adds cost and attack surface, or fails in the partition.",
+        rationale:
+            "The research notebook only calls the endpoints: an unreviewed (GPU or unavailable) type adds cost and attack surface, or fails in the partition.",
     },
     (args, reportViolation) => {
         if (args.type !== NOTEBOOK_TYPE) return;
-        const { allowed, partition, region } = allowListFor(args, args.getConfig<{ notebookInstanceTypes?: AllowLists }>().notebookInstanceTypes, notebookInstanceTypesOffered);
+        const { allowed, partition, region } = allowListFor(
+            args,
+            args.getConfig<{ notebookInstanceTypes?: AllowLists }>().notebookInstanceTypes,
+            notebookInstanceTypesOffered,
+        );
         const problem = checkInstanceType("instanceType", args.props.instanceType, allowed, partition, region);
         if (problem) reportViolation(`${problem} ${REMEDIATION}`);
     },

@@ -30,7 +30,8 @@ export const smNumGpusWithinInstance = stackGuardrail(
         remediation: REMEDIATION,
         controls: ["CM-6", "SA-8", "SC-5"],
         unknowns: "deferred",
-        rationale: "TGI starts one shard per GPU it is told to use; asking for more GPUs than the instance has makes the container fail its health check, and the endpoint never serves.",
+        rationale:
+            "TGI starts one shard per GPU it is told to use; asking for more GPUs than the instance has makes the container fail its health check, and the endpoint never serves.",
     },
     (args, reportViolation) => {
         const deferrals = new Deferrals();

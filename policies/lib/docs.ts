@@ -22,8 +22,9 @@ const UNKNOWNS: Record<Guardrail["meta"]["unknowns"], string> = {
 
 export function renderPolicyTable(guardrails: Guardrail[]): string {
     const escape = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-    const rows = guardrails.map((g) =>
-        `| \`${g.name}\` | ${g.meta.family} | ${g.enforcementLevel} | ${escape(g.description)} ${escape(g.meta.rationale)} | ${g.meta.controls.join(", ")} | ${escape(configKeys(g))} | ${UNKNOWNS[g.meta.unknowns]} |`,
+    const rows = guardrails.map(
+        (g) =>
+            `| \`${g.name}\` | ${g.meta.family} | ${g.enforcementLevel} | ${escape(g.description)} ${escape(g.meta.rationale)} | ${g.meta.controls.join(", ")} | ${escape(configKeys(g))} | ${UNKNOWNS[g.meta.unknowns]} |`,
     );
     return [
         "| Policy | Family | Default level | What must hold, and why | NIST SP 800-53 r5 | Config | Unknown values |",

@@ -5,16 +5,7 @@
  */
 import { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-export type Family =
-    | "network"
-    | "encryption"
-    | "instances"
-    | "tags"
-    | "partition"
-    | "notebook"
-    | "iam"
-    | "availability"
-    | "secrets";
+export type Family = "network" | "encryption" | "instances" | "tags" | "partition" | "notebook" | "iam" | "availability" | "secrets";
 
 /** NIST SP 800-53 Rev. 5 control identifiers, e.g. "SC-7", "SC-28(1)". */
 export type NistControl = string;

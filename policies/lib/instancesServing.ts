@@ -191,7 +191,9 @@ function tagValue(props: unknown, key: string): string | undefined {
  */
 export function identifyModel(model: PolicyResource, hfModelId: string, modelParameters: Record<string, number>): ModelIdentity | undefined {
     const fromConfig = (key: string, how: string): ModelIdentity | undefined =>
-        typeof modelParameters[key] === "number" ? { parametersBillions: modelParameters[key], label: `${key} (${modelParameters[key]}B parameters, from policy config modelParameters, ${how})` } : undefined;
+        typeof modelParameters[key] === "number"
+            ? { parametersBillions: modelParameters[key], label: `${key} (${modelParameters[key]}B parameters, from policy config modelParameters, ${how})` }
+            : undefined;
     const fromCatalog = (spec: ModelSpec | undefined, how: string): ModelIdentity | undefined =>
         spec ? { parametersBillions: spec.parametersBillions, spec, label: `${spec.hfModelId} (${spec.parametersBillions}B parameters, ${how})` } : undefined;
 
@@ -200,10 +202,12 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
     }
     const deployment = deploymentNameOf(model.name);
     const tag = tagValue(model.props, MODEL_TAG);
-    return fromConfig(deployment, `deployment ${deployment}`)
-        ?? fromConfig(model.name, `model ${model.name}`)
-        ?? (tag !== undefined ? fromCatalog(catalogEntry(tag), `from tag ${MODEL_TAG}=${tag}`) ?? fromConfig(tag, `tag ${MODEL_TAG}`) : undefined)
-        ?? fromCatalog(findModel(deployment), `catalog id from the model resource name ${model.name}`);
+    return (
+        fromConfig(deployment, `deployment ${deployment}`) ??
+        fromConfig(model.name, `model ${model.name}`) ??
+        (tag !== undefined ? (fromCatalog(catalogEntry(tag), `from tag ${MODEL_TAG}=${tag}`) ?? fromConfig(tag, `tag ${MODEL_TAG}`)) : undefined) ??
+        fromCatalog(findModel(deployment), `catalog id from the model resource name ${model.name}`)
+    );
 }
 
 /** Why a model could not be identified, with the fix (for the not-run message). */

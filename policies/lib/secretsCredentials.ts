@@ -23,7 +23,10 @@ export interface ValuePattern {
 }
 
 export const HUGGING_FACE_TOKEN: ValuePattern = { label: "a Hugging Face access token (hf_...)", pattern: /(?<![A-Za-z0-9])hf_[A-Za-z0-9]{20,}/ };
-export const AWS_ACCESS_KEY_ID: ValuePattern = { label: "an AWS access key ID (AKIA.../ASIA...)", pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/ };
+export const AWS_ACCESS_KEY_ID: ValuePattern = {
+    label: "an AWS access key ID (AKIA.../ASIA...)",
+    pattern: /(?<![A-Z0-9])(?:AKIA|ASIA)[0-9A-Z]{16}(?![A-Z0-9])/,
+};
 export const PRIVATE_KEY: ValuePattern = { label: "a PEM private key", pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/ };
 export const BUILTIN_VALUE_PATTERNS: ValuePattern[] = [HUGGING_FACE_TOKEN, AWS_ACCESS_KEY_ID, PRIVATE_KEY];
 
@@ -68,7 +71,10 @@ export function compilePatterns(sources: string[] | undefined, policyName: strin
         try {
             return { label: `a value matching the configured pattern /${source}/`, pattern: new RegExp(source) };
         } catch (err) {
-            throw new Error(`${policyName}: extraPatterns entry ${JSON.stringify(source)} is not a valid JavaScript regular expression (${(err as Error).message}). Fix the policy pack config.`, { cause: err });
+            throw new Error(
+                `${policyName}: extraPatterns entry ${JSON.stringify(source)} is not a valid JavaScript regular expression (${(err as Error).message}). Fix the policy pack config.`,
+                { cause: err },
+            );
         }
     });
 }

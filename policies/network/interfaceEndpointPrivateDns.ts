@@ -43,7 +43,8 @@ export const interfaceEndpointPrivateDns = resourceGuardrail(
         family: "network",
         remediation,
         controls: ["SC-7", "AC-4", "SC-8"],
-        rationale: "Without private DNS, SDKs and the SageMaker containers resolve the public service hostname and send their calls (and credentials) out of the VPC, or fail when there is no egress.",
+        rationale:
+            "Without private DNS, SDKs and the SageMaker containers resolve the public service hostname and send their calls (and credentials) out of the VPC, or fail when there is no egress.",
         unknowns: "none",
     },
     (args, reportViolation) => {

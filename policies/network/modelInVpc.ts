@@ -2,8 +2,7 @@ import { NET } from "../lib/networkGraph";
 import { resourceGuardrail } from "../lib/guardrail";
 import { isUnknownValue, peek } from "../lib/values";
 
-const remediation =
-    "Set the model's `vpcConfig` with the private subnets (`subnets`, two or more AZs) and its own security group (`securityGroupIds`).";
+const remediation = "Set the model's `vpcConfig` with the private subnets (`subnets`, two or more AZs) and its own security group (`securityGroupIds`).";
 
 /** A list property of vpcConfig: missing or empty is a problem; unknown in preview counts as set. */
 function listProblem(vpcConfig: unknown, key: string): string | undefined {

@@ -3,7 +3,7 @@ import { resourceGuardrail } from "../lib/guardrail";
 import { isPresent } from "../lib/values";
 
 const remediation =
-    "Place the notebook instance in a private subnet (`subnetId`) and set `directInternetAccess: \"Disabled\"` explicitly; " +
+    'Place the notebook instance in a private subnet (`subnetId`) and set `directInternetAccess: "Disabled"` explicitly; ' +
     "it then reaches AWS APIs through the VPC's interface endpoints only.";
 
 /**
@@ -18,9 +18,11 @@ export function notebookInternetProblems(props: Record<string, unknown>): string
     }
     const access = props.directInternetAccess;
     if (access !== "Disabled") {
-        problems.push(access === undefined || access === null
-            ? "directInternetAccess is not set: SageMaker's default is \"Enabled\""
-            : `directInternetAccess is ${JSON.stringify(access)}`);
+        problems.push(
+            access === undefined || access === null
+                ? 'directInternetAccess is not set: SageMaker\'s default is "Enabled"'
+                : `directInternetAccess is ${JSON.stringify(access)}`,
+        );
     }
     return problems;
 }
@@ -28,7 +30,7 @@ export function notebookInternetProblems(props: Record<string, unknown>): string
 export const notebookNoDirectInternet = resourceGuardrail(
     {
         name: "sagemaker-notebook-no-direct-internet",
-        description: "SageMaker notebook instances run in a VPC subnet with directInternetAccess explicitly \"Disabled\".",
+        description: 'SageMaker notebook instances run in a VPC subnet with directInternetAccess explicitly "Disabled".',
         enforcementLevel: "mandatory",
         family: "network",
         remediation,

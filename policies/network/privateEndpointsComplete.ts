@@ -57,11 +57,14 @@ export interface EndpointFacts {
 
 /** Requirements no endpoint meets; an endpoint counts with the service names of its own region (or the VPC's). */
 export function missingEndpoints(required: RequiredEndpoint[], endpoints: EndpointFacts[], vpcRegion: string | undefined): RequiredEndpoint[] {
-    return required.filter((req) => !endpoints.some((e) => {
-        const region = e.region ?? vpcRegion;
-        if (!region) return false;
-        return (req.type === "any" || req.type === e.type) && req.names(region).includes(e.serviceName);
-    }));
+    return required.filter(
+        (req) =>
+            !endpoints.some((e) => {
+                const region = e.region ?? vpcRegion;
+                if (!region) return false;
+                return (req.type === "any" || req.type === e.type) && req.names(region).includes(e.serviceName);
+            }),
+    );
 }
 
 function endpointFacts(endpoint: PolicyResource): EndpointFacts {
@@ -74,7 +77,8 @@ function endpointFacts(endpoint: PolicyResource): EndpointFacts {
 export const privateEndpointsComplete = stackGuardrail(
     {
         name: "vpc-private-endpoints-complete",
-        description: "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (interface endpoints of stacks/partitions.ts, the notebook endpoint, S3).",
+        description:
+            "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (interface endpoints of stacks/partitions.ts, the notebook endpoint, S3).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
@@ -89,7 +93,8 @@ export const privateEndpointsComplete = stackGuardrail(
         family: "network",
         remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4", "SC-8"],
-        rationale: "With no internet egress, an AWS API without an endpoint is unreachable: the endpoint fails to pull its image or write logs, or a later change adds egress to fix it.",
+        rationale:
+            "With no internet egress, an AWS API without an endpoint is unreachable: the endpoint fails to pull its image or write logs, or a later change adds egress to fix it.",
         unknowns: "present",
     },
     (args, reportViolation) => {
@@ -103,7 +108,10 @@ export const privateEndpointsComplete = stackGuardrail(
             const facts = own.map(endpointFacts);
             const region = regionOf(vpc.props, vpc.provider) ?? facts.find((f) => f.region)?.region;
             if (!region) {
-                reportViolation(`${describeResource(vpc)} has no known region (its provider sets none), so its endpoints cannot be checked. Set the provider's region. ${remediation}`, vpc.urn);
+                reportViolation(
+                    `${describeResource(vpc)} has no known region (its provider sets none), so its endpoints cannot be checked. Set the provider's region. ${remediation}`,
+                    vpc.urn,
+                );
                 continue;
             }
             const missing = missingEndpoints(required, facts, region);

@@ -83,7 +83,8 @@ export const sagemakerSubnetsPrivate = stackGuardrail(
         family: "network",
         remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4"],
-        rationale: "A subnet with public addresses or a default route to an internet gateway exposes the inference containers and notebook to the internet, whatever their security groups say.",
+        rationale:
+            "A subnet with public addresses or a default route to an internet gateway exposes the inference containers and notebook to the internet, whatever their security groups say.",
         unknowns: "present",
     },
     (args, reportViolation) => {

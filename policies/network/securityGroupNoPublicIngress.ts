@@ -57,7 +57,8 @@ export const securityGroupNoPublicIngress = resourceGuardrail(
         family: "network",
         remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4", "CM-7"],
-        rationale: "An ingress rule open to the internet exposes whatever the group protects (endpoints, inference containers, the notebook) to any address that can route to it.",
+        rationale:
+            "An ingress rule open to the internet exposes whatever the group protects (endpoints, inference containers, the notebook) to any address that can route to it.",
         unknowns: "deferred",
     },
     (args, reportViolation) => {

@@ -2,8 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { stackGuardrail } from "../lib/guardrail";
 import { linked, NET, ofType } from "../lib/networkGraph";
 
-const remediation =
-    "Add an aws.ec2.FlowLog with `vpcId` set to the VPC (trafficType \"ALL\"), delivering to a KMS-encrypted log group or bucket with retention.";
+const remediation = 'Add an aws.ec2.FlowLog with `vpcId` set to the VPC (trafficType "ALL"), delivering to a KMS-encrypted log group or bucket with retention.';
 
 /** VPCs of the stack with no aws.ec2.FlowLog whose `vpcId` refers to them (by dependency or id). */
 export function vpcsWithoutFlowLogs(all: PolicyResource[]): PolicyResource[] {

@@ -1,7 +1,7 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { NET } from "../lib/networkGraph";
 
-const remediation = "Set `instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: \"2\" }` on the notebook instance.";
+const remediation = 'Set `instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" }` on the notebook instance.';
 
 /** IMDSv2 only: SageMaker allows IMDSv1 unless the minimum version is "2". */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,12 +18,13 @@ export function imdsProblem(props: Record<string, any>): string | undefined {
 export const imdsV2Required = resourceGuardrail(
     {
         name: "notebook-imdsv2-required",
-        description: "SageMaker notebook instances require IMDSv2 (minimumInstanceMetadataServiceVersion \"2\").",
+        description: 'SageMaker notebook instances require IMDSv2 (minimumInstanceMetadataServiceVersion "2").',
         enforcementLevel: "mandatory",
         family: "notebook",
         remediation,
         controls: ["CM-6", "CM-7", "SC-23"],
-        rationale: "IMDSv1 answers unauthenticated GET requests, so a server-side request forgery in notebook code can read the instance role's credentials; IMDSv2's session tokens prevent that.",
+        rationale:
+            "IMDSv1 answers unauthenticated GET requests, so a server-side request forgery in notebook code can read the instance role's credentials; IMDSv2's session tokens prevent that.",
         unknowns: "none",
     },
     (args, reportViolation) => {

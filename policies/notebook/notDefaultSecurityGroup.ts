@@ -16,7 +16,9 @@ export function defaultSecurityGroupProblems(notebook: PolicyResource, all: Poli
     if (groups === undefined || groups === null) return ["securityGroups is not set: SageMaker attaches the VPC's default security group"];
     if (Array.isArray(groups) && groups.length === 0) return ["securityGroups is empty ([]): SageMaker attaches the VPC's default security group"];
     if (!isUnknownValue(groups) && !Array.isArray(groups)) return [];
-    return linkedOfType(notebook, "securityGroups", all, NET.defaultSecurityGroup).map((d) => `securityGroups includes the VPC's default security group ${describeResource(d)}`);
+    return linkedOfType(notebook, "securityGroups", all, NET.defaultSecurityGroup).map(
+        (d) => `securityGroups includes the VPC's default security group ${describeResource(d)}`,
+    );
 }
 
 export const notDefaultSecurityGroup = stackGuardrail(
@@ -27,12 +29,14 @@ export const notDefaultSecurityGroup = stackGuardrail(
         family: "notebook",
         remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4", "CM-7"],
-        rationale: "The default security group is shared by everything that names no group and admits all traffic from its members, so the notebook's traffic would not be limited to what it needs.",
+        rationale:
+            "The default security group is shared by everything that names no group and admits all traffic from its members, so the notebook's traffic would not be limited to what it needs.",
         unknowns: "present",
     },
     (args, reportViolation) => {
         for (const notebook of ofType(args.resources, NET.notebookInstance)) {
-            for (const problem of defaultSecurityGroupProblems(notebook, args.resources)) reportViolation(`${describeResource(notebook)}: ${problem}. ${remediation}`, notebook.urn);
+            for (const problem of defaultSecurityGroupProblems(notebook, args.resources))
+                reportViolation(`${describeResource(notebook)}: ${problem}. ${remediation}`, notebook.urn);
         }
     },
 );

@@ -8,7 +8,8 @@ export interface PlatformConfig {
 /** The pack's default allow-list: the Amazon Linux 2023 platform the program's settings default to (Pulumi.yaml notebookPlatform). */
 export const DEFAULT_APPROVED_PLATFORMS = ["notebook-al2023-v1"];
 
-const remediation = "Set `platformIdentifier` to an approved platform (policy config `approvedPlatforms`), e.g. \"notebook-al2023-v1\"; Amazon Linux 2 platforms are being retired.";
+const remediation =
+    'Set `platformIdentifier` to an approved platform (policy config `approvedPlatforms`), e.g. "notebook-al2023-v1"; Amazon Linux 2 platforms are being retired.';
 
 /** platformIdentifier must be set and approved: unset, SageMaker chooses, and its default changes over time. */
 export function platformProblem(props: Record<string, unknown>, approved: readonly string[]): string | undefined {
@@ -38,7 +39,8 @@ export const platformApproved = resourceGuardrail(
         family: "notebook",
         remediation,
         controls: ["CM-2", "CM-6", "SI-2"],
-        rationale: "The platform fixes the notebook's operating system and its patch stream; pinning an approved, supported one keeps the baseline known and patched.",
+        rationale:
+            "The platform fixes the notebook's operating system and its patch stream; pinning an approved, supported one keeps the baseline known and patched.",
         unknowns: "none",
     },
     (args, reportViolation) => {

@@ -1,24 +1,25 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { NET } from "../lib/networkGraph";
 
-const remediation = "Set `rootAccess: \"Disabled\"` on the notebook instance; install what users need through a lifecycle configuration.";
+const remediation = 'Set `rootAccess: "Disabled"` on the notebook instance; install what users need through a lifecycle configuration.';
 
 /** rootAccess must be exactly "Disabled": SageMaker's default when it is not set is "Enabled". */
 export function rootAccessProblem(props: Record<string, unknown>): string | undefined {
     const value = props.rootAccess;
     if (value === "Disabled") return undefined;
-    return value === undefined || value === null ? "rootAccess is not set: SageMaker's default is \"Enabled\"" : `rootAccess is ${JSON.stringify(value)}`;
+    return value === undefined || value === null ? 'rootAccess is not set: SageMaker\'s default is "Enabled"' : `rootAccess is ${JSON.stringify(value)}`;
 }
 
 export const rootAccessDisabled = resourceGuardrail(
     {
         name: "notebook-root-access-disabled",
-        description: "SageMaker notebook instances have rootAccess explicitly \"Disabled\".",
+        description: 'SageMaker notebook instances have rootAccess explicitly "Disabled".',
         enforcementLevel: "mandatory",
         family: "notebook",
         remediation,
         controls: ["AC-6", "AC-6(10)", "CM-7"],
-        rationale: "Root on the notebook lets a user change its network and security configuration, read the instance role's credentials freely and install unvetted software.",
+        rationale:
+            "Root on the notebook lets a user change its network and security configuration, read the instance role's credentials freely and install unvetted software.",
         unknowns: "none",
     },
     (args, reportViolation) => {

@@ -48,8 +48,7 @@ export const allowedRegions = resourceGuardrail(
         remediation: REMEDIATION,
         controls: ["SA-9(5)", "CM-2", "CM-6"],
         unknowns: "deferred",
-        rationale:
-            "Where a workload runs decides which authorization boundary and data residency apply; the region is the one setting that decides it.",
+        rationale: "Where a workload runs decides which authorization boundary and data residency apply; the region is the one setting that decides it.",
     },
     (args, reportViolation) => {
         const props = args.props as Record<string, unknown>;

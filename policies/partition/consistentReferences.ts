@@ -29,7 +29,12 @@ export interface PartitionFinding {
 }
 
 /** Every reference in `props` that does not fit `partition`/`region`, minus ignored ones. Pure. */
-export function partitionFindings(props: unknown, partition: Parameters<typeof referenceProblem>[1], region: string, ignorePatterns: readonly string[] = []): PartitionFinding[] {
+export function partitionFindings(
+    props: unknown,
+    partition: Parameters<typeof referenceProblem>[1],
+    region: string,
+    ignorePatterns: readonly string[] = [],
+): PartitionFinding[] {
     const ignore = ignorePatterns.map((p) => new RegExp(p, "u"));
     const findings: PartitionFinding[] = [];
     const seen = new Set<string>();
@@ -75,7 +80,9 @@ export const consistentReferences = resourceGuardrail(
         if (!region || !partition) return;
         const ignore = args.getConfig<{ ignorePatterns?: string[] }>().ignorePatterns ?? [];
         for (const f of partitionFindings(args.props, partition, region, ignore)) {
-            reportViolation(`${args.type} '${args.name}' property ${f.path} holds ${JSON.stringify(f.text)}: the ${f.problem} (the resource is in ${partition}, ${region}). ${REMEDIATION}`);
+            reportViolation(
+                `${args.type} '${args.name}' property ${f.path} holds ${JSON.stringify(f.text)}: the ${f.problem} (the resource is in ${partition}, ${region}). ${REMEDIATION}`,
+            );
         }
     },
 );

@@ -11,7 +11,15 @@
  * modelEnvNoCredentials.ts.)
  */
 import { resourceGuardrail } from "../lib/guardrail";
-import { BUILTIN_VALUE_PATTERNS, isCredentialName, isLiteralCredentialValue, matchingPattern, MODEL_TYPE, modelEnvironment, redacted } from "../lib/secretsCredentials";
+import {
+    BUILTIN_VALUE_PATTERNS,
+    isCredentialName,
+    isLiteralCredentialValue,
+    matchingPattern,
+    MODEL_TYPE,
+    modelEnvironment,
+    redacted,
+} from "../lib/secretsCredentials";
 import { Deferrals } from "../lib/values";
 
 const REMEDIATION =
@@ -27,7 +35,8 @@ export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
         remediation: REMEDIATION,
         controls: ["IA-5(7)", "AC-3", "SC-28"],
         unknowns: "deferred",
-        rationale: "A Pulumi secret protects the Pulumi config and state, not SageMaker: DescribeModel returns the container environment in clear, so a token there is readable by every principal allowed to describe models.",
+        rationale:
+            "A Pulumi secret protects the Pulumi config and state, not SageMaker: DescribeModel returns the container environment in clear, so a token there is readable by every principal allowed to describe models.",
     },
     (args, reportViolation) => {
         if (args.type !== MODEL_TYPE) return;

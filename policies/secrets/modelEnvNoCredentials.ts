@@ -61,7 +61,8 @@ export function credentialFinding(variable: EnvVariable, extraPatterns: ValuePat
 export const sagemakerModelEnvNoCredentials = resourceGuardrail(
     {
         name: NAME,
-        description: "A SageMaker model's container environment holds no credentials: no AWS access keys, Hub tokens or private keys, and no values in token/secret/password/API-key variables.",
+        description:
+            "A SageMaker model's container environment holds no credentials: no AWS access keys, Hub tokens or private keys, and no values in token/secret/password/API-key variables.",
         enforcementLevel: "mandatory",
         family: "secrets",
         remediation: REMEDIATION,
@@ -75,13 +76,14 @@ export const sagemakerModelEnvNoCredentials = resourceGuardrail(
                     type: "array",
                     items: { type: "string" },
                     default: [],
-                    description: "More regular expressions (JavaScript syntax) whose matches in a value are credentials, e.g. \"glpat-[0-9A-Za-z_-]{20}\".",
+                    description: 'More regular expressions (JavaScript syntax) whose matches in a value are credentials, e.g. "glpat-[0-9A-Za-z_-]{20}".',
                 },
                 secretSourcedVariables: {
                     type: "array",
                     items: { type: "string" },
                     default: [],
-                    description: "Variables the stack owner attests are set only from a Pulumi secret or secret store; only AWS access keys are reported in them.",
+                    description:
+                        "Variables the stack owner attests are set only from a Pulumi secret or secret store; only AWS access keys are reported in them.",
                 },
             },
         },

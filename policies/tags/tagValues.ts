@@ -11,8 +11,7 @@ import { resourceGuardrail } from "../lib/guardrail";
 import { effectiveTags, isTaggable, TagMap, UNKNOWN_TAG } from "../lib/tagsEffective";
 import { tagSources } from "./requiredTags";
 
-const REMEDIATION =
-    "Change the tag's value (in the provider's defaultTags or the resource's `tags`) to one the `allowedValues` pattern for its key accepts.";
+const REMEDIATION = "Change the tag's value (in the provider's defaultTags or the resource's `tags`) to one the `allowedValues` pattern for its key accepts.";
 
 export interface TagValueProblem {
     key: string;
@@ -31,7 +30,10 @@ export function disallowedTagValues(tags: TagMap, allowed: Record<string, string
         try {
             re = new RegExp(pattern, "u");
         } catch (err) {
-            throw new Error(`tags-allowed-values config: allowedValues.${key} = ${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message})`, { cause: err });
+            throw new Error(
+                `tags-allowed-values config: allowedValues.${key} = ${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message})`,
+                { cause: err },
+            );
         }
         if (!re.test(value)) problems.push({ key, value, pattern });
     }
@@ -57,8 +59,7 @@ export const tagValues = resourceGuardrail(
         remediation: REMEDIATION,
         controls: ["CM-8", "RA-2", "AC-16"],
         unknowns: "deferred",
-        rationale:
-            "A data classification or environment tag is only useful to access rules, inventory and audits if its value comes from a fixed vocabulary.",
+        rationale: "A data classification or environment tag is only useful to access rules, inventory and audits if its value comes from a fixed vocabulary.",
     },
     (args, reportViolation) => {
         const allowed = args.getConfig<{ allowedValues?: Record<string, string> }>().allowedValues ?? {};
@@ -67,7 +68,9 @@ export const tagValues = resourceGuardrail(
         const tags = effectiveTags(sources.defaults, sources.tagsAll, sources.own);
         for (const p of disallowedTagValues(tags, allowed)) {
             const where = sources.own && p.key in sources.own ? "tags" : `default tags of provider '${args.provider?.name ?? "-"}'`;
-            reportViolation(`${args.type} '${args.name}' has ${where} ${p.key} = ${JSON.stringify(p.value)}, which does not match ${JSON.stringify(p.pattern)}. ${REMEDIATION}`);
+            reportViolation(
+                `${args.type} '${args.name}' has ${where} ${p.key} = ${JSON.stringify(p.value)}, which does not match ${JSON.stringify(p.pattern)}. ${REMEDIATION}`,
+            );
         }
         // A checked value unknown in preview: read it through the proxy from the layer that wins, so
         // the policy reports "not run" (after any violations above) and checks it at `pulumi up`.

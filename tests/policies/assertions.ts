@@ -28,7 +28,10 @@ export function notRunMessage(e: Evaluation, policy: string): string {
 
 /** `<resource> <property>` of each not-run entry of a policy ("(stack)" for stack-wide ones), sorted. */
 export function notRunProperties(e: Evaluation, policy: string): string[] {
-    return e.result.notRun.filter((n) => n.policyName === policy).map((n) => `${n.resourceName ?? "(stack)"} ${n.property}`).sort();
+    return e.result.notRun
+        .filter((n) => n.policyName === policy)
+        .map((n) => `${n.resourceName ?? "(stack)"} ${n.property}`)
+        .sort();
 }
 
 /** Errors the analyzer raised from one of `policies` ("Error validating ... with policy '<name>'"). */
@@ -39,7 +42,19 @@ export function errorsOf(e: Evaluation, policies: readonly string[]): PolicyErro
 /** None of `policies` (a family) reports anything: no violation, no "not run", no error. */
 export function assertClean(e: Evaluation, policies: readonly string[], label: string): void {
     const mine = <T extends { policyName: string }>(items: T[]) => items.filter((i) => policies.includes(i.policyName));
-    assert.deepEqual(mine(e.result.violations).map((v) => `${v.policyName} on ${v.resourceName}: ${v.message}`), [], `${label}: violations`);
-    assert.deepEqual(mine(e.result.notRun).map((n) => `${n.policyName} on ${n.resourceName}: ${n.message}`), [], `${label}: not run`);
-    assert.deepEqual(errorsOf(e, policies).map((x) => x.message), [], `${label}: errors`);
+    assert.deepEqual(
+        mine(e.result.violations).map((v) => `${v.policyName} on ${v.resourceName}: ${v.message}`),
+        [],
+        `${label}: violations`,
+    );
+    assert.deepEqual(
+        mine(e.result.notRun).map((n) => `${n.policyName} on ${n.resourceName}: ${n.message}`),
+        [],
+        `${label}: not run`,
+    );
+    assert.deepEqual(
+        errorsOf(e, policies).map((x) => x.message),
+        [],
+        `${label}: errors`,
+    );
 }

@@ -60,7 +60,10 @@ describe("availability policies", function () {
                 assert.equal(e.notRun(REDUNDANCY), false);
                 assert.equal(violation.enforcementLevel, "advisory");
                 assert.equal(violation.resourceName, "mistral-7b-instruct-endpoint");
-                assert.match(violation.message, /is production \(stack govcloud is in productionStacks\) but its variant AllTraffic can run on 1 instance\(s\) \(autoscaling target mistral-7b-instruct-scaling minCapacity = 1\), below 2/);
+                assert.match(
+                    violation.message,
+                    /is production \(stack govcloud is in productionStacks\) but its variant AllTraffic can run on 1 instance\(s\) \(autoscaling target mistral-7b-instruct-scaling minCapacity = 1\), below 2/,
+                );
             }
         });
 
@@ -71,13 +74,18 @@ describe("availability policies", function () {
 
         it("without autoscaling, the variant's initialInstanceCount; production from the Environment tag (any case)", async () => {
             const e = await fixture("no-rollback");
-            assert.match(messages(e, REDUNDANCY).join(), /is production \(tag Environment=Production\) but its variant variant-0 can run on 1 instance\(s\) \(mistral-config productionVariants\[0\]\.initialInstanceCount = 1, no autoscaling target\)/);
+            assert.match(
+                messages(e, REDUNDANCY).join(),
+                /is production \(tag Environment=Production\) but its variant variant-0 can run on 1 instance\(s\) \(mistral-config productionVariants\[0\]\.initialInstanceCount = 1, no autoscaling target\)/,
+            );
         });
 
         it("applies only to production: not by default, yes by the Environment tag", async () => {
             const overrides = singleMistral({ instanceCount: 1, minInstances: 1 });
             assert.deepEqual(messages(await evaluateRepoStack("govcloud", { overrides }), REDUNDANCY), []);
-            const tagged = await evaluateRepoStack("govcloud", { overrides: { ...overrides, tags: { Owner: "o", Project: "p", Environment: "production", DataClassification: "CUI" } } });
+            const tagged = await evaluateRepoStack("govcloud", {
+                overrides: { ...overrides, tags: { Owner: "o", Project: "p", Environment: "production", DataClassification: "CUI" } },
+            });
             assert.match(messages(tagged, REDUNDANCY).join(), /is production \(tag Environment=production\)/);
             const other = await evaluateRepoStack("govcloud", { overrides, policyConfig: { [REDUNDANCY]: { productionStacks: ["prod"] } } });
             assert.deepEqual(messages(other, REDUNDANCY), []);
@@ -87,7 +95,10 @@ describe("availability policies", function () {
             const three = await fixture("compliant", { policyConfig: { [REDUNDANCY]: { minimumInstances: 3 } } });
             assert.match(messages(three, REDUNDANCY).join(), /minCapacity = 2\), below 3/);
             const mandatory = await fixture("no-rollback", { policyConfig: { [REDUNDANCY]: "mandatory" } });
-            assert.deepEqual(mandatory.of(REDUNDANCY).map((v) => v.enforcementLevel), ["mandatory"]);
+            assert.deepEqual(
+                mandatory.of(REDUNDANCY).map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
             assert.deepEqual(messages(await fixture("no-rollback", { policyConfig: { [REDUNDANCY]: { enforcementLevel: "disabled" } } }), REDUNDANCY), []);
         });
 
@@ -99,7 +110,10 @@ describe("availability policies", function () {
             const noTags = new Map<string, string>();
             assert.equal(productionReason({ urn, props: {} }, noTags, {}), undefined);
             assert.equal(productionReason({ urn, props: {} }, new Map([["Environment", "Prod"]]), {}), "stack tag Environment=Prod");
-            assert.equal(productionReason({ urn, props: { tags: { Stage: "live" } } }, noTags, { environmentTagKey: "Stage", productionEnvironments: ["live"] }), "tag Stage=live");
+            assert.equal(
+                productionReason({ urn, props: { tags: { Stage: "live" } } }, noTags, { environmentTagKey: "Stage", productionEnvironments: ["live"] }),
+                "tag Stage=live",
+            );
         });
     });
 
@@ -125,7 +139,10 @@ describe("availability policies", function () {
             const e = await evaluateRepoStack("govcloud", { policyConfig: { [ROLLBACK]: { minimumAlarms: 3 } } });
             assert.match(messages(e, ROLLBACK).join(), /autoRollbackConfiguration\.alarms has 2 alarm\(s\), fewer than 3/);
             const mandatory = await fixture("no-rollback", { policyConfig: { [ROLLBACK]: "mandatory" } });
-            assert.deepEqual(mandatory.of(ROLLBACK).map((v) => v.enforcementLevel), ["mandatory"]);
+            assert.deepEqual(
+                mandatory.of(ROLLBACK).map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
             assert.deepEqual(messages(await fixture("no-rollback", { policyConfig: { [ROLLBACK]: "disabled" } }), ROLLBACK), []);
         });
 
@@ -146,20 +163,31 @@ describe("availability policies", function () {
         });
 
         it("flags a short timeout, and an unset one", async () => {
-            const short = await evaluateRepoStack("commercial", { overrides: { models: [{ id: "mistral-7b-instruct", startupHealthCheckTimeoutSeconds: 300 }] } });
+            const short = await evaluateRepoStack("commercial", {
+                overrides: { models: [{ id: "mistral-7b-instruct", startupHealthCheckTimeoutSeconds: 300 }] },
+            });
             const [violation, ...rest] = short.of(STARTUP);
             assert.equal(rest.length, 0);
             assert.equal(violation.enforcementLevel, "advisory");
             assert.equal(violation.resourceName, "mistral-7b-instruct-config");
-            assert.match(violation.message, /productionVariants\[0\]\.containerStartupHealthCheckTimeoutInSeconds = 300 is below 600 s \(minimumHealthCheckTimeoutSeconds\)/);
-            assert.match(messages(await fixture("no-rollback"), STARTUP).join(), /containerStartupHealthCheckTimeoutInSeconds is not set \(needs at least 600 s/);
+            assert.match(
+                violation.message,
+                /productionVariants\[0\]\.containerStartupHealthCheckTimeoutInSeconds = 300 is below 600 s \(minimumHealthCheckTimeoutSeconds\)/,
+            );
+            assert.match(
+                messages(await fixture("no-rollback"), STARTUP).join(),
+                /containerStartupHealthCheckTimeoutInSeconds is not set \(needs at least 600 s/,
+            );
         });
 
         it("scales with the model: Falcon-40B needs the catalog's 900 s (config useCatalogTimeouts turns it off)", async () => {
             const overrides = { models: [{ id: "falcon-40b-instruct", startupHealthCheckTimeoutSeconds: 600 }] };
             const e = await evaluateRepoStack("govcloud", { overrides });
             assert.match(messages(e, STARTUP).join(), /= 600 is below 900 s \(stacks\/models\.ts gives tiiuae\/falcon-40b-instruct 900 s\)/);
-            assert.deepEqual(messages(await evaluateRepoStack("govcloud", { overrides, policyConfig: { [STARTUP]: { useCatalogTimeouts: false } } }), STARTUP), []);
+            assert.deepEqual(
+                messages(await evaluateRepoStack("govcloud", { overrides, policyConfig: { [STARTUP]: { useCatalogTimeouts: false } } }), STARTUP),
+                [],
+            );
         });
 
         it("a timeout unknown in preview: not run in preview, checked in an update", async () => {
@@ -174,7 +202,10 @@ describe("availability policies", function () {
 
         it("config: the enforcement level", async () => {
             const mandatory = await fixture("no-rollback", { policyConfig: { [STARTUP]: "mandatory" } });
-            assert.deepEqual(mandatory.of(STARTUP).map((v) => v.enforcementLevel), ["mandatory"]);
+            assert.deepEqual(
+                mandatory.of(STARTUP).map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
             assert.deepEqual(messages(await fixture("no-rollback", { policyConfig: { [STARTUP]: { enforcementLevel: "disabled" } } }), STARTUP), []);
         });
 

@@ -58,7 +58,10 @@ describe("encryption policies", function () {
         for (const stack of ["govcloud", "commercial"]) {
             it(`${stack}, preview: only the TLS policy waits for the bucket policy's ARNs`, async () => {
                 const e = await evaluateRepoStack(stack);
-                assert.deepEqual(e.result.violations.filter((v) => MINE.has(v.policyName)).map((v) => `${v.policyName} ${v.resourceName}`), []);
+                assert.deepEqual(
+                    e.result.violations.filter((v) => MINE.has(v.policyName)).map((v) => `${v.policyName} ${v.resourceName}`),
+                    [],
+                );
                 assert.deepEqual(errorsOf(e, [...MINE]), []);
                 assert.deepEqual([...new Set(e.result.notRun.filter((n) => MINE.has(n.policyName)).map((n) => n.policyName))], [P.tls]);
                 assert.equal(e.notRunOn(P.tls).length, 1);
@@ -74,11 +77,23 @@ describe("encryption policies", function () {
         it("decides from stacks/instances.ts: key forbidden on NVMe types, required on EBS-backed ones, undecidable on unlisted ones", () => {
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g4dn.12xlarge" }], false), []);
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.2xlarge" }], true), []);
-            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g6e.xlarge" }], true)[0], /'ml\.g6e\.xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/);
+            assert.match(
+                volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g6e.xlarge" }], true)[0],
+                /'ml\.g6e\.xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/,
+            );
             assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.8xlarge" }], false)[0], /kmsKeyArn is not set .* EBS-backed/);
             assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }], false)[0], /not in stacks\/instances\.ts/);
             // A known NVMe type with a key is wrong whatever the unlisted one is.
-            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }, { where: "v[1]", instanceType: "ml.g5.xlarge" }], true)[0], /'ml\.g5\.xlarge' has local NVMe/);
+            assert.match(
+                volumeKeyProblems(
+                    [
+                        { where: "v[0]", instanceType: "ml.trn1.2xlarge" },
+                        { where: "v[1]", instanceType: "ml.g5.xlarge" },
+                    ],
+                    true,
+                )[0],
+                /'ml\.g5\.xlarge' has local NVMe/,
+            );
             assert.deepEqual(volumeKeyProblems([], false), [], "serverless-only configurations are not judged");
         });
 
@@ -96,10 +111,16 @@ describe("encryption policies", function () {
             const e = await fixture("endpoints");
             assert.deepEqual(e.flagged(P.endpointVolume), ["ebs-with-nvme-shadow", "ebs-without-key", "nvme-with-key", "unlisted-type"]);
             assert.deepEqual(levels(e, P.endpointVolume), ["mandatory"]);
-            assert.match(messageFor(e, P.endpointVolume, "nvme-with-key"), /kmsKeyArn is set, but productionVariants\[0\]\.instanceType 'ml\.g5\.2xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId .*hardware\. Remove kmsKeyArn/);
+            assert.match(
+                messageFor(e, P.endpointVolume, "nvme-with-key"),
+                /kmsKeyArn is set, but productionVariants\[0\]\.instanceType 'ml\.g5\.2xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId .*hardware\. Remove kmsKeyArn/,
+            );
             assert.match(messageFor(e, P.endpointVolume, "ebs-with-nvme-shadow"), /shadowProductionVariants\[0\]\.instanceType 'ml\.g5\.xlarge'/);
             assert.match(messageFor(e, P.endpointVolume, "ebs-without-key"), /'ml\.p3\.2xlarge'.*AWS managed key\. Set kmsKeyArn/);
-            assert.match(messageFor(e, P.endpointVolume, "unlisted-type"), /'ml\.inf2\.xlarge' is not in stacks\/instances\.ts, so this policy cannot tell .*Add the type to stacks\/instances\.ts/);
+            assert.match(
+                messageFor(e, P.endpointVolume, "unlisted-type"),
+                /'ml\.inf2\.xlarge' is not in stacks\/instances\.ts, so this policy cannot tell .*Add the type to stacks\/instances\.ts/,
+            );
         });
 
         it("unknown instance type: not run in preview, decided in an update", async () => {
@@ -170,7 +191,10 @@ describe("encryption policies", function () {
         it(`${P.sse}: compliant through the v7 companion or the legacy inline rule (DSSE needs no bucket key); violating otherwise`, async () => {
             const e = await fixture("buckets", { preview: false });
             assert.deepEqual(e.flagged(P.sse), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
-            assert.match(messageFor(e, P.sse, "weak"), /Bucket 'weak' \(weak-bucket\) aws\.s3\.BucketServerSideEncryptionConfiguration 'weak-sse' rules\[0\] sets sseAlgorithm "AES256"/);
+            assert.match(
+                messageFor(e, P.sse, "weak"),
+                /Bucket 'weak' \(weak-bucket\) aws\.s3\.BucketServerSideEncryptionConfiguration 'weak-sse' rules\[0\] sets sseAlgorithm "AES256"/,
+            );
             assert.match(messageFor(e, P.sse, "no-bucket-key"), /uses aws:kms with bucketKeyEnabled unset/);
             assert.match(messageFor(e, P.sse, "aws-managed-key"), /kmsMasterKeyId "alias\/aws\/s3", the AWS managed key/);
             assert.match(messageFor(e, P.sse, "bare"), /has no default encryption configuration.*Add an aws\.s3\.BucketServerSideEncryptionConfiguration/);
@@ -184,7 +208,10 @@ describe("encryption policies", function () {
         it(`${P.versioning}: Suspended or missing versioning is reported; inline versioning.enabled counts`, async () => {
             const e = await fixture("buckets", { preview: false });
             assert.deepEqual(e.flagged(P.versioning), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
-            assert.match(messageFor(e, P.versioning, "weak"), /aws\.s3\.BucketVersioning 'weak-versioning' versioningConfiguration\.status is "Suspended"\. Add an aws\.s3\.BucketVersioning/);
+            assert.match(
+                messageFor(e, P.versioning, "weak"),
+                /aws\.s3\.BucketVersioning 'weak-versioning' versioningConfiguration\.status is "Suspended"\. Add an aws\.s3\.BucketVersioning/,
+            );
         });
 
         it(`${P.publicAccess}: every one of the four settings must be true`, async () => {
@@ -200,7 +227,13 @@ describe("encryption policies", function () {
         });
 
         it(`${P.tls}: recognizes the deny in its usual spellings, and only a deny covering the objects`, () => {
-            const base = { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+            const base = {
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            };
             assert.equal(deniesInsecureTransport(base), true);
             assert.equal(deniesInsecureTransport({ ...base, Principal: { AWS: "*" }, Condition: { BoolIfExists: { "aws:securetransport": false } } }), true);
             assert.equal(deniesInsecureTransport({ ...base, Effect: "Allow" }), false);

@@ -58,7 +58,14 @@ export function evaluateStack(programDir: string, stack: string, options: Evalua
 
 async function evaluate(programDir: string, stack: string, options: EvaluateOptions): Promise<Evaluation> {
     const overrides = Object.fromEntries(Object.entries(options.overrides ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    const run = await runStack({ programDir, stack, overrides, secretOverrides: options.secretOverrides, preview: options.preview, transformations: options.transformations });
+    const run = await runStack({
+        programDir,
+        stack,
+        overrides,
+        secretOverrides: options.secretOverrides,
+        preview: options.preview,
+        transformations: options.transformations,
+    });
     if (run.result.error) throw run.result.error;
     const result = await evaluatePolicies(await guardrailsPack(), run.result.resources, { config: options.policyConfig, stackConfig: run.config.values });
     return {
@@ -67,8 +74,16 @@ async function evaluate(programDir: string, stack: string, options: EvaluateOpti
         of: (name) => result.violations.filter((v) => v.policyName === name),
         violatedPolicies: () => [...new Set(result.violations.map((v) => v.policyName))].sort(),
         notRun: (name) => result.notRun.some((n) => n.policyName === name),
-        flagged: (name) => result.violations.filter((v) => v.policyName === name).map((v) => v.resourceName ?? "(stack)").sort(),
-        notRunOn: (name) => result.notRun.filter((n) => n.policyName === name).map((n) => n.resourceName ?? "(stack)").sort(),
+        flagged: (name) =>
+            result.violations
+                .filter((v) => v.policyName === name)
+                .map((v) => v.resourceName ?? "(stack)")
+                .sort(),
+        notRunOn: (name) =>
+            result.notRun
+                .filter((n) => n.policyName === name)
+                .map((n) => n.resourceName ?? "(stack)")
+                .sort(),
     };
 }
 

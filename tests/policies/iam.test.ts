@@ -25,12 +25,15 @@ const trust = (Principal: unknown, extra: object = {}) => ({ Effect: "Allow", Pr
 describe("iam family", function () {
     describe("metadata", function () {
         it("lists the four policies with their levels, controls, remediation and unknown handling", function () {
-            assert.deepEqual(iamGuardrails.map((g) => [g.name, g.enforcementLevel, g.meta.unknowns]), [
-                [MANAGED, "mandatory", "deferred"],
-                [WILDCARD, "mandatory", "deferred"],
-                [TRUST, "mandatory", "deferred"],
-                [SOURCE, "advisory", "deferred"],
-            ]);
+            assert.deepEqual(
+                iamGuardrails.map((g) => [g.name, g.enforcementLevel, g.meta.unknowns]),
+                [
+                    [MANAGED, "mandatory", "deferred"],
+                    [WILDCARD, "mandatory", "deferred"],
+                    [TRUST, "mandatory", "deferred"],
+                    [SOURCE, "advisory", "deferred"],
+                ],
+            );
             for (const g of iamGuardrails) {
                 assert.equal(g.meta.family, "iam");
                 assert.ok(g.meta.controls.some((c) => c.startsWith("AC-")) && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
@@ -44,9 +47,13 @@ describe("iam family", function () {
             assert.equal(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
             assert.equal(awsManagedPolicyName("arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"), "ViewOnlyAccess");
             assert.equal(awsManagedPolicyName("arn:aws:iam::111122223333:policy/AdministratorAccess"), undefined);
-            assert.deepEqual(deniedManagedPolicyArns(["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess", "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly"], ["AmazonSageMakerFullAccess"]), [
-                "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
-            ]);
+            assert.deepEqual(
+                deniedManagedPolicyArns(
+                    ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess", "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly"],
+                    ["AmazonSageMakerFullAccess"],
+                ),
+                ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"],
+            );
         });
 
         it("flags '*', '<service>:*' and NotAction in Allow statements only", function () {
@@ -58,11 +65,14 @@ describe("iam family", function () {
                     { Effect: "Deny", Action: "*", Resource: "*" },
                 ],
             });
-            assert.deepEqual(wildcardFindings(statements).map((f) => `${f.statement} ${f.problem}`), [
-                "Statement 'All' allows Action \"*\" (every action of every service)",
-                "Statement[1] allows Action \"KMS:*\" (every kms action)",
-                "Statement[2] allows by NotAction \"iam:*\" (every action not listed)",
-            ]);
+            assert.deepEqual(
+                wildcardFindings(statements).map((f) => `${f.statement} ${f.problem}`),
+                [
+                    "Statement 'All' allows Action \"*\" (every action of every service)",
+                    'Statement[1] allows Action "KMS:*" (every kms action)',
+                    'Statement[2] allows by NotAction "iam:*" (every action not listed)',
+                ],
+            );
             assert.deepEqual(wildcardFindings(statements, ["kms"]).length, 2);
             assert.deepEqual(statementsOf(JSON.stringify({ Statement: { Effect: "Allow", Action: "s3:*" } })).length, 1);
         });
@@ -71,11 +81,14 @@ describe("iam family", function () {
             const sm = trust({ Service: "sagemaker.amazonaws.com" }, { Condition: { StringEquals: { "aws:SourceAccount": "1" } } });
             assert.deepEqual(sageMakerTrustProblems([sm]), []);
             assert.deepEqual(sageMakerTrustProblems([trust({ Service: "lambda.amazonaws.com" }), trust("*")]), [], "not a SageMaker role");
-            assert.deepEqual(sageMakerTrustProblems([sm, trust("*")]), ["Statement[1] also trusts \"*\" (anyone)"]);
-            assert.deepEqual(sageMakerTrustProblems([sm, trust({ AWS: "*" })], ["*"]), ["Statement[1] also trusts AWS \"*\" (anyone)"]);
+            assert.deepEqual(sageMakerTrustProblems([sm, trust("*")]), ['Statement[1] also trusts "*" (anyone)']);
+            assert.deepEqual(sageMakerTrustProblems([sm, trust({ AWS: "*" })], ["*"]), ['Statement[1] also trusts AWS "*" (anyone)']);
             assert.deepEqual(sageMakerTrustProblems([{ ...sm, NotPrincipal: { AWS: "x" } }]).length, 1);
             assert.deepEqual(statementsWithoutSourceCondition([sm, trust({ Service: "sagemaker.amazonaws.com" })]), ["Statement[1]"]);
-            assert.deepEqual(statementsWithoutSourceCondition([trust({ Service: ["sagemaker.amazonaws.com"] }, { Condition: { ArnLike: { "AWS:SOURCEARN": "x" } } })]), []);
+            assert.deepEqual(
+                statementsWithoutSourceCondition([trust({ Service: ["sagemaker.amazonaws.com"] }, { Condition: { ArnLike: { "AWS:SOURCEARN": "x" } } })]),
+                [],
+            );
         });
     });
 
@@ -84,11 +97,19 @@ describe("iam family", function () {
             for (const stack of ["govcloud", "commercial"]) {
                 for (const preview of [true, false]) {
                     const e = await evaluateRepoStack(stack, { preview });
-                    assert.deepEqual(mine(e.result.violations).map((v) => v.message), [], `${stack} preview=${preview}`);
+                    assert.deepEqual(
+                        mine(e.result.violations).map((v) => v.message),
+                        [],
+                        `${stack} preview=${preview}`,
+                    );
                     assert.deepEqual(errorsOf(e, FAMILY), []);
                     // In preview the role policies embed ARNs of in-stack resources: the wildcard check defers them.
                     const notRun = mine(e.result.notRun);
-                    if (preview) assert.ok(notRun.length > 0 && notRun.every((n) => n.policyName === WILDCARD && n.resourceType === "aws:iam/rolePolicy:RolePolicy"), JSON.stringify(notRun));
+                    if (preview)
+                        assert.ok(
+                            notRun.length > 0 && notRun.every((n) => n.policyName === WILDCARD && n.resourceType === "aws:iam/rolePolicy:RolePolicy"),
+                            JSON.stringify(notRun),
+                        );
                     else assert.deepEqual(notRun, []);
                 }
             }
@@ -110,7 +131,10 @@ describe("iam family", function () {
             assert.deepEqual(e.flagged(MANAGED), ["admin-everywhere", "admin-role", "sagemaker-full"]);
             const role = e.of(MANAGED).find((v) => v.resourceName === "admin-role")!;
             assert.equal(role.enforcementLevel, "mandatory");
-            assert.match(role.message, /aws:iam\/role:Role 'admin-role' property managedPolicyArns attaches "arn:aws-us-gov:iam::aws:policy\/AdministratorAccess" \(AdministratorAccess\)\. Detach the managed policy/);
+            assert.match(
+                role.message,
+                /aws:iam\/role:Role 'admin-role' property managedPolicyArns attaches "arn:aws-us-gov:iam::aws:policy\/AdministratorAccess" \(AdministratorAccess\)\. Detach the managed policy/,
+            );
         });
 
         it("defers an ARN unknown in preview (not run) and checks it in an update", async function () {
@@ -123,9 +147,15 @@ describe("iam family", function () {
 
         it("takes its level and deniedManagedPolicies from the policy pack config", async function () {
             const advisory = await fixture("iam-managed", { policyConfig: { [MANAGED]: "advisory" } });
-            assert.deepEqual(advisory.of(MANAGED).map((v) => v.enforcementLevel), ["advisory", "advisory", "advisory"]);
+            assert.deepEqual(
+                advisory.of(MANAGED).map((v) => v.enforcementLevel),
+                ["advisory", "advisory", "advisory"],
+            );
             assert.deepEqual((await fixture("iam-managed", { policyConfig: { [MANAGED]: { enforcementLevel: "disabled" } } })).flagged(MANAGED), []);
-            assert.deepEqual((await fixture("iam-managed", { policyConfig: { [MANAGED]: { deniedManagedPolicies: ["AmazonS3ReadOnlyAccess"] } } })).flagged(MANAGED), ["read-only"]);
+            assert.deepEqual(
+                (await fixture("iam-managed", { policyConfig: { [MANAGED]: { deniedManagedPolicies: ["AmazonS3ReadOnlyAccess"] } } })).flagged(MANAGED),
+                ["read-only"],
+            );
         });
     });
 
@@ -133,8 +163,14 @@ describe("iam family", function () {
         it("flags Action '*', '<service>:*' and NotAction in IAM policies, role policies and inline policies; not key policies or Deny", async function () {
             const e = await fixture("iam-wildcards");
             assert.deepEqual(e.flagged(WILDCARD), ["inline", "not-action", "object-document", "s3-star", "star"]);
-            assert.match(e.of(WILDCARD).find((v) => v.resourceName === "star")!.message, /aws:iam\/policy:Policy 'star' property policy: Statement\[0\] allows Action "\*" \(every action of every service\)\. List the specific actions/);
-            assert.match(e.of(WILDCARD).find((v) => v.resourceName === "inline")!.message, /property inlinePolicies\[1\]\.policy: Statement\[0\] allows Action "iam:\*"/);
+            assert.match(
+                e.of(WILDCARD).find((v) => v.resourceName === "star")!.message,
+                /aws:iam\/policy:Policy 'star' property policy: Statement\[0\] allows Action "\*" \(every action of every service\)\. List the specific actions/,
+            );
+            assert.match(
+                e.of(WILDCARD).find((v) => v.resourceName === "inline")!.message,
+                /property inlinePolicies\[1\]\.policy: Statement\[0\] allows Action "iam:\*"/,
+            );
         });
 
         it("defers a document unknown in preview (not run) and checks it in an update", async function () {
@@ -157,7 +193,10 @@ describe("iam family", function () {
         it("flags SageMaker roles also trusted by another service, an account's role, or anyone; other roles are out of scope", async function () {
             const e = await fixture("iam-trust");
             assert.deepEqual(e.flagged(TRUST), ["sagemaker-and-anyone", "sagemaker-and-ci", "sagemaker-and-ec2"]);
-            assert.match(e.of(TRUST).find((v) => v.resourceName === "sagemaker-and-ec2")!.message, /assumeRolePolicy: Statement\[0\] also trusts Service "ec2\.amazonaws\.com"\. Trust only/);
+            assert.match(
+                e.of(TRUST).find((v) => v.resourceName === "sagemaker-and-ec2")!.message,
+                /assumeRolePolicy: Statement\[0\] also trusts Service "ec2\.amazonaws\.com"\. Trust only/,
+            );
             assert.match(e.of(TRUST).find((v) => v.resourceName === "sagemaker-and-anyone")!.message, /Statement\[1\] also trusts "\*" \(anyone\)/);
         });
 
@@ -169,9 +208,14 @@ describe("iam family", function () {
 
         it("takes its level and additionalTrustedPrincipals from the policy pack config ('*' is never accepted)", async function () {
             const advisory = await fixture("iam-trust", { policyConfig: { [TRUST]: "advisory" } });
-            assert.deepEqual(advisory.of(TRUST).map((v) => v.enforcementLevel), ["advisory", "advisory", "advisory"]);
+            assert.deepEqual(
+                advisory.of(TRUST).map((v) => v.enforcementLevel),
+                ["advisory", "advisory", "advisory"],
+            );
             assert.deepEqual((await fixture("iam-trust", { policyConfig: { [TRUST]: { enforcementLevel: "disabled" } } })).flagged(TRUST), []);
-            const ci = await fixture("iam-trust", { policyConfig: { [TRUST]: { additionalTrustedPrincipals: ["arn:aws-us-gov:iam::111122223333:role/ci", "*", "ec2.amazonaws.com"] } } });
+            const ci = await fixture("iam-trust", {
+                policyConfig: { [TRUST]: { additionalTrustedPrincipals: ["arn:aws-us-gov:iam::111122223333:role/ci", "*", "ec2.amazonaws.com"] } },
+            });
             assert.deepEqual(ci.flagged(TRUST), ["sagemaker-and-anyone"]);
         });
     });
@@ -181,7 +225,10 @@ describe("iam family", function () {
             const e = await fixture("iam-trust");
             assert.deepEqual(e.flagged(SOURCE), ["sagemaker-no-condition"]);
             assert.equal(e.of(SOURCE)[0].enforcementLevel, "advisory");
-            assert.match(e.of(SOURCE)[0].message, /Statement\[0\] trusts sagemaker\.amazonaws\.com with no aws:SourceAccount or aws:SourceArn condition\. Add a condition/);
+            assert.match(
+                e.of(SOURCE)[0].message,
+                /Statement\[0\] trusts sagemaker\.amazonaws\.com with no aws:SourceAccount or aws:SourceArn condition\. Add a condition/,
+            );
         });
 
         it("defers a trust policy unknown in preview (not run) and checks it in an update", async function () {
@@ -191,10 +238,19 @@ describe("iam family", function () {
 
         it("takes its level and conditionKeys from the policy pack config", async function () {
             const mandatory = await fixture("iam-trust", { policyConfig: { [SOURCE]: "mandatory" } });
-            assert.deepEqual(mandatory.of(SOURCE).map((v) => v.enforcementLevel), ["mandatory"]);
+            assert.deepEqual(
+                mandatory.of(SOURCE).map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
             assert.deepEqual((await fixture("iam-trust", { policyConfig: { [SOURCE]: "disabled" } })).flagged(SOURCE), []);
             const arnOnly = await fixture("iam-trust", { policyConfig: { [SOURCE]: { conditionKeys: ["aws:SourceArn"] } } });
-            assert.deepEqual(arnOnly.flagged(SOURCE), ["sagemaker-and-anyone", "sagemaker-and-ci", "sagemaker-and-ec2", "sagemaker-no-condition", "sagemaker-ok"]);
+            assert.deepEqual(arnOnly.flagged(SOURCE), [
+                "sagemaker-and-anyone",
+                "sagemaker-and-ci",
+                "sagemaker-and-ec2",
+                "sagemaker-no-condition",
+                "sagemaker-ok",
+            ]);
         });
     });
 });

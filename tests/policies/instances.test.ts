@@ -54,7 +54,10 @@ describe("instances policies", function () {
             assert.equal(rest.length, 0);
             assert.equal(violation.enforcementLevel, "mandatory");
             assert.equal(violation.resourceName, "mistral-config");
-            assert.match(violation.message, /productionVariants\[0\]\.instanceType = "ml\.g5\.2xlarge" is not approved for partition aws-us-gov \(region us-gov-west-1\)/);
+            assert.match(
+                violation.message,
+                /productionVariants\[0\]\.instanceType = "ml\.g5\.2xlarge" is not approved for partition aws-us-gov \(region us-gov-west-1\)/,
+            );
             assert.match(violation.message, /approved: ml\.g4dn\.xlarge, .*ml\.g4dn\.12xlarge/);
             assert.match(violation.message, /Use an approved instance type/);
         });
@@ -90,7 +93,10 @@ describe("instances policies", function () {
 
         it("config: enforcement level advisory or disabled", async () => {
             const advisory = await fixture("g5-in-govcloud", { policyConfig: { [ENDPOINT_TYPES]: "advisory" } });
-            assert.deepEqual(advisory.of(ENDPOINT_TYPES).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(ENDPOINT_TYPES).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             const disabled = await fixture("g5-in-govcloud", { policyConfig: { [ENDPOINT_TYPES]: { enforcementLevel: "disabled" } } });
             assert.deepEqual(messages(disabled, ENDPOINT_TYPES), []);
         });
@@ -125,9 +131,13 @@ describe("instances policies", function () {
         });
 
         it("config: notebookInstanceTypes and the enforcement level", async () => {
-            const narrowed = await evaluateRepoStack("govcloud", { policyConfig: { [NOTEBOOK_TYPES]: { notebookInstanceTypes: { "aws-us-gov": ["ml.t3.large"] } } } });
+            const narrowed = await evaluateRepoStack("govcloud", {
+                policyConfig: { [NOTEBOOK_TYPES]: { notebookInstanceTypes: { "aws-us-gov": ["ml.t3.large"] } } },
+            });
             assert.match(messages(narrowed, NOTEBOOK_TYPES).join(), /instanceType = "ml\.t3\.medium" is not approved/);
-            const widened = await fixture("g5-in-govcloud", { policyConfig: { [NOTEBOOK_TYPES]: { notebookInstanceTypes: { "aws-us-gov": ["ml.g4dn.xlarge"] } } } });
+            const widened = await fixture("g5-in-govcloud", {
+                policyConfig: { [NOTEBOOK_TYPES]: { notebookInstanceTypes: { "aws-us-gov": ["ml.g4dn.xlarge"] } } },
+            });
             assert.deepEqual(messages(widened, NOTEBOOK_TYPES), []);
             const disabled = await fixture("g5-in-govcloud", { policyConfig: { [NOTEBOOK_TYPES]: "disabled" } });
             assert.deepEqual(messages(disabled, NOTEBOOK_TYPES), []);
@@ -145,11 +155,17 @@ describe("instances policies", function () {
             assert.equal(rest.length, 0);
             assert.equal(violation.enforcementLevel, "mandatory");
             assert.equal(violation.resourceName, "mistral-model");
-            assert.match(violation.message, /primaryContainer\.environment\.SM_NUM_GPUS = "8" is above the 4 GPU\(s\) of ml\.g4dn\.12xlarge \(served by mistral-config productionVariants\[0\]/);
+            assert.match(
+                violation.message,
+                /primaryContainer\.environment\.SM_NUM_GPUS = "8" is above the 4 GPU\(s\) of ml\.g4dn\.12xlarge \(served by mistral-config productionVariants\[0\]/,
+            );
         });
 
         it("an instance type the table does not know: a clear message", async () => {
-            assert.match(messages(await fixture("unknown-instance-type"), NUM_GPUS).join(), /instance type "ml\.g9\.12xlarge" is not in stacks\/instances\.ts, so its GPU count is unknown/);
+            assert.match(
+                messages(await fixture("unknown-instance-type"), NUM_GPUS).join(),
+                /instance type "ml\.g9\.12xlarge" is not in stacks\/instances\.ts, so its GPU count is unknown/,
+            );
         });
 
         it("two variants, model names unknown in preview: not run in preview; in an update, only the variant at fault", async () => {
@@ -159,10 +175,16 @@ describe("instances policies", function () {
             assert.deepEqual(messages(preview, NUM_GPUS), []);
             const update = await fixture("two-variants", { preview: false });
             assert.equal(update.notRun(NUM_GPUS), false);
-            assert.deepEqual(update.of(NUM_GPUS).map((v) => v.resourceName), ["big-model"]);
+            assert.deepEqual(
+                update.of(NUM_GPUS).map((v) => v.resourceName),
+                ["big-model"],
+            );
             // Names known in preview link the variants by name.
             const known = await fixture("two-variants", { overrides: { knownNames: true } });
-            assert.deepEqual(known.of(NUM_GPUS).map((v) => v.resourceName), ["big-model"]);
+            assert.deepEqual(
+                known.of(NUM_GPUS).map((v) => v.resourceName),
+                ["big-model"],
+            );
         });
 
         it("an instance type unknown in preview defers the check", async () => {
@@ -172,7 +194,10 @@ describe("instances policies", function () {
 
         it("config: enforcement level (the policy has no properties)", async () => {
             const advisory = await fixture("too-many-gpus", { policyConfig: { [NUM_GPUS]: "advisory" } });
-            assert.deepEqual(advisory.of(NUM_GPUS).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(NUM_GPUS).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             assert.deepEqual(messages(await fixture("too-many-gpus", { policyConfig: { [NUM_GPUS]: { enforcementLevel: "disabled" } } }), NUM_GPUS), []);
         });
 
@@ -197,8 +222,14 @@ describe("instances policies", function () {
             assert.equal(rest.length, 0);
             assert.equal(violation.enforcementLevel, "mandatory");
             assert.equal(violation.resourceName, "falcon-config");
-            assert.match(violation.message, /productionVariants\[0\]\.instanceType = "ml\.g4dn\.12xlarge" is too small for tiiuae\/falcon-40b-instruct \(41\.8B parameters/);
-            assert.match(violation.message, /in bfloat16 \(2 bytes\/parameter\): it needs ~93\.4 GiB \(77\.9 GiB weights × 1\.2 headroom\) but SM_NUM_GPUS=4 gives 4 × 16 GiB = 64 GiB/);
+            assert.match(
+                violation.message,
+                /productionVariants\[0\]\.instanceType = "ml\.g4dn\.12xlarge" is too small for tiiuae\/falcon-40b-instruct \(41\.8B parameters/,
+            );
+            assert.match(
+                violation.message,
+                /in bfloat16 \(2 bytes\/parameter\): it needs ~93\.4 GiB \(77\.9 GiB weights × 1\.2 headroom\) but SM_NUM_GPUS=4 gives 4 × 16 GiB = 64 GiB/,
+            );
             assert.match(violation.message, /quantize/);
         });
 
@@ -207,7 +238,10 @@ describe("instances policies", function () {
             for (const preview of [true, false]) {
                 const e = await fixture("s3-weights", { preview });
                 assert.equal(e.notRun(MEMORY_FIT), true, "an unidentified model is reported as not run");
-                assert.match(notRunMessage(e, MEMORY_FIT), /HF_MODEL_ID=\/opt\/ml\/model \(weights from S3\) does not say which model chat\S* holds; set policy config modelParameters \{"chat": <billions>\}/);
+                assert.match(
+                    notRunMessage(e, MEMORY_FIT),
+                    /HF_MODEL_ID=\/opt\/ml\/model \(weights from S3\) does not say which model chat\S* holds; set policy config modelParameters \{"chat": <billions>\}/,
+                );
             }
             const named = await fixture("s3-weights", { policyConfig: { [MEMORY_FIT]: { modelParameters: { chat: 41.8 } } } });
             assert.equal(named.notRun(MEMORY_FIT), false);
@@ -225,14 +259,31 @@ describe("instances policies", function () {
             const unquantized = await evaluateRepoStack("govcloud", {
                 overrides,
                 preview: false,
-                transformations: [(a) => (a.type === "aws:sagemaker/model:Model" ? { props: { ...a.props, primaryContainer: { ...a.props.primaryContainer, environment: { ...a.props.primaryContainer.environment, HF_MODEL_QUANTIZE: undefined } } }, opts: a.opts } : undefined)],
+                transformations: [
+                    (a) =>
+                        a.type === "aws:sagemaker/model:Model"
+                            ? {
+                                  props: {
+                                      ...a.props,
+                                      primaryContainer: {
+                                          ...a.props.primaryContainer,
+                                          environment: { ...a.props.primaryContainer.environment, HF_MODEL_QUANTIZE: undefined },
+                                      },
+                                  },
+                                  opts: a.opts,
+                              }
+                            : undefined,
+                ],
             });
             assert.match(messages(unquantized, MEMORY_FIT).join(), /from tag sagemaker-llm:model=falcon-40b-instruct/);
         });
 
         it("weights from S3 identified by the sagemaker-llm:model tag", async () => {
             const e = await fixture("s3-weights");
-            assert.deepEqual(e.of(MEMORY_FIT).map((v) => v.resourceName), ["tagged-config"]);
+            assert.deepEqual(
+                e.of(MEMORY_FIT).map((v) => v.resourceName),
+                ["tagged-config"],
+            );
             assert.match(messages(e, MEMORY_FIT).join(), /tiiuae\/falcon-40b-instruct \(41\.8B parameters, from tag sagemaker-llm:model=falcon-40b-instruct\)/);
             assert.equal(e.notRun(MEMORY_FIT), true, "the untagged model is still not determined");
         });
@@ -246,10 +297,16 @@ describe("instances policies", function () {
 
         it("config: memoryHeadroom and the enforcement level", async () => {
             const strict = await evaluateRepoStack("commercial", { policyConfig: { [MEMORY_FIT]: { memoryHeadroom: 2 } } });
-            assert.match(messages(strict, MEMORY_FIT).join(), /Mistral-7B-Instruct-v0\.2 .* needs ~27\.0 GiB \(13\.5 GiB weights × 2 headroom\) but SM_NUM_GPUS=1 gives 1 × 24 GiB = 24 GiB/);
+            assert.match(
+                messages(strict, MEMORY_FIT).join(),
+                /Mistral-7B-Instruct-v0\.2 .* needs ~27\.0 GiB \(13\.5 GiB weights × 2 headroom\) but SM_NUM_GPUS=1 gives 1 × 24 GiB = 24 GiB/,
+            );
             assert.deepEqual(messages(await fixture("falcon40b-unquantized", { policyConfig: { [MEMORY_FIT]: "disabled" } }), MEMORY_FIT), []);
             const advisory = await fixture("falcon40b-unquantized", { policyConfig: { [MEMORY_FIT]: { enforcementLevel: "advisory" } } });
-            assert.deepEqual(advisory.of(MEMORY_FIT).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(MEMORY_FIT).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
 
         it("the check: quantization, dtype and unknown values", () => {
@@ -258,7 +315,10 @@ describe("instances policies", function () {
             assert.ok(checkWeightsFit(base));
             assert.equal(checkWeightsFit({ ...base, quantize: "bitsandbytes-nf4" }), undefined);
             assert.match(checkWeightsFit({ ...base, quantize: "false" }) ?? "", /HF_MODEL_QUANTIZE = "false", which is not a quantization/);
-            assert.match(checkWeightsFit({ ...base, smNumGpus: undefined, quantize: "bitsandbytes-nf4" }) ?? "", /SM_NUM_GPUS unset \(1 shard\) gives 1 × 16 GiB/);
+            assert.match(
+                checkWeightsFit({ ...base, smNumGpus: undefined, quantize: "bitsandbytes-nf4" }) ?? "",
+                /SM_NUM_GPUS unset \(1 shard\) gives 1 × 16 GiB/,
+            );
             assert.match(checkWeightsFit({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
         });
     });

@@ -53,7 +53,10 @@ describe("network policies", function () {
             assert.equal(g.meta.family, "network", g.name);
             assert.equal(g.enforcementLevel, "mandatory", g.name);
             assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
-            assert.ok(g.meta.controls.some((c) => c.startsWith("SC-7") || c.startsWith("AU-")), g.name);
+            assert.ok(
+                g.meta.controls.some((c) => c.startsWith("SC-7") || c.startsWith("AU-")),
+                g.name,
+            );
             assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40, g.name);
             assert.ok(["present", "deferred", "none"].includes(g.meta.unknowns), g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -75,17 +78,29 @@ describe("network policies", function () {
     describe("this repo's stacks as they are: nothing reported, in preview and in an update", () => {
         for (const stack of ["govcloud", "commercial"]) {
             for (const preview of [true, false]) {
-                it(`${stack}, ${preview ? "preview" : "update (preview: false)"}`, async () => assertClean(await evaluateRepoStack(stack, { preview }), MINE, stack));
+                it(`${stack}, ${preview ? "preview" : "update (preview: false)"}`, async () =>
+                    assertClean(await evaluateRepoStack(stack, { preview }), MINE, stack));
             }
         }
         it("variants: NAT egress with weights from the Hub, existing VPC with its subnets approved, no notebook, several models", async () => {
             for (const preview of [true, false]) {
                 assertClean(await evaluateRepoStack("commercial", { ...NAT, preview }), MINE, "nat");
                 assertClean(await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }), MINE, "existing");
-                assertClean(await evaluateRepoStack("commercial", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }), MINE, "existing commercial");
+                assertClean(
+                    await evaluateRepoStack("commercial", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }),
+                    MINE,
+                    "existing commercial",
+                );
             }
             assertClean(await evaluateRepoStack("govcloud", { overrides: { notebookEnabled: false } }), MINE, "no notebook");
-            assertClean(await evaluateRepoStack("commercial", { overrides: { models: [{ id: "mistral-7b-instruct" }, { id: "llama-3-8b-instruct", name: "llama3" }] }, preview: false }), MINE, "two models");
+            assertClean(
+                await evaluateRepoStack("commercial", {
+                    overrides: { models: [{ id: "mistral-7b-instruct" }, { id: "llama-3-8b-instruct", name: "llama3" }] },
+                    preview: false,
+                }),
+                MINE,
+                "two models",
+            );
         });
         it("the fixture's compliant case and its NAT and FIPS cases", async () => {
             for (const stack of ["compliant", "nat-egress", "fips-endpoints"]) {
@@ -95,7 +110,7 @@ describe("network policies", function () {
     });
 
     describe(P.notebookInternet, () => {
-        it("the check: subnetId present (unknown counts), directInternetAccess exactly \"Disabled\"", () => {
+        it('the check: subnetId present (unknown counts), directInternetAccess exactly "Disabled"', () => {
             assert.deepEqual(notebookInternetProblems({ subnetId: "subnet-0123456789abcdef0", directInternetAccess: "Disabled" }), []);
             assert.equal(notebookInternetProblems({ subnetId: "subnet-0123456789abcdef0" }).length, 1);
             assert.match(notebookInternetProblems({ directInternetAccess: "Disabled" })[0], /subnetId is not set/);
@@ -107,7 +122,10 @@ describe("network policies", function () {
             assert.match(text, /subnetId is not set/);
             assert.match(text, /directInternetAccess is not set: SageMaker's default is "Enabled"/);
             const insecure = await fixture("notebook-insecure");
-            assert.deepEqual(ownMessages(insecure, P.notebookInternet).map((m) => m.split(".")[0]), ['directInternetAccess is "Enabled"']);
+            assert.deepEqual(
+                ownMessages(insecure, P.notebookInternet).map((m) => m.split(".")[0]),
+                ['directInternetAccess is "Enabled"'],
+            );
             assert.match(ownMessages(insecure, P.notebookInternet)[0], /set `directInternetAccess: "Disabled"` explicitly/);
             assert.equal(insecure.of(P.notebookInternet)[0].enforcementLevel, "mandatory");
         });
@@ -120,7 +138,10 @@ describe("network policies", function () {
         });
         it("config: advisory and disabled levels", async () => {
             const advisory = await fixture("notebook-insecure", { policyConfig: { [P.notebookInternet]: "advisory" } });
-            assert.deepEqual(advisory.of(P.notebookInternet).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(P.notebookInternet).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             const disabled = await fixture("notebook-insecure", { policyConfig: { [P.notebookInternet]: { enforcementLevel: "disabled" } } });
             assert.deepEqual(disabled.flagged(P.notebookInternet), []);
         });
@@ -135,8 +156,14 @@ describe("network policies", function () {
         it("violation: no vpcConfig, empty subnets, no security groups", async () => {
             assert.deepEqual((await fixture("model-outside-vpc")).flagged(P.modelVpc), ["model"]);
             assert.match(ownMessages(await fixture("model-outside-vpc"), P.modelVpc)[0], /^vpcConfig is not set.*Set the model's `vpcConfig`/);
-            assert.match(ownMessages(await fixture("compliant", { overrides: { modelVpc: "empty-subnets" } }), P.modelVpc).join(), /vpcConfig\.subnets is empty/);
-            assert.match(ownMessages(await fixture("compliant", { overrides: { modelVpc: "no-security-groups" } }), P.modelVpc).join(), /vpcConfig\.securityGroupIds is empty/);
+            assert.match(
+                ownMessages(await fixture("compliant", { overrides: { modelVpc: "empty-subnets" } }), P.modelVpc).join(),
+                /vpcConfig\.subnets is empty/,
+            );
+            assert.match(
+                ownMessages(await fixture("compliant", { overrides: { modelVpc: "no-security-groups" } }), P.modelVpc).join(),
+                /vpcConfig\.securityGroupIds is empty/,
+            );
         });
         it("unknown values: the subnets list is unknown in preview (it comes from the VPC's subnets) and counts as set", async () => {
             const e = await evaluateRepoStack("govcloud");
@@ -147,7 +174,10 @@ describe("network policies", function () {
         });
         it("config: advisory level", async () => {
             const e = await fixture("model-outside-vpc", { policyConfig: { [P.modelVpc]: "advisory" } });
-            assert.deepEqual(e.of(P.modelVpc).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                e.of(P.modelVpc).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
     });
 
@@ -155,9 +185,13 @@ describe("network policies", function () {
         it("the check: stack subnets come by link or id; ids from outside the stack need approval", () => {
             const stackSubnet = { type: "aws:ec2/subnet:Subnet", name: "s", props: {} } as never;
             // Dependencies account for non-literal values first; the literal left over is external.
-            assert.deepEqual(attributeSubnets(["s-id", "subnet-0aaaabbbbccccdddd"], 0, [stackSubnet], [stackSubnet], new Set()).unapproved, ["subnet-0aaaabbbbccccdddd"]);
+            assert.deepEqual(attributeSubnets(["s-id", "subnet-0aaaabbbbccccdddd"], 0, [stackSubnet], [stackSubnet], new Set()).unapproved, [
+                "subnet-0aaaabbbbccccdddd",
+            ]);
             // In preview the stack's ids are unknown elements: the dependencies account for those.
-            assert.deepEqual(attributeSubnets(["subnet-0aaaabbbbccccdddd"], 1, [stackSubnet], [stackSubnet], new Set()).unapproved, ["subnet-0aaaabbbbccccdddd"]);
+            assert.deepEqual(attributeSubnets(["subnet-0aaaabbbbccccdddd"], 1, [stackSubnet], [stackSubnet], new Set()).unapproved, [
+                "subnet-0aaaabbbbccccdddd",
+            ]);
             assert.deepEqual(attributeSubnets(["subnet-0aaaabbbbccccdddd"], 0, [], [], new Set(["subnet-0aaaabbbbccccdddd"])).unapproved, []);
             assert.deepEqual(attributeSubnets(["x-id", "y-id"], 0, [stackSubnet, stackSubnet], [stackSubnet], new Set()).unapproved, []);
         });
@@ -165,7 +199,8 @@ describe("network policies", function () {
             const e = await fixture("public-subnet");
             assert.deepEqual(e.flagged(P.subnets), ["private-0", "private-0", "private-0", "private-1", "private-1", "private-1"]);
             const text = ownMessages(e, P.subnets);
-            for (const key of ["mapPublicIpOnLaunch", "assignIpv6AddressOnCreation", "mapCustomerOwnedIpOnLaunch"]) assert.equal(text.filter((m) => m.includes(`${key} is true`)).length, 2, key);
+            for (const key of ["mapPublicIpOnLaunch", "assignIpv6AddressOnCreation", "mapCustomerOwnedIpOnLaunch"])
+                assert.equal(text.filter((m) => m.includes(`${key} is true`)).length, 2, key);
             assert.match(text[0], /^Subnet private-0, used by model \(Model\), notebook \(NotebookInstance\), is not private/);
         });
         it("violation: a default route to an internet gateway, as an aws.ec2.Route (IPv4, IPv6), inline, or on the main route table", async () => {
@@ -194,7 +229,10 @@ describe("network policies", function () {
             for (const preview of [true, false]) {
                 const e = await evaluateRepoStack("govcloud", { overrides: EXISTING, preview });
                 assert.deepEqual(e.flagged(P.subnets), ["falcon-40b-instruct-model", "falcon-40b-instruct-model", "research-instance"]);
-                assert.match(ownMessages(e, P.subnets).join("\n"), /research-instance \(NotebookInstance\) subnetId uses subnet "subnet-0123456789abcdef0", which this stack does not create and approvedSubnetIds \[\] does not list/);
+                assert.match(
+                    ownMessages(e, P.subnets).join("\n"),
+                    /research-instance \(NotebookInstance\) subnetId uses subnet "subnet-0123456789abcdef0", which this stack does not create and approvedSubnetIds \[\] does not list/,
+                );
             }
             // A literal beside the stack's own subnets, whose ids are unknown in preview and known in an update.
             for (const preview of [true, false]) {
@@ -218,10 +256,16 @@ describe("network policies", function () {
             assert.deepEqual(computedUpdate.flagged(P.subnets), ["private-0", "private-1"]);
         });
         it("config: approvedSubnetIds admits a landing zone's subnets; levels advisory and disabled", async () => {
-            const approved = await fixture("external-subnets", { preview: false, policyConfig: { [P.subnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } } });
+            const approved = await fixture("external-subnets", {
+                preview: false,
+                policyConfig: { [P.subnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } },
+            });
             assert.deepEqual(approved.flagged(P.subnets), []);
             assert.deepEqual(approved.result.policies.find((p) => p.name === P.subnets)!.config, { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] });
-            const partly = await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: { [P.subnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } } });
+            const partly = await evaluateRepoStack("govcloud", {
+                overrides: EXISTING,
+                policyConfig: { [P.subnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } },
+            });
             assert.deepEqual(partly.flagged(P.subnets), ["falcon-40b-instruct-model"]);
             assert.match(ownMessages(partly, P.subnets)[0], /subnet-0fedcba9876543210/);
             const advisory = await fixture("igw-route", { policyConfig: { [P.subnets]: "advisory" } });
@@ -242,7 +286,13 @@ describe("network policies", function () {
             const e = await fixture("open-ingress");
             assert.deepEqual(e.flagged(P.ingress), ["model", "model", "model-open", "model-open-ipv6"]);
             const text = ownMessages(e, P.ingress).join("\n");
-            for (const part of ['ingress[0].cidrBlocks[1] = "0.0.0.0/0"', 'ingress[1].ipv6CidrBlocks[0] = "::/0"', 'cidrBlocks[0] = "0.0.0.0/0"', 'cidrIpv6 = "::/0"']) assert.ok(text.includes(part), part);
+            for (const part of [
+                'ingress[0].cidrBlocks[1] = "0.0.0.0/0"',
+                'ingress[1].ipv6CidrBlocks[0] = "::/0"',
+                'cidrBlocks[0] = "0.0.0.0/0"',
+                'cidrIpv6 = "::/0"',
+            ])
+                assert.ok(text.includes(part), part);
             assert.ok(!e.flagged(P.ingress).includes("model-egress"), "egress rules are not ingress");
         });
         it("unknown values: a computed CIDR defers the policy to the update, where it runs", async () => {
@@ -277,7 +327,10 @@ describe("network policies", function () {
             assert.deepEqual((await fixture("no-flow-logs", { preview: false })).flagged(P.flowLogs), ["vpc"]);
         });
         it("config: advisory and disabled levels", async () => {
-            assert.deepEqual((await fixture("no-flow-logs", { policyConfig: { [P.flowLogs]: "advisory" } })).of(P.flowLogs).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                (await fixture("no-flow-logs", { policyConfig: { [P.flowLogs]: "advisory" } })).of(P.flowLogs).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             assert.deepEqual((await fixture("no-flow-logs", { policyConfig: { [P.flowLogs]: { enforcementLevel: "disabled" } } })).flagged(P.flowLogs), []);
         });
     });
@@ -285,15 +338,27 @@ describe("network policies", function () {
     describe(P.privateDns, () => {
         it("the check: interface endpoints only; privateDnsEnabled must be true (the provider's default is false)", () => {
             const none = new Set<string>();
-            assert.equal(privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.sts", privateDnsEnabled: true }, none), undefined);
-            assert.match(privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.sts" }, none)!, /privateDnsEnabled is not set \(the default is false\)/);
+            assert.equal(
+                privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.sts", privateDnsEnabled: true }, none),
+                undefined,
+            );
+            assert.match(
+                privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.sts" }, none)!,
+                /privateDnsEnabled is not set \(the default is false\)/,
+            );
             assert.equal(privateDnsProblem({ serviceName: "com.amazonaws.us-east-1.s3" }, none), undefined, "the default type is Gateway");
-            assert.equal(privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.s3" }, new Set(["com.amazonaws.us-east-1.s3"])), undefined);
+            assert.equal(
+                privateDnsProblem({ vpcEndpointType: "Interface", serviceName: "com.amazonaws.us-east-1.s3" }, new Set(["com.amazonaws.us-east-1.s3"])),
+                undefined,
+            );
         });
         it("violation: an interface endpoint with private DNS off; gateway endpoints are not checked", async () => {
             const e = await fixture("missing-endpoints");
             assert.deepEqual(e.flagged(P.privateDns), ["endpoint-logs"]);
-            assert.match(ownMessages(e, P.privateDns)[0], /^privateDnsEnabled is false on the interface endpoint for com\.amazonaws\.us-gov-west-1\.logs\. Set `privateDnsEnabled: true`/);
+            assert.match(
+                ownMessages(e, P.privateDns)[0],
+                /^privateDnsEnabled is false on the interface endpoint for com\.amazonaws\.us-gov-west-1\.logs\. Set `privateDnsEnabled: true`/,
+            );
         });
         it("unknown values: none read; it runs in preview (ids unknown) with the update's result", async () => {
             for (const preview of [true, false]) {
@@ -303,17 +368,26 @@ describe("network policies", function () {
             }
         });
         it("config: exemptServiceNames; advisory level", async () => {
-            const exempt = await fixture("missing-endpoints", { policyConfig: { [P.privateDns]: { exemptServiceNames: ["com.amazonaws.us-gov-west-1.logs"] } } });
+            const exempt = await fixture("missing-endpoints", {
+                policyConfig: { [P.privateDns]: { exemptServiceNames: ["com.amazonaws.us-gov-west-1.logs"] } },
+            });
             assert.deepEqual(exempt.flagged(P.privateDns), []);
             const advisory = await fixture("missing-endpoints", { policyConfig: { [P.privateDns]: "advisory" } });
-            assert.deepEqual(advisory.of(P.privateDns).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(P.privateDns).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
     });
 
     describe(P.endpoints, () => {
         it("the check: names from stacks/partitions.ts in the endpoint's region; FIPS names count", () => {
             const required = requiredEndpoints();
-            const all = required.map((r) => ({ serviceName: r.names("us-gov-west-1")[0], type: r.type === "any" ? "Gateway" : r.type, region: "us-gov-west-1" }));
+            const all = required.map((r) => ({
+                serviceName: r.names("us-gov-west-1")[0],
+                type: r.type === "any" ? "Gateway" : r.type,
+                region: "us-gov-west-1",
+            }));
             assert.deepEqual(missingEndpoints(required, all, "us-gov-west-1"), []);
             const fips = all.map((e) => (e.serviceName.endsWith(".sagemaker.runtime") ? { ...e, serviceName: `${e.serviceName}-fips` } : e));
             assert.deepEqual(missingEndpoints(required, fips, "us-gov-west-1"), []);
@@ -323,7 +397,10 @@ describe("network policies", function () {
         it("violation: no internet egress, yet endpoints missing", async () => {
             const e = await fixture("missing-endpoints");
             assert.deepEqual(e.flagged(P.endpoints), ["vpc"]);
-            assert.match(ownMessages(e, P.endpoints)[0], /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms \(Interface\), aws\.sagemaker\.us-gov-west-1\.notebook \(Interface\), com\.amazonaws\.us-gov-west-1\.s3\. Create the missing VPC endpoints/);
+            assert.match(
+                ownMessages(e, P.endpoints)[0],
+                /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms \(Interface\), aws\.sagemaker\.us-gov-west-1\.notebook \(Interface\), com\.amazonaws\.us-gov-west-1\.s3\. Create the missing VPC endpoints/,
+            );
         });
         it("not applicable with internet egress (NAT) or without a VPC of the stack", async () => {
             assert.deepEqual((await fixture("nat-egress")).flagged(P.endpoints), []);
@@ -331,7 +408,11 @@ describe("network policies", function () {
         });
         it("unknown values: the endpoints' vpcId is unknown in preview; dependencies link them to the VPC", async () => {
             const e = await evaluateRepoStack("govcloud");
-            assert.ok(resourcesOf(e).ofType("aws:ec2/vpcEndpoint:VpcEndpoint").every((r) => isUnknown(r.inputs.vpcId)));
+            assert.ok(
+                resourcesOf(e)
+                    .ofType("aws:ec2/vpcEndpoint:VpcEndpoint")
+                    .every((r) => isUnknown(r.inputs.vpcId)),
+            );
             assert.equal(e.notRun(P.endpoints), false);
             assert.deepEqual(e.flagged(P.endpoints), []);
             assert.deepEqual((await fixture("missing-endpoints", { preview: false })).flagged(P.endpoints), ["vpc"]);
@@ -341,7 +422,10 @@ describe("network policies", function () {
             assert.deepEqual(more.flagged(P.endpoints), ["network-vpc"]);
             assert.match(ownMessages(more, P.endpoints)[0], /lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.application-autoscaling \(Interface\)\./);
             const advisory = await fixture("missing-endpoints", { policyConfig: { [P.endpoints]: "advisory" } });
-            assert.deepEqual(advisory.of(P.endpoints).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(P.endpoints).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
     });
 });

@@ -27,7 +27,6 @@ const P = {
 
 const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
 
-
 const EXISTING_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
 const EXISTING = { networkMode: "existing", existingVpcId: "vpc-0a1b2c3d4e5f60718", existingPrivateSubnetIds: EXISTING_SUBNETS, vpcCidr: "10.20.0.0/16" };
 const NAT: EvaluateOptions = {
@@ -54,13 +53,22 @@ describe("notebook policies", function () {
     describe("this repo's stacks as they are: nothing reported, in preview and in an update", () => {
         for (const stack of ["govcloud", "commercial"]) {
             for (const preview of [true, false]) {
-                it(`${stack}, ${preview ? "preview" : "update (preview: false)"}`, async () => assertClean(await evaluateRepoStack(stack, { preview }), MINE, stack));
+                it(`${stack}, ${preview ? "preview" : "update (preview: false)"}`, async () =>
+                    assertClean(await evaluateRepoStack(stack, { preview }), MINE, stack));
             }
         }
         it("variants: NAT egress, existing VPC, no notebook; the fixture's compliant case", async () => {
             for (const preview of [true, false]) {
                 assertClean(await evaluateRepoStack("commercial", { ...NAT, preview }), MINE, "nat");
-                assertClean(await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: { "sagemaker-subnets-private": { approvedSubnetIds: EXISTING_SUBNETS } }, preview }), MINE, "existing");
+                assertClean(
+                    await evaluateRepoStack("govcloud", {
+                        overrides: EXISTING,
+                        policyConfig: { "sagemaker-subnets-private": { approvedSubnetIds: EXISTING_SUBNETS } },
+                        preview,
+                    }),
+                    MINE,
+                    "existing",
+                );
                 assertClean(await fixture("compliant", { preview }), MINE, "fixture");
             }
             assertClean(await evaluateRepoStack("govcloud", { overrides: { notebookEnabled: false } }), MINE, "no notebook");
@@ -86,33 +94,45 @@ describe("notebook policies", function () {
     });
 
     describe(P.root, () => {
-        it("the check: exactly \"Disabled\"; missing is SageMaker's default, Enabled", () => {
+        it('the check: exactly "Disabled"; missing is SageMaker\'s default, Enabled', () => {
             assert.equal(rootAccessProblem({ rootAccess: "Disabled" }), undefined);
             assert.match(rootAccessProblem({})!, /not set: SageMaker's default is "Enabled"/);
         });
-        it("violation: missing, and \"Enabled\"", async () => {
-            assert.match(ownMessages(await fixture("notebook-defaults"), P.root)[0], /^rootAccess is not set: SageMaker's default is "Enabled"\. Set `rootAccess: "Disabled"`/);
+        it('violation: missing, and "Enabled"', async () => {
+            assert.match(
+                ownMessages(await fixture("notebook-defaults"), P.root)[0],
+                /^rootAccess is not set: SageMaker's default is "Enabled"\. Set `rootAccess: "Disabled"`/,
+            );
             assert.match(ownMessages(await fixture("notebook-insecure"), P.root)[0], /^rootAccess is "Enabled"\./);
             assert.equal((await fixture("notebook-insecure")).of(P.root)[0].enforcementLevel, "mandatory");
         });
         it("config: advisory and disabled levels", async () => {
-            assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.root]: "advisory" } })).of(P.root).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                (await fixture("notebook-insecure", { policyConfig: { [P.root]: "advisory" } })).of(P.root).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.root]: { enforcementLevel: "disabled" } } })).flagged(P.root), []);
         });
     });
 
     describe(P.imds, () => {
-        it("the check: minimumInstanceMetadataServiceVersion \"2\"", () => {
+        it('the check: minimumInstanceMetadataServiceVersion "2"', () => {
             assert.equal(imdsProblem({ instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" } }), undefined);
             assert.match(imdsProblem({ instanceMetadataServiceConfiguration: {} })!, /minimumInstanceMetadataServiceVersion is not set/);
             assert.match(imdsProblem({})!, /instanceMetadataServiceConfiguration is not set/);
         });
-        it("violation: missing, and version \"1\"", async () => {
-            assert.match(ownMessages(await fixture("notebook-defaults"), P.imds)[0], /^instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed by default\. Set `instanceMetadataServiceConfiguration/);
+        it('violation: missing, and version "1"', async () => {
+            assert.match(
+                ownMessages(await fixture("notebook-defaults"), P.imds)[0],
+                /^instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed by default\. Set `instanceMetadataServiceConfiguration/,
+            );
             assert.match(ownMessages(await fixture("notebook-insecure"), P.imds)[0], /minimumInstanceMetadataServiceVersion is "1"/);
         });
         it("config: advisory and disabled levels", async () => {
-            assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.imds]: "advisory" } })).of(P.imds).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                (await fixture("notebook-insecure", { policyConfig: { [P.imds]: "advisory" } })).of(P.imds).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.imds]: { enforcementLevel: "disabled" } } })).flagged(P.imds), []);
         });
     });
@@ -121,11 +141,17 @@ describe("notebook policies", function () {
         it("the check: set and approved", () => {
             assert.equal(platformProblem({ platformIdentifier: "notebook-al2023-v1" }, DEFAULT_APPROVED_PLATFORMS), undefined);
             assert.match(platformProblem({}, DEFAULT_APPROVED_PLATFORMS)!, /not set/);
-            assert.match(platformProblem({ platformIdentifier: "notebook-al2-v3" }, DEFAULT_APPROVED_PLATFORMS)!, /not one of the approved \["notebook-al2023-v1"\]/);
+            assert.match(
+                platformProblem({ platformIdentifier: "notebook-al2-v3" }, DEFAULT_APPROVED_PLATFORMS)!,
+                /not one of the approved \["notebook-al2023-v1"\]/,
+            );
         });
         it("violation: missing, and an Amazon Linux 2 platform", async () => {
             assert.match(ownMessages(await fixture("notebook-defaults"), P.platform)[0], /^platformIdentifier is not set/);
-            assert.match(ownMessages(await fixture("notebook-insecure"), P.platform)[0], /^platformIdentifier is "notebook-al2-v3", not one of the approved \["notebook-al2023-v1"\]\. Set `platformIdentifier`/);
+            assert.match(
+                ownMessages(await fixture("notebook-insecure"), P.platform)[0],
+                /^platformIdentifier is "notebook-al2-v3", not one of the approved \["notebook-al2023-v1"\]\. Set `platformIdentifier`/,
+            );
         });
         it("config: approvedPlatforms replaces the allow-list; advisory level", async () => {
             const al2 = { [P.platform]: { approvedPlatforms: ["notebook-al2-v3"] } };
@@ -133,14 +159,23 @@ describe("notebook policies", function () {
             const repoWithAl2Only = await evaluateRepoStack("govcloud", { policyConfig: al2 });
             assert.deepEqual(repoWithAl2Only.flagged(P.platform), ["research-instance"]);
             assert.match(ownMessages(repoWithAl2Only, P.platform)[0], /"notebook-al2023-v1", not one of the approved \["notebook-al2-v3"\]/);
-            assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.platform]: "advisory" } })).of(P.platform).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                (await fixture("notebook-insecure", { policyConfig: { [P.platform]: "advisory" } })).of(P.platform).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
         });
     });
 
     describe(P.defaultSg, () => {
         it("violation: securityGroups missing or empty (SageMaker uses the default group), or holding the DefaultSecurityGroup", async () => {
-            assert.match(ownMessages(await fixture("notebook-defaults"), P.defaultSg)[0], /^notebook \(NotebookInstance\): securityGroups is not set: SageMaker attaches the VPC's default security group\. Give the notebook/);
-            assert.match(ownMessages(await fixture("compliant", { overrides: { notebookSecurityGroups: "empty" } }), P.defaultSg)[0], /securityGroups is empty \(\[\]\)/);
+            assert.match(
+                ownMessages(await fixture("notebook-defaults"), P.defaultSg)[0],
+                /^notebook \(NotebookInstance\): securityGroups is not set: SageMaker attaches the VPC's default security group\. Give the notebook/,
+            );
+            assert.match(
+                ownMessages(await fixture("compliant", { overrides: { notebookSecurityGroups: "empty" } }), P.defaultSg)[0],
+                /securityGroups is empty \(\[\]\)/,
+            );
             for (const groups of ["default", "own-and-default"]) {
                 const e = await fixture("compliant", { overrides: { notebookSecurityGroups: groups } });
                 assert.deepEqual(e.flagged(P.defaultSg), ["notebook"], groups);
@@ -155,8 +190,14 @@ describe("notebook policies", function () {
             assert.deepEqual(e.flagged(P.defaultSg), ["notebook"]);
         });
         it("config: advisory and disabled levels", async () => {
-            assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.defaultSg]: "advisory" } })).of(P.defaultSg).map((v) => v.enforcementLevel), ["advisory"]);
-            assert.deepEqual((await fixture("notebook-insecure", { policyConfig: { [P.defaultSg]: { enforcementLevel: "disabled" } } })).flagged(P.defaultSg), []);
+            assert.deepEqual(
+                (await fixture("notebook-insecure", { policyConfig: { [P.defaultSg]: "advisory" } })).of(P.defaultSg).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
+            assert.deepEqual(
+                (await fixture("notebook-insecure", { policyConfig: { [P.defaultSg]: { enforcementLevel: "disabled" } } })).flagged(P.defaultSg),
+                [],
+            );
         });
     });
 });

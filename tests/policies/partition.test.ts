@@ -22,10 +22,13 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 describe("partition family", function () {
     describe("metadata", function () {
         it("lists both policies, mandatory, with controls, remediation and unknown handling", function () {
-            assert.deepEqual(partitionGuardrails.map((g) => [g.name, g.enforcementLevel, g.meta.unknowns]), [
-                [REFS, "mandatory", "skipped"],
-                [REGIONS, "mandatory", "deferred"],
-            ]);
+            assert.deepEqual(
+                partitionGuardrails.map((g) => [g.name, g.enforcementLevel, g.meta.unknowns]),
+                [
+                    [REFS, "mandatory", "skipped"],
+                    [REGIONS, "mandatory", "deferred"],
+                ],
+            );
             for (const g of partitionGuardrails) {
                 assert.equal(g.meta.family, "partition");
                 assert.ok(g.meta.controls.includes("SA-9(5)") && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
@@ -49,19 +52,29 @@ describe("partition family", function () {
                 list: [UNKNOWN, "com.amazonaws.us-gov-west-1.s3"],
                 n: 3,
             });
-            assert.deepEqual(found.map((f) => f.path), ["policy(json).Statement[0].Resource[0]", "policy(json).Statement[0].Resource[1]", "image", "list[1]"]);
+            assert.deepEqual(
+                found.map((f) => f.path),
+                ["policy(json).Statement[0].Resource[0]", "policy(json).Statement[0].Resource[1]", "image", "list[1]"],
+            );
             const refs = found.flatMap((f) => referencesIn(f.value));
-            assert.deepEqual(refs.map((r) => [r.kind, r.partition, r.region]), [
-                ["ARN", "aws", undefined],
-                ["ARN", "aws-us-gov", "us-gov-west-1"],
-                ["ECR registry", undefined, "us-east-1"],
-                ["VPC endpoint service", undefined, "us-gov-west-1"],
-            ]);
-            assert.deepEqual(referencesIn("logs.us-gov-west-1.amazonaws.com and runtime.sagemaker.us-east-1.amazonaws.com and sagemaker.amazonaws.com").map((r) => r.region), ["us-gov-west-1", "us-east-1"]);
+            assert.deepEqual(
+                refs.map((r) => [r.kind, r.partition, r.region]),
+                [
+                    ["ARN", "aws", undefined],
+                    ["ARN", "aws-us-gov", "us-gov-west-1"],
+                    ["ECR registry", undefined, "us-east-1"],
+                    ["VPC endpoint service", undefined, "us-gov-west-1"],
+                ],
+            );
+            assert.deepEqual(
+                referencesIn("logs.us-gov-west-1.amazonaws.com and runtime.sagemaker.us-east-1.amazonaws.com and sagemaker.amazonaws.com").map((r) => r.region),
+                ["us-gov-west-1", "us-east-1"],
+            );
         });
 
         it("judges a reference by partition, region, DNS suffix and the TGI registry account", function () {
-            const problem = (text: string, partition: "aws" | "aws-us-gov", region: string) => referencesIn(text).map((r) => referenceProblem(r, partition, region));
+            const problem = (text: string, partition: "aws" | "aws-us-gov", region: string) =>
+                referencesIn(text).map((r) => referenceProblem(r, partition, region));
             assert.deepEqual(problem("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess", "aws-us-gov", "us-gov-west-1"), [undefined]);
             assert.match(problem("arn:aws:iam::aws:policy/ReadOnlyAccess", "aws-us-gov", "us-gov-west-1")[0]!, /partition 'aws'/);
             assert.match(problem("arn:aws-us-gov:sns:us-gov-east-1:1:t", "aws-us-gov", "us-gov-west-1")[0]!, /region us-gov-east-1/);
@@ -69,9 +82,14 @@ describe("partition family", function () {
             assert.match(problem("sts.cn-north-1.amazonaws.com.cn", "aws", "us-east-1")[0]!, /region cn-north-1/);
             assert.deepEqual(problem(tgiImageUri("us-gov-west-1", "amazonaws.com", "3.3.6"), "aws-us-gov", "us-gov-west-1"), [undefined]);
             const wrongAccount = `${tgiImageAccount("us-east-1")}.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:x`;
-            assert.match(problem(wrongAccount, "aws-us-gov", "us-gov-west-1")[0]!, new RegExp(`account ${tgiImageAccount("us-east-1")}.*in us-gov-west-1 it is ${tgiImageAccount("us-gov-west-1")}`));
+            assert.match(
+                problem(wrongAccount, "aws-us-gov", "us-gov-west-1")[0]!,
+                new RegExp(`account ${tgiImageAccount("us-east-1")}.*in us-gov-west-1 it is ${tgiImageAccount("us-gov-west-1")}`),
+            );
             // Someone's own mirror of the repository is not a TGI registry account.
-            assert.deepEqual(problem("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:x", "aws-us-gov", "us-gov-west-1"), [undefined]);
+            assert.deepEqual(problem("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:x", "aws-us-gov", "us-gov-west-1"), [
+                undefined,
+            ]);
             assert.deepEqual(partitionFindings({ a: "arn:aws:s3:::x" }, "aws-us-gov", "us-gov-west-1", ["^arn:aws:s3:::x$"]), []);
         });
 
@@ -91,13 +109,28 @@ describe("partition family", function () {
 
         it("catches a commercial TGI image (us-east-1 registry) in a GovCloud model, and every other cross-partition reference", async function () {
             const e = await fixture("partition-govcloud");
-            assert.deepEqual(e.flagged(REFS), ["commercial-account", "commercial-bucket", "commercial-image", "commercial-managed", "commercial-role", "east-logs-key", "east-s3", "east-topic"]);
+            assert.deepEqual(e.flagged(REFS), [
+                "commercial-account",
+                "commercial-bucket",
+                "commercial-image",
+                "commercial-managed",
+                "commercial-role",
+                "east-logs-key",
+                "east-s3",
+                "east-topic",
+            ]);
             const image = e.of(REFS).find((v) => v.resourceName === "commercial-image")!;
             assert.equal(image.enforcementLevel, "mandatory");
-            assert.match(image.message, /property primaryContainer\.image holds "763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/huggingface-pytorch-tgi-inference": the ECR registry names region us-east-1, not the resource's us-gov-west-1/);
+            assert.match(
+                image.message,
+                /property primaryContainer\.image holds "763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/huggingface-pytorch-tgi-inference": the ECR registry names region us-east-1, not the resource's us-gov-west-1/,
+            );
             assert.match(image.message, /list it in `ignorePatterns` if the cross-region reference is intended\.$/);
             const bucket = e.of(REFS).find((v) => v.resourceName === "commercial-bucket")!;
-            assert.match(bucket.message, /property policy\(json\)\.Statement\[0\]\.Resource\[1\] holds "arn:aws:s3:::commercial-bucket\/\*": the ARN is in partition 'aws'/);
+            assert.match(
+                bucket.message,
+                /property policy\(json\)\.Statement\[0\]\.Resource\[1\] holds "arn:aws:s3:::commercial-bucket\/\*": the ARN is in partition 'aws'/,
+            );
             assert.match(e.of(REFS).find((v) => v.resourceName === "east-logs-key")!.message, /Principal\.Service holds "logs\.us-east-1\.amazonaws\.com"/);
         });
 
@@ -109,11 +142,19 @@ describe("partition family", function () {
             const commercialAccount = tgiImageAccount("us-east-1")!;
             const image = `${commercialAccount}.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04`;
             const e = await evaluateRepoStack("govcloud", { overrides: { models: [{ id: "falcon-40b-instruct", imageUri: image }] } });
-            assert.deepEqual(e.of(REFS).map((v) => v.resourceType), ["aws:sagemaker/model:Model"]);
-            assert.match(e.of(REFS)[0].message, new RegExp(`account ${commercialAccount}, the TGI registry of us-east-1.*in us-gov-west-1 it is ${tgiImageAccount("us-gov-west-1")}`));
+            assert.deepEqual(
+                e.of(REFS).map((v) => v.resourceType),
+                ["aws:sagemaker/model:Model"],
+            );
+            assert.match(
+                e.of(REFS)[0].message,
+                new RegExp(`account ${commercialAccount}, the TGI registry of us-east-1.*in us-gov-west-1 it is ${tgiImageAccount("us-gov-west-1")}`),
+            );
             // A us-east-1 registry never reaches the policy through the real program: its settings refuse it.
             await assert.rejects(
-                evaluateRepoStack("govcloud", { overrides: { models: [{ id: "falcon-40b-instruct", imageUri: image.replace("us-gov-west-1", "us-east-1") }] } }),
+                evaluateRepoStack("govcloud", {
+                    overrides: { models: [{ id: "falcon-40b-instruct", imageUri: image.replace("us-gov-west-1", "us-east-1") }] },
+                }),
                 /must be an ECR image in us-gov-west-1/,
             );
         });
@@ -124,7 +165,10 @@ describe("partition family", function () {
             assert.equal(preview.notRun(REFS), false);
             const update = await fixture("partition-govcloud", { preview: false });
             assert.deepEqual(update.flagged(REFS), [...preview.flagged(REFS), "computed-commercial"].sort());
-            assert.match(update.of(REFS).find((v) => v.resourceName === "computed-commercial")!.message, /"arn:aws:s3:::elsewhere\/\*": the ARN is in partition 'aws'/);
+            assert.match(
+                update.of(REFS).find((v) => v.resourceName === "computed-commercial")!.message,
+                /"arn:aws:s3:::elsewhere\/\*": the ARN is in partition 'aws'/,
+            );
         });
 
         it("takes its level and ignorePatterns from the policy pack config", async function () {
@@ -133,7 +177,15 @@ describe("partition family", function () {
             assert.ok(advisory.of(REFS).every((v) => v.enforcementLevel === "advisory"));
             assert.deepEqual((await fixture("partition-govcloud", { policyConfig: { [REFS]: { enforcementLevel: "disabled" } } })).flagged(REFS), []);
             const ignored = await fixture("partition-govcloud", { policyConfig: { [REFS]: { ignorePatterns: ["^arn:aws-us-gov:sns:us-gov-east-1:"] } } });
-            assert.deepEqual(ignored.flagged(REFS), ["commercial-account", "commercial-bucket", "commercial-image", "commercial-managed", "commercial-role", "east-logs-key", "east-s3"]);
+            assert.deepEqual(ignored.flagged(REFS), [
+                "commercial-account",
+                "commercial-bucket",
+                "commercial-image",
+                "commercial-managed",
+                "commercial-role",
+                "east-logs-key",
+                "east-s3",
+            ]);
         });
     });
 
@@ -148,12 +200,18 @@ describe("partition family", function () {
             const e = await fixture("regions");
             assert.deepEqual(e.flagged(REGIONS), ["china"]);
             assert.equal(e.of(REGIONS)[0].resourceType, "pulumi:providers:aws");
-            assert.match(e.of(REGIONS)[0].message, /pulumi:providers:aws 'china' region = "cn-north-1": cn-north-1 is not a region of a partition this pack knows/);
+            assert.match(
+                e.of(REGIONS)[0].message,
+                /pulumi:providers:aws 'china' region = "cn-north-1": cn-north-1 is not a region of a partition this pack knows/,
+            );
         });
 
         it("flags a default provider without a region (aws:region unset)", async function () {
             const e = await fixture("regions-unset");
-            assert.deepEqual(e.of(REGIONS).map((v) => v.resourceType), ["pulumi:providers:aws"]);
+            assert.deepEqual(
+                e.of(REGIONS).map((v) => v.resourceType),
+                ["pulumi:providers:aws"],
+            );
             assert.match(e.of(REGIONS)[0].message, /AWS provider 'default_\d+_\d+_\d+' sets no region: it would take one from the environment at run time\./);
             // Its resources' references are then not checked either (no region to compare with).
             assert.deepEqual(e.flagged(REFS), []);
@@ -171,11 +229,17 @@ describe("partition family", function () {
             const gov = { [REGIONS]: { allowedRegions: { "aws-us-gov": ["us-gov-west-1"] } } };
             assert.deepEqual((await fixture("regions", { policyConfig: gov })).flagged(REGIONS), ["china", "east-override", "gov-east"]);
             const commercial = await evaluateRepoStack("commercial", { policyConfig: gov });
-            assert.deepEqual(commercial.of(REGIONS).map((v) => v.resourceName), ["aws-aws"]);
+            assert.deepEqual(
+                commercial.of(REGIONS).map((v) => v.resourceName),
+                ["aws-aws"],
+            );
             assert.match(commercial.of(REGIONS)[0].message, /us-east-1 is not on the aws allow-list \(no region allowed\)/);
             assert.deepEqual((await evaluateRepoStack("govcloud", { policyConfig: gov })).flagged(REGIONS), []);
             const advisory = await fixture("regions", { policyConfig: { [REGIONS]: "advisory" } });
-            assert.deepEqual(advisory.of(REGIONS).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(REGIONS).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             assert.deepEqual((await fixture("regions", { policyConfig: { [REGIONS]: { enforcementLevel: "disabled" } } })).flagged(REGIONS), []);
         });
     });

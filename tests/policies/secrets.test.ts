@@ -22,13 +22,23 @@ const HUB_VARIANT: EvaluateOptions = {
     secretOverrides: ["huggingFaceToken"],
 };
 /** Credential values the fixture writes literally; no message may repeat them. */
-const FIXTURE_SECRETS = [HUB_TOKEN, "AKIAIOSFODNN7EXAMPLE", "correct-horse-battery", "literal-api-key-value", "hf_computedtoken1234567890abcdef", "glpat-abcdefghij0123456789"];
+const FIXTURE_SECRETS = [
+    HUB_TOKEN,
+    "AKIAIOSFODNN7EXAMPLE",
+    "correct-horse-battery",
+    "literal-api-key-value",
+    "hf_computedtoken1234567890abcdef",
+    "glpat-abcdefghij0123456789",
+];
 
 /** The fixture program's model-env stack. */
 const fixture = (options?: EvaluateOptions) => evaluateStack(FIXTURE, "model-env", options);
 
 function flagged(e: Evaluation, policy: string): string[] {
-    return e.of(policy).map((v) => `${v.resourceName} ${v.message.split("\n")[1].split(" ")[0]}`).sort();
+    return e
+        .of(policy)
+        .map((v) => `${v.resourceName} ${v.message.split("\n")[1].split(" ")[0]}`)
+        .sort();
 }
 function assertNoValueRepeated(e: Evaluation): void {
     for (const v of e.result.violations.filter((x) => MINE.has(x.policyName))) {
@@ -47,7 +57,13 @@ describe("secrets policies", function () {
     this.timeout(120_000);
 
     it("every policy carries its metadata; the mandatory one has extraPatterns and secretSourcedVariables, both empty by default", () => {
-        assert.deepEqual(secretsGuardrails.map((g) => [g.name, g.enforcementLevel]), [[NO_CREDENTIALS, "mandatory"], [EXPOSURE, "advisory"]]);
+        assert.deepEqual(
+            secretsGuardrails.map((g) => [g.name, g.enforcementLevel]),
+            [
+                [NO_CREDENTIALS, "mandatory"],
+                [EXPOSURE, "advisory"],
+            ],
+        );
         for (const g of secretsGuardrails) {
             assert.equal(g.meta.family, "secrets");
             assert.ok(g.meta.controls.includes("IA-5(7)"), g.name);
@@ -58,13 +74,34 @@ describe("secrets policies", function () {
     });
 
     it("recognizes credential names by word, not substring", () => {
-        for (const name of ["HUGGING_FACE_HUB_TOKEN", "HF_TOKEN", "hfToken", "DB_PASSWORD", "SERVICE_API_KEY", "ApiKey", "AWS_SECRET_ACCESS_KEY", "CLIENT_SECRET", "OPENAI_APIKEY"]) {
+        for (const name of [
+            "HUGGING_FACE_HUB_TOKEN",
+            "HF_TOKEN",
+            "hfToken",
+            "DB_PASSWORD",
+            "SERVICE_API_KEY",
+            "ApiKey",
+            "AWS_SECRET_ACCESS_KEY",
+            "CLIENT_SECRET",
+            "OPENAI_APIKEY",
+        ]) {
             assert.ok(isCredentialName(name), name);
         }
-        for (const name of ["MAX_INPUT_TOKENS", "MAX_TOTAL_TOKENS", "MAX_BATCH_PREFILL_TOKENS", "TOKENIZERS_PARALLELISM", "HF_MODEL_ID", "SM_NUM_GPUS", "HF_TOKEN_PATH", "TOKEN_SECRET_ARN", "KEY_ID"]) {
+        for (const name of [
+            "MAX_INPUT_TOKENS",
+            "MAX_TOTAL_TOKENS",
+            "MAX_BATCH_PREFILL_TOKENS",
+            "TOKENIZERS_PARALLELISM",
+            "HF_MODEL_ID",
+            "SM_NUM_GPUS",
+            "HF_TOKEN_PATH",
+            "TOKEN_SECRET_ARN",
+            "KEY_ID",
+        ]) {
             assert.ok(!isCredentialName(name), name);
         }
-        for (const flag of ["", "1", "true", "false", "arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:x"]) assert.ok(!isLiteralCredentialValue(flag), flag);
+        for (const flag of ["", "1", "true", "false", "arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:x"])
+            assert.ok(!isLiteralCredentialValue(flag), flag);
         assert.ok(isLiteralCredentialValue("hunter2hunter2"));
     });
 
@@ -100,7 +137,10 @@ describe("secrets policies", function () {
             assert.deepEqual(flagged(e, NO_CREDENTIALS), LITERALS_FOUND);
             assert.deepEqual(levels(e, NO_CREDENTIALS), ["mandatory"]);
             const hub = e.of(NO_CREDENTIALS).find((v) => v.resourceName === "literal-hub-token")!;
-            assert.match(hub.message, /HUGGING_FACE_HUB_TOKEN holds a Hugging Face access token \(hf_\.\.\.\) <redacted, 31 characters>\. SageMaker returns it in clear from DescribeModel\. Remove the credential/);
+            assert.match(
+                hub.message,
+                /HUGGING_FACE_HUB_TOKEN holds a Hugging Face access token \(hf_\.\.\.\) <redacted, 31 characters>\. SageMaker returns it in clear from DescribeModel\. Remove the credential/,
+            );
             assertNoValueRepeated(e);
         });
 
@@ -113,10 +153,16 @@ describe("secrets policies", function () {
         });
 
         it("config secretSourcedVariables: the stack owner attests the Hub token's source; only the advisory policy reports it then", async () => {
-            const e = await evaluateRepoStack("commercial", { ...HUB_VARIANT, policyConfig: { [NO_CREDENTIALS]: { secretSourcedVariables: ["HUGGING_FACE_HUB_TOKEN"] } } });
+            const e = await evaluateRepoStack("commercial", {
+                ...HUB_VARIANT,
+                policyConfig: { [NO_CREDENTIALS]: { secretSourcedVariables: ["HUGGING_FACE_HUB_TOKEN"] } },
+            });
             assert.deepEqual(e.of(NO_CREDENTIALS), []);
             assert.deepEqual(levels(e, EXPOSURE), ["advisory"]);
-            assert.deepEqual(e.result.violations.filter((v) => MINE.has(v.policyName) && v.enforcementLevel === "mandatory"), []);
+            assert.deepEqual(
+                e.result.violations.filter((v) => MINE.has(v.policyName) && v.enforcementLevel === "mandatory"),
+                [],
+            );
         });
 
         it("unknown values: in preview the known credentials are reported and the computed token waits; in an update it is reported", async () => {
@@ -135,7 +181,10 @@ describe("secrets policies", function () {
             assert.ok(custom);
             assert.match(custom.message, /GITLAB_DEPLOY holds a value matching the configured pattern \/glpat-\[0-9A-Za-z_-\]\{20\}\//);
             const invalid = await fixture({ policyConfig: { [NO_CREDENTIALS]: { extraPatterns: ["(unclosed"] } } });
-            assert.ok(invalid.result.errors.some((x) => x.message.includes('extraPatterns entry "(unclosed" is not a valid')), JSON.stringify(invalid.result.errors.map((x) => x.message)));
+            assert.ok(
+                invalid.result.errors.some((x) => x.message.includes('extraPatterns entry "(unclosed" is not a valid')),
+                JSON.stringify(invalid.result.errors.map((x) => x.message)),
+            );
         });
 
         it("config: advisory and disabled levels", async () => {
@@ -157,7 +206,10 @@ describe("secrets policies", function () {
                 const e = await evaluateRepoStack("commercial", { ...HUB_VARIANT, preview });
                 assert.deepEqual(flagged(e, EXPOSURE), ["mistral-7b-instruct-model primaryContainer.environment.HUGGING_FACE_HUB_TOKEN"]);
                 assert.deepEqual(levels(e, EXPOSURE), ["advisory"]);
-                assert.match(e.of(EXPOSURE)[0].message, /even when it comes from a Pulumi secret, SageMaker returns it in clear from DescribeModel.*stage gated weights in S3/);
+                assert.match(
+                    e.of(EXPOSURE)[0].message,
+                    /even when it comes from a Pulumi secret, SageMaker returns it in clear from DescribeModel.*stage gated weights in S3/,
+                );
             }
         });
 

@@ -27,7 +27,10 @@ describe("the stacks pass the guardrails", () => {
         for (const preview of [true, false]) {
             it(`${stack} (${preview ? "preview" : "update"}): no mandatory violation, no policy error`, async () => {
                 const e = await evaluateRepoStack(stack, { policyConfig: policyConfig(stack), preview });
-                assert.deepEqual(e.result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policyName}: ${v.message}`), []);
+                assert.deepEqual(
+                    e.result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policyName}: ${v.message}`),
+                    [],
+                );
                 assert.deepEqual(e.result.errors, []);
                 assert.equal(e.result.policies.length, guardrails.length);
             });
@@ -44,19 +47,40 @@ interface CarelessChange {
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const CHANGES: CarelessChange[] = [
-    { stack: "govcloud", what: "a SageMaker subnet that gives public IPs", transformation: change(SUBNET, (p) => ({ ...p, mapPublicIpOnLaunch: true })), caughtBy: ["sagemaker-subnets-private"] },
-    { stack: "govcloud", what: "a notebook volume without the stack key", transformation: change("aws:sagemaker/notebookInstance:NotebookInstance", ({ kmsKeyId, ...p }) => p), caughtBy: ["sagemaker-notebook-kms"] },
-    { stack: "govcloud", what: "log groups without KMS", transformation: change("aws:cloudwatch/logGroup:LogGroup", ({ kmsKeyId, ...p }) => p), caughtBy: ["cloudwatch-log-group-kms"] },
+    {
+        stack: "govcloud",
+        what: "a SageMaker subnet that gives public IPs",
+        transformation: change(SUBNET, (p) => ({ ...p, mapPublicIpOnLaunch: true })),
+        caughtBy: ["sagemaker-subnets-private"],
+    },
+    {
+        stack: "govcloud",
+        what: "a notebook volume without the stack key",
+        transformation: change("aws:sagemaker/notebookInstance:NotebookInstance", ({ kmsKeyId, ...p }) => p),
+        caughtBy: ["sagemaker-notebook-kms"],
+    },
+    {
+        stack: "govcloud",
+        what: "log groups without KMS",
+        transformation: change("aws:cloudwatch/logGroup:LogGroup", ({ kmsKeyId, ...p }) => p),
+        caughtBy: ["cloudwatch-log-group-kms"],
+    },
     {
         stack: "govcloud",
         what: "an instance type not approved in GovCloud",
-        transformation: change("aws:sagemaker/endpointConfiguration:EndpointConfiguration", (p) => ({ ...p, productionVariants: p.productionVariants.map((v: object) => ({ ...v, instanceType: "ml.p4d.24xlarge" })) })),
+        transformation: change("aws:sagemaker/endpointConfiguration:EndpointConfiguration", (p) => ({
+            ...p,
+            productionVariants: p.productionVariants.map((v: object) => ({ ...v, instanceType: "ml.p4d.24xlarge" })),
+        })),
         caughtBy: ["endpoint-instance-type-approved"],
     },
     {
         stack: "govcloud",
         what: "a required tag missing from the provider's default tags",
-        transformation: change("pulumi:providers:aws", (p) => ({ ...p, defaultTags: { tags: { Owner: "ml-platform", Project: "llm-hosting", Environment: "govcloud" } } })),
+        transformation: change("pulumi:providers:aws", (p) => ({
+            ...p,
+            defaultTags: { tags: { Owner: "ml-platform", Project: "llm-hosting", Environment: "govcloud" } },
+        })),
         caughtBy: ["tags-required"],
     },
     {
@@ -64,7 +88,10 @@ const CHANGES: CarelessChange[] = [
         what: "the commercial TGI image in GovCloud",
         transformation: change("aws:sagemaker/model:Model", (p) => ({
             ...p,
-            primaryContainer: { ...p.primaryContainer, image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04" },
+            primaryContainer: {
+                ...p.primaryContainer,
+                image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
+            },
         })),
         caughtBy: ["partition-consistent-references"],
     },
@@ -74,17 +101,39 @@ const CHANGES: CarelessChange[] = [
         transformation: change("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", (p) => (p.cidrIpv4 ? { ...p, cidrIpv4: "0.0.0.0/0" } : p)),
         caughtBy: ["security-group-no-public-ingress"],
     },
-    { stack: "commercial", what: "a notebook with direct internet access", transformation: change("aws:sagemaker/notebookInstance:NotebookInstance", (p) => ({ ...p, directInternetAccess: "Enabled" })), caughtBy: ["sagemaker-notebook-no-direct-internet"] },
+    {
+        stack: "commercial",
+        what: "a notebook with direct internet access",
+        transformation: change("aws:sagemaker/notebookInstance:NotebookInstance", (p) => ({ ...p, directInternetAccess: "Enabled" })),
+        caughtBy: ["sagemaker-notebook-no-direct-internet"],
+    },
     {
         stack: "commercial",
         what: "a volume KMS key on an NVMe instance type (ml.g5), which SageMaker rejects",
         transformation: (args) =>
-            args.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration" ? { props: { ...args.props, kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, opts: args.opts } : undefined,
+            args.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+                ? { props: { ...args.props, kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, opts: args.opts }
+                : undefined,
         caughtBy: ["sagemaker-endpoint-volume-kms"],
     },
-    { stack: "commercial", what: "AmazonSageMakerFullAccess on a role", transformation: change("aws:iam/role:Role", (p) => ({ ...p, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"] })), caughtBy: ["iam-no-broad-managed-policies"] },
-    { stack: "commercial", what: "bucket versioning suspended", transformation: change("aws:s3/bucketVersioning:BucketVersioning", (p) => ({ ...p, versioningConfiguration: { status: "Suspended" } })), caughtBy: ["s3-bucket-versioning"] },
-    { stack: "commercial", what: "root access on the notebook", transformation: change("aws:sagemaker/notebookInstance:NotebookInstance", (p) => ({ ...p, rootAccess: "Enabled" })), caughtBy: ["notebook-root-access-disabled"] },
+    {
+        stack: "commercial",
+        what: "AmazonSageMakerFullAccess on a role",
+        transformation: change("aws:iam/role:Role", (p) => ({ ...p, managedPolicyArns: ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"] })),
+        caughtBy: ["iam-no-broad-managed-policies"],
+    },
+    {
+        stack: "commercial",
+        what: "bucket versioning suspended",
+        transformation: change("aws:s3/bucketVersioning:BucketVersioning", (p) => ({ ...p, versioningConfiguration: { status: "Suspended" } })),
+        caughtBy: ["s3-bucket-versioning"],
+    },
+    {
+        stack: "commercial",
+        what: "root access on the notebook",
+        transformation: change("aws:sagemaker/notebookInstance:NotebookInstance", (p) => ({ ...p, rootAccess: "Enabled" })),
+        caughtBy: ["notebook-root-access-disabled"],
+    },
 ];
 
 describe("careless changes are caught by exactly the expected policies", () => {

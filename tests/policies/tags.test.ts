@@ -63,7 +63,11 @@ function scanAwsSdk(): SdkScan {
                 continue;
             }
             const [, module, , name] = /^aws:([^/]+)\/([^:]+):(.+)$/.exec(token)!;
-            assert.equal(token, `aws:${module}/${name[0].toLowerCase()}${name.slice(1)}:${name}`, `${token} does not follow the token scheme the table relies on`);
+            assert.equal(
+                token,
+                `aws:${module}/${name[0].toLowerCase()}${name.slice(1)}:${name}`,
+                `${token} does not follow the token scheme the table relies on`,
+            );
             (byModule[module] ??= []).push(name);
         }
     };
@@ -101,7 +105,14 @@ function renderTable(scan: SdkScan): string {
  * taggable when its \`<Resource>Args\` declare a \`tags\` map (\`tags?: pulumi.Input<{ [key: string]: ... }>\`)
  * and its state has the computed \`tagsAll\`, which is how the provider applies its \`defaultTags\`.
  * Types whose \`tags\` input is not a map are not counted: default tags do not reach them
- * (in this version: ${scan.nonMapTags.map((t) => { const [, m, , c] = /^aws:([^/]+)\/([^:]+):(.+)$/.exec(t)!; return `aws.${m}.${c}`; }).join(", ") || "none"}). The pack cannot read the SDK at run
+ * (in this version: ${
+     scan.nonMapTags
+         .map((t) => {
+             const [, m, , c] = /^aws:([^/]+)\/([^:]+):(.+)$/.exec(t)!;
+             return `aws.${m}.${c}`;
+         })
+         .join(", ") || "none"
+ }). The pack cannot read the SDK at run
  * time (policies/package.json does not depend on @pulumi/aws), hence the table. A type newer than
  * the table still counts when its inputs carry a \`tags\` map or \`tagsAll\` (tagsEffective.ts isTaggable).
  *
@@ -135,8 +146,10 @@ describe("tags family", function () {
             assert.equal(TAGGABLE_SOURCE, `@pulumi/aws ${scan.version}`, "regenerate the table (UPDATE_TAGGABLE=1)");
             assert.deepEqual(TAGGABLE_BY_MODULE, scan.byModule, "regenerate the table (UPDATE_TAGGABLE=1)");
             assert.ok(TAGGABLE_TYPES.size > 800, `only ${TAGGABLE_TYPES.size} taggable types`);
-            for (const t of ["aws:s3/bucket:Bucket", "aws:iam/role:Role", "aws:sagemaker/endpoint:Endpoint", "aws:ec2/vpc:Vpc", "aws:kms/key:Key"]) assert.ok(TAGGABLE_TYPES.has(t), t);
-            for (const t of ["aws:iam/rolePolicy:RolePolicy", "aws:kms/alias:Alias", "aws:s3/bucketVersioning:BucketVersioning", "aws:autoscaling/group:Group"]) assert.ok(!TAGGABLE_TYPES.has(t), t);
+            for (const t of ["aws:s3/bucket:Bucket", "aws:iam/role:Role", "aws:sagemaker/endpoint:Endpoint", "aws:ec2/vpc:Vpc", "aws:kms/key:Key"])
+                assert.ok(TAGGABLE_TYPES.has(t), t);
+            for (const t of ["aws:iam/rolePolicy:RolePolicy", "aws:kms/alias:Alias", "aws:s3/bucketVersioning:BucketVersioning", "aws:autoscaling/group:Group"])
+                assert.ok(!TAGGABLE_TYPES.has(t), t);
         });
 
         it("every type with a tags map also takes the provider's default tags (tagsAll)", function () {
@@ -146,7 +159,10 @@ describe("tags family", function () {
 
     describe("metadata", function () {
         it("lists tags-required and tags-allowed-values, mandatory, with controls, remediation and unknowns", function () {
-            assert.deepEqual(tagGuardrails.map((g) => g.name), ["tags-required", "tags-allowed-values"]);
+            assert.deepEqual(
+                tagGuardrails.map((g) => g.name),
+                ["tags-required", "tags-allowed-values"],
+            );
             for (const g of tagGuardrails) {
                 assert.equal(g.enforcementLevel, "mandatory");
                 assert.equal(g.meta.family, "tags");
@@ -209,7 +225,10 @@ describe("tags family", function () {
         it("counts the default provider's aws:defaultTags: untagged resources pass when the stack config sets them", async function () {
             const e = await fixture("tags-defaults");
             assert.deepEqual(e.flagged(P), ["blank-owner"]);
-            assert.match(e.of(P)[0].message, /'blank-owner' is missing required tag\(s\) Owner: tags = \{.*Owner=" ".*\}, default tags of provider 'default_\d+_\d+_\d+' = \{.*Owner="ml-platform".*\}/);
+            assert.match(
+                e.of(P)[0].message,
+                /'blank-owner' is missing required tag\(s\) Owner: tags = \{.*Owner=" ".*\}, default tags of provider 'default_\d+_\d+_\d+' = \{.*Owner="ml-platform".*\}/,
+            );
         });
 
         it("flags a resource without tags on a default provider without aws:defaultTags, naming the keys and the fix", async function () {
@@ -217,14 +236,20 @@ describe("tags family", function () {
             assert.deepEqual(e.flagged(P), ["blank-owner", "override", "untagged"]);
             const untagged = e.of(P).find((v) => v.resourceName === "untagged")!;
             assert.equal(untagged.enforcementLevel, "mandatory");
-            assert.match(untagged.message, /missing required tag\(s\) Owner, Project, Environment, DataClassification: tags = \{none\}, default tags of provider '\S+' = \{none\}/);
+            assert.match(
+                untagged.message,
+                /missing required tag\(s\) Owner, Project, Environment, DataClassification: tags = \{none\}, default tags of provider '\S+' = \{none\}/,
+            );
             assert.match(untagged.message, /or in the resource's own `tags`\.$/);
         });
 
         it("merges resource tags over an explicit provider's default tags", async function () {
             const e = await fixture("tags-merge");
             assert.deepEqual(e.flagged(P), ["incomplete", "provider-only"]);
-            assert.match(e.of(P).find((v) => v.resourceName === "incomplete")!.message, /missing required tag\(s\) DataClassification: .*default tags of provider 'partial' = \{Owner="ml-platform", Project="fixture"\}/);
+            assert.match(
+                e.of(P).find((v) => v.resourceName === "incomplete")!.message,
+                /missing required tag\(s\) DataClassification: .*default tags of provider 'partial' = \{Owner="ml-platform", Project="fixture"\}/,
+            );
         });
 
         it("flags every taggable resource of the real program when the provider's tags lack a key", async function () {
@@ -267,14 +292,18 @@ describe("tags family", function () {
 
         it("passes the repo's stacks with a DataClassification vocabulary, in preview and in an update", async function () {
             for (const stack of ["govcloud", "commercial"]) {
-                for (const preview of [true, false]) assertClean(await evaluateRepoStack(stack, { preview, policyConfig: CLASSIFICATION }), TAG_POLICIES, `${stack} preview=${preview}`);
+                for (const preview of [true, false])
+                    assertClean(await evaluateRepoStack(stack, { preview, policyConfig: CLASSIFICATION }), TAG_POLICIES, `${stack} preview=${preview}`);
             }
         });
 
         it("flags a value outside the vocabulary, in the resource's tags or the provider's default tags", async function () {
             const merged = await fixture("tags-merge", { policyConfig: CLASSIFICATION });
             assert.deepEqual(merged.flagged(P), ["secret"]);
-            assert.match(merged.of(P)[0].message, /'secret' has tags DataClassification = "secret", which does not match "\^\(CUI\|internal\|public\)\$"\. Change the tag's value/);
+            assert.match(
+                merged.of(P)[0].message,
+                /'secret' has tags DataClassification = "secret", which does not match "\^\(CUI\|internal\|public\)\$"\. Change the tag's value/,
+            );
             const prod = await evaluateRepoStack("govcloud", { policyConfig: { [P]: { allowedValues: { Environment: "^prod(uction)?$" } } } });
             assert.equal(prod.of(P).length, checkedResources(prod));
             assert.match(prod.of(P)[0].message, /has default tags of provider 'aws-aws-us-gov' Environment = "govcloud", which does not match/);
@@ -290,7 +319,10 @@ describe("tags family", function () {
 
         it("takes its level from the policy pack config and reports an invalid pattern", async function () {
             const advisory = await fixture("tags-merge", { policyConfig: { [P]: { enforcementLevel: "advisory", ...CLASSIFICATION[P] } } });
-            assert.deepEqual(advisory.of(P).map((v) => v.enforcementLevel), ["advisory"]);
+            assert.deepEqual(
+                advisory.of(P).map((v) => v.enforcementLevel),
+                ["advisory"],
+            );
             assert.deepEqual((await fixture("tags-merge", { policyConfig: { [P]: { enforcementLevel: "disabled", ...CLASSIFICATION[P] } } })).flagged(P), []);
             const invalid = await fixture("tags-merge", { policyConfig: { [P]: { allowedValues: { DataClassification: "(" } } } });
             assert.ok(invalid.result.errors.some((x) => /allowedValues\.DataClassification = "\(" is not a valid regular expression/.test(x.message)));
