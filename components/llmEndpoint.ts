@@ -6,12 +6,12 @@ import { MODEL_TAG_KEY } from "../stacks/models";
 import { Partition } from "../stacks/partitions";
 import { ModelDeployment } from "../stacks/settings";
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
+import { HTTPS, privateEgressGroup } from "./privateEgress";
 
 /** SageMaker's single production variant name. */
 export const VARIANT_NAME = "AllTraffic";
 /** Where TGI reads weights staged in S3 (shared/REFERENCE.md, GovCloud specifics). */
 export const LOCAL_MODEL_PATH = "/opt/ml/model";
-const HTTPS = 443;
 
 export interface LlmEndpointArgs {
     /** The validated model deployment (model, instance, token limits, weights, scaling, alarms). */
@@ -116,35 +116,14 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             child,
         );
 
-        const securityGroup = new aws.ec2.SecurityGroup(
+        const securityGroup = privateEgressGroup(
+            `${name}-model`,
             `${name}-model`,
             {
                 vpcId: args.vpcId,
                 description: `SageMaker model ${d.name}: HTTPS to VPC endpoints and S3 only`,
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-model-endpoints`,
-            {
-                securityGroupId: securityGroup.id,
-                description: "HTTPS to the VPC's interface endpoints",
-                ipProtocol: "tcp",
-                fromPort: HTTPS,
-                toPort: HTTPS,
-                cidrIpv4: args.vpcCidr,
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-model-s3`,
-            {
-                securityGroupId: securityGroup.id,
-                description: "HTTPS to S3 through the gateway endpoint",
-                ipProtocol: "tcp",
-                fromPort: HTTPS,
-                toPort: HTTPS,
-                prefixListId: args.s3PrefixListId,
+                vpcCidr: args.vpcCidr,
+                s3PrefixListId: args.s3PrefixListId,
             },
             child,
         );

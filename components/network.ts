@@ -9,6 +9,7 @@ import {
 } from "../stacks/partitions";
 import { NetworkSettings } from "../stacks/settings";
 import { serviceTrustPolicy, policyDocument } from "./iam";
+import { HTTPS } from "./privateEgress";
 
 export interface PrivateNetworkArgs {
     /** Create a VPC, or use an existing one (validated settings; see stacks/settings.ts). */
@@ -25,7 +26,6 @@ export interface PrivateNetworkArgs {
 const SUBNET_NEWBITS = 4;
 /** Public (NAT-only) subnets start at this index so private ones can grow without renumbering. */
 const PUBLIC_SUBNET_OFFSET = 8;
-const HTTPS = 443;
 
 /** The `index`-th subnet of `cidr` with `newbits` more prefix bits (like Terraform's cidrsubnet). */
 export function cidrSubnet(cidr: string, newbits: number, index: number): string {

@@ -4,8 +4,8 @@ import * as random from "@pulumi/random";
 import { Partition } from "../stacks/partitions";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import { sampleNotebookScript } from "./notebookSample";
+import { privateEgressGroup } from "./privateEgress";
 
-const HTTPS = 443;
 /** SageMaker notebook instances log here, one stream per instance and script (shared per account). */
 const NOTEBOOK_LOG_GROUP = "/aws/sagemaker/NotebookInstances";
 
@@ -128,35 +128,14 @@ export class ResearchNotebook extends pulumi.ComponentResource {
             child,
         );
 
-        const securityGroup = new aws.ec2.SecurityGroup(
+        const securityGroup = privateEgressGroup(
             `${name}-sg`,
+            name,
             {
                 vpcId: args.vpcId,
                 description: "Research notebook: HTTPS to VPC endpoints and S3 only",
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-endpoints`,
-            {
-                securityGroupId: securityGroup.id,
-                description: "HTTPS to the VPC's interface endpoints",
-                ipProtocol: "tcp",
-                fromPort: HTTPS,
-                toPort: HTTPS,
-                cidrIpv4: args.vpcCidr,
-            },
-            child,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-s3`,
-            {
-                securityGroupId: securityGroup.id,
-                description: "HTTPS to S3 through the gateway endpoint",
-                ipProtocol: "tcp",
-                fromPort: HTTPS,
-                toPort: HTTPS,
-                prefixListId: args.s3PrefixListId,
+                vpcCidr: args.vpcCidr,
+                s3PrefixListId: args.s3PrefixListId,
             },
             child,
         );
