@@ -4,6 +4,7 @@
  * InvokeEndpointWithResponseStream, the service's error answers and a silent endpoint; plus the
  * TGI stream decoding and the partition-correct endpoints the SDK's rules give.
  */
+import { resolvedHost } from "./fixtures/tools/resolvedHost";
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -11,7 +12,6 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { clientConfig } from "../tools/awsConfig";
 import { CliIo } from "../tools/cli";
 import { main } from "../tools/invoke";
 import { TgiStreamDecoder } from "../tools/tgi";
@@ -288,24 +288,13 @@ describe("invoke (tools/invoke.ts)", function () {
     });
 
     it("resolves partition-correct SageMaker Runtime endpoints from the region (GovCloud, FIPS)", async function () {
-        const hostFor = async (region: string, fips: boolean) => {
-            const capture = new SageMakerRuntimeClient({
-                ...clientConfig({ region, fips }),
-                credentials: { accessKeyId: "test", secretAccessKey: "test" },
-                requestHandler: {
-                    handle: async (request: { hostname: string }) => Promise.reject(Object.assign(new Error(request.hostname), { name: "Captured" })),
-                },
-                maxAttempts: 1,
-            });
-            try {
-                await capture.send(new InvokeEndpointCommand({ EndpointName: "e", Body: new Uint8Array() }));
-                return "sent";
-            } catch (err) {
-                return (err as Error).message;
-            } finally {
-                capture.destroy();
-            }
-        };
+        const hostFor = (region: string, fips: boolean) =>
+            resolvedHost(
+                (config) => new SageMakerRuntimeClient(config),
+                new InvokeEndpointCommand({ EndpointName: "e", Body: new Uint8Array() }),
+                region,
+                fips,
+            );
         assert.equal(await hostFor("us-gov-west-1", false), "runtime.sagemaker.us-gov-west-1.amazonaws.com");
         assert.equal(
             await hostFor("us-gov-west-1", true),

@@ -3,6 +3,7 @@
  * 127.0.0.1) and a stand-in for the Hugging Face Hub (tests/fixtures/tools/fakeHub.ts). The command
  * runs in-process with captured output; one test runs it as a script for the exit code.
  */
+import { resolvedHost } from "./fixtures/tools/resolvedHost";
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import { randomBytes } from "crypto";
@@ -10,7 +11,6 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { clientConfig } from "../tools/awsConfig";
 import { CliIo } from "../tools/cli";
 import { filterFiles, globToRegExp } from "../tools/modelFiles";
 import { checkedKeyPrefix, partSizeFor } from "../tools/s3Stage";
@@ -433,24 +433,8 @@ describe("stage-model (tools/stageModel.ts)", function () {
     });
 
     it("resolves partition-correct S3 endpoints from the region (GovCloud, FIPS)", async function () {
-        const hostFor = async (region: string, fips: boolean) => {
-            const capture = new S3Client({
-                ...clientConfig({ region, fips }),
-                credentials: { accessKeyId: "test", secretAccessKey: "test" },
-                requestHandler: {
-                    handle: async (request: { hostname: string }) => Promise.reject(Object.assign(new Error(request.hostname), { name: "Captured" })),
-                },
-                maxAttempts: 1,
-            });
-            try {
-                await capture.send(new HeadBucketCommand({ Bucket: "artifacts-1234" }));
-                return "sent";
-            } catch (err) {
-                return (err as Error).message;
-            } finally {
-                capture.destroy();
-            }
-        };
+        const hostFor = (region: string, fips: boolean) =>
+            resolvedHost((config) => new S3Client(config), new HeadBucketCommand({ Bucket: "artifacts-1234" }), region, fips);
         assert.equal(await hostFor("us-gov-west-1", false), "artifacts-1234.s3.us-gov-west-1.amazonaws.com");
         assert.equal(await hostFor("us-gov-west-1", true), "artifacts-1234.s3-fips.us-gov-west-1.amazonaws.com");
         assert.equal(await hostFor("us-gov-east-1", true), "artifacts-1234.s3-fips.us-gov-east-1.amazonaws.com");
