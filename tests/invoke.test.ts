@@ -4,7 +4,6 @@
  * InvokeEndpointWithResponseStream, the service's error answers and a silent endpoint; plus the
  * TGI stream decoding and the partition-correct endpoints the SDK's rules give.
  */
-import { resolvedHost } from "./fixtures/tools/resolvedHost";
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as fs from "fs";
@@ -16,6 +15,7 @@ import { CliIo } from "../tools/cli";
 import { main } from "../tools/invoke";
 import { TgiStreamDecoder } from "../tools/tgi";
 import { cut, FakeRuntime, startFakeRuntime, tgiEventStreamBytes } from "./fixtures/tools/fakeSageMakerRuntime";
+import { resolvedHost } from "./fixtures/tools/resolvedHost";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 

@@ -3,7 +3,6 @@
  * 127.0.0.1) and a stand-in for the Hugging Face Hub (tests/fixtures/tools/fakeHub.ts). The command
  * runs in-process with captured output; one test runs it as a script for the exit code.
  */
-import { resolvedHost } from "./fixtures/tools/resolvedHost";
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import { randomBytes } from "crypto";
@@ -17,6 +16,7 @@ import { checkedKeyPrefix, partSizeFor } from "../tools/s3Stage";
 import { main } from "../tools/stageModel";
 import { FakeHub, FakeRepo, sha256Hex, startFakeHub } from "./fixtures/tools/fakeHub";
 import { S3RVER_CREDENTIALS, S3TestServer, startS3Server } from "./fixtures/tools/s3Server";
+import { resolvedHost } from "./fixtures/tools/resolvedHost";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const BUCKET = "artifacts";
