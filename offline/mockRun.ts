@@ -88,10 +88,15 @@ export function isResourceReference(value: unknown): value is { urn: string } {
 
 /** The wire inputs with secrets unwrapped (for checks that must see through them; never for printing). */
 export function unwrapSecrets(value: unknown): unknown {
-    if (isSecretValue(value)) return unwrapSecrets(value.value);
-    if (Array.isArray(value)) return value.map(unwrapSecrets);
+    return mapSecrets(value, (secret) => unwrapSecrets(secret.value));
+}
+
+/** A wire value with every secret replaced by what `replace` returns for it. */
+export function mapSecrets(value: unknown, replace: (secret: { value: unknown }) => unknown): unknown {
+    if (isSecretValue(value)) return replace(value);
+    if (Array.isArray(value)) return value.map((v) => mapSecrets(v, replace));
     if (value && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapSecrets(v, replace)]));
     }
     return value;
 }

@@ -15,7 +15,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { CostEstimate, estimateCost } from "./cost";
 import { toMermaid } from "./mermaid";
-import { CapturedResource, isSecretValue, isUnknown } from "./mockRun";
+import { CapturedResource, isUnknown, mapSecrets } from "./mockRun";
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
@@ -125,15 +125,12 @@ function parseOptions(argv: string[]): Options | "help" {
 
 /** Inputs with secret values replaced, so nothing secret reaches a report. */
 function masked(value: unknown): unknown {
-    if (isSecretValue(value)) return "[secret]";
-    if (Array.isArray(value)) return value.map(masked);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v)]));
-    return value;
+    return mapSecrets(value, () => "[secret]");
 }
 
+/** A masked value for the terminal. */
 function renderValue(value: unknown): string {
     if (isUnknown(value)) return "<computed>";
-    if (isSecretValue(value) || value === "[secret]") return "[secret]";
     if (Array.isArray(value)) return `[${value.map(renderValue).join(", ")}]`;
     if (value && typeof value === "object")
         return `{ ${Object.entries(value)
@@ -143,7 +140,7 @@ function renderValue(value: unknown): string {
 }
 
 /** The resource tree, children indented under their component, with child counts. */
-export function renderTree(resources: CapturedResource[]): string {
+function renderTree(resources: CapturedResource[]): string {
     const children = new Map<string | undefined, CapturedResource[]>();
     for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
     const lines: string[] = [];
@@ -332,16 +329,16 @@ export async function main(argv: string[]): Promise<number> {
             out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
         }
         out.push("Estimated cost (on-demand):", renderCost(p.cost), "");
-        out.push("Outputs:", ...Object.entries(run.result.stackOutputs).map(([k, v]) => `  ${k}: ${renderValue(masked(v))}`));
+        out.push("Outputs:", ...Object.entries(p.outputs as Record<string, unknown>).map(([k, v]) => `  ${k}: ${renderValue(v)}`));
         process.stdout.write(`${out.join("\n")}\n`);
 
         if (options.json) write(options.json, `${JSON.stringify(p, null, 2)}\n`);
         if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
         if (options.sarif && p.policies) {
-            const pack = await loadPolicyPack(options.policyPack);
+            const { result } = p.policies;
             write(
                 options.sarif,
-                `${JSON.stringify(toSarif({ packName: pack.name, packVersion: pack.version, result: p.policies.result, docs, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`,
+                `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, docs, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`,
             );
         }
         const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);

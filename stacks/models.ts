@@ -272,6 +272,12 @@ export function findModel(id: string): ModelSpec | undefined {
 
 export const MODEL_IDS = MODELS.map((m) => m.id);
 
+/** A catalog entry by catalog id, or by its Hugging Face repository id (case-insensitive). */
+export function findModelByIdOrHubId(idOrHubId: string): ModelSpec | undefined {
+    const lower = idOrHubId.toLowerCase();
+    return findModel(idOrHubId) ?? MODELS.find((m) => m.hfModelId.toLowerCase() === lower);
+}
+
 /** GiB of GPU memory the weights occupy for a parameter count and precision. */
 export function weightsGiB(parametersBillions: number, precision: Quantization | "float16" | "bfloat16"): number {
     return (parametersBillions * 1e9 * BYTES_PER_PARAMETER[precision]) / 2 ** 30;

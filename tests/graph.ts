@@ -6,14 +6,18 @@ import { runStack, StackRun } from "../offline/runStack";
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const NS = "sagemaker-llm";
 
+/** `key=value` stack config overrides as runStack takes them: structured values JSON-encoded. */
+export function configOverrides(overrides: Record<string, unknown> = {}): Record<string, string> {
+    return Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
 /** Runs the real program for one of this repo's stacks, with `key=value` overrides. */
 export function runRepoStack(
     stack: string,
     overrides: Record<string, unknown> = {},
     options: { preview?: boolean; secretOverrides?: string[] } = {},
 ): Promise<StackRun> {
-    const asStrings = Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    return runStack({ programDir: REPO_ROOT, stack, overrides: asStrings, ...options });
+    return runStack({ programDir: REPO_ROOT, stack, overrides: configOverrides(overrides), ...options });
 }
 
 export class Graph {

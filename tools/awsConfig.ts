@@ -40,6 +40,13 @@ export function clientConfig(connection: AwsConnection): { region?: string; useF
     return { region: connection.region, useFipsEndpoint: connection.fips, endpoint: connection.endpointUrl };
 }
 
+/** The region an SDK v3 client sends requests to; UsageError when none is configured. */
+export function clientRegion(client: { config: { region(): Promise<string> } }): Promise<string> {
+    return client.config.region().catch(() => {
+        throw new UsageError("no AWS region: pass --region (the stack's awsRegion output) or set AWS_REGION");
+    });
+}
+
 /** "us-gov-west-1 (AWS GovCloud (US))", for messages. */
 export function describeRegion(region: string): string {
     const partition = partitionOfRegion(region);

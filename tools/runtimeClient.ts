@@ -15,7 +15,7 @@ import {
     ModelStreamError,
     SageMakerRuntimeClient,
 } from "@aws-sdk/client-sagemaker-runtime";
-import { AwsConnection, clientConfig, describeAwsError, describeRegion } from "./awsConfig";
+import { AwsConnection, clientConfig, clientRegion, describeAwsError, describeRegion } from "./awsConfig";
 import { errorText, OperationError, UsageError } from "./cli";
 
 export class RuntimeClient {
@@ -27,9 +27,7 @@ export class RuntimeClient {
 
     /** The region requests go to; UsageError when none is configured. */
     async region(): Promise<string> {
-        return this.client.config.region().catch(() => {
-            throw new UsageError("no AWS region: pass --region (the stack's awsRegion output) or set AWS_REGION");
-        });
+        return clientRegion(this.client);
     }
 
     /** InvokeEndpoint; the response body. */

@@ -7,8 +7,8 @@
  * Exit codes: 0 staged, 1 failed (run again to resume), 2 usage.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { findModel, MODEL_IDS, MODELS, ModelSpec } from "../stacks/models";
-import { AwsConnection, clientConfig, describeRegion, regionFrom } from "./awsConfig";
+import { findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../stacks/models";
+import { AwsConnection, clientConfig, clientRegion, describeRegion, regionFrom } from "./awsConfig";
 import { CliIo, numberOption, OperationError, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, HUB_TOKEN_ENV, isHubRepoId, openHubModel } from "./hub";
 import { openLocalDir } from "./localDir";
@@ -117,7 +117,7 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): StagePlan |
     let catalog: ModelSpec | undefined;
     let repo: string | undefined;
     if (o.model) {
-        catalog = findModel(o.model) ?? MODELS.find((m) => m.hfModelId.toLowerCase() === o.model!.toLowerCase());
+        catalog = findModelByIdOrHubId(o.model);
         repo = catalog?.hfModelId ?? (isHubRepoId(o.model) ? o.model : undefined);
         if (!repo) throw new UsageError(`--model '${o.model}' is neither a catalog id (${MODEL_IDS.join(", ")}) nor a Hub repository id (org/name)`);
     }
@@ -174,9 +174,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         }
         const s3 = new S3Client({ ...clientConfig(plan.connection), forcePathStyle: !!plan.connection.endpointUrl });
         try {
-            const region = await s3.config.region().catch(() => {
-                throw new UsageError("no AWS region: pass --region (the stack's awsRegion output) or set AWS_REGION");
-            });
+            const region = await clientRegion(s3);
             for (const warning of plan.warnings) io.stderr.write(`! ${warning}\n`);
 
             const opened = await openSource(plan.source, io.env);

@@ -9,9 +9,8 @@
  * determine and then reports itself as not run (`Deferrals.settle`), the way the analyzer reports a
  * policy that read an unknown value.
  */
-import { MODEL_TAG_KEY } from "../../stacks/models";
 import { PolicyResource } from "@pulumi/policy";
-import { findModel, ModelSpec, MODELS } from "../../stacks/models";
+import { findModel, findModelByIdOrHubId, MODEL_TAG_KEY, ModelSpec } from "../../stacks/models";
 import { Deferrals, isUnknownValue, peek, UNKNOWN } from "./values";
 
 export const MODEL_TYPE = "aws:sagemaker/model:Model";
@@ -20,9 +19,6 @@ export const ENDPOINT_TYPE = "aws:sagemaker/endpoint:Endpoint";
 export const NOTEBOOK_TYPE = "aws:sagemaker/notebookInstance:NotebookInstance";
 export const SCALING_TARGET_TYPE = "aws:appautoscaling/target:Target";
 
-/** Tag a Model may carry to say which catalog model (id or Hub id) its weights are, e.g. for weights staged in S3. */
-/** The program tags each Model with its catalog id under this key (stacks/models.ts). */
-export const MODEL_TAG = MODEL_TAG_KEY;
 /** TGI's `HF_MODEL_ID` for weights SageMaker copied into the container (weights from S3) starts with `/`. */
 export const isLocalModelPath = (hfModelId: string): boolean => hfModelId.startsWith("/");
 
@@ -165,11 +161,6 @@ export function deploymentNameOf(modelResourceName: string): string {
     return modelResourceName.replace(/-model$/, "");
 }
 
-function catalogEntry(idOrHubId: string): ModelSpec | undefined {
-    const lower = idOrHubId.toLowerCase();
-    return findModel(idOrHubId) ?? MODELS.find((m) => m.hfModelId.toLowerCase() === lower);
-}
-
 function tagValue(props: unknown, key: string): string | undefined {
     for (const bag of ["tags", "tagsAll"]) {
         const value = peek(peek(props, bag), key);
@@ -198,14 +189,16 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
         spec ? { parametersBillions: spec.parametersBillions, spec, label: `${spec.hfModelId} (${spec.parametersBillions}B parameters, ${how})` } : undefined;
 
     if (!isLocalModelPath(hfModelId)) {
-        return fromCatalog(catalogEntry(hfModelId), "from HF_MODEL_ID") ?? fromConfig(hfModelId, "HF_MODEL_ID");
+        return fromCatalog(findModelByIdOrHubId(hfModelId), "from HF_MODEL_ID") ?? fromConfig(hfModelId, "HF_MODEL_ID");
     }
     const deployment = deploymentNameOf(model.name);
-    const tag = tagValue(model.props, MODEL_TAG);
+    const tag = tagValue(model.props, MODEL_TAG_KEY);
     return (
         fromConfig(deployment, `deployment ${deployment}`) ??
         fromConfig(model.name, `model ${model.name}`) ??
-        (tag !== undefined ? (fromCatalog(catalogEntry(tag), `from tag ${MODEL_TAG}=${tag}`) ?? fromConfig(tag, `tag ${MODEL_TAG}`)) : undefined) ??
+        (tag !== undefined
+            ? (fromCatalog(findModelByIdOrHubId(tag), `from tag ${MODEL_TAG_KEY}=${tag}`) ?? fromConfig(tag, `tag ${MODEL_TAG_KEY}`))
+            : undefined) ??
         fromCatalog(findModel(deployment), `catalog id from the model resource name ${model.name}`)
     );
 }
@@ -213,6 +206,6 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
 /** Why a model could not be identified, with the fix (for the not-run message). */
 export function unidentifiedModelReason(model: PolicyResource, hfModelId: string): string {
     return isLocalModelPath(hfModelId)
-        ? `HF_MODEL_ID=${hfModelId} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG}=<catalog id>`
+        ? `HF_MODEL_ID=${hfModelId} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
         : `${hfModelId} is not in the model catalog (stacks/models.ts); set policy config modelParameters {"${hfModelId}": <billions>}`;
 }

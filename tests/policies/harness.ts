@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies, loadPolicyPack, LoadedPack, PolicyResult, PolicyViolation } from "../../offline/policyEval";
 import { runStack, StackRun } from "../../offline/runStack";
-import { REPO_ROOT } from "../graph";
+import { configOverrides, REPO_ROOT } from "../graph";
 
 export const PACK_DIR = path.join(REPO_ROOT, "policies");
 export const FIXTURES = path.join(REPO_ROOT, "tests", "fixtures");
@@ -57,17 +57,20 @@ export function evaluateStack(programDir: string, stack: string, options: Evalua
 }
 
 async function evaluate(programDir: string, stack: string, options: EvaluateOptions): Promise<Evaluation> {
-    const overrides = Object.fromEntries(Object.entries(options.overrides ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     const run = await runStack({
         programDir,
         stack,
-        overrides,
+        overrides: configOverrides(options.overrides),
         secretOverrides: options.secretOverrides,
         preview: options.preview,
         transformations: options.transformations,
     });
     if (run.result.error) throw run.result.error;
-    const result = await evaluatePolicies(await guardrailsPack(), run.result.resources, { config: options.policyConfig, stackConfig: run.config.values });
+    const result = await evaluatePolicies(await guardrailsPack(), run.result.resources, {
+        config: options.policyConfig,
+        stackConfig: run.config.values,
+        secretConfigKeys: run.config.secretKeys,
+    });
     return {
         run,
         result,

@@ -9,12 +9,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { guardrails } from "../../policies/guardrails";
 import { README_END, README_START, renderPolicyTable } from "../../policies/lib/docs";
+import { loadPolicyConfigFile } from "../../offline/policyEval";
 import { section } from "../../offline/readme";
 import { REPO_ROOT } from "../graph";
 import { evaluateRepoStack, PACK_DIR } from "./harness";
 
 function policyConfig(stack: string): Record<string, unknown> {
-    return JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", `${stack}.json`), "utf8")) as Record<string, unknown>;
+    return loadPolicyConfigFile(path.join(PACK_DIR, "config", `${stack}.json`));
 }
 
 /** A transformation that changes the props of resources of one type. */

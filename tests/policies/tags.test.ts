@@ -5,12 +5,12 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import { UNKNOWN_TAG, isTaggable, providerDefaultTags } from "../../policies/lib/tagsEffective";
 import { TAGGABLE_BY_MODULE, TAGGABLE_SOURCE, TAGGABLE_TYPES } from "../../policies/lib/tagsTaggable";
 import { tagGuardrails } from "../../policies/tags";
 import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing } from "../../policies/tags/requiredTags";
 import { disallowedTagValues } from "../../policies/tags/tagValues";
+import { loadProject, qualifyKey } from "../../offline/projectConfig";
 import { REPO_ROOT } from "../graph";
 import { assertClean } from "./assertions";
 import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
@@ -173,8 +173,8 @@ describe("tags family", function () {
         });
 
         it("requires by default the tag keys the program requires (Pulumi.yaml requiredTagKeys)", function () {
-            const project = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
-            assert.deepEqual(DEFAULT_REQUIRED_TAGS, project.config.requiredTagKeys.default);
+            const project = loadProject(REPO_ROOT);
+            assert.deepEqual(DEFAULT_REQUIRED_TAGS, project.declarations[qualifyKey(project.name, "requiredTagKeys")].default);
         });
     });
 
