@@ -8,13 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArtifactBucket } from "./components/artifactBucket";
 import { StackEncryption } from "./components/encryption";
 import { LlmEndpoint } from "./components/llmEndpoint";
-import { PrivateNetwork } from "./components/network";
+import { CreatedNetwork, ExistingNetwork, PrivateNetwork } from "./components/network";
 import { ResearchNotebook } from "./components/notebook";
+import { checkExistingNetwork, stagedWeightsUri, weightsUri } from "./stacks/preconditions";
 import { loadSettings } from "./stacks/settings";
 
 const settings = loadSettings();
 const { partition, region } = settings;
 const stack = pulumi.getStack();
+const project = pulumi.getProject();
 
 // One explicit provider: region, required tags (default tags) and the account guard come from the
 // validated settings, and every resource inherits it through its component.
@@ -25,24 +27,39 @@ const provider = new aws.Provider(`aws-${partition.id}`, {
 });
 const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
+// What must outlive the stack is kept together, or nothing is (README, "Destroying a stack").
+const retain = settings.retainDataOnDestroy;
 
-const encryption = new StackEncryption("stack", { partition, region, accountId, aliasName: `sagemaker-llm-${stack}` }, opts);
+const encryption = new StackEncryption("stack", { partition, region, accountId, aliasName: `sagemaker-llm-${stack}`, retainOnDelete: retain }, opts);
 
+// A landing-zone VPC is checked (private subnets, two zones) and its CIDR read before anything uses it.
+const networkArgs: CreatedNetwork | ExistingNetwork =
+    settings.network.mode === "create"
+        ? settings.network
+        : { mode: "existing", vpcId: settings.network.vpcId, ...checkExistingNetwork(settings.network, stack, project, { provider }) };
 const network = new PrivateNetwork(
     "network",
     {
-        network: settings.network,
+        network: networkArgs,
+        partition,
         region,
         accountId,
         kmsKeyArn: encryption.keyArn,
         logRetentionDays: settings.logRetentionDays,
+        retainLogs: retain,
     },
     opts,
 );
 
-const artifacts = new ArtifactBucket("artifacts", { kmsKeyArn: encryption.keyArn }, opts);
+const artifacts = new ArtifactBucket("artifacts", { kmsKeyArn: encryption.keyArn, retainOnDelete: retain }, opts);
 
-const endpoints = settings.models.map(
+if (!settings.modelsEnabled) {
+    pulumi.log.info(
+        "modelsEnabled is false: only the network, key and bucket are created; no endpoint and no research notebook. Stage the weights, then set modelsEnabled to true (README, 'First deployment').",
+    );
+}
+const deployed = settings.modelsEnabled ? settings.models : [];
+const endpoints = deployed.map(
     (deployment) =>
         new LlmEndpoint(
             deployment.name,
@@ -55,44 +72,52 @@ const endpoints = settings.models.map(
                 vpcCidr: network.vpcCidr,
                 privateSubnetIds: network.privateSubnetIds,
                 s3PrefixListId: network.s3PrefixListId,
+                network,
                 kmsKeyArn: encryption.keyArn,
                 artifactBucketName: artifacts.bucketName,
                 artifactBucketArn: artifacts.bucketArn,
+                // Resolves only once the weights are in the bucket, so no SageMaker resource is created before.
+                stagedWeightsUri:
+                    deployment.weights.source === "s3"
+                        ? stagedWeightsUri({ ...deployment, weights: deployment.weights }, artifacts.bucketName, stack, { provider })
+                        : undefined,
                 huggingFaceToken: settings.huggingFaceToken,
                 logRetentionDays: settings.logRetentionDays,
+                retainLogs: retain,
                 alarmTopicArn: settings.alarmTopicArn,
             },
             opts,
         ),
 );
 
-const notebook = settings.notebook
-    ? new ResearchNotebook(
-          "research",
-          {
-              namePrefix: settings.models[0].model.shortName,
-              partition,
-              region,
-              accountId,
-              vpcId: network.vpcId,
-              vpcCidr: network.vpcCidr,
-              subnetId: network.privateSubnetIds.apply((ids) => ids[0]),
-              s3PrefixListId: network.s3PrefixListId,
-              kmsKeyArn: encryption.keyArn,
-              endpoints: settings.models.map((d, i) => ({
-                  deploymentName: d.name,
-                  endpointName: endpoints[i].endpointName,
-                  endpointArn: endpoints[i].endpointArn,
-              })),
-              artifactBucketName: artifacts.bucketName,
-              artifactBucketArn: artifacts.bucketArn,
-              instanceType: settings.notebook.instanceType,
-              volumeSizeGb: settings.notebook.volumeSizeGb,
-              platformIdentifier: settings.notebook.platformIdentifier,
-          },
-          opts,
-      )
-    : undefined;
+const notebook =
+    settings.notebook && endpoints.length > 0
+        ? new ResearchNotebook(
+              "research",
+              {
+                  partition,
+                  region,
+                  accountId,
+                  vpcId: network.vpcId,
+                  vpcCidr: network.vpcCidr,
+                  subnetId: network.privateSubnetIds.apply((ids) => ids[0]),
+                  s3PrefixListId: network.s3PrefixListId,
+                  network,
+                  kmsKeyArn: encryption.keyArn,
+                  endpoints: deployed.map((d, i) => ({
+                      deploymentName: d.name,
+                      endpointName: endpoints[i].endpointName,
+                      endpointArn: endpoints[i].endpointArn,
+                  })),
+                  artifactBucketName: artifacts.bucketName,
+                  artifactBucketArn: artifacts.bucketArn,
+                  instanceType: settings.notebook.instanceType,
+                  volumeSizeGb: settings.notebook.volumeSizeGb,
+                  platformIdentifier: settings.notebook.platformIdentifier,
+              },
+              opts,
+          )
+        : undefined;
 
 /** An AWS CLI command that sends one prompt to an endpoint (AWS CLI v2). */
 function invokeCommand(endpointName: pulumi.Input<string>): pulumi.Output<string> {
@@ -105,14 +130,23 @@ export const vpcId = network.vpcId;
 export const privateSubnetIds = network.privateSubnetIds;
 export const kmsKeyArn = encryption.keyArn;
 export const artifactBucketName = artifacts.bucketName;
-export const llmEndpoints = settings.models.map((d, i) => ({
-    name: d.name,
-    model: d.model.hfModelId,
-    instanceType: d.instance.name,
-    endpointName: endpoints[i].endpointName,
-    endpointArn: endpoints[i].endpointArn,
-    weightsS3Uri: endpoints[i].weightsS3Uri,
-    invokeCommand: invokeCommand(endpoints[i].endpointName),
-}));
+/** Every deployment, with where its weights go (also before its endpoint exists, for staging), and its endpoint once deployed. */
+export const llmEndpoints = settings.models.map((d) => {
+    const i = deployed.indexOf(d);
+    const endpoint = i >= 0 ? endpoints[i] : undefined;
+    return {
+        name: d.name,
+        model: d.model.hfModelId,
+        instanceType: d.instance.name,
+        weightsS3Uri:
+            d.weights.source === "s3"
+                ? artifacts.bucketName.apply((bucket) => weightsUri(bucket, d.weights.source === "s3" ? d.weights.s3Prefix : ""))
+                : undefined,
+        endpointName: endpoint?.endpointName,
+        endpointArn: endpoint?.endpointArn,
+        endpointConfigName: endpoint?.endpointConfigName,
+        invokeCommand: endpoint ? invokeCommand(endpoint.endpointName) : undefined,
+    };
+});
 export const notebookName = notebook?.notebookName;
 export const notebookUrl = notebook?.consoleUrl;

@@ -5,13 +5,20 @@ import { policyDocument } from "./iam";
 export interface ArtifactBucketArgs {
     /** The stack key; objects are encrypted with SSE-KMS and an S3 bucket key. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Keep the bucket (and the model weights in it) when the stack is destroyed. Default: true. */
+    /**
+     * On destroy, keep the bucket together with everything that guards it (encryption, public
+     * access block, TLS-only policy, versioning, ownership), so what stays is still protected; its
+     * key must then stay too (StackEncryption's `retainOnDelete`). False deletes the bucket with
+     * every object version.
+     * @default true
+     */
     retainOnDelete?: boolean;
 }
 
 /**
  * Bucket for model weights and data capture: SSE-KMS with a bucket key, versioning, all public access
  * blocked, object ownership enforced (ACLs off), and a policy that refuses any request not over TLS.
+ * Each guard is a resource of its own (@pulumi/aws v7), so keeping the bucket on destroy keeps them all.
  */
 export class ArtifactBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
@@ -19,9 +26,11 @@ export class ArtifactBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: ArtifactBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sagemaker-llm:components:ArtifactBucket", name, {}, opts);
-        const child = { parent: this };
+        const retainOnDelete = args.retainOnDelete ?? true;
+        const child = { parent: this, retainOnDelete };
 
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: false }, { parent: this, retainOnDelete: args.retainOnDelete ?? true });
+        // Deleting a versioned bucket needs it empty of every version; without retention that is the intent.
+        const bucket = new aws.s3.Bucket(name, { forceDestroy: !retainOnDelete }, child);
         const ownership = new aws.s3.BucketOwnershipControls(
             `${name}-ownership`,
             {
@@ -77,7 +86,7 @@ export class ArtifactBucket extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            { parent: this, dependsOn: [publicAccess, ownership] },
+            { ...child, dependsOn: [publicAccess, ownership] },
         );
 
         this.bucketName = bucket.bucket;

@@ -9,8 +9,15 @@ export interface StackEncryptionArgs {
     accountId: pulumi.Input<string>;
     /** Alias name without the `alias/` prefix. */
     aliasName: string;
-    /** Days KMS waits before deleting the key after the stack is destroyed. Default: 30 (the maximum). */
+    /** Days KMS waits before deleting the key after the stack is destroyed. @default 30 (the maximum) */
     deletionWindowInDays?: number;
+    /**
+     * On destroy, keep the key (enabled, with its policy and rotation), so data kept elsewhere (the
+     * artifact bucket, log groups) can still be read. The alias is deleted either way: alias names
+     * are unique in an account and region, and a stack deployed again creates it anew.
+     * @default true
+     */
+    retainOnDelete?: boolean;
 }
 
 /**
@@ -55,7 +62,7 @@ export class StackEncryption extends pulumi.ComponentResource {
                     },
                 ]),
             },
-            { parent: this },
+            { parent: this, retainOnDelete: args.retainOnDelete ?? true },
         );
         const alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.aliasName}`, targetKeyId: key.keyId }, { parent: this });
 

@@ -17,15 +17,18 @@ export function policyDocument(statements: PolicyStatement[]): pulumi.Output<str
     return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/** Trust policy for a service role, limited to this account (confused-deputy protection). */
-export function serviceTrustPolicy(servicePrincipal: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
+/**
+ * Trust policy for a service role: only `servicePrincipal` may assume it, and only under `condition`,
+ * the confused-deputy guard the service documents (each caller cites its source).
+ */
+export function serviceTrustPolicy(servicePrincipal: string, condition: NonNullable<PolicyStatement["Condition"]>): pulumi.Output<string> {
     return policyDocument([
         {
             Sid: "TrustServiceForThisAccountOnly",
             Effect: "Allow",
             Principal: { Service: servicePrincipal },
             Action: "sts:AssumeRole",
-            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            Condition: condition,
         },
     ]);
 }

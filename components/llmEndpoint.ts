@@ -1,4 +1,3 @@
-import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -8,9 +7,13 @@ import { ModelDeployment } from "../stacks/settings";
 import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
 import { HTTPS, privateEgressGroup } from "./privateEgress";
 
-/** SageMaker's single production variant name. */
+/** SageMaker's single production variant name; a blue/green update must keep it (deployment guardrails, "Exclusions"). */
 export const VARIANT_NAME = "AllTraffic";
-/** Where TGI reads weights staged in S3 (shared/REFERENCE.md, GovCloud specifics). */
+/**
+ * Where SageMaker puts the files of `ModelDataSource.S3DataSource` (S3Prefix, uncompressed) in the
+ * container, and so where TGI reads weights staged in S3 (SageMaker Developer Guide, "Deploying
+ * uncompressed models").
+ */
 export const LOCAL_MODEL_PATH = "/opt/ml/model";
 
 export interface LlmEndpointArgs {
@@ -22,21 +25,38 @@ export interface LlmEndpointArgs {
     /** VPC the model's containers attach to. */
     vpcId: pulumi.Input<string>;
     /** VPC CIDR: the containers may reach only HTTPS inside it (the interface endpoints) and S3. */
-    vpcCidr: string;
+    vpcCidr: pulumi.Input<string>;
     /** Private subnets in at least two AZs. */
     privateSubnetIds: pulumi.Input<string[]>;
     /** S3's managed prefix list, for egress to the gateway endpoint. */
     s3PrefixListId: pulumi.Input<string>;
+    /**
+     * What the model must wait for besides its own resources: the network whose VPC endpoints (S3,
+     * ECR, logs) the containers need. Depending on a component waits for all of its children.
+     * @default none
+     */
+    network?: pulumi.Resource;
     /** The stack key: log group, data capture, and the ML storage volume where SageMaker accepts a key. */
     kmsKeyArn: pulumi.Input<string>;
     /** Artifact bucket holding staged weights (weights.source `s3`) and data capture. */
     artifactBucketName: pulumi.Input<string>;
     artifactBucketArn: pulumi.Input<string>;
-    /** Hub token for gated models pulled from the Hub; a Pulumi secret, never plain config. */
+    /**
+     * `s3://bucket/prefix/` of the staged weights, resolving only once they are known to be there
+     * (stacks/preconditions.ts), so the model is not created before. Required with weights.source `s3`.
+     */
+    stagedWeightsUri?: pulumi.Input<string>;
+    /** Hub token for gated models pulled from the Hub; a Pulumi secret, never plain config. @default none */
     huggingFaceToken?: pulumi.Output<string>;
     /** Retention of the endpoint's log group, days. */
     logRetentionDays: number;
-    /** SNS topic the alarms notify; none by default (the alarms still drive rollback). */
+    /**
+     * Keep the endpoint's log group in AWS when it is replaced (a new endpoint name) or the stack is
+     * destroyed; it then leaves Pulumi's state.
+     * @default true
+     */
+    retainLogs?: boolean;
+    /** SNS topic the alarms notify. @default none (the rollback alarm still drives rollback) */
     alarmTopicArn?: string;
 }
 
@@ -64,46 +84,72 @@ export function tgiEnvironment(d: ModelDeployment): Record<string, string> {
 }
 
 /**
+ * What decides the endpoint's name, besides the deployment name. A new instance type gets a new
+ * endpoint: UpdateEndpoint fails when it changes the instance type of a variant registered with
+ * Application Auto Scaling (SageMaker Developer Guide, "Update or delete endpoints that use auto
+ * scaling"), so that change is made as a new endpoint (with its own scaling target) that replaces the
+ * old one, created first. Nothing else replaces an endpoint: in the provider only `name` and adding or
+ * removing `deploymentConfig.autoRollbackConfiguration` force it (terraform-provider-aws
+ * internal/service/sagemaker/endpoint.go), and this component always sets the latter.
+ */
+export function endpointIdentity(d: ModelDeployment): Record<string, string> {
+    return { instanceType: d.instance.name };
+}
+
+/** Thrown when SageMaker rolled an endpoint update back: the endpoint serves another configuration than the one requested. */
+export class EndpointRolledBackError extends Error {
+    constructor(endpoint: string, serving: string, requested: string, rollbackAlarm: string) {
+        super(
+            `Endpoint ${endpoint} did not move to endpoint configuration ${requested}: it serves ${serving}. SageMaker rolled the update back ` +
+                `(the new fleet failed its health checks, or alarm ${rollbackAlarm} fired during the baking period). ` +
+                `Nothing was deleted: the endpoint, its current model and configuration stay, and the next 'pulumi up' tries the update again. ` +
+                `Find the cause in 'aws sagemaker describe-endpoint --endpoint-name ${endpoint}' (FailureReason), the alarm's history and the ` +
+                `log group /aws/sagemaker/Endpoints/${endpoint}; fix the settings; run 'pulumi up'.`,
+        );
+        this.name = "EndpointRolledBackError";
+    }
+}
+
+/**
  * One LLM behind a private SageMaker real-time endpoint running the Hugging Face TGI container:
  * least-privilege execution role, model in the VPC (network isolation when weights come from S3),
- * endpoint config with the stack key wherever SageMaker accepts one, blue/green deployment with
- * automatic rollback on its alarms, target-tracking autoscaling, alarms on 5XX errors, latency and
- * GPU memory, and the endpoint's log group created up front with KMS and retention.
+ * endpoint config with the stack key wherever SageMaker accepts one, blue/green deployment that rolls
+ * back when the new fleet answers with server errors, target-tracking autoscaling, notification
+ * alarms on errors, latency and GPU memory, and the endpoint's log group created up front with KMS
+ * and retention.
  *
- * Model and endpoint-config names carry a revision suffix that changes whenever their settings
- * change, so Pulumi creates the new ones before the endpoint moves to them (blue/green) and deletes
- * the old ones after. The endpoint's own name is stable.
+ * Naming: the model, endpoint configuration, alarms, role and security group are named by the
+ * provider (Pulumi auto-naming), so a replacement gets a new name and is created before the old one
+ * is deleted. The endpoint's name is stable: `<deployment>-<suffix>`, the suffix renewed only when
+ * the endpoint must be replaced (`endpointIdentity`), and then created before the old one goes.
  */
 export class LlmEndpoint extends pulumi.ComponentResource {
     readonly endpointName: pulumi.Output<string>;
     readonly endpointArn: pulumi.Output<string>;
+    /** The configuration the endpoint serves; resolving it fails the update when SageMaker rolled back. */
+    readonly endpointConfigName: pulumi.Output<string>;
     readonly modelName: pulumi.Output<string>;
     readonly executionRoleArn: pulumi.Output<string>;
     readonly logGroupName: pulumi.Output<string>;
     readonly alarmNames: pulumi.Output<string[]>;
-    /** S3 URI where staged weights must be (weights.source `s3`), else undefined. */
-    readonly weightsS3Uri?: pulumi.Output<string>;
+    /** The alarm that rolls a deployment back. */
+    readonly rollbackAlarmName: pulumi.Output<string>;
 
     constructor(name: string, args: LlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sagemaker-llm:components:LlmEndpoint", name, {}, opts);
         const d = args.deployment;
         const { accountId } = args;
         const child = { parent: this };
+        if (d.weights.source === "s3" && args.stagedWeightsUri === undefined) {
+            throw new Error(`LlmEndpoint ${name}: weights come from S3, so stagedWeightsUri is required.`);
+        }
 
-        // Stable part of the endpoint's name, and a revision for the model and config names.
-        const nameSuffix = new random.RandomString(`${name}-suffix`, { length: 8, special: false, upper: false }, child);
-        const revision = new random.RandomString(
-            `${name}-revision`,
-            {
-                length: 8,
-                special: false,
-                upper: false,
-                keepers: { settings: revisionHash(d) },
-            },
-            child,
-        );
-        const endpointName = pulumi.interpolate`${d.name}-${nameSuffix.result}`;
-        const revisionName = pulumi.interpolate`${d.name}-${revision.result}`;
+        // The endpoint's name must be known before the endpoint exists (its log group is created
+        // first, and the role may write only there), so the suffix comes from a random string, not
+        // from auto-naming; a stack destroyed and deployed again gets new names, so log groups kept
+        // from before never collide.
+        const suffix = new random.RandomString(`${name}-suffix`, { length: 8, special: false, upper: false, keepers: endpointIdentity(d) }, child);
+        const endpointName = pulumi.interpolate`${d.name}-${suffix.result}`;
         const logGroupName = pulumi.interpolate`/aws/sagemaker/Endpoints/${endpointName}`;
 
         const logGroup = new aws.cloudwatch.LogGroup(
@@ -113,7 +159,8 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 kmsKeyId: args.kmsKeyArn,
                 retentionInDays: args.logRetentionDays,
             },
-            child,
+            // The name changes exactly when the endpoint is replaced: create the new group first.
+            { parent: this, retainOnDelete: args.retainLogs ?? true, deleteBeforeReplace: false },
         );
 
         const securityGroup = privateEgressGroup(
@@ -128,29 +175,32 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             child,
         );
         // Between the containers of a multi-instance variant (sharded inference).
-        new aws.vpc.SecurityGroupIngressRule(
+        const selfIngress = new aws.vpc.SecurityGroupIngressRule(
             `${name}-model-self`,
             {
-                securityGroupId: securityGroup.id,
+                securityGroupId: securityGroup.group.id,
                 description: "Traffic between this model's own containers",
                 ipProtocol: "-1",
-                referencedSecurityGroupId: securityGroup.id,
+                referencedSecurityGroupId: securityGroup.group.id,
             },
             child,
         );
+        const networkRules: pulumi.Resource[] = [...securityGroup.rules, selfIngress];
         if (d.weights.source === "hub") {
             // The Hub is on the internet: only here may containers reach HTTPS beyond the VPC.
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-model-hub`,
-                {
-                    securityGroupId: securityGroup.id,
-                    description: "HTTPS to the Hugging Face Hub through the NAT gateways",
-                    ipProtocol: "tcp",
-                    fromPort: HTTPS,
-                    toPort: HTTPS,
-                    cidrIpv4: "0.0.0.0/0",
-                },
-                child,
+            networkRules.push(
+                new aws.vpc.SecurityGroupEgressRule(
+                    `${name}-model-hub`,
+                    {
+                        securityGroupId: securityGroup.group.id,
+                        description: "HTTPS to the Hugging Face Hub through the NAT gateways",
+                        ipProtocol: "tcp",
+                        fromPort: HTTPS,
+                        toPort: HTTPS,
+                        cidrIpv4: "0.0.0.0/0",
+                    },
+                    child,
+                ),
             );
         }
 
@@ -158,56 +208,63 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             `${name}-execution`,
             {
                 description: `SageMaker execution role of ${d.name}`,
-                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", accountId),
+                // The form SageMaker documents for inference (Developer Guide, "Cross-service confused
+                // deputy prevention", SageMaker Inference): the account is part of the ARN, and the ARN
+                // must be `arn:<partition>:sagemaker:<region>:<account>:*`, not a model's or endpoint's.
+                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", {
+                    ArnLike: { "aws:SourceArn": pulumi.interpolate`${args.partition.arnPrefix}:sagemaker:${args.region}:${accountId}:*` },
+                }),
                 maxSessionDuration: 3600,
             },
             child,
         );
+
+        const alarms = this.createNotificationAlarms(name, d, endpointName, args.alarmTopicArn);
+
+        const environment: pulumi.Input<Record<string, pulumi.Input<string>>> =
+            args.huggingFaceToken && d.weights.source === "hub" && d.model.gated
+                ? { ...tgiEnvironment(d), HUGGING_FACE_HUB_TOKEN: args.huggingFaceToken }
+                : tgiEnvironment(d);
         const image = parseEcrImage(d.imageUri);
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-execution`,
             {
                 role: role.id,
-                policy: policyDocument(this.executionStatements(args, image, endpointName)),
+                policy: policyDocument(this.executionStatements(args, image, logGroup.arn)),
             },
             child,
         );
 
-        const modelDataSource =
-            d.weights.source === "s3"
-                ? {
-                      s3DataSources: [
-                          {
-                              s3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/${d.weights.s3Prefix}`,
-                              s3DataType: "S3Prefix",
-                              compressionType: "None",
-                          },
-                      ],
-                  }
-                : undefined;
-        const environment: pulumi.Input<Record<string, pulumi.Input<string>>> =
-            args.huggingFaceToken && d.weights.source === "hub" && d.model.gated
-                ? { ...tgiEnvironment(d), HUGGING_FACE_HUB_TOKEN: args.huggingFaceToken }
-                : tgiEnvironment(d);
-
         const model = new aws.sagemaker.Model(
             `${name}-model`,
             {
-                name: pulumi.interpolate`${revisionName}-model`,
                 executionRoleArn: role.arn,
-                primaryContainer: { image: d.imageUri, environment, modelDataSource },
-                vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+                primaryContainer: {
+                    image: d.imageUri,
+                    environment,
+                    modelDataSource: args.stagedWeightsUri
+                        ? { s3DataSources: [{ s3Uri: args.stagedWeightsUri, s3DataType: "S3Prefix", compressionType: "None" }] }
+                        : undefined,
+                },
+                vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.group.id] },
                 // Weights from S3 need no network at all inside the container.
                 enableNetworkIsolation: d.weights.source === "s3",
                 tags: { [MODEL_TAG_KEY]: d.model.id },
             },
-            { parent: this, dependsOn: [rolePolicy] },
+            {
+                parent: this,
+                // Provider versions before terraform-provider-aws PR #45491 (Dec 2025) changed nothing
+                // when vpcConfig's subnets or security groups changed (its update applies tags only).
+                replaceOnChanges: ["vpcConfig"],
+                // The containers start only with their permissions, security-group rules and the VPC's
+                // endpoints in place.
+                dependsOn: [rolePolicy, ...networkRules, ...(args.network ? [args.network] : [])],
+            },
         );
 
         const endpointConfig = new aws.sagemaker.EndpointConfiguration(
             `${name}-config`,
             {
-                name: pulumi.interpolate`${revisionName}-config`,
                 productionVariants: [
                     {
                         variantName: VARIANT_NAME,
@@ -227,7 +284,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                         ? {
                               enableCapture: true,
                               initialSamplingPercentage: d.dataCapturePercent,
-                              destinationS3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/data-capture/${d.name}/`,
+                              destinationS3Uri: pulumi.interpolate`s3://${args.artifactBucketName}/${dataCapturePrefix(d)}`,
                               kmsKeyId: args.kmsKeyArn,
                               captureOptions: [{ captureMode: "Input" }, { captureMode: "Output" }],
                               captureContentTypeHeader: { jsonContentTypes: ["application/json"] },
@@ -236,9 +293,24 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             },
             child,
         );
-
-        const alarms = this.createAlarms(name, d, endpointName, args.alarmTopicArn);
-        const rollbackAlarms = [alarms.errors, alarms.latency];
+        const rollbackAlarm = this.createRollbackAlarm(name, d, endpointName, endpointConfig.name, args.alarmTopicArn);
+        const rollbackAlarmPolicy = new aws.iam.RolePolicy(
+            `${name}-rollback-alarm`,
+            {
+                role: role.id,
+                policy: policyDocument([
+                    {
+                        // "Auto-Rollback Configuration and Monitoring" (deployment guardrails): the
+                        // execution role must be allowed cloudwatch:DescribeAlarms on the rollback alarms.
+                        Sid: "ReadRollbackAlarmOnly",
+                        Effect: "Allow",
+                        Action: "cloudwatch:DescribeAlarms",
+                        Resource: rollbackAlarm.arn,
+                    },
+                ]),
+            },
+            child,
+        );
 
         const endpoint = new aws.sagemaker.Endpoint(
             `${name}-endpoint`,
@@ -248,56 +320,91 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 deploymentConfig: {
                     blueGreenUpdatePolicy: {
                         trafficRoutingConfiguration: { type: "ALL_AT_ONCE", waitIntervalInSeconds: 600 },
+                        // With ALL_AT_ONCE this is the baking period: the rollback alarm watches the
+                        // new fleet for 10 minutes before the old one is terminated.
                         terminationWaitInSeconds: 600,
                         maximumExecutionTimeoutInSeconds: 3600,
                     },
-                    autoRollbackConfiguration: { alarms: rollbackAlarms.map((a) => ({ alarmName: a.name })) },
+                    autoRollbackConfiguration: { alarms: [{ alarmName: rollbackAlarm.name }] },
                 },
             },
-            { parent: this, dependsOn: [logGroup] },
+            {
+                parent: this,
+                dependsOn: [logGroup, rollbackAlarmPolicy],
+                // The name changes on every replacement (endpointIdentity), so the new endpoint can
+                // be created before the old one is deleted; the bridge would otherwise delete first
+                // because the name is set explicitly.
+                deleteBeforeReplace: false,
+            },
         );
 
         this.createAutoscaling(name, d, endpoint);
 
         this.endpointName = endpoint.name;
         this.endpointArn = endpoint.arn;
+        // The provider reports success when SageMaker rolls an update back and the endpoint returns to
+        // InService on its previous configuration (hashicorp/terraform-provider-aws issues #46663,
+        // #48997), and records that configuration. Failing here stops `pulumi up` before it deletes
+        // the previous model and configuration, which the endpoint still serves.
+        this.endpointConfigName = pulumi
+            .all([endpoint.name, endpoint.endpointConfigName, endpointConfig.name, rollbackAlarm.name])
+            .apply(([endpointNow, serving, requested, alarm]) => {
+                if (serving && requested && serving !== requested) throw new EndpointRolledBackError(endpointNow, serving, requested, alarm);
+                return serving;
+            });
         this.modelName = model.name;
         this.executionRoleArn = role.arn;
         this.logGroupName = logGroup.name;
-        this.alarmNames = pulumi.all([alarms.errors.name, alarms.latency.name, alarms.gpuMemory.name]);
-        this.weightsS3Uri = d.weights.source === "s3" ? pulumi.interpolate`s3://${args.artifactBucketName}/${d.weights.s3Prefix}` : undefined;
+        this.rollbackAlarmName = rollbackAlarm.name;
+        this.alarmNames = pulumi.all([rollbackAlarm.name, alarms.errors.name, alarms.latency.name, alarms.gpuMemory.name]);
         this.registerOutputs({
             endpointName: this.endpointName,
             endpointArn: this.endpointArn,
+            endpointConfigName: this.endpointConfigName,
             modelName: this.modelName,
             executionRoleArn: this.executionRoleArn,
             logGroupName: this.logGroupName,
+            rollbackAlarmName: this.rollbackAlarmName,
             alarmNames: this.alarmNames,
-            weightsS3Uri: this.weightsS3Uri,
         });
     }
 
-    /** The execution role's permissions: only this model's prefix, key, image, log group and metrics. */
-    private executionStatements(args: LlmEndpointArgs, image: { account: string; repository: string }, endpointName: pulumi.Output<string>): PolicyStatement[] {
+    /**
+     * The execution role's permissions: only this model's image, weights prefix, capture prefix and
+     * log group, and the stack key only through S3 for this bucket (the rollback alarm's permission is
+     * granted beside the alarm). Each statement names its source; the SageMaker Developer Guide is
+     * cited by page.
+     */
+    private executionStatements(args: LlmEndpointArgs, image: { account: string; repository: string }, logGroupArn: pulumi.Output<string>): PolicyStatement[] {
         const d = args.deployment;
-        const { region, accountId } = args;
         const arnPrefix = args.partition.arnPrefix;
+        // Objects of a bucket with an S3 Bucket Key are encrypted under the bucket's ARN as encryption
+        // context (Amazon S3 User Guide, "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys").
+        const throughS3ForThisBucket = {
+            StringEquals: {
+                "kms:ViaService": `s3.${args.region}.amazonaws.com`,
+                "kms:EncryptionContext:aws:s3:arn": args.artifactBucketArn,
+            },
+        };
         const statements: PolicyStatement[] = [
             {
+                // "SageMaker Roles", CreateModel API: Execution Role Permissions.
                 Sid: "PullTheModelImageOnly",
                 Effect: "Allow",
                 Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
                 Resource: `${arnPrefix}:ecr:${args.region}:${image.account}:repository/${image.repository}`,
             },
-            // GetAuthorizationToken has no resource-level permissions.
+            // Same page; GetAuthorizationToken has no resource-level permissions.
             { Sid: "EcrLogin", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
             {
+                // Same page. The group exists (created above); CreateLogGroup on it alone creates nothing else.
                 Sid: "WriteOwnLogGroupOnly",
                 Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:/aws/sagemaker/Endpoints/${endpointName}:*`,
+                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:*`],
             },
             {
+                // Same page.
                 Sid: "PublishSageMakerMetricsOnly",
                 Effect: "Allow",
                 Action: "cloudwatch:PutMetricData",
@@ -305,13 +412,9 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"] } },
             },
             {
-                Sid: "UseTheStackKeyOnly",
-                Effect: "Allow",
-                Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
-                Resource: args.kmsKeyArn,
-            },
-            {
-                // Network interfaces in the model's VPC; these EC2 actions support no narrower resource.
+                // "SageMaker Roles", CreateModel with a VPC, and "Give SageMaker Hosted Endpoints Access
+                // to Resources in Your Amazon VPC" (which adds DescribeVpcEndpoints). These EC2 actions
+                // support no narrower resource for this use.
                 Sid: "AttachToThePrivateSubnets",
                 Effect: "Allow",
                 Action: [
@@ -324,6 +427,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                     "ec2:DescribeDhcpOptions",
                     "ec2:DescribeSubnets",
                     "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeVpcEndpoints",
                 ],
                 Resource: "*",
             },
@@ -331,6 +435,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         if (d.weights.source === "s3") {
             statements.push(
                 {
+                    // "SageMaker Roles", CreateModel: s3:GetObject and s3:ListBucket on the model data.
                     Sid: "ReadOwnWeightsOnly",
                     Effect: "Allow",
                     Action: "s3:GetObject",
@@ -343,27 +448,85 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                     Resource: args.artifactBucketArn,
                     Condition: { StringLike: { "s3:prefix": [`${d.weights.s3Prefix}*`] } },
                 },
+                {
+                    // Reading SSE-KMS objects needs kms:Decrypt on their key (Amazon S3 User Guide,
+                    // "Using server-side encryption with AWS KMS keys").
+                    Sid: "DecryptWeightsThroughS3Only",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: args.kmsKeyArn,
+                    Condition: throughS3ForThisBucket,
+                },
             );
         }
         if (d.dataCapturePercent > 0) {
-            statements.push({
-                Sid: "WriteOwnDataCaptureOnly",
-                Effect: "Allow",
-                Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${args.artifactBucketArn}/data-capture/${d.name}/*`,
-            });
+            statements.push(
+                {
+                    Sid: "WriteOwnDataCaptureOnly",
+                    Effect: "Allow",
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${args.artifactBucketArn}/${dataCapturePrefix(d)}*`,
+                },
+                {
+                    // Writing SSE-KMS objects needs kms:GenerateDataKey (same S3 guide page).
+                    Sid: "EncryptDataCaptureThroughS3Only",
+                    Effect: "Allow",
+                    Action: "kms:GenerateDataKey",
+                    Resource: args.kmsKeyArn,
+                    Condition: throughS3ForThisBucket,
+                },
+            );
         }
         return statements;
     }
 
-    private createAlarms(name: string, d: ModelDeployment, endpointName: pulumi.Output<string>, topicArn?: string) {
+    /**
+     * The alarm that rolls a deployment back. It watches what a broken new model does (server errors
+     * on many requests of the new fleet), not what long LLM generations do to latency, and only the
+     * new fleet: the `EndpointConfigName` dimension isolates it (SageMaker Developer Guide,
+     * "Auto-Rollback Configuration and Monitoring"). Invocation5XXErrors is 1 or 0 per request, so its
+     * Average is the error rate ("Amazon SageMaker AI metrics in Amazon CloudWatch").
+     */
+    private createRollbackAlarm(
+        name: string,
+        d: ModelDeployment,
+        endpointName: pulumi.Output<string>,
+        configName: pulumi.Output<string>,
+        topicArn?: string,
+    ): aws.cloudwatch.MetricAlarm {
+        return new aws.cloudwatch.MetricAlarm(
+            `${name}-rollback`,
+            {
+                alarmDescription: `${d.name}: ${d.rollbackErrorPercent}% or more of the new fleet's requests answered with 5XX, two minutes running; rolls a deployment back`,
+                namespace: "AWS/SageMaker",
+                metricName: "Invocation5XXErrors",
+                dimensions: { EndpointName: endpointName, VariantName: VARIANT_NAME, EndpointConfigName: configName },
+                statistic: "Average",
+                period: 60,
+                evaluationPeriods: 2,
+                datapointsToAlarm: 2,
+                threshold: d.rollbackErrorPercent / 100,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                // No traffic on the new fleet is no evidence against it.
+                treatMissingData: "notBreaching",
+                ...(topicArn ? { alarmActions: [topicArn], okActions: [topicArn] } : {}),
+            },
+            { parent: this },
+        );
+    }
+
+    /**
+     * Alarms that only notify, on both fleets: any 5XX errors, p90 latency (slow by nature for long
+     * generations, so never a rollback signal), GPU memory. ModelLatency is in microseconds;
+     * GPUMemoryUtilization is summed over the GPUs ("Amazon SageMaker AI metrics in Amazon CloudWatch").
+     */
+    private createNotificationAlarms(name: string, d: ModelDeployment, endpointName: pulumi.Output<string>, topicArn?: string) {
         const child = { parent: this };
         const dimensions = { EndpointName: endpointName, VariantName: VARIANT_NAME };
         const actions = topicArn ? { alarmActions: [topicArn], okActions: [topicArn] } : {};
         const errors = new aws.cloudwatch.MetricAlarm(
             `${name}-5xx`,
             {
-                name: pulumi.interpolate`${endpointName}-5xx-errors`,
                 alarmDescription: `${d.name}: the model returned 5XX errors in two consecutive minutes`,
                 namespace: "AWS/SageMaker",
                 metricName: "Invocation5XXErrors",
@@ -381,8 +544,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         const latency = new aws.cloudwatch.MetricAlarm(
             `${name}-latency`,
             {
-                name: pulumi.interpolate`${endpointName}-model-latency`,
-                alarmDescription: `${d.name}: p90 model latency above ${d.latencyAlarmMs} ms for 5 minutes`,
+                alarmDescription: `${d.name}: p90 model latency above ${d.latencyAlarmMs} ms for 5 minutes (notification only: long generations are slow by nature)`,
                 namespace: "AWS/SageMaker",
                 metricName: "ModelLatency",
                 dimensions,
@@ -400,7 +562,6 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         const gpuMemory = new aws.cloudwatch.MetricAlarm(
             `${name}-gpu-memory`,
             {
-                name: pulumi.interpolate`${endpointName}-gpu-memory`,
                 alarmDescription: `${d.name}: GPU memory above ${d.gpuMemoryAlarmPercent}% (summed over ${d.numGpus} GPU(s)) for 10 minutes`,
                 namespace: "/aws/sagemaker/Endpoints",
                 metricName: "GPUMemoryUtilization",
@@ -454,17 +615,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
     }
 }
 
-/** Hash of everything that goes into the model and endpoint config, so any change renames them. */
-function revisionHash(d: ModelDeployment): string {
-    const relevant = {
-        image: d.imageUri,
-        env: tgiEnvironment(d),
-        weights: d.weights,
-        instance: d.instance.name,
-        count: d.instanceCount,
-        timeouts: [d.startupHealthCheckTimeoutSeconds, d.modelDataDownloadTimeoutSeconds],
-        volume: d.volumeSizeGb,
-        capture: d.dataCapturePercent,
-    };
-    return crypto.createHash("sha256").update(JSON.stringify(relevant)).digest("hex").slice(0, 16);
+/** Key prefix of a deployment's captured requests and responses in the artifact bucket. */
+export function dataCapturePrefix(d: ModelDeployment): string {
+    return `data-capture/${d.name}/`;
 }

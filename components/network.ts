@@ -5,21 +5,49 @@ import {
     interfaceEndpointServiceName,
     NOTEBOOK_ENDPOINT_KEY,
     notebookEndpointServiceName,
+    Partition,
     s3GatewayServiceName,
 } from "../stacks/partitions";
-import { NetworkSettings } from "../stacks/settings";
-import { serviceTrustPolicy, policyDocument } from "./iam";
+import { policyDocument, serviceTrustPolicy } from "./iam";
 import { HTTPS } from "./privateEgress";
 
+/** A VPC to create. */
+export interface CreatedNetwork {
+    mode: "create";
+    /** `none`: no internet gateway at all; `nat`: public subnets that hold only NAT gateways. */
+    egress: "none" | "nat";
+    vpcCidr: string;
+    /** Zones for the private subnets (two or more); empty: the first two zones where every endpoint service is offered. */
+    availabilityZones: string[];
+    /** FIPS interface endpoint services where the partition has them (stacks/partitions.ts). */
+    fipsEndpoints: boolean;
+}
+
+/** An existing (landing-zone) VPC, already checked (stacks/preconditions.ts). */
+export interface ExistingNetwork {
+    mode: "existing";
+    vpcId: string;
+    /** The VPC's CIDR as AWS reports it. */
+    vpcCidr: pulumi.Input<string>;
+    /** Private subnets in two or more AZs. */
+    privateSubnetIds: pulumi.Input<string[]>;
+}
+
 export interface PrivateNetworkArgs {
-    /** Create a VPC, or use an existing one (validated settings; see stacks/settings.ts). */
-    network: NetworkSettings;
+    network: CreatedNetwork | ExistingNetwork;
+    partition: Partition;
     region: string;
     accountId: pulumi.Input<string>;
     /** The stack key, for the flow-log group. */
     kmsKeyArn: pulumi.Input<string>;
     /** Flow-log retention in days. */
     logRetentionDays: number;
+    /**
+     * Keep the flow-log group in AWS when it is replaced (a new VPC) or the stack is destroyed; it
+     * then leaves Pulumi's state.
+     * @default true
+     */
+    retainLogs?: boolean;
 }
 
 /** Prefix length of the subnets carved from the VPC CIDR: 4 more bits (a /16 gives /20 subnets). */
@@ -38,6 +66,46 @@ export function cidrSubnet(cidr: string, newbits: number, index: number): string
     return `${octets.join(".")}/${prefix}`;
 }
 
+/** What one endpoint service offers: its name and the zones it is offered in (empty when AWS does not say). */
+export interface ServiceZones {
+    serviceName: string;
+    zones: string[];
+}
+
+/**
+ * The zones for the private subnets: every interface endpoint needs a subnet in each zone the
+ * endpoint is placed in, and creating one fails in a zone its service is not offered in ("The VPC
+ * endpoint service ... does not support the availability zone of the subnet"). So: the requested
+ * zones, each checked against every service, or else the first `count` available zones that offer
+ * every service. A service that lists no zones is not restricting: the provider reads no zones for
+ * endpoint services in GovCloud (terraform-provider-aws
+ * internal/service/ec2/vpc_endpoint_service_data_source.go: "GovCloud responses only include
+ * ServiceNames"). Throws when the zones do not suffice.
+ */
+export function chooseZones(available: string[], services: ServiceZones[], requested: string[], count: number): string[] {
+    const restricting = services.filter((s) => s.zones.length > 0);
+    const missingIn = (zone: string) => restricting.filter((s) => !s.zones.includes(zone)).map((s) => s.serviceName);
+    const usable = available.filter((zone) => missingIn(zone).length === 0);
+    if (requested.length > 0) {
+        const problems = requested.flatMap((zone) => {
+            if (!available.includes(zone)) return [`${zone} is not an available zone of the region (${available.join(", ")})`];
+            const missing = missingIn(zone);
+            return missing.length > 0 ? [`${zone} does not offer ${missing.join(", ")}`] : [];
+        });
+        if (problems.length > 0) {
+            throw new Error(
+                `availabilityZones: ${problems.join("; ")}. Choose zones that offer every VPC endpoint service the stack creates (${usable.join(", ") || "none do"}), or leave availabilityZones empty.`,
+            );
+        }
+        return requested;
+    }
+    if (usable.length < count) {
+        const detail = available.map((zone) => `${zone}: ${missingIn(zone).length === 0 ? "all" : `not ${missingIn(zone).join(", ")}`}`).join("; ");
+        throw new Error(`Only ${usable.length} zone(s) offer every VPC endpoint service the stack creates, ${count} are needed (${detail}).`);
+    }
+    return usable.slice(0, count);
+}
+
 /**
  * The private network SageMaker runs in.
  *
@@ -52,7 +120,7 @@ export function cidrSubnet(cidr: string, newbits: number, index: number): string
  */
 export class PrivateNetwork extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
-    readonly vpcCidr: string;
+    readonly vpcCidr: pulumi.Output<string>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Managed prefix list of S3 in the region, for security-group egress to the gateway endpoint. */
     readonly s3PrefixListId: pulumi.Output<string>;
@@ -61,8 +129,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
     constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("sagemaker-llm:components:PrivateNetwork", name, {}, opts);
-        const { network, region } = args;
-        this.vpcCidr = network.vpcCidr;
+        const { network, region, partition } = args;
+        this.vpcCidr = pulumi.output(network.vpcCidr);
 
         if (network.mode === "existing") {
             this.vpcId = pulumi.output(network.vpcId);
@@ -75,10 +143,29 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
         const child = { parent: this };
         const azCount = Math.max(2, network.availabilityZones.length);
-        const zones: pulumi.Output<string[]> =
-            network.availabilityZones.length > 0
-                ? pulumi.output(network.availabilityZones)
-                : aws.getAvailabilityZonesOutput({ state: "available" }, child).apply((z) => z.names.slice(0, azCount));
+        const interfaceServices = INTERFACE_ENDPOINT_SERVICES.map((service) => ({
+            service,
+            serviceName: interfaceEndpointServiceName(region, partition.id, service, network.fipsEndpoints),
+        }));
+        const serviceNames = [...interfaceServices.map((s) => s.serviceName), notebookEndpointServiceName(region)];
+        // Looked up during preview: a service name the region does not offer stops the program before
+        // anything is created, and the zones that offer every service are known.
+        const offered = serviceNames.map((serviceName) =>
+            pulumi.output(
+                aws.ec2.getVpcEndpointService({ serviceName }, child).then(
+                    (found) => ({ serviceName, zones: found.availabilityZones ?? [] }),
+                    (err: Error) => {
+                        throw new Error(
+                            `VPC endpoint service ${serviceName} is not offered in ${region} to this account${network.fipsEndpoints ? " (fipsEndpoints is true; set it to false to use the standard services)" : ""}: ${err.message}`,
+                        );
+                    },
+                ),
+            ),
+        );
+        const available = aws.getAvailabilityZonesOutput({ state: "available" }, child).names;
+        const zones: pulumi.Output<string[]> = pulumi
+            .all([available, pulumi.all(offered)])
+            .apply(([names, services]) => chooseZones(names, services, network.availabilityZones, azCount));
 
         const vpc = new aws.ec2.Vpc(
             `${name}-vpc`,
@@ -188,12 +275,12 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         const subnetIds = privateSubnets.map((s) => s.id);
         const endpointIds: Record<string, pulumi.Output<string>> = {};
         let sagemakerApi: aws.ec2.VpcEndpoint | undefined;
-        for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        for (const { service, serviceName } of interfaceServices) {
             const endpoint = new aws.ec2.VpcEndpoint(
                 `${name}-${service.key}`,
                 {
                     vpcId: vpc.id,
-                    serviceName: interfaceEndpointServiceName(region, service, network.fipsEndpoints),
+                    serviceName,
                     vpcEndpointType: "Interface",
                     privateDnsEnabled: true,
                     subnetIds,
@@ -233,8 +320,16 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         });
     }
 
+    /**
+     * Flow logs to a KMS-encrypted group, delivered by a role that follows the Amazon VPC User Guide,
+     * "IAM role for publishing flow logs to CloudWatch Logs": its actions, scoped to the group (the
+     * Describe actions list groups and streams, so they take the region's groups), and the trust with
+     * aws:SourceAccount and aws:SourceArn (the flow log's ARN, `*` for its id until it exists).
+     */
     private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: PrivateNetworkArgs): void {
         const child = { parent: this };
+        const { region, accountId } = args;
+        const arnPrefix = args.partition.arnPrefix;
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
             {
@@ -242,17 +337,21 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 kmsKeyId: args.kmsKeyArn,
                 retentionInDays: args.logRetentionDays,
             },
-            child,
+            // The name changes exactly when the VPC is replaced: create the new group first.
+            { parent: this, retainOnDelete: args.retainLogs ?? true, deleteBeforeReplace: false },
         );
         const role = new aws.iam.Role(
             `${name}-flow-logs`,
             {
                 description: "VPC flow logs delivery to the stack's flow-log group",
-                assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
+                assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", {
+                    StringEquals: { "aws:SourceAccount": accountId },
+                    ArnLike: { "aws:SourceArn": pulumi.interpolate`${arnPrefix}:ec2:${region}:${accountId}:vpc-flow-log/*` },
+                }),
             },
             child,
         );
-        new aws.iam.RolePolicy(
+        const rolePolicy = new aws.iam.RolePolicy(
             `${name}-flow-logs`,
             {
                 role: role.id,
@@ -260,8 +359,14 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                     {
                         Sid: "WriteThisFlowLogGroupOnly",
                         Effect: "Allow",
-                        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                        Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                    },
+                    {
+                        Sid: "ListLogGroupsOfThisRegion",
+                        Effect: "Allow",
+                        Action: "logs:DescribeLogGroups",
+                        Resource: pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:*`,
                     },
                 ]),
             },
@@ -276,7 +381,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 logDestination: logGroup.arn,
                 iamRoleArn: role.arn,
             },
-            child,
+            // Delivery starts as soon as the flow log exists, with the role's permissions in place.
+            { parent: this, dependsOn: [rolePolicy] },
         );
     }
 }

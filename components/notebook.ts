@@ -1,12 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import { Partition } from "../stacks/partitions";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import { sampleNotebookScript } from "./notebookSample";
 import { privateEgressGroup } from "./privateEgress";
 
-/** SageMaker notebook instances log here, one stream per instance and script (shared per account). */
+/**
+ * SageMaker notebook instances log here (shared per account and region), in streams named after the
+ * instance: `<name>/<LifecycleConfigHook>`, `<name>/jupyter.log` (SageMaker Developer Guide,
+ * "Customization of a SageMaker notebook instance using an LCC script" and "Log Amazon SageMaker AI
+ * events with Amazon CloudWatch"). SageMaker creates the group when a notebook with a lifecycle
+ * configuration is created.
+ */
 const NOTEBOOK_LOG_GROUP = "/aws/sagemaker/NotebookInstances";
 
 export interface NotebookEndpoint {
@@ -17,17 +22,21 @@ export interface NotebookEndpoint {
 }
 
 export interface ResearchNotebookArgs {
-    /** Alphanumeric prefix of the instance name, e.g. `Falcon40B` gives `Falcon40BNotebook-xxxxxxxxxx`. */
-    namePrefix: string;
     partition: Partition;
     region: string;
     accountId: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     /** The VPC CIDR: the notebook may reach HTTPS inside it (the interface endpoints) and S3, nothing else. */
-    vpcCidr: string;
+    vpcCidr: pulumi.Input<string>;
     /** A private subnet; the notebook never gets direct internet access. */
     subnetId: pulumi.Input<string>;
     s3PrefixListId: pulumi.Input<string>;
+    /**
+     * The network whose VPC endpoints (SageMaker API and notebook, S3) the notebook needs; the
+     * instance waits for all of its children.
+     * @default none
+     */
+    network?: pulumi.Resource;
     /** The stack key, for the notebook's EBS volume. */
     kmsKeyArn: pulumi.Input<string>;
     /** Endpoints the notebook may invoke, and nothing else. */
@@ -51,8 +60,12 @@ export function notebookConsoleUrl(partition: Partition, region: string, noteboo
 /**
  * A research notebook beside the endpoints: in a private subnet with direct internet access and root
  * access disabled, IMDSv2 only, its volume encrypted with the stack key, a role that can only invoke
- * this stack's endpoints, read the artifact bucket and write its own logs, and a lifecycle
+ * this stack's endpoints, read the artifact bucket and write notebook logs, and a lifecycle
  * configuration (created first) that drops a ready-to-run notebook invoking each endpoint.
+ *
+ * The instance and its lifecycle configuration are named by the provider (Pulumi auto-naming), so a
+ * replacement (another subnet, security group, key or platform) gets a new name and is created
+ * before the old one is deleted. Anything written on the old instance's volume is lost then.
  */
 export class ResearchNotebook extends pulumi.ComponentResource {
     readonly notebookName: pulumi.Output<string>;
@@ -66,19 +79,25 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         const { partition, region, accountId } = args;
         const arnPrefix = partition.arnPrefix;
 
-        const suffix = new random.RandomString(`${name}-suffix`, { length: 10, special: false, upper: false }, child);
-        const notebookName = pulumi.interpolate`${args.namePrefix}Notebook-${suffix.result}`;
-
         const role = new aws.iam.Role(
             `${name}-role`,
             {
                 description: "Research notebook: invoke this stack's endpoints, read its artifacts",
-                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", accountId),
+                // SageMaker documents no notebook-specific form; this is its general one (Developer
+                // Guide, "Cross-service confused deputy prevention", "Limit permissions with global
+                // condition keys"): the SageMaker ARNs of this account and region, and the account.
+                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", {
+                    ArnLike: { "aws:SourceArn": pulumi.interpolate`${arnPrefix}:sagemaker:${region}:${accountId}:*` },
+                    StringEquals: { "aws:SourceAccount": accountId },
+                }),
                 maxSessionDuration: 3600,
             },
             child,
         );
-        new aws.iam.RolePolicy(
+        // What code in the notebook may do, since it runs with this role: no more than the research
+        // needs. Creating the instance's network interface and the grant on its volume's key are the
+        // caller's permissions (SageMaker API permissions reference, CreateNotebookInstance), not the role's.
+        const rolePolicy = new aws.iam.RolePolicy(
             `${name}-role`,
             {
                 role: role.id,
@@ -92,36 +111,33 @@ export class ResearchNotebook extends pulumi.ComponentResource {
                     {
                         Sid: "ReadArtifacts",
                         Effect: "Allow",
-                        Action: ["s3:GetObject", "s3:ListBucket"],
-                        Resource: [args.artifactBucketArn, pulumi.interpolate`${args.artifactBucketArn}/*`],
+                        Action: "s3:GetObject",
+                        Resource: pulumi.interpolate`${args.artifactBucketArn}/*`,
                     },
+                    { Sid: "ListArtifacts", Effect: "Allow", Action: "s3:ListBucket", Resource: args.artifactBucketArn },
                     {
-                        Sid: "UseTheStackKey",
+                        // Reading SSE-KMS objects needs kms:Decrypt (Amazon S3 User Guide, "Using server-side
+                        // encryption with AWS KMS keys"); the bucket key makes the bucket's ARN the encryption
+                        // context ("Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys").
+                        Sid: "DecryptArtifactsThroughS3Only",
                         Effect: "Allow",
-                        Action: ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
+                        Action: "kms:Decrypt",
                         Resource: args.kmsKeyArn,
+                        Condition: {
+                            StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": args.artifactBucketArn },
+                        },
                     },
                     {
-                        Sid: "WriteOwnLogStreamsOnly",
+                        // "SageMaker Roles", CreateNotebookInstance API: Execution Role Permissions lists these
+                        // logs actions. Streams are named after the instance, whose name the provider chooses
+                        // (and changes on replacement), so any stream of SageMaker's notebook log group.
+                        Sid: "WriteNotebookLogsOnly",
                         Effect: "Allow",
                         Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         Resource: [
-                            `${arnPrefix}:logs:${region}:*:log-group:${NOTEBOOK_LOG_GROUP}`,
-                            pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:${NOTEBOOK_LOG_GROUP}:log-stream:${notebookName}/*`,
+                            pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:${NOTEBOOK_LOG_GROUP}`,
+                            pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:${NOTEBOOK_LOG_GROUP}:log-stream:*`,
                         ],
-                    },
-                    {
-                        Sid: "AttachToThePrivateSubnet",
-                        Effect: "Allow",
-                        Action: [
-                            "ec2:CreateNetworkInterface",
-                            "ec2:DeleteNetworkInterface",
-                            "ec2:DescribeNetworkInterfaces",
-                            "ec2:DescribeSubnets",
-                            "ec2:DescribeSecurityGroups",
-                            "ec2:DescribeVpcs",
-                        ],
-                        Resource: "*",
                     },
                 ]),
             },
@@ -144,7 +160,6 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         const lifecycle = new aws.sagemaker.NotebookInstanceLifecycleConfiguration(
             `${name}-lifecycle`,
             {
-                name: pulumi.interpolate`${args.namePrefix}-samples-${suffix.result}`,
                 onCreate: endpointNames.apply((names) => Buffer.from(sampleNotebookScript(region, names)).toString("base64")),
             },
             child,
@@ -153,11 +168,10 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         const notebook = new aws.sagemaker.NotebookInstance(
             `${name}-instance`,
             {
-                name: notebookName,
                 instanceType: args.instanceType,
                 roleArn: role.arn,
                 subnetId: args.subnetId,
-                securityGroups: [securityGroup.id],
+                securityGroups: [securityGroup.group.id],
                 directInternetAccess: "Disabled",
                 rootAccess: "Disabled",
                 kmsKeyId: args.kmsKeyArn,
@@ -167,12 +181,13 @@ export class ResearchNotebook extends pulumi.ComponentResource {
                 // Referencing the lifecycle configuration's output makes it a real dependency.
                 lifecycleConfigName: lifecycle.name,
             },
-            child,
+            // The lifecycle script runs, and logs, with the role as the instance starts.
+            { parent: this, dependsOn: [rolePolicy, ...securityGroup.rules, ...(args.network ? [args.network] : [])] },
         );
 
         this.notebookName = notebook.name;
         this.notebookArn = notebook.arn;
-        this.consoleUrl = notebookName.apply((n) => notebookConsoleUrl(partition, region, n));
+        this.consoleUrl = notebook.name.apply((n) => notebookConsoleUrl(partition, region, n));
         this.roleArn = role.arn;
         this.registerOutputs({ notebookName: this.notebookName, notebookArn: this.notebookArn, consoleUrl: this.consoleUrl, roleArn: this.roleArn });
     }

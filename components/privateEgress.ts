@@ -8,9 +8,15 @@ export interface PrivateEgressGroupArgs {
     /** What the group is for, shown in the console. */
     description: string;
     /** The VPC CIDR: HTTPS inside it reaches the interface endpoints. */
-    vpcCidr: string;
+    vpcCidr: pulumi.Input<string>;
     /** S3's managed prefix list, for HTTPS to the gateway endpoint. */
     s3PrefixListId: pulumi.Input<string>;
+}
+
+export interface PrivateEgressGroup {
+    group: aws.ec2.SecurityGroup;
+    /** The egress rules; what uses the group waits for them. */
+    rules: aws.vpc.SecurityGroupEgressRule[];
 }
 
 /**
@@ -18,9 +24,9 @@ export interface PrivateEgressGroupArgs {
  * admits nothing: what SageMaker models and notebooks in a private subnet need. `name` names the
  * group; the two rules are `<rulePrefix>-endpoints` and `<rulePrefix>-s3`.
  */
-export function privateEgressGroup(name: string, rulePrefix: string, args: PrivateEgressGroupArgs, opts: pulumi.CustomResourceOptions): aws.ec2.SecurityGroup {
+export function privateEgressGroup(name: string, rulePrefix: string, args: PrivateEgressGroupArgs, opts: pulumi.CustomResourceOptions): PrivateEgressGroup {
     const securityGroup = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: args.description }, opts);
-    new aws.vpc.SecurityGroupEgressRule(
+    const toEndpoints = new aws.vpc.SecurityGroupEgressRule(
         `${rulePrefix}-endpoints`,
         {
             securityGroupId: securityGroup.id,
@@ -32,7 +38,7 @@ export function privateEgressGroup(name: string, rulePrefix: string, args: Priva
         },
         opts,
     );
-    new aws.vpc.SecurityGroupEgressRule(
+    const toS3 = new aws.vpc.SecurityGroupEgressRule(
         `${rulePrefix}-s3`,
         {
             securityGroupId: securityGroup.id,
@@ -44,5 +50,5 @@ export function privateEgressGroup(name: string, rulePrefix: string, args: Priva
         },
         opts,
     );
-    return securityGroup;
+    return { group: securityGroup, rules: [toEndpoints, toS3] };
 }

@@ -1,7 +1,7 @@
 /**
  * A Mermaid flowchart of a plan's architecture, generated from the resource graph of a mocked run:
  * one subgraph per component, one node per architectural resource, and an edge wherever a resource
- * depends on another. Detail resources (rules, associations, policies attached to a role, random
+ * uses another's value or waits for another of its component. Detail resources (rules, associations, policies attached to a role, random
  * suffixes, bucket settings) fold into the resource they configure, so the picture stays readable.
  */
 import { CapturedResource } from "./mockRun";
@@ -53,7 +53,14 @@ export function toMermaid(resources: CapturedResource[], title?: string): string
         seen.add(urn);
         return (byUrn.get(urn)?.dependencies ?? []).flatMap((d) => representatives(d, seen));
     };
-    const dependsOn = new Map(shown.map((r) => [r.urn, [...new Set(r.dependencies.flatMap((d) => representatives(d)))].filter((u) => u !== r.urn).sort()]));
+    // Edges follow data (property dependencies) and ordering inside a component; an ordering on
+    // another component as a whole (a model waiting for the network) would draw an edge to each of
+    // its resources.
+    const edgeSources = (r: CapturedResource): string[] => {
+        const data = new Set(Object.values(r.propertyDependencies).flat());
+        return r.dependencies.filter((d) => data.has(d) || componentOf(byUrn.get(d) ?? r) === componentOf(r));
+    };
+    const dependsOn = new Map(shown.map((r) => [r.urn, [...new Set(edgeSources(r).flatMap((d) => representatives(d)))].filter((u) => u !== r.urn).sort()]));
 
     // Resources of one type in one component with the same dependencies become one node ("×N").
     const groups = new Map<string, CapturedResource[]>();

@@ -14,6 +14,7 @@ import "./sdkLoading";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PulumiProject, StackConfig } from "./projectConfig";
+import { autoNamedProperty } from "./replaceRules";
 
 /** The SDK's wire sentinel for a value unknown during preview (`@pulumi/pulumi/runtime/rpc`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -53,12 +54,36 @@ export interface CapturedResource {
     };
 }
 
+/** A data-source call the program made, and who answered it. */
+export interface CapturedInvoke {
+    token: string;
+    inputs: Record<string, unknown>;
+    /**
+     * `stand-in`: answered by this module's offline stand-ins (made-up facts, not AWS's);
+     * `test`: answered by a caller's `standIns.call`; `none`: no answer (the program got `{}`).
+     */
+    answeredBy: "stand-in" | "test" | "none";
+}
+
+/**
+ * What a caller (a test) may put in place of the offline answers: data-source results, and the
+ * state a resource gets in an update. Returning undefined keeps the default.
+ */
+export interface StandIns {
+    /** Answer a data-source call (token like `aws:ec2/getSubnet:getSubnet`). */
+    call?: (token: string, inputs: Record<string, unknown>, region: string) => Record<string, unknown> | undefined;
+    /** Change the state a resource gets in an update (not in preview), e.g. what AWS reports after a rollback. */
+    resourceState?: (type: string, name: string, inputs: Record<string, unknown>, state: Record<string, unknown>) => Record<string, unknown> | undefined;
+}
+
 export interface MockRunResult {
     project: string;
     stack: string;
     preview: boolean;
     /** In registration order. */
     resources: CapturedResource[];
+    /** Data-source calls, in the order they were answered. */
+    invokes: CapturedInvoke[];
     /** The program's exports, as the stack's outputs (unknowns as UNKNOWN). */
     stackOutputs: Record<string, unknown>;
     /** What stopped the program, if anything did. */
@@ -72,6 +97,8 @@ export interface MockRunOptions {
     preview?: boolean;
     /** Stack transformations applied to every resource the program registers (tests use them to stage careless changes). */
     transformations?: pulumi.ResourceTransformation[];
+    /** Answers in place of the offline stand-ins (tests). */
+    standIns?: StandIns;
 }
 
 export function isUnknown(value: unknown): boolean {
@@ -120,11 +147,19 @@ function partitionOf(region: string): { partition: string; dnsSuffix: string } {
     return { partition: "aws", dnsSuffix: "amazonaws.com" };
 }
 
+/** Zones the stand-ins name for a region: `<region>a`, `b`, `c`. */
+function standInZones(region: string): string[] {
+    return ["a", "b", "c"].map((l) => `${region}${l}`);
+}
+
 /**
- * Answers the data-source calls programs commonly make. Values that identify the caller use the
- * AWS documentation's example account; everything else is derived from the provider's region.
+ * Answers the data-source calls programs commonly make; undefined for calls it has no stand-in for.
+ * Values that identify the caller use the AWS documentation's example account; zones are derived
+ * from the provider's region. Facts about resources outside the program that offline runs cannot
+ * know (an existing VPC's subnets, routes and CIDR) come back unknown, as a value AWS would compute
+ * does in preview, so nothing is judged on a made-up answer.
  */
-function mockCall(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+function mockCall(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> | undefined {
     const { partition, dnsSuffix } = partitionOf(region);
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -139,14 +174,33 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
         case "aws:index/getRegion:getRegion":
             return { name: region, region, endpoint: `ec2.${region}.${dnsSuffix}`, id: region };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const letters = ["a", "b", "c"];
+            const names = standInZones(region);
             return {
-                names: letters.map((l) => `${region}${l}`),
-                zoneIds: letters.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`),
+                names,
+                zoneIds: names.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`),
                 id: region,
                 state: inputs.state,
             };
         }
+        case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
+            // Every service offered in every stand-in zone.
+            return {
+                id: String(inputs.serviceName ?? inputs.service),
+                serviceName: inputs.serviceName ?? `com.amazonaws.${region}.${String(inputs.service)}`,
+                serviceType: inputs.serviceType ?? "Interface",
+                availabilityZones: standInZones(region),
+            };
+        case "aws:ec2/getVpc:getVpc":
+            return { id: inputs.id, cidrBlock: UNKNOWN, enableDnsSupport: UNKNOWN, enableDnsHostnames: UNKNOWN };
+        case "aws:ec2/getSubnet:getSubnet":
+            return { id: inputs.id, vpcId: UNKNOWN, availabilityZone: UNKNOWN, mapPublicIpOnLaunch: UNKNOWN, assignIpv6AddressOnCreation: UNKNOWN };
+        case "aws:ec2/getRouteTables:getRouteTables":
+            return { id: UNKNOWN, ids: UNKNOWN };
+        case "aws:ec2/getRouteTable:getRouteTable":
+            return { id: UNKNOWN, routeTableId: UNKNOWN, routes: UNKNOWN, associations: UNKNOWN };
+        case "aws:s3/getObjects:getObjects":
+            // Only reached in an update (the bucket's name is unknown in preview): the objects are there.
+            return { id: String(inputs.bucket), bucket: inputs.bucket, prefix: inputs.prefix, keys: [String(inputs.prefix ?? "")], commonPrefixes: [] };
         case "aws:ec2/getPrefixList:getPrefixList":
             // A stand-in id: the real one is account-independent but not published as data.
             return {
@@ -157,31 +211,74 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
                 cidrBlocks: [],
             };
         default:
-            return {};
+            return undefined;
     }
 }
 
+/** Deterministic lowercase letters and digits derived from a seed string. */
+function seeded(seedText: string, length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
+    let seed = [...seedText].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+    return Array.from({ length }, () => alphabet[(seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length]).join("");
+}
+
+/**
+ * ARNs in the form AWS gives them (Service Authorization Reference, each service's "Resource types"),
+ * for the types whose ARNs programs put in policies; others get a generic `<service>:...:<type>/<name>`.
+ */
+const ARN_FORMATS: Record<string, (name: string, id: string) => { service: string; regional: boolean; resource: string }> = {
+    "aws:cloudwatch/logGroup:LogGroup": (name) => ({ service: "logs", regional: true, resource: `log-group:${name}` }),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (name) => ({ service: "cloudwatch", regional: true, resource: `alarm:${name}` }),
+    "aws:s3/bucket:Bucket": (name) => ({ service: "s3", regional: false, resource: name }),
+    "aws:kms/key:Key": (_, id) => ({ service: "kms", regional: true, resource: `key/${id}` }),
+    "aws:kms/alias:Alias": (name) => ({ service: "kms", regional: true, resource: name }),
+    "aws:iam/role:Role": (name) => ({ service: "iam", regional: false, resource: `role/${name}` }),
+    "aws:sagemaker/model:Model": (name) => ({ service: "sagemaker", regional: true, resource: `model/${name.toLowerCase()}` }),
+    "aws:sagemaker/endpointConfiguration:EndpointConfiguration": (name) => ({
+        service: "sagemaker",
+        regional: true,
+        resource: `endpoint-config/${name.toLowerCase()}`,
+    }),
+    "aws:sagemaker/endpoint:Endpoint": (name) => ({ service: "sagemaker", regional: true, resource: `endpoint/${name.toLowerCase()}` }),
+    "aws:sagemaker/notebookInstance:NotebookInstance": (name) => ({
+        service: "sagemaker",
+        regional: true,
+        resource: `notebook-instance/${name.toLowerCase()}`,
+    }),
+};
+
 /**
  * Outside preview (an update), the provider would return ids, ARNs and generated values. Mocks make
- * deterministic stand-ins: ARNs in the provider's partition and region with the example account,
- * and random strings derived from the resource name.
+ * deterministic stand-ins: names as Pulumi auto-names them (`<logical name>-<7 characters>`, for the
+ * types ./replaceRules.ts lists as auto-named), ARNs in the provider's partition and region with the
+ * example account, and random strings derived from the resource name.
  */
 function updateModeState(args: pulumi.runtime.MockResourceArgs, region: string): { id: string; state: Record<string, unknown> } {
-    const id = `${args.name}-id`;
+    const id =
+        args.type === "aws:kms/key:Key"
+            ? `${seeded(args.name, 8, "0123456789abcdef")}-0000-4000-8000-${seeded(args.name, 12, "0123456789abcdef")}`
+            : `${args.name}-id`;
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type === "random:index/randomString:RandomString") {
-        const length = Number(args.inputs.length ?? 8);
-        const alphabet =
-            args.inputs.upper === false ? "abcdefghijklmnopqrstuvwxyz0123456789" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let seed = [...args.name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-        state.result = Array.from({ length }, () => alphabet[(seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length]).join("");
+        const upper = args.inputs.upper !== false;
+        state.result = seeded(args.name, Number(args.inputs.length ?? 8), `${upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : ""}abcdefghijklmnopqrstuvwxyz0123456789`);
     } else if (args.type.startsWith("aws:")) {
-        const service = args.type.split(":")[1].split("/")[0];
+        const autoName = autoNamedProperty(args.type);
+        if (autoName && state[autoName] === undefined) {
+            const generated = `${args.name}-${seeded(args.name, 7, "0123456789abcdef")}`;
+            state[autoName] = args.type === "aws:s3/bucket:Bucket" ? generated.toLowerCase() : generated;
+        }
         const { partition } = partitionOf(region);
-        const resourceName = typeof args.inputs.name === "string" ? args.inputs.name : id;
-        state.arn = `arn:${partition}:${service}:${region}:${OFFLINE_ACCOUNT_ID}:${args.type.split(":")[2].toLowerCase()}/${resourceName}`;
-        if (state.name === undefined) state.name = resourceName;
-        if (args.type === "aws:s3/bucket:Bucket") state.bucket = `${args.name}-${OFFLINE_ACCOUNT_ID}`;
+        const name = String(state.bucket ?? state.name ?? id);
+        const format = ARN_FORMATS[args.type];
+        if (format) {
+            const arn = format(name, id);
+            state.arn = `arn:${partition}:${arn.service}:${arn.regional ? region : ""}:${arn.service === "s3" ? "" : OFFLINE_ACCOUNT_ID}:${arn.resource}`;
+        } else {
+            const service = args.type.split(":")[1].split("/")[0];
+            state.arn = `arn:${partition}:${service}:${region}:${OFFLINE_ACCOUNT_ID}:${args.type.split(":")[2].toLowerCase()}/${name}`;
+        }
+        if (state.name === undefined) state.name = name;
+        if (args.type === "aws:kms/key:Key") state.keyId = id;
     }
     return { id, state };
 }
@@ -206,16 +303,27 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     const { project, config } = options;
     const preview = options.preview ?? true;
     const resources: CapturedResource[] = [];
+    const invokes: CapturedInvoke[] = [];
     const errors: Error[] = [];
     const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
     process.on("unhandledRejection", onRejection);
 
     await pulumi.runtime.setMocks(
         {
-            newResource: (args: pulumi.runtime.MockResourceArgs) =>
+            newResource: (args: pulumi.runtime.MockResourceArgs) => {
                 // An empty id in preview is what the engine reports for a resource not yet created.
-                preview ? { id: "", state: args.inputs } : updateModeState(args, regionForInvoke(args.provider, resources, config)),
-            call: (args: pulumi.runtime.MockCallArgs) => mockCall(args.token, args.inputs, regionForInvoke(args.provider, resources, config)),
+                if (preview) return { id: "", state: args.inputs };
+                const made = updateModeState(args, regionForInvoke(args.provider, resources, config));
+                const state = options.standIns?.resourceState?.(args.type, args.name, args.inputs, made.state) ?? made.state;
+                return { id: made.id, state };
+            },
+            call: (args: pulumi.runtime.MockCallArgs) => {
+                const region = regionForInvoke(args.provider, resources, config);
+                const fromTest = options.standIns?.call?.(args.token, args.inputs, region);
+                const answer = fromTest ?? mockCall(args.token, args.inputs, region);
+                invokes.push({ token: args.token, inputs: args.inputs, answeredBy: fromTest ? "test" : answer ? "stand-in" : "none" });
+                return answer ?? {};
+            },
         },
         project.name,
         config.stack,
@@ -266,7 +374,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         process.off("unhandledRejection", onRejection);
     }
     const stackOutputs = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
-    return { project: project.name, stack: config.stack, preview, resources, stackOutputs, error: errors[0] };
+    return { project: project.name, stack: config.stack, preview, resources, invokes, stackOutputs, error: errors[0] };
 }
 
 /** The subset of the generated RegisterResourceRequest accessors the capture reads. */

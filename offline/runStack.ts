@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { loadProject, loadStackConfig, PulumiProject, StackConfig } from "./projectConfig";
-import { MockRunResult, runProgramUnderMocks } from "./mockRun";
+import { MockRunResult, runProgramUnderMocks, StandIns } from "./mockRun";
 
 export interface RunStackOptions {
     /** Directory holding Pulumi.yaml. */
@@ -18,6 +18,8 @@ export interface RunStackOptions {
     preview?: boolean;
     /** Stack transformations applied to the program's resources. */
     transformations?: pulumi.ResourceTransformation[];
+    /** Answers in place of the offline stand-ins (tests). */
+    standIns?: StandIns;
 }
 
 export interface StackRun {
@@ -29,6 +31,12 @@ export interface StackRun {
 export async function runStack(options: RunStackOptions): Promise<StackRun> {
     const project = loadProject(options.programDir);
     const config = loadStackConfig(project, options.stack, options.overrides ?? {}, options.secretOverrides ?? []);
-    const result = await runProgramUnderMocks({ project, config, preview: options.preview ?? true, transformations: options.transformations });
+    const result = await runProgramUnderMocks({
+        project,
+        config,
+        preview: options.preview ?? true,
+        transformations: options.transformations,
+        standIns: options.standIns,
+    });
     return { project, config, result };
 }

@@ -11,20 +11,21 @@
  *   Endpoint" (service name `aws.sagemaker.<region>.notebook`; create the sagemaker.api endpoint
  *   first and enable private DNS) (awsdocs/amazon-sagemaker-developer-guide); the AWS CDK
  *   `InterfaceVpcEndpointAwsService` table (aws/aws-cdk, aws-ec2/lib/vpc-endpoint.ts: sts, logs,
- *   monitoring, ecr.api, ecr.dkr, kms); shared/REFERENCE.md "GovCloud specifics".
- * - FIPS interface endpoint services. The PrivateLink names `sagemaker.api-fips`,
- *   `sagemaker.runtime-fips`, `sts-fips` and `kms-fips` exist (AWS CDK table above; SageMaker
- *   Unified Studio Administrator Guide, "Network isolation"); none is documented for logs,
- *   monitoring, ecr.api or ecr.dkr. This table has one FIPS name per service for every region, so it
- *   sets one only where a distinct FIPS endpoint exists in the commercial US regions and in
- *   GovCloud alike. Per botocore `data/endpoints.json` (1.43), that holds for SageMaker API
- *   (api-fips.sagemaker.us-gov-west-1.amazonaws.com) and KMS (kms-fips.us-gov-west-1...). In
- *   GovCloud the FIPS endpoints of SageMaker Runtime, STS, CloudWatch Logs and CloudWatch are the
- *   standard hostnames (runtime.sagemaker.us-gov-west-1.amazonaws.com etc.; us-gov-east-1 lists no
- *   FIPS variant for runtime), so the standard interface endpoint already reaches the FIPS
- *   endpoint there, and a `-fips` service for them is not expected to exist in GovCloud.
+ *   monitoring, ecr.api, ecr.dkr, kms, and the FIPS names sagemaker.api-fips, sagemaker.runtime-fips,
+ *   sts-fips, kms-fips; no ECR FIPS service exists, aws/containers-roadmap#1002).
+ * - FIPS, per partition (checked 2026-12-01). boto/botocore `botocore/data/endpoints.json` and the
+ *   services' endpoint rule sets (commit 0e6e2404, 2026-08-07): in the commercial US regions each of
+ *   these services has a separate `-fips` host. In GovCloud the standard hosts of SageMaker Runtime,
+ *   STS, CloudWatch Logs and CloudWatch are themselves the FIPS endpoints (the rule sets resolve
+ *   UseFIPS to `runtime.sagemaker.<region>`, `sts.<region>`, ...), so their standard interface
+ *   endpoints already reach FIPS endpoints; KMS has a separate `kms-fips` host there, and the KMS
+ *   Developer Guide ("Connecting to AWS KMS through a VPC endpoint") names the `kms-fips` endpoint
+ *   service. The SageMaker API's GovCloud FIPS host is `api-fips.sagemaker.<region>` but no source
+ *   confirms a `sagemaker.api-fips` endpoint service there, and a missing service name fails the
+ *   whole deployment, so GovCloud keeps the standard `sagemaker.api` service (the notebook and SDK
+ *   calls to the SageMaker API then use its standard host). The network component looks every name
+ *   up before anything is created, so a name a region lacks stops the preview with its name.
  *   SageMaker: VPC endpoint policies are not supported on FIPS runtime endpoints (Developer Guide).
- *   Confirm per account and region with `aws ec2 describe-vpc-endpoint-services`.
  * - The regions of each partition are the regions where the Hugging Face TGI container is
  *   published (see ./images.ts): a region without the image cannot host these endpoints.
  */
@@ -79,7 +80,7 @@ export function partitionOfRegion(region: string): PartitionId | undefined {
 
 /**
  * Interface VPC endpoints SageMaker needs when the VPC has no internet egress.
- * `fipsService` is set only where AWS publishes a FIPS endpoint service for it.
+ * `fipsService` names, per partition, the FIPS endpoint service to use instead (header).
  */
 export interface InterfaceEndpointService {
     /** Short key used in resource names and outputs. */
@@ -88,31 +89,37 @@ export interface InterfaceEndpointService {
     purpose: string;
     /** Service name suffix after `com.amazonaws.<region>.`. */
     service: string;
-    /** FIPS service name suffix, where one exists. */
-    fipsService?: string;
+    /** FIPS service name suffix per partition; absent where the standard service is the one to use. */
+    fipsService?: Partial<Record<PartitionId, string>>;
 }
 
 export const INTERFACE_ENDPOINT_SERVICES: InterfaceEndpointService[] = [
-    { key: "sagemaker-api", purpose: "SageMaker control plane (notebook, SDK)", service: "sagemaker.api", fipsService: "sagemaker.api-fips" },
-    // sagemaker.runtime-fips exists in commercial US regions but not, by the endpoint data, in GovCloud,
-    // where runtime.sagemaker.<region>.amazonaws.com is itself the FIPS endpoint (header).
-    { key: "sagemaker-runtime", purpose: "InvokeEndpoint from the notebook", service: "sagemaker.runtime" },
-    // sts-fips exists in commercial US regions only; in GovCloud sts.<region>.amazonaws.com is the FIPS endpoint.
-    { key: "sts", purpose: "credentials for the notebook and SDK", service: "sts" },
+    // GovCloud: no confirmed sagemaker.api-fips endpoint service (header).
+    { key: "sagemaker-api", purpose: "SageMaker control plane (notebook, SDK)", service: "sagemaker.api", fipsService: { aws: "sagemaker.api-fips" } },
+    // GovCloud: runtime.sagemaker.<region> is itself the FIPS endpoint.
+    { key: "sagemaker-runtime", purpose: "InvokeEndpoint from the notebook", service: "sagemaker.runtime", fipsService: { aws: "sagemaker.runtime-fips" } },
+    // GovCloud: sts.<region> is itself the FIPS endpoint.
+    { key: "sts", purpose: "credentials for the notebook and SDK", service: "sts", fipsService: { aws: "sts-fips" } },
+    // GovCloud: logs.<region> and monitoring.<region> are the FIPS endpoints; no -fips services are documented anywhere.
     { key: "logs", purpose: "container and notebook logs", service: "logs" },
     { key: "monitoring", purpose: "CloudWatch metrics", service: "monitoring" },
+    // No ECR FIPS endpoint service exists (aws/containers-roadmap#1002).
     { key: "ecr-api", purpose: "image metadata for the TGI container", service: "ecr.api" },
     { key: "ecr-dkr", purpose: "image layers for the TGI container", service: "ecr.dkr" },
-    { key: "kms", purpose: "the stack key", service: "kms", fipsService: "kms-fips" },
+    { key: "kms", purpose: "the stack key", service: "kms", fipsService: { aws: "kms-fips", "aws-us-gov": "kms-fips" } },
 ];
 
 /** The notebook's own interface endpoint; its service name has a different shape. */
 export const NOTEBOOK_ENDPOINT_KEY = "sagemaker-notebook";
 
-/** Full service name of an interface endpoint, FIPS where asked and available. */
-export function interfaceEndpointServiceName(region: string, endpoint: InterfaceEndpointService, fips: boolean): string {
-    const suffix = fips && endpoint.fipsService ? endpoint.fipsService : endpoint.service;
+/** An AWS endpoint service's name in a region: `com.amazonaws.<region>.<suffix>`. */
+export function endpointServiceName(region: string, suffix: string): string {
     return `com.amazonaws.${region}.${suffix}`;
+}
+
+/** Full service name of an interface endpoint, FIPS where asked and the partition has one. */
+export function interfaceEndpointServiceName(region: string, partition: PartitionId, endpoint: InterfaceEndpointService, fips: boolean): string {
+    return endpointServiceName(region, (fips && endpoint.fipsService?.[partition]) || endpoint.service);
 }
 
 export function notebookEndpointServiceName(region: string): string {
@@ -120,7 +127,7 @@ export function notebookEndpointServiceName(region: string): string {
 }
 
 export function s3GatewayServiceName(region: string): string {
-    return `com.amazonaws.${region}.s3`;
+    return endpointServiceName(region, "s3");
 }
 
 /** ARN builder that cannot get the partition wrong. */

@@ -26,6 +26,11 @@ export const TIMEOUT_MAX_SECONDS = 3600;
 /** ML storage volume bounds (VolumeSizeInGB). */
 export const VOLUME_MIN_GB = 1;
 export const VOLUME_MAX_GB = 512;
+/**
+ * The VPC created when `vpcCidr` is empty. Its default lives here, not in Pulumi.yaml, because an
+ * existing VPC takes no CIDR (it is looked up) and the program must tell "unset" from a value.
+ */
+export const DEFAULT_VPC_CIDR = "10.80.0.0/16";
 /** CloudWatch Logs PutRetentionPolicy accepted values. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -64,6 +69,7 @@ const modelEntrySchema = z.strictObject({
     scaleOutCooldownSeconds: z.number().int().min(0).optional(),
     dataCapturePercent: z.number().int().min(0).max(100).optional(),
     latencyAlarmMs: z.number().int().positive().optional(),
+    rollbackErrorPercent: z.number().positive().max(100).optional(),
     gpuMemoryAlarmPercent: z
         .number()
         .positive()
@@ -89,6 +95,8 @@ export const rawSettingsSchema = z.strictObject({
     existingPrivateSubnetIds: z.array(z.string()),
     logRetentionDays: z.number().int(),
     approvedInstanceTypes: z.array(z.string()),
+    modelsEnabled: z.boolean(),
+    retainDataOnDestroy: z.boolean(),
     notebookEnabled: z.boolean(),
     notebookInstanceType: z.string(),
     notebookVolumeSizeGb: z.number().int().min(5).max(16384),
@@ -106,7 +114,8 @@ export const SETTING_KEYS = Object.keys(rawSettingsSchema.shape) as (keyof RawSe
 
 export type NetworkSettings =
     | { mode: "create"; egress: Egress; vpcCidr: string; availabilityZones: string[]; fipsEndpoints: boolean }
-    | { mode: "existing"; egress: Egress; vpcId: string; vpcCidr: string; privateSubnetIds: string[]; fipsEndpoints: boolean };
+    | { mode: "existing"; egress: Egress; vpcId: string; privateSubnetIds: string[]; fipsEndpoints: boolean };
+export type ExistingNetworkSettings = Extract<NetworkSettings, { mode: "existing" }>;
 
 export interface AutoscalingSettings {
     minInstances: number;
@@ -143,8 +152,11 @@ export interface ModelDeployment {
     autoscaling: AutoscalingSettings;
     /** Percentage of requests captured to S3; 0 disables data capture. */
     dataCapturePercent: number;
+    /** Notification only: p90 model latency above this, for 5 minutes. */
     latencyAlarmMs: number;
     gpuMemoryAlarmPercent: number;
+    /** Deployment rollback: share of the new fleet's requests answered with 5XX, per minute, two minutes running. */
+    rollbackErrorPercent: number;
 }
 
 export interface NotebookSettings {
@@ -165,7 +177,12 @@ export interface StackSettings {
     approvedInstanceTypes: string[];
     notebook?: NotebookSettings;
     alarmTopicArn?: string;
+    /** Validated deployments; their endpoints exist only when `modelsEnabled`. */
     models: ModelDeployment[];
+    /** False for a first deployment: network, key and bucket only, so weights can be staged first. */
+    modelsEnabled: boolean;
+    /** Keep the key, the bucket with its guards, and the log groups when the stack is destroyed. */
+    retainDataOnDestroy: boolean;
     /** Hub token for gated models, from a secret setting; undefined when none is set. */
     huggingFaceToken?: pulumi.Output<string>;
 }
@@ -389,6 +406,8 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
         notebook,
         alarmTopicArn: raw.alarmTopicArn || undefined,
         models,
+        modelsEnabled: raw.modelsEnabled,
+        retainDataOnDestroy: raw.retainDataOnDestroy,
         huggingFaceTokenSet: raw.huggingFaceToken.length > 0,
     };
 }
@@ -423,7 +442,7 @@ function checkCidr(key: string, cidr: string, maxPrefix: number, problems: Setti
 function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSettings | undefined {
     const before = problems.length;
     if (raw.networkMode === "create") {
-        checkCidr("vpcCidr", raw.vpcCidr, 22, problems);
+        checkCidr("vpcCidr", raw.vpcCidr || DEFAULT_VPC_CIDR, 22, problems);
         if (raw.availabilityZones.length === 1) {
             problems.push({
                 key: "availabilityZones",
@@ -437,7 +456,13 @@ function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSett
             }
         }
         if (problems.length > before) return undefined;
-        return { mode: "create", egress: raw.egress, vpcCidr: raw.vpcCidr, availabilityZones: raw.availabilityZones, fipsEndpoints: raw.fipsEndpoints };
+        return {
+            mode: "create",
+            egress: raw.egress,
+            vpcCidr: raw.vpcCidr || DEFAULT_VPC_CIDR,
+            availabilityZones: raw.availabilityZones,
+            fipsEndpoints: raw.fipsEndpoints,
+        };
     }
     if (!/^vpc-[0-9a-f]{8,17}$/.test(raw.existingVpcId)) {
         problems.push({
@@ -457,13 +482,19 @@ function checkNetwork(raw: RawSettings, problems: SettingProblem[]): NetworkSett
         if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
             problems.push({ key: `existingPrivateSubnetIds[${i}]`, value: id, message: "is not a subnet id (subnet-...)." });
     }
-    checkCidr("vpcCidr", raw.vpcCidr, 28, problems);
+    if (raw.vpcCidr !== "") {
+        problems.push({
+            key: "vpcCidr",
+            value: raw.vpcCidr,
+            message:
+                "applies only to networkMode 'create'. With 'existing' the program reads the VPC's CIDR from AWS (security groups admit it); remove vpcCidr from the stack file.",
+        });
+    }
     if (problems.length > before) return undefined;
     return {
         mode: "existing",
         egress: raw.egress,
         vpcId: raw.existingVpcId,
-        vpcCidr: raw.vpcCidr,
         privateSubnetIds: raw.existingPrivateSubnetIds,
         fipsEndpoints: raw.fipsEndpoints,
     };
@@ -707,6 +738,7 @@ function checkModel(
         dataCapturePercent: entry.dataCapturePercent ?? 0,
         latencyAlarmMs: entry.latencyAlarmMs ?? 30_000,
         gpuMemoryAlarmPercent: entry.gpuMemoryAlarmPercent ?? 95 * numGpus,
+        rollbackErrorPercent: entry.rollbackErrorPercent ?? 10,
     };
 }
 

@@ -1,7 +1,8 @@
 /** Queries over a captured mock run, for assertions. */
 import * as path from "path";
-import { CapturedResource, isUnknown, unwrapSecrets } from "../offline/mockRun";
+import { CapturedResource, isUnknown, StandIns, unwrapSecrets } from "../offline/mockRun";
 import { runStack, StackRun } from "../offline/runStack";
+import { LandingZoneVariant, landingZoneStandIns } from "./landingZone";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 export const NS = "sagemaker-llm";
@@ -11,13 +12,36 @@ export function configOverrides(overrides: Record<string, unknown> = {}): Record
     return Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
+export interface RepoRunOptions {
+    preview?: boolean;
+    secretOverrides?: string[];
+    /** Answer the existing-VPC lookups as this landing zone would (tests/landingZone.ts). */
+    landingZone?: LandingZoneVariant;
+    /** Other answers in place of the offline stand-ins; combined after the landing zone's. */
+    standIns?: StandIns;
+}
+
 /** Runs the real program for one of this repo's stacks, with `key=value` overrides. */
-export function runRepoStack(
-    stack: string,
-    overrides: Record<string, unknown> = {},
-    options: { preview?: boolean; secretOverrides?: string[] } = {},
-): Promise<StackRun> {
-    return runStack({ programDir: REPO_ROOT, stack, overrides: configOverrides(overrides), ...options });
+export function runRepoStack(stack: string, overrides: Record<string, unknown> = {}, options: RepoRunOptions = {}): Promise<StackRun> {
+    const { landingZone, standIns, ...rest } = options;
+    return runStack({
+        programDir: REPO_ROOT,
+        stack,
+        overrides: configOverrides(overrides),
+        standIns: combineStandIns(landingZone && landingZoneStandIns(landingZone), standIns),
+        ...rest,
+    });
+}
+
+/** The first answer of several stand-ins. */
+export function combineStandIns(...all: (StandIns | undefined)[]): StandIns | undefined {
+    const present = all.filter((s): s is StandIns => s !== undefined);
+    if (present.length === 0) return undefined;
+    return {
+        call: (token, inputs, region) => present.reduce<Record<string, unknown> | undefined>((found, s) => found ?? s.call?.(token, inputs, region), undefined),
+        resourceState: (type, name, inputs, state) =>
+            present.reduce<Record<string, unknown> | undefined>((found, s) => found ?? s.resourceState?.(type, name, inputs, state), undefined),
+    };
 }
 
 export class Graph {

@@ -5,7 +5,8 @@
 import { strict as assert } from "assert";
 import { isUnknown } from "../offline/mockRun";
 import { StackRun } from "../offline/runStack";
-import { allStrings, Graph, policyOf, runRepoStack } from "./graph";
+import { allStrings, Graph, policyOf, RepoRunOptions, runRepoStack } from "./graph";
+import { EXISTING, LANDING_ZONE } from "./landingZone";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -43,11 +44,7 @@ const T = {
     provider: "pulumi:providers:aws",
 };
 
-async function graphOf(
-    stack: string,
-    overrides: Record<string, unknown> = {},
-    options: { preview?: boolean; secretOverrides?: string[] } = {},
-): Promise<{ run: StackRun; g: Graph }> {
+async function graphOf(stack: string, overrides: Record<string, unknown> = {}, options: RepoRunOptions = {}): Promise<{ run: StackRun; g: Graph }> {
     const run = await runRepoStack(stack, overrides, options);
     assert.equal(run.result.error, undefined, run.result.error?.stack);
     return { run, g: new Graph(run.result.resources) };
@@ -94,10 +91,9 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
             "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-pytorch-tgi-inference",
         );
         assert.match(statement(executionPolicy, "ReadOwnWeightsOnly").Resource, /^arn:aws-us-gov:s3:.*\/models\/falcon-40b-instruct\/\*$/);
-        assert.match(
-            statement(executionPolicy, "WriteOwnLogGroupOnly").Resource,
-            /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/falcon-40b-instruct-[a-z0-9]{8}:\*$/,
-        );
+        const [logGroupArn, logStreamsArn] = statement(executionPolicy, "WriteOwnLogGroupOnly").Resource;
+        assert.match(logGroupArn, /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/falcon-40b-instruct-[a-z0-9]{8}$/);
+        assert.equal(logStreamsArn, `${logGroupArn}:*`);
         for (const s of executionPolicy.Statement) assert.ok(!/^(\*|[a-z0-9]+:\*)$/.test(String(s.Action)), `wildcard action in ${s.Sid}`);
     });
 
@@ -151,28 +147,34 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const role = g.one(T.role, "falcon-40b-instruct-execution");
         const trust = policyOf(role.inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
-        assert.equal(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"], "111122223333");
+        assert.deepEqual(trust.Statement[0].Condition, { ArnLike: { "aws:SourceArn": "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:*" } });
         assert.equal(role.inputs.managedPolicyArns, undefined);
         assert.equal(g.ofType(T.attachment).length, 0, "no managed policies attached anywhere");
 
         const policyResource = g.one(T.rolePolicy, "falcon-40b-instruct-execution");
-        assert.ok(isUnknown(policyResource.inputs.policy), "the policy references the bucket and key ARNs, unknown until they exist");
+        assert.ok(isUnknown(policyResource.inputs.policy), "the policy references the bucket, key and log group ARNs, unknown until they exist");
         const depTypes = g
             .propertyDependsOn(policyResource, "policy")
             .map((r) => r.type)
             .sort();
-        assert.deepEqual(depTypes, [T.bucket, T.key, "random:index/randomString:RandomString"].sort());
+        assert.deepEqual(depTypes, [T.bucket, T.key, T.logGroup].sort());
     });
 
-    it("the endpoint: blue/green with automatic rollback on its alarms, log group created first", () => {
+    it("the endpoint: blue/green that rolls back on the new fleet's server errors, log group and alarm permission first", () => {
         const endpoint = g.one(T.endpoint);
         const inputs = g.inputs(endpoint);
         assert.equal(inputs.deploymentConfig.blueGreenUpdatePolicy.trafficRoutingConfiguration.type, "ALL_AT_ONCE");
-        assert.equal(inputs.deploymentConfig.autoRollbackConfiguration.alarms.length, 2);
-        assert.ok(
-            endpoint.dependencies.some((urn) => g.byUrn(urn)?.type === T.logGroup),
-            "endpoint depends on its log group",
+        assert.equal(inputs.deploymentConfig.autoRollbackConfiguration.alarms.length, 1);
+        assert.deepEqual(
+            g.propertyDependsOn(endpoint, "deploymentConfig").map((r) => r.name),
+            ["falcon-40b-instruct-rollback"],
         );
+        assert.deepEqual(
+            endpoint.dependencies.map((urn) => g.byUrn(urn)!.name).filter((n) => /logs|rollback-alarm/.test(n)),
+            ["falcon-40b-instruct-logs", "falcon-40b-instruct-rollback-alarm"],
+            "the log group and the role's cloudwatch:DescribeAlarms come first",
+        );
+        assert.equal(endpoint.options.deleteBeforeReplace, false);
         const logGroup = g.one(T.logGroup, "falcon-40b-instruct-logs");
         assert.equal(logGroup.inputs.retentionInDays, 365);
         assert.deepEqual(
@@ -185,14 +187,34 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         );
     });
 
-    it("alarms on 5XX errors, model latency and GPU memory", () => {
+    it("alarms: the rollback alarm judges the new fleet's 5XX rate; 5XX, latency and GPU memory only notify", () => {
         const metrics = g
             .ofType(T.alarm)
-            .map((a) => `${a.inputs.namespace}/${a.inputs.metricName}`)
+            .map((a) => `${a.name}: ${a.inputs.namespace}/${a.inputs.metricName}`)
             .sort();
-        assert.deepEqual(metrics, ["/aws/sagemaker/Endpoints/GPUMemoryUtilization", "AWS/SageMaker/Invocation5XXErrors", "AWS/SageMaker/ModelLatency"]);
-        const latency = g.ofType(T.alarm).find((a) => a.inputs.metricName === "ModelLatency")!;
+        assert.deepEqual(metrics, [
+            "falcon-40b-instruct-5xx: AWS/SageMaker/Invocation5XXErrors",
+            "falcon-40b-instruct-gpu-memory: /aws/sagemaker/Endpoints/GPUMemoryUtilization",
+            "falcon-40b-instruct-latency: AWS/SageMaker/ModelLatency",
+            "falcon-40b-instruct-rollback: AWS/SageMaker/Invocation5XXErrors",
+        ]);
+        const latency = g.one(T.alarm, "latency");
         assert.equal(latency.inputs.threshold, 30_000_000, "30 s in microseconds");
+        const rollback = g.one(T.alarm, "rollback");
+        assert.equal(rollback.inputs.statistic, "Average", "1 or 0 per request: the average is the error rate");
+        assert.equal(rollback.inputs.threshold, 0.1);
+        assert.equal(rollback.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+        assert.deepEqual([rollback.inputs.evaluationPeriods, rollback.inputs.datapointsToAlarm, rollback.inputs.period], [2, 2, 60]);
+        assert.deepEqual(Object.keys(rollback.inputs.dimensions as object).sort(), ["EndpointConfigName", "EndpointName", "VariantName"]);
+        assert.deepEqual(
+            g
+                .propertyDependsOn(rollback, "dimensions")
+                .map((r) => r.type)
+                .sort(),
+            ["random:index/randomString:RandomString", T.config].sort(),
+            "the new configuration's fleet only",
+        );
+        for (const a of g.ofType(T.alarm)) assert.equal(a.inputs.name, undefined, `${a.name} is named by the provider`);
     });
 
     it("autoscaling tracks concurrent requests per instance with a long scale-in cooldown", () => {
@@ -225,6 +247,8 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
             .ofType(T.vpcEndpoint)
             .map((e) => e.inputs.serviceName)
             .sort();
+        // In GovCloud the standard runtime, STS, logs and monitoring services are FIPS already; no
+        // sagemaker.api-fips service is confirmed there (stacks/partitions.ts).
         assert.deepEqual(services, [
             "aws.sagemaker.us-gov-west-1.notebook",
             "com.amazonaws.us-gov-west-1.ecr.api",
@@ -233,7 +257,7 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
             "com.amazonaws.us-gov-west-1.logs",
             "com.amazonaws.us-gov-west-1.monitoring",
             "com.amazonaws.us-gov-west-1.s3",
-            "com.amazonaws.us-gov-west-1.sagemaker.api-fips",
+            "com.amazonaws.us-gov-west-1.sagemaker.api",
             "com.amazonaws.us-gov-west-1.sagemaker.runtime",
             "com.amazonaws.us-gov-west-1.sts",
         ]);
@@ -380,20 +404,15 @@ describe("variants", () => {
         );
     });
 
-    it("existing-VPC mode uses the landing zone's VPC and private subnets and creates no network", async () => {
-        const subnets = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
-        const { g } = await graphOf("govcloud", {
-            networkMode: "existing",
-            existingVpcId: "vpc-0a1b2c3d4e5f60718",
-            existingPrivateSubnetIds: subnets,
-            vpcCidr: "10.20.0.0/16",
-        });
+    it("existing-VPC mode uses the landing zone's VPC, its CIDR as AWS reports it, and its checked private subnets, and creates no network", async () => {
+        const { g } = await graphOf("govcloud", EXISTING, { landingZone: {} });
         for (const type of [T.vpc, T.subnet, T.routeTable, T.vpcEndpoint, T.flowLog, T.defaultSg]) assert.equal(g.ofType(type).length, 0, type);
         const model = g.inputs(g.one(T.model));
-        assert.deepEqual(model.vpcConfig.subnets, subnets);
-        for (const sg of g.ofType(T.sg)) assert.equal(sg.inputs.vpcId, "vpc-0a1b2c3d4e5f60718");
-        assert.equal(g.inputs(g.one(T.notebook)).subnetId, subnets[0]);
-        assert.ok(g.ofType(T.egress).every((r) => r.inputs.cidrIpv4 === undefined || r.inputs.cidrIpv4 === "10.20.0.0/16"));
+        assert.deepEqual(model.vpcConfig.subnets, LANDING_ZONE.subnets);
+        for (const sg of g.ofType(T.sg)) assert.equal(sg.inputs.vpcId, LANDING_ZONE.vpcId);
+        assert.equal(g.inputs(g.one(T.notebook)).subnetId, LANDING_ZONE.subnets[0]);
+        const toEndpoints = g.ofType(T.egress).filter((r) => r.name.endsWith("-endpoints"));
+        assert.deepEqual([...new Set(toEndpoints.map((r) => r.inputs.cidrIpv4))], [LANDING_ZONE.cidr]);
     });
 
     it("several models in one stack: one endpoint each, unique names, one notebook allowed to invoke them all", async () => {
@@ -404,11 +423,10 @@ describe("variants", () => {
         );
         const endpointNames = g.ofType(T.endpoint).map((e) => String(e.inputs.name));
         assert.equal(new Set(endpointNames).size, 3);
-        for (const name of [
-            ...endpointNames,
-            ...g.ofType(T.model).map((m) => String(m.inputs.name)),
-            ...g.ofType(T.config).map((c) => String(c.inputs.name)),
-        ]) {
+        // Models, configurations and the notebook are auto-named `<logical name>-<7 hex>`.
+        const autoNamed = [...g.ofType(T.model), ...g.ofType(T.config), ...g.ofType(T.notebook), ...g.ofType(T.lifecycle)];
+        for (const r of autoNamed) assert.equal(r.inputs.name, undefined, r.name);
+        for (const name of [...endpointNames, ...autoNamed.map((r) => `${r.name}-1234567`)]) {
             assert.ok(name.length <= 63 && /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/.test(name), `${name} breaks SageMaker's name rules`);
         }
         const notebookPolicy = policyOf(g.one(T.rolePolicy, "research-role").inputs.policy);
@@ -417,7 +435,6 @@ describe("variants", () => {
         const notebookJson = JSON.parse(script.split("<<'NOTEBOOK_JSON'\n")[1].split("\nNOTEBOOK_JSON")[0]);
         const code = notebookJson.cells.map((c: any) => c.source.join("")).join("\n");
         for (const name of endpointNames) assert.ok(code.includes(name), `sample notebook lacks ${name}`);
-        assert.match(String(g.one(T.notebook).inputs.name), /^Mistral7BNotebook-[a-z0-9]{10}$/);
         assert.equal((run.result.stackOutputs.llmEndpoints as unknown[]).length, 3);
     });
 
@@ -426,7 +443,7 @@ describe("variants", () => {
         const out = run.result.stackOutputs as any;
         assert.match(
             out.notebookUrl,
-            /^https:\/\/console\.amazonaws-us-gov\.com\/sagemaker\/home\?region=us-gov-west-1#\/notebook-instances\/Falcon40BNotebook-[a-z0-9]{10}$/,
+            /^https:\/\/console\.amazonaws-us-gov\.com\/sagemaker\/home\?region=us-gov-west-1#\/notebook-instances\/research-instance-[0-9a-f]{7}$/,
         );
         assert.match(
             out.llmEndpoints[0].invokeCommand,

@@ -23,8 +23,8 @@ export function checkRollbackAlarms(props: unknown, minimumAlarms: number): stri
 }
 
 const REMEDIATION =
-    "Set deploymentConfig with a blueGreenUpdatePolicy (or rollingUpdatePolicy) and autoRollbackConfiguration.alarms naming CloudWatch alarms on the endpoint's " +
-    "errors and latency (components/llmEndpoint.ts does this with its 5XX and latency alarms).";
+    "Set deploymentConfig with a blueGreenUpdatePolicy (or rollingUpdatePolicy) and autoRollbackConfiguration.alarms naming CloudWatch alarms that detect a broken new model, " +
+    "such as the new fleet's share of 5XX errors (Invocation5XXErrors, Average, with the EndpointConfigName dimension), and that the execution role may read (cloudwatch:DescribeAlarms).";
 
 export const endpointAutoRollbackAlarms = resourceGuardrail(
     {

@@ -7,8 +7,8 @@
  * Advisory, not mandatory: AWS's guidance recommends these keys for service roles generally; that
  * every SageMaker feature that assumes an execution role (hosting, notebooks, training, processing)
  * sends them has not been verified here (nothing in this repository has been deployed), and a
- * condition a feature does not satisfy makes role assumption fail at run time. This program sets
- * `aws:SourceAccount` (components/iam.ts serviceTrustPolicy).
+ * condition a feature does not satisfy makes role assumption fail at run time. SageMaker documents
+ * `aws:SourceArn` for inference ("Cross-service confused deputy prevention").
  *
  * Unknowns (`deferred`): a trust policy unknown in preview makes the policy "not run" there; it runs
  * at `pulumi up`.
@@ -19,8 +19,8 @@ import { IamStatement, roleTrustStatements, SAGEMAKER_PRINCIPAL, statementLabel,
 export const DEFAULT_CONDITION_KEYS = ["aws:SourceAccount", "aws:SourceArn"];
 
 const REMEDIATION =
-    `Add a condition to the trust statement, e.g. "Condition": { "StringEquals": { "aws:SourceAccount": "<account id>" } } ` +
-    "(components/iam.ts serviceTrustPolicy does this), or ArnLike on aws:SourceArn.";
+    `Add a condition to the trust statement, e.g. the form SageMaker documents for inference: "Condition": { "ArnLike": { "aws:SourceArn": "arn:<partition>:sagemaker:<region>:<account id>:*" } }, ` +
+    `or "StringEquals": { "aws:SourceAccount": "<account id>" }.`;
 
 /** Labels of SageMaker trust statements without a condition on any of `keys` (case-insensitive). Pure. */
 export function statementsWithoutSourceCondition(statements: readonly IamStatement[], keys: readonly string[] = DEFAULT_CONDITION_KEYS): string[] {

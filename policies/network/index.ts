@@ -1,4 +1,5 @@
 import { Guardrail } from "../lib/guardrail";
+import { externalSubnetsApproved } from "./externalSubnetsApproved";
 import { interfaceEndpointPrivateDns } from "./interfaceEndpointPrivateDns";
 import { modelInVpc } from "./modelInVpc";
 import { notebookNoDirectInternet } from "./notebookNoDirectInternet";
@@ -11,6 +12,7 @@ export const networkGuardrails: Guardrail[] = [
     notebookNoDirectInternet,
     modelInVpc,
     sagemakerSubnetsPrivate,
+    externalSubnetsApproved,
     securityGroupNoPublicIngress,
     vpcFlowLogs,
     interfaceEndpointPrivateDns,

@@ -1,8 +1,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import {
+    endpointServiceName,
     INTERFACE_ENDPOINT_SERVICES,
     InterfaceEndpointService,
-    interfaceEndpointServiceName,
     NOTEBOOK_ENDPOINT_KEY,
     notebookEndpointServiceName,
     s3GatewayServiceName,
@@ -29,13 +29,10 @@ export interface RequiredEndpoint {
     names(region: string): string[];
 }
 
-/** A service's names: standard, the table's FIPS name, and `<service>-fips` (FIPS names count as the service). */
+/** A service's names: standard, the table's FIPS names, and `<service>-fips` (FIPS names count as the service). */
 function serviceNames(service: InterfaceEndpointService): (region: string) => string[] {
-    return (region) => [
-        interfaceEndpointServiceName(region, service, false),
-        interfaceEndpointServiceName(region, service, true),
-        interfaceEndpointServiceName(region, { ...service, fipsService: `${service.service}-fips` }, true),
-    ];
+    const suffixes = [...new Set([service.service, ...Object.values(service.fipsService ?? {}), `${service.service}-fips`])];
+    return (region) => suffixes.map((suffix) => endpointServiceName(region, suffix));
 }
 
 /** The endpoints a VPC without internet egress needs, from stacks/partitions.ts, plus configured ones. */

@@ -5,16 +5,13 @@ import { isUnknownValue, peek } from "../lib/values";
 
 const remediation =
     "Run SageMaker only in private subnets: `mapPublicIpOnLaunch`, `assignIpv6AddressOnCreation` and `mapCustomerOwnedIpOnLaunch` not true, " +
-    "and no default route (0.0.0.0/0, ::/0) to an internet gateway in the subnet's route table (egress through a NAT gateway or VPC endpoints instead). " +
-    "Subnets not created by this stack must be listed in the policy's `approvedSubnetIds`.";
+    "and no default route (0.0.0.0/0, ::/0) to an internet gateway in the subnet's route table (egress through a NAT gateway or VPC endpoints instead).";
 
-export interface SubnetsPrivateConfig {
-    /** Ids of subnets outside the stack (a landing zone's private subnets) that SageMaker may use. */
-    approvedSubnetIds: string[];
-}
+/** The config key this policy had; it now belongs to sagemaker-external-subnets-approved. */
+export const MOVED_CONFIG_KEY = "approvedSubnetIds";
 
 /** Where a SageMaker resource names its subnets: the top-level property and how to read the ids. */
-const SUBNET_USERS: { type: string; property: string; path: string; read: (props: unknown) => unknown }[] = [
+export const SUBNET_USERS: { type: string; property: string; path: string; read: (props: unknown) => unknown }[] = [
     { type: NET.sagemakerModel, property: "vpcConfig", path: "vpcConfig.subnets", read: (p) => peek(peek(p, "vpcConfig"), "subnets") },
     { type: NET.notebookInstance, property: "subnetId", path: "subnetId", read: (p) => peek(p, "subnetId") },
 ];
@@ -65,18 +62,47 @@ export function subnetProblems(subnet: PolicyResource, all: PolicyResource[]): s
     return problems;
 }
 
+/**
+ * The subnets each SageMaker resource uses, split into the stack's own (as resources) and ids from
+ * outside the stack that `approved` does not list. Shared with sagemaker-external-subnets-approved.
+ */
+export function subnetUsers(
+    all: PolicyResource[],
+    approved: ReadonlySet<string>,
+): { used: Map<PolicyResource, PolicyResource[]>; external: { user: PolicyResource; path: string; id: string }[] } {
+    const stackSubnets = ofType(all, NET.subnet);
+    const used = new Map<PolicyResource, PolicyResource[]>();
+    const external: { user: PolicyResource; path: string; id: string }[] = [];
+    for (const spec of SUBNET_USERS) {
+        for (const r of ofType(all, spec.type)) {
+            const raw = spec.read(r.props);
+            const values = isUnknownValue(raw) ? [] : knownStrings(raw);
+            const unknownValues = Array.isArray(raw) ? raw.filter(isUnknownValue).length : 0;
+            const split = attributeSubnets(values, unknownValues, depsOf(r, spec.property, NET.subnet), stackSubnets, approved);
+            for (const s of split.used) used.set(s, [...(used.get(s) ?? []), r]);
+            for (const id of split.unapproved) external.push({ user: r, path: spec.path, id });
+        }
+    }
+    return { used, external };
+}
+
+/**
+ * Mandatory: the subnets the stack creates and SageMaker uses are private. Subnets from outside the
+ * stack (a landing zone's) cannot be seen by a policy; sagemaker-external-subnets-approved reports them.
+ */
 export const sagemakerSubnetsPrivate = stackGuardrail(
     {
         name: "sagemaker-subnets-private",
-        description: "Every subnet a SageMaker model or notebook uses is private (no public IPs, no default route to an internet gateway) or approved.",
+        description:
+            "Every subnet the stack creates that a SageMaker model or notebook uses is private (no public IPs, no default route to an internet gateway).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                approvedSubnetIds: {
+                [MOVED_CONFIG_KEY]: {
                     type: "array",
                     items: { type: "string" },
                     default: [],
-                    description: "Subnet ids outside the stack (e.g. a landing zone's private subnets) that SageMaker may use.",
+                    description: "Moved to sagemaker-external-subnets-approved; a value here is reported so it is not ignored.",
                 },
             },
         },
@@ -88,25 +114,14 @@ export const sagemakerSubnetsPrivate = stackGuardrail(
         unknowns: "present",
     },
     (args, reportViolation) => {
-        const approved = new Set(args.getConfig<SubnetsPrivateConfig>().approvedSubnetIds ?? []);
-        const all = args.resources;
-        const stackSubnets = ofType(all, NET.subnet);
-        const users = new Map<PolicyResource, PolicyResource[]>();
-        for (const spec of SUBNET_USERS) {
-            for (const r of ofType(all, spec.type)) {
-                const raw = spec.read(r.props);
-                const values = isUnknownValue(raw) ? [] : knownStrings(raw);
-                const unknownValues = Array.isArray(raw) ? raw.filter(isUnknownValue).length : 0;
-                const { used, unapproved } = attributeSubnets(values, unknownValues, depsOf(r, spec.property, NET.subnet), stackSubnets, approved);
-                for (const s of used) users.set(s, [...(users.get(s) ?? []), r]);
-                for (const id of unapproved) {
-                    reportViolation(
-                        `${describeResource(r)} ${spec.path} uses subnet ${JSON.stringify(id)}, which this stack does not create and approvedSubnetIds ${JSON.stringify([...approved])} does not list. ${remediation}`,
-                        r.urn,
-                    );
-                }
-            }
+        const moved = args.getConfig<Record<string, string[] | undefined>>()[MOVED_CONFIG_KEY] ?? [];
+        if (moved.length > 0) {
+            reportViolation(
+                `Policy config ${JSON.stringify({ [MOVED_CONFIG_KEY]: moved })} belongs to sagemaker-external-subnets-approved now; move it there (this policy judges only the subnets the stack creates).`,
+            );
         }
+        const all = args.resources;
+        const { used: users } = subnetUsers(all, new Set());
         for (const [subnet, usedBy] of users) {
             const names = unique(usedBy).map(describeResource).join(", ");
             for (const problem of subnetProblems(subnet, all)) {

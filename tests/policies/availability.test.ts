@@ -136,8 +136,8 @@ describe("availability policies", function () {
         });
 
         it("config: minimumAlarms and the enforcement level", async () => {
-            const e = await evaluateRepoStack("govcloud", { policyConfig: { [ROLLBACK]: { minimumAlarms: 3 } } });
-            assert.match(messages(e, ROLLBACK).join(), /autoRollbackConfiguration\.alarms has 2 alarm\(s\), fewer than 3/);
+            const e = await evaluateRepoStack("govcloud", { policyConfig: { [ROLLBACK]: { minimumAlarms: 2 } } });
+            assert.match(messages(e, ROLLBACK).join(), /autoRollbackConfiguration\.alarms has 1 alarm\(s\), fewer than 2/);
             const mandatory = await fixture("no-rollback", { policyConfig: { [ROLLBACK]: "mandatory" } });
             assert.deepEqual(
                 mandatory.of(ROLLBACK).map((v) => v.enforcementLevel),

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { evaluatePolicies, loadPolicyPack, LoadedPack, PolicyResult, PolicyViolation } from "../../offline/policyEval";
 import { runStack, StackRun } from "../../offline/runStack";
 import { configOverrides, REPO_ROOT } from "../graph";
+import { LandingZoneVariant, landingZoneStandIns } from "../landingZone";
 
 export const PACK_DIR = path.join(REPO_ROOT, "policies");
 export const FIXTURES = path.join(REPO_ROOT, "tests", "fixtures");
@@ -24,6 +25,8 @@ export interface EvaluateOptions {
     preview?: boolean;
     /** Stack transformations: careless changes to the program's resources. */
     transformations?: pulumi.ResourceTransformation[];
+    /** Answer the existing-VPC lookups as this landing zone would (tests/landingZone.ts). */
+    landingZone?: LandingZoneVariant;
 }
 
 export interface Evaluation {
@@ -64,6 +67,7 @@ async function evaluate(programDir: string, stack: string, options: EvaluateOpti
         secretOverrides: options.secretOverrides,
         preview: options.preview,
         transformations: options.transformations,
+        standIns: options.landingZone && landingZoneStandIns(options.landingZone),
     });
     if (run.result.error) throw run.result.error;
     const result = await evaluatePolicies(await guardrailsPack(), run.result.resources, {

@@ -14,6 +14,7 @@ import { privateDnsProblem } from "../../policies/network/interfaceEndpointPriva
 import { notebookInternetProblems } from "../../policies/network/notebookNoDirectInternet";
 import { attributeSubnets } from "../../policies/network/sagemakerSubnetsPrivate";
 import { Graph } from "../graph";
+import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, notRunProperties, ownMessages } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -24,6 +25,7 @@ const P = {
     notebookInternet: "sagemaker-notebook-no-direct-internet",
     modelVpc: "sagemaker-model-in-vpc",
     subnets: "sagemaker-subnets-private",
+    externalSubnets: "sagemaker-external-subnets-approved",
     ingress: "security-group-no-public-ingress",
     flowLogs: "vpc-flow-logs-enabled",
     privateDns: "vpc-interface-endpoint-private-dns",
@@ -36,9 +38,10 @@ function resourcesOf(e: Evaluation): Graph {
     return new Graph(e.run.result.resources);
 }
 
-const EXISTING_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
-const EXISTING = { networkMode: "existing", existingVpcId: "vpc-0a1b2c3d4e5f60718", existingPrivateSubnetIds: EXISTING_SUBNETS, vpcCidr: "10.20.0.0/16" };
-const APPROVED_EXISTING = { [P.subnets]: { approvedSubnetIds: EXISTING_SUBNETS } };
+const EXISTING_SUBNETS = LANDING_ZONE.subnets;
+/** A stack on the landing zone, whose lookups answer as AWS would for its private subnets. */
+const ON_LANDING_ZONE: EvaluateOptions = { overrides: EXISTING, landingZone: {} };
+const APPROVED_EXISTING = { [P.externalSubnets]: { approvedSubnetIds: EXISTING_SUBNETS } };
 const NAT: EvaluateOptions = {
     overrides: { egress: "nat", huggingFaceToken: "hf_x", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] },
     secretOverrides: ["huggingFaceToken"],
@@ -51,14 +54,14 @@ describe("network policies", function () {
         assert.deepEqual(MINE.sort(), Object.values(P).sort());
         for (const g of networkGuardrails) {
             assert.equal(g.meta.family, "network", g.name);
-            assert.equal(g.enforcementLevel, "mandatory", g.name);
+            assert.equal(g.enforcementLevel, g.name === P.externalSubnets ? "advisory" : "mandatory", g.name);
             assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
             assert.ok(
                 g.meta.controls.some((c) => c.startsWith("SC-7") || c.startsWith("AU-")),
                 g.name,
             );
             assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40, g.name);
-            assert.ok(["present", "deferred", "none"].includes(g.meta.unknowns), g.name);
+            assert.ok(["present", "deferred", "none", "skipped"].includes(g.meta.unknowns), g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
         }
     });
@@ -67,10 +70,11 @@ describe("network policies", function () {
         const e = await evaluateRepoStack("govcloud");
         const served = new Map(e.result.policies.map((p) => [p.name, p]));
         for (const name of MINE) {
-            assert.equal(served.get(name)?.effectiveEnforcementLevel, "mandatory", name);
-            assert.equal(served.get(name)?.policyType, [P.subnets, P.flowLogs, P.endpoints].includes(name) ? "stack" : "resource", name);
+            assert.equal(served.get(name)?.effectiveEnforcementLevel, name === P.externalSubnets ? "advisory" : "mandatory", name);
+            assert.equal(served.get(name)?.policyType, [P.subnets, P.externalSubnets, P.flowLogs, P.endpoints].includes(name) ? "stack" : "resource", name);
         }
         assert.deepEqual(served.get(P.subnets)!.config, { approvedSubnetIds: [] });
+        assert.deepEqual(served.get(P.externalSubnets)!.config, { approvedSubnetIds: [] });
         assert.deepEqual(served.get(P.privateDns)!.config, { exemptServiceNames: [] });
         assert.deepEqual(served.get(P.endpoints)!.config, { additionalServices: [] });
     });
@@ -85,9 +89,9 @@ describe("network policies", function () {
         it("variants: NAT egress with weights from the Hub, existing VPC with its subnets approved, no notebook, several models", async () => {
             for (const preview of [true, false]) {
                 assertClean(await evaluateRepoStack("commercial", { ...NAT, preview }), MINE, "nat");
-                assertClean(await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }), MINE, "existing");
+                assertClean(await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: APPROVED_EXISTING, preview }), MINE, "existing");
                 assertClean(
-                    await evaluateRepoStack("commercial", { overrides: EXISTING, policyConfig: APPROVED_EXISTING, preview }),
+                    await evaluateRepoStack("commercial", { ...ON_LANDING_ZONE, policyConfig: APPROVED_EXISTING, preview }),
                     MINE,
                     "existing commercial",
                 );
@@ -225,21 +229,16 @@ describe("network policies", function () {
             assert.deepEqual(e.flagged(P.subnets), []);
             assert.deepEqual((await evaluateRepoStack("commercial", NAT)).flagged(P.subnets), []);
         });
-        it("violation: subnet ids the stack does not create (existing VPC, literals) unless approved", async () => {
+        it("subnets the stack does not create are not judged here (sagemaker-external-subnets-approved reports them)", async () => {
             for (const preview of [true, false]) {
-                const e = await evaluateRepoStack("govcloud", { overrides: EXISTING, preview });
-                assert.deepEqual(e.flagged(P.subnets), ["falcon-40b-instruct-model", "falcon-40b-instruct-model", "research-instance"]);
-                assert.match(
-                    ownMessages(e, P.subnets).join("\n"),
-                    /research-instance \(NotebookInstance\) subnetId uses subnet "subnet-0123456789abcdef0", which this stack does not create and approvedSubnetIds \[\] does not list/,
-                );
+                assert.deepEqual((await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, preview })).flagged(P.subnets), []);
+                assert.deepEqual((await fixture("external-subnets", { preview })).flagged(P.subnets), [], `preview=${preview}`);
             }
-            // A literal beside the stack's own subnets, whose ids are unknown in preview and known in an update.
-            for (const preview of [true, false]) {
-                const e = await fixture("external-subnets", { preview });
-                assert.deepEqual(e.flagged(P.subnets), ["model", "notebook"], `preview=${preview}`);
-                assert.match(ownMessages(e, P.subnets)[0], /model \(Model\) vpcConfig\.subnets uses subnet "subnet-0aaaabbbbccccdddd"/);
-            }
+        });
+        it("approvedSubnetIds set here is reported as moved, not ignored", async () => {
+            const e = await evaluateRepoStack("govcloud", { policyConfig: { [P.subnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } } });
+            assert.deepEqual(e.flagged(P.subnets), ["(stack)"]);
+            assert.match(ownMessages(e, P.subnets)[0], /belongs to sagemaker-external-subnets-approved now; move it there/);
         });
         it("unknown values: in preview the subnets are found through property dependencies; a computed subnet setting defers the policy", async () => {
             const preview = await fixture("igw-route");
@@ -255,22 +254,50 @@ describe("network policies", function () {
             assert.deepEqual(notRunProperties(computedUpdate, P.subnets), []);
             assert.deepEqual(computedUpdate.flagged(P.subnets), ["private-0", "private-1"]);
         });
-        it("config: approvedSubnetIds admits a landing zone's subnets; levels advisory and disabled", async () => {
-            const approved = await fixture("external-subnets", {
-                preview: false,
-                policyConfig: { [P.subnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } },
-            });
-            assert.deepEqual(approved.flagged(P.subnets), []);
-            assert.deepEqual(approved.result.policies.find((p) => p.name === P.subnets)!.config, { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] });
-            const partly = await evaluateRepoStack("govcloud", {
-                overrides: EXISTING,
-                policyConfig: { [P.subnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } },
-            });
-            assert.deepEqual(partly.flagged(P.subnets), ["falcon-40b-instruct-model"]);
-            assert.match(ownMessages(partly, P.subnets)[0], /subnet-0fedcba9876543210/);
+        it("config: levels advisory and disabled", async () => {
             const advisory = await fixture("igw-route", { policyConfig: { [P.subnets]: "advisory" } });
             assert.deepEqual([...new Set(advisory.of(P.subnets).map((v) => v.enforcementLevel))], ["advisory"]);
             assert.deepEqual((await fixture("igw-route", { policyConfig: { [P.subnets]: { enforcementLevel: "disabled" } } })).flagged(P.subnets), []);
+        });
+    });
+
+    describe(P.externalSubnets, () => {
+        it("compliant: every subnet the stack creates; an approved landing zone's subnets", async () => {
+            assert.deepEqual((await evaluateRepoStack("govcloud")).flagged(P.externalSubnets), []);
+            assert.deepEqual((await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: APPROVED_EXISTING })).flagged(P.externalSubnets), []);
+        });
+        it("advisory by default: a landing zone's subnets are reported as unverifiable, not as a mandatory violation", async () => {
+            for (const preview of [true, false]) {
+                const e = await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, preview });
+                assert.deepEqual(e.flagged(P.externalSubnets), ["falcon-40b-instruct-model", "falcon-40b-instruct-model", "research-instance"]);
+                assert.deepEqual([...new Set(e.of(P.externalSubnets).map((v) => v.enforcementLevel))], ["advisory"]);
+                assert.equal(e.result.summary.mandatory, 0, "a correct landing-zone design passes the shipped pack");
+                assert.match(
+                    ownMessages(e, P.externalSubnets).join("\n"),
+                    /research-instance \(NotebookInstance\) subnetId uses subnet "subnet-0123456789abcdef0", which this stack does not create, so no policy can see whether it is private; approvedSubnetIds \[\] does not list it/,
+                );
+            }
+            // A literal beside the stack's own subnets, whose ids are unknown in preview and known in an update.
+            for (const preview of [true, false]) {
+                const e = await fixture("external-subnets", { preview });
+                assert.deepEqual(e.flagged(P.externalSubnets), ["model", "notebook"], `preview=${preview}`);
+                assert.match(ownMessages(e, P.externalSubnets)[0], /model \(Model\) vpcConfig\.subnets uses subnet "subnet-0aaaabbbbccccdddd"/);
+            }
+        });
+        it("config: approvedSubnetIds admits reviewed subnets; an organisation that requires approval makes it mandatory", async () => {
+            const approved = await fixture("external-subnets", {
+                preview: false,
+                policyConfig: { [P.externalSubnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } },
+            });
+            assert.deepEqual(approved.flagged(P.externalSubnets), []);
+            const partly = await evaluateRepoStack("govcloud", {
+                ...ON_LANDING_ZONE,
+                policyConfig: { [P.externalSubnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } },
+            });
+            assert.deepEqual(partly.flagged(P.externalSubnets), ["falcon-40b-instruct-model"]);
+            assert.match(ownMessages(partly, P.externalSubnets)[0], /subnet-0fedcba9876543210/);
+            const required = await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: { [P.externalSubnets]: "mandatory" } });
+            assert.equal(required.result.summary.mandatory, 3);
         });
     });
 
@@ -317,7 +344,7 @@ describe("network policies", function () {
             assert.match(ownMessages(e, P.flowLogs)[0], /^VPC vpc has no flow log.*Add an aws\.ec2\.FlowLog/);
         });
         it("not applicable with an existing VPC (its flow logs belong to the landing zone)", async () => {
-            assert.deepEqual((await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING })).flagged(P.flowLogs), []);
+            assert.deepEqual((await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: APPROVED_EXISTING })).flagged(P.flowLogs), []);
         });
         it("unknown values: the flow log's vpcId is unknown in preview; the dependency links it to the VPC", async () => {
             const e = await evaluateRepoStack("govcloud");
@@ -404,7 +431,7 @@ describe("network policies", function () {
         });
         it("not applicable with internet egress (NAT) or without a VPC of the stack", async () => {
             assert.deepEqual((await fixture("nat-egress")).flagged(P.endpoints), []);
-            assert.deepEqual((await evaluateRepoStack("govcloud", { overrides: EXISTING, policyConfig: APPROVED_EXISTING })).flagged(P.endpoints), []);
+            assert.deepEqual((await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: APPROVED_EXISTING })).flagged(P.endpoints), []);
         });
         it("unknown values: the endpoints' vpcId is unknown in preview; dependencies link them to the VPC", async () => {
             const e = await evaluateRepoStack("govcloud");

@@ -12,6 +12,7 @@ import { imdsProblem } from "../../policies/notebook/imdsV2Required";
 import { DEFAULT_APPROVED_PLATFORMS, platformProblem } from "../../policies/notebook/platformApproved";
 import { rootAccessProblem } from "../../policies/notebook/rootAccessDisabled";
 import { Graph } from "../graph";
+import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, ownMessages } from "./assertions";
 import { EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -27,8 +28,6 @@ const P = {
 
 const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
 
-const EXISTING_SUBNETS = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"];
-const EXISTING = { networkMode: "existing", existingVpcId: "vpc-0a1b2c3d4e5f60718", existingPrivateSubnetIds: EXISTING_SUBNETS, vpcCidr: "10.20.0.0/16" };
 const NAT: EvaluateOptions = {
     overrides: { egress: "nat", huggingFaceToken: "hf_x", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] },
     secretOverrides: ["huggingFaceToken"],
@@ -63,7 +62,8 @@ describe("notebook policies", function () {
                 assertClean(
                     await evaluateRepoStack("govcloud", {
                         overrides: EXISTING,
-                        policyConfig: { "sagemaker-subnets-private": { approvedSubnetIds: EXISTING_SUBNETS } },
+                        landingZone: {},
+                        policyConfig: { "sagemaker-external-subnets-approved": { approvedSubnetIds: LANDING_ZONE.subnets } },
                         preview,
                     }),
                     MINE,
@@ -76,10 +76,11 @@ describe("notebook policies", function () {
     });
 
     describe("notebook settings read in preview as in an update (unknowns: none)", () => {
-        it("the repo's notebook has unknown name, subnet, key and security group in preview; the policies still run", async () => {
+        it("the repo's notebook has unknown subnet, key and security group in preview, and its name is the provider's; the policies still run", async () => {
             const e = await evaluateRepoStack("govcloud");
             const notebook = new Graph(e.run.result.resources).one("aws:sagemaker/notebookInstance:NotebookInstance");
-            for (const key of ["name", "subnetId", "kmsKeyId", "roleArn"]) assert.ok(isUnknown(notebook.inputs[key]), key);
+            assert.equal(notebook.inputs.name, undefined, "auto-named");
+            for (const key of ["subnetId", "kmsKeyId", "roleArn"]) assert.ok(isUnknown(notebook.inputs[key]), key);
             assert.ok(isUnknown((notebook.inputs.securityGroups as unknown[])[0]));
             for (const name of MINE) assert.equal(e.notRun(name), false, name);
         });
