@@ -11,10 +11,11 @@
 // First, before anything loads the SDKs: programs run here load only the @pulumi/aws services they
 // use, and the SDK records promise stack traces only when it can print them (./sdkLoading.ts).
 import "./sdkLoading";
+import { createHash } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PulumiProject, StackConfig } from "./projectConfig";
-import { autoNamedProperty } from "./replaceRules";
+import { autoNamedProperty, replacementIdentity } from "./replaceRules";
 
 /** The SDK's wire sentinel for a value unknown during preview (`@pulumi/pulumi/runtime/rpc`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -47,6 +48,9 @@ export interface CapturedResource {
     options: {
         protect: boolean;
         deleteBeforeReplace: boolean;
+        /** Whether the program set deleteBeforeReplace (else the provider decides). */
+        deleteBeforeReplaceDefined: boolean;
+        replaceOnChanges: string[];
         ignoreChanges: string[];
         additionalSecretOutputs: string[];
         retainOnDelete: boolean;
@@ -215,10 +219,13 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
     }
 }
 
-/** Deterministic lowercase letters and digits derived from a seed string. */
+/** Deterministic characters of `alphabet` derived from a seed string (SHA-256 of it, counter mode). */
 function seeded(seedText: string, length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"): string {
-    let seed = [...seedText].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-    return Array.from({ length }, () => alphabet[(seed = (seed * 1103515245 + 12345) >>> 0) % alphabet.length]).join("");
+    let out = "";
+    for (let block = 0; out.length < length; block++) {
+        for (const byte of createHash("sha256").update(`${block}:${seedText}`).digest()) out += alphabet[byte % alphabet.length];
+    }
+    return out.slice(0, length);
 }
 
 /**
@@ -250,21 +257,22 @@ const ARN_FORMATS: Record<string, (name: string, id: string) => { service: strin
  * Outside preview (an update), the provider would return ids, ARNs and generated values. Mocks make
  * deterministic stand-ins: names as Pulumi auto-names them (`<logical name>-<7 characters>`, for the
  * types ./replaceRules.ts lists as auto-named), ARNs in the provider's partition and region with the
- * example account, and random strings derived from the resource name.
+ * example account, and random strings. Each is derived from the resource's identity (its name, region
+ * and the inputs that would replace it), so two runs give the same values exactly where AWS would
+ * keep the same resource, and new ones where it would be replaced: what the change preview compares.
  */
 function updateModeState(args: pulumi.runtime.MockResourceArgs, region: string): { id: string; state: Record<string, unknown> } {
-    const id =
-        args.type === "aws:kms/key:Key"
-            ? `${seeded(args.name, 8, "0123456789abcdef")}-0000-4000-8000-${seeded(args.name, 12, "0123456789abcdef")}`
-            : `${args.name}-id`;
+    const identity = JSON.stringify([args.type, args.name, region, replacementIdentity(args.type, args.inputs)]);
+    const hex = (length: number) => seeded(identity, length, "0123456789abcdef");
+    const id = args.type === "aws:kms/key:Key" ? `${hex(8)}-0000-4000-8000-${hex(12)}` : `${args.name}-${hex(8)}`;
     const state: Record<string, unknown> = { ...args.inputs };
     if (args.type === "random:index/randomString:RandomString") {
         const upper = args.inputs.upper !== false;
-        state.result = seeded(args.name, Number(args.inputs.length ?? 8), `${upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : ""}abcdefghijklmnopqrstuvwxyz0123456789`);
+        state.result = seeded(identity, Number(args.inputs.length ?? 8), `${upper ? "ABCDEFGHIJKLMNOPQRSTUVWXYZ" : ""}abcdefghijklmnopqrstuvwxyz0123456789`);
     } else if (args.type.startsWith("aws:")) {
         const autoName = autoNamedProperty(args.type);
         if (autoName && state[autoName] === undefined) {
-            const generated = `${args.name}-${seeded(args.name, 7, "0123456789abcdef")}`;
+            const generated = `${args.name}-${hex(7)}`;
             state[autoName] = args.type === "aws:s3/bucket:Bucket" ? generated.toLowerCase() : generated;
         }
         const { partition } = partitionOf(region);
@@ -390,6 +398,8 @@ interface RegisterResourceRequest {
     getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
     getProtect(): boolean;
     getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getReplaceonchangesList(): string[];
     getIgnorechangesList(): string[];
     getAdditionalsecretoutputsList(): string[];
     getRetainondelete?(): boolean;
@@ -420,6 +430,8 @@ function captureRequest(urn: string, req: RegisterResourceRequest): CapturedReso
         options: {
             protect: req.getProtect(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined(),
+            replaceOnChanges: req.getReplaceonchangesList(),
             ignoreChanges: req.getIgnorechangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             retainOnDelete: req.getRetainondelete?.() ?? false,

@@ -4,7 +4,11 @@
  * credentials), evaluates the policy pack on what it would create through @pulumi/policy's own
  * analyzer, estimates the GPU cost, and writes JSON, SARIF and Mermaid reports on request.
  *
- * Exit codes: 0 clean, 1 mandatory violations, 2 invalid settings or usage, 3 internal error.
+ * With `--against <earlier plan JSON>`, it also previews the changes from that plan to this one
+ * (./changes.ts) and flags the unsafe ones.
+ *
+ * Exit codes: 0 clean, 1 mandatory violations, 2 invalid settings or usage, 3 internal error,
+ * 4 unsafe changes (with --against).
  */
 // First: it records when the plan's modules began to load (PLAN_TIMINGS, for the benchmark).
 import { count, emitTimings, mark } from "./timings";
@@ -13,9 +17,10 @@ import "./sdkLoading";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChanges, renderChanges } from "./changes";
 import { CostEstimate, estimateCost } from "./cost";
 import { toMermaid } from "./mermaid";
-import { CapturedResource, isUnknown, mapSecrets } from "./mockRun";
+import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockRun";
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
@@ -24,7 +29,10 @@ import { PolicyDocs, toSarif } from "./sarif";
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
 
-export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3 } as const;
+export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3, unsafeChanges: 4 } as const;
+
+/** The version of the plan JSON: 2 added resource options, secret fingerprints and changes. */
+export const PLAN_FORMAT = 2;
 
 export const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
@@ -42,9 +50,12 @@ Options:
       --json <file>           write the whole plan and policy results as JSON
       --sarif <file>          write policy violations as SARIF 2.1.0 (GitHub code scanning)
       --graph <file>          write a Mermaid diagram of the architecture
+      --against <file>        preview the changes from an earlier plan's --json file to this one:
+                              create, update, replace (and in which order), delete, and which are unsafe
   -h, --help                  show this help
 
-Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error.
+Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error,
+4 unsafe changes against the earlier plan (--against; mandatory violations take precedence).
 Progress goes to stderr; the report to stdout.
 
 Limits: this is not a preview against AWS. No provider-side checks or defaults run (a value AWS would
@@ -63,19 +74,32 @@ interface Options {
     json?: string;
     sarif?: string;
     graph?: string;
+    against?: string;
 }
 
 export interface Plan {
+    planFormat: number;
     project: string;
     stack: string;
     program: string;
     stackFile: string;
-    resources: Array<
-        Pick<CapturedResource, "urn" | "type" | "name" | "custom" | "parent" | "provider" | "dependencies" | "propertyDependencies"> & { inputs: unknown }
-    >;
+    /** Salt of the secret fingerprints in `resources` (`[secret:<8 hex>]`); a later plan compares under it. */
+    secretSalt: string;
+    /** What the preview registers (values AWS computes unknown). */
+    resources: PlanResource[];
+    /**
+     * The same resources as a mocked update computes them, with stand-in ids, ARNs and names that
+     * change exactly where a replacement would (./mockRun.ts): what --against compares. In a preview,
+     * a policy document built from ARNs is unknown as a whole, so a change inside it would not show.
+     */
+    updateSnapshot?: PlanResource[];
     outputs: unknown;
     cost: CostEstimate;
     policies?: { pack: string; config?: string; result: PolicyResult };
+    /** Data-source calls the run made, and whether an offline stand-in answered them. */
+    lookups: CapturedInvoke[];
+    /** With --against: the changes from the earlier plan. */
+    changes?: ChangePreview & { against: string };
 }
 
 class UsageError extends Error {}
@@ -95,6 +119,7 @@ function parseOptions(argv: string[]): Options | "help" {
                 json: { type: "string" },
                 sarif: { type: "string" },
                 graph: { type: "string" },
+                against: { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -120,7 +145,27 @@ function parseOptions(argv: string[]): Options | "help" {
         json: values.json,
         sarif: values.sarif,
         graph: values.graph,
+        against: values.against,
     };
+}
+
+/** An earlier plan's JSON, checked to be one this version can compare against. */
+function loadEarlierPlan(file: string, project: string, stack: string): Plan {
+    let earlier: Plan;
+    try {
+        earlier = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
+    } catch (err) {
+        throw new UsageError(`--against ${file}: cannot read it as a plan's JSON (${(err as Error).message})`);
+    }
+    if (!Array.isArray(earlier.updateSnapshot) || typeof earlier.secretSalt !== "string" || earlier.planFormat !== PLAN_FORMAT) {
+        throw new UsageError(
+            `--against ${file}: not a plan --json file of format ${PLAN_FORMAT}; write one with 'npm run plan -- --stack ${stack} --json <file>' before the change`,
+        );
+    }
+    if (earlier.project !== project || earlier.stack !== stack) {
+        throw new UsageError(`--against ${file}: it plans ${earlier.project}/${earlier.stack}, not ${project}/${stack}`);
+    }
+    return earlier;
 }
 
 /** Inputs with secret values replaced, so nothing secret reaches a report. */
@@ -237,6 +282,22 @@ function packDocs(packDir: string): Record<string, PolicyDocs> {
     return {};
 }
 
+/**
+ * The data-source calls an offline run answered with stand-ins, grouped by call: what the report
+ * rests on that is not AWS's answer (an existing VPC's subnets are unknown offline, for instance).
+ */
+function renderLookups(lookups: CapturedInvoke[]): string | undefined {
+    const byToken = new Map<string, CapturedInvoke[]>();
+    for (const l of lookups.filter((l) => l.answeredBy !== "test")) byToken.set(l.token, [...(byToken.get(l.token) ?? []), l]);
+    if (byToken.size === 0) return undefined;
+    const lines = ["Lookups answered offline (stand-ins, not AWS; unknown facts stay unknown and are checked by 'pulumi preview'):"];
+    for (const [token, calls] of byToken) {
+        const none = calls.filter((c) => c.answeredBy === "none").length;
+        lines.push(`  ${token} ×${calls.length}${none ? ` (${none} with no stand-in: the program got an empty answer)` : ""}`);
+    }
+    return lines.join("\n");
+}
+
 function write(file: string, text: string): void {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text);
@@ -256,6 +317,16 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs
     mark("programEnd");
     if (run.result.error) throw run.result.error;
     const resources = run.result.resources;
+    const earlier = options.against ? loadEarlierPlan(options.against, run.project.name, options.stack) : undefined;
+    // Under the earlier plan's salt, equal secrets have equal fingerprints.
+    const secretSalt = earlier?.secretSalt ?? newSecretSalt();
+    const recorded = planResources(resources, secretSalt);
+    let updateSnapshot: PlanResource[] | undefined;
+    if (options.json || earlier) {
+        const update = await runStack({ programDir: options.program, stack: options.stack, overrides: options.overrides, preview: false });
+        if (update.result.error) throw update.result.error;
+        updateSnapshot = planResources(update.result.resources, secretSalt);
+    }
     count("resources", resources.length);
     let policies: Plan["policies"];
     let docs: Record<string, PolicyDocs> = {};
@@ -278,24 +349,19 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs
         run,
         docs,
         plan: {
+            planFormat: PLAN_FORMAT,
             project: run.project.name,
             stack: options.stack,
             program: options.program,
             stackFile: run.config.stackFile,
-            resources: resources.map((r) => ({
-                urn: r.urn,
-                type: r.type,
-                name: r.name,
-                custom: r.custom,
-                parent: r.parent,
-                provider: r.provider,
-                dependencies: r.dependencies,
-                propertyDependencies: r.propertyDependencies,
-                inputs: masked(r.inputs),
-            })),
+            secretSalt,
+            resources: recorded,
+            updateSnapshot,
             outputs: masked(run.result.stackOutputs),
             cost: estimateCost(resources),
             policies,
+            lookups: run.result.invokes.map((i) => ({ ...i, inputs: masked(i.inputs) as Record<string, unknown> })),
+            changes: earlier && updateSnapshot ? { ...previewChanges(earlier.updateSnapshot!, updateSnapshot), against: options.against! } : undefined,
         },
     };
 }
@@ -320,6 +386,9 @@ export async function main(argv: string[]): Promise<number> {
         const components = run.result.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
         out.push(`Plan for ${p.project}/${p.stack} (offline: mock runtime, preview mode)`, "");
         out.push(`Resources: ${custom.length} in ${components.length} components`, renderTree(run.result.resources), "");
+        const offline = renderLookups(p.lookups);
+        if (offline) out.push(offline, "");
+        if (p.changes) out.push(renderChanges(p.changes, path.relative(process.cwd(), p.changes.against) || p.changes.against), "");
         if (p.policies) {
             const s = p.policies.result.summary;
             out.push(
@@ -342,11 +411,16 @@ export async function main(argv: string[]): Promise<number> {
             );
         }
         const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);
+        const unsafe = p.changes?.findings.some((f) => f.level === "unsafe");
         mark("reportEnd");
-        return failed ? EXIT.violations : EXIT.clean;
+        return failed ? EXIT.violations : unsafe ? EXIT.unsafeChanges : EXIT.clean;
     } catch (err) {
         const e = err as Error;
         if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError) {
+            process.stderr.write(`${e.message}\n`);
+            return EXIT.invalid;
+        }
+        if (e instanceof UsageError) {
             process.stderr.write(`${e.message}\n`);
             return EXIT.invalid;
         }

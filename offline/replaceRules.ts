@@ -235,3 +235,21 @@ export function replacingChanges(rules: ReplaceRules, changes: InputChange[]): I
         return false;
     });
 }
+
+/**
+ * What of a resource's inputs decides its identity: the inputs whose change replaces it (for `*`,
+ * all but tags; for blocks that replace when added or removed, their presence). Equal identities
+ * mean the same resource; a mocked update derives stand-in ids and names from it, so they change
+ * exactly when a replacement would. A decrease that replaces (forceNewWhenDecreased) is not part of it.
+ */
+export function replacementIdentity(type: string, inputs: Record<string, unknown>): unknown {
+    const rules = REPLACE_RULES[type];
+    if (!rules) return null;
+    if (rules.forceNew.includes("*")) return Object.fromEntries(Object.entries(inputs).filter(([key]) => key !== "tags"));
+    const at = (path: string) =>
+        path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), inputs);
+    return {
+        ...Object.fromEntries([...rules.forceNew, ...(rules.forceNewWhenSwitched ?? [])].map((path) => [path, at(path)])),
+        ...Object.fromEntries((rules.forceNewWhenAddedOrRemoved ?? []).map((path) => [path, at(path) !== undefined])),
+    };
+}

@@ -9,6 +9,8 @@ export const LANDING_ZONE = {
     vpcId: "vpc-0a1b2c3d4e5f60718",
     cidr: "10.20.0.0/16",
     subnets: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+    /** Two more private subnets, in the same two zones (another pair a stack may move to). */
+    moreSubnets: ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"],
 };
 
 /** The settings of a stack on the landing zone. */
@@ -44,7 +46,7 @@ export function landingZoneStandIns(variant: LandingZoneVariant = {}): StandIns 
                     return { id: inputs.id, cidrBlock: LANDING_ZONE.cidr, enableDnsSupport: true, enableDnsHostnames: true };
                 case "aws:ec2/getSubnet:getSubnet": {
                     const id = String(inputs.id);
-                    const index = LANDING_ZONE.subnets.indexOf(id);
+                    const index = Math.max(LANDING_ZONE.subnets.indexOf(id), LANDING_ZONE.moreSubnets.indexOf(id));
                     return {
                         id,
                         vpcId: has(variant.otherVpc, id) ? "vpc-0ffffffffffffffff" : LANDING_ZONE.vpcId,
@@ -61,7 +63,7 @@ export function landingZoneStandIns(variant: LandingZoneVariant = {}): StandIns 
                 }
                 case "aws:ec2/getRouteTable:getRouteTable": {
                     const id = String(inputs.routeTableId);
-                    const subnet = LANDING_ZONE.subnets.find((s) => ownTable(s) === id);
+                    const subnet = [...LANDING_ZONE.subnets, ...LANDING_ZONE.moreSubnets].find((s) => ownTable(s) === id);
                     const internet = id === mainTable ? (variant.mainTableInternetRoute?.length ?? 0) > 0 : !!subnet && has(variant.internetRoute, subnet);
                     return { id, routeTableId: id, vpcId: LANDING_ZONE.vpcId, routes: route(internet), associations: [] };
                 }

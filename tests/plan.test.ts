@@ -64,7 +64,7 @@ describe("offline plan", function () {
         assert.equal(code, EXIT.clean);
         assert.match(stdout, /No provider-side checks or defaults run/);
         assert.match(stdout, /remains the authority/);
-        assert.match(stdout, /Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error/);
+        assert.match(stdout, /Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error,\n4 unsafe changes/);
     });
 
     for (const stack of ["govcloud", "commercial"]) {
@@ -179,6 +179,68 @@ describe("offline plan", function () {
             const validate = sarifValidator();
             assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 1));
             assert.equal(validate({ version: "2.1.0", runs: [{ tool: {} }] }), false, "the validator rejects a broken log");
+        });
+    });
+
+    describe("--against: the change preview", () => {
+        const earlier = path.join(tmp, "commercial-before.json");
+        before(async () => assert.equal((await plan("--stack", "commercial", "--no-policies", "--json", earlier)).code, EXIT.clean));
+
+        it("records what a later plan compares: format, salt, options, and the update snapshot", () => {
+            const report = JSON.parse(fs.readFileSync(earlier, "utf8"));
+            assert.equal(report.planFormat, 2);
+            assert.match(report.secretSalt, /^[0-9a-f]{32}$/);
+            const endpoint = report.updateSnapshot.find((r: { type: string }) => r.type === "aws:sagemaker/endpoint:Endpoint");
+            assert.deepEqual(endpoint.options, { deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [] });
+            assert.match(endpoint.inputs.name, /^mistral-7b-instruct-[a-z0-9]{8}$/, "known in the update snapshot");
+            assert.ok(
+                report.lookups.some(
+                    (l: { token: string; answeredBy: string }) =>
+                        l.token === "aws:ec2/getVpcEndpointService:getVpcEndpointService" && l.answeredBy === "stand-in",
+                ),
+            );
+        });
+
+        it("the same settings: nothing changes, exit 0", async () => {
+            const same = await plan("--stack", "commercial", "--no-policies", "--against", earlier);
+            assert.equal(same.code, EXIT.clean, same.stderr);
+            assert.match(same.stdout, /0 to create, 0 to update, 0 to replace, 0 to delete, \d+ unchanged\n {2}✔ no unsafe changes/);
+        });
+
+        it("a safe change lists each resource's action like pulumi preview --diff, exit 0", async () => {
+            const json = path.join(tmp, "capture.json");
+            const out = await plan(
+                "--stack",
+                "commercial",
+                "--no-policies",
+                "--config",
+                'models=[{"id":"mistral-7b-instruct","dataCapturePercent":20}]',
+                "--against",
+                earlier,
+                "--json",
+                json,
+            );
+            assert.equal(out.code, EXIT.clean, out.stdout);
+            assert.match(
+                out.stdout,
+                /\+- aws:sagemaker\/endpointConfiguration:EndpointConfiguration mistral-7b-instruct-config {2}\(replace, create-before-delete\)\n {8}\+ dataCaptureConfig: /,
+            );
+            assert.match(out.stdout, /~ {2}aws:sagemaker\/endpoint:Endpoint mistral-7b-instruct-endpoint {2}\(update\)/);
+            assert.match(out.stdout, /\+ policy Statement\[\d+\]: \{"Sid":"WriteOwnDataCaptureOnly"/, "a policy document shows the statements that changed");
+            assert.equal(JSON.parse(fs.readFileSync(json, "utf8")).changes.counts.replace, 1);
+        });
+
+        it("an unsafe change exits 4 and says why; another stack's plan is a usage error", async () => {
+            const moved = await plan("--stack", "commercial", "--no-policies", "--config", "region=us-east-2", "--against", earlier);
+            assert.equal(moved.code, EXIT.unsafeChanges);
+            assert.match(moved.stdout, /✖ stack-key: the stack key is replaced \(its provider's region changes/);
+            const other = await plan("--stack", "govcloud", "--no-policies", "--against", earlier);
+            assert.equal(other.code, EXIT.invalid);
+            assert.match(other.stderr, /it plans sagemaker-llm\/commercial, not sagemaker-llm\/govcloud/);
+            fs.writeFileSync(path.join(tmp, "old-format.json"), JSON.stringify({ project: "sagemaker-llm", stack: "commercial", resources: [] }));
+            const old = await plan("--stack", "commercial", "--no-policies", "--against", path.join(tmp, "old-format.json"));
+            assert.equal(old.code, EXIT.invalid);
+            assert.match(old.stderr, /not a plan --json file of format 2/);
         });
     });
 
