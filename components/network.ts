@@ -155,8 +155,9 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 aws.ec2.getVpcEndpointService({ serviceName }, child).then(
                     (found) => ({ serviceName, zones: found.availabilityZones ?? [] }),
                     (err: Error) => {
+                        const fips = network.fipsEndpoints ? " (fipsEndpoints is true; set it to false to use the standard services)" : "";
                         throw new Error(
-                            `VPC endpoint service ${serviceName} is not offered in ${region} to this account${network.fipsEndpoints ? " (fipsEndpoints is true; set it to false to use the standard services)" : ""}: ${err.message}`,
+                            `VPC endpoint service ${serviceName} is not offered in ${region} to this account${fips}${err.message ? `: ${err.message}` : "."}`,
                         );
                     },
                 ),

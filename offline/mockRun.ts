@@ -313,7 +313,15 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     const resources: CapturedResource[] = [];
     const invokes: CapturedInvoke[] = [];
     const errors: Error[] = [];
-    const onRejection = (reason: unknown) => errors.push(reason instanceof Error ? reason : new Error(String(reason)));
+    // The Node.js language host reports an unhandled rejection as the program's error and exits
+    // (@pulumi/pulumi cmd/run: uncaughtHandler), whatever is still waiting on the failed value; a
+    // run in this process must stop there too, or wait forever for outputs that never resolve.
+    let stopped: () => void = () => undefined;
+    const failed = new Promise<void>((resolve) => (stopped = resolve));
+    const onRejection = (reason: unknown) => {
+        errors.push(reason instanceof Error ? reason : new Error(String(reason)));
+        stopped();
+    };
     process.on("unhandledRejection", onRejection);
 
     await pulumi.runtime.setMocks(
@@ -366,14 +374,20 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     const program = project.main;
     forgetProgramModules(project.dir);
     try {
-        await runInPulumiStack(async () => {
-            for (const t of options.transformations ?? []) pulumi.runtime.registerStackTransformation(t);
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const exported = require(program) as Record<string, unknown> | (() => unknown);
-            // A program may export a function (sync or async) whose result holds the outputs.
-            return typeof exported === "function" ? await exported() : exported;
-        });
-        await waitForRpcs();
+        const completed = (async () => {
+            await runInPulumiStack(async () => {
+                for (const t of options.transformations ?? []) pulumi.runtime.registerStackTransformation(t);
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const exported = require(program) as Record<string, unknown> | (() => unknown);
+                // A program may export a function (sync or async) whose result holds the outputs.
+                return typeof exported === "function" ? await exported() : exported;
+            });
+            await waitForRpcs();
+        })();
+        await Promise.race([completed, failed]);
+        // What still waits on the failed value would count, when this process exits, as promises the
+        // program leaked, and make the SDK set a failing exit code; the language host would have exited.
+        if (errors.length > 0) forgetPendingPromises();
     } catch (err) {
         errors.unshift(err instanceof Error ? err : new Error(String(err)));
     } finally {
@@ -440,7 +454,8 @@ function captureRequest(urn: string, req: RegisterResourceRequest): CapturedReso
     };
 }
 
-// Internal SDK entry points, loaded by path: the Node.js language host uses the same two.
+// Internal SDK entry points, loaded by path: the Node.js language host uses the first two; the
+// third is the leak check (tests/sdkInternals.test.ts fails when any of them changes).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const stackModule = require("@pulumi/pulumi/runtime/stack") as { runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -452,4 +467,12 @@ function runInPulumiStack(init: () => Promise<unknown>): Promise<unknown> {
 
 function waitForRpcs(): Promise<void> {
     return settingsModule.waitForRPCs();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const debuggableModule = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
+
+/** Clears the SDK's list of promises still pending (its leak check at process exit). */
+function forgetPendingPromises(): void {
+    debuggableModule.leakedPromises();
 }
