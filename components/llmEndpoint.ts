@@ -371,21 +371,15 @@ export class LlmEndpoint extends pulumi.ComponentResource {
 
     /**
      * The execution role's permissions: only this model's image, weights prefix, capture prefix and
-     * log group, and the stack key only through S3 for this bucket (the rollback alarm's permission is
+     * log group, and the stack key only as S3 uses it (the rollback alarm's permission is
      * granted beside the alarm). Each statement names its source; the SageMaker Developer Guide is
      * cited by page.
      */
     private executionStatements(args: LlmEndpointArgs, image: { account: string; repository: string }, logGroupArn: pulumi.Output<string>): PolicyStatement[] {
         const d = args.deployment;
         const arnPrefix = args.partition.arnPrefix;
-        // Objects of a bucket with an S3 Bucket Key are encrypted under the bucket's ARN as encryption
-        // context (Amazon S3 User Guide, "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys").
-        const throughS3ForThisBucket = {
-            StringEquals: {
-                "kms:ViaService": `s3.${args.region}.amazonaws.com`,
-                "kms:EncryptionContext:aws:s3:arn": args.artifactBucketArn,
-            },
-        };
+        // The stack key, only as S3 uses it on the role's behalf (the key encrypts one bucket, this one).
+        const throughS3 = { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } };
         const statements: PolicyStatement[] = [
             {
                 // "SageMaker Roles", CreateModel API: Execution Role Permissions.
@@ -455,7 +449,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Action: "kms:Decrypt",
                     Resource: args.kmsKeyArn,
-                    Condition: throughS3ForThisBucket,
+                    Condition: throughS3,
                 },
             );
         }
@@ -473,7 +467,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Action: "kms:GenerateDataKey",
                     Resource: args.kmsKeyArn,
-                    Condition: throughS3ForThisBucket,
+                    Condition: throughS3,
                 },
             );
         }

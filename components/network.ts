@@ -323,8 +323,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
 
     /**
      * Flow logs to a KMS-encrypted group, delivered by a role that follows the Amazon VPC User Guide,
-     * "IAM role for publishing flow logs to CloudWatch Logs": its actions, scoped to the group (the
-     * Describe actions list groups and streams, so they take the region's groups), and the trust with
+     * "IAM role for publishing flow logs to CloudWatch Logs": its actions, scoped to the group where the
+     * action takes a resource, and the trust with
      * aws:SourceAccount and aws:SourceArn (the flow log's ARN, `*` for its id until it exists).
      */
     private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: PrivateNetworkArgs): void {
@@ -363,12 +363,8 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                         Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                         Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
                     },
-                    {
-                        Sid: "ListLogGroupsOfThisRegion",
-                        Effect: "Allow",
-                        Action: "logs:DescribeLogGroups",
-                        Resource: pulumi.interpolate`${arnPrefix}:logs:${region}:${accountId}:log-group:*`,
-                    },
+                    // Lists every group: the action takes no narrower resource (Service Authorization Reference, CloudWatch Logs).
+                    { Sid: "ListLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
                 ]),
             },
             child,

@@ -117,15 +117,12 @@ export class ResearchNotebook extends pulumi.ComponentResource {
                     { Sid: "ListArtifacts", Effect: "Allow", Action: "s3:ListBucket", Resource: args.artifactBucketArn },
                     {
                         // Reading SSE-KMS objects needs kms:Decrypt (Amazon S3 User Guide, "Using server-side
-                        // encryption with AWS KMS keys"); the bucket key makes the bucket's ARN the encryption
-                        // context ("Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys").
+                        // encryption with AWS KMS keys"); only as S3 uses the key on the role's behalf.
                         Sid: "DecryptArtifactsThroughS3Only",
                         Effect: "Allow",
                         Action: "kms:Decrypt",
                         Resource: args.kmsKeyArn,
-                        Condition: {
-                            StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": args.artifactBucketArn },
-                        },
+                        Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
                     },
                     {
                         // "SageMaker Roles", CreateNotebookInstance API: Execution Role Permissions lists these
