@@ -115,8 +115,8 @@ export function chooseZones(available: string[], services: ServiceZones[], reque
  * endpoint; an endpoint security group admitting only HTTPS from the VPC; the default security
  * group stripped of rules; VPC flow logs to a KMS-encrypted log group.
  *
- * *existing*: a landing-zone VPC and its private subnets, taken as given (their endpoints, routes and
- * flow logs belong to the landing zone).
+ * *existing*: a landing-zone VPC and its private subnets, as checked against AWS before (their
+ * endpoints, routes and flow logs belong to the landing zone).
  */
 export class PrivateNetwork extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;

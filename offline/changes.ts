@@ -275,12 +275,16 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
         if (change.type === T.endpoint && change.replaceOrder === "create-before-delete") {
             const oldConfig = configOf(was, before);
             const newConfig = configOf(now, after);
-            const type = variantField(newConfig, "instanceType");
+            const [oldType, newType] = [variantField(oldConfig, "instanceType"), variantField(newConfig, "instanceType")];
             const oldMax = scalingTargetOf(change.urn, before)?.inputs.maxCapacity ?? variantField(oldConfig, "initialInstanceCount");
             const newCount = variantField(newConfig, "initialInstanceCount");
+            const fleets =
+                oldType && newType
+                    ? `: up to ${String(oldMax ?? "?")} × ${String(oldType)} and ${String(newCount ?? "?")} × ${String(newType)} (each type's "for endpoint usage" quota must hold them)`
+                    : "";
             add(
                 "warning",
-                `a new endpoint replaces this one (${why}), created first, then the old one is deleted: clients must use the new name (stack output llmEndpoints[].endpointName), and while the new fleet starts both run${type ? `, up to ${String(oldMax ?? "?")} + ${String(newCount ?? "?")} instances of ${String(type)} ("${String(type)} for endpoint usage" quota)` : ""}.`,
+                `a new endpoint replaces this one (${why}), created first, then the old one is deleted: clients must use the new name (stack output llmEndpoints[].endpointName), and while the new fleet starts both run${fleets}.`,
             );
         }
         if (change.type === T.notebook)
