@@ -111,6 +111,7 @@ const notebook =
                   })),
                   artifactBucketName: artifacts.bucketName,
                   artifactBucketArn: artifacts.bucketArn,
+                  readablePrefixes: deployed.flatMap((d) => (d.weights.source === "s3" ? [d.weights.s3Prefix] : [])),
                   instanceType: settings.notebook.instanceType,
                   volumeSizeGb: settings.notebook.volumeSizeGb,
                   platformIdentifier: settings.notebook.platformIdentifier,

@@ -32,3 +32,24 @@ export function serviceTrustPolicy(servicePrincipal: string, condition: NonNulla
         },
     ]);
 }
+
+/**
+ * The confused-deputy condition SageMaker documents ("Cross-service confused deputy prevention"):
+ * the SageMaker resources of this account and region, `arn:<partition>:sagemaker:<region>:<account>:*`
+ * (the form for inference, where the account in the ARN makes aws:SourceAccount unnecessary); with
+ * `withSourceAccount`, also aws:SourceAccount (the guide's general form).
+ */
+export function sageMakerSourceCondition(
+    arnPrefix: string,
+    region: string,
+    accountId: pulumi.Input<string>,
+    withSourceAccount: boolean,
+): NonNullable<PolicyStatement["Condition"]> {
+    const arnLike = { ArnLike: { "aws:SourceArn": pulumi.interpolate`${arnPrefix}:sagemaker:${region}:${accountId}:*` } };
+    return withSourceAccount ? { ...arnLike, StringEquals: { "aws:SourceAccount": accountId } } : arnLike;
+}
+
+/** A KMS permission usable only as S3 uses the key on the principal's behalf (kms:ViaService). */
+export function throughS3(region: string): NonNullable<PolicyStatement["Condition"]> {
+    return { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } };
+}

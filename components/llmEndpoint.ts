@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { MODEL_TAG_KEY } from "../stacks/models";
 import { Partition } from "../stacks/partitions";
 import { ModelDeployment } from "../stacks/settings";
-import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
+import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
 import { HTTPS, privateEgressGroup } from "./privateEgress";
 
 /** SageMaker's single production variant name; a blue/green update must keep it (deployment guardrails, "Exclusions"). */
@@ -97,14 +97,24 @@ export function endpointIdentity(d: ModelDeployment): Record<string, string> {
 }
 
 /** Thrown when SageMaker rolled an endpoint update back: the endpoint serves another configuration than the one requested. */
+/**
+ * Thrown when SageMaker rolled an endpoint update back: the endpoint serves another configuration than
+ * the one requested. The update stops before its deletions, but Pulumi marked the previous model and
+ * configuration, which the endpoint still serves, for deletion, and deletes such resources first in
+ * the next update (pulumi/pulumi tests/integration/double_pending_delete: "The engine should delete all
+ * pending deletes before attempting to start the next plan"); the message says how to keep them.
+ */
 export class EndpointRolledBackError extends Error {
-    constructor(endpoint: string, serving: string, requested: string, rollbackAlarm: string) {
+    constructor(rolledBack: { endpoint: string; serving: string; requested: string; rollbackAlarm: string; modelUrn: string; configUrn: string }) {
+        const { endpoint, serving, requested } = rolledBack;
         super(
             `Endpoint ${endpoint} did not move to endpoint configuration ${requested}: it serves ${serving}. SageMaker rolled the update back ` +
-                `(the new fleet failed its health checks, or alarm ${rollbackAlarm} fired during the baking period). ` +
-                `Nothing was deleted: the endpoint, its current model and configuration stay, and the next 'pulumi up' tries the update again. ` +
-                `Find the cause in 'aws sagemaker describe-endpoint --endpoint-name ${endpoint}' (FailureReason), the alarm's history and the ` +
-                `log group /aws/sagemaker/Endpoints/${endpoint}; fix the settings; run 'pulumi up'.`,
+                `(the new fleet failed its health checks, or alarm ${rolledBack.rollbackAlarm} fired during the baking period). ` +
+                `The endpoint still serves ${serving} and its model, which Pulumi now holds as pending deletion and would delete at the start of the next 'pulumi up'. ` +
+                `Before that, keep them: 'pulumi stack export --file stack.json'; remove the entries with "delete": true whose urn is ${rolledBack.configUrn} or ${rolledBack.modelUrn}; ` +
+                `'pulumi stack import --file stack.json' (they stay in AWS, no longer managed). Find the cause in 'aws sagemaker describe-endpoint --endpoint-name ${endpoint}' ` +
+                `(FailureReason), the alarm's history and the log group /aws/sagemaker/Endpoints/${endpoint}; fix the settings; run 'pulumi up'. Once the endpoint serves ` +
+                `another configuration, delete the kept ones ('aws sagemaker describe-endpoint-config --endpoint-config-name ${serving}' names the model).`,
         );
         this.name = "EndpointRolledBackError";
     }
@@ -211,9 +221,10 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 // The form SageMaker documents for inference (Developer Guide, "Cross-service confused
                 // deputy prevention", SageMaker Inference): the account is part of the ARN, and the ARN
                 // must be `arn:<partition>:sagemaker:<region>:<account>:*`, not a model's or endpoint's.
-                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", {
-                    ArnLike: { "aws:SourceArn": pulumi.interpolate`${args.partition.arnPrefix}:sagemaker:${args.region}:${accountId}:*` },
-                }),
+                assumeRolePolicy: serviceTrustPolicy(
+                    "sagemaker.amazonaws.com",
+                    sageMakerSourceCondition(args.partition.arnPrefix, args.region, accountId, false),
+                ),
                 maxSessionDuration: 3600,
             },
             child,
@@ -345,11 +356,14 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         // The provider reports success when SageMaker rolls an update back and the endpoint returns to
         // InService on its previous configuration (hashicorp/terraform-provider-aws issues #46663,
         // #48997), and records that configuration. Failing here stops `pulumi up` before it deletes
-        // the previous model and configuration, which the endpoint still serves.
+        // the previous model and configuration, which the endpoint still serves, and tells the
+        // operator how to keep them through the next update (EndpointRolledBackError).
         this.endpointConfigName = pulumi
-            .all([endpoint.name, endpoint.endpointConfigName, endpointConfig.name, rollbackAlarm.name])
-            .apply(([endpointNow, serving, requested, alarm]) => {
-                if (serving && requested && serving !== requested) throw new EndpointRolledBackError(endpointNow, serving, requested, alarm);
+            .all([endpoint.name, endpoint.endpointConfigName, endpointConfig.name, rollbackAlarm.name, model.urn, endpointConfig.urn])
+            .apply(([endpointNow, serving, requested, rollbackAlarmName, modelUrn, configUrn]) => {
+                if (serving && requested && serving !== requested) {
+                    throw new EndpointRolledBackError({ endpoint: endpointNow, serving, requested, rollbackAlarm: rollbackAlarmName, modelUrn, configUrn });
+                }
                 return serving;
             });
         this.modelName = model.name;
@@ -378,8 +392,6 @@ export class LlmEndpoint extends pulumi.ComponentResource {
     private executionStatements(args: LlmEndpointArgs, image: { account: string; repository: string }, logGroupArn: pulumi.Output<string>): PolicyStatement[] {
         const d = args.deployment;
         const arnPrefix = args.partition.arnPrefix;
-        // The stack key, only as S3 uses it on the role's behalf (the key encrypts one bucket, this one).
-        const throughS3 = { StringEquals: { "kms:ViaService": `s3.${args.region}.amazonaws.com` } };
         const statements: PolicyStatement[] = [
             {
                 // "SageMaker Roles", CreateModel API: Execution Role Permissions.
@@ -449,7 +461,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Action: "kms:Decrypt",
                     Resource: args.kmsKeyArn,
-                    Condition: throughS3,
+                    Condition: throughS3(args.region),
                 },
             );
         }
@@ -467,7 +479,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                     Effect: "Allow",
                     Action: "kms:GenerateDataKey",
                     Resource: args.kmsKeyArn,
-                    Condition: throughS3,
+                    Condition: throughS3(args.region),
                 },
             );
         }

@@ -66,6 +66,17 @@ export function cidrSubnet(cidr: string, newbits: number, index: number): string
     return `${octets.join(".")}/${prefix}`;
 }
 
+/**
+ * A zone's slot in the VPC's address plan: its letter (`a` is 0). A subnet keeps its CIDR for as long
+ * as it stays in its zone, and one moved to another zone gets another CIDR: the replacement is created
+ * before the old subnet is deleted, and two subnets of a VPC cannot share a CIDR.
+ */
+export function zoneSlot(zone: string): number {
+    const slot = zone.charCodeAt(zone.length - 1) - "a".charCodeAt(0);
+    if (!/[a-z]$/.test(zone) || slot >= PUBLIC_SUBNET_OFFSET) throw new Error(`Zone ${zone} has no slot in the address plan (zones a to h).`);
+    return slot;
+}
+
 /** What one endpoint service offers: its name and the zones it is offered in (empty when AWS does not say). */
 export interface ServiceZones {
     serviceName: string;
@@ -189,7 +200,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 `${name}-private-${i}`,
                 {
                     vpcId: vpc.id,
-                    cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, i),
+                    cidrBlock: zones.apply((z) => cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, zoneSlot(z[i]))),
                     availabilityZone: zones.apply((z) => z[i]),
                     mapPublicIpOnLaunch: false,
                     assignIpv6AddressOnCreation: false,
@@ -220,7 +231,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                     `${name}-public-${i}`,
                     {
                         vpcId: vpc.id,
-                        cidrBlock: cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET + i),
+                        cidrBlock: zones.apply((z) => cidrSubnet(network.vpcCidr, SUBNET_NEWBITS, PUBLIC_SUBNET_OFFSET + zoneSlot(z[i]))),
                         availabilityZone: zones.apply((z) => z[i]),
                         mapPublicIpOnLaunch: false,
                     },

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../stacks/partitions";
-import { policyDocument, serviceTrustPolicy } from "./iam";
+import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
 import { sampleNotebookScript } from "./notebookSample";
 import { privateEgressGroup } from "./privateEgress";
 
@@ -41,9 +41,15 @@ export interface ResearchNotebookArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** Endpoints the notebook may invoke, and nothing else. */
     endpoints: NotebookEndpoint[];
-    /** The artifact bucket the notebook may read. */
+    /** The artifact bucket. */
     artifactBucketName: pulumi.Input<string>;
     artifactBucketArn: pulumi.Input<string>;
+    /**
+     * Key prefixes of the bucket the notebook may read (the models' weights, e.g. `models/x/`); the
+     * captured requests and responses are not among them unless listed.
+     * @default [] (nothing in the bucket)
+     */
+    readablePrefixes?: string[];
     /** Default: ml.t3.medium. */
     instanceType: string;
     /** EBS volume size, GB. */
@@ -86,10 +92,7 @@ export class ResearchNotebook extends pulumi.ComponentResource {
                 // SageMaker documents no notebook-specific form; this is its general one (Developer
                 // Guide, "Cross-service confused deputy prevention", "Limit permissions with global
                 // condition keys"): the SageMaker ARNs of this account and region, and the account.
-                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", {
-                    ArnLike: { "aws:SourceArn": pulumi.interpolate`${arnPrefix}:sagemaker:${region}:${accountId}:*` },
-                    StringEquals: { "aws:SourceAccount": accountId },
-                }),
+                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", sageMakerSourceCondition(arnPrefix, region, accountId, true)),
                 maxSessionDuration: 3600,
             },
             child,
@@ -108,22 +111,7 @@ export class ResearchNotebook extends pulumi.ComponentResource {
                         Action: ["sagemaker:InvokeEndpoint", "sagemaker:InvokeEndpointWithResponseStream"],
                         Resource: args.endpoints.map((e) => e.endpointArn),
                     },
-                    {
-                        Sid: "ReadArtifacts",
-                        Effect: "Allow",
-                        Action: "s3:GetObject",
-                        Resource: pulumi.interpolate`${args.artifactBucketArn}/*`,
-                    },
-                    { Sid: "ListArtifacts", Effect: "Allow", Action: "s3:ListBucket", Resource: args.artifactBucketArn },
-                    {
-                        // Reading SSE-KMS objects needs kms:Decrypt (Amazon S3 User Guide, "Using server-side
-                        // encryption with AWS KMS keys"); only as S3 uses the key on the role's behalf.
-                        Sid: "DecryptArtifactsThroughS3Only",
-                        Effect: "Allow",
-                        Action: "kms:Decrypt",
-                        Resource: args.kmsKeyArn,
-                        Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
-                    },
+                    ...this.readStatements(args),
                     {
                         // "SageMaker Roles", CreateNotebookInstance API: Execution Role Permissions lists these
                         // logs actions. Streams are named after the instance, whose name the provider chooses
@@ -187,5 +175,35 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         this.consoleUrl = notebook.name.apply((n) => notebookConsoleUrl(partition, region, n));
         this.roleArn = role.arn;
         this.registerOutputs({ notebookName: this.notebookName, notebookArn: this.notebookArn, consoleUrl: this.consoleUrl, roleArn: this.roleArn });
+    }
+
+    /** Reading the listed prefixes of the bucket, and decrypting what is there. */
+    private readStatements(args: ResearchNotebookArgs): PolicyStatement[] {
+        const prefixes = args.readablePrefixes ?? [];
+        if (prefixes.length === 0) return [];
+        return [
+            {
+                Sid: "ReadListedPrefixesOnly",
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: prefixes.map((p) => pulumi.interpolate`${args.artifactBucketArn}/${p}*`),
+            },
+            {
+                Sid: "ListListedPrefixesOnly",
+                Effect: "Allow",
+                Action: "s3:ListBucket",
+                Resource: args.artifactBucketArn,
+                Condition: { StringLike: { "s3:prefix": prefixes.map((p) => `${p}*`) } },
+            },
+            {
+                // Reading SSE-KMS objects needs kms:Decrypt (Amazon S3 User Guide, "Using server-side
+                // encryption with AWS KMS keys").
+                Sid: "DecryptThroughS3Only",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: args.kmsKeyArn,
+                Condition: throughS3(args.region),
+            },
+        ];
     }
 }

@@ -4,9 +4,11 @@
  * changes are unsafe on real AWS. Mocks never replace anything, so replacements come from the
  * provider's rules (./replaceRules.ts) applied to the difference between two plans' inputs.
  *
- * Both plans are previews, so a value AWS computes is unknown in both. Such a value is taken to be
- * unchanged unless a resource it comes from (its property dependencies) is created or replaced, as
- * an id or ARN then changes; an update in place changes no id. Secrets are compared by fingerprint.
+ * The plans compared are mocked updates (the plan's `updateSnapshot`), whose stand-in ids, ARNs and
+ * names change exactly where a replacement would (./mockRun.ts), so values built from them show
+ * their changes. A value still unknown in both (a fact about something outside the program) is taken
+ * to be unchanged unless a resource it comes from (its property dependencies) is created or replaced.
+ * Secrets are compared by fingerprint.
  */
 import { createHash, randomBytes } from "crypto";
 import { CapturedResource, isUnknown, mapSecrets } from "./mockRun";
@@ -72,6 +74,7 @@ const T = {
     key: "aws:kms/key:Key",
     bucket: "aws:s3/bucket:Bucket",
     vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
 };
 
 /** `[secret:<8 hex>]`: equal secrets give equal fingerprints under one salt; the value cannot be read back. */
@@ -180,8 +183,13 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
             reason = "its region changes";
             for (const d of diffs) if (d.path === "region") forcing.add(d);
         }
-        const provider = providerUrn(r.provider);
+        const [provider, oldProvider] = [providerUrn(r.provider), providerUrn(was.provider)];
         if (provider && renewed.has(provider) && old.has(provider)) reason = "its provider's region changes, and AWS resources cannot move between regions";
+        else if (provider && oldProvider && provider !== oldProvider) {
+            const regionOf = (urn: string, graph: Map<string, PlanResource>) => graph.get(urn)?.inputs.region;
+            const [from, to] = [regionOf(oldProvider, old), regionOf(provider, new Map(after.map((a) => [a.urn, a])))];
+            if (from !== to) reason = `its provider changes (${String(from)} → ${String(to)}), and AWS resources cannot move between regions or partitions`;
+        }
         const action: ChangeAction = forcing.size > 0 || reason ? "replace" : diffs.length > 0 ? "update" : "same";
         const change: ResourceChange = {
             urn: r.urn,
@@ -197,6 +205,15 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
             const deleteFirst = r.options?.deleteBeforeReplace ?? (!rules?.framework && explicitName);
             change.replaceOrder = deleteFirst ? "delete-before-create" : "create-before-delete";
         }
+        if (r.type.startsWith("pulumi:providers:") && diffs.some((d) => d.path.startsWith("defaultTags"))) {
+            findings.push({
+                level: "warning",
+                urn: r.urn,
+                name: r.name,
+                message:
+                    "the provider's default tags change: every taggable resource on it updates its tags in place (tagsAll), which mocks do not show resource by resource.",
+            });
+        }
         if (!rules && diffs.length > 0 && !r.type.startsWith("pulumi:providers:")) {
             findings.push({
                 level: "warning",
@@ -211,7 +228,7 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
         if (current.has(r.urn)) continue;
         changes.push({ urn: r.urn, type: r.type, name: r.name, action: "delete", inputs: [], retained: r.options?.retainOnDelete === true });
     }
-    for (const change of changes) findings.push(...judge(change, before, after, changes));
+    for (const change of changes) findings.push(...judge(change, before, after));
     const counts = { create: 0, update: 0, replace: 0, delete: 0, same: 0 } as Record<ChangeAction, number>;
     for (const c of changes) counts[c.action]++;
     return { changes, findings, counts };
@@ -235,13 +252,14 @@ function configOf(endpoint: PlanResource | undefined, graph: PlanResource[]): Pl
     return graph.find((r) => r.type === T.config && urns.includes(r.urn));
 }
 
-function knownName(r: PlanResource | undefined): string | undefined {
-    const name = r?.inputs.name;
+/** The resource's physical name as the program set it (the property Pulumi would otherwise auto-name). */
+function knownName(r: PlanResource | undefined, property: string | undefined): string | undefined {
+    const name = property ? r?.inputs[property] : undefined;
     return typeof name === "string" && !isUnknown(name) ? name : undefined;
 }
 
 /** The unsafe changes and warnings of one resource's change. */
-function judge(change: ResourceChange, before: PlanResource[], after: PlanResource[], changes: ResourceChange[]): ChangeFinding[] {
+function judge(change: ResourceChange, before: PlanResource[], after: PlanResource[]): ChangeFinding[] {
     const out: ChangeFinding[] = [];
     const add = (level: ChangeFinding["level"], message: string) => out.push({ level, urn: change.urn, name: change.name, message });
     const was = before.find((r) => r.urn === change.urn);
@@ -252,7 +270,8 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
 
     if (change.action === "replace") {
         const nameInput = rules?.autoName;
-        const sameName = nameInput && knownName(was) !== undefined && knownName(was) === knownName(now) ? knownName(now) : undefined;
+        const sameName =
+            knownName(was, nameInput) !== undefined && knownName(was, nameInput) === knownName(now, nameInput) ? knownName(now, nameInput) : undefined;
         // A replacement in another region (a provider's new region) may keep its name.
         if (change.replaceOrder === "create-before-delete" && sameName && !change.reason) {
             add(
@@ -264,6 +283,20 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
             add(
                 "unsafe",
                 `replaced (${why}) by deleting it first, because its ${nameInput} is set explicitly: ${change.type === T.endpoint ? "the endpoint serves nothing until its replacement is in service" : "the live endpoint still uses it while it is gone"}. Let the provider name it, or make the name change with every replacement and set deleteBeforeReplace: false.`,
+            );
+        }
+        const cidr = now?.inputs.cidrBlock;
+        if (
+            change.type === T.subnet &&
+            change.replaceOrder === "create-before-delete" &&
+            typeof cidr === "string" &&
+            !isUnknown(cidr) &&
+            cidr === was?.inputs.cidrBlock &&
+            !change.inputs.some((i) => i.path === "vpcId")
+        ) {
+            add(
+                "unsafe",
+                `replaced (${why}) in the same VPC with the same CIDR ${cidr}, created before the old one is deleted: AWS refuses a second subnet with that CIDR. Give the new subnet another CIDR.`,
             );
         }
         if (change.type === T.key || change.type === T.bucket) {
@@ -279,9 +312,11 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
             const oldMax = scalingTargetOf(change.urn, before)?.inputs.maxCapacity ?? variantField(oldConfig, "initialInstanceCount");
             const newCount = variantField(newConfig, "initialInstanceCount");
             const fleets =
-                oldType && newType
-                    ? `: up to ${String(oldMax ?? "?")} × ${String(oldType)} and ${String(newCount ?? "?")} × ${String(newType)} (each type's "for endpoint usage" quota must hold them)`
-                    : "";
+                !oldType || !newType
+                    ? ""
+                    : oldType === newType
+                      ? `: up to ${String(oldMax ?? "?")} + ${String(newCount ?? "?")} × ${String(newType)} (its "for endpoint usage" quota must hold them)`
+                      : `: up to ${String(oldMax ?? "?")} × ${String(oldType)} and ${String(newCount ?? "?")} × ${String(newType)} (each type's "for endpoint usage" quota must hold them)`;
             add(
                 "warning",
                 `a new endpoint replaces this one (${why}), created first, then the old one is deleted: clients must use the new name (stack output llmEndpoints[].endpointName), and while the new fleet starts both run${fleets}.`,
@@ -311,7 +346,6 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
         const oldType = variantField(oldConfig, "instanceType");
         const newType = variantField(newConfig, "instanceType");
         const target = scalingTargetOf(change.urn, before);
-        const configChange = changes.find((c) => c.urn === newConfig?.urn);
         if (target && oldType && newType && oldType !== newType) {
             add(
                 "unsafe",
@@ -321,7 +355,7 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
         }
         const newCount = variantField(newConfig, "initialInstanceCount");
         const max = target?.inputs.maxCapacity;
-        if (configChange && typeof newCount === "number" && typeof max === "number" && max > newCount) {
+        if (typeof newCount === "number" && typeof max === "number" && max > newCount) {
             add(
                 "warning",
                 `blue/green update to a new configuration: UpdateEndpoint resets the instance count to initialInstanceCount ${newCount} (the provider does not send RetainAllVariantProperties), so if autoscaling has scaled the endpoint above ${newCount} (up to ${max}) capacity drops to ${newCount} when traffic shifts, until autoscaling scales out again. ` +

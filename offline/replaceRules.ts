@@ -238,7 +238,8 @@ export function replacingChanges(rules: ReplaceRules, changes: InputChange[]): I
 
 /**
  * What of a resource's inputs decides its identity: the inputs whose change replaces it (for `*`,
- * all but tags; for blocks that replace when added or removed, their presence). Equal identities
+ * all but tags; for blocks that replace when added or removed, and sources that replace when
+ * switched, their presence). Equal identities
  * mean the same resource; a mocked update derives stand-in ids and names from it, so they change
  * exactly when a replacement would. A decrease that replaces (forceNewWhenDecreased) is not part of it.
  */
@@ -249,7 +250,9 @@ export function replacementIdentity(type: string, inputs: Record<string, unknown
     const at = (path: string) =>
         path.split(".").reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), inputs);
     return {
-        ...Object.fromEntries([...rules.forceNew, ...(rules.forceNewWhenSwitched ?? [])].map((path) => [path, at(path)])),
-        ...Object.fromEntries((rules.forceNewWhenAddedOrRemoved ?? []).map((path) => [path, at(path) !== undefined])),
+        ...Object.fromEntries(rules.forceNew.map((path) => [path, at(path)])),
+        ...Object.fromEntries(
+            [...(rules.forceNewWhenAddedOrRemoved ?? []), ...(rules.forceNewWhenSwitched ?? [])].map((path) => [path, at(path) !== undefined]),
+        ),
     };
 }

@@ -84,26 +84,37 @@ export interface CheckedExistingNetwork {
     privateSubnetIds: pulumi.Output<string[]>;
 }
 
+/** A looked-up value when it is one (offline, unknown facts come back as markers). */
+function known<T extends string | boolean>(value: unknown, type: "string" | "boolean"): T | undefined {
+    return typeof value === type ? (value as T) : undefined;
+}
+
 /** Reads the existing VPC and its subnets from AWS and checks them (`existingNetworkProblems`). */
 export function checkExistingNetwork(network: ExistingNetworkSettings, stack: string, namespace: string, opts: pulumi.InvokeOptions): CheckedExistingNetwork {
-    const vpc = aws.ec2.getVpcOutput({ id: network.vpcId }, opts);
-    const subnets = network.privateSubnetIds.map((id) => {
-        const subnet = aws.ec2.getSubnetOutput({ id }, opts);
-        return pulumi.all([subnet, routeTableOf(id, network.vpcId, opts)]).apply(([s, routeTable]): SubnetFacts => ({
-            id,
-            vpcId: s.vpcId,
-            availabilityZone: s.availabilityZone,
-            mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
-            assignIpv6AddressOnCreation: s.assignIpv6AddressOnCreation,
-            routeTable,
-        }));
+    // An id AWS does not know fails the lookup; that becomes the setting's problem, not the provider's error.
+    const notFound = (key: string, value: string, what: string) => (err: Error) => {
+        throw new SettingsError(stack, namespace, [{ key, value, message: `names no ${what} AWS knows in this account and region (${err.message || "not found"}); check the id.` }]);
+    };
+    const vpc = pulumi.output(aws.ec2.getVpc({ id: network.vpcId }, opts).catch(notFound("existingVpcId", network.vpcId, "VPC")));
+    const subnets = network.privateSubnetIds.map((id, i) => {
+        const subnet = pulumi.output(aws.ec2.getSubnet({ id }, opts).catch(notFound(`existingPrivateSubnetIds[${i}]`, id, "subnet")));
+        return pulumi.all([subnet, routeTableOf(id, network.vpcId, opts)]).apply(
+            ([s, routeTable]): SubnetFacts => ({
+                id,
+                vpcId: known(s.vpcId, "string"),
+                availabilityZone: known(s.availabilityZone, "string"),
+                mapPublicIpOnLaunch: known(s.mapPublicIpOnLaunch, "boolean"),
+                assignIpv6AddressOnCreation: known(s.assignIpv6AddressOnCreation, "boolean"),
+                routeTable,
+            }),
+        );
     });
     const checked = pulumi.all(subnets).apply((facts) => {
         const problems = existingNetworkProblems(network, facts);
         if (problems.length > 0) throw new SettingsError(stack, namespace, problems);
         return facts.map((f) => f.id);
     });
-    return { vpcCidr: pulumi.all([vpc.cidrBlock, checked]).apply(([cidr]) => cidr), privateSubnetIds: checked };
+    return { vpcCidr: pulumi.all([vpc, checked]).apply(([v]) => v.cidrBlock), privateSubnetIds: checked };
 }
 
 /**

@@ -123,6 +123,17 @@ describe("change preview: unsafe changes", function () {
         );
     });
 
+    it("a subnet moved to another zone under the same CIDR (the address plan this repository had): AWS refuses the replacement", () => {
+        const after = clone(base);
+        find(after, "Subnet network-private-1").inputs.availabilityZone = "us-gov-west-1c";
+        const preview = previewChanges(base, after);
+        assert.deepEqual(actions(preview)["Subnet network-private-1"], "replace");
+        assert.match(
+            unsafe(preview).join("\n"),
+            /network-private-1: replaced \(availabilityZone forces it\) in the same VPC with the same CIDR 10\.80\.16\.0\/20, created before the old one is deleted: AWS refuses/,
+        );
+    });
+
     it("the stack key and the artifact bucket: replaced or deleted is unsafe, kept is not", () => {
         const withoutKeyAndBucket = base.filter((r) => !["Key stack-key", "Bucket artifacts"].includes(`${r.type.split(":").pop()} ${r.name}`));
         assert.deepEqual(unsafe(previewChanges(base, withoutKeyAndBucket)), [], "retainOnDelete: kept in AWS");
@@ -318,7 +329,9 @@ function day2Changes(stack: string): Day2Change[] {
                 tags: { Owner: "ml-research", Project: "llm-hosting", Environment: stack, DataClassification: stack === "govcloud" ? "CUI" : "internal" },
             },
             expect: { [`aws aws-${stack === "govcloud" ? "aws-us-gov" : "aws"}`]: "update" },
+            // The provider merges default tags into each resource's tagsAll, which mocks do not show: the preview says so.
             unchanged: [own("Model", "model"), own("Endpoint", "endpoint"), "Vpc network-vpc", "Bucket artifacts"],
+            warnings: [/the provider's default tags change: every taggable resource on it updates its tags in place/],
         },
         {
             title: "notebook off",
@@ -344,7 +357,17 @@ function day2Changes(stack: string): Day2Change[] {
             warnings: [/the endpoint is deleted: it stops serving/],
         },
         {
-            title: "refused: another region (everything would move, the key and the bucket included)",
+            title: "unsafe: another partition (a new provider; everything would move)",
+            before: {},
+            after: stack === "govcloud" ? { partition: "aws", region: "us-east-1" } : { partition: "aws-us-gov", region: "us-gov-west-1" },
+            expect: { "Key stack-key": "replace", "Bucket artifacts": "replace" },
+            unsafe: [
+                /stack-key: the stack key is replaced \(its provider changes \(us-[a-z-]+-\d → us-[a-z-]+-\d\)/,
+                /artifacts: the artifact bucket is replaced/,
+            ],
+        },
+        {
+            title: "unsafe: another region (everything would move, the key and the bucket included)",
             before: {},
             after: { region: stack === "govcloud" ? "us-gov-east-1" : "us-east-2" },
             expect: { "Key stack-key": "replace", "Bucket artifacts": "replace", "Vpc network-vpc": "replace" },

@@ -159,7 +159,7 @@ describe("IAM, proven with a policy evaluator", function () {
                 await assertDecisions(s, s.roles.execution, executionRoleNeeds(s.facts, features), "Allowed");
                 await assertDecisions(s, s.roles.execution, executionRoleMustNot(s.facts, features), "denied");
             });
-            it("every action granted to the execution role is needed", () =>
+            it("every action granted to the execution role is needed by a request of the sourced table", () =>
                 assertEveryActionNeeded(s, s.roles.execution, executionRoleNeeds(s.facts, features)));
 
             it("the notebook role: invoke this stack's endpoints, read its artifacts, write notebook logs; nothing else", async () => {

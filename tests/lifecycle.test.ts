@@ -5,11 +5,11 @@
  * order a real create needs, the first deployment without models, and what a destroy keeps.
  */
 import { strict as assert } from "assert";
-import { chooseZones } from "../components/network";
+import { chooseZones, zoneSlot } from "../components/network";
 import { existingNetworkProblems } from "../stacks/preconditions";
 import { ExistingNetworkSettings } from "../stacks/settings";
 import { Graph, RepoRunOptions, runRepoStack } from "./graph";
-import { EXISTING, LANDING_ZONE, LandingZoneVariant } from "./landingZone";
+import { EXISTING, LANDING_ZONE, LandingZoneVariant, landingZoneStandIns } from "./landingZone";
 
 const T = {
     model: "aws:sagemaker/model:Model",
@@ -115,6 +115,19 @@ describe("an existing (landing-zone) VPC is checked against AWS before anything 
         assert.deepEqual(registered, []);
     });
 
+    it("an id AWS does not know is the setting's problem, named with its value", async () => {
+        const { error } = await failedRun("govcloud", EXISTING, {
+            standIns: {
+                call: (token, inputs, region) => {
+                    if (token === "aws:ec2/getSubnet:getSubnet" && inputs.id === LANDING_ZONE.subnets[1]) throw new Error("no matching EC2 Subnet found");
+                    return landingZoneStandIns().call!(token, inputs, region);
+                },
+            },
+        });
+        assert.equal(error.name, "SettingsError");
+        assert.match(error.message, /existingPrivateSubnetIds\[1\] = "subnet-0fedcba9876543210": names no subnet AWS knows in this account and region/);
+    });
+
     it("offline, where the facts are unknown, the plan goes on and says which lookups it could not make", async () => {
         const run = await runRepoStack("govcloud", EXISTING);
         assert.equal(run.result.error, undefined);
@@ -156,7 +169,7 @@ describe("weights from S3 must be staged before the model is created", function 
     });
 });
 
-describe("a deployment SageMaker rolls back fails pulumi up before the previous model and configuration are deleted", function () {
+describe("a deployment SageMaker rolls back fails pulumi up, and says how to keep what the endpoint still serves", function () {
     this.timeout(60_000);
     it("the endpoint reports its previous configuration: the program stops with the runbook", async () => {
         // What the provider records after a rollback: the endpoint back in service on its previous configuration.
@@ -175,7 +188,12 @@ describe("a deployment SageMaker rolls back fails pulumi up before the previous 
         );
         assert.match(
             error.message,
-            /alarm falcon-40b-instruct-rollback-[0-9a-f]{7} fired.*Nothing was deleted.*describe-endpoint --endpoint-name falcon-40b-instruct-[a-z0-9]{8}.*FailureReason/,
+            /alarm falcon-40b-instruct-rollback-[0-9a-f]{7} fired.*describe-endpoint --endpoint-name falcon-40b-instruct-[a-z0-9]{8}.*FailureReason/,
+        );
+        // The next update would first delete what the endpoint still serves (pending deletion): the message says how to keep it.
+        assert.match(
+            error.message,
+            /which Pulumi now holds as pending deletion and would delete at the start of the next 'pulumi up'\. Before that, keep them: 'pulumi stack export --file stack\.json'; remove the entries with "delete": true whose urn is urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/endpointConfiguration:EndpointConfiguration::falcon-40b-instruct-config or urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/model:Model::falcon-40b-instruct-model; 'pulumi stack import --file stack\.json'/,
         );
     });
 });
@@ -200,6 +218,11 @@ describe("subnets go where every VPC endpoint service is offered", function () {
         );
     });
 
+    it("a subnet's CIDR follows its zone, so moving a subnet to another zone never reuses a CIDR", () => {
+        assert.deepEqual(["us-gov-west-1a", "us-gov-west-1b", "us-gov-west-1c"].map(zoneSlot), [0, 1, 2]);
+        assert.throws(() => zoneSlot("us-east-1-bos-1z"), /no slot in the address plan/);
+    });
+
     it("the program looks every service up and puts the subnets in zones that offer them all", async () => {
         const runtime = "com.amazonaws.us-gov-west-1.sagemaker.runtime";
         const g = await graphOf(
@@ -215,8 +238,8 @@ describe("subnets go where every VPC endpoint service is offered", function () {
             },
         );
         assert.deepEqual(
-            g.ofType(T.subnet).map((s) => s.inputs.availabilityZone),
-            ["us-gov-west-1b", "us-gov-west-1c"],
+            g.ofType(T.subnet).map((s) => `${String(s.inputs.availabilityZone)} ${String(s.inputs.cidrBlock)}`),
+            ["us-gov-west-1b 10.80.16.0/20", "us-gov-west-1c 10.80.32.0/20"],
         );
     });
 

@@ -11,7 +11,7 @@ const remediation =
 export const MOVED_CONFIG_KEY = "approvedSubnetIds";
 
 /** Where a SageMaker resource names its subnets: the top-level property and how to read the ids. */
-export const SUBNET_USERS: { type: string; property: string; path: string; read: (props: unknown) => unknown }[] = [
+const SUBNET_USERS: { type: string; property: string; path: string; read: (props: unknown) => unknown }[] = [
     { type: NET.sagemakerModel, property: "vpcConfig", path: "vpcConfig.subnets", read: (p) => peek(peek(p, "vpcConfig"), "subnets") },
     { type: NET.notebookInstance, property: "subnetId", path: "subnetId", read: (p) => peek(p, "subnetId") },
 ];
