@@ -229,9 +229,48 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
         changes.push({ urn: r.urn, type: r.type, name: r.name, action: "delete", inputs: [], retained: r.options?.retainOnDelete === true });
     }
     for (const change of changes) findings.push(...judge(change, before, after));
+    findings.push(...subnetCidrConflicts(changes, before, after));
     const counts = { create: 0, update: 0, replace: 0, delete: 0, same: 0 } as Record<ChangeAction, number>;
     for (const c of changes) counts[c.action]++;
     return { changes, findings, counts };
+}
+
+/**
+ * Subnets created (new, or as create-before-delete replacements) under a CIDR that a subnet of the
+ * same VPC still holds: old subnets are deleted only at the end of the update, and AWS refuses two
+ * subnets of a VPC with one CIDR.
+ */
+function subnetCidrConflicts(changes: ResourceChange[], before: PlanResource[], after: PlanResource[]): ChangeFinding[] {
+    const action = new Map(changes.map((c) => [c.urn, c]));
+    const known = (value: unknown) => (typeof value === "string" && !isUnknown(value) ? value : undefined);
+    const held = before.filter((r) => r.type === T.subnet && known(r.inputs.cidrBlock));
+    const out: ChangeFinding[] = [];
+    for (const subnet of after.filter((r) => r.type === T.subnet)) {
+        const change = action.get(subnet.urn);
+        const created = change?.action === "create" || (change?.action === "replace" && change.replaceOrder === "create-before-delete");
+        const cidr = known(subnet.inputs.cidrBlock);
+        if (!change || !created || !cidr) continue;
+        const vpc = known(subnet.inputs.vpcId);
+        const holder = held.find((old) => {
+            const kept = action.get(old.urn);
+            const stillThere =
+                old.urn === subnet.urn || kept?.action === "replace" || kept?.action === "delete" || kept?.action === "same" || kept?.action === "update";
+            return (
+                stillThere &&
+                known(old.inputs.cidrBlock) === cidr &&
+                (vpc === undefined || known(old.inputs.vpcId) === undefined || known(old.inputs.vpcId) === vpc)
+            );
+        });
+        if (holder) {
+            out.push({
+                level: "unsafe",
+                urn: subnet.urn,
+                name: subnet.name,
+                message: `is created with CIDR ${cidr}, which ${holder.urn === subnet.urn ? "its previous instance" : `subnet ${holder.name}`} still holds in the same VPC until the end of the update: AWS refuses a second subnet with that CIDR. Change vpcCidr in the same update (a new VPC), or move the subnets in two updates through unused zones.`,
+            });
+        }
+    }
+    return out;
 }
 
 /** The first production variant's field, when known. */
@@ -283,20 +322,6 @@ function judge(change: ResourceChange, before: PlanResource[], after: PlanResour
             add(
                 "unsafe",
                 `replaced (${why}) by deleting it first, because its ${nameInput} is set explicitly: ${change.type === T.endpoint ? "the endpoint serves nothing until its replacement is in service" : "the live endpoint still uses it while it is gone"}. Let the provider name it, or make the name change with every replacement and set deleteBeforeReplace: false.`,
-            );
-        }
-        const cidr = now?.inputs.cidrBlock;
-        if (
-            change.type === T.subnet &&
-            change.replaceOrder === "create-before-delete" &&
-            typeof cidr === "string" &&
-            !isUnknown(cidr) &&
-            cidr === was?.inputs.cidrBlock &&
-            !change.inputs.some((i) => i.path === "vpcId")
-        ) {
-            add(
-                "unsafe",
-                `replaced (${why}) in the same VPC with the same CIDR ${cidr}, created before the old one is deleted: AWS refuses a second subnet with that CIDR. Give the new subnet another CIDR.`,
             );
         }
         if (change.type === T.key || change.type === T.bucket) {

@@ -130,7 +130,15 @@ describe("change preview: unsafe changes", function () {
         assert.deepEqual(actions(preview)["Subnet network-private-1"], "replace");
         assert.match(
             unsafe(preview).join("\n"),
-            /network-private-1: replaced \(availabilityZone forces it\) in the same VPC with the same CIDR 10\.80\.16\.0\/20, created before the old one is deleted: AWS refuses/,
+            /network-private-1: is created with CIDR 10\.80\.16\.0\/20, which its previous instance still holds in the same VPC until the end of the update: AWS refuses/,
+        );
+        // A subnet moving onto the CIDR another one still holds (custom zones under the old address plan).
+        const shifted = clone(base);
+        Object.assign(find(shifted, "Subnet network-private-0").inputs, { availabilityZone: "us-gov-west-1b", cidrBlock: "10.80.16.0/20" });
+        Object.assign(find(shifted, "Subnet network-private-1").inputs, { availabilityZone: "us-gov-west-1c", cidrBlock: "10.80.32.0/20" });
+        assert.match(
+            unsafe(previewChanges(base, shifted)).join("\n"),
+            /network-private-0: is created with CIDR 10\.80\.16\.0\/20, which subnet network-private-1 still holds/,
         );
     });
 
