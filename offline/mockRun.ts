@@ -6,7 +6,8 @@
  * unknown. The tests, the offline plan and the benchmark all run programs through this module.
  *
  * `MockResourceArgs` carries no parent or dependencies, so the capture wraps the mock monitor's
- * `registerResource` instead (shared/REFERENCE.md, "Pulumi without the CLI").
+ * `registerResource` instead (@pulumi/pulumi runtime/mocks.d.ts: MockResourceArgs holds only type,
+ * name, inputs, provider, custom and id).
  */
 // First, before anything loads the SDKs: programs run here load only the @pulumi/aws services they
 // use, and the SDK records promise stack traces only when it can print them (./sdkLoading.ts).

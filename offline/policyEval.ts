@@ -29,7 +29,7 @@
  * - Default providers, which mocks never register, are synthesized from the stack's `<pkg>:*`
  *   config, named `default_<major>_<minor>_<patch>` as the engine names them.
  *
- * Known differences from a real preview (see also shared/REFERENCE.md): the engine gives Analyze
+ * Known differences from a real preview: the engine gives Analyze
  * the provider-checked inputs (auto-names, defaults) and gives AnalyzeStack the resources'
  * outputs; offline both see the program's inputs (components and the stack: their registered
  * outputs). Provider config strings are JSON-decoded the way the provider's CheckConfig would.

@@ -5,7 +5,7 @@
  * - ECR accounts and tags: aws/sagemaker-python-sdk `src/sagemaker/image_uri_config/huggingface-llm.json`
  *   (moved to `sagemaker-core/src/sagemaker/core/image_uri_config/` in SDK v3) and `image_uris.py`
  *   for the URI shape; the GovCloud accounts are confirmed by the AWS GovCloud (US) User Guide,
- *   "Amazon SageMaker AI" page. Collected in shared/REFERENCE.md.
+ *   "Amazon SageMaker AI" page.
  * - GovCloud mirrors only the mutable tags (no `-vX.Y` suffix): GovCloud User Guide, same page.
  *   Every tag below is a mutable tag.
  *   Checked against the SDK's file as of 2026-08 (huggingface-llm.json, "inference" → "versions"):

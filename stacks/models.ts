@@ -14,8 +14,7 @@
  * - meta-llama/Llama-2-{7b,13b,70b}-chat-hf (6.74B/13.0B/69.0B; 32/40/64 heads; 4096; licence
  *   "llama2"), meta-llama/Meta-Llama-3-{8B,70B}-Instruct (8.03B/70.6B; 32/64 heads, 8 KV heads;
  *   8192; licence "llama3"); gated (Meta licence)
- * Instance recommendations: Hugging Face and AWS blog posts collected in shared/REFERENCE.md
- * ("Peer recommendations"; HF "Llama 2 on Amazon SageMaker a Benchmark": 7B/13B on ml.g5.2xlarge
+ * Instance recommendations: the Hugging Face blog "Llama 2 on Amazon SageMaker a Benchmark" (7B/13B on ml.g5.2xlarge
  * with GPTQ, 13B on ml.g5.12xlarge, 70B on ml.p4d.24xlarge); the GovCloud Falcon-40B default is
  * the AWS GovCloud sample's (aws-samples/generative-ai-cdk-constructs-samples,
  * samples/llm-on-govcloud-sagemaker: ml.g4dn.12xlarge, HF_MODEL_QUANTIZE=bitsandbytes-nf4,
@@ -24,8 +23,8 @@
  * there (./instances.ts). The 40B-70B models follow the sample's pattern (4x T4, NF4 weights):
  * 4-bit weights × 1.2 fit in 64 GiB, which the sizing rule below checks; this is a sizing
  * argument, not a tested deployment.
- * Sizing rule: weights ≈ parameters × bytes per parameter; the SageMaker SDK's ModelBuilder adds a
- * 1.2× buffer (shared/REFERENCE.md "Sizing rule of thumb").
+ * Sizing rule: weights ≈ parameters × bytes per parameter, with 1.2× headroom for the runtime (a rule
+ * of thumb, not a measured figure; it does not count the KV cache).
  */
 import { PartitionId } from "./partitions";
 
@@ -35,7 +34,7 @@ export type OnTheFlyQuantization = "bitsandbytes" | "bitsandbytes-nf4" | "bitsan
 export type PreQuantizedFormat = "awq" | "gptq" | "marlin" | "exl2" | "compressed-tensors";
 export type Quantization = OnTheFlyQuantization | PreQuantizedFormat;
 
-/** Bytes each parameter occupies in GPU memory. Source: shared/REFERENCE.md sizing rule. */
+/** Bytes each parameter occupies in GPU memory: the storage size of its number format. */
 export const BYTES_PER_PARAMETER: Record<Quantization | "float16" | "bfloat16", number> = {
     float16: 2,
     bfloat16: 2,

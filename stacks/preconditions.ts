@@ -93,21 +93,21 @@ function known<T extends string | boolean>(value: unknown, type: "string" | "boo
 export function checkExistingNetwork(network: ExistingNetworkSettings, stack: string, namespace: string, opts: pulumi.InvokeOptions): CheckedExistingNetwork {
     // An id AWS does not know fails the lookup; that becomes the setting's problem, not the provider's error.
     const notFound = (key: string, value: string, what: string) => (err: Error) => {
-        throw new SettingsError(stack, namespace, [{ key, value, message: `names no ${what} AWS knows in this account and region (${err.message || "not found"}); check the id.` }]);
+        throw new SettingsError(stack, namespace, [
+            { key, value, message: `names no ${what} AWS knows in this account and region (${err.message || "not found"}); check the id.` },
+        ]);
     };
     const vpc = pulumi.output(aws.ec2.getVpc({ id: network.vpcId }, opts).catch(notFound("existingVpcId", network.vpcId, "VPC")));
     const subnets = network.privateSubnetIds.map((id, i) => {
         const subnet = pulumi.output(aws.ec2.getSubnet({ id }, opts).catch(notFound(`existingPrivateSubnetIds[${i}]`, id, "subnet")));
-        return pulumi.all([subnet, routeTableOf(id, network.vpcId, opts)]).apply(
-            ([s, routeTable]): SubnetFacts => ({
-                id,
-                vpcId: known(s.vpcId, "string"),
-                availabilityZone: known(s.availabilityZone, "string"),
-                mapPublicIpOnLaunch: known(s.mapPublicIpOnLaunch, "boolean"),
-                assignIpv6AddressOnCreation: known(s.assignIpv6AddressOnCreation, "boolean"),
-                routeTable,
-            }),
-        );
+        return pulumi.all([subnet, routeTableOf(id, network.vpcId, opts)]).apply(([s, routeTable]): SubnetFacts => ({
+            id,
+            vpcId: known(s.vpcId, "string"),
+            availabilityZone: known(s.availabilityZone, "string"),
+            mapPublicIpOnLaunch: known(s.mapPublicIpOnLaunch, "boolean"),
+            assignIpv6AddressOnCreation: known(s.assignIpv6AddressOnCreation, "boolean"),
+            routeTable,
+        }));
     });
     const checked = pulumi.all(subnets).apply((facts) => {
         const problems = existingNetworkProblems(network, facts);

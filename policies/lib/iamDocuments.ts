@@ -98,7 +98,7 @@ export function awsManagedPolicyName(arn: string): string | undefined {
     return m ? m[1] : undefined;
 }
 
-/** SageMaker's service principal (the same in aws and aws-us-gov: shared/REFERENCE.md, GovCloud specifics). */
+/** SageMaker's service principal, the same in aws and aws-us-gov (service principals carry no partition). */
 export const SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com";
 
 /** Whether an Allow statement of a trust policy lets SageMaker assume the role. */
