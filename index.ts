@@ -135,14 +135,12 @@ export const artifactBucketName = artifacts.bucketName;
 export const llmEndpoints = settings.models.map((d) => {
     const i = deployed.indexOf(d);
     const endpoint = i >= 0 ? endpoints[i] : undefined;
+    const prefix = d.weights.source === "s3" ? d.weights.s3Prefix : undefined;
     return {
         name: d.name,
         model: d.model.hfModelId,
         instanceType: d.instance.name,
-        weightsS3Uri:
-            d.weights.source === "s3"
-                ? artifacts.bucketName.apply((bucket) => weightsUri(bucket, d.weights.source === "s3" ? d.weights.s3Prefix : ""))
-                : undefined,
+        weightsS3Uri: prefix === undefined ? undefined : artifacts.bucketName.apply((bucket) => weightsUri(bucket, prefix)),
         endpointName: endpoint?.endpointName,
         endpointArn: endpoint?.endpointArn,
         endpointConfigName: endpoint?.endpointConfigName,

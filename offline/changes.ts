@@ -153,7 +153,7 @@ function underAny(path: string, prefixes: string[] | undefined): boolean {
 /** What `pulumi up` would do to go from `before` to `after` (two plans' resources), and what is unsafe. Pure. */
 export function previewChanges(before: PlanResource[], after: PlanResource[]): ChangePreview {
     const old = new Map(before.map((r) => [r.urn, r]));
-    const current = new Set(after.map((r) => r.urn));
+    const current = new Map(after.map((r) => [r.urn, r]));
     const renewed = new Set<string>();
     const changes: ResourceChange[] = [];
     const findings: ChangeFinding[] = [];
@@ -187,7 +187,7 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
         if (provider && renewed.has(provider) && old.has(provider)) reason = "its provider's region changes, and AWS resources cannot move between regions";
         else if (provider && oldProvider && provider !== oldProvider) {
             const regionOf = (urn: string, graph: Map<string, PlanResource>) => graph.get(urn)?.inputs.region;
-            const [from, to] = [regionOf(oldProvider, old), regionOf(provider, new Map(after.map((a) => [a.urn, a])))];
+            const [from, to] = [regionOf(oldProvider, old), regionOf(provider, current)];
             if (from !== to) reason = `its provider changes (${String(from)} → ${String(to)}), and AWS resources cannot move between regions or partitions`;
         }
         const action: ChangeAction = forcing.size > 0 || reason ? "replace" : diffs.length > 0 ? "update" : "same";
@@ -228,7 +228,7 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
         if (current.has(r.urn)) continue;
         changes.push({ urn: r.urn, type: r.type, name: r.name, action: "delete", inputs: [], retained: r.options?.retainOnDelete === true });
     }
-    for (const change of changes) findings.push(...judge(change, before, after));
+    for (const change of changes) findings.push(...judge(change, old.get(change.urn), current.get(change.urn), before, after));
     findings.push(...subnetCidrConflicts(changes, before, after));
     const counts = { create: 0, update: 0, replace: 0, delete: 0, same: 0 } as Record<ChangeAction, number>;
     for (const c of changes) counts[c.action]++;
@@ -298,11 +298,15 @@ function knownName(r: PlanResource | undefined, property: string | undefined): s
 }
 
 /** The unsafe changes and warnings of one resource's change. */
-function judge(change: ResourceChange, before: PlanResource[], after: PlanResource[]): ChangeFinding[] {
+function judge(
+    change: ResourceChange,
+    was: PlanResource | undefined,
+    now: PlanResource | undefined,
+    before: PlanResource[],
+    after: PlanResource[],
+): ChangeFinding[] {
     const out: ChangeFinding[] = [];
     const add = (level: ChangeFinding["level"], message: string) => out.push({ level, urn: change.urn, name: change.name, message });
-    const was = before.find((r) => r.urn === change.urn);
-    const now = after.find((r) => r.urn === change.urn);
     const rules = replaceRulesOf(change.type);
     const forcedBy = change.inputs.filter((i) => i.replaces).map((i) => i.path);
     const why = change.reason ?? `${forcedBy.join(", ")} ${forcedBy.length === 1 ? "forces" : "force"} it`;

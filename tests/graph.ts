@@ -34,7 +34,7 @@ export function runRepoStack(stack: string, overrides: Record<string, unknown> =
 }
 
 /** The first answer of several stand-ins. */
-export function combineStandIns(...all: (StandIns | undefined)[]): StandIns | undefined {
+function combineStandIns(...all: (StandIns | undefined)[]): StandIns | undefined {
     const present = all.filter((s): s is StandIns => s !== undefined);
     if (present.length === 0) return undefined;
     return {
