@@ -11,7 +11,7 @@ import { LlmEndpoint } from "./components/llmEndpoint";
 import { CreatedNetwork, ExistingNetwork, PrivateNetwork } from "./components/network";
 import { ResearchNotebook } from "./components/notebook";
 import { checkExistingNetwork, stagedWeightsUri, weightsUri } from "./stacks/preconditions";
-import { loadSettings } from "./stacks/settings";
+import { loadSettings, ModelDeployment } from "./stacks/settings";
 
 const settings = loadSettings();
 const { partition, region } = settings;
@@ -108,6 +108,9 @@ const notebook =
                       deploymentName: d.name,
                       endpointName: endpoints[i].endpointName,
                       endpointArn: endpoints[i].endpointArn,
+                      engine: d.engine.id,
+                      engineVersion: d.release.version,
+                      servedModelName: d.model.hfModelId,
                   })),
                   artifactBucketName: artifacts.bucketName,
                   artifactBucketArn: artifacts.bucketArn,
@@ -120,9 +123,15 @@ const notebook =
           )
         : undefined;
 
-/** An AWS CLI command that sends one prompt to an endpoint (AWS CLI v2). */
-function invokeCommand(endpointName: pulumi.Input<string>): pulumi.Output<string> {
-    return pulumi.interpolate`aws sagemaker-runtime invoke-endpoint --region ${region} --endpoint-name ${endpointName} --content-type application/json --cli-binary-format raw-in-base64-out --body '{"inputs":"What is AWS GovCloud?","parameters":{"max_new_tokens":128}}' /dev/stdout`;
+/**
+ * An AWS CLI command (v2) that sends one request to an endpoint, in a body its engine's /invocations
+ * accepts (stacks/engines.ts): a chat message where the release takes chat, else TGI's generate body.
+ */
+function invokeCommand(d: ModelDeployment, endpointName: pulumi.Input<string>): pulumi.Output<string> {
+    const body = d.release.requestFormats.includes("chat")
+        ? { messages: [{ role: "user", content: "What is AWS GovCloud?" }], max_tokens: 128 }
+        : { inputs: "What is AWS GovCloud?", parameters: { max_new_tokens: 128 } };
+    return pulumi.interpolate`aws sagemaker-runtime invoke-endpoint --region ${region} --endpoint-name ${endpointName} --content-type application/json --cli-binary-format raw-in-base64-out --body '${JSON.stringify(body)}' /dev/stdout`;
 }
 
 export const partitionId = partition.id;
@@ -139,12 +148,16 @@ export const llmEndpoints = settings.models.map((d) => {
     return {
         name: d.name,
         model: d.model.hfModelId,
+        engine: d.engine.id,
+        engineVersion: d.release.version,
         instanceType: d.instance.name,
+        /** The GPU-memory arithmetic that admitted the deployment (stacks/sizing.ts). */
+        gpuMemorySizing: d.sizing.lines,
         weightsS3Uri: prefix === undefined ? undefined : artifacts.bucketName.apply((bucket) => weightsUri(bucket, prefix)),
         endpointName: endpoint?.endpointName,
         endpointArn: endpoint?.endpointArn,
         endpointConfigName: endpoint?.endpointConfigName,
-        invokeCommand: endpoint ? invokeCommand(endpoint.endpointName) : undefined,
+        invokeCommand: endpoint ? invokeCommand(d, endpoint.endpointName) : undefined,
     };
 });
 export const notebookName = notebook?.notebookName;

@@ -250,7 +250,10 @@ async function main(): Promise<void> {
     const scaling: ScalingRow[] = [];
     for (const n of opts.sizes) {
         const models = scalingModels(n);
-        const scriptChars = lifecycleScriptLength("us-east-1", Object.fromEntries(models.map((d) => [d.name, `${d.name}-xxxxxxxx`])));
+        const scriptChars = lifecycleScriptLength(
+            "us-east-1",
+            Object.fromEntries(models.map((d) => [d.name, { endpointName: `${d.name}-xxxxxxxx`, engine: "vllm", engineVersion: "0.21.0", servedModelName: d.id }])),
+        );
         const notebook = scriptChars <= LIFECYCLE_SCRIPT_MAX_CHARS;
         const config = [`models=${JSON.stringify(models)}`, ...(notebook ? [] : ["notebookEnabled=false"])];
         const s = await repeat(

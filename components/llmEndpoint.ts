@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { MODEL_TAG_KEY } from "../stacks/models";
+import { engineEnvironment } from "../stacks/engines";
+import { CONCURRENCY_TAG_KEY, MODEL_TAG_KEY } from "../stacks/models";
 import { Partition } from "../stacks/partitions";
 import { ModelDeployment } from "../stacks/settings";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
@@ -11,7 +12,7 @@ import { HTTPS, privateEgressGroup } from "./privateEgress";
 export const VARIANT_NAME = "AllTraffic";
 /**
  * Where SageMaker puts the files of `ModelDataSource.S3DataSource` (S3Prefix, uncompressed) in the
- * container, and so where TGI reads weights staged in S3 (SageMaker Developer Guide, "Deploying
+ * container, and so where the engine reads weights staged in S3 (SageMaker Developer Guide, "Deploying
  * uncompressed models").
  */
 export const LOCAL_MODEL_PATH = "/opt/ml/model";
@@ -67,20 +68,20 @@ export function parseEcrImage(imageUri: string): { account: string; repository: 
     return { account: match[1], repository: match[2] };
 }
 
-/** The TGI container environment for a deployment (without the Hub token). */
-export function tgiEnvironment(d: ModelDeployment): Record<string, string> {
-    const env: Record<string, string> = {
-        HF_MODEL_ID: d.weights.source === "s3" ? LOCAL_MODEL_PATH : d.model.hfModelId,
-        SM_NUM_GPUS: String(d.numGpus),
-        [d.tgi?.inputTokensEnv ?? "MAX_INPUT_TOKENS"]: String(d.maxInputTokens),
-        MAX_TOTAL_TOKENS: String(d.maxTotalTokens),
-    };
-    // Any non-empty HF_MODEL_QUANTIZE is passed to the launcher, so it is set only when quantizing.
-    if (d.quantize) env.HF_MODEL_QUANTIZE = d.quantize;
-    if (d.dtype) env.DTYPE = d.dtype;
-    if (d.maxBatchPrefillTokens) env.MAX_BATCH_PREFILL_TOKENS = String(d.maxBatchPrefillTokens);
-    if (d.trustRemoteCode) env.HF_MODEL_TRUST_REMOTE_CODE = "true";
-    return env;
+/** The engine's container environment for a deployment (without the Hub token): variable names from stacks/engines.ts. */
+export function containerEnvironment(d: ModelDeployment): Record<string, string> {
+    return engineEnvironment(d.engine, d.release, {
+        model: d.weights.source === "s3" ? LOCAL_MODEL_PATH : d.model.hfModelId,
+        servedModelName: d.model.hfModelId,
+        tensorParallel: d.numGpus,
+        contextLength: d.maxTotalTokens,
+        maxInputTokens: d.maxInputTokens,
+        maxBatchPrefillTokens: d.maxBatchPrefillTokens,
+        quantization: d.quantize,
+        dtype: d.dtype,
+        trustRemoteCode: d.trustRemoteCode,
+        memoryFraction: d.memoryFraction,
+    });
 }
 
 /**
@@ -121,7 +122,7 @@ export class EndpointRolledBackError extends Error {
 }
 
 /**
- * One LLM behind a private SageMaker real-time endpoint running the Hugging Face TGI container:
+ * One LLM behind a private SageMaker real-time endpoint running a Hugging Face serving container (vLLM, SGLang or TGI):
  * least-privilege execution role, model in the VPC (network isolation when weights come from S3),
  * endpoint config with the stack key wherever SageMaker accepts one, blue/green deployment that rolls
  * back when the new fleet answers with server errors, target-tracking autoscaling, notification
@@ -234,8 +235,8 @@ export class LlmEndpoint extends pulumi.ComponentResource {
 
         const environment: pulumi.Input<Record<string, pulumi.Input<string>>> =
             args.huggingFaceToken && d.weights.source === "hub" && d.model.gated
-                ? { ...tgiEnvironment(d), HUGGING_FACE_HUB_TOKEN: args.huggingFaceToken }
-                : tgiEnvironment(d);
+                ? { ...containerEnvironment(d), [d.engine.variables.hubToken]: args.huggingFaceToken }
+                : containerEnvironment(d);
         const image = parseEcrImage(d.imageUri);
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-execution`,
@@ -260,7 +261,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.group.id] },
                 // Weights from S3 need no network at all inside the container.
                 enableNetworkIsolation: d.weights.source === "s3",
-                tags: { [MODEL_TAG_KEY]: d.model.id },
+                tags: { [MODEL_TAG_KEY]: d.model.id, [CONCURRENCY_TAG_KEY]: String(d.concurrentRequests) },
             },
             {
                 parent: this,
@@ -285,6 +286,8 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                         containerStartupHealthCheckTimeoutInSeconds: d.startupHealthCheckTimeoutSeconds,
                         modelDataDownloadTimeoutInSeconds: d.modelDataDownloadTimeoutSeconds,
                         volumeSizeInGb: d.volumeSizeGb,
+                        // The AMI (NVIDIA driver) the engine's image is tested on (stacks/engines.ts).
+                        inferenceAmiVersion: d.release.inferenceAmiVersion,
                     },
                 ],
                 // SageMaker rejects a volume key on instance types with local NVMe storage, which is

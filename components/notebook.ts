@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Partition } from "../stacks/partitions";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
+import { EngineId } from "../stacks/engines";
 import { sampleNotebookScript } from "./notebookSample";
 import { privateEgressGroup } from "./privateEgress";
 
@@ -19,6 +20,11 @@ export interface NotebookEndpoint {
     deploymentName: string;
     endpointName: pulumi.Input<string>;
     endpointArn: pulumi.Input<string>;
+    /** The serving engine and release, which decide the request body the sample sends. */
+    engine: EngineId;
+    engineVersion: string;
+    /** The name the engine serves the model as (the catalog's Hub id). */
+    servedModelName: string;
 }
 
 export interface ResearchNotebookArgs {
@@ -142,10 +148,18 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         );
 
         const endpointNames = pulumi.all(Object.fromEntries(args.endpoints.map((e) => [e.deploymentName, e.endpointName])));
+        const sampleEndpoints = endpointNames.apply((names) =>
+            Object.fromEntries(
+                args.endpoints.map((e) => [
+                    e.deploymentName,
+                    { endpointName: names[e.deploymentName], engine: e.engine, engineVersion: e.engineVersion, servedModelName: e.servedModelName },
+                ]),
+            ),
+        );
         const lifecycle = new aws.sagemaker.NotebookInstanceLifecycleConfiguration(
             `${name}-lifecycle`,
             {
-                onCreate: endpointNames.apply((names) => Buffer.from(sampleNotebookScript(region, names)).toString("base64")),
+                onCreate: sampleEndpoints.apply((endpoints) => Buffer.from(sampleNotebookScript(region, endpoints)).toString("base64")),
             },
             child,
         );

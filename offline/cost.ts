@@ -3,7 +3,8 @@
  * (stacks/instances.ts) and the resources a mocked run registered. Only prices with a dated public
  * source are used; everything else is listed as having no price on record.
  */
-import { findInstanceType, HOURS_PER_MONTH, InstancePrice } from "../stacks/instances";
+import { findInstanceType, HOURS_PER_MONTH, InstancePrice, instancePrice } from "../stacks/instances";
+import { PartitionId } from "../stacks/partitions";
 import { CapturedResource, isUnknown, unwrapSecrets } from "./mockRun";
 
 export interface CostLine {
@@ -35,8 +36,9 @@ const ENDPOINT = "aws:sagemaker/endpoint:Endpoint";
 const NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance";
 const SCALING_TARGET = "aws:appautoscaling/target:Target";
 
-function line(resource: string, kind: CostLine["kind"], instanceType: string, count: number, maxCount?: number): CostLine {
-    const price = findInstanceType(instanceType)?.price;
+function line(partition: PartitionId | undefined, resource: string, kind: CostLine["kind"], instanceType: string, count: number, maxCount?: number): CostLine {
+    const type = findInstanceType(instanceType);
+    const price = type && partition ? instancePrice(type, partition) : undefined;
     const usdPerHour = price ? price.usdPerHour * count : undefined;
     return {
         resource,
@@ -59,7 +61,8 @@ function scalingMaximum(config: CapturedResource, resources: CapturedResource[])
     return typeof max === "number" ? max : undefined;
 }
 
-export function estimateCost(resources: CapturedResource[]): CostEstimate {
+/** Prices are per partition (GovCloud's differ); with the partition unknown, every line is unpriced. */
+export function estimateCost(resources: CapturedResource[], partition: PartitionId | undefined): CostEstimate {
     const lines: CostLine[] = [];
     for (const r of resources) {
         if (r.type === ENDPOINT_CONFIG) {
@@ -68,10 +71,10 @@ export function estimateCost(resources: CapturedResource[]): CostEstimate {
                 const type = variant.instanceType;
                 if (typeof type !== "string" || isUnknown(type)) continue;
                 const count = typeof variant.initialInstanceCount === "number" ? variant.initialInstanceCount : 1;
-                lines.push(line(r.name, "endpoint", type, count, scalingMaximum(r, resources)));
+                lines.push(line(partition, r.name, "endpoint", type, count, scalingMaximum(r, resources)));
             }
         } else if (r.type === NOTEBOOK && typeof r.inputs.instanceType === "string" && !isUnknown(r.inputs.instanceType)) {
-            lines.push(line(r.name, "notebook", r.inputs.instanceType, 1));
+            lines.push(line(partition, r.name, "notebook", r.inputs.instanceType, 1));
         }
     }
     const priced = lines.filter((l) => l.usdPerHour !== undefined);

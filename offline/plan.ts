@@ -25,6 +25,7 @@ import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigErr
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
 import { PolicyDocs, toSarif } from "./sarif";
+import { PartitionId, partitionOfRegion } from "../stacks/partitions";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
@@ -252,13 +253,23 @@ function money(usd: number): string {
     return `$${digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${digits.slice(-2)}`;
 }
 
+/** The sizing arithmetic this program exports per deployment (`llmEndpoints[].gpuMemorySizing`), when it does. */
+function renderSizing(outputs: unknown): string | undefined {
+    const endpoints = (outputs as { llmEndpoints?: unknown } | undefined)?.llmEndpoints;
+    if (!Array.isArray(endpoints)) return undefined;
+    const blocks = endpoints.flatMap((e: { name?: unknown; gpuMemorySizing?: unknown }) =>
+        Array.isArray(e.gpuMemorySizing) ? [`  ${String(e.name)}:`, ...e.gpuMemorySizing.map((l) => `    ${String(l)}`)] : [],
+    );
+    return blocks.length > 0 ? blocks.join("\n") : undefined;
+}
+
 function renderCost(cost: CostEstimate): string {
     if (cost.lines.length === 0) return "  no SageMaker endpoints or notebooks";
     const lines = cost.lines.map((l) => {
         const count = `${l.instanceType} × ${l.count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
         const price = l.price
             ? `${money(l.usdPerHour!)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
-            : "no price on record in stacks/instances.ts";
+            : "no price on record in stacks/instances.ts for this partition";
         return `  ${l.kind.padEnd(8)} ${l.resource.padEnd(34)} ${count.padEnd(30)} ${price}`;
     });
     lines.push(
@@ -266,6 +277,17 @@ function renderCost(cost: CostEstimate): string {
     );
     lines.push("  List prices of the region and date shown; prices in other regions, and in GovCloud, differ.");
     return lines.join("\n");
+}
+
+/**
+ * The partition whose prices apply: the program's `partitionId` output (this program exports it),
+ * else the partition of the AWS provider's configured region; undefined leaves every line unpriced.
+ */
+function stackPartition(run: StackRun): PartitionId | undefined {
+    const output = run.result.stackOutputs.partitionId;
+    if (output === "aws" || output === "aws-us-gov") return output;
+    const region = run.config.values["aws:region"];
+    return region ? partitionOfRegion(region) : undefined;
 }
 
 /** Remediation, controls and family of each policy, from the pack's `guardrails` module if it has one. */
@@ -358,7 +380,7 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs
             resources: recorded,
             updateSnapshot,
             outputs: masked(run.result.stackOutputs),
-            cost: estimateCost(resources),
+            cost: estimateCost(resources, stackPartition(run)),
             policies,
             lookups: run.result.invokes.map((i) => ({ ...i, inputs: masked(i.inputs) as Record<string, unknown> })),
             changes: earlier && updateSnapshot ? { ...previewChanges(earlier.updateSnapshot!, updateSnapshot), against: options.against! } : undefined,
@@ -397,6 +419,8 @@ export async function main(argv: string[]): Promise<number> {
             out.push(renderPolicies(p.policies.result, docs));
             out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
         }
+        const sizing = renderSizing(p.outputs);
+        if (sizing) out.push("GPU memory per model (weights + KV cache + engine allowance):", sizing, "");
         out.push("Estimated cost (on-demand):", renderCost(p.cost), "");
         out.push("Outputs:", ...Object.entries(p.outputs as Record<string, unknown>).map(([k, v]) => `  ${k}: ${renderValue(v)}`));
         process.stdout.write(`${out.join("\n")}\n`);

@@ -1,267 +1,493 @@
 /**
- * Catalog of open-weight LLMs this project knows how to host with TGI, and the sizing arithmetic
- * shared by the settings validation and the policy pack.
+ * Catalog of open-weight LLMs this project knows how to host, with the facts the sizing
+ * (./sizing.ts), the settings and the policy pack need, and each partition's default deployment.
  *
- * Sources (per model: the Hugging Face model card and its `config.json`: parameter count from the
- * safetensors metadata shown on the card, `num_attention_heads` (Falcon-7B: `n_head`),
- * `max_position_embeddings` (Falcon: the 2048-token sequence length of the card / FalconConfig
- * default), and whether the repository is gated):
- * - tiiuae/falcon-7b-instruct (7.22B, 71 heads), tiiuae/falcon-40b-instruct (41.8B, 128 heads,
- *   8 KV heads); Apache-2.0, not gated
- * - mistralai/Mistral-7B-Instruct-v0.2 (7.24B, 32 heads, 32768), mistralai/Mixtral-8x7B-Instruct-v0.1
- *   (46.7B, 32 heads, 32768; config.json at huggingface.co/mistralai/Mixtral-8x7B-Instruct-v0.1);
- *   Apache-2.0, gated (contact sharing)
- * - meta-llama/Llama-2-{7b,13b,70b}-chat-hf (6.74B/13.0B/69.0B; 32/40/64 heads; 4096; licence
- *   "llama2"), meta-llama/Meta-Llama-3-{8B,70B}-Instruct (8.03B/70.6B; 32/64 heads, 8 KV heads;
- *   8192; licence "llama3"); gated (Meta licence)
- * Instance recommendations: the Hugging Face blog "Llama 2 on Amazon SageMaker a Benchmark" (7B/13B on ml.g5.2xlarge
- * with GPTQ, 13B on ml.g5.12xlarge, 70B on ml.p4d.24xlarge); the GovCloud Falcon-40B default is
- * the AWS GovCloud sample's (aws-samples/generative-ai-cdk-constructs-samples,
- * samples/llm-on-govcloud-sagemaker: ml.g4dn.12xlarge, HF_MODEL_QUANTIZE=bitsandbytes-nf4,
- * SM_NUM_GPUS=4, MAX_INPUT_LENGTH=1024, MAX_TOTAL_TOKENS=2048, 900 s health check, TGI 1.0.3).
- * GovCloud defaults use ml.g4dn only: it is the one GPU family confirmed for SageMaker hosting
- * there (./instances.ts). The 40B-70B models follow the sample's pattern (4x T4, NF4 weights):
- * 4-bit weights × 1.2 fit in 64 GiB, which the sizing rule below checks; this is a sizing
- * argument, not a tested deployment.
- * Sizing rule: weights ≈ parameters × bytes per parameter, with 1.2× headroom for the runtime (a rule
- * of thumb, not a measured figure; it does not count the KV cache).
+ * Sources (checked 2026-12-01). Per model, its Hugging Face model card and `config.json`:
+ * `num_hidden_layers`, `num_attention_heads`, `num_key_value_heads`, `head_dim` (where absent:
+ * hidden_size / num_attention_heads), `max_position_embeddings`, `torch_dtype`, the licence and
+ * whether the repository is gated. Where a value rests on a copy of the config rather than the
+ * repository itself, the entry says so. Notes:
+ * - Qwen3-8B/32B: config 40,960 positions; the card: "32,768 natively and 131,072 tokens with YaRN".
+ *   Qwen3-32B's head_dim 128 is not hidden_size/heads (80). Qwen3-8B/32B values from copies of
+ *   config.json that agree with the Qwen3 technical report (arXiv 2505.09388, table 1).
+ * - Qwen3-30B-A3B-Instruct-2507: mixture of experts, 128 experts, 8 active, 3.3B active parameters.
+ * - gpt-oss-20b/120b (openai/gpt-oss README and config.json): MoE expert weights stored in MXFP4
+ *   (the rest bfloat16); "gpt-oss-120b ... fit into a single 80GB GPU", "gpt-oss-20b ... within 16GB
+ *   of memory". Expert parameters: layers × experts × 3 × hidden (2880) × intermediate (2880).
+ *   MXFP4 is 4-bit elements with one 8-bit scale per 32 (OCP Microscaling Formats v1.0): 4.25 bits.
+ *   vLLM runs MXFP4 from compute capability 8.0 (vllm-project/vllm vllm/model_executor/layers/
+ *   quantization/mxfp4.py `get_min_capability` 80).
+ * - Gemma 3 (google-deepmind/gemma; config.json): 5 sliding-window (1,024 tokens) layers to 1 global;
+ *   the sizing counts every layer at full context (an upper bound).
+ * - Mistral-Small-3.2-24B-Instruct-2506: values from a text-only copy of its config; whether the
+ *   repository is gated was not confirmed (its 2501 predecessor was), so it is treated as gated.
+ * - phi-4: 40 heads but 10 KV heads, so tensor parallelism 1 or 2 only.
+ * - Falcon-7B: 71 heads and one shared KV head (multi_query); Falcon-40B: 60 layers, 128 heads,
+ *   8 KV heads, head size 64 (tiiuae config.json; transformers FalconConfig).
+ * - Llama 2 7B/13B use multi-head attention (KV heads = heads); 70B has 8 KV heads.
+ * Engines per model: the architectures each engine lists (vLLM "Supported Models", SGLang
+ * "Supported Models", huggingface/text-generation-inference docs/source/supported_models.md: Llama,
+ * Phi 3, Gemma3, Mistral, Mixtral, Falcon, Qwen 2; no Qwen3, Mistral3 or gpt-oss).
+ * Defaults: each is sized by ./sizing.ts (a test checks every default fits and is approved for its
+ * partition); GovCloud defaults use the GPU types the SageMaker SDK lists there (./instances.ts).
+ * The GovCloud Falcon-40B default is the AWS GovCloud sample's configuration
+ * (aws-samples/generative-ai-cdk-constructs-samples, samples/llm-on-govcloud-sagemaker:
+ * ml.g4dn.12xlarge, HF_MODEL_QUANTIZE=bitsandbytes-nf4, SM_NUM_GPUS=4, MAX_INPUT_LENGTH=1024,
+ * MAX_TOTAL_TOKENS=2048, 900 s health check, TGI 1.0.3).
  */
+import { EngineId } from "./engines";
 import { PartitionId } from "./partitions";
 
-/** TGI `HF_MODEL_QUANTIZE` values that quantize unquantized weights while loading. */
-export type OnTheFlyQuantization = "bitsandbytes" | "bitsandbytes-nf4" | "bitsandbytes-fp4" | "eetq" | "fp8";
-/** Values that need weights already quantized in that format (not the case for this catalog). */
-export type PreQuantizedFormat = "awq" | "gptq" | "marlin" | "exl2" | "compressed-tensors";
-export type Quantization = OnTheFlyQuantization | PreQuantizedFormat;
-
-/** Bytes each parameter occupies in GPU memory: the storage size of its number format. */
-export const BYTES_PER_PARAMETER: Record<Quantization | "float16" | "bfloat16", number> = {
+/** Formats weights are stored or served in, and the bytes one parameter takes in each. */
+export const BYTES_PER_PARAMETER = {
     float16: 2,
     bfloat16: 2,
-    bitsandbytes: 1,
-    eetq: 1,
     fp8: 1,
-    "bitsandbytes-nf4": 0.5,
-    "bitsandbytes-fp4": 0.5,
+    int8: 1,
     awq: 0.5,
     gptq: 0.5,
-    marlin: 0.5,
-    exl2: 0.5,
-    "compressed-tensors": 0.5,
-};
+    nf4: 0.5,
+    fp4: 0.5,
+    mxfp4: 4.25 / 8,
+} as const;
+export type WeightFormat = keyof typeof BYTES_PER_PARAMETER;
 
-export const ON_THE_FLY_QUANTIZATIONS: OnTheFlyQuantization[] = ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "fp8"];
-export const PRE_QUANTIZED_FORMATS: PreQuantizedFormat[] = ["awq", "gptq", "marlin", "exl2", "compressed-tensors"];
+/**
+ * What each engine's on-the-fly quantization stores a parameter as: TGI `bitsandbytes` is 8-bit
+ * LLM.int8, `-nf4`/`-fp4` 4-bit, `eetq` int8, `fp8` FP8 (TGI launcher docs, `--quantize`); vLLM
+ * `bitsandbytes` quantizes in flight to 4-bit (vllm-project/vllm docs/features/quantization/bnb.md)
+ * and `fp8` to FP8 (fp8.md); SGLang `fp8` likewise.
+ */
+export const QUANTIZED_FORMAT: Record<EngineId, Record<string, WeightFormat>> = {
+    vllm: { fp8: "fp8", bitsandbytes: "nf4" },
+    sglang: { fp8: "fp8" },
+    tgi: { bitsandbytes: "int8", "bitsandbytes-nf4": "nf4", "bitsandbytes-fp4": "fp4", eetq: "int8", fp8: "fp8" },
+};
 
 /**
  * Tag on each SageMaker Model naming its catalog entry, so the policy pack can size a model whose
- * weights come from S3 (HF_MODEL_ID is then a local path).
+ * weights come from S3 (the model variable is then a local path).
  */
 export const MODEL_TAG_KEY = "sagemaker-llm:model";
-
-/** Headroom the SageMaker SDK's ModelBuilder adds over the weights. */
-export const DEFAULT_MEMORY_HEADROOM = 1.2;
+/** Tag on each SageMaker Model: the full-context requests its KV cache was sized for, so the pack sizes it the same way. */
+export const CONCURRENCY_TAG_KEY = "sagemaker-llm:concurrent-requests";
+/** Full-context requests the KV cache is sized for when nothing says otherwise. */
+export const DEFAULT_CONCURRENT_REQUESTS = 4;
 
 export interface PartitionModelDefaults {
+    engine: EngineId;
     instanceType: string;
-    /** SM_NUM_GPUS; defaults to the instance's GPU count. */
+    /** Tensor-parallel degree; defaults to the instance's GPU count. */
     numGpus?: number;
-    quantize?: OnTheFlyQuantization;
-    /** TGI release; defaults to images.DEFAULT_TGI_VERSION. */
-    tgiVersion?: string;
+    /** Context length (prompt + generated tokens) the deployment serves. */
+    maxTotalTokens: number;
+    /** TGI only: the prompt limit; defaults to half the context. */
+    maxInputTokens?: number;
+    quantize?: string;
+    /** Engine release; defaults to the engine's default. */
+    engineVersion?: string;
+}
+
+/** A part of the weights and the format it is stored in. */
+export interface WeightPart {
+    billions: number;
+    format: WeightFormat;
 }
 
 export interface ModelSpec {
     /** Catalog key used in stack settings. */
     id: string;
-    /** Short alphanumeric name used in resource names, e.g. `Falcon40B`. */
-    shortName: string;
     /** Hugging Face Hub repository. */
     hfModelId: string;
     parametersBillions: number;
-    /** Tensor-parallel degree (SM_NUM_GPUS) must divide this. */
+    /** Mixture of experts: parameters active per token. */
+    activeParametersBillions?: number;
+    layers: number;
     attentionHeads: number;
-    defaultDtype: "float16" | "bfloat16";
+    kvHeads: number;
+    headDim: number;
+    /** Longest context the model's configuration allows (max_position_embeddings). */
+    contextLength: number;
+    /** The weights as stored in the repository. */
+    weights: WeightPart[];
     /** Gated on the Hub: downloading needs an access token. */
     gated: boolean;
     license: string;
-    contextLength: number;
-    maxInputTokens: number;
-    maxTotalTokens: number;
+    /** Engines that list the model's architecture. */
+    engines: EngineId[];
+    /** Kept for existing stacks; the newer model to prefer. */
+    supersededBy?: string;
     /** Seconds SageMaker waits for the container to pass /ping (weights load within it). */
     startupHealthCheckTimeoutSeconds: number;
     defaults: Record<PartitionId, PartitionModelDefaults>;
 }
 
+const ALL: EngineId[] = ["vllm", "sglang", "tgi"];
+const OPEN: EngineId[] = ["vllm", "sglang"];
+const bf16 = (billions: number): WeightPart[] => [{ billions, format: "bfloat16" }];
+const fp16 = (billions: number): WeightPart[] => [{ billions, format: "float16" }];
+
 export const MODELS: ModelSpec[] = [
+    // ---- Current models --------------------------------------------------------------------------
     {
-        id: "falcon-7b-instruct",
-        shortName: "Falcon7B",
-        hfModelId: "tiiuae/falcon-7b-instruct",
-        parametersBillions: 7.22,
-        attentionHeads: 71, // prime: Falcon-7B cannot be sharded across GPUs
-        defaultDtype: "bfloat16",
-        gated: false,
-        license: "apache-2.0",
-        contextLength: 2048,
-        maxInputTokens: 1024,
-        maxTotalTokens: 2048,
-        startupHealthCheckTimeoutSeconds: 600,
+        id: "llama-3.1-8b-instruct",
+        hfModelId: "meta-llama/Llama-3.1-8B-Instruct",
+        parametersBillions: 8.03,
+        layers: 32,
+        attentionHeads: 32,
+        kvHeads: 8,
+        headDim: 128,
+        contextLength: 131072,
+        weights: bf16(8.03),
+        gated: true,
+        license: "llama3.1",
+        engines: ALL,
+        startupHealthCheckTimeoutSeconds: 900,
         defaults: {
-            aws: { instanceType: "ml.g5.2xlarge" },
-            // 7.22B × 2 bytes × 1.2 exceeds one 16 GiB T4; int8 fits.
-            "aws-us-gov": { instanceType: "ml.g4dn.2xlarge", quantize: "bitsandbytes" },
+            aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 32768 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 32768 },
         },
     },
+    {
+        id: "llama-3.3-70b-instruct",
+        hfModelId: "meta-llama/Llama-3.3-70B-Instruct",
+        parametersBillions: 70.6,
+        layers: 80,
+        attentionHeads: 64,
+        kvHeads: 8,
+        headDim: 128,
+        contextLength: 131072,
+        weights: bf16(70.6),
+        gated: true,
+        license: "llama3.3",
+        engines: ALL,
+        startupHealthCheckTimeoutSeconds: 2400,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.p4de.24xlarge", maxTotalTokens: 32768 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.p4de.24xlarge", maxTotalTokens: 32768 },
+        },
+    },
+    {
+        id: "qwen3-8b",
+        hfModelId: "Qwen/Qwen3-8B",
+        parametersBillions: 8.2,
+        layers: 36,
+        attentionHeads: 32,
+        kvHeads: 8,
+        headDim: 128,
+        contextLength: 40960,
+        weights: bf16(8.2),
+        gated: false,
+        license: "apache-2.0",
+        engines: OPEN,
+        startupHealthCheckTimeoutSeconds: 900,
+        defaults: {
+            aws: { engine: "sglang", instanceType: "ml.g6e.xlarge", maxTotalTokens: 32768 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 32768 },
+        },
+    },
+    {
+        id: "qwen3-32b",
+        hfModelId: "Qwen/Qwen3-32B",
+        parametersBillions: 32.8,
+        layers: 64,
+        attentionHeads: 64,
+        kvHeads: 8,
+        headDim: 128,
+        contextLength: 40960,
+        weights: bf16(32.8),
+        gated: false,
+        license: "apache-2.0",
+        engines: OPEN,
+        startupHealthCheckTimeoutSeconds: 1800,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 32768 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.p4d.24xlarge", maxTotalTokens: 32768 },
+        },
+    },
+    {
+        // Qwen's own FP8 checkpoint of Qwen3-32B (block-wise FP8; weight-only on GPUs before compute capability 8.9).
+        id: "qwen3-32b-fp8",
+        hfModelId: "Qwen/Qwen3-32B-FP8",
+        parametersBillions: 32.8,
+        layers: 64,
+        attentionHeads: 64,
+        kvHeads: 8,
+        headDim: 128,
+        contextLength: 40960,
+        weights: [{ billions: 32.8, format: "fp8" }],
+        gated: false,
+        license: "apache-2.0",
+        engines: OPEN,
+        startupHealthCheckTimeoutSeconds: 1800,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 32768 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 32768 },
+        },
+    },
+    {
+        id: "qwen3-30b-a3b-instruct-2507",
+        hfModelId: "Qwen/Qwen3-30B-A3B-Instruct-2507",
+        parametersBillions: 30.5,
+        activeParametersBillions: 3.3,
+        layers: 48,
+        attentionHeads: 32,
+        kvHeads: 4,
+        headDim: 128,
+        contextLength: 262144,
+        weights: bf16(30.5),
+        gated: false,
+        license: "apache-2.0",
+        engines: OPEN,
+        startupHealthCheckTimeoutSeconds: 1800,
+        defaults: {
+            aws: { engine: "sglang", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 65536 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 32768 },
+        },
+    },
+    {
+        id: "qwen2.5-7b-instruct",
+        hfModelId: "Qwen/Qwen2.5-7B-Instruct",
+        parametersBillions: 7.61,
+        layers: 28,
+        attentionHeads: 28,
+        kvHeads: 4,
+        headDim: 128,
+        contextLength: 32768,
+        weights: bf16(7.61),
+        gated: false,
+        license: "apache-2.0",
+        engines: ALL,
+        startupHealthCheckTimeoutSeconds: 900,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6.2xlarge", maxTotalTokens: 8192 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.2xlarge", maxTotalTokens: 8192 },
+        },
+    },
+    {
+        id: "mistral-small-3.2-24b-instruct",
+        hfModelId: "mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        parametersBillions: 24.0,
+        layers: 40,
+        attentionHeads: 32,
+        kvHeads: 8,
+        headDim: 128,
+        contextLength: 131072,
+        weights: bf16(24.0),
+        gated: true,
+        license: "apache-2.0",
+        engines: ["vllm"],
+        startupHealthCheckTimeoutSeconds: 1800,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 32768 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 16384 },
+        },
+    },
+    {
+        id: "gemma-3-12b-it",
+        hfModelId: "google/gemma-3-12b-it",
+        parametersBillions: 12.2,
+        layers: 48,
+        attentionHeads: 16,
+        kvHeads: 8,
+        headDim: 256,
+        contextLength: 131072,
+        weights: bf16(12.2),
+        gated: true,
+        license: "gemma",
+        engines: ALL,
+        startupHealthCheckTimeoutSeconds: 1200,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.2xlarge", maxTotalTokens: 8192 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 16384 },
+        },
+    },
+    {
+        id: "gemma-3-27b-it",
+        hfModelId: "google/gemma-3-27b-it",
+        parametersBillions: 27.4,
+        layers: 62,
+        attentionHeads: 32,
+        kvHeads: 16,
+        headDim: 128,
+        contextLength: 131072,
+        weights: bf16(27.4),
+        gated: true,
+        license: "gemma",
+        engines: ALL,
+        startupHealthCheckTimeoutSeconds: 1800,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 16384 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.p4d.24xlarge", maxTotalTokens: 32768 },
+        },
+    },
+    {
+        id: "gpt-oss-20b",
+        hfModelId: "openai/gpt-oss-20b",
+        parametersBillions: 20.9,
+        activeParametersBillions: 3.6,
+        layers: 24,
+        attentionHeads: 64,
+        kvHeads: 8,
+        headDim: 64,
+        contextLength: 131072,
+        // 24 layers × 32 experts × 3 × 2880 × 2880 = 19.1B expert parameters in MXFP4.
+        weights: [
+            { billions: 19.1, format: "mxfp4" },
+            { billions: 1.8, format: "bfloat16" },
+        ],
+        gated: false,
+        license: "apache-2.0",
+        engines: OPEN,
+        startupHealthCheckTimeoutSeconds: 900,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 65536 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.2xlarge", maxTotalTokens: 16384 },
+        },
+    },
+    {
+        id: "gpt-oss-120b",
+        hfModelId: "openai/gpt-oss-120b",
+        parametersBillions: 116.8,
+        activeParametersBillions: 5.1,
+        layers: 36,
+        attentionHeads: 64,
+        kvHeads: 8,
+        headDim: 64,
+        contextLength: 131072,
+        // 36 layers × 128 experts × 3 × 2880 × 2880 = 114.7B expert parameters in MXFP4.
+        weights: [
+            { billions: 114.7, format: "mxfp4" },
+            { billions: 2.1, format: "bfloat16" },
+        ],
+        gated: false,
+        license: "apache-2.0",
+        engines: OPEN,
+        startupHealthCheckTimeoutSeconds: 2400,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.p5.48xlarge", maxTotalTokens: 131072 },
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.p4de.24xlarge", maxTotalTokens: 131072 },
+        },
+    },
+    {
+        id: "phi-4",
+        hfModelId: "microsoft/phi-4",
+        parametersBillions: 14.7,
+        layers: 40,
+        attentionHeads: 40,
+        kvHeads: 10,
+        headDim: 128,
+        contextLength: 16384,
+        weights: bf16(14.7),
+        gated: false,
+        license: "mit",
+        engines: ALL,
+        startupHealthCheckTimeoutSeconds: 1200,
+        defaults: {
+            aws: { engine: "vllm", instanceType: "ml.g6e.2xlarge", maxTotalTokens: 8192 },
+            // 10 KV heads: tensor parallelism 1 or 2 only.
+            "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 8192, numGpus: 2 },
+        },
+    },
+    // ---- Kept for existing stacks and the AWS GovCloud sample ---------------------------------------
     {
         id: "falcon-40b-instruct",
-        shortName: "Falcon40B",
         hfModelId: "tiiuae/falcon-40b-instruct",
         parametersBillions: 41.8,
+        layers: 60,
         attentionHeads: 128,
-        defaultDtype: "bfloat16",
+        kvHeads: 8,
+        headDim: 64,
+        contextLength: 2048,
+        weights: bf16(41.8),
         gated: false,
         license: "apache-2.0",
-        contextLength: 2048,
-        maxInputTokens: 1024,
-        maxTotalTokens: 2048,
+        engines: ["tgi", "vllm"],
+        supersededBy: "llama-3.3-70b-instruct",
         startupHealthCheckTimeoutSeconds: 900,
         defaults: {
-            aws: { instanceType: "ml.g5.12xlarge" },
+            aws: { engine: "vllm", instanceType: "ml.g5.48xlarge", maxTotalTokens: 2048 },
             // The AWS GovCloud sample's configuration.
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge", numGpus: 4, quantize: "bitsandbytes-nf4", tgiVersion: "1.0.3" },
+            "aws-us-gov": {
+                engine: "tgi",
+                engineVersion: "1.0.3",
+                instanceType: "ml.g4dn.12xlarge",
+                numGpus: 4,
+                quantize: "bitsandbytes-nf4",
+                maxTotalTokens: 2048,
+                maxInputTokens: 1024,
+            },
         },
     },
-    {
-        id: "mistral-7b-instruct",
-        shortName: "Mistral7B",
-        hfModelId: "mistralai/Mistral-7B-Instruct-v0.2",
-        parametersBillions: 7.24,
-        attentionHeads: 32,
-        defaultDtype: "bfloat16",
-        gated: true,
-        license: "apache-2.0",
-        contextLength: 32768,
-        maxInputTokens: 4096,
-        maxTotalTokens: 8192,
-        startupHealthCheckTimeoutSeconds: 600,
-        defaults: {
-            aws: { instanceType: "ml.g5.2xlarge" },
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge" },
-        },
-    },
-    {
-        id: "mixtral-8x7b-instruct",
-        shortName: "Mixtral8x7B",
-        hfModelId: "mistralai/Mixtral-8x7B-Instruct-v0.1",
-        parametersBillions: 46.7,
-        attentionHeads: 32,
-        defaultDtype: "bfloat16",
-        gated: true,
-        license: "apache-2.0",
-        contextLength: 32768,
-        maxInputTokens: 4096,
-        maxTotalTokens: 8192,
-        startupHealthCheckTimeoutSeconds: 1800,
-        defaults: {
-            aws: { instanceType: "ml.g5.48xlarge" },
-            // ml.p4d is not confirmed for GovCloud hosting; 4-bit on 4x T4 as in the GovCloud sample.
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge", numGpus: 4, quantize: "bitsandbytes-nf4" },
-        },
-    },
-    {
-        id: "llama-2-7b-chat",
-        shortName: "Llama2x7B",
-        hfModelId: "meta-llama/Llama-2-7b-chat-hf",
-        parametersBillions: 6.74,
-        attentionHeads: 32,
-        defaultDtype: "float16",
-        gated: true,
-        license: "llama2",
-        contextLength: 4096,
-        maxInputTokens: 2048,
-        maxTotalTokens: 4096,
-        startupHealthCheckTimeoutSeconds: 600,
-        defaults: {
-            aws: { instanceType: "ml.g5.2xlarge" },
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge" },
-        },
-    },
-    {
-        id: "llama-2-13b-chat",
-        shortName: "Llama2x13B",
-        hfModelId: "meta-llama/Llama-2-13b-chat-hf",
-        parametersBillions: 13.0,
-        attentionHeads: 40,
-        defaultDtype: "float16",
-        gated: true,
-        license: "llama2",
-        contextLength: 4096,
-        maxInputTokens: 2048,
-        maxTotalTokens: 4096,
-        startupHealthCheckTimeoutSeconds: 900,
-        defaults: {
-            aws: { instanceType: "ml.g5.12xlarge" },
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge" },
-        },
-    },
-    {
-        id: "llama-2-70b-chat",
-        shortName: "Llama2x70B",
-        hfModelId: "meta-llama/Llama-2-70b-chat-hf",
-        parametersBillions: 69.0,
-        attentionHeads: 64,
-        defaultDtype: "float16",
-        gated: true,
-        license: "llama2",
-        contextLength: 4096,
-        maxInputTokens: 2048,
-        maxTotalTokens: 4096,
-        startupHealthCheckTimeoutSeconds: 1800,
-        defaults: {
-            aws: { instanceType: "ml.g5.48xlarge" },
-            // ml.p4d is not confirmed for GovCloud hosting; 4-bit on 4x T4 as in the GovCloud sample.
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge", numGpus: 4, quantize: "bitsandbytes-nf4" },
-        },
-    },
-    {
-        id: "llama-3-8b-instruct",
-        shortName: "Llama3x8B",
-        hfModelId: "meta-llama/Meta-Llama-3-8B-Instruct",
-        parametersBillions: 8.03,
-        attentionHeads: 32,
-        defaultDtype: "bfloat16",
-        gated: true,
-        license: "llama3",
-        contextLength: 8192,
-        maxInputTokens: 4096,
-        maxTotalTokens: 8192,
-        startupHealthCheckTimeoutSeconds: 600,
-        defaults: {
-            aws: { instanceType: "ml.g5.2xlarge" },
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge" },
-        },
-    },
-    {
-        id: "llama-3-70b-instruct",
-        shortName: "Llama3x70B",
-        hfModelId: "meta-llama/Meta-Llama-3-70B-Instruct",
-        parametersBillions: 70.6,
-        attentionHeads: 64,
-        defaultDtype: "bfloat16",
-        gated: true,
-        license: "llama3",
-        contextLength: 8192,
-        maxInputTokens: 4096,
-        maxTotalTokens: 8192,
-        startupHealthCheckTimeoutSeconds: 1800,
-        defaults: {
-            aws: { instanceType: "ml.p4d.24xlarge" },
-            // ml.p4d is not confirmed for GovCloud hosting; 4-bit on 4x T4 as in the GovCloud sample.
-            "aws-us-gov": { instanceType: "ml.g4dn.12xlarge", numGpus: 4, quantize: "bitsandbytes-nf4" },
-        },
-    },
+    legacy("falcon-7b-instruct", "tiiuae/falcon-7b-instruct", 7.22, 32, 71, 1, 64, 2048, bf16(7.22), false, "apache-2.0", ["tgi", "vllm"], "qwen2.5-7b-instruct", 600, {
+        aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 2048 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.2xlarge", maxTotalTokens: 2048 },
+    }),
+    legacy("mistral-7b-instruct", "mistralai/Mistral-7B-Instruct-v0.2", 7.24, 32, 32, 8, 128, 32768, bf16(7.24), true, "apache-2.0", ALL, "mistral-small-3.2-24b-instruct", 600, {
+        aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 8192 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.2xlarge", maxTotalTokens: 4096 },
+    }),
+    legacy("mixtral-8x7b-instruct", "mistralai/Mixtral-8x7B-Instruct-v0.1", 46.7, 32, 32, 8, 128, 32768, bf16(46.7), true, "apache-2.0", ALL, "qwen3-30b-a3b-instruct-2507", 1800, {
+        aws: { engine: "vllm", instanceType: "ml.g5.48xlarge", maxTotalTokens: 8192 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.48xlarge", maxTotalTokens: 8192 },
+    }),
+    legacy("llama-2-7b-chat", "meta-llama/Llama-2-7b-chat-hf", 6.74, 32, 32, 32, 128, 4096, fp16(6.74), true, "llama2", ALL, "llama-3.1-8b-instruct", 600, {
+        aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 4096 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 4096 },
+    }),
+    legacy("llama-2-13b-chat", "meta-llama/Llama-2-13b-chat-hf", 13.0, 40, 40, 40, 128, 4096, fp16(13.0), true, "llama2", ALL, "llama-3.1-8b-instruct", 900, {
+        aws: { engine: "vllm", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 4096 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 4096 },
+    }),
+    legacy("llama-2-70b-chat", "meta-llama/Llama-2-70b-chat-hf", 69.0, 80, 64, 8, 128, 4096, fp16(69.0), true, "llama2", ALL, "llama-3.3-70b-instruct", 1800, {
+        aws: { engine: "vllm", instanceType: "ml.p4d.24xlarge", maxTotalTokens: 4096 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.p4d.24xlarge", maxTotalTokens: 4096 },
+    }),
+    legacy("llama-3-8b-instruct", "meta-llama/Meta-Llama-3-8B-Instruct", 8.03, 32, 32, 8, 128, 8192, bf16(8.03), true, "llama3", ALL, "llama-3.1-8b-instruct", 600, {
+        aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 8192 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 8192 },
+    }),
+    legacy("llama-3-70b-instruct", "meta-llama/Meta-Llama-3-70B-Instruct", 70.6, 80, 64, 8, 128, 8192, bf16(70.6), true, "llama3", ALL, "llama-3.3-70b-instruct", 1800, {
+        aws: { engine: "vllm", instanceType: "ml.p4d.24xlarge", maxTotalTokens: 8192 },
+        "aws-us-gov": { engine: "vllm", instanceType: "ml.p4d.24xlarge", maxTotalTokens: 8192 },
+    }),
 ];
+
+function legacy(
+    id: string,
+    hfModelId: string,
+    parametersBillions: number,
+    layers: number,
+    attentionHeads: number,
+    kvHeads: number,
+    headDim: number,
+    contextLength: number,
+    weights: WeightPart[],
+    gated: boolean,
+    license: string,
+    engines: EngineId[],
+    supersededBy: string,
+    startupHealthCheckTimeoutSeconds: number,
+    defaults: Record<PartitionId, PartitionModelDefaults>,
+): ModelSpec {
+    return {
+        id,
+        hfModelId,
+        parametersBillions,
+        layers,
+        attentionHeads,
+        kvHeads,
+        headDim,
+        contextLength,
+        weights,
+        gated,
+        license,
+        engines,
+        supersededBy,
+        startupHealthCheckTimeoutSeconds,
+        defaults,
+    };
+}
 
 const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
 
@@ -277,28 +503,22 @@ export function findModelByIdOrHubId(idOrHubId: string): ModelSpec | undefined {
     return findModel(idOrHubId) ?? MODELS.find((m) => m.hfModelId.toLowerCase() === lower);
 }
 
-/** GiB of GPU memory the weights occupy for a parameter count and precision. */
-export function weightsGiB(parametersBillions: number, precision: Quantization | "float16" | "bfloat16"): number {
-    return (parametersBillions * 1e9 * BYTES_PER_PARAMETER[precision]) / 2 ** 30;
+/** The weights' format when served: the stored format, or every part in the quantized format. */
+export function servedWeights(model: ModelSpec, quantizedAs?: WeightFormat): WeightPart[] {
+    return quantizedAs ? [{ billions: model.parametersBillions, format: quantizedAs }] : model.weights;
 }
 
-export interface MemoryFit {
-    weightsGiB: number;
-    requiredGiB: number;
-    availableGiB: number;
-    fits: boolean;
+/** GiB of GPU memory weights occupy. */
+export function weightsGiB(parts: WeightPart[]): number {
+    return parts.reduce((sum, p) => sum + p.billions * 1e9 * BYTES_PER_PARAMETER[p.format], 0) / 2 ** 30;
 }
 
-/** Whether weights × headroom fit in the GPU memory of the GPUs the model is sharded over. */
-export function memoryFit(
-    parametersBillions: number,
-    precision: Quantization | "float16" | "bfloat16",
-    gpuMemoryGiB: number,
-    numGpus: number,
-    headroom = DEFAULT_MEMORY_HEADROOM,
-): MemoryFit {
-    const weights = weightsGiB(parametersBillions, precision);
-    const required = weights * headroom;
-    const available = gpuMemoryGiB * numGpus;
-    return { weightsGiB: weights, requiredGiB: required, availableGiB: available, fits: required <= available };
+/** `8.03B × 2 bytes (bfloat16)`, part by part. */
+export function weightsReckoning(parts: WeightPart[]): string {
+    return parts.map((p) => `${p.billions}B × ${+BYTES_PER_PARAMETER[p.format].toFixed(4)} bytes (${p.format})`).join(" + ");
+}
+
+/** Whether a model's stored weights are already quantized (not 16-bit). */
+export function isPreQuantized(model: ModelSpec): boolean {
+    return model.weights.some((p) => p.format !== "bfloat16" && p.format !== "float16");
 }

@@ -26,10 +26,10 @@
  *   calls to the SageMaker API then use its standard host). The network component looks every name
  *   up before anything is created, so a name a region lacks stops the preview with its name.
  *   SageMaker: VPC endpoint policies are not supported on FIPS runtime endpoints (Developer Guide).
- * - The regions of each partition are the regions where the Hugging Face TGI container is
- *   published (see ./images.ts): a region without the image cannot host these endpoints.
+ * - The regions of each partition are the regions where the Hugging Face SageMaker images are
+ *   published (see ./engines.ts): a region without the images cannot host these endpoints.
  */
-import { tgiImageRegions } from "./images";
+import { imageRegions } from "./engines";
 
 export type PartitionId = "aws" | "aws-us-gov";
 
@@ -65,9 +65,9 @@ export const PARTITIONS: Record<PartitionId, Partition> = {
 
 export const PARTITION_IDS = Object.keys(PARTITIONS) as PartitionId[];
 
-/** Regions of a partition (those where the TGI image is published). */
+/** Regions of a partition (those where the Hugging Face SageMaker images are published). */
 export function regionsOf(partition: PartitionId): string[] {
-    return tgiImageRegions().filter((region) => partitionOfRegion(region) === partition);
+    return imageRegions().filter((region) => partitionOfRegion(region) === partition);
 }
 
 /** The partition a region name belongs to, from its prefix; undefined for unknown prefixes (China, ISO). */

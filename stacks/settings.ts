@@ -10,9 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
-import { DEFAULT_TGI_VERSION, findTgiVersion, TgiVersion, tgiImageUri, TGI_VERSIONS } from "./images";
+import { Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease } from "./engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
-import { findModel, memoryFit, ModelSpec, MODEL_IDS, OnTheFlyQuantization, ON_THE_FLY_QUANTIZATIONS, PRE_QUANTIZED_FORMATS, Quantization } from "./models";
+import { DEFAULT_CONCURRENT_REQUESTS, findModel, isPreQuantized, ModelSpec, MODEL_IDS, QUANTIZED_FORMAT, servedWeights, weightsGiB, weightsReckoning } from "./models";
+import { longestFittingContext, Sizing, SizingQuestion, sizeDeployment, tensorParallelProblem, validTensorParallelDegrees } from "./sizing";
 import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "./partitions";
 
 /** SageMaker endpoint, config, model and notebook names (SageMaker API Reference). */
@@ -45,6 +46,8 @@ export type ScalingMetric = "concurrency" | "invocations";
 const modelEntrySchema = z.strictObject({
     id: z.string(),
     name: z.string().optional(),
+    engine: z.enum(ENGINE_IDS).optional(),
+    engineVersion: z.string().optional(),
     instanceType: z.string().optional(),
     instanceCount: z.number().int().min(1).optional(),
     numGpus: z.number().int().min(1).optional(),
@@ -53,6 +56,8 @@ const modelEntrySchema = z.strictObject({
     maxInputTokens: z.number().int().min(1).optional(),
     maxTotalTokens: z.number().int().min(2).optional(),
     maxBatchPrefillTokens: z.number().int().min(1).optional(),
+    concurrentRequests: z.number().int().min(1).optional(),
+    gpuMemoryUtilization: z.number().positive().max(1).optional(),
     weightsSource: z.enum(["hub", "s3"]).optional(),
     weightsS3Prefix: z.string().optional(),
     tgiVersion: z.string().optional(),
@@ -131,18 +136,29 @@ export interface ModelDeployment {
     /** Unique within the stack; the base of every resource name of this deployment. */
     name: string;
     model: ModelSpec;
+    /** The serving engine and its release (with an image override: what the image runs). */
+    engine: Engine;
+    release: EngineRelease;
     instance: InstanceType;
     instanceCount: number;
-    /** SM_NUM_GPUS: tensor-parallel shards. */
+    /** Tensor-parallel degree: the GPUs the model is sharded over. */
     numGpus: number;
-    quantize?: OnTheFlyQuantization;
+    /** The engine's on-the-fly quantization, when quantizing. */
+    quantize?: string;
+    /** The dtype the engine is told; undefined: the model's own. */
     dtype?: "float16" | "bfloat16";
-    maxInputTokens: number;
+    /** Context length: prompt plus generated tokens of one request. */
     maxTotalTokens: number;
+    /** TGI only. */
+    maxInputTokens?: number;
     maxBatchPrefillTokens?: number;
+    /** Share of each GPU's memory the engine may use. */
+    memoryFraction: number;
+    /** Full-context requests the KV cache is sized for. */
+    concurrentRequests: number;
+    /** The memory arithmetic that admitted this deployment. */
+    sizing: Sizing;
     weights: { source: "hub" } | { source: "s3"; s3Prefix: string };
-    /** The TGI release, when the image is the catalog's (undefined with an image override). */
-    tgi?: TgiVersion;
     imageUri: string;
     trustRemoteCode: boolean;
     startupHealthCheckTimeoutSeconds: number;
@@ -295,7 +311,7 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
         problems.push({
             key: "region",
             value: raw.region,
-            message: `is not a region of partition '${partition.id}' where the Hugging Face TGI container is published; use one of ${oneOf(regionsOf(partition.id))}.`,
+            message: `is not a region of partition '${partition.id}' where the Hugging Face SageMaker images are published; use one of ${oneOf(regionsOf(partition.id))}.`,
         });
     }
 
@@ -381,7 +397,15 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
             });
         }
         // Endpoint names are the deployment name and an 8-character suffix.
-        const scriptLength = lifecycleScriptLength(raw.region, Object.fromEntries(models.map((m) => [m.name, `${m.name}-xxxxxxxx`])));
+        const scriptLength = lifecycleScriptLength(
+            raw.region,
+            Object.fromEntries(
+                models.map((m) => [
+                    m.name,
+                    { endpointName: `${m.name}-xxxxxxxx`, engine: m.engine.id, engineVersion: m.release.version, servedModelName: m.model.hfModelId },
+                ]),
+            ),
+        );
         if (scriptLength > LIFECYCLE_SCRIPT_MAX_CHARS) {
             problems.push({
                 key: "notebookEnabled",
@@ -518,7 +542,8 @@ function checkModel(
     }
     const defaults = model.defaults[partition.id];
 
-    const name = entry.name ?? entry.id;
+    // Catalog ids may hold dots (llama-3.1-8b-instruct); SageMaker names may not.
+    const name = entry.name ?? entry.id.replace(/[^a-zA-Z0-9-]/g, "-");
     if (!SAGEMAKER_NAME_PATTERN.test(name) || name.length > DEPLOYMENT_NAME_MAX) {
         problems.push({
             key: key("name"),
@@ -527,9 +552,13 @@ function checkModel(
         });
     }
 
+    const engine = checkEngine(entry, model, defaults.engine, key, problems);
+    const release = engine ? checkRelease(entry, engine, defaults, key, problems) : undefined;
+
     const instanceTypeName = entry.instanceType ?? defaults.instanceType;
-    const instance = findInstanceType(instanceTypeName);
-    if (!instance || instance.gpuCount === 0) {
+    const found = findInstanceType(instanceTypeName);
+    const instance = found && found.gpuCount > 0 ? found : undefined;
+    if (!instance) {
         problems.push({
             key: key("instanceType"),
             value: instanceTypeName,
@@ -542,70 +571,85 @@ function checkModel(
             message: `is not approved for partition ${partition.id}; use one of ${oneOf(approved)} (approvedInstanceTypes).`,
         });
     }
+    const gpu = instance?.gpu;
+    if (gpu && engine && release?.minComputeCapability !== undefined && gpu.computeCapability < release.minComputeCapability) {
+        problems.push({
+            key: key("instanceType"),
+            value: instance!.name,
+            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability}); ${engine.label} ${release.version} needs ${release.minComputeCapability} or higher. Choose a newer GPU family (e.g. ml.g5, ml.g6e, ml.p4d).`,
+        });
+    }
+    if (gpu && model.weights.some((p) => p.format === "mxfp4") && gpu.computeCapability < 8) {
+        problems.push({
+            key: key("instanceType"),
+            value: instance!.name,
+            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability}); ${model.hfModelId}'s MXFP4 weights need 8.0 or higher (Ampere: ml.g5, ml.p4d, or newer).`,
+        });
+    }
 
-    const quantizeRaw = entry.quantize === "none" ? undefined : (entry.quantize ?? defaults.quantize);
-    let quantize: OnTheFlyQuantization | undefined;
-    if (quantizeRaw !== undefined) {
-        if ((PRE_QUANTIZED_FORMATS as string[]).includes(quantizeRaw)) {
+    // Quantization: the engine's own on-the-fly methods, on weights not already quantized.
+    const quantizeRaw = entry.quantize === "none" ? undefined : (entry.quantize ?? (engine?.id === defaults.engine ? defaults.quantize : undefined));
+    let quantize: string | undefined;
+    if (quantizeRaw !== undefined && engine) {
+        if (isPreQuantized(model)) {
             problems.push({
                 key: key("quantize"),
                 value: quantizeRaw,
-                message: `needs weights already quantized in that format, and ${model.hfModelId} is not; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none'.`,
+                message: `cannot apply: ${model.hfModelId} is already quantized (${model.weights.map((p) => p.format).join(" + ")}); remove quantize or use 'none'.`,
             });
-        } else if (!(ON_THE_FLY_QUANTIZATIONS as string[]).includes(quantizeRaw)) {
+        } else if (!engine.onTheFlyQuantizations.includes(quantizeRaw)) {
             problems.push({
                 key: key("quantize"),
                 value: quantizeRaw,
-                message: `is not a TGI quantization; use one of ${oneOf(ON_THE_FLY_QUANTIZATIONS)} or 'none' (never 'false': TGI passes any value on).`,
+                message: `is not a quantization ${engine.label} applies while loading; use one of ${oneOf(engine.onTheFlyQuantizations)} or 'none' (pre-quantized checkpoints are catalog entries of their own, e.g. qwen3-32b-fp8).`,
             });
         } else {
-            quantize = quantizeRaw as OnTheFlyQuantization;
+            quantize = quantizeRaw;
         }
     }
-    if (entry.dtype && quantizeRaw) {
+
+    // dtype: GPUs before compute capability 8.0 have no bfloat16, so bfloat16 models run as float16 there.
+    let dtype = entry.dtype;
+    if (dtype === "bfloat16" && gpu && !gpu.bf16) {
+        problems.push({
+            key: key("dtype"),
+            value: dtype,
+            message: `is not supported by ${gpu.name} GPUs (compute capability ${gpu.computeCapability}; bfloat16 needs 8.0). Use float16 or an Ampere or newer instance type.`,
+        });
+    }
+    if (entry.dtype && quantizeRaw && engine?.id === "tgi") {
         problems.push({
             key: key("dtype"),
             value: entry.dtype,
             message: "cannot be combined with quantize (TGI rejects DTYPE with quantization); remove one of them.",
         });
     }
+    if (dtype === undefined && gpu && !gpu.bf16 && model.weights.some((p) => p.format === "bfloat16") && !(engine?.id === "tgi" && quantize)) {
+        dtype = "float16";
+    }
 
     const numGpus = entry.numGpus ?? defaults.numGpus ?? instance?.gpuCount ?? 1;
-    if (instance && instance.gpuCount > 0) {
+    let tensorParallelOk = false;
+    if (instance) {
+        const tpProblem = tensorParallelProblem(numGpus, model.attentionHeads, model.kvHeads);
         if (numGpus > instance.gpuCount) {
             problems.push({
                 key: key("numGpus"),
                 value: numGpus,
-                message: `(SM_NUM_GPUS) is above the ${instance.gpuCount} GPU(s) of ${instance.name}; use at most ${instance.gpuCount} or a larger instance type.`,
+                message: `(tensor parallelism) is above the ${instance.gpuCount} GPU(s) of ${instance.name}; use at most ${instance.gpuCount} or a larger instance type.`,
             });
-        } else if (model.attentionHeads % numGpus !== 0) {
+        } else if (tpProblem) {
             problems.push({
                 key: key("numGpus"),
                 value: numGpus,
-                message: `(SM_NUM_GPUS) must divide ${model.hfModelId}'s ${model.attentionHeads} attention heads for tensor parallelism; use one of ${oneOf(divisorsUpTo(model.attentionHeads, instance.gpuCount))}.`,
+                message: `(tensor parallelism) ${tpProblem} (${model.hfModelId}); use one of ${oneOf(validTensorParallelDegrees(model.attentionHeads, model.kvHeads, instance.gpuCount))}.`,
             });
         } else {
-            const precision: Quantization | "float16" | "bfloat16" = quantize ?? entry.dtype ?? model.defaultDtype;
-            const fit = memoryFit(model.parametersBillions, precision, instance.gpuMemoryGiB, numGpus);
-            if (!fit.fits) {
-                problems.push({
-                    key: key("instanceType"),
-                    value: instance.name,
-                    message: `too small: ${model.hfModelId} in ${precision} needs ~${fit.requiredGiB.toFixed(1)} GiB (${fit.weightsGiB.toFixed(1)} GiB weights × 1.2) but ${numGpus} × ${instance.gpuMemoryGiB} GiB = ${fit.availableGiB} GiB is available; choose a larger instance, more GPUs, or a quantization.`,
-                });
-            }
+            tensorParallelOk = true;
         }
     }
 
-    const maxInputTokens = entry.maxInputTokens ?? model.maxInputTokens;
-    const maxTotalTokens = entry.maxTotalTokens ?? model.maxTotalTokens;
-    if (maxTotalTokens <= maxInputTokens) {
-        problems.push({
-            key: key("maxTotalTokens"),
-            value: maxTotalTokens,
-            message: `(MAX_TOTAL_TOKENS) must be above maxInputTokens (${maxInputTokens}); the difference is the room left for generated tokens.`,
-        });
-    }
+    const maxTotalTokens = entry.maxTotalTokens ?? defaults.maxTotalTokens;
     if (maxTotalTokens > model.contextLength) {
         problems.push({
             key: key("maxTotalTokens"),
@@ -613,12 +657,73 @@ function checkModel(
             message: `is above ${model.hfModelId}'s context length of ${model.contextLength} tokens.`,
         });
     }
-    if (entry.maxBatchPrefillTokens !== undefined && entry.maxBatchPrefillTokens < maxInputTokens) {
-        problems.push({
-            key: key("maxBatchPrefillTokens"),
-            value: entry.maxBatchPrefillTokens,
-            message: `must be at least maxInputTokens (${maxInputTokens}).`,
-        });
+    let maxInputTokens: number | undefined;
+    if (engine?.id === "tgi") {
+        maxInputTokens = entry.maxInputTokens ?? defaults.maxInputTokens ?? Math.floor(maxTotalTokens / 2);
+        if (maxTotalTokens <= maxInputTokens) {
+            problems.push({
+                key: key("maxTotalTokens"),
+                value: maxTotalTokens,
+                message: `(MAX_TOTAL_TOKENS) must be above maxInputTokens (${maxInputTokens}); the difference is the room left for generated tokens.`,
+            });
+        }
+        if (entry.maxBatchPrefillTokens !== undefined && entry.maxBatchPrefillTokens < maxInputTokens) {
+            problems.push({
+                key: key("maxBatchPrefillTokens"),
+                value: entry.maxBatchPrefillTokens,
+                message: `must be at least maxInputTokens (${maxInputTokens}).`,
+            });
+        }
+    } else if (engine) {
+        for (const field of ["maxInputTokens", "maxBatchPrefillTokens"] as const) {
+            if (entry[field] !== undefined) {
+                problems.push({
+                    key: key(field),
+                    value: entry[field],
+                    message: `applies only to engine 'tgi'; ${engine.label} limits a request by maxTotalTokens (its context length). Remove ${field}.`,
+                });
+            }
+        }
+    }
+
+    let memoryFraction = engine?.defaultMemoryFraction ?? 1;
+    if (entry.gpuMemoryUtilization !== undefined && engine) {
+        if (engine.variables.memoryFraction === undefined) {
+            problems.push({
+                key: key("gpuMemoryUtilization"),
+                value: entry.gpuMemoryUtilization,
+                message: `is not set by this project for ${engine.label} (which uses all GPU memory it needs); remove it.`,
+            });
+        } else {
+            memoryFraction = entry.gpuMemoryUtilization;
+        }
+    }
+    const concurrentRequests = entry.concurrentRequests ?? DEFAULT_CONCURRENT_REQUESTS;
+
+    let sizing: Sizing | undefined;
+    if (instance && engine && tensorParallelOk && maxTotalTokens <= model.contextLength) {
+        const parts = servedWeights(model, quantize ? QUANTIZED_FORMAT[engine.id][quantize] : undefined);
+        const question: SizingQuestion = {
+            label: model.hfModelId,
+            weightsGiB: weightsGiB(parts),
+            weightsReckoning: weightsReckoning(parts),
+            layers: model.layers,
+            kvHeads: model.kvHeads,
+            headDim: model.headDim,
+            instance,
+            tensorParallel: numGpus,
+            contextLength: maxTotalTokens,
+            concurrentRequests,
+            memoryFraction,
+        };
+        sizing = sizeDeployment(question);
+        if (!sizing.fits) {
+            problems.push({
+                key: key("instanceType"),
+                value: instance.name,
+                message: `too small for ${model.hfModelId} on ${engine.label}: ${sizing.requiredGiB.toFixed(1)} GiB needed, ${sizing.availableGiB.toFixed(1)} GiB available.\n      ${sizing.lines.join("\n      ")}\n    ${sizingFixes(question, model, engine, approved, quantize)}`,
+            });
+        }
     }
 
     const weightsSource: WeightsSource = entry.weightsSource ?? (egress === "nat" ? "hub" : "s3");
@@ -638,19 +743,10 @@ function checkModel(
         });
     }
 
-    let tgi: TgiVersion | undefined;
     let imageUri = entry.imageUri;
     if (imageUri === undefined) {
-        const version = entry.tgiVersion ?? defaults.tgiVersion ?? DEFAULT_TGI_VERSION;
-        tgi = findTgiVersion(version);
-        if (!tgi) {
-            problems.push({
-                key: key("tgiVersion"),
-                value: version,
-                message: `is not a TGI release in stacks/images.ts; use one of ${oneOf(TGI_VERSIONS.map((v) => v.version))}, or set imageUri.`,
-            });
-        } else if (partitionOfRegion(raw.region) === partition.id && regionsOf(partition.id).includes(raw.region)) {
-            imageUri = tgiImageUri(raw.region, partition.dnsSuffix, version);
+        if (engine && release && partitionOfRegion(raw.region) === partition.id && regionsOf(partition.id).includes(raw.region)) {
+            imageUri = engineImageUri(engine, release.version, raw.region, partition.dnsSuffix);
         }
     } else if (
         !new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${raw.region}\\.${partition.dnsSuffix.replace(/\./g, "\\.")}/[a-z0-9._/-]+(:[\\w.-]+|@sha256:[0-9a-f]{64})$`).test(
@@ -705,21 +801,25 @@ function checkModel(
         });
     }
 
-    if (problems.length > before || !instance || !imageUri) return undefined;
+    if (problems.length > before || !instance || !imageUri || !engine || !release || !sizing) return undefined;
     const metric = entry.scalingMetric ?? "concurrency";
     return {
         name,
         model,
+        engine,
+        release,
         instance,
         instanceCount,
         numGpus,
         quantize,
-        dtype: entry.dtype,
-        maxInputTokens,
+        dtype,
         maxTotalTokens,
-        maxBatchPrefillTokens: entry.maxBatchPrefillTokens,
+        maxInputTokens,
+        maxBatchPrefillTokens: engine.id === "tgi" ? entry.maxBatchPrefillTokens : undefined,
+        memoryFraction,
+        concurrentRequests,
+        sizing,
         weights: weightsSource === "s3" ? { source: "s3", s3Prefix } : { source: "hub" },
-        tgi,
         imageUri,
         trustRemoteCode: entry.trustRemoteCode ?? false,
         startupHealthCheckTimeoutSeconds: startup,
@@ -729,7 +829,7 @@ function checkModel(
             minInstances,
             maxInstances,
             metric,
-            // TGI batches continuously: a few concurrent requests per GPU instance keeps latency steady.
+            // The engines batch continuously: a few concurrent requests per GPU instance keeps latency steady.
             targetValue: entry.scalingTarget ?? (metric === "concurrency" ? 4 : 60),
             // An LLM instance takes many minutes to start; scale in slowly.
             scaleInCooldownSeconds: entry.scaleInCooldownSeconds ?? 1800,
@@ -742,10 +842,70 @@ function checkModel(
     };
 }
 
-function divisorsUpTo(n: number, max: number): number[] {
-    const out: number[] = [];
-    for (let d = 1; d <= max; d++) if (n % d === 0) out.push(d);
-    return out;
+
+/** The engine of a model entry: the setting, else the catalog's default; one that lists the model's architecture. */
+function checkEngine(entry: ModelEntry, model: ModelSpec, defaultEngine: Engine["id"], key: (f: string) => string, problems: SettingProblem[]): Engine | undefined {
+    if (entry.tgiVersion !== undefined && entry.engine !== undefined && entry.engine !== "tgi") {
+        problems.push({
+            key: key("tgiVersion"),
+            value: entry.tgiVersion,
+            message: `applies only to engine 'tgi', but engine is '${entry.engine}'; remove tgiVersion (engineVersion sets any engine's release).`,
+        });
+    }
+    // A model entry that names a TGI release keeps TGI: the deprecated tgiVersion setting predates `engine`.
+    const id = entry.engine ?? (entry.tgiVersion !== undefined ? "tgi" : defaultEngine);
+    const engine = findEngine(id)!;
+    if (!model.engines.includes(engine.id)) {
+        problems.push({
+            key: key("engine"),
+            value: engine.id,
+            message: `does not list ${model.hfModelId}'s architecture among its supported models; use one of ${oneOf(model.engines)}.`,
+        });
+        return undefined;
+    }
+    return engine;
+}
+
+function checkRelease(
+    entry: ModelEntry,
+    engine: Engine,
+    defaults: ModelSpec["defaults"][PartitionId],
+    key: (f: string) => string,
+    problems: SettingProblem[],
+): EngineRelease | undefined {
+    if (entry.engineVersion !== undefined && entry.tgiVersion !== undefined) {
+        problems.push({ key: key("tgiVersion"), value: entry.tgiVersion, message: "and engineVersion both set the release; keep engineVersion only." });
+        return undefined;
+    }
+    const field = entry.tgiVersion !== undefined ? "tgiVersion" : "engineVersion";
+    const version = entry.engineVersion ?? entry.tgiVersion ?? (engine.id === defaults.engine ? defaults.engineVersion : undefined) ?? engine.defaultVersion;
+    const release = findRelease(engine, version);
+    if (!release) {
+        problems.push({
+            key: key(field),
+            value: version,
+            message: `is not a ${engine.label} release in stacks/engines.ts; use one of ${oneOf(engine.releases.map((r) => r.version))}, or set imageUri (with engineVersion naming the closest release).`,
+        });
+    }
+    return release;
+}
+
+/** What would make a deployment fit: approved types where it fits as configured, quantization, a shorter context. */
+function sizingFixes(q: SizingQuestion, model: ModelSpec, engine: Engine, approved: string[], quantize: string | undefined): string {
+    const fixes: string[] = [];
+    const bigger = approved
+        .map((name) => findInstanceType(name)!)
+        .filter((t) => t.gpuCount > 0 && !tensorParallelProblem(t.gpuCount, model.attentionHeads, model.kvHeads))
+        .filter((t) => sizeDeployment({ ...q, instance: t, tensorParallel: t.gpuCount }).fits)
+        .map((t) => t.name);
+    if (bigger.length > 0) fixes.push(`an instance type where it fits: ${bigger.slice(0, 4).join(", ")} (instanceType, with numGpus unset)`);
+    if (!quantize && !isPreQuantized(model) && engine.onTheFlyQuantizations.length > 0) {
+        fixes.push(`quantization (quantize: ${oneOf(engine.onTheFlyQuantizations)})`);
+    }
+    const context = longestFittingContext(q);
+    if (context > 0) fixes.push(`a shorter context: maxTotalTokens ${context} or less`);
+    if (q.concurrentRequests > 1) fixes.push(`fewer concurrentRequests (now ${q.concurrentRequests})`);
+    return `Fix: ${fixes.join("; or ")}.`;
 }
 
 /** A key prefix as the endpoint reads it: no leading '/', one trailing '/'. */

@@ -1,85 +1,108 @@
 /**
- * A served model's weights fit the GPU memory it is sharded over: parameters × bytes per parameter
- * (for HF_MODEL_QUANTIZE, else DTYPE, else the model's default dtype) × headroom must not exceed
- * SM_NUM_GPUS × the instance type's per-GPU memory. The arithmetic is stacks/models.ts `memoryFit`,
- * the same the program's settings validation uses.
+ * A served model fits the GPU memory it is sharded over: weights + KV cache for the context it is
+ * configured for and the concurrency it is sized for + the engine allowance, against the engine's
+ * share of the tensor-parallel GPUs' memory. The arithmetic is stacks/sizing.ts, the same the
+ * program's settings validation uses; each engine's variables come from stacks/engines.ts.
  */
-import { findInstanceType } from "../../stacks/instances";
-import { BYTES_PER_PARAMETER, DEFAULT_MEMORY_HEADROOM, memoryFit } from "../../stacks/models";
+import { Engine } from "../../stacks/engines";
+import { findInstanceType, InstanceType } from "../../stacks/instances";
+import { BYTES_PER_PARAMETER, CONCURRENCY_TAG_KEY, DEFAULT_CONCURRENT_REQUESTS, QUANTIZED_FORMAT, servedWeights, WeightFormat, WeightPart, weightsGiB, weightsReckoning } from "../../stacks/models";
+import { sizeDeployment, WEIGHTS_BUFFER } from "../../stacks/sizing";
 import { stackGuardrail } from "../lib/guardrail";
-import { envValue, identifyModel, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
-import { Deferrals, UNKNOWN } from "../lib/values";
+import { engineOf, envValue, identifyModel, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
+import { Deferrals, isUnknownValue, peek, UNKNOWN } from "../lib/values";
 
-export type Precision = keyof typeof BYTES_PER_PARAMETER;
 
 export interface FitQuestion {
     model: ModelIdentity;
+    engine: Engine;
     instanceType: string;
-    /** SM_NUM_GPUS as set; unset: TGI runs one shard. */
-    smNumGpus?: string;
-    quantize?: string;
-    dtype?: string;
-    headroom: number;
+    /** The engine's variables as set (undefined: unset, the engine's default applies). */
+    tensorParallel?: string;
+    contextLength?: string;
+    quantization?: string;
+    memoryFraction?: string;
+    concurrentRequests: number;
 }
 
-const isPrecision = (value: string): value is Precision => Object.prototype.hasOwnProperty.call(BYTES_PER_PARAMETER, value);
+const isWeightFormat = (value: string): value is WeightFormat => Object.prototype.hasOwnProperty.call(BYTES_PER_PARAMETER, value);
+const wholeNumber = (value: string | undefined): value is string => value !== undefined && /^\s*\d+\s*$/.test(value);
 
-/** Why the weights do not fit (with the numbers), or undefined when they fit or SM_NUM_GPUS is invalid (sm-num-gpus-within-instance reports that). */
-export function checkWeightsFit(q: FitQuestion): string | undefined {
-    const type = findInstanceType(q.instanceType);
+/** The weights as served: stored format, or the engine's quantization (on-the-fly or a named checkpoint format). */
+function servedParts(q: FitQuestion): WeightPart[] | string {
+    const parts: WeightPart[] = q.model.spec ? q.model.spec.weights : [{ billions: q.model.parametersBillions, format: "bfloat16" }];
+    const quantization = q.quantization?.trim();
+    if (!quantization) return parts;
+    const format = QUANTIZED_FORMAT[q.engine.id][quantization] ?? (isWeightFormat(quantization) ? quantization : undefined);
+    if (!format) return `cannot be sized for ${q.engine.variables.quantization} = "${quantization}", a quantization stacks/models.ts does not size for ${q.engine.label}`;
+    return q.model.spec ? servedWeights(q.model.spec, format) : [{ billions: q.model.parametersBillions, format }];
+}
+
+/** Why the model does not fit (with the arithmetic), or undefined when it fits or a value is invalid (other policies report those). */
+export function checkModelFits(q: FitQuestion): string | undefined {
+    const type: InstanceType | undefined = findInstanceType(q.instanceType);
     if (!type) return `is not in stacks/instances.ts, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
     if (type.gpuCount === 0) return `has no GPUs; ${q.model.label} needs GPU memory`;
-    let precision: Precision;
-    if (q.quantize !== undefined && q.quantize !== "") {
-        if (!isPrecision(q.quantize))
-            return `cannot be sized for HF_MODEL_QUANTIZE = "${q.quantize}", which is not a quantization in stacks/models.ts BYTES_PER_PARAMETER`;
-        precision = q.quantize;
-    } else if (q.dtype !== undefined && q.dtype !== "") {
-        if (!isPrecision(q.dtype)) return `cannot be sized for DTYPE = "${q.dtype}", which is not a dtype in stacks/models.ts BYTES_PER_PARAMETER`;
-        precision = q.dtype;
-    } else {
-        precision = q.model.spec?.defaultDtype ?? "float16";
-    }
-    if (q.smNumGpus !== undefined && !/^\s*\d+\s*$/.test(q.smNumGpus)) return undefined;
-    const requested = q.smNumGpus === undefined ? 1 : Math.max(1, Number(q.smNumGpus));
+    const v = q.engine.variables;
+    if (q.tensorParallel !== undefined && !wholeNumber(q.tensorParallel)) return undefined;
+    // Unset: vLLM and SGLang use one GPU; TGI shards over every GPU it sees.
+    const requested = q.tensorParallel !== undefined ? Math.max(1, Number(q.tensorParallel)) : q.engine.id === "tgi" ? type.gpuCount : 1;
     const gpus = Math.min(requested, type.gpuCount);
-    const fit = memoryFit(q.model.parametersBillions, precision, type.gpuMemoryGiB, gpus, q.headroom);
-    if (fit.fits) return undefined;
-    const shards = q.smNumGpus === undefined ? "SM_NUM_GPUS unset (1 shard)" : `SM_NUM_GPUS=${q.smNumGpus}`;
+    const parts = servedParts(q);
+    if (typeof parts === "string") return parts;
+    const fraction = q.memoryFraction !== undefined && Number(q.memoryFraction) > 0 ? Number(q.memoryFraction) : q.engine.defaultMemoryFraction;
+    const spec = q.model.spec;
+    const context = wholeNumber(q.contextLength) ? Number(q.contextLength) : spec?.contextLength;
+    const sizing = sizeDeployment({
+        label: q.model.label,
+        weightsGiB: weightsGiB(parts),
+        weightsReckoning: weightsReckoning(parts),
+        // A model known only by its parameter count has no KV facts: weights and allowance only.
+        layers: spec?.layers ?? 0,
+        kvHeads: spec?.kvHeads ?? 0,
+        headDim: spec?.headDim ?? 0,
+        instance: type,
+        tensorParallel: gpus,
+        contextLength: context ?? 0,
+        concurrentRequests: q.concurrentRequests,
+        memoryFraction: fraction,
+    });
+    if (sizing.fits) return undefined;
+    const settings = [
+        `${v.tensorParallel}=${q.tensorParallel ?? `unset (${requested})`}`,
+        `${v.contextLength}=${q.contextLength ?? `unset (${context ?? "no KV facts"})`}`,
+        ...(v.memoryFraction ? [`${v.memoryFraction}=${q.memoryFraction ?? `unset (${fraction})`}`] : []),
+    ].join(", ");
     return (
-        `is too small for ${q.model.label} in ${precision} (${BYTES_PER_PARAMETER[precision]} bytes/parameter): it needs ~${fit.requiredGiB.toFixed(1)} GiB ` +
-        `(${fit.weightsGiB.toFixed(1)} GiB weights × ${q.headroom} headroom) but ${shards} gives ${gpus} × ${type.gpuMemoryGiB} GiB = ${fit.availableGiB} GiB`
+        `is too small for ${q.model.label} on ${q.engine.label} (${settings}, ${q.concurrentRequests} concurrent full-context requests): ` +
+        `${sizing.requiredGiB.toFixed(1)} GiB needed, ${sizing.availableGiB.toFixed(1)} GiB available [${sizing.lines.map((l) => l.replace(/\s+/g, " ")).join("; ")}]` +
+        (spec ? "" : ` (no KV-cache facts for a model known only by its parameter count; weights × ${1 + WEIGHTS_BUFFER} only)`)
     );
 }
 
 const REMEDIATION =
-    "Choose an instance type with more GPU memory, raise SM_NUM_GPUS up to the instance's GPU count (models[].numGpus), or quantize " +
-    "(HF_MODEL_QUANTIZE, models[].quantize); for weights from S3, make the model known to the policy (modelParameters config or the sagemaker-llm:model tag).";
+    "Choose an instance type with more GPU memory, raise the tensor-parallel degree up to the instance's GPU count (the program's models[].numGpus), " +
+    "quantize (models[].quantize), or shorten the context (models[].maxTotalTokens); for weights from S3, make the model known to the policy " +
+    "(modelParameters config or the sagemaker-llm:model tag).";
 
 interface FitConfig {
-    memoryHeadroom?: number;
     modelParameters?: Record<string, number>;
 }
 
 export const modelFitsGpuMemory = stackGuardrail(
     {
         name: "model-fits-gpu-memory",
-        description: "A served model's weights (parameters × bytes per parameter × headroom) fit the GPU memory of the SM_NUM_GPUS GPUs of its instance type.",
+        description:
+            "A served model's weights, KV cache (context × concurrency) and engine allowance fit the engine's share of the memory of the GPUs it is sharded over.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                memoryHeadroom: {
-                    type: "number",
-                    minimum: 1,
-                    default: DEFAULT_MEMORY_HEADROOM,
-                    description: "Factor over the weights' size that must fit in GPU memory (the SageMaker SDK's ModelBuilder uses 1.2).",
-                },
                 modelParameters: {
                     type: "object",
                     additionalProperties: { type: "number", minimum: 0 },
                     default: {},
                     description:
-                        "Parameter counts (billions) of models the catalog does not name: by deployment name or Model resource name (weights from S3), by sagemaker-llm:model tag value, or by Hugging Face Hub id.",
+                        "Parameter counts (billions) of models the catalog does not name: by deployment name or Model resource name (weights from S3), by sagemaker-llm:model tag value, or by Hugging Face Hub id. Such models are sized by their weights only.",
                 },
             },
         },
@@ -88,30 +111,32 @@ export const modelFitsGpuMemory = stackGuardrail(
         controls: ["SA-8", "SC-5", "CM-6", "CP-2(2)"],
         unknowns: "deferred",
         rationale:
-            "Weights that do not fit the GPUs make the container fail to load and the endpoint never becomes healthy; sizing before deployment avoids hours-long failed rollouts on scarce GPU quota.",
+            "A model that does not fit its GPUs, with the KV cache its context needs, fails to load or runs out of memory under load; sizing before deployment avoids hours-long failed rollouts on scarce GPU quota.",
     },
     (args, reportViolation) => {
         const config = args.getConfig<FitConfig>();
-        const headroom = config.memoryHeadroom ?? DEFAULT_MEMORY_HEADROOM;
         const modelParameters = config.modelParameters ?? {};
         const deferrals = new Deferrals();
         for (const { config: endpointConfig, variant, instanceType, model, container } of servedContainers(args.resources, deferrals)) {
-            const hfModelId = envValue(model, container, "HF_MODEL_ID", deferrals);
-            if (hfModelId === UNKNOWN || hfModelId === undefined) continue; // not a TGI container
-            const values = ["SM_NUM_GPUS", "HF_MODEL_QUANTIZE", "DTYPE"].map((k) => envValue(model, container, k, deferrals));
+            const engine = engineOf(container);
+            if (!engine) continue; // not a serving engine this pack knows
+            const v = engine.variables;
+            const modelId = envValue(model, container, v.model, deferrals);
+            if (modelId === UNKNOWN) continue;
+            // SGLang reads /opt/ml/model when its model variable is unset.
+            const modelRef = modelId ?? (engine.id === "sglang" ? "/opt/ml/model" : undefined);
+            if (modelRef === undefined) continue;
+            const values = [v.tensorParallel, v.contextLength, v.quantization, v.memoryFraction].map((k) => (k ? envValue(model, container, k, deferrals) : undefined));
             if (values.includes(UNKNOWN)) continue;
-            const [smNumGpus, quantize, dtype] = values as (string | undefined)[];
-            const identity = identifyModel(model, hfModelId, modelParameters);
+            const [tensorParallel, contextLength, quantization, memoryFraction] = values as (string | undefined)[];
+            const identity = identifyModel(model, modelRef, modelParameters, v.model);
             if (!identity) {
-                deferrals.add(
-                    model.name,
-                    `${container.path}.environment.HF_MODEL_ID`,
-                    undefined,
-                    `model not determined: ${unidentifiedModelReason(model, hfModelId)}`,
-                );
+                deferrals.add(model.name, `${container.path}.environment.${v.model}`, undefined, `model not determined: ${unidentifiedModelReason(model, modelRef, v.model)}`);
                 continue;
             }
-            const problem = checkWeightsFit({ model: identity, instanceType, smNumGpus, quantize, dtype, headroom });
+            const tagged = Number(peekTag(model.props, CONCURRENCY_TAG_KEY));
+            const concurrentRequests = Number.isInteger(tagged) && tagged > 0 ? tagged : DEFAULT_CONCURRENT_REQUESTS;
+            const problem = checkModelFits({ model: identity, engine, instanceType, tensorParallel, contextLength, quantization, memoryFraction, concurrentRequests });
             if (problem) {
                 reportViolation(
                     `${endpointConfig.name}: ${variant.list}[${variant.index}].instanceType = "${instanceType}" ${problem} (model ${model.name}). ${REMEDIATION}`,
@@ -122,3 +147,8 @@ export const modelFitsGpuMemory = stackGuardrail(
         deferrals.settle();
     },
 );
+
+function peekTag(props: unknown, key: string): string | undefined {
+    const value = peek(peek(props, "tags"), key);
+    return typeof value === "string" && !isUnknownValue(value) ? value : undefined;
+}

@@ -1,14 +1,16 @@
 /**
- * A model's SM_NUM_GPUS (TGI's tensor-parallel shards) is not above the GPU count of the instance
- * type of the endpoint-config variant that serves it. A stack policy: the variant is linked to its
- * Model through the config's property dependencies (model names are unknown during preview).
+ * A model's tensor-parallel degree (TGI's SM_NUM_GPUS, vLLM's SM_VLLM_TENSOR_PARALLEL_SIZE, SGLang's
+ * SM_SGLANG_TP_SIZE: stacks/engines.ts) is not above the GPU count of the instance type of the
+ * endpoint-config variant that serves it. A stack policy: the variant is linked to its Model through
+ * the config's property dependencies (model names are unknown during preview). The name keeps TGI's
+ * variable, under which the policy was published.
  */
 import { findInstanceType } from "../../stacks/instances";
 import { stackGuardrail } from "../lib/guardrail";
-import { envValue, servedContainers } from "../lib/instancesServing";
+import { engineOf, envValue, servedContainers } from "../lib/instancesServing";
 import { Deferrals, UNKNOWN } from "../lib/values";
 
-/** What is wrong with an SM_NUM_GPUS value on an instance type, or undefined when the shards fit on its GPUs. */
+/** What is wrong with a tensor-parallel degree on an instance type, or undefined when the shards fit on its GPUs. */
 export function checkNumGpus(smNumGpus: string, instanceType: string): string | undefined {
     if (!/^\s*\d+\s*$/.test(smNumGpus) || Number(smNumGpus) < 1) return "is not a positive whole number of GPUs";
     const type = findInstanceType(instanceType);
@@ -18,30 +20,32 @@ export function checkNumGpus(smNumGpus: string, instanceType: string): string | 
 }
 
 const REMEDIATION =
-    "Set SM_NUM_GPUS (the program's models[].numGpus) to at most the instance type's GPU count, or choose an instance type with more GPUs; " +
+    "Set the tensor-parallel degree (SM_NUM_GPUS, SM_VLLM_TENSOR_PARALLEL_SIZE, SM_SGLANG_TP_SIZE; the program's models[].numGpus) to at most the instance type's GPU count, or choose an instance type with more GPUs; " +
     "unknown instance types must be added to stacks/instances.ts with their source.";
 
 export const smNumGpusWithinInstance = stackGuardrail(
     {
         name: "sm-num-gpus-within-instance",
-        description: "A model's SM_NUM_GPUS is not above the GPU count of the instance type of the endpoint variant serving it.",
+        description: "A model's tensor-parallel degree (SM_NUM_GPUS and its vLLM and SGLang equivalents) is not above the GPU count of the instance type of the endpoint variant serving it.",
         enforcementLevel: "mandatory",
         family: "instances",
         remediation: REMEDIATION,
         controls: ["CM-6", "SA-8", "SC-5"],
         unknowns: "deferred",
         rationale:
-            "TGI starts one shard per GPU it is told to use; asking for more GPUs than the instance has makes the container fail its health check, and the endpoint never serves.",
+            "The engines start one shard per GPU they are told to use; asking for more GPUs than the instance has makes the container fail its health check, and the endpoint never serves.",
     },
     (args, reportViolation) => {
         const deferrals = new Deferrals();
         for (const { config, variant, instanceType, model, container } of servedContainers(args.resources, deferrals)) {
-            const shards = envValue(model, container, "SM_NUM_GPUS", deferrals);
+            const variable = engineOf(container)?.variables.tensorParallel;
+            if (!variable) continue;
+            const shards = envValue(model, container, variable, deferrals);
             if (shards === UNKNOWN || shards === undefined) continue;
             const problem = checkNumGpus(shards, instanceType);
             if (problem) {
                 reportViolation(
-                    `${model.name}: ${container.path}.environment.SM_NUM_GPUS = "${shards}" ${problem} ` +
+                    `${model.name}: ${container.path}.environment.${variable} = "${shards}" ${problem} ` +
                         `(served by ${config.name} ${variant.list}[${variant.index}] on ${instanceType}). ${REMEDIATION}`,
                     model.urn,
                 );

@@ -1,8 +1,9 @@
 /**
  * What the instance and availability policies need to know about SageMaker serving resources:
  * the variants of an endpoint configuration, which Model each variant serves (linked through the
- * stack's property dependencies, since model names are unknown during preview), the TGI container
- * environment of a model, and which catalog model (or parameter count) a Model holds.
+ * stack's property dependencies, since model names are unknown during preview), the serving
+ * engine and container environment of a model, and which catalog model (or parameter count) a Model
+ * holds.
  *
  * Values unknown during preview are recorded in a `Deferrals` list (./values.ts) instead of being
  * read through @pulumi/policy's proxy, so a stack policy first reports every violation it can
@@ -10,6 +11,7 @@
  * policy that read an unknown value.
  */
 import { PolicyResource } from "@pulumi/policy";
+import { Engine, engineOfEnvironment, engineOfRepository } from "../../stacks/engines";
 import { findModel, findModelByIdOrHubId, MODEL_TAG_KEY, ModelSpec } from "../../stacks/models";
 import { Deferrals, isUnknownValue, peek, UNKNOWN } from "./values";
 
@@ -19,7 +21,7 @@ export const ENDPOINT_TYPE = "aws:sagemaker/endpoint:Endpoint";
 export const NOTEBOOK_TYPE = "aws:sagemaker/notebookInstance:NotebookInstance";
 export const SCALING_TARGET_TYPE = "aws:appautoscaling/target:Target";
 
-/** TGI's `HF_MODEL_ID` for weights SageMaker copied into the container (weights from S3) starts with `/`. */
+/** An engine's model variable for weights SageMaker copied into the container (weights from S3) starts with `/`. */
 export const isLocalModelPath = (hfModelId: string): boolean => hfModelId.startsWith("/");
 
 // ------------------------------------------------------------------------------------------------
@@ -87,24 +89,37 @@ export function modelsServedBy(config: PolicyResource, resources: PolicyResource
 }
 
 // ------------------------------------------------------------------------------------------------
-// TGI containers
+// Serving containers
 // ------------------------------------------------------------------------------------------------
 
-export interface TgiContainer {
+export interface ServingContainer {
     /** `primaryContainer` or `containers.1`. */
     path: string;
     /** Known string values of the environment; unknown ones are recorded as deferred when read. */
     environment: Record<string, unknown>;
+    /** The image, when known. */
+    image?: string;
+}
+
+/**
+ * The engine a container runs: by its image's repository (stacks/engines.ts), else by the variable
+ * that names its model (an image override from a private registry).
+ */
+export function engineOf(container: ServingContainer): Engine | undefined {
+    const repository = container.image ? /^\d{12}\.dkr\.ecr[^/]*\/([^:@]+)/.exec(container.image)?.[1] : undefined;
+    return (repository ? engineOfRepository(repository) : undefined) ?? engineOfEnvironment(Object.keys(container.environment));
 }
 
 /** The containers of a Model that carry an environment (primaryContainer, containers[]). */
-export function containersOf(model: PolicyResource, deferrals: Deferrals): TgiContainer[] {
-    const out: TgiContainer[] = [];
+export function containersOf(model: PolicyResource, deferrals: Deferrals): ServingContainer[] {
+    const out: ServingContainer[] = [];
     const add = (container: unknown, path: string) => {
         if (isUnknownValue(container)) return deferrals.add(model.name, path, container);
         if (!container || typeof container !== "object") return;
         const environment = deferrals.readKnown(container, "environment", { resource: model.name, path: `${path}.environment` });
-        if (environment && typeof environment === "object") out.push({ path, environment: environment as Record<string, unknown> });
+        const image = peek(container, "image");
+        if (environment && typeof environment === "object")
+            out.push({ path, environment: environment as Record<string, unknown>, image: typeof image === "string" && !isUnknownValue(image) ? image : undefined });
     };
     add(peek(model.props, "primaryContainer"), "primaryContainer");
     const containers = deferrals.readKnown(model.props, "containers", { resource: model.name, path: "containers" });
@@ -119,7 +134,7 @@ export interface ServedContainer {
     instanceType: string;
     /** The Model the variant serves, and one of its containers. */
     model: PolicyResource;
-    container: TgiContainer;
+    container: ServingContainer;
 }
 
 /**
@@ -138,7 +153,7 @@ export function* servedContainers(resources: PolicyResource[], deferrals: Deferr
 }
 
 /** An environment variable: its string value, undefined when unset, UNKNOWN when unknown (recorded). */
-export function envValue(model: PolicyResource, container: TgiContainer, key: string, deferrals: Deferrals): string | undefined | typeof UNKNOWN {
+export function envValue(model: PolicyResource, container: ServingContainer, key: string, deferrals: Deferrals): string | undefined | typeof UNKNOWN {
     const value = deferrals.readKnown(container.environment, key, { resource: model.name, path: `${container.path}.environment.${key}` });
     if (value === UNKNOWN) return UNKNOWN;
     return value === undefined || value === null ? undefined : String(value);
@@ -170,17 +185,17 @@ function tagValue(props: unknown, key: string): string | undefined {
 }
 
 /**
- * Which model a TGI container serves, in this order:
- * 1. `HF_MODEL_ID` is a Hub id: the catalog entry with that Hub id (stacks/models.ts), else
+ * Which model a serving container serves, in this order:
+ * 1. The engine's model variable (`HF_MODEL_ID`, `SM_VLLM_MODEL`, ...) is a Hub id: the catalog entry with that Hub id (stacks/models.ts), else
  *    `modelParameters[<hub id>]`.
- * 2. `HF_MODEL_ID` is a local path (weights from S3, `/opt/ml/model`), which names no model:
+ * 2. It is a local path (weights from S3, `/opt/ml/model`), which names no model:
  *    `modelParameters[<deployment name>]` or `modelParameters[<Model resource name>]` (policy
  *    config), then the Model's `sagemaker-llm:model` tag (catalog id or Hub id, or a
  *    `modelParameters` key), then the program's naming convention: the Model resource is named
  *    `<deployment>-model` and a deployment's default name is its catalog id.
  * Undefined when none applies: the caller reports the policy as not run.
  */
-export function identifyModel(model: PolicyResource, hfModelId: string, modelParameters: Record<string, number>): ModelIdentity | undefined {
+export function identifyModel(model: PolicyResource, hfModelId: string, modelParameters: Record<string, number>, variable = "HF_MODEL_ID"): ModelIdentity | undefined {
     const fromConfig = (key: string, how: string): ModelIdentity | undefined =>
         typeof modelParameters[key] === "number"
             ? { parametersBillions: modelParameters[key], label: `${key} (${modelParameters[key]}B parameters, from policy config modelParameters, ${how})` }
@@ -189,7 +204,7 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
         spec ? { parametersBillions: spec.parametersBillions, spec, label: `${spec.hfModelId} (${spec.parametersBillions}B parameters, ${how})` } : undefined;
 
     if (!isLocalModelPath(hfModelId)) {
-        return fromCatalog(findModelByIdOrHubId(hfModelId), "from HF_MODEL_ID") ?? fromConfig(hfModelId, "HF_MODEL_ID");
+        return fromCatalog(findModelByIdOrHubId(hfModelId), `from ${variable}`) ?? fromConfig(hfModelId, variable);
     }
     const deployment = deploymentNameOf(model.name);
     const tag = tagValue(model.props, MODEL_TAG_KEY);
@@ -204,8 +219,8 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
 }
 
 /** Why a model could not be identified, with the fix (for the not-run message). */
-export function unidentifiedModelReason(model: PolicyResource, hfModelId: string): string {
+export function unidentifiedModelReason(model: PolicyResource, hfModelId: string, variable = "HF_MODEL_ID"): string {
     return isLocalModelPath(hfModelId)
-        ? `HF_MODEL_ID=${hfModelId} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
+        ? `${variable}=${hfModelId} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
         : `${hfModelId} is not in the model catalog (stacks/models.ts); set policy config modelParameters {"${hfModelId}": <billions>}`;
 }

@@ -8,8 +8,8 @@
  *   resource's (PARTITIONS[...].arnPrefix); a region, where the ARN has one (not IAM, S3 buckets,
  *   `*`), must be the resource's region.
  * - ECR registry hosts `<account>.dkr.ecr[-fips].<region>.<dnsSuffix>`: region and DNS suffix must be
- *   the resource's; for the TGI repository (../../stacks/images.ts) the account must not be the
- *   TGI registry account of other regions only (e.g. the commercial 763104351884 in GovCloud).
+ *   the resource's; for a Hugging Face engine repository (../../stacks/engines.ts) the account must not be the
+ *   registry account of other regions only (e.g. the commercial 763104351884 in GovCloud).
  * - Regional AWS hostnames and service principals `<...>.<region>.<dnsSuffix>` (e.g.
  *   `logs.us-gov-west-1.amazonaws.com`): region and DNS suffix must be the resource's.
  * - VPC endpoint service names `com.amazonaws.<region>.<service>`, `aws.sagemaker.<region>.<service>`:
@@ -18,7 +18,7 @@
  * its provider creates in the right partition and region; at `pulumi up` they are known and checked.
  */
 import { PARTITIONS, PartitionId } from "../../stacks/partitions";
-import { tgiImageAccount, tgiImageRegions, TGI_REPOSITORY } from "../../stacks/images";
+import { engineOfRepository, imageAccount, imageRegions } from "../../stacks/engines";
 import { isUnknownValue, peek } from "./values";
 
 /** A string property and where it sits, e.g. `policy(json).Statement[0].Resource`. */
@@ -107,9 +107,9 @@ export function referencesIn(text: string): RegionalReference[] {
     return refs;
 }
 
-/** Regions whose TGI registry account this is (../../stacks/images.ts). */
-function tgiRegionsOfAccount(account: string): string[] {
-    return tgiImageRegions().filter((r) => tgiImageAccount(r) === account);
+/** Regions whose Hugging Face image registry account this is (../../stacks/engines.ts). */
+function regionsOfImageAccount(account: string): string[] {
+    return imageRegions().filter((r) => imageAccount(r) === account);
 }
 
 /**
@@ -127,11 +127,12 @@ export function referenceProblem(ref: RegionalReference, partition: PartitionId,
     if (ref.dnsSuffix !== undefined && ref.dnsSuffix !== p.dnsSuffix) {
         return `uses DNS suffix ${ref.dnsSuffix}, not ${p.displayName}'s ${p.dnsSuffix}`;
     }
-    if (ref.kind === "ECR registry" && ref.repository === TGI_REPOSITORY && ref.account) {
-        const expected = tgiImageAccount(region);
-        const owns = tgiRegionsOfAccount(ref.account);
+    const engine = ref.kind === "ECR registry" && ref.repository ? engineOfRepository(ref.repository) : undefined;
+    if (engine && ref.account) {
+        const expected = imageAccount(region);
+        const owns = regionsOfImageAccount(ref.account);
         if (expected && ref.account !== expected && owns.length > 0) {
-            return `pulls ${TGI_REPOSITORY} from account ${ref.account}, the TGI registry of ${owns.slice(0, 3).join(", ")}${owns.length > 3 ? ", ..." : ""}; in ${region} it is ${expected}`;
+            return `pulls ${ref.repository} from account ${ref.account}, the Hugging Face image registry of ${owns.slice(0, 3).join(", ")}${owns.length > 3 ? ", ..." : ""}; in ${region} it is ${expected}`;
         }
     }
     return undefined;

@@ -20,7 +20,7 @@ import { referenceProblem, referencesIn, stringsIn } from "../lib/partitionRefer
 
 const REMEDIATION =
     "Build the value from the stack's partition and region instead of a literal (stacks/partitions.ts `arn()` and PARTITIONS[...].arnPrefix, " +
-    "stacks/images.ts `tgiImageUri()`, `aws.getPartition`/`aws.getRegion`), or list it in `ignorePatterns` if the cross-region reference is intended.";
+    "stacks/engines.ts `engineImageUri()`, `aws.getPartition`/`aws.getRegion`), or list it in `ignorePatterns` if the cross-region reference is intended.";
 
 export interface PartitionFinding {
     path: string;

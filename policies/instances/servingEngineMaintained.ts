@@ -1,0 +1,49 @@
+/**
+ * A model's serving container is an engine that is maintained upstream. TGI (Hugging Face Text
+ * Generation Inference) is in maintenance mode, with no maintained path for security patches
+ * (stacks/engines.ts `status`, from the TGI repository's README); it stays usable for existing stacks
+ * and the AWS GovCloud sample's configuration, so this is advisory.
+ */
+import { resourceGuardrail } from "../lib/guardrail";
+import { engineOf, MODEL_TYPE } from "../lib/instancesServing";
+
+interface Container {
+    image?: unknown;
+    environment?: Record<string, unknown>;
+}
+
+/** One line per unmaintained engine among a Model's containers. */
+export function unmaintainedEngines(props: { primaryContainer?: Container; containers?: Container[] }): string[] {
+    const containers: [string, Container][] = [];
+    if (props.primaryContainer) containers.push(["primaryContainer", props.primaryContainer]);
+    (props.containers ?? []).forEach((c, i) => containers.push([`containers[${i}]`, c]));
+    return containers.flatMap(([path, c]) => {
+        const engine = engineOf({
+            path,
+            image: typeof c.image === "string" ? c.image : undefined,
+            environment: c.environment && typeof c.environment === "object" ? c.environment : {},
+        });
+        return engine && !engine.maintained ? [`${path} runs ${engine.label}, ${engine.status}`] : [];
+    });
+}
+
+const remediation =
+    "Serve the model with a maintained engine: vLLM or SGLang (the program's models[].engine); Hugging Face publishes both for SageMaker in the same registries, GovCloud included.";
+
+export const servingEngineMaintained = resourceGuardrail(
+    {
+        name: "serving-engine-maintained",
+        description: "SageMaker models run a serving engine that is maintained upstream (not TGI, which is in maintenance mode).",
+        enforcementLevel: "advisory",
+        family: "instances",
+        remediation,
+        controls: ["SI-2", "SA-22", "CM-2"],
+        rationale:
+            "An inference server without upstream security fixes in front of regulated data leaves its vulnerabilities unpatched; SA-22 asks for unsupported components to be replaced or justified.",
+        unknowns: "none",
+    },
+    (args, reportViolation) => {
+        if (args.type !== MODEL_TYPE) return;
+        for (const problem of unmaintainedEngines(args.props)) reportViolation(`${problem}. ${remediation}`);
+    },
+);
