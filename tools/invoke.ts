@@ -1,27 +1,56 @@
 /**
- * `npm run invoke -- --stack <name> [--prompt ...] [--stream]`: sends a prompt to a stack's
- * SageMaker endpoint (TGI container) and prints the generated text; with --stream, the tokens as
- * they are generated. The endpoint and region come from the stack's outputs (the pulumi CLI, or a
- * file of `pulumi stack output --json`) or from --endpoint-name and --region.
+ * `npm run invoke -- --stack <name> (--chat <text> | --prompt <text> | --messages <json>) [--stream]`:
+ * sends chat messages or a raw prompt to a stack's SageMaker endpoint, in the body its serving engine's
+ * `/invocations` takes (vLLM, SGLang or TGI, and the release: ./engineApi.ts), and prints the
+ * generated text; with --stream, the text as it is generated. The endpoint, region and engine come
+ * from the stack's outputs (the pulumi CLI, or a file of `pulumi stack output --json`) or from
+ * --endpoint-name, --region and --engine.
  *
  * Exit codes: 0 answered, 1 the invocation failed, 2 usage.
  */
+import * as fs from "fs";
+import { ENGINE_IDS, ENGINES, findEngine, findRelease, RequestFormat } from "../stacks/engines";
 import { regionFrom } from "./awsConfig";
 import { CliIo, numberOption, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
+import {
+    acceptsRawPrompt,
+    answerText,
+    ChatMessage,
+    DEFAULT_MAX_NEW_TOKENS,
+    EngineInput,
+    EngineTarget,
+    Generation,
+    MESSAGE_ROLES,
+    requestBody,
+    requestFormatFor,
+    RESERVED_FIELDS,
+    StreamDecoder,
+    targetLabel,
+} from "./engineApi";
 import { RuntimeClient } from "./runtimeClient";
-import { findEndpointOutput, loadStackOutputs } from "./stackOutputs";
-import { generatedText, printableToken, tgiRequestBody, TgiStreamDecoder, TgiStreamEvent } from "./tgi";
+import { findEndpointOutput, LlmEndpointOutput, loadStackOutputs } from "./stackOutputs";
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
-export const DEFAULT_MAX_NEW_TOKENS = 256;
+export { DEFAULT_MAX_NEW_TOKENS };
+
+/** "vLLM, SGLang, TGI 3.2.3/3.3.6": the engines (and releases, where not all) that take chat messages. */
+const chatEngines = ENGINE_IDS.map((id) => {
+    const { label, releases } = ENGINES[id];
+    const chat = releases.filter((r) => r.requestFormats.includes("chat")).map((r) => r.version);
+    return chat.length === releases.length ? label : chat.length ? `${label} ${chat.join("/")}` : undefined;
+})
+    .filter((e) => e !== undefined)
+    .join(", ");
 
 export const USAGE = `Usage: npm run invoke -- (--stack <name> | --outputs-file <file> | --endpoint-name <name>) [options]
 
-Sends a prompt to a SageMaker endpoint running Hugging Face TGI and prints the generated text.
+Sends chat messages or a prompt to a SageMaker endpoint running vLLM, SGLang or Hugging Face TGI, in
+the request body that engine's /invocations takes, and prints the generated text.
 
 Endpoint:
-  -s, --stack <name>          read the endpoint (llmEndpoints[].endpointName) and region (awsRegion)
-                              from the stack's outputs, with the pulumi CLI
+  -s, --stack <name>          read the endpoint (llmEndpoints[].endpointName), its engine
+                              (llmEndpoints[].engine, engineVersion) and region (awsRegion) from the
+                              stack's outputs, with the pulumi CLI
       --outputs-file <file>   the same from a file: pulumi stack output --json -s <stack> > <file>
       --name <deployment>     which deployment (llmEndpoints[].name) when the stack has several
   -e, --endpoint-name <name>  the endpoint itself, instead of stack outputs
@@ -31,14 +60,34 @@ Endpoint:
                               in commercial US regions; in GovCloud the standard endpoint
                               (runtime.sagemaker.us-gov-*.amazonaws.com) is the FIPS endpoint
       --endpoint-url <url>    another SageMaker Runtime endpoint (a local stand-in)
-Request:
-  -p, --prompt <text>         the prompt (default: read from standard input)
-      --max-new-tokens <n>    tokens to generate                 (default: ${DEFAULT_MAX_NEW_TOKENS})
-      --temperature <t>       sample at this temperature (> 0)   (default: greedy decoding)
-      --parameters <json>     more TGI parameters, e.g. '{"top_p":0.9,"stop":["\\n\\n"]}'
-      --stream                print tokens as they are generated (InvokeEndpointWithResponseStream)
+Engine (decides the request body):
+      --engine <id>           ${ENGINE_IDS.join(", ")} (default: the outputs' llmEndpoints[].engine)
+      --engine-version <v>    its release (default: the outputs' engineVersion, else the engine's
+                              default: ${ENGINE_IDS.map((id) => `${id} ${ENGINES[id].defaultVersion}`).join(", ")})
+Request (one of):
+  -c, --chat <text>           one user message; the engine applies the model's chat template
+                              (OpenAI chat completions body: ${chatEngines})
+      --system <text>         a system message before --chat
+      --messages <json|@file> chat messages, inline or from a file:
+                              [{"role": "system"|"user"|"assistant", "content": "..."}, ...]
+  -p, --prompt <text>         a raw prompt the model continues: TGI's generate body {"inputs": ...},
+                              vLLM's completions body {"prompt": ...}; SGLang takes only chat
+                              Without any of these, standard input is read and sent as --prompt, or
+                              as --chat to engines without a raw-prompt body (SGLang) or with --system.
+Generation:
+      --max-new-tokens <n>    tokens to generate: max_tokens, or TGI's parameters.max_new_tokens
+                              (default: ${DEFAULT_MAX_NEW_TOKENS})
+      --temperature <t>       sampling temperature: 0 or more for chat/completions; above 0 for TGI's
+                              generate body, where it also sets do_sample (default: the engine's;
+                              TGI's generate body: greedy decoding)
+      --parameters <json>     more fields, into the body (chat/completions: '{"top_p":0.9,"stop":["\\n\\n"]}')
+                              or into TGI's parameters ('{"top_p":0.9,"repetition_penalty":1.1}')
+      --model <name>          the chat/completions "model" field; it must be the served model name
+                              (llmEndpoints[].model); not sent by default
+      --stream                print text as it is generated (InvokeEndpointWithResponseStream)
       --timeout <seconds>     give up after this long without an answer, or with --stream without
-                              a new token                        (default: ${DEFAULT_TIMEOUT_SECONDS}, SageMaker's limit)
+                              a new event (default: ${DEFAULT_TIMEOUT_SECONDS}, SageMaker's limit for the container to
+                              answer InvokeEndpoint: a longer generation needs --stream or fewer tokens)
   -h, --help                  show this help
 
 Environment: AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY); AWS_MAX_ATTEMPTS
@@ -55,33 +104,58 @@ const OPTIONS = {
     region: { type: "string" },
     fips: { type: "boolean" },
     "endpoint-url": { type: "string" },
+    engine: { type: "string" },
+    "engine-version": { type: "string" },
     prompt: { type: "string", short: "p" },
+    chat: { type: "string", short: "c" },
+    system: { type: "string" },
+    messages: { type: "string" },
     "max-new-tokens": { type: "string" },
     temperature: { type: "string" },
     parameters: { type: "string" },
+    model: { type: "string" },
     stream: { type: "boolean" },
     timeout: { type: "string" },
     help: { type: "boolean", short: "h" },
 } as const;
+
+/** Text still to be read from standard input, and how it goes out. */
+export interface StdinInput {
+    kind: "stdin";
+    as: "prompt" | "chat";
+    system?: string;
+}
 
 export interface InvokePlan {
     endpointName: string;
     region?: string;
     fips: boolean;
     endpointUrl?: string;
-    /** The prompt; undefined: read standard input. */
-    prompt?: string;
-    parameters: Record<string, unknown>;
+    target: EngineTarget;
+    input: EngineInput | StdinInput;
+    format: RequestFormat;
+    generation: Generation;
+    /** The token budget the body will carry (for messages). */
+    maxNewTokens: number;
     stream: boolean;
     timeoutMs: number;
 }
+
+type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>;
 
 /** Resolves the options (and the stack outputs they point to) into a plan; UsageError when incomplete. */
 export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): InvokePlan | "help" {
     const o = parseOptions(argv, OPTIONS);
     if (o.help) return "help";
     const outputs = loadStackOutputs({ stack: o.stack, outputsFile: o["outputs-file"] });
-    const endpointName = o["endpoint-name"] ?? (outputs ? findEndpointOutput(outputs, o.name, true)?.endpointName : undefined);
+    let entry: LlmEndpointOutput | undefined;
+    if (outputs) {
+        entry =
+            o["endpoint-name"] !== undefined && o.name === undefined
+                ? outputs.llmEndpoints.find((e) => e.endpointName === o["endpoint-name"])
+                : findEndpointOutput(outputs, o.name, true);
+    }
+    const endpointName = o["endpoint-name"] ?? entry?.endpointName;
     if (!endpointName) {
         throw new UsageError(
             outputs
@@ -89,47 +163,152 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): InvokePlan 
                 : "--stack, --outputs-file or --endpoint-name is required",
         );
     }
+    const target = resolveTarget(o, entry);
+    const { input, format } = resolveInput(o, target);
+    const generation = resolveGeneration(o, format);
+    const fromParameters = generation.extra?.[format === "tgi-generate" ? "max_new_tokens" : "max_tokens"];
+    const maxNewTokens = generation.maxNewTokens ?? (typeof fromParameters === "number" ? fromParameters : DEFAULT_MAX_NEW_TOKENS);
+    return {
+        endpointName,
+        region: regionFrom(o.region ?? outputs?.awsRegion, env),
+        fips: !!o.fips,
+        endpointUrl: o["endpoint-url"],
+        target,
+        input,
+        format,
+        generation,
+        maxNewTokens,
+        stream: !!o.stream,
+        timeoutMs: numberOption("timeout", o.timeout, DEFAULT_TIMEOUT_SECONDS) * 1000,
+    };
+}
 
+/** The engine release from --engine/--engine-version, else the deployment's outputs. */
+function resolveTarget(o: Options, entry: LlmEndpointOutput | undefined): EngineTarget {
+    const choices = ENGINE_IDS.join(", ");
+    const engineId = o.engine ?? entry?.engine;
+    if (engineId === undefined) {
+        throw new UsageError(
+            entry
+                ? `the stack outputs name no engine for deployment '${entry.name}' (llmEndpoints[].engine): pass --engine (${choices})`
+                : `--engine is required with --endpoint-name: ${choices} (it decides the request body)`,
+        );
+    }
+    const from = o.engine !== undefined ? "--engine" : "the stack outputs' llmEndpoints[].engine";
+    const engine = findEngine(engineId);
+    if (!engine) throw new UsageError(`${from} '${engineId}' is not a known engine: use ${choices}`);
+    const fromOutputs = o["engine-version"] === undefined && entry?.engine === engine.id ? entry.engineVersion : undefined;
+    const version = o["engine-version"] ?? fromOutputs ?? engine.defaultVersion;
+    const release = findRelease(engine, version);
+    if (!release) {
+        const versionFrom = o["engine-version"] !== undefined ? "--engine-version" : "the stack outputs' llmEndpoints[].engineVersion";
+        throw new UsageError(`${versionFrom} '${version}' is not a known ${engine.label} release: use ${engine.releases.map((r) => r.version).join(", ")}`);
+    }
+    return { engine, release };
+}
+
+function resolveInput(o: Options, target: EngineTarget): { input: EngineInput | StdinInput; format: RequestFormat } {
+    const given = (["prompt", "chat", "messages"] as const).filter((k) => o[k] !== undefined);
+    if (given.length > 1) throw new UsageError(`${given.map((k) => `--${k}`).join(" and ")} exclude each other: send a prompt or chat messages`);
+    if (o.system !== undefined && (o.prompt !== undefined || o.messages !== undefined)) {
+        throw new UsageError(
+            o.prompt !== undefined
+                ? "--system goes with --chat (a raw --prompt has no messages): use --chat, or put the instructions in the prompt"
+                : `--system goes with --chat: with --messages, put a {"role": "system", ...} message first`,
+        );
+    }
+    if (o.prompt !== undefined) {
+        return { input: { kind: "prompt", prompt: o.prompt }, format: requestFormatFor(target, "prompt", "--prompt") };
+    }
+    if (o.chat !== undefined || o.messages !== undefined) {
+        const option = o.chat !== undefined ? "--chat" : "--messages";
+        const messages = o.chat !== undefined ? withSystem(o.system, o.chat) : parseMessages(o.messages as string);
+        return { input: { kind: "chat", messages }, format: requestFormatFor(target, "chat", option) };
+    }
+    const as = o.system === undefined && acceptsRawPrompt(target.release) ? "prompt" : "chat";
+    return { input: { kind: "stdin", as, system: o.system }, format: requestFormatFor(target, as, "standard input") };
+}
+
+function withSystem(system: string | undefined, user: string): ChatMessage[] {
+    return [...(system !== undefined ? [{ role: "system" as const, content: system }] : []), { role: "user", content: user }];
+}
+
+/** --messages: a JSON array of {role, content}, inline or `@file`. */
+export function parseMessages(value: string): ChatMessage[] {
+    let text = value;
+    if (value.startsWith("@")) {
+        try {
+            text = fs.readFileSync(value.slice(1), "utf8");
+        } catch (err) {
+            throw new UsageError(`--messages ${value}: cannot read the file: ${(err as Error).message}`);
+        }
+    }
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (err) {
+        throw new UsageError(`--messages is not JSON (${(err as Error).message}): expected [{"role": "user", "content": "..."}]`);
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0) {
+        throw new UsageError(`--messages must be a non-empty JSON array of {"role", "content"} objects, got ${JSON.stringify(parsed).slice(0, 80)}`);
+    }
+    return parsed.map((m: unknown, i) => {
+        const message = m as Record<string, unknown> | null;
+        if (!message || typeof message !== "object" || Array.isArray(message)) {
+            throw new UsageError(`--messages[${i}] must be an object {"role", "content"}, got ${JSON.stringify(m)}`);
+        }
+        if (!(MESSAGE_ROLES as readonly unknown[]).includes(message.role)) {
+            throw new UsageError(`--messages[${i}].role must be ${MESSAGE_ROLES.join(", ")}; got ${JSON.stringify(message.role)}`);
+        }
+        if (typeof message.content !== "string") {
+            throw new UsageError(`--messages[${i}].content must be a string (text), got ${JSON.stringify(message.content)}`);
+        }
+        const extra = Object.keys(message).filter((k) => k !== "role" && k !== "content");
+        if (extra.length) throw new UsageError(`--messages[${i}] has fields this tool does not send: ${extra.join(", ")} (only role and content)`);
+        return { role: message.role as ChatMessage["role"], content: message.content };
+    });
+}
+
+function resolveGeneration(o: Options, format: RequestFormat): Generation {
     let extra: Record<string, unknown> = {};
+    const into = format === "tgi-generate" ? "TGI's parameters" : "the request body";
     if (o.parameters !== undefined) {
         try {
             extra = JSON.parse(o.parameters) as Record<string, unknown>;
         } catch (err) {
             throw new UsageError(`--parameters is not JSON: ${(err as Error).message}`);
         }
-        if (!extra || typeof extra !== "object" || Array.isArray(extra)) throw new UsageError("--parameters must be a JSON object of TGI parameters");
+        if (!extra || typeof extra !== "object" || Array.isArray(extra)) throw new UsageError(`--parameters must be a JSON object of fields for ${into}`);
+        const reserved = Object.keys(extra).filter((k) => RESERVED_FIELDS.includes(k));
+        if (reserved.length) {
+            throw new UsageError(`--parameters may not set ${reserved.join(", ")}: the text comes from --prompt/--chat/--messages, streaming from --stream`);
+        }
     }
-    const parameters: Record<string, unknown> = { max_new_tokens: DEFAULT_MAX_NEW_TOKENS, ...extra };
+    let maxNewTokens: number | undefined;
     if (o["max-new-tokens"] !== undefined) {
-        const n = numberOption("max-new-tokens", o["max-new-tokens"], DEFAULT_MAX_NEW_TOKENS, 1, true);
-        if (!Number.isInteger(n)) throw new UsageError(`--max-new-tokens must be a whole number, got '${o["max-new-tokens"]}'`);
-        parameters.max_new_tokens = n;
+        maxNewTokens = numberOption("max-new-tokens", o["max-new-tokens"], DEFAULT_MAX_NEW_TOKENS, 1, true);
+        if (!Number.isInteger(maxNewTokens)) throw new UsageError(`--max-new-tokens must be a whole number, got '${o["max-new-tokens"]}'`);
     }
+    let temperature: number | undefined;
     if (o.temperature !== undefined) {
-        // TGI rejects a temperature of 0; greedy decoding is the default without it.
-        parameters.temperature = numberOption("temperature", o.temperature, 1, 0);
-        parameters.do_sample = true;
+        // TGI's generate body rejects 0 ("`temperature` must be strictly positive"); greedy is its default without it.
+        temperature = format === "tgi-generate" ? numberOption("temperature", o.temperature, 1, 0) : numberOption("temperature", o.temperature, 1, 0, true);
     }
-    return {
-        endpointName,
-        region: regionFrom(o.region ?? outputs?.awsRegion, env),
-        fips: !!o.fips,
-        endpointUrl: o["endpoint-url"],
-        prompt: o.prompt,
-        parameters,
-        stream: !!o.stream,
-        timeoutMs: numberOption("timeout", o.timeout, DEFAULT_TIMEOUT_SECONDS) * 1000,
-    };
+    if (o.model !== undefined && format === "tgi-generate") {
+        throw new UsageError(`--model '${o.model}': TGI's generate body has no model field (TGI serves one model); leave --model out`);
+    }
+    return { maxNewTokens, temperature, extra, model: o.model };
 }
 
-async function readPrompt(plan: InvokePlan, io: CliIo): Promise<string> {
-    if (plan.prompt !== undefined) return plan.prompt;
-    if (io.stdin.isTTY) throw new UsageError("--prompt is required (or pipe the prompt on standard input)");
+async function readInput(plan: InvokePlan, io: CliIo): Promise<EngineInput> {
+    const input = plan.input;
+    if (input.kind !== "stdin") return input;
+    if (io.stdin.isTTY) throw new UsageError("--chat, --messages or --prompt is required (or pipe the text on standard input)");
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    const prompt = Buffer.concat(chunks).toString("utf8").trim();
-    if (!prompt) throw new UsageError("the prompt is empty: pass --prompt or pipe text on standard input");
-    return prompt;
+    const text = Buffer.concat(chunks).toString("utf8").trim();
+    if (!text) throw new UsageError("standard input is empty: pass --chat, --messages or --prompt, or pipe text on standard input");
+    return input.as === "prompt" ? { kind: "prompt", prompt: text } : { kind: "chat", messages: withSystem(input.system, text) };
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -139,28 +318,30 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             io.stdout.write(`${USAGE}\n`);
             return;
         }
-        const client = new RuntimeClient({ region: plan.region, fips: plan.fips, endpointUrl: plan.endpointUrl });
+        const client = new RuntimeClient(
+            { region: plan.region, fips: plan.fips, endpointUrl: plan.endpointUrl },
+            { container: targetLabel(plan.target), maxNewTokens: plan.maxNewTokens },
+        );
         try {
             await client.region();
-            const body = tgiRequestBody(await readPrompt(plan, io), plan.parameters, plan.stream);
+            const body = JSON.stringify(requestBody(plan.format, await readInput(plan, io), plan.generation, plan.stream));
             if (!plan.stream) {
-                io.stdout.write(`${generatedText(await client.invoke(plan.endpointName, body, plan.timeoutMs))}\n`);
+                io.stdout.write(`${answerText(plan.target, plan.format, await client.invoke(plan.endpointName, body, plan.timeoutMs))}\n`);
                 return;
             }
-            const decoder = new TgiStreamDecoder();
+            const decoder = new StreamDecoder(plan.target, plan.format);
             let printed = false;
-            const print = (events: TgiStreamEvent[]) => {
-                for (const event of events) {
-                    const text = printableToken(event);
-                    if (text) io.stdout.write(text);
-                    printed ||= text !== "";
+            const print = (pieces: string[]) => {
+                for (const text of pieces) {
+                    io.stdout.write(text);
+                    printed = true;
                 }
             };
             try {
                 for await (const bytes of client.invokeStream(plan.endpointName, body, plan.timeoutMs)) print(decoder.push(bytes));
                 print(decoder.end());
             } finally {
-                // End the line of tokens, also before an error message.
+                // End the line of text, also before an error message.
                 if (printed) io.stdout.write("\n");
             }
         } finally {

@@ -5,8 +5,14 @@
  *
  * The time limit: InvokeEndpoint gives up when no answer came within it; the stream gives up when
  * no event came within it (so a long generation may run past it as long as tokens keep coming).
- * SageMaker itself allows a real-time invocation 60 seconds. The SDK retries throttling and
- * transient errors (3 attempts by default; AWS_MAX_ATTEMPTS changes it) inside the same limit.
+ * SageMaker itself allows a real-time invocation 60 seconds: "A customer's model containers must
+ * respond to requests within 60 seconds" (SageMaker Runtime API reference, InvokeEndpoint). When the
+ * container does not, SageMaker answers ModelError (HTTP 424) "Received server error (0) from
+ * primary with message "Your invocation timed out while waiting for a response from container
+ * primary. ..."" (as reported in aws/amazon-sagemaker-examples#799 and aws/sagemaker-python-sdk#1119);
+ * a stream that runs too long ends with ModelStreamError `ModelInvocationTimeExceeded` (API
+ * reference, ResponseStream). The SDK retries throttling and transient errors (3 attempts by
+ * default; AWS_MAX_ATTEMPTS changes it) inside the same limit.
  */
 import {
     InvokeEndpointCommand,
@@ -17,11 +23,26 @@ import {
 } from "@aws-sdk/client-sagemaker-runtime";
 import { AwsConnection, clientConfig, clientRegion, describeAwsError, describeRegion } from "./awsConfig";
 import { errorText, OperationError, UsageError } from "./cli";
+import { errorBodyMessage } from "./engineApi";
+
+/** Seconds SageMaker allows the container to answer InvokeEndpoint. */
+export const SAGEMAKER_INVOKE_LIMIT_SECONDS = 60;
+
+/** What the messages name: the engine behind the endpoint and the request's token budget. */
+export interface InvocationContext {
+    /** "vLLM 0.21.0". */
+    container?: string;
+    /** The request's max new tokens, for the advice on time limits. */
+    maxNewTokens?: number;
+}
 
 export class RuntimeClient {
     private readonly client: SageMakerRuntimeClient;
 
-    constructor(private readonly connection: AwsConnection) {
+    constructor(
+        private readonly connection: AwsConnection,
+        private readonly context: InvocationContext = {},
+    ) {
         this.client = new SageMakerRuntimeClient(clientConfig(connection));
     }
 
@@ -45,7 +66,7 @@ export class RuntimeClient {
             );
             return response.Body ?? new Uint8Array();
         } catch (err) {
-            throw await this.explain(err, endpointName, deadline);
+            throw await this.explain(err, endpointName, deadline, false);
         } finally {
             deadline.clear();
         }
@@ -73,7 +94,7 @@ export class RuntimeClient {
                     throw Object.assign(new Error(event.InternalStreamFailure.message ?? "internal stream failure"), { name: "InternalStreamFailure" });
             }
         } catch (err) {
-            throw await this.explain(err, endpointName, deadline);
+            throw await this.explain(err, endpointName, deadline, true);
         } finally {
             deadline.clear();
         }
@@ -84,24 +105,31 @@ export class RuntimeClient {
     }
 
     /** An OperationError that says what went wrong and what to do. */
-    private async explain(err: unknown, endpointName: string, deadline: Deadline): Promise<Error> {
+    private async explain(err: unknown, endpointName: string, deadline: Deadline, streaming: boolean): Promise<Error> {
         if (err instanceof OperationError || err instanceof UsageError) return err;
         const region = await this.client.config.region().catch(() => "the configured region");
         const where = `endpoint '${endpointName}' in ${describeRegion(region)}`;
-        if (deadline.expired) {
-            return new OperationError(
-                `no answer from ${where} within ${deadline.seconds} s (--timeout). A large model may need longer (SageMaker's own limit is 60 s per real-time invocation; --stream returns tokens as they come), or it is overloaded.`,
-            );
-        }
+        if (deadline.expired) return new OperationError(deadlineMessage(where, deadline.seconds, streaming, this.context.maxNewTokens));
         const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+        const container = this.context.container ? `the model container (${this.context.container})` : "the model container";
         if (err instanceof ModelError) {
             const logs = err.LogStreamArn ? ` Logs: ${err.LogStreamArn}` : "";
-            return new OperationError(
-                `the model container of ${where} answered ${err.OriginalStatusCode ?? "with an error"}: ${tgiErrorMessage(err.OriginalMessage ?? err.message)}.${logs}`,
-            );
+            const original = err.OriginalMessage ?? err.message;
+            if (/timed out/i.test(original) || /timed out/i.test(err.message)) {
+                return new OperationError(
+                    `${container} of ${where} did not answer in time (SageMaker: ${original.trim()}): the container must answer within SageMaker's ${SAGEMAKER_INVOKE_LIMIT_SECONDS} seconds. ${capitalized(fasterAnswerAdvice(this.context.maxNewTokens))}.${logs}`,
+                );
+            }
+            return new OperationError(`${container} of ${where} answered ${err.OriginalStatusCode ?? "with an error"}: ${errorBodyMessage(original)}.${logs}`);
         }
-        if (err instanceof ModelStreamError)
+        if (err instanceof ModelStreamError) {
+            if (err.ErrorCode === "ModelInvocationTimeExceeded") {
+                return new OperationError(
+                    `${container} of ${where} did not finish its streamed answer within the time SageMaker allows (ModelInvocationTimeExceeded: ${err.message}). Ask for fewer tokens: a lower --max-new-tokens${tokensNow(this.context.maxNewTokens)}.`,
+                );
+            }
             return new OperationError(`the model's response stream from ${where} failed (${err.ErrorCode ?? "ModelStreamError"}): ${err.message}`);
+        }
         switch (e.name) {
             case "ValidationError":
                 return /not found/i.test(e.message)
@@ -132,15 +160,24 @@ export class RuntimeClient {
     }
 }
 
-/** TGI puts `{"error": "...", "error_type": "..."}` in the body SageMaker passes on. */
-function tgiErrorMessage(message: string): string {
-    try {
-        const parsed = JSON.parse(message) as { error?: unknown };
-        if (typeof parsed.error === "string") return parsed.error;
-    } catch {
-        // not JSON: the message as it is
+const tokensNow = (maxNewTokens: number | undefined) => (maxNewTokens !== undefined ? ` (now ${maxNewTokens})` : "");
+
+/** How to get an answer within SageMaker's limit ("use --stream ..."). */
+function fasterAnswerAdvice(maxNewTokens: number | undefined): string {
+    return `use --stream (tokens arrive as they are generated) and/or a lower --max-new-tokens${tokensNow(maxNewTokens)}`;
+}
+
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The message when our own time limit (--timeout) ran out. */
+export function deadlineMessage(where: string, seconds: number, streaming: boolean, maxNewTokens?: number): string {
+    if (streaming) {
+        return `no answer from ${where} within ${seconds} s (--timeout, the time allowed before the first and between later events): the model stopped sending tokens or is overloaded. Retry, or raise --timeout.`;
     }
-    return message;
+    if (seconds >= SAGEMAKER_INVOKE_LIMIT_SECONDS) {
+        return `no answer from ${where} within ${seconds} s (--timeout): the container must answer within SageMaker's ${SAGEMAKER_INVOKE_LIMIT_SECONDS} seconds. ${capitalized(fasterAnswerAdvice(maxNewTokens))}; or the endpoint is overloaded.`;
+    }
+    return `no answer from ${where} within ${seconds} s (--timeout): raise --timeout (SageMaker waits up to ${SAGEMAKER_INVOKE_LIMIT_SECONDS} seconds for the container), or ${fasterAnswerAdvice(maxNewTokens)}.`;
 }
 
 /** An abort signal that fires when `ms` pass without restart(). */

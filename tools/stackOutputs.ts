@@ -1,8 +1,8 @@
 /**
  * Reading a stack's outputs (index.ts exports: `awsRegion`, `partitionId`, `artifactBucketName`,
- * `kmsKeyArn`, `llmEndpoints[]` with `name`, `model`, `endpointName`, `weightsS3Uri`), from the JSON
- * `pulumi stack output --json -s <stack>` prints: a file given with --outputs-file, or the Pulumi
- * CLI itself when it is installed.
+ * `kmsKeyArn`, `llmEndpoints[]` with `name`, `model`, `endpointName`, `weightsS3Uri`, `engine`,
+ * `engineVersion`), from the JSON `pulumi stack output --json -s <stack>` prints: a file given with
+ * --outputs-file, or the Pulumi CLI itself when it is installed.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -17,6 +17,10 @@ export interface LlmEndpointOutput {
     endpointName?: string;
     /** s3://<bucket>/<prefix> where the weights must be staged; absent when they come from the Hub. */
     weightsS3Uri?: string;
+    /** The serving engine (stacks/engines.ts EngineId: "vllm", "sglang", "tgi"); absent in outputs of older stacks. */
+    engine?: string;
+    /** The engine's release, e.g. "0.21.0". */
+    engineVersion?: string;
 }
 
 export interface StackOutputs {
@@ -90,6 +94,8 @@ export function parseStackOutputs(text: string, origin: string): StackOutputs {
                 model: typeof e.model === "string" ? e.model : undefined,
                 endpointName: typeof e.endpointName === "string" ? e.endpointName : undefined,
                 weightsS3Uri: typeof e.weightsS3Uri === "string" ? e.weightsS3Uri : undefined,
+                engine: typeof e.engine === "string" ? e.engine : undefined,
+                engineVersion: typeof e.engineVersion === "string" ? e.engineVersion : undefined,
             })),
     };
 }
