@@ -1,11 +1,14 @@
 /** The data tables, the catalog defaults and the pure helpers the components use. */
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
 import { strict as assert } from "assert";
 import { cidrSubnet } from "../components/network";
-import { parseEcrImage, tgiEnvironment } from "../components/llmEndpoint";
+import { containerEnvironment, parseEcrImage } from "../components/llmEndpoint";
 import { loadProject } from "../offline/projectConfig";
-import { tgiImageUri, TGI_VERSIONS } from "../stacks/images";
+import { ENGINES, engineImageUri } from "../stacks/engines";
 import { endpointInstanceTypesOffered, findInstanceType, INSTANCE_TYPES } from "../stacks/instances";
-import { memoryFit, MODELS } from "../stacks/models";
+import { MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS, partitionOfRegion, regionsOf } from "../stacks/partitions";
 import { parseSettings, SETTING_KEYS } from "../stacks/settings";
 import { REPO_ROOT } from "./graph";
@@ -49,28 +52,44 @@ describe("data tables", () => {
         assert.equal(partitionOfRegion("cn-north-1"), undefined);
     });
 
-    it("TGI image URIs use the region's own ECR account", () => {
+    it("engine image URIs use the region's own ECR account and the engine's repository", () => {
         assert.equal(
-            tgiImageUri("us-gov-east-1", "amazonaws.com", "3.3.6"),
+            engineImageUri(ENGINES.tgi, "3.3.6", "us-gov-east-1", "amazonaws.com"),
             "446045086412.dkr.ecr.us-gov-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04",
         );
-        assert.equal(parseEcrImage(tgiImageUri("af-south-1", "amazonaws.com", "2.0.2")).account, "626614931356");
-        for (const v of TGI_VERSIONS) assert.doesNotMatch(v.tag, /-v\d+\.\d+$/, "GovCloud mirrors only mutable tags");
+        assert.equal(
+            engineImageUri(ENGINES.vllm, "0.21.0", "us-gov-west-1", "amazonaws.com"),
+            "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-vllm:0.21.0-transformers5.8.1-gpu-py312-cu130-ubuntu22.04",
+        );
+        assert.equal(
+            engineImageUri(ENGINES.sglang, "0.5.8", "us-east-1", "amazonaws.com"),
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-sglang:0.5.8-transformers4.57.3-gpu-py312-cu129-ubuntu24.04",
+        );
+        assert.equal(parseEcrImage(engineImageUri(ENGINES.tgi, "2.0.2", "af-south-1", "amazonaws.com")).account, "626614931356");
+        for (const engine of Object.values(ENGINES))
+            for (const r of engine.releases) assert.doesNotMatch(r.tag, /-v\d+\.\d+$/, `GovCloud mirrors only mutable tags (${engine.id} ${r.version})`);
+        assert.throws(() => engineImageUri(ENGINES.vllm, "0.1.0", "us-east-1", "amazonaws.com"), /Unknown vLLM release 0\.1\.0/);
     });
 
-    it("instances: GPU types with local NVMe are flagged; GovCloud offers only types with a source", () => {
+    it("instances: GPU types with local NVMe are flagged; GovCloud offers the SDK-listed types only; prices are dated, per partition", () => {
         assert.equal(findInstanceType("ml.g4dn.12xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p4d.24xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p3.2xlarge")?.localNvme, false);
-        assert.ok(endpointInstanceTypesOffered("aws-us-gov").includes("ml.g4dn.12xlarge"));
-        for (const t of INSTANCE_TYPES) if (t.price) assert.match(t.price.asOf, /^\d{4}-\d{2}$/);
+        const gov = endpointInstanceTypesOffered("aws-us-gov");
+        for (const t of ["ml.g4dn.12xlarge", "ml.g5.12xlarge", "ml.g5.48xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge"]) assert.ok(gov.includes(t), t);
+        for (const t of ["ml.g6.xlarge", "ml.g6e.12xlarge", "ml.p5e.48xlarge"]) assert.ok(!gov.includes(t), `${t} has no GovCloud source`);
+        assert.equal(findInstanceType("ml.g5.48xlarge")?.gpuMemoryMiB, 22888, "EC2's reported A10G memory, not the nominal 24 GiB");
+        for (const t of INSTANCE_TYPES) {
+            assert.equal(t.prices["aws-us-gov"], undefined, `no GovCloud price is on record (${t.name})`);
+            for (const price of Object.values(t.prices)) assert.match(price!.asOf, /^\d{4}-\d{2}$/);
+        }
     });
 
-    it("memory fit: Falcon-40B in nf4 fits 4 × T4, in fp16 it does not", () => {
-        assert.equal(memoryFit(41.8, "bitsandbytes-nf4", 16, 4).fits, true);
-        const fp16 = memoryFit(41.8, "bfloat16", 16, 4);
-        assert.equal(fp16.fits, false);
-        assert.equal(fp16.requiredGiB.toFixed(1), "93.4");
+    it("weights: MXFP4 experts at 4.25 bits and bfloat16 for the rest (gpt-oss-120b fits one 80 GB GPU, as its README says)", () => {
+        const gptOss = MODELS.find((m) => m.id === "gpt-oss-120b")!;
+        const gib = weightsGiB(gptOss.weights);
+        assert.ok(gib > 60 && gib < 74.5, `${gib.toFixed(1)} GiB`);
+        assert.equal(weightsGiB([{ billions: 8.03, format: "bfloat16" }]).toFixed(2), "14.96");
     });
 
     for (const partition of PARTITION_IDS) {
@@ -79,7 +98,7 @@ describe("data tables", () => {
             const settings = settingsFor(
                 partition,
                 region,
-                MODELS.map((m) => ({ id: m.id, name: m.id })),
+                MODELS.map((m) => ({ id: m.id })),
             );
             assert.equal(settings.models.length, MODELS.length);
         });
@@ -95,8 +114,43 @@ describe("component helpers", () => {
     });
 
     it("the TGI environment never sets HF_MODEL_QUANTIZE unless quantizing", () => {
-        const settings = settingsFor("aws", "us-east-1", [{ id: "llama-3-8b-instruct" }, { id: "llama-3-8b-instruct", name: "q", quantize: "eetq" }]);
-        assert.equal("HF_MODEL_QUANTIZE" in tgiEnvironment(settings.models[0]), false);
-        assert.equal(tgiEnvironment(settings.models[1]).HF_MODEL_QUANTIZE, "eetq");
+        const settings = settingsFor("aws", "us-east-1", [
+            { id: "llama-3-8b-instruct", engine: "tgi" },
+            { id: "llama-3-8b-instruct", engine: "tgi", name: "q", quantize: "eetq" },
+        ]);
+        assert.equal("HF_MODEL_QUANTIZE" in containerEnvironment(settings.models[0]), false);
+        assert.equal(containerEnvironment(settings.models[1]).HF_MODEL_QUANTIZE, "eetq");
+    });
+
+    it("vLLM and SGLang switches are empty values (their entrypoints pass a non-empty value on as an argument)", () => {
+        const settings = settingsFor("aws", "us-east-1", [
+            { id: "qwen3-8b", engine: "vllm", trustRemoteCode: true },
+            { id: "qwen3-8b", engine: "sglang", name: "s", trustRemoteCode: true },
+            { id: "qwen3-8b", engine: "vllm", name: "plain" },
+        ]);
+        assert.equal(containerEnvironment(settings.models[0]).SM_VLLM_TRUST_REMOTE_CODE, "");
+        assert.equal(containerEnvironment(settings.models[1]).SM_SGLANG_TRUST_REMOTE_CODE, "");
+        assert.equal("SM_VLLM_TRUST_REMOTE_CODE" in containerEnvironment(settings.models[2]), false, "absent unless asked for");
+        assert.equal("SM_VLLM_QUANTIZATION" in containerEnvironment(settings.models[2]), false);
+    });
+});
+
+describe("README: the AWS GovCloud sample's settings example", () => {
+    it("parses and gives the sample's image and container environment (TGI 1.0.3, NF4, 4 × T4)", () => {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const block = /The AWS GovCloud sample's configuration, reproduced[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme);
+        assert.ok(block, "README has the sample's settings block");
+        const models = (YAML.parse(block[1]) as Record<string, unknown>)["sagemaker-llm:models"];
+        const settings = settingsFor("aws-us-gov", "us-gov-west-1", models as unknown[]);
+        const d = settings.models[0];
+        assert.equal(d.imageUri, "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04");
+        assert.deepEqual(containerEnvironment(d), {
+            HF_MODEL_ID: "/opt/ml/model",
+            SM_NUM_GPUS: "4",
+            MAX_TOTAL_TOKENS: "2048",
+            MAX_INPUT_LENGTH: "1024",
+            HF_MODEL_QUANTIZE: "bitsandbytes-nf4",
+        });
+        assert.equal(d.instance.name, "ml.g4dn.12xlarge");
     });
 });
