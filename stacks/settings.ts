@@ -576,14 +576,14 @@ function checkModel(
         problems.push({
             key: key("instanceType"),
             value: instance!.name,
-            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability}); ${engine.label} ${release.version} needs ${release.minComputeCapability} or higher. Choose a newer GPU family (e.g. ml.g5, ml.g6e, ml.p4d).`,
+            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability.toFixed(1)}); ${engine.label} ${release.version} needs ${release.minComputeCapability.toFixed(1)} or higher. Choose a newer GPU family (e.g. ml.g5, ml.g6e, ml.p4d).`,
         });
     }
     if (gpu && model.weights.some((p) => p.format === "mxfp4") && gpu.computeCapability < 8) {
         problems.push({
             key: key("instanceType"),
             value: instance!.name,
-            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability}); ${model.hfModelId}'s MXFP4 weights need 8.0 or higher (Ampere: ml.g5, ml.p4d, or newer).`,
+            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability.toFixed(1)}); ${model.hfModelId}'s MXFP4 weights need 8.0 or higher (Ampere: ml.g5, ml.p4d, or newer).`,
         });
     }
 
@@ -614,7 +614,7 @@ function checkModel(
         problems.push({
             key: key("dtype"),
             value: dtype,
-            message: `is not supported by ${gpu.name} GPUs (compute capability ${gpu.computeCapability}; bfloat16 needs 8.0). Use float16 or an Ampere or newer instance type.`,
+            message: `is not supported by ${gpu.name} GPUs (compute capability ${gpu.computeCapability.toFixed(1)}; bfloat16 needs 8.0). Use float16 or an Ampere or newer instance type.`,
         });
     }
     if (entry.dtype && quantizeRaw && engine?.id === "tgi") {
