@@ -497,6 +497,11 @@ export function findModel(id: string): ModelSpec | undefined {
 
 export const MODEL_IDS = MODELS.map((m) => m.id);
 
+/** The deployment name a model entry gets when it names none: the catalog id, dots as dashes (SageMaker names allow no dots). */
+export function defaultDeploymentName(catalogId: string): string {
+    return catalogId.replace(/[^a-zA-Z0-9-]/g, "-");
+}
+
 /** A catalog entry by catalog id, or by its Hugging Face repository id (case-insensitive). */
 export function findModelByIdOrHubId(idOrHubId: string): ModelSpec | undefined {
     const lower = idOrHubId.toLowerCase();

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease } from "./engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
-import { DEFAULT_CONCURRENT_REQUESTS, findModel, isPreQuantized, ModelSpec, MODEL_IDS, QUANTIZED_FORMAT, servedWeights, weightsGiB, weightsReckoning } from "./models";
+import { DEFAULT_CONCURRENT_REQUESTS, defaultDeploymentName, findModel, isPreQuantized, ModelSpec, MODEL_IDS, QUANTIZED_FORMAT, servedWeights, weightsGiB, weightsReckoning } from "./models";
 import { longestFittingContext, Sizing, SizingQuestion, sizeDeployment, tensorParallelProblem, validTensorParallelDegrees } from "./sizing";
 import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "./partitions";
 
@@ -542,8 +542,7 @@ function checkModel(
     }
     const defaults = model.defaults[partition.id];
 
-    // Catalog ids may hold dots (llama-3.1-8b-instruct); SageMaker names may not.
-    const name = entry.name ?? entry.id.replace(/[^a-zA-Z0-9-]/g, "-");
+    const name = entry.name ?? defaultDeploymentName(model.id);
     if (!SAGEMAKER_NAME_PATTERN.test(name) || name.length > DEPLOYMENT_NAME_MAX) {
         problems.push({
             key: key("name"),

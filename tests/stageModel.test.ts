@@ -275,15 +275,15 @@ describe("stage-model (tools/stageModel.ts)", function () {
         );
     });
 
-    it("--from-dir stages a downloaded directory (symlinks followed, tool metadata skipped) under the catalog's default prefix", async function () {
-        const dir = path.join(tmp, "falcon-7b-instruct");
+    it("--from-dir stages a downloaded directory (symlinks followed, tool metadata skipped) under the catalog's default prefix (the deployment name: dots as dashes)", async function () {
+        const dir = path.join(tmp, "Llama-3.1-8B-Instruct");
         const blobs = path.join(tmp, "blobs");
         fs.mkdirSync(path.join(dir, "original"), { recursive: true });
         fs.mkdirSync(path.join(dir, ".cache", "huggingface", "download"), { recursive: true });
         fs.mkdirSync(path.join(dir, ".git"), { recursive: true });
         fs.mkdirSync(blobs, { recursive: true });
         const files: Record<string, Buffer> = {
-            "config.json": Buffer.from('{"model_type":"falcon"}'),
+            "config.json": Buffer.from('{"model_type":"llama"}'),
             "model.safetensors": randomBytes(6 * MIB),
             "original/notes.txt": Buffer.from("not weights"),
             "tokenizer.json": Buffer.from('{"version":"1.0"}'),
@@ -302,7 +302,7 @@ describe("stage-model (tools/stageModel.ts)", function () {
 
         const args = [
             "--model",
-            "falcon-7b-instruct",
+            "llama-3.1-8b-instruct",
             "--from-dir",
             dir,
             "--exclude",
@@ -318,7 +318,7 @@ describe("stage-model (tools/stageModel.ts)", function () {
         ];
         const result = await stageModel(args, {});
         assert.equal(result.code, 0, result.stderr);
-        const prefix = "models/falcon-7b-instruct/";
+        const prefix = "models/llama-3-1-8b-instruct/";
         await assertStaged(prefix, files);
         const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
         assert.deepEqual(
@@ -327,7 +327,7 @@ describe("stage-model (tools/stageModel.ts)", function () {
                 .map((f) => prefix + f)
                 .sort(),
         );
-        assert.equal(hub.requests.filter((r) => r.path.includes("falcon")).length, 0, "nothing asked of the Hub");
+        assert.equal(hub.requests.filter((r) => r.path.toLowerCase().includes("llama")).length, 0, "nothing asked of the Hub");
 
         const again = await stageModel(args, {});
         assert.equal(again.code, 0, again.stderr);

@@ -7,7 +7,7 @@
  * Exit codes: 0 staged, 1 failed (run again to resume), 2 usage.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../stacks/models";
+import { defaultDeploymentName, findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../stacks/models";
 import { AwsConnection, clientConfig, clientRegion, describeRegion, regionFrom } from "./awsConfig";
 import { CliIo, numberOption, OperationError, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, HUB_TOKEN_ENV, isHubRepoId, openHubModel } from "./hub";
@@ -121,7 +121,7 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): StagePlan |
         repo = catalog?.hfModelId ?? (isHubRepoId(o.model) ? o.model : undefined);
         if (!repo) throw new UsageError(`--model '${o.model}' is neither a catalog id (${MODEL_IDS.join(", ")}) nor a Hub repository id (org/name)`);
     }
-    const name = o.name ?? catalog?.id;
+    const name = o.name ?? (catalog ? defaultDeploymentName(catalog.id) : undefined);
     const warnings: string[] = [];
 
     const outputs = loadStackOutputs({ stack: o.stack, outputsFile: o["outputs-file"] });
