@@ -252,7 +252,9 @@ async function main(): Promise<void> {
         const models = scalingModels(n);
         const scriptChars = lifecycleScriptLength(
             "us-east-1",
-            Object.fromEntries(models.map((d) => [d.name, { endpointName: `${d.name}-xxxxxxxx`, engine: "vllm", engineVersion: "0.21.0", servedModelName: d.id }])),
+            Object.fromEntries(
+                models.map((d) => [d.name, { endpointName: `${d.name}-xxxxxxxx`, engine: "vllm", engineVersion: "0.21.0", servedModelName: d.id }]),
+            ),
         );
         const notebook = scriptChars <= LIFECYCLE_SCRIPT_MAX_CHARS;
         const config = [`models=${JSON.stringify(models)}`, ...(notebook ? [] : ["notebookEnabled=false"])];

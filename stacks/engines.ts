@@ -158,9 +158,21 @@ export const ENGINES: Record<EngineId, Engine> = {
         label: "vLLM",
         repository: "huggingface-vllm",
         releases: [
-            { version: "0.14.0", tag: "0.14.0-transformers4.57.3-gpu-py312-cu129-ubuntu22.04", requestFormats: OPENAI, minComputeCapability: 7.0, inferenceAmiVersion: HF_DLC_AMI },
+            {
+                version: "0.14.0",
+                tag: "0.14.0-transformers4.57.3-gpu-py312-cu129-ubuntu22.04",
+                requestFormats: OPENAI,
+                minComputeCapability: 7.0,
+                inferenceAmiVersion: HF_DLC_AMI,
+            },
             { version: "0.17.0", tag: "0.17.0-transformers4.57.5-gpu-py312-cu129-ubuntu22.04", requestFormats: OPENAI, inferenceAmiVersion: HF_DLC_AMI },
-            { version: "0.21.0", tag: "0.21.0-transformers5.8.1-gpu-py312-cu130-ubuntu22.04", requestFormats: OPENAI, minComputeCapability: 7.5, inferenceAmiVersion: HF_DLC_AMI },
+            {
+                version: "0.21.0",
+                tag: "0.21.0-transformers5.8.1-gpu-py312-cu130-ubuntu22.04",
+                requestFormats: OPENAI,
+                minComputeCapability: 7.5,
+                inferenceAmiVersion: HF_DLC_AMI,
+            },
         ],
         defaultVersion: "0.21.0",
         variables: {
@@ -188,7 +200,9 @@ export const ENGINES: Record<EngineId, Engine> = {
         label: "SGLang",
         repository: "huggingface-sglang",
         // SGLang 0.5.8's `/invocations` is chat only.
-        releases: [{ version: "0.5.8", tag: "0.5.8-transformers4.57.3-gpu-py312-cu129-ubuntu24.04", requestFormats: ["chat"], inferenceAmiVersion: HF_DLC_AMI }],
+        releases: [
+            { version: "0.5.8", tag: "0.5.8-transformers4.57.3-gpu-py312-cu129-ubuntu24.04", requestFormats: ["chat"], inferenceAmiVersion: HF_DLC_AMI },
+        ],
         defaultVersion: "0.5.8",
         variables: {
             model: "SM_SGLANG_MODEL_PATH",
@@ -219,8 +233,18 @@ export const ENGINES: Record<EngineId, Engine> = {
             { version: "2.0.1", tag: "2.1.1-tgi2.0.1-gpu-py310-cu121-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_TOKENS" },
             { version: "2.0.2", tag: "2.3.0-tgi2.0.2-gpu-py310-cu121-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_TOKENS" },
             { version: "2.3.1", tag: "2.4.0-tgi2.3.1-gpu-py311-cu124-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_TOKENS" },
-            { version: "3.2.3", tag: "2.6.0-tgi3.2.3-gpu-py311-cu124-ubuntu22.04", requestFormats: ["tgi-generate", ...OPENAI], inputTokensEnv: "MAX_INPUT_TOKENS" },
-            { version: "3.3.6", tag: "2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04", requestFormats: ["tgi-generate", ...OPENAI], inputTokensEnv: "MAX_INPUT_TOKENS" },
+            {
+                version: "3.2.3",
+                tag: "2.6.0-tgi3.2.3-gpu-py311-cu124-ubuntu22.04",
+                requestFormats: ["tgi-generate", ...OPENAI],
+                inputTokensEnv: "MAX_INPUT_TOKENS",
+            },
+            {
+                version: "3.3.6",
+                tag: "2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04",
+                requestFormats: ["tgi-generate", ...OPENAI],
+                inputTokensEnv: "MAX_INPUT_TOKENS",
+            },
         ],
         defaultVersion: "3.3.6",
         variables: {
@@ -236,8 +260,7 @@ export const ENGINES: Record<EngineId, Engine> = {
         onTheFlyQuantizations: ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "fp8"],
         defaultMemoryFraction: 1,
         maintained: false,
-        status:
-            "archived: in maintenance mode since 2025-12-11 (huggingface/text-generation-inference README), no maintained path for security patches; kept for existing stacks and the AWS GovCloud sample's configuration",
+        status: "archived: in maintenance mode since 2025-12-11 (huggingface/text-generation-inference README), no maintained path for security patches; kept for existing stacks and the AWS GovCloud sample's configuration",
     },
 };
 

@@ -12,7 +12,18 @@ import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease } from "./engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
-import { DEFAULT_CONCURRENT_REQUESTS, defaultDeploymentName, findModel, isPreQuantized, ModelSpec, MODEL_IDS, QUANTIZED_FORMAT, servedWeights, weightsGiB, weightsReckoning } from "./models";
+import {
+    DEFAULT_CONCURRENT_REQUESTS,
+    defaultDeploymentName,
+    findModel,
+    isPreQuantized,
+    ModelSpec,
+    MODEL_IDS,
+    QUANTIZED_FORMAT,
+    servedWeights,
+    weightsGiB,
+    weightsReckoning,
+} from "./models";
 import { longestFittingContext, Sizing, SizingQuestion, sizeDeployment, tensorParallelProblem, validTensorParallelDegrees } from "./sizing";
 import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "./partitions";
 
@@ -841,9 +852,14 @@ function checkModel(
     };
 }
 
-
 /** The engine of a model entry: the setting, else the catalog's default; one that lists the model's architecture. */
-function checkEngine(entry: ModelEntry, model: ModelSpec, defaultEngine: Engine["id"], key: (f: string) => string, problems: SettingProblem[]): Engine | undefined {
+function checkEngine(
+    entry: ModelEntry,
+    model: ModelSpec,
+    defaultEngine: Engine["id"],
+    key: (f: string) => string,
+    problems: SettingProblem[],
+): Engine | undefined {
     if (entry.tgiVersion !== undefined && entry.engine !== undefined && entry.engine !== "tgi") {
         problems.push({
             key: key("tgiVersion"),

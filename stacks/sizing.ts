@@ -85,7 +85,16 @@ export function sizeDeployment(q: SizingQuestion): Sizing {
         `required     ${fmt(requiredGiB)} GiB`,
         `available    ${fmt(availableGiB)} GiB  (${q.memoryFraction} × ${q.tensorParallel} × ${fmt(q.instance.gpuMemoryGiB)} GiB ${q.instance.gpu?.name ?? "GPU"} on ${q.instance.name})`,
     ];
-    return { weightsGiB: q.weightsGiB, kvBytesPerToken: perToken, kvCacheGiB, engineAllowanceGiB, requiredGiB, availableGiB, fits: requiredGiB <= availableGiB, lines };
+    return {
+        weightsGiB: q.weightsGiB,
+        kvBytesPerToken: perToken,
+        kvCacheGiB,
+        engineAllowanceGiB,
+        requiredGiB,
+        availableGiB,
+        fits: requiredGiB <= availableGiB,
+        lines,
+    };
 }
 
 /**

@@ -5,4 +5,10 @@ import { notebookInstanceTypeApproved } from "./notebookInstanceTypeApproved";
 import { servingEngineMaintained } from "./servingEngineMaintained";
 import { smNumGpusWithinInstance } from "./smNumGpusWithinInstance";
 
-export const instanceGuardrails: Guardrail[] = [endpointInstanceTypeApproved, notebookInstanceTypeApproved, smNumGpusWithinInstance, modelFitsGpuMemory, servingEngineMaintained];
+export const instanceGuardrails: Guardrail[] = [
+    endpointInstanceTypeApproved,
+    notebookInstanceTypeApproved,
+    smNumGpusWithinInstance,
+    modelFitsGpuMemory,
+    servingEngineMaintained,
+];

@@ -6,12 +6,21 @@
  */
 import { Engine } from "../../stacks/engines";
 import { findInstanceType, InstanceType } from "../../stacks/instances";
-import { BYTES_PER_PARAMETER, CONCURRENCY_TAG_KEY, DEFAULT_CONCURRENT_REQUESTS, QUANTIZED_FORMAT, servedWeights, WeightFormat, WeightPart, weightsGiB, weightsReckoning } from "../../stacks/models";
+import {
+    BYTES_PER_PARAMETER,
+    CONCURRENCY_TAG_KEY,
+    DEFAULT_CONCURRENT_REQUESTS,
+    QUANTIZED_FORMAT,
+    servedWeights,
+    WeightFormat,
+    WeightPart,
+    weightsGiB,
+    weightsReckoning,
+} from "../../stacks/models";
 import { sizeDeployment, WEIGHTS_BUFFER } from "../../stacks/sizing";
 import { stackGuardrail } from "../lib/guardrail";
 import { engineOf, envValue, identifyModel, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
 import { Deferrals, isUnknownValue, peek, UNKNOWN } from "../lib/values";
-
 
 export interface FitQuestion {
     model: ModelIdentity;
@@ -34,7 +43,8 @@ function servedParts(q: FitQuestion): WeightPart[] | string {
     const quantization = q.quantization?.trim();
     if (!quantization) return parts;
     const format = QUANTIZED_FORMAT[q.engine.id][quantization] ?? (isWeightFormat(quantization) ? quantization : undefined);
-    if (!format) return `cannot be sized for ${q.engine.variables.quantization} = "${quantization}", a quantization stacks/models.ts does not size for ${q.engine.label}`;
+    if (!format)
+        return `cannot be sized for ${q.engine.variables.quantization} = "${quantization}", a quantization stacks/models.ts does not size for ${q.engine.label}`;
     return q.model.spec ? servedWeights(q.model.spec, format) : [{ billions: q.model.parametersBillions, format }];
 }
 
@@ -126,17 +136,33 @@ export const modelFitsGpuMemory = stackGuardrail(
             // SGLang reads /opt/ml/model when its model variable is unset.
             const modelRef = modelId ?? (engine.id === "sglang" ? "/opt/ml/model" : undefined);
             if (modelRef === undefined) continue;
-            const values = [v.tensorParallel, v.contextLength, v.quantization, v.memoryFraction].map((k) => (k ? envValue(model, container, k, deferrals) : undefined));
+            const values = [v.tensorParallel, v.contextLength, v.quantization, v.memoryFraction].map((k) =>
+                k ? envValue(model, container, k, deferrals) : undefined,
+            );
             if (values.includes(UNKNOWN)) continue;
             const [tensorParallel, contextLength, quantization, memoryFraction] = values as (string | undefined)[];
             const identity = identifyModel(model, modelRef, modelParameters, v.model);
             if (!identity) {
-                deferrals.add(model.name, `${container.path}.environment.${v.model}`, undefined, `model not determined: ${unidentifiedModelReason(model, modelRef, v.model)}`);
+                deferrals.add(
+                    model.name,
+                    `${container.path}.environment.${v.model}`,
+                    undefined,
+                    `model not determined: ${unidentifiedModelReason(model, modelRef, v.model)}`,
+                );
                 continue;
             }
             const tagged = Number(peekTag(model.props, CONCURRENCY_TAG_KEY));
             const concurrentRequests = Number.isInteger(tagged) && tagged > 0 ? tagged : DEFAULT_CONCURRENT_REQUESTS;
-            const problem = checkModelFits({ model: identity, engine, instanceType, tensorParallel, contextLength, quantization, memoryFraction, concurrentRequests });
+            const problem = checkModelFits({
+                model: identity,
+                engine,
+                instanceType,
+                tensorParallel,
+                contextLength,
+                quantization,
+                memoryFraction,
+                concurrentRequests,
+            });
             if (problem) {
                 reportViolation(
                     `${endpointConfig.name}: ${variant.list}[${variant.index}].instanceType = "${instanceType}" ${problem} (model ${model.name}). ${REMEDIATION}`,

@@ -26,7 +26,8 @@ const REMEDIATION =
 export const smNumGpusWithinInstance = stackGuardrail(
     {
         name: "sm-num-gpus-within-instance",
-        description: "A model's tensor-parallel degree (SM_NUM_GPUS and its vLLM and SGLang equivalents) is not above the GPU count of the instance type of the endpoint variant serving it.",
+        description:
+            "A model's tensor-parallel degree (SM_NUM_GPUS and its vLLM and SGLang equivalents) is not above the GPU count of the instance type of the endpoint variant serving it.",
         enforcementLevel: "mandatory",
         family: "instances",
         remediation: REMEDIATION,

@@ -119,7 +119,11 @@ export function containersOf(model: PolicyResource, deferrals: Deferrals): Servi
         const environment = deferrals.readKnown(container, "environment", { resource: model.name, path: `${path}.environment` });
         const image = peek(container, "image");
         if (environment && typeof environment === "object")
-            out.push({ path, environment: environment as Record<string, unknown>, image: typeof image === "string" && !isUnknownValue(image) ? image : undefined });
+            out.push({
+                path,
+                environment: environment as Record<string, unknown>,
+                image: typeof image === "string" && !isUnknownValue(image) ? image : undefined,
+            });
     };
     add(peek(model.props, "primaryContainer"), "primaryContainer");
     const containers = deferrals.readKnown(model.props, "containers", { resource: model.name, path: "containers" });
@@ -195,7 +199,12 @@ function tagValue(props: unknown, key: string): string | undefined {
  *    `<deployment>-model` and a deployment's default name is its catalog id.
  * Undefined when none applies: the caller reports the policy as not run.
  */
-export function identifyModel(model: PolicyResource, hfModelId: string, modelParameters: Record<string, number>, variable = "HF_MODEL_ID"): ModelIdentity | undefined {
+export function identifyModel(
+    model: PolicyResource,
+    hfModelId: string,
+    modelParameters: Record<string, number>,
+    variable = "HF_MODEL_ID",
+): ModelIdentity | undefined {
     const fromConfig = (key: string, how: string): ModelIdentity | undefined =>
         typeof modelParameters[key] === "number"
             ? { parametersBillions: modelParameters[key], label: `${key} (${modelParameters[key]}B parameters, from policy config modelParameters, ${how})` }
