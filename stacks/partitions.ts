@@ -104,8 +104,8 @@ export const INTERFACE_ENDPOINT_SERVICES: InterfaceEndpointService[] = [
     { key: "logs", purpose: "container and notebook logs", service: "logs" },
     { key: "monitoring", purpose: "CloudWatch metrics", service: "monitoring" },
     // No ECR FIPS endpoint service exists (aws/containers-roadmap#1002).
-    { key: "ecr-api", purpose: "image metadata for the TGI container", service: "ecr.api" },
-    { key: "ecr-dkr", purpose: "image layers for the TGI container", service: "ecr.dkr" },
+    { key: "ecr-api", purpose: "image metadata for the serving container", service: "ecr.api" },
+    { key: "ecr-dkr", purpose: "image layers for the serving container", service: "ecr.dkr" },
     { key: "kms", purpose: "the stack key", service: "kms", fipsService: { aws: "kms-fips", "aws-us-gov": "kms-fips" } },
 ];
 
