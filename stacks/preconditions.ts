@@ -17,6 +17,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingNetworkSettings, ModelDeployment, SettingProblem, SettingsError } from "./settings";
+import { defaultDeploymentName } from "./models";
 
 /** A route as the check reads it. */
 export interface RouteFacts {
@@ -148,7 +149,7 @@ export class WeightsNotStagedError extends Error {
     constructor(deployment: ModelDeployment, uri: string, stack: string) {
         super(
             `Model '${deployment.name}' reads its weights from ${uri}, which holds no config.json: the model's files are not staged. ` +
-                `Nothing SageMaker was created for it. Stage them with 'npm run stage-model -- --model ${deployment.model.id}${deployment.name === deployment.model.id ? "" : ` --name ${deployment.name}`} --stack ${stack}' ` +
+                `Nothing SageMaker was created for it. Stage them with 'npm run stage-model -- --model ${deployment.model.id}${deployment.name === defaultDeploymentName(deployment.model.id) ? "" : ` --name ${deployment.name}`} --stack ${stack}' ` +
                 `(README, "First deployment"), then run 'pulumi up' again.`,
         );
         this.name = "WeightsNotStagedError";
@@ -157,7 +158,7 @@ export class WeightsNotStagedError extends Error {
 
 /**
  * `s3://bucket/prefix/` of a deployment's staged weights, resolving only once the prefix holds the
- * model's config.json (every Hugging Face model repository has one, and TGI reads it first). The
+ * model's config.json (every Hugging Face model repository has one, and the engines read it first). The
  * lookup waits for the bucket's name, so on a first deployment it runs at `pulumi up`, after the
  * bucket exists and before any SageMaker resource that needs the weights.
  */
