@@ -149,7 +149,8 @@ describe("weights from S3 must be staged before the model is created", function 
         assert.equal(error.name, "WeightsNotStagedError");
         assert.match(
             error.message,
-            /Model 'falcon-40b-instruct' reads its weights from s3:\/\/artifacts-[0-9a-f]{7}\/models\/falcon-40b-instruct\/, which holds no config\.json.*npm run stage-model -- --model falcon-40b-instruct --stack govcloud/,
+            // The catalog id has dots, the deployment name dashes: the command must stage where the endpoint reads.
+            /Model 'llama-3-1-8b-instruct' reads its weights from s3:\/\/artifacts-[0-9a-f]{7}\/models\/llama-3-1-8b-instruct\/, which holds no config\.json.*npm run stage-model -- --model llama-3\.1-8b-instruct --stack govcloud'/,
         );
         for (const type of SAGEMAKER) assert.ok(!registered.includes(type), `${type} was registered`);
         assert.ok(registered.includes(T.bucket), "the bucket is created, so the weights can be staged");
@@ -165,7 +166,7 @@ describe("weights from S3 must be staged before the model is created", function 
         assert.ok(!preview.result.invokes.some((i) => i.token === "aws:s3/getObjects:getObjects"));
         const g = await graphOf("govcloud", {}, { preview: false });
         const source = g.inputs(g.one(T.model)).primaryContainer.modelDataSource.s3DataSources[0];
-        assert.match(source.s3Uri, /^s3:\/\/artifacts-[0-9a-f]{7}\/models\/falcon-40b-instruct\/$/);
+        assert.match(source.s3Uri, /^s3:\/\/artifacts-[0-9a-f]{7}\/models\/llama-3-1-8b-instruct\/$/);
     });
 });
 
@@ -177,23 +178,23 @@ describe("a deployment SageMaker rolls back fails pulumi up, and says how to kee
             preview: false,
             standIns: {
                 resourceState: (type, _name, _inputs, state) =>
-                    type === T.endpoint ? { ...state, endpointConfigName: "falcon-40b-instruct-config-0previous" } : undefined,
+                    type === T.endpoint ? { ...state, endpointConfigName: "llama-3-1-8b-instruct-config-0previous" } : undefined,
             },
         };
         const { error } = await failedRun("govcloud", {}, rolledBack);
         assert.equal(error.name, "EndpointRolledBackError");
         assert.match(
             error.message,
-            /Endpoint falcon-40b-instruct-[a-z0-9]{8} did not move to endpoint configuration falcon-40b-instruct-config-[0-9a-f]{7}: it serves falcon-40b-instruct-config-0previous\. SageMaker rolled the update back/,
+            /Endpoint llama-3-1-8b-instruct-[a-z0-9]{8} did not move to endpoint configuration llama-3-1-8b-instruct-config-[0-9a-f]{7}: it serves llama-3-1-8b-instruct-config-0previous\. SageMaker rolled the update back/,
         );
         assert.match(
             error.message,
-            /alarm falcon-40b-instruct-rollback-[0-9a-f]{7} fired.*describe-endpoint --endpoint-name falcon-40b-instruct-[a-z0-9]{8}.*FailureReason/,
+            /alarm llama-3-1-8b-instruct-rollback-[0-9a-f]{7} fired.*describe-endpoint --endpoint-name llama-3-1-8b-instruct-[a-z0-9]{8}.*FailureReason/,
         );
         // The next update would first delete what the endpoint still serves (pending deletion): the message says how to keep it.
         assert.match(
             error.message,
-            /which Pulumi now holds as pending deletion and would delete at the start of the next 'pulumi up'\. Before that, keep them: 'pulumi stack export --file stack\.json'; remove the entries with "delete": true whose urn is urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/endpointConfiguration:EndpointConfiguration::falcon-40b-instruct-config or urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/model:Model::falcon-40b-instruct-model; 'pulumi stack import --file stack\.json'/,
+            /which Pulumi now holds as pending deletion and would delete at the start of the next 'pulumi up'\. Before that, keep them: 'pulumi stack export --file stack\.json'; remove the entries with "delete": true whose urn is urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/endpointConfiguration:EndpointConfiguration::llama-3-1-8b-instruct-config or urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/model:Model::llama-3-1-8b-instruct-model; 'pulumi stack import --file stack\.json'/,
         );
     });
 });
@@ -289,10 +290,10 @@ describe("the order a real create needs", function () {
     it("the model waits for its role policy, its security-group rules and every VPC endpoint (S3 gateway included)", () => {
         const deps = dependencies(T.model);
         for (const d of [
-            "RolePolicy falcon-40b-instruct-execution",
-            "SecurityGroupEgressRule falcon-40b-instruct-model-endpoints",
-            "SecurityGroupEgressRule falcon-40b-instruct-model-s3",
-            "SecurityGroupIngressRule falcon-40b-instruct-model-self",
+            "RolePolicy llama-3-1-8b-instruct-execution",
+            "SecurityGroupEgressRule llama-3-1-8b-instruct-model-endpoints",
+            "SecurityGroupEgressRule llama-3-1-8b-instruct-model-s3",
+            "SecurityGroupIngressRule llama-3-1-8b-instruct-model-self",
             "VpcEndpoint network-s3",
             "VpcEndpoint network-ecr-dkr",
             "VpcEndpoint network-logs",
@@ -323,8 +324,8 @@ describe("first deployment without models, then with them", function () {
         for (const type of SAGEMAKER) assert.equal(g.ofType(type).length, 0, type);
         for (const type of [T.key, T.bucket, "aws:ec2/vpc:Vpc", T.vpcEndpoint]) assert.ok(g.ofType(type).length > 0, type);
         const [deployment] = run.result.stackOutputs.llmEndpoints as { name: string; weightsS3Uri: string; endpointName?: string }[];
-        assert.equal(deployment.name, "falcon-40b-instruct");
-        assert.match(deployment.weightsS3Uri, /^s3:\/\/artifacts-[0-9a-f]{7}\/models\/falcon-40b-instruct\/$/);
+        assert.equal(deployment.name, "llama-3-1-8b-instruct");
+        assert.match(deployment.weightsS3Uri, /^s3:\/\/artifacts-[0-9a-f]{7}\/models\/llama-3-1-8b-instruct\/$/);
         assert.equal(deployment.endpointName, undefined);
         assert.ok(!run.result.invokes.some((i) => i.token === "aws:s3/getObjects:getObjects"), "no weights are required yet");
     });
@@ -348,7 +349,7 @@ describe("what a destroy keeps", function () {
             "BucketServerSideEncryptionConfiguration artifacts-encryption",
             "BucketVersioning artifacts-versioning",
             "Key stack-key",
-            "LogGroup falcon-40b-instruct-logs",
+            "LogGroup llama-3-1-8b-instruct-logs",
             "LogGroup network-flow-logs",
         ]);
         assert.equal(g.one(T.bucket).inputs.forceDestroy, false);

@@ -91,15 +91,31 @@ describe("offline plan", function () {
         });
     }
 
-    it("prices endpoints from the instance table, with the source and date", async () => {
+    it("prices endpoints from the instance table for the stack's partition, with the source and date; GovCloud has no price on record", async () => {
         const json = path.join(tmp, "priced.json");
-        const { code, stdout } = await plan("--stack", "commercial", "--config", 'models=[{"id":"mistral-7b-instruct","instanceCount":2}]', "--json", json);
+        const { code, stdout } = await plan("--stack", "commercial", "--config", 'models=[{"id":"qwen2.5-7b-instruct","instanceCount":2}]', "--json", json);
         assert.equal(code, EXIT.clean);
-        const line = JSON.parse(fs.readFileSync(json, "utf8")).cost.lines.find((l: { kind: string }) => l.kind === "endpoint");
-        assert.equal(line.instanceType, "ml.g5.2xlarge");
+        const cost = JSON.parse(fs.readFileSync(json, "utf8")).cost;
+        const line = cost.lines.find((l: { kind: string }) => l.kind === "endpoint");
+        assert.equal(line.instanceType, "ml.g6.2xlarge");
         assert.equal(line.count, 2);
-        assert.equal(line.usdPerHour, 2 * 1.52);
-        assert.match(stdout, /ml\.g5\.2xlarge × 2 .*\$3\.04\/h .*us-west-2 on-demand, 2023-09/);
+        assert.equal(line.usdPerHour, 2 * 1.222);
+        assert.deepEqual([line.price.region, line.price.asOf], ["us-east-1", "2025-04"]);
+        assert.match(line.price.source, /foundation-model-benchmarking-tool/);
+        assert.match(stdout, /ml\.g6\.2xlarge × 2 .*\$2\.44\/h .*us-east-1 on-demand, 2025-04/);
+
+        // ml.g5.12xlarge has a commercial price, but none on record for GovCloud: its endpoint is left unpriced, not priced as commercial.
+        const govJson = path.join(tmp, "govcloud-priced.json");
+        const gov = await plan("--stack", "govcloud", "--no-policies", "--json", govJson);
+        assert.equal(gov.code, EXIT.clean, gov.stderr);
+        const govCost = JSON.parse(fs.readFileSync(govJson, "utf8")).cost;
+        const govLine = govCost.lines.find((l: { kind: string }) => l.kind === "endpoint");
+        assert.equal(govLine.instanceType, "ml.g5.12xlarge");
+        assert.equal(govLine.price, undefined);
+        assert.equal(govLine.usdPerHour, undefined);
+        assert.equal(govCost.unpriced, govCost.lines.length);
+        assert.equal(govCost.usdPerHour, 0);
+        assert.match(gov.stdout, /ml\.g5\.12xlarge × 1 .*no price on record in stacks\/instances\.ts for this partition/);
     });
 
     it("never prints a secret setting", async () => {
@@ -152,7 +168,7 @@ describe("offline plan", function () {
             assert.match(outcome.stdout, /✖ mandatory tags-allowed-values \(\d+\)/);
             assert.match(
                 outcome.stdout,
-                /falcon-40b-instruct-config: .*"ml\.g4dn\.12xlarge" is not approved .* Use an approved instance type/,
+                /llama-3-1-8b-instruct-config: .*"ml\.g5\.12xlarge" is not approved .* Use an approved instance type/,
                 "message and remediation",
             );
         });
@@ -192,7 +208,7 @@ describe("offline plan", function () {
             assert.match(report.secretSalt, /^[0-9a-f]{32}$/);
             const endpoint = report.updateSnapshot.find((r: { type: string }) => r.type === "aws:sagemaker/endpoint:Endpoint");
             assert.deepEqual(endpoint.options, { deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [] });
-            assert.match(endpoint.inputs.name, /^mistral-7b-instruct-[a-z0-9]{8}$/, "known in the update snapshot");
+            assert.match(endpoint.inputs.name, /^qwen3-30b-a3b-instruct-2507-[a-z0-9]{8}$/, "known in the update snapshot");
             assert.ok(
                 report.lookups.some(
                     (l: { token: string; answeredBy: string }) =>
@@ -214,7 +230,7 @@ describe("offline plan", function () {
                 "commercial",
                 "--no-policies",
                 "--config",
-                'models=[{"id":"mistral-7b-instruct","dataCapturePercent":20}]',
+                'models=[{"id":"qwen3-30b-a3b-instruct-2507","engine":"sglang","weightsSource":"s3","maxInstances":3,"dataCapturePercent":20}]',
                 "--against",
                 earlier,
                 "--json",
@@ -223,9 +239,9 @@ describe("offline plan", function () {
             assert.equal(out.code, EXIT.clean, out.stdout);
             assert.match(
                 out.stdout,
-                /\+- aws:sagemaker\/endpointConfiguration:EndpointConfiguration mistral-7b-instruct-config {2}\(replace, create-before-delete\)\n {8}\+ dataCaptureConfig: /,
+                /\+- aws:sagemaker\/endpointConfiguration:EndpointConfiguration qwen3-30b-a3b-instruct-2507-config {2}\(replace, create-before-delete\)\n {8}\+ dataCaptureConfig: /,
             );
-            assert.match(out.stdout, /~ {2}aws:sagemaker\/endpoint:Endpoint mistral-7b-instruct-endpoint {2}\(update\)/);
+            assert.match(out.stdout, /~ {2}aws:sagemaker\/endpoint:Endpoint qwen3-30b-a3b-instruct-2507-endpoint {2}\(update\)/);
             assert.match(out.stdout, /\+ policy Statement\[\d+\]: \{"Sid":"WriteOwnDataCaptureOnly"/, "a policy document shows the statements that changed");
             assert.equal(JSON.parse(fs.readFileSync(json, "utf8")).changes.counts.replace, 1);
         });
@@ -257,7 +273,7 @@ describe("offline plan", function () {
         const graph = path.join(tmp, "govcloud.mmd");
         assert.equal((await plan("--stack", "govcloud", "--no-policies", "--graph", graph)).code, EXIT.clean);
         const text = fs.readFileSync(graph, "utf8");
-        assert.match(text, /SageMaker endpoint<br\/>falcon-40b-instruct-endpoint/);
+        assert.match(text, /SageMaker endpoint<br\/>llama-3-1-8b-instruct-endpoint/);
         assert.deepEqual(await parseMermaid(text), { diagramType: "flowchart-v2", config: {} });
         await assert.rejects(parseMermaid(`${text}\n  n0 -->`), "the parser rejects a broken diagram");
     });

@@ -50,6 +50,19 @@ async function graphOf(stack: string, overrides: Record<string, unknown> = {}, o
     return { run, g: new Graph(run.result.resources) };
 }
 
+/** The AWS GovCloud sample's configuration (Falcon-40B on TGI 1.0.3, 4-bit, on ml.g4dn.12xlarge), as a model entry. */
+const GOVCLOUD_SAMPLE = {
+    id: "falcon-40b-instruct",
+    engine: "tgi",
+    engineVersion: "1.0.3",
+    instanceType: "ml.g4dn.12xlarge",
+    numGpus: 4,
+    quantize: "bitsandbytes-nf4",
+    maxInputTokens: 1024,
+    maxTotalTokens: 2048,
+    weightsSource: "s3",
+};
+
 function statement(policy: { Statement: any[] }, sid: string): any {
     const found = policy.Statement.find((s) => s.Sid === sid);
     assert.ok(found, `statement ${sid} missing`);
@@ -85,33 +98,34 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const inUpdate = partitions(updated);
         assert.ok(inUpdate.length >= 40, `only ${inUpdate.length} ARNs known in an update`);
         assert.deepEqual([...new Set([...inPreview, ...inUpdate])], ["arn:aws-us-gov:"]);
-        const executionPolicy = policyOf(updated.one(T.rolePolicy, "falcon-40b-instruct-execution").inputs.policy);
-        assert.equal(
-            statement(executionPolicy, "PullTheModelImageOnly").Resource,
-            "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-pytorch-tgi-inference",
-        );
-        assert.match(statement(executionPolicy, "ReadOwnWeightsOnly").Resource, /^arn:aws-us-gov:s3:.*\/models\/falcon-40b-instruct\/\*$/);
+        const executionPolicy = policyOf(updated.one(T.rolePolicy, "llama-3-1-8b-instruct-execution").inputs.policy);
+        assert.equal(statement(executionPolicy, "PullTheModelImageOnly").Resource, "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-vllm");
+        assert.match(statement(executionPolicy, "ReadOwnWeightsOnly").Resource, /^arn:aws-us-gov:s3:.*\/models\/llama-3-1-8b-instruct\/\*$/);
         const [logGroupArn, logStreamsArn] = statement(executionPolicy, "WriteOwnLogGroupOnly").Resource;
-        assert.match(logGroupArn, /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/falcon-40b-instruct-[a-z0-9]{8}$/);
+        assert.match(logGroupArn, /^arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:\/aws\/sagemaker\/Endpoints\/llama-3-1-8b-instruct-[a-z0-9]{8}$/);
         assert.equal(logStreamsArn, `${logGroupArn}:*`);
         for (const s of executionPolicy.Statement) assert.ok(!/^(\*|[a-z0-9]+:\*)$/.test(String(s.Action)), `wildcard action in ${s.Sid}`);
     });
 
-    it("the model runs the TGI image from the us-gov-west-1 account, with the GovCloud sample's settings", () => {
+    it("the model runs the vLLM image from the us-gov-west-1 account, told everything through SM_VLLM_* variables", () => {
         const model = g.inputs(g.one(T.model));
         assert.equal(
             model.primaryContainer.image,
-            "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
+            "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-vllm:0.21.0-transformers5.8.1-gpu-py312-cu130-ubuntu22.04",
         );
-        const env = model.primaryContainer.environment;
-        assert.equal(env.HF_MODEL_ID, "/opt/ml/model");
-        assert.equal(env.SM_NUM_GPUS, "4");
-        assert.equal(env.HF_MODEL_QUANTIZE, "bitsandbytes-nf4");
-        assert.equal(env.MAX_INPUT_LENGTH, "1024", "TGI 1.0.3 reads MAX_INPUT_LENGTH");
-        assert.equal(env.MAX_INPUT_TOKENS, undefined);
-        assert.equal(env.MAX_TOTAL_TOKENS, "2048");
-        assert.equal(env.HUGGING_FACE_HUB_TOKEN, undefined);
-        assert.deepEqual(model.tags, { "sagemaker-llm:model": "falcon-40b-instruct" }, "the catalog id, for the GPU-memory policy");
+        // Weights staged in S3 are read from the local path; the served name stays the Hub id; no token, no TGI variable.
+        assert.deepEqual(model.primaryContainer.environment, {
+            SM_VLLM_MODEL: "/opt/ml/model",
+            SM_VLLM_SERVED_MODEL_NAME: "meta-llama/Llama-3.1-8B-Instruct",
+            SM_VLLM_TENSOR_PARALLEL_SIZE: "4",
+            SM_VLLM_MAX_MODEL_LEN: "32768",
+            SM_VLLM_GPU_MEMORY_UTILIZATION: "0.9",
+        });
+        assert.deepEqual(
+            model.tags,
+            { "sagemaker-llm:model": "llama-3.1-8b-instruct", "sagemaker-llm:concurrent-requests": "4" },
+            "the catalog id and the concurrency the KV cache was sized for, for the GPU-memory policy",
+        );
     });
 
     it("weights come from S3, uncompressed, with network isolation, inside the VPC", () => {
@@ -132,26 +146,27 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         assert.deepEqual(vpcDeps, [T.sg, T.subnet, T.subnet].sort());
     });
 
-    it("ml.g4dn has NVMe storage: the endpoint config carries no volume KMS key, and LLM-sized timeouts", () => {
+    it("ml.g5 has NVMe storage: the endpoint config carries no volume KMS key, and LLM-sized timeouts on the image's tested AMI", () => {
         const config = g.inputs(g.one(T.config));
         assert.equal(config.kmsKeyArn, undefined);
         const variant = config.productionVariants[0];
-        assert.equal(variant.instanceType, "ml.g4dn.12xlarge");
+        assert.equal(variant.instanceType, "ml.g5.12xlarge");
         assert.equal(variant.containerStartupHealthCheckTimeoutInSeconds, 900);
         assert.equal(variant.modelDataDownloadTimeoutInSeconds, 900);
         assert.equal(variant.volumeSizeInGb, undefined);
+        assert.equal(variant.inferenceAmiVersion, "al2-ami-sagemaker-inference-gpu-3-1", "the AMI the vLLM image's own SageMaker test deploys with");
         assert.equal(config.dataCaptureConfig, undefined, "data capture is off unless asked");
     });
 
     it("the execution role is least privilege: trusted only by SageMaker for this account, scoped to its own prefix, key, image and logs", () => {
-        const role = g.one(T.role, "falcon-40b-instruct-execution");
+        const role = g.one(T.role, "llama-3-1-8b-instruct-execution");
         const trust = policyOf(role.inputs.assumeRolePolicy);
         assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
         assert.deepEqual(trust.Statement[0].Condition, { ArnLike: { "aws:SourceArn": "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:*" } });
         assert.equal(role.inputs.managedPolicyArns, undefined);
         assert.equal(g.ofType(T.attachment).length, 0, "no managed policies attached anywhere");
 
-        const policyResource = g.one(T.rolePolicy, "falcon-40b-instruct-execution");
+        const policyResource = g.one(T.rolePolicy, "llama-3-1-8b-instruct-execution");
         assert.ok(isUnknown(policyResource.inputs.policy), "the policy references the bucket, key and log group ARNs, unknown until they exist");
         const depTypes = g
             .propertyDependsOn(policyResource, "policy")
@@ -167,15 +182,15 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         assert.equal(inputs.deploymentConfig.autoRollbackConfiguration.alarms.length, 1);
         assert.deepEqual(
             g.propertyDependsOn(endpoint, "deploymentConfig").map((r) => r.name),
-            ["falcon-40b-instruct-rollback"],
+            ["llama-3-1-8b-instruct-rollback"],
         );
         assert.deepEqual(
             endpoint.dependencies.map((urn) => g.byUrn(urn)!.name).filter((n) => /logs|rollback-alarm/.test(n)),
-            ["falcon-40b-instruct-logs", "falcon-40b-instruct-rollback-alarm"],
+            ["llama-3-1-8b-instruct-logs", "llama-3-1-8b-instruct-rollback-alarm"],
             "the log group and the role's cloudwatch:DescribeAlarms come first",
         );
         assert.equal(endpoint.options.deleteBeforeReplace, false);
-        const logGroup = g.one(T.logGroup, "falcon-40b-instruct-logs");
+        const logGroup = g.one(T.logGroup, "llama-3-1-8b-instruct-logs");
         assert.equal(logGroup.inputs.retentionInDays, 365);
         assert.deepEqual(
             g.propertyDependsOn(logGroup, "kmsKeyId").map((r) => r.type),
@@ -193,10 +208,10 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
             .map((a) => `${a.name}: ${a.inputs.namespace}/${a.inputs.metricName}`)
             .sort();
         assert.deepEqual(metrics, [
-            "falcon-40b-instruct-5xx: AWS/SageMaker/Invocation5XXErrors",
-            "falcon-40b-instruct-gpu-memory: /aws/sagemaker/Endpoints/GPUMemoryUtilization",
-            "falcon-40b-instruct-latency: AWS/SageMaker/ModelLatency",
-            "falcon-40b-instruct-rollback: AWS/SageMaker/Invocation5XXErrors",
+            "llama-3-1-8b-instruct-5xx: AWS/SageMaker/Invocation5XXErrors",
+            "llama-3-1-8b-instruct-gpu-memory: /aws/sagemaker/Endpoints/GPUMemoryUtilization",
+            "llama-3-1-8b-instruct-latency: AWS/SageMaker/ModelLatency",
+            "llama-3-1-8b-instruct-rollback: AWS/SageMaker/Invocation5XXErrors",
         ]);
         const latency = g.one(T.alarm, "latency");
         assert.equal(latency.inputs.threshold, 30_000_000, "30 s in microseconds");
@@ -337,6 +352,74 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
     });
 });
 
+describe("the AWS GovCloud sample's configuration (Falcon-40B on TGI 1.0.3, ml.g4dn.12xlarge), through a model entry", () => {
+    let g: Graph;
+    let run: StackRun;
+    before(async () => ({ g, run } = await graphOf("govcloud", { models: [GOVCLOUD_SAMPLE] }, { preview: false })));
+
+    it("the model runs the TGI image from the us-gov-west-1 account, with the GovCloud sample's settings", () => {
+        const model = g.inputs(g.one(T.model));
+        assert.equal(
+            model.primaryContainer.image,
+            "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
+        );
+        const env = model.primaryContainer.environment;
+        assert.equal(env.HF_MODEL_ID, "/opt/ml/model");
+        assert.equal(env.SM_NUM_GPUS, "4");
+        assert.equal(env.HF_MODEL_QUANTIZE, "bitsandbytes-nf4");
+        assert.equal(env.MAX_INPUT_LENGTH, "1024", "TGI 1.0.3 reads MAX_INPUT_LENGTH");
+        assert.equal(env.MAX_INPUT_TOKENS, undefined);
+        assert.equal(env.MAX_TOTAL_TOKENS, "2048");
+        assert.equal(env.HUGGING_FACE_HUB_TOKEN, undefined);
+        assert.deepEqual(
+            Object.keys(env).sort(),
+            ["HF_MODEL_ID", "HF_MODEL_QUANTIZE", "MAX_INPUT_LENGTH", "MAX_TOTAL_TOKENS", "SM_NUM_GPUS"],
+            "no vLLM or SGLang variable, no DTYPE beside quantization",
+        );
+        assert.deepEqual(
+            model.tags,
+            { "sagemaker-llm:model": "falcon-40b-instruct", "sagemaker-llm:concurrent-requests": "4" },
+            "the catalog id, for the GPU-memory policy",
+        );
+        const executionPolicy = policyOf(g.one(T.rolePolicy, "falcon-40b-instruct-execution").inputs.policy);
+        assert.equal(
+            statement(executionPolicy, "PullTheModelImageOnly").Resource,
+            "arn:aws-us-gov:ecr:us-gov-west-1:442386744353:repository/huggingface-pytorch-tgi-inference",
+        );
+    });
+
+    it("ml.g4dn has NVMe storage: no volume KMS key; the sample's 900 s health check; SageMaker's default AMI for TGI", () => {
+        const config = g.inputs(g.one(T.config));
+        assert.equal(config.kmsKeyArn, undefined);
+        const variant = config.productionVariants[0];
+        assert.equal(variant.instanceType, "ml.g4dn.12xlarge");
+        assert.equal(variant.containerStartupHealthCheckTimeoutInSeconds, 900);
+        assert.equal(variant.modelDataDownloadTimeoutInSeconds, 900);
+        assert.equal(variant.volumeSizeInGb, undefined);
+        assert.equal(variant.inferenceAmiVersion, undefined);
+    });
+
+    it("is the catalog's GovCloud default for falcon-40b-instruct: the bare id deploys the same model", async () => {
+        const { g: bare } = await graphOf("govcloud", { models: [{ id: "falcon-40b-instruct", weightsSource: "s3" }] });
+        const sample = g.inputs(g.one(T.model)).primaryContainer;
+        const byDefault = bare.inputs(bare.one(T.model)).primaryContainer;
+        assert.equal(byDefault.image, sample.image);
+        assert.deepEqual(byDefault.environment, sample.environment);
+        assert.equal(bare.inputs(bare.one(T.config)).productionVariants[0].instanceType, "ml.g4dn.12xlarge");
+    });
+
+    it("its invoke command sends TGI's generate body, which TGI 1.0.3's /invocations takes", () => {
+        const [endpoint] = run.result.stackOutputs.llmEndpoints as any[];
+        assert.equal(endpoint.engine, "tgi");
+        assert.equal(endpoint.engineVersion, "1.0.3");
+        assert.equal(endpoint.instanceType, "ml.g4dn.12xlarge");
+        assert.match(
+            endpoint.invokeCommand,
+            /--endpoint-name falcon-40b-instruct-[a-z0-9]{8} .*--body '\{"inputs":"What is AWS GovCloud\?","parameters":\{"max_new_tokens":128\}\}'/,
+        );
+    });
+});
+
 describe("commercial stack (Pulumi.commercial.yaml)", () => {
     let g: Graph;
     before(async () => ({ g } = await graphOf("commercial")));
@@ -345,11 +428,21 @@ describe("commercial stack (Pulumi.commercial.yaml)", () => {
         const model = g.inputs(g.one(T.model));
         assert.equal(
             model.primaryContainer.image,
-            "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04",
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-sglang:0.5.8-transformers4.57.3-gpu-py312-cu129-ubuntu24.04",
         );
-        assert.equal(model.primaryContainer.environment.MAX_INPUT_TOKENS, "4096");
-        assert.equal(model.primaryContainer.environment.HF_MODEL_QUANTIZE, undefined, "never set when not quantizing");
-        assert.equal(model.primaryContainer.environment.SM_NUM_GPUS, "1");
+        const env = model.primaryContainer.environment;
+        assert.equal(env.SM_SGLANG_MODEL_PATH, "/opt/ml/model");
+        assert.equal(env.SM_SGLANG_SERVED_MODEL_NAME, "Qwen/Qwen3-30B-A3B-Instruct-2507");
+        assert.equal(env.SM_SGLANG_CONTEXT_LENGTH, "65536");
+        assert.equal(env.SM_SGLANG_QUANTIZATION, undefined, "never set when not quantizing");
+        assert.equal(env.SM_SGLANG_TP_SIZE, "4");
+        assert.equal(env.SM_SGLANG_MEM_FRACTION_STATIC, "0.85", "set explicitly, so the sizing and the engine agree");
+        assert.deepEqual(
+            Object.keys(env).filter((k) => !k.startsWith("SM_SGLANG_")),
+            [],
+            "no other engine's variables",
+        );
+        assert.equal(g.inputs(g.one(T.config)).productionVariants[0].instanceType, "ml.g6e.12xlarge");
         const arns = new Set(g.programResources.flatMap((r) => allStrings(g.inputs(r))).flatMap((s) => s.match(/arn:[a-z-]+:/g) ?? []));
         assert.deepEqual([...arns], ["arn:aws:"]);
         assert.equal(g.one(T.scalingTarget).inputs.maxCapacity, 3);
@@ -362,8 +455,12 @@ describe("commercial stack (Pulumi.commercial.yaml)", () => {
 
 describe("variants", () => {
     it("an EBS-backed instance type (ml.p3) gets the stack key on its ML storage volume, and may size it", async () => {
-        const { g } = await graphOf("commercial", { models: [{ id: "llama-2-7b-chat", instanceType: "ml.p3.2xlarge", volumeSizeGb: 100 }] });
+        // One 16 GiB V100 (compute capability 7.0): vLLM 0.14.0 (the last release for 7.0), weights quantized to 4 bits in flight.
+        const { g } = await graphOf("commercial", {
+            models: [{ id: "llama-2-7b-chat", engineVersion: "0.14.0", quantize: "bitsandbytes", instanceType: "ml.p3.2xlarge", volumeSizeGb: 100 }],
+        });
         const config = g.one(T.config);
+        assert.equal(g.inputs(config).productionVariants[0].instanceType, "ml.p3.2xlarge");
         assert.ok(isUnknown(config.inputs.kmsKeyArn), "the key ARN is present (unknown until the key exists)");
         assert.deepEqual(
             g.propertyDependsOn(config, "kmsKeyArn").map((r) => r.type),
@@ -375,14 +472,16 @@ describe("variants", () => {
     it("weights from the Hub: NAT egress, gated model token as a secret, no network isolation", async () => {
         const { g } = await graphOf(
             "commercial",
-            { egress: "nat", huggingFaceToken: "hf_exampletoken", models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] },
+            { egress: "nat", huggingFaceToken: "hf_exampletoken", models: [{ id: "llama-3.1-8b-instruct", weightsSource: "hub" }] },
             { secretOverrides: ["huggingFaceToken"] },
         );
         const model = g.one(T.model);
         const env = (model.inputs.primaryContainer as any).environment;
-        assert.equal(env.HF_MODEL_ID, "mistralai/Mistral-7B-Instruct-v0.2");
-        assert.notEqual(typeof env.HUGGING_FACE_HUB_TOKEN, "string", "the token travels as a Pulumi secret");
-        assert.equal(g.inputs(model).primaryContainer.environment.HUGGING_FACE_HUB_TOKEN, "hf_exampletoken");
+        assert.equal(env.SM_VLLM_MODEL, "meta-llama/Llama-3.1-8B-Instruct", "vLLM reads the Hub id from SM_VLLM_MODEL, not HF_MODEL_ID");
+        assert.equal(env.HF_MODEL_ID, undefined);
+        assert.notEqual(typeof env.HF_TOKEN, "string", "the token travels as a Pulumi secret");
+        assert.equal(g.inputs(model).primaryContainer.environment.HF_TOKEN, "hf_exampletoken");
+        assert.equal(g.inputs(model).primaryContainer.environment.HUGGING_FACE_HUB_TOKEN, undefined, "TGI's name for it, not vLLM's");
         assert.equal(g.inputs(model).enableNetworkIsolation, false);
         assert.equal(g.inputs(model).primaryContainer.modelDataSource, undefined);
 
@@ -445,11 +544,29 @@ describe("variants", () => {
             out.notebookUrl,
             /^https:\/\/console\.amazonaws-us-gov\.com\/sagemaker\/home\?region=us-gov-west-1#\/notebook-instances\/research-instance-[0-9a-f]{7}$/,
         );
+        const [deployment] = out.llmEndpoints;
         assert.match(
-            out.llmEndpoints[0].invokeCommand,
-            /^aws sagemaker-runtime invoke-endpoint --region us-gov-west-1 --endpoint-name falcon-40b-instruct-[a-z0-9]{8} /,
+            deployment.invokeCommand,
+            /^aws sagemaker-runtime invoke-endpoint --region us-gov-west-1 --endpoint-name llama-3-1-8b-instruct-[a-z0-9]{8} /,
         );
-        assert.match(out.llmEndpoints[0].weightsS3Uri, /^s3:\/\/.+\/models\/falcon-40b-instruct\/$/);
+        assert.match(
+            deployment.invokeCommand,
+            / --body '\{"messages":\[\{"role":"user","content":"What is AWS GovCloud\?"\}\],"max_tokens":128\}' /,
+            "vLLM's /invocations takes a chat body",
+        );
+        assert.match(deployment.weightsS3Uri, /^s3:\/\/.+\/models\/llama-3-1-8b-instruct\/$/);
+        assert.deepEqual(
+            [deployment.name, deployment.model, deployment.engine, deployment.engineVersion, deployment.instanceType],
+            ["llama-3-1-8b-instruct", "meta-llama/Llama-3.1-8B-Instruct", "vllm", "0.21.0", "ml.g5.12xlarge"],
+        );
+        // 8.03B × 2 bytes; 2 × 32 layers × 8 KV heads × 128 × 2 bytes = 128 KiB per token, × 32768 tokens × 4 requests = 16 GiB; 20% of the weights; 0.9 × 4 × 22888 MiB.
+        const sizing: string[] = deployment.gpuMemorySizing;
+        assert.equal(sizing.length, 5);
+        assert.match(sizing[0], /^weights +15\.0 GiB +\(8\.03B × 2 bytes \(bfloat16\)\)$/);
+        assert.match(sizing[1], /^KV cache +16\.0 GiB .*128 KiB\/token × 32768 tokens × 4 requests\)$/);
+        assert.match(sizing[2], /^engine +3\.0 GiB/);
+        assert.match(sizing[3], /^required +33\.9 GiB$/);
+        assert.match(sizing[4], /^available +80\.5 GiB +\(0\.9 × 4 × 22\.4 GiB A10G on ml\.g5\.12xlarge\)$/);
         for (const key of ["vpcId", "kmsKeyArn", "artifactBucketName", "notebookName"]) assert.ok(out[key], key);
     });
 

@@ -5,6 +5,19 @@
 import { strict as assert } from "assert";
 import { Graph, runRepoStack } from "./graph";
 
+/** The AWS GovCloud sample's configuration (Falcon-40B on TGI 1.0.3, 4-bit, on ml.g4dn.12xlarge), as a model entry. */
+const GOVCLOUD_SAMPLE = {
+    id: "falcon-40b-instruct",
+    engine: "tgi",
+    engineVersion: "1.0.3",
+    instanceType: "ml.g4dn.12xlarge",
+    numGpus: 4,
+    quantize: "bitsandbytes-nf4",
+    maxInputTokens: 1024,
+    maxTotalTokens: 2048,
+    weightsSource: "s3",
+};
+
 async function expectSettingsError(stack: string, overrides: Record<string, unknown>, expected: RegExp[], options: { secretOverrides?: string[] } = {}) {
     const { result } = await runRepoStack(stack, overrides, options);
     assert.ok(result.error, "the program should have stopped");
@@ -26,17 +39,22 @@ describe("invalid settings stop the program before any resource", () => {
             /falcon-40b-instruct/,
         ]));
 
-    it("instance type not approved for the partition", () =>
-        expectSettingsError("govcloud", { models: [{ id: "falcon-7b-instruct", instanceType: "ml.g5.2xlarge" }] }, [
-            /models\[0\]\.instanceType = "ml\.g5\.2xlarge"/,
+    it("instance type not approved for the partition", async () => {
+        // ml.g6e is in SageMaker's hosting enum, but no source places it in GovCloud (stacks/instances.ts).
+        const message = await expectSettingsError("govcloud", { models: [{ id: "llama-3.1-8b-instruct", instanceType: "ml.g6e.xlarge" }] }, [
+            /models\[0\]\.instanceType = "ml\.g6e\.xlarge"/,
             /not approved for partition aws-us-gov/,
+            /ml\.g5\.12xlarge/,
             /ml\.g4dn\.12xlarge/,
-        ]));
+            /ml\.p5\.48xlarge/,
+        ]);
+        const offered = /use one of (.*) \(approvedInstanceTypes\)/.exec(message)![1].split(", ");
+        assert.ok(!offered.some((t) => /^ml\.g6/.test(t)), `GovCloud offers no ml.g6/ml.g6e: ${offered.join(", ")}`);
+    });
 
     it("instance type outside an explicit approvedInstanceTypes list", () =>
         expectSettingsError("commercial", { approvedInstanceTypes: ["ml.g5.12xlarge"] }, [
-            /models\[0\]\.instanceType = "ml\.g5\.2xlarge"/,
-            /approvedInstanceTypes/,
+            /models\[0\]\.instanceType = "ml\.g6e\.12xlarge": is not approved for partition aws; use one of ml\.g5\.12xlarge \(approvedInstanceTypes\)/,
         ]));
 
     it("region not in the partition", () =>
@@ -54,21 +72,36 @@ describe("invalid settings stop the program before any resource", () => {
             /pulumi config set --path tags\.DataClassification/,
         ]));
 
-    it("MAX_TOTAL_TOKENS not above MAX_INPUT_TOKENS", () =>
-        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", maxInputTokens: 4096, maxTotalTokens: 4096 }] }, [
-            /models\[0\]\.maxTotalTokens = 4096/,
-            /must be above maxInputTokens \(4096\)/,
+    it("MAX_TOTAL_TOKENS not above MAX_INPUT_TOKENS (TGI)", () =>
+        expectSettingsError("commercial", { models: [{ id: "mistral-7b-instruct", engine: "tgi", maxInputTokens: 4096, maxTotalTokens: 4096 }] }, [
+            /models\[0\]\.maxTotalTokens = 4096: \(MAX_TOTAL_TOKENS\) must be above maxInputTokens \(4096\)/,
         ]));
 
-    it("SM_NUM_GPUS above the instance's GPU count", () =>
+    it("TGI-only token limits on another engine", () =>
+        expectSettingsError(
+            "commercial",
+            { models: [{ id: "mistral-7b-instruct", maxInputTokens: 4096, maxBatchPrefillTokens: 8192, maxTotalTokens: 8192 }] },
+            [
+                /models\[0\]\.maxInputTokens = 4096: applies only to engine 'tgi'; vLLM limits a request by maxTotalTokens/,
+                /models\[0\]\.maxBatchPrefillTokens = 8192: applies only to engine 'tgi'/,
+            ],
+        ));
+
+    it("numGpus (tensor parallelism) above the instance's GPU count", () =>
         expectSettingsError("govcloud", { models: [{ id: "falcon-40b-instruct", numGpus: 8 }] }, [
             /models\[0\]\.numGpus = 8/,
             /above the 4 GPU\(s\) of ml\.g4dn\.12xlarge/,
         ]));
 
-    it("SM_NUM_GPUS that does not divide the attention heads", () =>
+    it("numGpus (tensor parallelism) that does not divide the attention heads", () =>
         expectSettingsError("govcloud", { models: [{ id: "falcon-7b-instruct", instanceType: "ml.g4dn.12xlarge", numGpus: 4 }] }, [
-            /must divide tiiuae\/falcon-7b-instruct's 71 attention heads/,
+            /models\[0\]\.numGpus = 4: \(tensor parallelism\) must divide the model's 71 attention heads \(tiiuae\/falcon-7b-instruct\); use one of 1\./,
+        ]));
+
+    it("numGpus (tensor parallelism) that divides the attention heads but not the KV heads, nor they it", () =>
+        // microsoft/phi-4: 40 attention heads, 10 KV heads; 4 divides 40, but neither 4 nor 10 divides the other.
+        expectSettingsError("govcloud", { models: [{ id: "phi-4", instanceType: "ml.g5.12xlarge", numGpus: 4 }] }, [
+            /models\[0\]\.numGpus = 4: \(tensor parallelism\) and the model's 10 KV heads must divide each other \(microsoft\/phi-4\); use one of 1, 2\./,
         ]));
 
     it("weights from the Hub with no internet egress", () =>
@@ -79,10 +112,16 @@ describe("invalid settings stop the program before any resource", () => {
         ]));
 
     it("a model too large for the instance's GPU memory", () =>
-        expectSettingsError("govcloud", { models: [{ id: "falcon-40b-instruct", quantize: "none" }] }, [
-            /too small/,
-            /needs ~93\.4 GiB/,
-            /4 × 16 GiB = 64 GiB/,
+        // The AWS GovCloud sample without its 4-bit quantization: 41.8B × 2 bytes of Falcon-40B on 4 × 16 GiB T4.
+        expectSettingsError("govcloud", { models: [{ ...GOVCLOUD_SAMPLE, quantize: "none" }] }, [
+            /models\[0\]\.instanceType = "ml\.g4dn\.12xlarge": too small for tiiuae\/falcon-40b-instruct on TGI: 94\.4 GiB needed, 64\.0 GiB available\./,
+            /weights +77\.9 GiB +\(41\.8B × 2 bytes \(bfloat16\)\)/,
+            /KV cache +0\.9 GiB +\(2 × 60 layers × 8 KV heads × 64 × 2 bytes = 120 KiB\/token × 2048 tokens × 4 requests\)/,
+            /engine +15\.6 GiB +\(20% of the weights\)/,
+            /required +94\.4 GiB/,
+            /available +64\.0 GiB +\(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)/,
+            /Fix: an instance type where it fits: [^;]*ml\.g5\.48xlarge/,
+            /quantization \(quantize: bitsandbytes, bitsandbytes-nf4, bitsandbytes-fp4, eetq, fp8\)/,
         ]));
 
     it("a gated model from the Hub without a token", () =>
@@ -100,17 +139,29 @@ describe("invalid settings stop the program before any resource", () => {
             /local NVMe instance storage/,
         ]));
 
-    it("a pre-quantized format for unquantized catalog weights, and a 'false' quantization", () =>
-        expectSettingsError(
+    it("quantize: only the engine's on-the-fly methods (no pre-quantized format, no 'false'), and none on pre-quantized catalog weights", async () => {
+        const onTheFly =
+            /is not a quantization vLLM applies while loading; use one of fp8, bitsandbytes or 'none' \(pre-quantized checkpoints are catalog entries of their own, e\.g\. qwen3-32b-fp8\)/;
+        const message = await expectSettingsError(
             "commercial",
             {
                 models: [
                     { id: "mistral-7b-instruct", quantize: "awq" },
                     { id: "llama-3-8b-instruct", quantize: "false" },
+                    // TGI's method, not vLLM's.
+                    { id: "qwen2.5-7b-instruct", quantize: "bitsandbytes-nf4" },
+                    { id: "qwen3-32b-fp8", quantize: "fp8" },
                 ],
             },
-            [/models\[0\]\.quantize = "awq"/, /models\[1\]\.quantize = "false"/, /never 'false'/],
-        ));
+            [
+                new RegExp(`models\\[0\\]\\.quantize = "awq": ${onTheFly.source}`),
+                new RegExp(`models\\[1\\]\\.quantize = "false": ${onTheFly.source}`),
+                new RegExp(`models\\[2\\]\\.quantize = "bitsandbytes-nf4": ${onTheFly.source}`),
+                /models\[3\]\.quantize = "fp8": cannot apply: Qwen\/Qwen3-32B-FP8 is already quantized \(fp8\); remove quantize or use 'none'/,
+            ],
+        );
+        assert.match(message, /\(4 problems\)/);
+    });
 
     it("existing-VPC mode without a VPC or subnets", () =>
         expectSettingsError("govcloud", { networkMode: "existing" }, [/existingVpcId/, /existingPrivateSubnetIds/]));
