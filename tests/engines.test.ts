@@ -14,6 +14,7 @@ import { PARTITION_IDS } from "../stacks/partitions";
 import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem } from "../stacks/sizing";
 import { ParsedSettings, parseSettings, SettingProblem, SettingsError } from "../stacks/settings";
 import { Graph, REPO_ROOT, runRepoStack } from "./graph";
+import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 
 const T = {
     model: "aws:sagemaker/model:Model",
@@ -444,17 +445,7 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
 // ---------------------------------------------------------------------------------------------
 
 describe("the AWS GovCloud sample's Falcon-40B configuration stays reproducible", () => {
-    const SAMPLE = {
-        id: "falcon-40b-instruct",
-        engine: "tgi",
-        engineVersion: "1.0.3",
-        instanceType: "ml.g4dn.12xlarge",
-        numGpus: 4,
-        quantize: "bitsandbytes-nf4",
-        maxInputTokens: 1024,
-        maxTotalTokens: 2048,
-        weightsSource: "s3",
-    };
+    const SAMPLE = GOVCLOUD_SAMPLE;
     const IMAGE = "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04";
     const ENV = {
         HF_MODEL_ID: "/opt/ml/model",

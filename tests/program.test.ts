@@ -7,6 +7,7 @@ import { isUnknown } from "../offline/mockRun";
 import { StackRun } from "../offline/runStack";
 import { allStrings, Graph, policyOf, RepoRunOptions, runRepoStack } from "./graph";
 import { EXISTING, LANDING_ZONE } from "./landingZone";
+import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -49,19 +50,6 @@ async function graphOf(stack: string, overrides: Record<string, unknown> = {}, o
     assert.equal(run.result.error, undefined, run.result.error?.stack);
     return { run, g: new Graph(run.result.resources) };
 }
-
-/** The AWS GovCloud sample's configuration (Falcon-40B on TGI 1.0.3, 4-bit, on ml.g4dn.12xlarge), as a model entry. */
-const GOVCLOUD_SAMPLE = {
-    id: "falcon-40b-instruct",
-    engine: "tgi",
-    engineVersion: "1.0.3",
-    instanceType: "ml.g4dn.12xlarge",
-    numGpus: 4,
-    quantize: "bitsandbytes-nf4",
-    maxInputTokens: 1024,
-    maxTotalTokens: 2048,
-    weightsSource: "s3",
-};
 
 function statement(policy: { Statement: any[] }, sid: string): any {
     const found = policy.Statement.find((s) => s.Sid === sid);

@@ -4,19 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { Graph, runRepoStack } from "./graph";
-
-/** The AWS GovCloud sample's configuration (Falcon-40B on TGI 1.0.3, 4-bit, on ml.g4dn.12xlarge), as a model entry. */
-const GOVCLOUD_SAMPLE = {
-    id: "falcon-40b-instruct",
-    engine: "tgi",
-    engineVersion: "1.0.3",
-    instanceType: "ml.g4dn.12xlarge",
-    numGpus: 4,
-    quantize: "bitsandbytes-nf4",
-    maxInputTokens: 1024,
-    maxTotalTokens: 2048,
-    weightsSource: "s3",
-};
+import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 
 async function expectSettingsError(stack: string, overrides: Record<string, unknown>, expected: RegExp[], options: { secretOverrides?: string[] } = {}) {
     const { result } = await runRepoStack(stack, overrides, options);

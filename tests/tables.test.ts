@@ -1,7 +1,4 @@
 /** The data tables, the catalog defaults and the pure helpers the components use. */
-import * as fs from "fs";
-import * as path from "path";
-import YAML from "yaml";
 import { strict as assert } from "assert";
 import { cidrSubnet } from "../components/network";
 import { containerEnvironment, parseEcrImage } from "../components/llmEndpoint";
@@ -12,6 +9,7 @@ import { MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS, partitionOfRegion, regionsOf } from "../stacks/partitions";
 import { parseSettings, SETTING_KEYS } from "../stacks/settings";
 import { REPO_ROOT } from "./graph";
+import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 
 const project = loadProject(REPO_ROOT);
 const defaults = Object.fromEntries(Object.entries(project.declarations).map(([key, decl]) => [key.split(":")[1], decl.default]));
@@ -76,7 +74,8 @@ describe("data tables", () => {
         assert.equal(findInstanceType("ml.p4d.24xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p3.2xlarge")?.localNvme, false);
         const gov = endpointInstanceTypesOffered("aws-us-gov");
-        for (const t of ["ml.g4dn.12xlarge", "ml.g5.12xlarge", "ml.g5.48xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge"]) assert.ok(gov.includes(t), t);
+        for (const t of ["ml.g4dn.12xlarge", "ml.g5.12xlarge", "ml.g5.48xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge"])
+            assert.ok(gov.includes(t), t);
         for (const t of ["ml.g6.xlarge", "ml.g6e.12xlarge", "ml.p5e.48xlarge"]) assert.ok(!gov.includes(t), `${t} has no GovCloud source`);
         assert.equal(findInstanceType("ml.g5.48xlarge")?.gpuMemoryMiB, 22888, "EC2's reported A10G memory, not the nominal 24 GiB");
         for (const t of INSTANCE_TYPES) {
@@ -137,13 +136,12 @@ describe("component helpers", () => {
 
 describe("README: the AWS GovCloud sample's settings example", () => {
     it("parses and gives the sample's image and container environment (TGI 1.0.3, NF4, 4 × T4)", () => {
-        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
-        const block = /The AWS GovCloud sample's configuration, reproduced[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme);
-        assert.ok(block, "README has the sample's settings block");
-        const models = (YAML.parse(block[1]) as Record<string, unknown>)["sagemaker-llm:models"];
-        const settings = settingsFor("aws-us-gov", "us-gov-west-1", models as unknown[]);
+        const settings = settingsFor("aws-us-gov", "us-gov-west-1", [GOVCLOUD_SAMPLE]);
         const d = settings.models[0];
-        assert.equal(d.imageUri, "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04");
+        assert.equal(
+            d.imageUri,
+            "442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
+        );
         assert.deepEqual(containerEnvironment(d), {
             HF_MODEL_ID: "/opt/ml/model",
             SM_NUM_GPUS: "4",
