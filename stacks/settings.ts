@@ -638,7 +638,9 @@ function checkModel(
         dtype = "float16";
     }
 
-    const numGpus = entry.numGpus ?? defaults.numGpus ?? instance?.gpuCount ?? 1;
+    // The catalog's degree belongs to its default instance type.
+    const defaultNumGpus = instance?.name === defaults.instanceType ? defaults.numGpus : undefined;
+    const numGpus = entry.numGpus ?? defaultNumGpus ?? instance?.gpuCount ?? 1;
     let tensorParallelOk = false;
     if (instance) {
         const tpProblem = tensorParallelProblem(numGpus, model.attentionHeads, model.kvHeads);

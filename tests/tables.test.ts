@@ -152,3 +152,13 @@ describe("README: the AWS GovCloud sample's settings example", () => {
         assert.equal(d.instance.name, "ml.g4dn.12xlarge");
     });
 });
+
+describe("catalog defaults apply to the deployment they were made for", () => {
+    it("a default tensor-parallel degree is not carried to another instance type (Falcon-40B's 4 in GovCloud on an 8-GPU type)", () => {
+        const settings = settingsFor("aws-us-gov", "us-gov-west-1", [
+            { id: "falcon-40b-instruct", engine: "vllm", instanceType: "ml.g5.48xlarge", weightsSource: "s3" },
+        ]);
+        assert.equal(settings.models[0].numGpus, 8);
+        assert.equal(settings.models[0].quantize, undefined, "nor the TGI default's quantization to vLLM");
+    });
+});
