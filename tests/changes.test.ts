@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import { ChangeAction, ChangePreview, inputChanges, PlanResource, planResources, previewChanges, renderChanges } from "../offline/changes";
 import { REPLACE_RULES, replacingChanges } from "../offline/replaceRules";
+import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 import { RepoRunOptions, runRepoStack } from "./graph";
 import { EXISTING, LANDING_ZONE } from "./landingZone";
 
@@ -18,7 +19,7 @@ async function planOf(stack: string, overrides: Record<string, unknown>, options
     return planResources(run.result.resources, SALT);
 }
 
-/** `<type> <logical name>` (e.g. `Model falcon-40b-instruct-model`) → action, for every resource that changes. */
+/** `<type> <logical name>` (e.g. `Model llama-3-1-8b-instruct-model`) → action, for every resource that changes. */
 function actions(preview: ChangePreview): Record<string, ChangeAction> {
     return Object.fromEntries(preview.changes.filter((c) => c.action !== "same").map((c) => [`${c.type.split(":").pop()} ${c.name}`, c.action]));
 }
@@ -92,34 +93,35 @@ describe("change preview: unsafe changes", function () {
         // The design this repository had: the model named from a hash that left the environment out.
         const before = clone(base);
         const after = clone(base);
-        for (const plan of [before, after]) find(plan, "Model falcon-40b-instruct-model").inputs.name = "falcon-40b-instruct-3f9a1c2b-model";
-        (find(after, "Model falcon-40b-instruct-model").inputs.primaryContainer as { environment: Record<string, string> }).environment.MAX_TOTAL_TOKENS =
-            "1536";
+        for (const plan of [before, after]) find(plan, "Model llama-3-1-8b-instruct-model").inputs.name = "llama-3-1-8b-instruct-3f9a1c2b-model";
+        (
+            find(after, "Model llama-3-1-8b-instruct-model").inputs.primaryContainer as { environment: Record<string, string> }
+        ).environment.SM_VLLM_MAX_MODEL_LEN = "16384";
         const deleteFirst = previewChanges(before, after);
         assert.equal(deleteFirst.changes.find((c) => c.type === "aws:sagemaker/model:Model")!.replaceOrder, "delete-before-create");
         assert.match(
             unsafe(deleteFirst).join("\n"),
-            /falcon-40b-instruct-model: replaced \(primaryContainer\.environment\.MAX_TOTAL_TOKENS forces it\) by deleting it first/,
+            /llama-3-1-8b-instruct-model: replaced \(primaryContainer\.environment\.SM_VLLM_MAX_MODEL_LEN forces it\) by deleting it first/,
         );
 
-        find(after, "Model falcon-40b-instruct-model").options = { deleteBeforeReplace: false };
+        find(after, "Model llama-3-1-8b-instruct-model").options = { deleteBeforeReplace: false };
         assert.match(
             unsafe(previewChanges(before, after)).join("\n"),
-            /under the same name 'falcon-40b-instruct-3f9a1c2b-model', created before the old one is deleted: AWS refuses/,
+            /under the same name 'llama-3-1-8b-instruct-3f9a1c2b-model', created before the old one is deleted: AWS refuses/,
         );
     });
 
     it("an instance-type change of an endpoint registered with autoscaling, made as an update: UpdateEndpoint fails", () => {
         // A program that keeps the endpoint and only swaps its configuration.
         const after = clone(base);
-        (find(after, "EndpointConfiguration falcon-40b-instruct-config").inputs.productionVariants as { instanceType: string }[])[0].instanceType =
-            "ml.g4dn.16xlarge";
-        find(after, "Endpoint falcon-40b-instruct-endpoint").inputs.endpointConfigName = "falcon-40b-instruct-config-0f0f0f0";
+        (find(after, "EndpointConfiguration llama-3-1-8b-instruct-config").inputs.productionVariants as { instanceType: string }[])[0].instanceType =
+            "ml.g5.24xlarge";
+        find(after, "Endpoint llama-3-1-8b-instruct-endpoint").inputs.endpointConfigName = "llama-3-1-8b-instruct-config-0f0f0f0";
         const preview = previewChanges(base, after);
-        assert.deepEqual(actions(preview)["Endpoint falcon-40b-instruct-endpoint"], "update");
+        assert.deepEqual(actions(preview)["Endpoint llama-3-1-8b-instruct-endpoint"], "update");
         assert.match(
             unsafe(preview).join("\n"),
-            /UpdateEndpoint fails: the variant's instance type changes \(ml\.g4dn\.12xlarge → ml\.g4dn\.16xlarge\) while it is registered with Application Auto Scaling.*Runbook/,
+            /UpdateEndpoint fails: the variant's instance type changes \(ml\.g5\.12xlarge → ml\.g5\.24xlarge\) while it is registered with Application Auto Scaling.*Runbook/,
         );
     });
 
@@ -153,14 +155,14 @@ describe("change preview: unsafe changes", function () {
     it("an endpoint deleted first because its name is explicit; the same endpoint created first (its name changes)", () => {
         const before = clone(base);
         const after = clone(base);
-        find(before, "Endpoint falcon-40b-instruct-endpoint").inputs.name = "falcon-40b-instruct-aaaaaaaa";
-        find(after, "Endpoint falcon-40b-instruct-endpoint").inputs.name = "falcon-40b-instruct-bbbbbbbb";
-        delete find(after, "Endpoint falcon-40b-instruct-endpoint").options;
+        find(before, "Endpoint llama-3-1-8b-instruct-endpoint").inputs.name = "llama-3-1-8b-instruct-aaaaaaaa";
+        find(after, "Endpoint llama-3-1-8b-instruct-endpoint").inputs.name = "llama-3-1-8b-instruct-bbbbbbbb";
+        delete find(after, "Endpoint llama-3-1-8b-instruct-endpoint").options;
         assert.match(
             unsafe(previewChanges(before, after)).join("\n"),
-            /falcon-40b-instruct-endpoint: replaced \(name forces it\) by deleting it first.*serves nothing/,
+            /llama-3-1-8b-instruct-endpoint: replaced \(name forces it\) by deleting it first.*serves nothing/,
         );
-        find(after, "Endpoint falcon-40b-instruct-endpoint").options = { deleteBeforeReplace: false };
+        find(after, "Endpoint llama-3-1-8b-instruct-endpoint").options = { deleteBeforeReplace: false };
         const createdFirst = previewChanges(before, after);
         assert.deepEqual(unsafe(createdFirst), []);
         assert.match(warnings(createdFirst), /a new endpoint replaces this one \(name forces it\), created first/);
@@ -183,23 +185,38 @@ interface Day2Change {
     warnings?: RegExp[];
 }
 
-const STACK_MODELS: Record<
-    string,
-    { name: string; entry: Record<string, unknown>; otherInstanceType: [string, string]; otherTgi: string; smallerModel?: Record<string, unknown> }
-> = {
+/** A stack's model deployment as its stack file (Pulumi.<stack>.yaml) sets it, and what day-2 changes to it use. */
+interface StackModel {
+    /** The deployment name: the catalog id with dots as dashes. */
+    name: string;
+    /** The stack file's model entry. */
+    entry: Record<string, unknown>;
+    /** The stack's instance type and another the deployment fits with the same GPU count (so the Model, sharded as before, stays). */
+    otherInstanceType: [string, string];
+    /** Entry fields before and after a release change of one engine. */
+    otherRelease: [Record<string, unknown>, Record<string, unknown>];
+    /** Entry fields that keep the entry valid in the other partition too. */
+    crossPartition: Record<string, unknown>;
+}
+
+const STACK_MODELS: Record<string, StackModel> = {
     govcloud: {
-        name: "falcon-40b-instruct",
-        entry: { id: "falcon-40b-instruct", weightsSource: "s3" },
-        // Falcon-40B fits only the 4-GPU ml.g4dn.12xlarge of GovCloud's list: a 7B model moves instead.
-        smallerModel: { id: "falcon-7b-instruct", weightsSource: "s3" },
-        otherInstanceType: ["ml.g4dn.2xlarge", "ml.g4dn.4xlarge"],
-        otherTgi: "1.4.5",
+        name: "llama-3-1-8b-instruct",
+        entry: { id: "llama-3.1-8b-instruct", engine: "vllm", weightsSource: "s3" },
+        // 4 × A10G either way: ml.g5.24xlarge has more CPUs and memory, not more GPUs.
+        otherInstanceType: ["ml.g5.12xlarge", "ml.g5.24xlarge"],
+        otherRelease: [{}, { engineVersion: "0.17.0" }],
+        crossPartition: {},
     },
     commercial: {
-        name: "mistral-7b-instruct",
-        entry: { id: "mistral-7b-instruct", weightsSource: "s3", maxInstances: 3 },
-        otherInstanceType: ["ml.g5.2xlarge", "ml.g5.4xlarge"],
-        otherTgi: "3.2.3",
+        name: "qwen3-30b-a3b-instruct-2507",
+        entry: { id: "qwen3-30b-a3b-instruct-2507", engine: "sglang", weightsSource: "s3", maxInstances: 3 },
+        // 4 × L40S either way.
+        otherInstanceType: ["ml.g6e.12xlarge", "ml.g6e.24xlarge"],
+        // stacks/engines.ts has one SGLang release: the release change is made on vLLM.
+        otherRelease: [{ engine: "vllm" }, { engine: "vllm", engineVersion: "0.17.0" }],
+        // GovCloud's default ml.g5.12xlarge holds this model on SGLang (0.85 of GPU memory) with a 16k context, not its 64k.
+        crossPartition: { maxTotalTokens: 16384 },
     },
 };
 
@@ -207,8 +224,6 @@ function day2Changes(stack: string): Day2Change[] {
     const m = STACK_MODELS[stack];
     const model = (extra: Record<string, unknown> = {}) => ({ models: [{ ...m.entry, ...extra }] });
     const hub = (token: string) => ({ egress: "nat", huggingFaceToken: token, models: [{ id: "llama-3-8b-instruct", weightsSource: "hub" }] });
-    const sized = m.smallerModel ?? m.entry;
-    const sizedName = String(sized.id);
     const zones = (letters: string) => [...letters].map((l) => `${stack === "govcloud" ? "us-gov-west-1" : "us-east-1"}${l}`);
     const own = (type: string, suffix: string) => `${type} ${m.name}-${suffix}`;
     return [
@@ -267,33 +282,34 @@ function day2Changes(stack: string): Day2Change[] {
         },
         {
             title: "another instance type (under autoscaling)",
-            before: { models: [{ ...sized, instanceType: m.otherInstanceType[0] }] },
-            after: { models: [{ ...sized, instanceType: m.otherInstanceType[1] }] },
+            before: model({ instanceType: m.otherInstanceType[0] }),
+            after: model({ instanceType: m.otherInstanceType[1] }),
             expect: {
-                [`RandomString ${sizedName}-suffix`]: "replace",
-                [`Endpoint ${sizedName}-endpoint`]: "replace",
-                [`EndpointConfiguration ${sizedName}-config`]: "replace",
-                [`Target ${sizedName}-scaling`]: "replace",
-                [`Policy ${sizedName}-scaling`]: "replace",
-                [`LogGroup ${sizedName}-logs`]: "replace",
-                [`MetricAlarm ${sizedName}-rollback`]: "update",
-                [`RolePolicy ${sizedName}-execution`]: "update",
+                [own("RandomString", "suffix")]: "replace",
+                [own("Endpoint", "endpoint")]: "replace",
+                [own("EndpointConfiguration", "config")]: "replace",
+                [own("Target", "scaling")]: "replace",
+                [own("Policy", "scaling")]: "replace",
+                [own("LogGroup", "logs")]: "replace",
+                [own("MetricAlarm", "rollback")]: "update",
+                [own("RolePolicy", "execution")]: "update",
             },
-            unchanged: [`Model ${sizedName}-model`, `Role ${sizedName}-execution`],
-            warnings: [new RegExp(`${sizedName}-endpoint: a new endpoint replaces this one`)],
+            unchanged: [own("Model", "model"), own("Role", "execution")],
+            warnings: [new RegExp(`${m.name}-endpoint: a new endpoint replaces this one`)],
         },
         {
             title: "another engine version",
-            before: model(),
-            after: model({ tgiVersion: m.otherTgi }),
+            before: model(m.otherRelease[0]),
+            after: model(m.otherRelease[1]),
             expect: { [own("Model", "model")]: "replace", [own("EndpointConfiguration", "config")]: "replace", [own("Endpoint", "endpoint")]: "update" },
             unchanged: [own("RolePolicy", "execution"), own("RandomString", "suffix")],
         },
         {
             title: "token limits",
             before: model(),
-            after: model({ maxInputTokens: 512 }),
+            after: model({ maxTotalTokens: 16384 }),
             expect: { [own("Model", "model")]: "replace", [own("Endpoint", "endpoint")]: "update" },
+            unchanged: [own("RandomString", "suffix"), own("RolePolicy", "execution")],
         },
         {
             title: "alarm thresholds",
@@ -366,8 +382,11 @@ function day2Changes(stack: string): Day2Change[] {
         },
         {
             title: "unsafe: another partition (a new provider; everything would move)",
-            before: {},
-            after: stack === "govcloud" ? { partition: "aws", region: "us-east-1" } : { partition: "aws-us-gov", region: "us-gov-west-1" },
+            before: model(m.crossPartition),
+            after: {
+                ...model(m.crossPartition),
+                ...(stack === "govcloud" ? { partition: "aws", region: "us-east-1" } : { partition: "aws-us-gov", region: "us-gov-west-1" }),
+            },
             expect: { "Key stack-key": "replace", "Bucket artifacts": "replace" },
             unsafe: [
                 /stack-key: the stack key is replaced \(its provider changes \(us-[a-z-]+-\d → us-[a-z-]+-\d\)/,
@@ -387,18 +406,48 @@ function day2Changes(stack: string): Day2Change[] {
     ];
 }
 
+/**
+ * Day-2 changes to the AWS GovCloud sample's configuration (Falcon-40B on TGI 1.0.3, tests/govcloudSample.ts),
+ * which a GovCloud stack may still run: TGI's own release and input-token settings.
+ */
+function govcloudSampleChanges(): Day2Change[] {
+    const sample = (extra: Record<string, unknown> = {}) => ({ models: [{ ...GOVCLOUD_SAMPLE, ...extra }] });
+    const own = (type: string, suffix: string) => `${type} falcon-40b-instruct-${suffix}`;
+    return [
+        {
+            title: "the AWS GovCloud sample (TGI): another TGI release",
+            before: sample(),
+            after: sample({ engineVersion: "1.4.5" }),
+            expect: { [own("Model", "model")]: "replace", [own("EndpointConfiguration", "config")]: "replace", [own("Endpoint", "endpoint")]: "update" },
+            unchanged: [own("RolePolicy", "execution"), own("RandomString", "suffix")],
+        },
+        {
+            title: "the AWS GovCloud sample (TGI): input-token limit",
+            before: sample(),
+            after: sample({ maxInputTokens: 512 }),
+            expect: { [own("Model", "model")]: "replace", [own("Endpoint", "endpoint")]: "update" },
+            unchanged: [own("RandomString", "suffix"), own("RolePolicy", "execution")],
+        },
+    ];
+}
+
 describe("change preview: day-2 changes on both stacks", function () {
     this.timeout(240_000);
     for (const stack of ["govcloud", "commercial"]) {
         describe(stack, () => {
-            for (const change of day2Changes(stack)) {
+            for (const change of [...day2Changes(stack), ...(stack === "govcloud" ? govcloudSampleChanges() : [])]) {
                 it(change.title, async () => {
                     const before = await planOf(stack, change.before, change.options);
                     const after = await planOf(stack, change.after, change.afterOptions ?? change.options);
                     const preview = previewChanges(before, after);
                     const done = actions(preview);
                     for (const [name, action] of Object.entries(change.expect)) assert.equal(done[name], action, `${name}: ${JSON.stringify(done)}`);
-                    for (const name of change.unchanged ?? []) assert.equal(done[name], undefined, `${name} should not change: ${done[name]}`);
+                    // A name that is not in the plan would pass as unchanged: each must be there.
+                    const planned = new Set(before.map((r) => `${r.type.split(":").pop()} ${r.name}`));
+                    for (const name of change.unchanged ?? []) {
+                        assert.ok(planned.has(name), `${name} is not in the plan`);
+                        assert.equal(done[name], undefined, `${name} should not change: ${done[name]}`);
+                    }
                     if (!change.unsafe)
                         for (const c of preview.changes.filter((c) => c.action === "replace")) assert.equal(c.replaceOrder, "create-before-delete", c.name);
                     const found = unsafe(preview);
@@ -426,7 +475,7 @@ describe("change preview: day-2 changes on both stacks", function () {
         assert.deepEqual(actions(same), {});
         const rotated = await planOf("commercial", { ...settings, huggingFaceToken: "hf_tokenBBBBBBBBBBBBBBBBBBBBBBBBBBBB" }, options);
         const text = renderChanges(previewChanges(await planOf("commercial", settings, options), rotated), "before.json");
-        assert.match(text, /~ primaryContainer\.environment\.HUGGING_FACE_HUB_TOKEN: \[secret\] => \[secret\] {2}\(forces replacement\)/);
+        assert.match(text, /~ primaryContainer\.environment\.HF_TOKEN: \[secret\] => \[secret\] {2}\(forces replacement\)/);
         assert.ok(!/hf_token/.test(JSON.stringify(rotated)) && !/hf_token/.test(text), "no token in the plan or the report");
     });
 });

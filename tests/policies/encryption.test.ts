@@ -37,7 +37,11 @@ function messageFor(e: Evaluation, policy: string, resource: string): string {
     return v.message;
 }
 
-const EBS_VARIANT = { models: [{ id: "llama-2-7b-chat", instanceType: "ml.p3.2xlarge" }] };
+/**
+ * An EBS-backed ml.p3 (V100, compute capability 7.0): vLLM 0.14.0 is the release that still runs there,
+ * and Llama 2 7B with its 4k context needs the 4 GPUs of ml.p3.8xlarge.
+ */
+const EBS_VARIANT = { models: [{ id: "llama-2-7b-chat", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.p3.8xlarge" }] };
 const CAPTURE_VARIANT = { models: [{ id: "mistral-7b-instruct", dataCapturePercent: 20 }] };
 
 describe("encryption policies", function () {
@@ -98,10 +102,20 @@ describe("encryption policies", function () {
         });
 
         it("compliant: the repo's NVMe types without a key; an EBS-backed ml.p3 with the stack key (unknown in preview counts as set)", async () => {
+            const endpointConfig = (e: Evaluation) =>
+                e.run.result.resources.find((r) => r.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration")!;
             for (const options of [{ overrides: EBS_VARIANT }, { overrides: EBS_VARIANT, preview: false }]) {
                 const e = await evaluateRepoStack("commercial", options);
                 assert.deepEqual(e.of(P.endpointVolume), []);
                 assert.equal(e.notRun(P.endpointVolume), false);
+                assert.equal((endpointConfig(e).inputs.productionVariants as { instanceType: string }[])[0].instanceType, "ml.p3.8xlarge");
+                if (options.preview === false) assert.match(String(endpointConfig(e).inputs.kmsKeyArn), /^arn:aws:kms:us-east-1:/);
+            }
+            // The stacks' own types (ml.g5.12xlarge, ml.g6e.12xlarge) have local NVMe: no key.
+            for (const stack of ["govcloud", "commercial"]) {
+                const e = await evaluateRepoStack(stack, { preview: false });
+                assert.deepEqual(e.of(P.endpointVolume), [], stack);
+                assert.equal(endpointConfig(e).inputs.kmsKeyArn, undefined, stack);
             }
             const f = await fixture("endpoints");
             for (const name of ["nvme-without-key", "ebs-with-key", "capture-with-key"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);

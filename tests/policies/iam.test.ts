@@ -119,9 +119,9 @@ describe("iam family", function () {
             // A key neither trust policy uses shows the check reads both the execution and the notebook role; the
             // execution role has the inference form (aws:SourceArn only), the notebook role both keys.
             const e = await evaluateRepoStack("govcloud", { policyConfig: { [SOURCE]: { conditionKeys: ["aws:SourceIdentity"] } } });
-            assert.deepEqual(e.flagged(SOURCE), ["falcon-40b-instruct-execution", "research-role"]);
+            assert.deepEqual(e.flagged(SOURCE), ["llama-3-1-8b-instruct-execution", "research-role"]);
             const accountOnly = await evaluateRepoStack("govcloud", { policyConfig: { [SOURCE]: { conditionKeys: ["aws:SourceAccount"] } } });
-            assert.deepEqual(accountOnly.flagged(SOURCE), ["falcon-40b-instruct-execution"]);
+            assert.deepEqual(accountOnly.flagged(SOURCE), ["llama-3-1-8b-instruct-execution"]);
             const key = e.run.result.resources.find((r) => r.type === "aws:kms/key:Key")!;
             assert.match(String(key.inputs.policy), /"Action":"kms:\*"/);
             assert.deepEqual(e.flagged(WILDCARD), []);

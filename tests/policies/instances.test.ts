@@ -5,18 +5,25 @@
  */
 import { strict as assert } from "assert";
 import { allowedTypes, checkInstanceType } from "../../policies/instances/endpointInstanceTypeApproved";
-import { checkWeightsFit } from "../../policies/instances/modelFitsGpuMemory";
+import { checkModelFits } from "../../policies/instances/modelFitsGpuMemory";
+import { ENGINES } from "../../stacks/engines";
 import { checkNumGpus } from "../../policies/instances/smNumGpusWithinInstance";
+import { unmaintainedEngines } from "../../policies/instances/servingEngineMaintained";
 import { endpointInstanceTypesOffered } from "../../stacks/instances";
 import { findModel } from "../../stacks/models";
-import { assertClean, messages, notRunMessage } from "./assertions";
+import { GOVCLOUD_SAMPLE } from "../govcloudSample";
+import { assertClean, levels, messages, notRunMessage, ownMessages } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
 
 const ENDPOINT_TYPES = "endpoint-instance-type-approved";
 const NOTEBOOK_TYPES = "notebook-instance-type-approved";
 const NUM_GPUS = "sm-num-gpus-within-instance";
 const MEMORY_FIT = "model-fits-gpu-memory";
+const ENGINE_MAINTAINED = "serving-engine-maintained";
+/** The mandatory policies of the family; serving-engine-maintained is advisory. */
 const INSTANCE_POLICIES = [ENDPOINT_TYPES, NOTEBOOK_TYPES, NUM_GPUS, MEMORY_FIT];
+/** The GovCloud stack running the AWS GovCloud sample's configuration: Falcon-40B on TGI 1.0.3, NF4, on ml.g4dn.12xlarge. */
+const SAMPLE: EvaluateOptions = { overrides: { models: [GOVCLOUD_SAMPLE] } };
 
 const fixture = (name: string, options: EvaluateOptions = {}) => evaluateStack(`${FIXTURES}/policy-instances`, name, options);
 
@@ -28,6 +35,7 @@ describe("instances policies", function () {
             assert.ok(info, `${name} is not in the pack`);
             assert.equal(info.enforcementLevel, "mandatory", `${name} is mandatory by default`);
         }
+        assert.equal(pack.policies.find((p) => p.name === ENGINE_MAINTAINED)?.enforcementLevel, "advisory", `${ENGINE_MAINTAINED} is advisory by default`);
     });
 
     describe("the repo's stacks as they are", () => {
@@ -43,22 +51,30 @@ describe("instances policies", function () {
     });
 
     describe(ENDPOINT_TYPES, () => {
-        it("passes an approved type: ml.g4dn in GovCloud, ml.g5 in commercial", async () => {
+        it("passes an approved type: ml.g4dn and ml.g5 in GovCloud, ml.g6e in commercial", async () => {
             assert.deepEqual(messages(await fixture("compliant"), ENDPOINT_TYPES), []);
-            assert.deepEqual(messages(await evaluateRepoStack("commercial"), ENDPOINT_TYPES), []);
+            assert.deepEqual(messages(await evaluateRepoStack("govcloud"), ENDPOINT_TYPES), [], "ml.g5.12xlarge");
+            assert.deepEqual(messages(await evaluateRepoStack("govcloud", SAMPLE), ENDPOINT_TYPES), [], "ml.g4dn.12xlarge");
+            assert.deepEqual(messages(await evaluateRepoStack("commercial"), ENDPOINT_TYPES), [], "ml.g6e.12xlarge");
         });
 
-        it("rejects ml.g5 in a GovCloud region, naming the property, value, partition and fix", async () => {
-            const e = await fixture("g5-in-govcloud");
+        it("rejects ml.g6e (commercial only) in a GovCloud region, naming the property, value, partition and fix", async () => {
+            const e = await fixture("g6e-in-govcloud");
             const [violation, ...rest] = e.of(ENDPOINT_TYPES);
             assert.equal(rest.length, 0);
             assert.equal(violation.enforcementLevel, "mandatory");
             assert.equal(violation.resourceName, "mistral-config");
             assert.match(
                 violation.message,
-                /productionVariants\[0\]\.instanceType = "ml\.g5\.2xlarge" is not approved for partition aws-us-gov \(region us-gov-west-1\)/,
+                /productionVariants\[0\]\.instanceType = "ml\.g6e\.xlarge" is not approved for partition aws-us-gov \(region us-gov-west-1\)/,
             );
-            assert.match(violation.message, /approved: ml\.g4dn\.xlarge, .*ml\.g4dn\.12xlarge/);
+            // The approved list is the table's GovCloud list (no policy config lists types): ml.g4dn to ml.p5.48xlarge, no ml.g6/g6e/p5e.
+            const approved = endpointInstanceTypesOffered("aws-us-gov");
+            assert.ok(violation.message.includes(`approved: ${approved.join(", ")}.`), violation.message);
+            for (const type of ["ml.g4dn.12xlarge", "ml.g5.12xlarge", "ml.p3.2xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge"]) {
+                assert.ok(approved.includes(type), type);
+            }
+            assert.ok(!/ml\.g6|ml\.p5e/.test(approved.join()), approved.join());
             assert.match(violation.message, /Use an approved instance type/);
         });
 
@@ -78,33 +94,39 @@ describe("instances policies", function () {
 
         it("a provider region unknown in preview: not run in preview (the partition is unknown), checked in an update", async () => {
             const overrides = { regionComputed: true };
-            const preview = await fixture("g5-in-govcloud", { overrides });
+            const preview = await fixture("g6e-in-govcloud", { overrides });
             assert.equal(preview.result.notRun.find((n) => n.policyName === ENDPOINT_TYPES)?.property, ".region");
             assert.deepEqual(messages(preview, ENDPOINT_TYPES), []);
-            assert.equal((await fixture("g5-in-govcloud", { overrides, preview: false })).of(ENDPOINT_TYPES).length, 1);
+            assert.equal((await fixture("g6e-in-govcloud", { overrides, preview: false })).of(ENDPOINT_TYPES).length, 1);
         });
 
         it("config: a per-partition allow-list replaces the table's for that partition only", async () => {
             const policyConfig = { [ENDPOINT_TYPES]: { endpointInstanceTypes: { "aws-us-gov": ["ml.g4dn.2xlarge"] } } };
             const gov = await evaluateRepoStack("govcloud", { policyConfig });
-            assert.match(messages(gov, ENDPOINT_TYPES).join(), /"ml\.g4dn\.12xlarge" is not approved for partition aws-us-gov .*approved: ml\.g4dn\.2xlarge\./);
+            assert.match(messages(gov, ENDPOINT_TYPES).join(), /"ml\.g5\.12xlarge" is not approved for partition aws-us-gov .*approved: ml\.g4dn\.2xlarge\./);
             assert.deepEqual(messages(await evaluateRepoStack("commercial", { policyConfig }), ENDPOINT_TYPES), [], "aws keeps the table's list");
         });
 
         it("config: enforcement level advisory or disabled", async () => {
-            const advisory = await fixture("g5-in-govcloud", { policyConfig: { [ENDPOINT_TYPES]: "advisory" } });
+            const advisory = await fixture("g6e-in-govcloud", { policyConfig: { [ENDPOINT_TYPES]: "advisory" } });
             assert.deepEqual(
                 advisory.of(ENDPOINT_TYPES).map((v) => v.enforcementLevel),
                 ["advisory"],
             );
-            const disabled = await fixture("g5-in-govcloud", { policyConfig: { [ENDPOINT_TYPES]: { enforcementLevel: "disabled" } } });
+            const disabled = await fixture("g6e-in-govcloud", { policyConfig: { [ENDPOINT_TYPES]: { enforcementLevel: "disabled" } } });
             assert.deepEqual(messages(disabled, ENDPOINT_TYPES), []);
         });
 
         it("the check: unknown partition allows only types approved in every partition; an unset type is named", () => {
             const common = allowedTypes(undefined, undefined, endpointInstanceTypesOffered);
             assert.ok(common.includes("ml.g4dn.12xlarge"));
-            assert.ok(!common.includes("ml.g5.2xlarge"));
+            assert.ok(common.includes("ml.g5.12xlarge"), "ml.g5 is offered in both partitions");
+            assert.ok(!common.includes("ml.g6e.12xlarge"), "ml.g6e is commercial only");
+            assert.deepEqual(
+                allowedTypes({ aws: ["ml.g5.2xlarge", "ml.g6e.xlarge"] }, undefined, endpointInstanceTypesOffered),
+                ["ml.g5.2xlarge"],
+                "a configured list counts for its partition",
+            );
             assert.match(checkInstanceType("instanceType", undefined, ["ml.t3.medium"], "aws", "us-east-1") ?? "", /instanceType is not set/);
             assert.equal(checkInstanceType("instanceType", "ml.t3.medium", ["ml.t3.medium"], "aws", "us-east-1"), undefined);
         });
@@ -116,7 +138,7 @@ describe("instances policies", function () {
         });
 
         it("rejects a GPU notebook type", async () => {
-            const e = await fixture("g5-in-govcloud");
+            const e = await fixture("g6e-in-govcloud");
             const [violation, ...rest] = e.of(NOTEBOOK_TYPES);
             assert.equal(rest.length, 0);
             assert.equal(violation.resourceName, "notebook");
@@ -135,11 +157,11 @@ describe("instances policies", function () {
                 policyConfig: { [NOTEBOOK_TYPES]: { notebookInstanceTypes: { "aws-us-gov": ["ml.t3.large"] } } },
             });
             assert.match(messages(narrowed, NOTEBOOK_TYPES).join(), /instanceType = "ml\.t3\.medium" is not approved/);
-            const widened = await fixture("g5-in-govcloud", {
+            const widened = await fixture("g6e-in-govcloud", {
                 policyConfig: { [NOTEBOOK_TYPES]: { notebookInstanceTypes: { "aws-us-gov": ["ml.g4dn.xlarge"] } } },
             });
             assert.deepEqual(messages(widened, NOTEBOOK_TYPES), []);
-            const disabled = await fixture("g5-in-govcloud", { policyConfig: { [NOTEBOOK_TYPES]: "disabled" } });
+            const disabled = await fixture("g6e-in-govcloud", { policyConfig: { [NOTEBOOK_TYPES]: "disabled" } });
             assert.deepEqual(messages(disabled, NOTEBOOK_TYPES), []);
         });
     });
@@ -159,6 +181,39 @@ describe("instances policies", function () {
                 violation.message,
                 /primaryContainer\.environment\.SM_NUM_GPUS = "8" is above the 4 GPU\(s\) of ml\.g4dn\.12xlarge \(served by mistral-config productionVariants\[0\]/,
             );
+        });
+
+        it("reads each engine's tensor-parallel variable: vLLM's on the GovCloud stack, SGLang's on the commercial one", async () => {
+            for (const [stack, variable] of [
+                ["govcloud", "SM_VLLM_TENSOR_PARALLEL_SIZE"],
+                ["commercial", "SM_SGLANG_TP_SIZE"],
+            ]) {
+                const model = (await evaluateRepoStack(stack, { preview: false })).run.result.resources.find((r) => r.type === "aws:sagemaker/model:Model")!;
+                assert.equal((model.inputs.primaryContainer as { environment: Record<string, string> }).environment[variable], "4", `${stack} ${variable}`);
+                const e = await evaluateRepoStack(stack, {
+                    preview: false,
+                    transformations: [
+                        (a) =>
+                            a.type === "aws:sagemaker/model:Model"
+                                ? {
+                                      props: {
+                                          ...a.props,
+                                          primaryContainer: {
+                                              ...a.props.primaryContainer,
+                                              environment: { ...a.props.primaryContainer.environment, [variable]: "8" },
+                                          },
+                                      },
+                                      opts: a.opts,
+                                  }
+                                : undefined,
+                    ],
+                });
+                assert.match(
+                    messages(e, NUM_GPUS).join(),
+                    new RegExp(`primaryContainer\\.environment\\.${variable} = "8" is above the 4 GPU\\(s\\) of ml\\.g`),
+                    stack,
+                );
+            }
         });
 
         it("an instance type the table does not know: a clear message", async () => {
@@ -209,11 +264,80 @@ describe("instances policies", function () {
         });
     });
 
+    describe(ENGINE_MAINTAINED, () => {
+        it("the repo's stacks (vLLM in GovCloud, SGLang in commercial): nothing reported", async () => {
+            for (const stack of ["govcloud", "commercial"]) {
+                for (const preview of [true, false]) {
+                    const e = await evaluateRepoStack(stack, { preview });
+                    assert.ok(
+                        e.run.result.resources.some((r) => r.type === "aws:sagemaker/model:Model"),
+                        `${stack} has a model for the policy to judge`,
+                    );
+                    assertClean(e, [ENGINE_MAINTAINED], `${stack} preview=${preview}`);
+                }
+            }
+        });
+
+        it("the GovCloud sample's TGI model: an advisory naming TGI's maintenance mode and the fix, nothing mandatory", async () => {
+            for (const preview of [true, false]) {
+                const e = await evaluateRepoStack("govcloud", { ...SAMPLE, preview });
+                assert.deepEqual(e.flagged(ENGINE_MAINTAINED), ["falcon-40b-instruct-model"]);
+                assert.deepEqual(levels(e, ENGINE_MAINTAINED), ["advisory"]);
+                assert.match(
+                    ownMessages(e, ENGINE_MAINTAINED)[0],
+                    /^primaryContainer runs TGI, archived: in maintenance mode since 2025-12-11 .*\. Serve the model with a maintained engine: vLLM or SGLang \(the program's models\[\]\.engine\)/,
+                );
+                assertClean(e, INSTANCE_POLICIES, `sample preview=${preview}`);
+            }
+        });
+
+        it("the same model on vLLM: nothing reported", async () => {
+            const e = await evaluateRepoStack("govcloud", {
+                // numGpus explicit: unset, the settings take the sample's 4 from the catalog's GovCloud default even on this 8-GPU type.
+                overrides: { models: [{ id: "falcon-40b-instruct", engine: "vllm", instanceType: "ml.g5.48xlarge", numGpus: 8, weightsSource: "s3" }] },
+            });
+            assert.ok(e.run.result.resources.some((r) => r.type === "aws:sagemaker/model:Model" && r.name === "falcon-40b-instruct-model"));
+            assertClean(e, [ENGINE_MAINTAINED], "Falcon-40B on vLLM");
+        });
+
+        it("the check: by image repository, else by the engine's model variable (an image from a private mirror); every container", () => {
+            const gov = (repository: string) => `442386744353.dkr.ecr.us-gov-west-1.amazonaws.com/${repository}:x`;
+            assert.deepEqual(
+                unmaintainedEngines({ primaryContainer: { image: gov("huggingface-vllm"), environment: { SM_VLLM_MODEL: "/opt/ml/model" } } }),
+                [],
+            );
+            assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: gov("huggingface-sglang"), environment: {} } }), []);
+            assert.match(
+                unmaintainedEngines({ primaryContainer: { image: gov("huggingface-pytorch-tgi-inference"), environment: {} } }).join(),
+                /^primaryContainer runs TGI/,
+            );
+            const mirror = "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/mirror/llm:1";
+            assert.match(
+                unmaintainedEngines({ primaryContainer: { image: mirror, environment: { HF_MODEL_ID: "/opt/ml/model" } } }).join(),
+                /^primaryContainer runs TGI/,
+            );
+            assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: mirror, environment: { SM_SGLANG_MODEL_PATH: "/opt/ml/model" } } }), []);
+            assert.deepEqual(
+                unmaintainedEngines({
+                    containers: [
+                        { image: gov("huggingface-vllm"), environment: {} },
+                        { image: gov("huggingface-pytorch-tgi-inference"), environment: {} },
+                    ],
+                }).map((line) => line.split(",")[0]),
+                ["containers[1] runs TGI"],
+            );
+        });
+    });
+
     describe(MEMORY_FIT, () => {
         it("passes the GovCloud sample's Falcon-40B in NF4 on ml.g4dn.12xlarge", async () => {
-            const e = await evaluateRepoStack("govcloud");
-            assert.deepEqual(messages(e, MEMORY_FIT), []);
-            assert.equal(e.notRun(MEMORY_FIT), false);
+            for (const preview of [true, false]) {
+                const e = await evaluateRepoStack("govcloud", { ...SAMPLE, preview });
+                assert.deepEqual(messages(e, MEMORY_FIT), []);
+                assert.equal(e.notRun(MEMORY_FIT), false);
+                const model = e.run.result.resources.find((r) => r.type === "aws:sagemaker/model:Model")!;
+                assert.equal((model.inputs.primaryContainer as { environment: Record<string, string> }).environment.HF_MODEL_QUANTIZE, "bitsandbytes-nf4");
+            }
         });
 
         it("rejects Falcon-40B unquantized on ml.g4dn.12xlarge, with the numbers", async () => {
@@ -228,7 +352,12 @@ describe("instances policies", function () {
             );
             assert.match(
                 violation.message,
-                /in bfloat16 \(2 bytes\/parameter\): it needs ~93\.4 GiB \(77\.9 GiB weights × 1\.2 headroom\) but SM_NUM_GPUS=4 gives 4 × 16 GiB = 64 GiB/,
+                /on TGI \(SM_NUM_GPUS=4, MAX_TOTAL_TOKENS=unset \(2048\), 4 concurrent full-context requests\): 94\.4 GiB needed, 64\.0 GiB available/,
+            );
+            // The arithmetic: bfloat16 weights, the KV cache of Falcon-40B's 2048-token context, the 20% allowance, TGI's whole GPU memory.
+            assert.match(
+                violation.message,
+                /\[weights 77\.9 GiB \(41\.8B × 2 bytes \(bfloat16\)\); KV cache 0\.9 GiB \(2 × 60 layers × 8 KV heads × 64 × 2 bytes = 120 KiB\/token × 2048 tokens × 4 requests\); engine 15\.6 GiB \(20% of the weights\); required 94\.4 GiB; available 64\.0 GiB \(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)\]/,
             );
             assert.match(violation.message, /quantize/);
         });
@@ -250,7 +379,7 @@ describe("instances policies", function () {
         });
 
         it("the program tags every Model with its catalog id, so a custom deployment name is still sized", async () => {
-            const overrides = { models: [{ id: "falcon-40b-instruct", name: "chat" }] };
+            const overrides = { models: [{ ...GOVCLOUD_SAMPLE, name: "chat" }] };
             for (const preview of [true, false]) {
                 const e = await evaluateRepoStack("govcloud", { overrides, preview });
                 assert.equal(e.notRun(MEMORY_FIT), false);
@@ -295,12 +424,7 @@ describe("instances policies", function () {
             assert.deepEqual(messages(update, MEMORY_FIT), []);
         });
 
-        it("config: memoryHeadroom and the enforcement level", async () => {
-            const strict = await evaluateRepoStack("commercial", { policyConfig: { [MEMORY_FIT]: { memoryHeadroom: 2 } } });
-            assert.match(
-                messages(strict, MEMORY_FIT).join(),
-                /Mistral-7B-Instruct-v0\.2 .* needs ~27\.0 GiB \(13\.5 GiB weights × 2 headroom\) but SM_NUM_GPUS=1 gives 1 × 24 GiB = 24 GiB/,
-            );
+        it("config: the enforcement level", async () => {
             assert.deepEqual(messages(await fixture("falcon40b-unquantized", { policyConfig: { [MEMORY_FIT]: "disabled" } }), MEMORY_FIT), []);
             const advisory = await fixture("falcon40b-unquantized", { policyConfig: { [MEMORY_FIT]: { enforcementLevel: "advisory" } } });
             assert.deepEqual(
@@ -309,17 +433,24 @@ describe("instances policies", function () {
             );
         });
 
-        it("the check: quantization, dtype and unknown values", () => {
+        it("the check: quantization, context, KV cache and engine variables", () => {
             const model = { parametersBillions: 41.8, spec: findModel("falcon-40b-instruct"), label: "falcon" };
-            const base = { model, instanceType: "ml.g4dn.12xlarge", smNumGpus: "4", headroom: 1.2 };
-            assert.ok(checkWeightsFit(base));
-            assert.equal(checkWeightsFit({ ...base, quantize: "bitsandbytes-nf4" }), undefined);
-            assert.match(checkWeightsFit({ ...base, quantize: "false" }) ?? "", /HF_MODEL_QUANTIZE = "false", which is not a quantization/);
+            const base = { model, engine: ENGINES.tgi, instanceType: "ml.g4dn.12xlarge", tensorParallel: "4", concurrentRequests: 4 };
+            assert.match(checkModelFits(base) ?? "", /falcon on TGI .* GiB needed/);
+            assert.equal(checkModelFits({ ...base, quantization: "bitsandbytes-nf4" }), undefined);
             assert.match(
-                checkWeightsFit({ ...base, smNumGpus: undefined, quantize: "bitsandbytes-nf4" }) ?? "",
-                /SM_NUM_GPUS unset \(1 shard\) gives 1 × 16 GiB/,
+                checkModelFits({ ...base, quantization: "false" }) ?? "",
+                /HF_MODEL_QUANTIZE = "false", a quantization stacks\/models\.ts does not size for TGI/,
             );
-            assert.match(checkWeightsFit({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
+            // Unset, TGI shards over every GPU it sees: the same 4 × T4.
+            assert.equal(checkModelFits({ ...base, tensorParallel: undefined, quantization: "bitsandbytes-nf4" }), undefined);
+            assert.match(checkModelFits({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
+            // vLLM: unset tensor parallelism is one GPU; the KV cache of a long context counts.
+            const llama = { parametersBillions: 8.03, spec: findModel("llama-3.1-8b-instruct"), label: "llama" };
+            const vllm = { model: llama, engine: ENGINES.vllm, instanceType: "ml.g5.2xlarge", concurrentRequests: 4 };
+            assert.match(checkModelFits({ ...vllm, contextLength: "32768" }) ?? "", /SM_VLLM_MAX_MODEL_LEN=32768.*KV cache 16\.0 GiB/);
+            assert.equal(checkModelFits({ ...vllm, contextLength: "2048" }), undefined);
+            assert.match(checkModelFits({ ...vllm, contextLength: "2048", concurrentRequests: 64 }) ?? "", /64 concurrent full-context requests/);
         });
     });
 });

@@ -269,7 +269,7 @@ describe("network policies", function () {
         it("advisory by default: a landing zone's subnets are reported as unverifiable, not as a mandatory violation", async () => {
             for (const preview of [true, false]) {
                 const e = await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, preview });
-                assert.deepEqual(e.flagged(P.externalSubnets), ["falcon-40b-instruct-model", "falcon-40b-instruct-model", "research-instance"]);
+                assert.deepEqual(e.flagged(P.externalSubnets), ["llama-3-1-8b-instruct-model", "llama-3-1-8b-instruct-model", "research-instance"]);
                 assert.deepEqual([...new Set(e.of(P.externalSubnets).map((v) => v.enforcementLevel))], ["advisory"]);
                 assert.equal(e.result.summary.mandatory, 0, "a correct landing-zone design passes the shipped pack");
                 assert.match(
@@ -294,7 +294,7 @@ describe("network policies", function () {
                 ...ON_LANDING_ZONE,
                 policyConfig: { [P.externalSubnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } },
             });
-            assert.deepEqual(partly.flagged(P.externalSubnets), ["falcon-40b-instruct-model"]);
+            assert.deepEqual(partly.flagged(P.externalSubnets), ["llama-3-1-8b-instruct-model"]);
             assert.match(ownMessages(partly, P.externalSubnets)[0], /subnet-0fedcba9876543210/);
             const required = await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: { [P.externalSubnets]: "mandatory" } });
             assert.equal(required.result.summary.mandatory, 3);

@@ -10,7 +10,10 @@ import { partitionGuardrails } from "../../policies/partition";
 import { DEFAULT_ALLOWED_REGIONS, regionProblem } from "../../policies/partition/allowedRegions";
 import { partitionFindings } from "../../policies/partition/consistentReferences";
 import { regionsOf } from "../../stacks/partitions";
-import { tgiImageAccount, tgiImageUri } from "../../stacks/images";
+import { ENGINES, engineImageUri, imageAccount } from "../../stacks/engines";
+
+const tgiImageAccount = imageAccount;
+const tgiImageUri = (region: string, dnsSuffix: string, version: string) => engineImageUri(ENGINES.tgi, version, region, dnsSuffix);
 import { assertClean } from "./assertions";
 import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -148,7 +151,9 @@ describe("partition family", function () {
             );
             assert.match(
                 e.of(REFS)[0].message,
-                new RegExp(`account ${commercialAccount}, the TGI registry of us-east-1.*in us-gov-west-1 it is ${tgiImageAccount("us-gov-west-1")}`),
+                new RegExp(
+                    `account ${commercialAccount}, the Hugging Face image registry of us-east-1.*in us-gov-west-1 it is ${tgiImageAccount("us-gov-west-1")}`,
+                ),
             );
             // A us-east-1 registry never reaches the policy through the real program: its settings refuse it.
             await assert.rejects(

@@ -17,9 +17,15 @@ const NO_CREDENTIALS = "sagemaker-model-env-no-credentials";
 const EXPOSURE = "sagemaker-model-env-credential-exposure";
 
 const HUB_TOKEN = "hf_exampletoken1234567890abcdef";
+/** Mistral-7B from the Hub on the commercial stack's default engine, vLLM: the token is HF_TOKEN. */
 const HUB_VARIANT: EvaluateOptions = {
     overrides: { egress: "nat", huggingFaceToken: HUB_TOKEN, models: [{ id: "mistral-7b-instruct", weightsSource: "hub" }] },
     secretOverrides: ["huggingFaceToken"],
+};
+/** The same on TGI, whose token variable is HUGGING_FACE_HUB_TOKEN. */
+const HUB_VARIANT_TGI: EvaluateOptions = {
+    ...HUB_VARIANT,
+    overrides: { ...HUB_VARIANT.overrides, models: [{ id: "mistral-7b-instruct", engine: "tgi", weightsSource: "hub" }] },
 };
 /** Credential values the fixture writes literally; no message may repeat them. */
 const FIXTURE_SECRETS = [
@@ -147,15 +153,18 @@ describe("secrets policies", function () {
         it("a Hub token from a Pulumi secret (the program's huggingFaceToken) is reported too: the analyzer cannot tell it from a literal", async () => {
             for (const preview of [true, false]) {
                 const e = await evaluateRepoStack("commercial", { ...HUB_VARIANT, preview });
-                assert.deepEqual(flagged(e, NO_CREDENTIALS), ["mistral-7b-instruct-model primaryContainer.environment.HUGGING_FACE_HUB_TOKEN"]);
+                assert.deepEqual(flagged(e, NO_CREDENTIALS), ["mistral-7b-instruct-model primaryContainer.environment.HF_TOKEN"]);
                 assert.ok(!e.of(NO_CREDENTIALS)[0].message.includes(HUB_TOKEN));
+                const tgi = await evaluateRepoStack("commercial", { ...HUB_VARIANT_TGI, preview });
+                assert.deepEqual(flagged(tgi, NO_CREDENTIALS), ["mistral-7b-instruct-model primaryContainer.environment.HUGGING_FACE_HUB_TOKEN"]);
+                assert.ok(!tgi.of(NO_CREDENTIALS)[0].message.includes(HUB_TOKEN));
             }
         });
 
         it("config secretSourcedVariables: the stack owner attests the Hub token's source; only the advisory policy reports it then", async () => {
             const e = await evaluateRepoStack("commercial", {
                 ...HUB_VARIANT,
-                policyConfig: { [NO_CREDENTIALS]: { secretSourcedVariables: ["HUGGING_FACE_HUB_TOKEN"] } },
+                policyConfig: { [NO_CREDENTIALS]: { secretSourcedVariables: ["HF_TOKEN"] } },
             });
             assert.deepEqual(e.of(NO_CREDENTIALS), []);
             assert.deepEqual(levels(e, EXPOSURE), ["advisory"]);
@@ -163,6 +172,12 @@ describe("secrets policies", function () {
                 e.result.violations.filter((v) => MINE.has(v.policyName) && v.enforcementLevel === "mandatory"),
                 [],
             );
+            // The attestation names the variable the engine reads: TGI's name does not cover vLLM's.
+            const otherName = await evaluateRepoStack("commercial", {
+                ...HUB_VARIANT,
+                policyConfig: { [NO_CREDENTIALS]: { secretSourcedVariables: ["HUGGING_FACE_HUB_TOKEN"] } },
+            });
+            assert.deepEqual(flagged(otherName, NO_CREDENTIALS), ["mistral-7b-instruct-model primaryContainer.environment.HF_TOKEN"]);
         });
 
         it("unknown values: in preview the known credentials are reported and the computed token waits; in an update it is reported", async () => {
@@ -204,7 +219,7 @@ describe("secrets policies", function () {
         it("advisory: the secret Hub token is still visible in DescribeModel, in preview and in an update", async () => {
             for (const preview of [true, false]) {
                 const e = await evaluateRepoStack("commercial", { ...HUB_VARIANT, preview });
-                assert.deepEqual(flagged(e, EXPOSURE), ["mistral-7b-instruct-model primaryContainer.environment.HUGGING_FACE_HUB_TOKEN"]);
+                assert.deepEqual(flagged(e, EXPOSURE), ["mistral-7b-instruct-model primaryContainer.environment.HF_TOKEN"]);
                 assert.deepEqual(levels(e, EXPOSURE), ["advisory"]);
                 assert.match(
                     e.of(EXPOSURE)[0].message,

@@ -11,6 +11,8 @@ import { guardrails } from "../../policies/guardrails";
 import { README_END, README_START, renderPolicyTable } from "../../policies/lib/docs";
 import { loadPolicyConfigFile } from "../../offline/policyEval";
 import { section } from "../../offline/readme";
+import { ENGINES, engineImageUri } from "../../stacks/engines";
+import { GOVCLOUD_SAMPLE } from "../govcloudSample";
 import { REPO_ROOT } from "../graph";
 import { evaluateRepoStack, PACK_DIR } from "./harness";
 
@@ -37,6 +39,30 @@ describe("the stacks pass the guardrails", () => {
             });
         }
     }
+});
+
+describe("the AWS GovCloud sample's configuration (TGI) passes the guardrails, with TGI's maintenance advisory", () => {
+    for (const preview of [true, false]) {
+        it(`govcloud with the sample (${preview ? "preview" : "update"}): no mandatory violation, no policy error; serving-engine-maintained reports the TGI model`, async () => {
+            const e = await evaluateRepoStack("govcloud", { policyConfig: policyConfig("govcloud"), preview, overrides: { models: [GOVCLOUD_SAMPLE] } });
+            assert.deepEqual(
+                e.result.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policyName}: ${v.message}`),
+                [],
+            );
+            assert.deepEqual(e.result.errors, []);
+            assert.deepEqual(
+                e.result.violations.filter((v) => v.policyName === "serving-engine-maintained").map((v) => `${v.enforcementLevel} ${v.resourceName}`),
+                ["advisory falcon-40b-instruct-model"],
+            );
+        });
+    }
+
+    it("the repo's stacks (vLLM, SGLang) have no serving-engine-maintained advisory", async () => {
+        for (const stack of ["govcloud", "commercial"]) {
+            const e = await evaluateRepoStack(stack, { policyConfig: policyConfig(stack), preview: false });
+            assert.deepEqual(e.of("serving-engine-maintained"), [], stack);
+        }
+    });
 });
 
 interface CarelessChange {
@@ -68,10 +94,10 @@ const CHANGES: CarelessChange[] = [
     },
     {
         stack: "govcloud",
-        what: "an instance type not approved in GovCloud",
+        what: "an instance type not approved in GovCloud (ml.g6e: commercial only)",
         transformation: change("aws:sagemaker/endpointConfiguration:EndpointConfiguration", (p) => ({
             ...p,
-            productionVariants: p.productionVariants.map((v: object) => ({ ...v, instanceType: "ml.p4d.24xlarge" })),
+            productionVariants: p.productionVariants.map((v: object) => ({ ...v, instanceType: "ml.g6e.12xlarge" })),
         })),
         caughtBy: ["endpoint-instance-type-approved"],
     },
@@ -86,13 +112,10 @@ const CHANGES: CarelessChange[] = [
     },
     {
         stack: "govcloud",
-        what: "the commercial TGI image in GovCloud",
+        what: "the commercial vLLM image in GovCloud",
         transformation: change("aws:sagemaker/model:Model", (p) => ({
             ...p,
-            primaryContainer: {
-                ...p.primaryContainer,
-                image: "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
-            },
+            primaryContainer: { ...p.primaryContainer, image: engineImageUri(ENGINES.vllm, "0.21.0", "us-east-1", "amazonaws.com") },
         })),
         caughtBy: ["partition-consistent-references"],
     },
@@ -110,7 +133,7 @@ const CHANGES: CarelessChange[] = [
     },
     {
         stack: "commercial",
-        what: "a volume KMS key on an NVMe instance type (ml.g5), which SageMaker rejects",
+        what: "a volume KMS key on an NVMe instance type (ml.g6e), which SageMaker rejects",
         transformation: (args) =>
             args.type === "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
                 ? { props: { ...args.props, kmsKeyArn: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, opts: args.opts }
