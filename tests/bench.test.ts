@@ -30,7 +30,11 @@ describe("benchmark code", function () {
         const script = (n: number) =>
             lifecycleScriptLength(
                 "us-east-1",
-                Object.fromEntries(models.slice(0, n).map((m) => [m.name, { endpointName: `${m.name}-xxxxxxxx`, engine: "vllm" as const, engineVersion: "0.21.0", servedModelName: m.id }])),
+                Object.fromEntries(
+                    models
+                        .slice(0, n)
+                        .map((m) => [m.name, { endpointName: `${m.name}-xxxxxxxx`, engine: "vllm" as const, engineVersion: "0.21.0", servedModelName: m.id }]),
+                ),
             );
         assert.ok(script(40) <= LIFECYCLE_SCRIPT_MAX_CHARS, `${script(40)} characters`);
         assert.ok(script(100) > LIFECYCLE_SCRIPT_MAX_CHARS, `${script(100)} characters`);
