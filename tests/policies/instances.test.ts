@@ -4,6 +4,7 @@
  * for what the program's settings validation refuses before registering anything.
  */
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { allowedTypes, checkInstanceType } from "../../policies/instances/endpointInstanceTypeApproved";
 import { checkModelFits } from "../../policies/instances/modelFitsGpuMemory";
 import { ENGINES } from "../../stacks/engines";
@@ -14,6 +15,17 @@ import { findModel } from "../../stacks/models";
 import { GOVCLOUD_SAMPLE } from "../govcloudSample";
 import { assertClean, levels, messages, notRunMessage, ownMessages } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
+
+/** A stack transformation that overrides variables in every Model's container environment (undefined removes one). */
+function withModelEnvironment(env: Record<string, string | undefined>): pulumi.ResourceTransformation {
+    return (a) =>
+        a.type === "aws:sagemaker/model:Model"
+            ? {
+                  props: { ...a.props, primaryContainer: { ...a.props.primaryContainer, environment: { ...a.props.primaryContainer.environment, ...env } } },
+                  opts: a.opts,
+              }
+            : undefined;
+}
 
 const ENDPOINT_TYPES = "endpoint-instance-type-approved";
 const NOTEBOOK_TYPES = "notebook-instance-type-approved";
@@ -192,21 +204,7 @@ describe("instances policies", function () {
                 assert.equal((model.inputs.primaryContainer as { environment: Record<string, string> }).environment[variable], "4", `${stack} ${variable}`);
                 const e = await evaluateRepoStack(stack, {
                     preview: false,
-                    transformations: [
-                        (a) =>
-                            a.type === "aws:sagemaker/model:Model"
-                                ? {
-                                      props: {
-                                          ...a.props,
-                                          primaryContainer: {
-                                              ...a.props.primaryContainer,
-                                              environment: { ...a.props.primaryContainer.environment, [variable]: "8" },
-                                          },
-                                      },
-                                      opts: a.opts,
-                                  }
-                                : undefined,
-                    ],
+                    transformations: [withModelEnvironment({ [variable]: "8" })],
                 });
                 assert.match(
                     messages(e, NUM_GPUS).join(),
@@ -388,21 +386,7 @@ describe("instances policies", function () {
             const unquantized = await evaluateRepoStack("govcloud", {
                 overrides,
                 preview: false,
-                transformations: [
-                    (a) =>
-                        a.type === "aws:sagemaker/model:Model"
-                            ? {
-                                  props: {
-                                      ...a.props,
-                                      primaryContainer: {
-                                          ...a.props.primaryContainer,
-                                          environment: { ...a.props.primaryContainer.environment, HF_MODEL_QUANTIZE: undefined },
-                                      },
-                                  },
-                                  opts: a.opts,
-                              }
-                            : undefined,
-                ],
+                transformations: [withModelEnvironment({ HF_MODEL_QUANTIZE: undefined })],
             });
             assert.match(messages(unquantized, MEMORY_FIT).join(), /from tag sagemaker-llm:model=falcon-40b-instruct/);
         });
