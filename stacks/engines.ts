@@ -75,8 +75,8 @@ export interface EngineVariables {
     dtype: string;
     /** A switch: set (to `switchOn`) to trust the model repository's code. */
     trustRemoteCode: string;
-    /** Share of each GPU's memory the engine may use; undefined: not set by this project. */
-    memoryFraction?: string;
+    /** Share of each GPU's memory the engine may use. */
+    memoryFraction: string;
     /** The name requests' `model` field may carry; undefined: the engine has none to set. */
     servedModelName?: string;
     /** The Hugging Face Hub token for gated models. */
@@ -101,6 +101,12 @@ export interface Engine {
      * component where the engine takes it; TGI's CUDA_MEMORY_FRACTION default is 1.0.
      */
     defaultMemoryFraction: number;
+    /**
+     * Whether the component always tells the engine its memory share: vLLM's default changed between
+     * releases (0.9, 0.92) and SGLang computes its own, so they are; TGI's launcher default (1.0) is
+     * left alone unless another share is asked for.
+     */
+    alwaysSetMemoryFraction: boolean;
     /** Maintained upstream; false: archived or in maintenance mode, without a security-patch path. */
     maintained: boolean;
     /** Why, with its source (for the plan's and the pack's advisory). */
@@ -192,6 +198,7 @@ export const ENGINES: Record<EngineId, Engine> = {
         // GPTQ, compressed-tensors and MXFP4 checkpoints are recognised from their config.
         onTheFlyQuantizations: ["fp8", "bitsandbytes"],
         defaultMemoryFraction: 0.9,
+        alwaysSetMemoryFraction: true,
         maintained: true,
         status: "maintained (vllm-project/vllm); the SageMaker SDK's default engine for text generation since 2026-06",
     },
@@ -218,6 +225,7 @@ export const ENGINES: Record<EngineId, Engine> = {
         switchOn: "",
         onTheFlyQuantizations: ["fp8"],
         defaultMemoryFraction: 0.85,
+        alwaysSetMemoryFraction: true,
         maintained: true,
         status: "maintained (sgl-project/sglang)",
     },
@@ -254,11 +262,13 @@ export const ENGINES: Record<EngineId, Engine> = {
             quantization: "HF_MODEL_QUANTIZE",
             dtype: "DTYPE",
             trustRemoteCode: "HF_MODEL_TRUST_REMOTE_CODE",
+            memoryFraction: "CUDA_MEMORY_FRACTION",
             hubToken: "HUGGING_FACE_HUB_TOKEN",
         },
         switchOn: "true",
         onTheFlyQuantizations: ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "fp8"],
         defaultMemoryFraction: 1,
+        alwaysSetMemoryFraction: false,
         maintained: false,
         status: "archived: in maintenance mode since 2025-12-11 (huggingface/text-generation-inference README), no maintained path for security patches; kept for existing stacks and the AWS GovCloud sample's configuration",
     },
@@ -322,7 +332,7 @@ export function engineEnvironment(engine: Engine, release: EngineRelease, launch
         [v.contextLength]: String(launch.contextLength),
     };
     if (v.servedModelName) env[v.servedModelName] = launch.servedModelName;
-    if (v.memoryFraction) env[v.memoryFraction] = String(launch.memoryFraction);
+    if (engine.alwaysSetMemoryFraction || launch.memoryFraction !== engine.defaultMemoryFraction) env[v.memoryFraction] = String(launch.memoryFraction);
     if (engine.id === "tgi") {
         if (launch.maxInputTokens !== undefined) env[release.inputTokensEnv ?? "MAX_INPUT_TOKENS"] = String(launch.maxInputTokens);
         if (launch.maxBatchPrefillTokens !== undefined) env.MAX_BATCH_PREFILL_TOKENS = String(launch.maxBatchPrefillTokens);
@@ -335,7 +345,20 @@ export function engineEnvironment(engine: Engine, release: EngineRelease, launch
     return env;
 }
 
-/** The engine a container environment launches, recognised by its variables (when the image is not known). */
+/**
+ * The engine a container environment launches, recognised by variables only that engine reads (for
+ * an image this table does not know, such as a private mirror). `HF_MODEL_ID` alone is not enough:
+ * other Hugging Face and AWS containers (the inference toolkit, LMI) read it too.
+ */
 export function engineOfEnvironment(keys: string[]): Engine | undefined {
-    return Object.values(ENGINES).find((e) => keys.includes(e.variables.model));
+    if (keys.some((k) => k.startsWith("SM_VLLM_"))) return ENGINES.vllm;
+    if (keys.some((k) => k.startsWith("SM_SGLANG_"))) return ENGINES.sglang;
+    const tgiOnly = ["SM_NUM_GPUS", "MAX_TOTAL_TOKENS", "MAX_INPUT_TOKENS", "MAX_INPUT_LENGTH", "HF_MODEL_QUANTIZE"];
+    if (keys.includes("HF_MODEL_ID") && keys.some((k) => tgiOnly.includes(k))) return ENGINES.tgi;
+    return undefined;
+}
+
+/** Whether an image comes from the Hugging Face/AWS deep-learning-container registries (an engine's or another container's). */
+export function isDlcRegistryAccount(account: string): boolean {
+    return Object.values(HF_DLC_ACCOUNT_BY_REGION).includes(account);
 }

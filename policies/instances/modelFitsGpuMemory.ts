@@ -9,7 +9,6 @@ import { findInstanceType, InstanceType } from "../../stacks/instances";
 import {
     BYTES_PER_PARAMETER,
     CONCURRENCY_TAG_KEY,
-    DEFAULT_CONCURRENT_REQUESTS,
     QUANTIZED_FORMAT,
     servedWeights,
     WeightFormat,
@@ -37,19 +36,42 @@ export interface FitQuestion {
 const isWeightFormat = (value: string): value is WeightFormat => Object.prototype.hasOwnProperty.call(BYTES_PER_PARAMETER, value);
 const wholeNumber = (value: string | undefined): value is string => value !== undefined && /^\s*\d+\s*$/.test(value);
 
-/** The weights as served: stored format, or the engine's quantization (on-the-fly or a named checkpoint format). */
-function servedParts(q: FitQuestion): WeightPart[] | string {
-    const parts: WeightPart[] = q.model.spec ? q.model.spec.weights : [{ billions: q.model.parametersBillions, format: "bfloat16" }];
+/**
+ * vLLM's names for kernels of pre-quantized checkpoints (vllm-project/vllm
+ * vllm/model_executor/layers/quantization/__init__.py): the same stored formats as awq and gptq.
+ */
+const CHECKPOINT_FORMAT_ALIASES: Record<string, WeightFormat> = { awq_marlin: "awq", gptq_marlin: "gptq" };
+
+function quantizedFormat(q: FitQuestion): WeightFormat | undefined {
+    const quantization = q.quantization?.trim() ?? "";
+    return QUANTIZED_FORMAT[q.engine.id][quantization] ?? CHECKPOINT_FORMAT_ALIASES[quantization] ?? (isWeightFormat(quantization) ? quantization : undefined);
+}
+
+/**
+ * Why the weights' size cannot be reckoned (a quantization whose bytes per parameter are not on
+ * record, e.g. compressed-tensors, which holds several formats): the policy then reports itself as
+ * not run for the model instead of guessing.
+ */
+export function unsizedQuantization(q: FitQuestion): string | undefined {
     const quantization = q.quantization?.trim();
-    if (!quantization) return parts;
-    const format = QUANTIZED_FORMAT[q.engine.id][quantization] ?? (isWeightFormat(quantization) ? quantization : undefined);
-    if (!format)
-        return `cannot be sized for ${q.engine.variables.quantization} = "${quantization}", a quantization stacks/models.ts does not size for ${q.engine.label}`;
+    if (!quantization || quantizedFormat(q)) return undefined;
+    return `${q.engine.variables.quantization} = "${quantization}" is a quantization whose size stacks/models.ts does not record for ${q.engine.label}`;
+}
+
+/** The weights as served: stored format, or the engine's quantization (on-the-fly or a named checkpoint format). */
+function servedParts(q: FitQuestion): WeightPart[] {
+    const parts: WeightPart[] = q.model.spec ? q.model.spec.weights : [{ billions: q.model.parametersBillions, format: "bfloat16" }];
+    const format = quantizedFormat(q);
+    if (!format) return parts;
     return q.model.spec ? servedWeights(q.model.spec, format) : [{ billions: q.model.parametersBillions, format }];
 }
 
-/** Why the model does not fit (with the arithmetic), or undefined when it fits or a value is invalid (other policies report those). */
+/**
+ * Why the model does not fit (with the arithmetic), or undefined when it fits, a value is invalid
+ * (other policies report those) or the weights cannot be sized (`unsizedQuantization`).
+ */
 export function checkModelFits(q: FitQuestion): string | undefined {
+    if (unsizedQuantization(q)) return undefined;
     const type: InstanceType | undefined = findInstanceType(q.instanceType);
     if (!type) return `is not in stacks/instances.ts, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
     if (type.gpuCount === 0) return `has no GPUs; ${q.model.label} needs GPU memory`;
@@ -59,7 +81,6 @@ export function checkModelFits(q: FitQuestion): string | undefined {
     const requested = q.tensorParallel !== undefined ? Math.max(1, Number(q.tensorParallel)) : q.engine.id === "tgi" ? type.gpuCount : 1;
     const gpus = Math.min(requested, type.gpuCount);
     const parts = servedParts(q);
-    if (typeof parts === "string") return parts;
     const fraction = q.memoryFraction !== undefined && Number(q.memoryFraction) > 0 ? Number(q.memoryFraction) : q.engine.defaultMemoryFraction;
     const spec = q.model.spec;
     const context = wholeNumber(q.contextLength) ? Number(q.contextLength) : spec?.contextLength;
@@ -81,7 +102,7 @@ export function checkModelFits(q: FitQuestion): string | undefined {
     const settings = [
         `${v.tensorParallel}=${q.tensorParallel ?? `unset (${requested})`}`,
         `${v.contextLength}=${q.contextLength ?? `unset (${context ?? "no KV facts"})`}`,
-        ...(v.memoryFraction ? [`${v.memoryFraction}=${q.memoryFraction ?? `unset (${fraction})`}`] : []),
+        `${v.memoryFraction}=${q.memoryFraction ?? `unset (${fraction})`}`,
     ].join(", ");
     return (
         `is too small for ${q.model.label} on ${q.engine.label} (${settings}, ${q.concurrentRequests} concurrent full-context requests): ` +
@@ -133,9 +154,13 @@ export const modelFitsGpuMemory = stackGuardrail(
             const v = engine.variables;
             const modelId = envValue(model, container, v.model, deferrals);
             if (modelId === UNKNOWN) continue;
-            // SGLang reads /opt/ml/model when its model variable is unset.
+            // SGLang reads /opt/ml/model when its model variable is unset; other engines' newer
+            // entrypoints fall back on HF_MODEL_ID or /opt/ml/model, which says no more.
             const modelRef = modelId ?? (engine.id === "sglang" ? "/opt/ml/model" : undefined);
-            if (modelRef === undefined) continue;
+            if (modelRef === undefined) {
+                deferrals.add(model.name, `${container.path}.environment.${v.model}`, undefined, `model not determined: ${v.model} is not set`);
+                continue;
+            }
             const values = [v.tensorParallel, v.contextLength, v.quantization, v.memoryFraction].map((k) =>
                 k ? envValue(model, container, k, deferrals) : undefined,
             );
@@ -151,18 +176,17 @@ export const modelFitsGpuMemory = stackGuardrail(
                 );
                 continue;
             }
+            // The program tags the concurrency it sized for; any other program is held to what an
+            // engine needs to start: one request of the full context.
             const tagged = Number(peekTag(model.props, CONCURRENCY_TAG_KEY));
-            const concurrentRequests = Number.isInteger(tagged) && tagged > 0 ? tagged : DEFAULT_CONCURRENT_REQUESTS;
-            const problem = checkModelFits({
-                model: identity,
-                engine,
-                instanceType,
-                tensorParallel,
-                contextLength,
-                quantization,
-                memoryFraction,
-                concurrentRequests,
-            });
+            const concurrentRequests = Number.isInteger(tagged) && tagged > 0 ? tagged : 1;
+            const question = { model: identity, engine, instanceType, tensorParallel, contextLength, quantization, memoryFraction, concurrentRequests };
+            const unsized = unsizedQuantization(question);
+            if (unsized) {
+                deferrals.add(model.name, `${container.path}.environment.${v.quantization}`, undefined, `weights not sized: ${unsized}`);
+                continue;
+            }
+            const problem = checkModelFits(question);
             if (problem) {
                 reportViolation(
                     `${endpointConfig.name}: ${variant.list}[${variant.index}].instanceType = "${instanceType}" ${problem} (model ${model.name}). ${REMEDIATION}`,

@@ -11,7 +11,7 @@
  * policy that read an unknown value.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { Engine, engineOfEnvironment, engineOfRepository } from "../../stacks/engines";
+import { Engine, engineOfEnvironment, engineOfRepository, isDlcRegistryAccount } from "../../stacks/engines";
 import { findModel, findModelByIdOrHubId, MODEL_TAG_KEY, ModelSpec } from "../../stacks/models";
 import { Deferrals, isUnknownValue, peek, UNKNOWN } from "./values";
 
@@ -102,12 +102,17 @@ export interface ServingContainer {
 }
 
 /**
- * The engine a container runs: by its image's repository (stacks/engines.ts), else by the variable
- * that names its model (an image override from a private registry).
+ * The engine a container runs: by its image's repository (stacks/engines.ts); another repository of
+ * the Hugging Face/AWS container registries is another container (LMI, the inference toolkit);
+ * any other image (a private mirror) is recognised by variables only one engine reads.
  */
 export function engineOf(container: ServingContainer): Engine | undefined {
-    const repository = container.image ? /^\d{12}\.dkr\.ecr[^/]*\/([^:@]+)/.exec(container.image)?.[1] : undefined;
-    return (repository ? engineOfRepository(repository) : undefined) ?? engineOfEnvironment(Object.keys(container.environment));
+    const match = container.image ? /^(\d{12})\.dkr\.ecr[^/]*\/([^:@]+)/.exec(container.image) : null;
+    if (match) {
+        const engine = engineOfRepository(match[2]);
+        if (engine || isDlcRegistryAccount(match[1])) return engine;
+    }
+    return engineOfEnvironment(Object.keys(container.environment));
 }
 
 /** The containers of a Model that carry an environment (primaryContainer, containers[]). */

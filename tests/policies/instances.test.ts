@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { allowedTypes, checkInstanceType } from "../../policies/instances/endpointInstanceTypeApproved";
-import { checkModelFits } from "../../policies/instances/modelFitsGpuMemory";
+import { checkModelFits, unsizedQuantization } from "../../policies/instances/modelFitsGpuMemory";
 import { ENGINES } from "../../stacks/engines";
 import { checkNumGpus } from "../../policies/instances/smNumGpusWithinInstance";
 import { unmaintainedEngines } from "../../policies/instances/servingEngineMaintained";
@@ -311,8 +311,18 @@ describe("instances policies", function () {
             );
             const mirror = "123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/mirror/llm:1";
             assert.match(
-                unmaintainedEngines({ primaryContainer: { image: mirror, environment: { HF_MODEL_ID: "/opt/ml/model" } } }).join(),
+                unmaintainedEngines({ primaryContainer: { image: mirror, environment: { HF_MODEL_ID: "/opt/ml/model", SM_NUM_GPUS: "4" } } }).join(),
                 /^primaryContainer runs TGI/,
+            );
+            // HF_MODEL_ID alone is read by other containers too (the inference toolkit, LMI): not taken for TGI.
+            assert.deepEqual(
+                unmaintainedEngines({ primaryContainer: { image: mirror, environment: { HF_MODEL_ID: "org/model", HF_TASK: "text-generation" } } }),
+                [],
+            );
+            // Another repository of the Hugging Face/AWS registries is another container, whatever its variables.
+            assert.deepEqual(
+                unmaintainedEngines({ primaryContainer: { image: gov("djl-inference"), environment: { HF_MODEL_ID: "org/model", SM_NUM_GPUS: "4" } } }),
+                [],
             );
             assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: mirror, environment: { SM_SGLANG_MODEL_PATH: "/opt/ml/model" } } }), []);
             assert.deepEqual(
@@ -350,12 +360,14 @@ describe("instances policies", function () {
             );
             assert.match(
                 violation.message,
-                /on TGI \(SM_NUM_GPUS=4, MAX_TOTAL_TOKENS=unset \(2048\), 4 concurrent full-context requests\): 94\.4 GiB needed, 64\.0 GiB available/,
+                /on TGI \(SM_NUM_GPUS=4, MAX_TOTAL_TOKENS=unset \(2048\), CUDA_MEMORY_FRACTION=unset \(1\), 1 concurrent full-context requests\): 93\.7 GiB needed, 64\.0 GiB available/,
             );
-            // The arithmetic: bfloat16 weights, the KV cache of Falcon-40B's 2048-token context, the 20% allowance, TGI's whole GPU memory.
+            // The arithmetic: bfloat16 weights, the KV cache of one request of Falcon-40B's 2048-token context (the fixture does not
+            // tag the concurrency it was sized for, so the policy asks only what the engine needs to start), the 20% allowance,
+            // TGI's whole GPU memory.
             assert.match(
                 violation.message,
-                /\[weights 77\.9 GiB \(41\.8B × 2 bytes \(bfloat16\)\); KV cache 0\.9 GiB \(2 × 60 layers × 8 KV heads × 64 × 2 bytes = 120 KiB\/token × 2048 tokens × 4 requests\); engine 15\.6 GiB \(20% of the weights\); required 94\.4 GiB; available 64\.0 GiB \(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)\]/,
+                /\[weights 77\.9 GiB \(41\.8B × 2 bytes \(bfloat16\)\); KV cache 0\.2 GiB \(2 × 60 layers × 8 KV heads × 64 × 2 bytes = 120 KiB\/token × 2048 tokens × 1 requests\); engine 15\.6 GiB \(20% of the weights\); required 93\.7 GiB; available 64\.0 GiB \(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)\]/,
             );
             assert.match(violation.message, /quantize/);
         });
@@ -422,10 +434,17 @@ describe("instances policies", function () {
             const base = { model, engine: ENGINES.tgi, instanceType: "ml.g4dn.12xlarge", tensorParallel: "4", concurrentRequests: 4 };
             assert.match(checkModelFits(base) ?? "", /falcon on TGI .* GiB needed/);
             assert.equal(checkModelFits({ ...base, quantization: "bitsandbytes-nf4" }), undefined);
-            assert.match(
-                checkModelFits({ ...base, quantization: "false" }) ?? "",
-                /HF_MODEL_QUANTIZE = "false", a quantization stacks\/models\.ts does not size for TGI/,
-            );
+            // A quantization whose size is not on record is not sized (the policy reports itself not run), never guessed.
+            assert.equal(checkModelFits({ ...base, quantization: "false" }), undefined);
+            assert.match(unsizedQuantization({ ...base, quantization: "false" }) ?? "", /HF_MODEL_QUANTIZE = "false" is a quantization whose size .* TGI/);
+            assert.equal(unsizedQuantization({ ...base, quantization: "bitsandbytes-nf4" }), undefined);
+            // vLLM's kernel names for AWQ/GPTQ checkpoints are sized as those formats; compressed-tensors is not sized.
+            const qwen = { parametersBillions: 7.61, spec: findModel("qwen2.5-7b-instruct"), label: "qwen" };
+            const vllmQwen = { model: qwen, engine: ENGINES.vllm, instanceType: "ml.g4dn.xlarge", contextLength: "4096", concurrentRequests: 1 };
+            assert.match(checkModelFits(vllmQwen) ?? "", /GiB needed/, "bfloat16 7.6B does not fit one T4");
+            assert.equal(checkModelFits({ ...vllmQwen, quantization: "awq_marlin" }), undefined, "4-bit AWQ does");
+            assert.equal(unsizedQuantization({ ...vllmQwen, quantization: "gptq_marlin" }), undefined);
+            assert.match(unsizedQuantization({ ...vllmQwen, quantization: "compressed-tensors" }) ?? "", /SM_VLLM_QUANTIZATION/);
             // Unset, TGI shards over every GPU it sees: the same 4 × T4.
             assert.equal(checkModelFits({ ...base, tensorParallel: undefined, quantization: "bitsandbytes-nf4" }), undefined);
             assert.match(checkModelFits({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
