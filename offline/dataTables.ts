@@ -10,6 +10,7 @@ import { INSTANCE_TYPES, InstanceType } from "../stacks/instances";
 import { ModelSpec, MODELS, PartitionModelDefaults, WeightPart } from "../stacks/models";
 import { PARTITION_IDS, PartitionId } from "../stacks/partitions";
 import { kvBytesPerToken } from "../stacks/sizing";
+import { ConfigDeclaration } from "./projectConfig";
 
 /** Escapes a cell's text for a Markdown table row. */
 function cell(text: string): string {
@@ -39,10 +40,12 @@ function defaultRelease(engine: Engine) {
     return release;
 }
 
+/** The memory variable and the share this project sets: always for vLLM and SGLang, for TGI only when another share is asked for. */
 function memorySetting(engine: Engine): string {
-    return engine.variables.memoryFraction
-        ? `${code(engine.variables.memoryFraction)} = ${num(engine.defaultMemoryFraction)}`
-        : `not set (engine default ${num(engine.defaultMemoryFraction)})`;
+    const variable = code(engine.variables.memoryFraction);
+    return !engine.alwaysSetMemoryFraction
+        ? `${variable}, unset (engine default ${num(engine.defaultMemoryFraction)})`
+        : `${variable} = ${num(engine.defaultMemoryFraction)}`;
 }
 
 export function renderEnginesTable(engines: Engine[] = Object.values(ENGINES)): string {
@@ -250,4 +253,19 @@ export function renderModelSettingsTable(shape: Record<string, z.ZodType>): stri
         ["Field", "Required", "Type / allowed values"],
         Object.entries(shape).map(([name, schema]) => [code(name), isOptional(schema) ? "no" : "yes", cell(describeSchema(schema))]),
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top-level settings (Pulumi.yaml's config block)
+// ---------------------------------------------------------------------------------------------
+
+/** One row per setting Pulumi.yaml declares: its default (or "required") and its description. */
+export function renderSettingsTable(declarations: Record<string, ConfigDeclaration>): string {
+    const rows = Object.entries(declarations).map(([qualified, decl]) => {
+        const key = qualified.split(":").pop()!;
+        const value = decl.default;
+        const defaultText = value === undefined ? "required" : code(typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value));
+        return [code(key), defaultText, cell(decl.description ?? "")];
+    });
+    return table(["Setting", "Default", "Meaning"], rows);
 }

@@ -115,6 +115,8 @@ export interface ModelSpec {
     license: string;
     /** Engines that list the model's architecture. */
     engines: EngineId[];
+    /** Why the model cannot run in float16 (so not on GPUs without bfloat16), when it cannot. */
+    float16Unsupported?: string;
     /** Kept for existing stacks; the newer model to prefer. */
     supersededBy?: string;
     /** Seconds SageMaker waits for the container to pass /ping (weights load within it). */
@@ -293,6 +295,7 @@ export const MODELS: ModelSpec[] = [
         headDim: 256,
         contextLength: 131072,
         weights: bf16(12.2),
+        float16Unsupported: "vLLM refuses it: numerical instability",
         gated: true,
         license: "gemma",
         engines: ALL,
@@ -312,6 +315,7 @@ export const MODELS: ModelSpec[] = [
         headDim: 128,
         contextLength: 131072,
         weights: bf16(27.4),
+        float16Unsupported: "vLLM refuses it: numerical instability",
         gated: true,
         license: "gemma",
         engines: ALL,
@@ -463,6 +467,7 @@ export const MODELS: ModelSpec[] = [
         id: "mixtral-8x7b-instruct",
         hfModelId: "mistralai/Mixtral-8x7B-Instruct-v0.1",
         parametersBillions: 46.7,
+        activeParametersBillions: 12.9,
         layers: 32,
         attentionHeads: 32,
         kvHeads: 8,

@@ -582,23 +582,12 @@ function checkModel(
         });
     }
     const gpu = instance?.gpu;
-    if (gpu && engine && release?.minComputeCapability !== undefined && gpu.computeCapability < release.minComputeCapability) {
-        problems.push({
-            key: key("instanceType"),
-            value: instance!.name,
-            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability.toFixed(1)}); ${engine.label} ${release.version} needs ${release.minComputeCapability.toFixed(1)} or higher. Choose a newer GPU family (e.g. ml.g5, ml.g6e, ml.p4d).`,
-        });
-    }
-    if (gpu && model.weights.some((p) => p.format === "mxfp4") && gpu.computeCapability < 8) {
-        problems.push({
-            key: key("instanceType"),
-            value: instance!.name,
-            message: `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability.toFixed(1)}); ${model.hfModelId}'s MXFP4 weights need 8.0 or higher (Ampere: ml.g5, ml.p4d, or newer).`,
-        });
-    }
+    // The catalog's quantization, tensor-parallel degree and release belong to its default deployment
+    // (engine and instance type), not to the model wherever it runs.
+    const isDefaultDeployment = engine?.id === defaults.engine && instance?.name === defaults.instanceType;
 
     // Quantization: the engine's own on-the-fly methods, on weights not already quantized.
-    const quantizeRaw = entry.quantize === "none" ? undefined : (entry.quantize ?? (engine?.id === defaults.engine ? defaults.quantize : undefined));
+    const quantizeRaw = entry.quantize === "none" ? undefined : (entry.quantize ?? (isDefaultDeployment ? defaults.quantize : undefined));
     let quantize: string | undefined;
     if (quantizeRaw !== undefined && engine) {
         if (isPreQuantized(model)) {
@@ -637,9 +626,14 @@ function checkModel(
     if (dtype === undefined && gpu && !gpu.bf16 && model.weights.some((p) => p.format === "bfloat16") && !(engine?.id === "tgi" && quantize)) {
         dtype = "float16";
     }
+    if (instance && engine && release) {
+        for (const message of gpuProblems(instance, model, engine, release, quantize, dtype ?? entry.dtype)) {
+            problems.push({ key: key("instanceType"), value: instance.name, message });
+        }
+    }
 
     // The catalog's degree belongs to its default instance type.
-    const defaultNumGpus = instance?.name === defaults.instanceType ? defaults.numGpus : undefined;
+    const defaultNumGpus = isDefaultDeployment ? defaults.numGpus : undefined;
     const numGpus = entry.numGpus ?? defaultNumGpus ?? instance?.gpuCount ?? 1;
     let tensorParallelOk = false;
     if (instance) {
@@ -698,18 +692,7 @@ function checkModel(
         }
     }
 
-    let memoryFraction = engine?.defaultMemoryFraction ?? 1;
-    if (entry.gpuMemoryUtilization !== undefined && engine) {
-        if (engine.variables.memoryFraction === undefined) {
-            problems.push({
-                key: key("gpuMemoryUtilization"),
-                value: entry.gpuMemoryUtilization,
-                message: `is not set by this project for ${engine.label} (which uses all GPU memory it needs); remove it.`,
-            });
-        } else {
-            memoryFraction = entry.gpuMemoryUtilization;
-        }
-    }
+    const memoryFraction = entry.gpuMemoryUtilization ?? engine?.defaultMemoryFraction ?? 1;
     const concurrentRequests = entry.concurrentRequests ?? DEFAULT_CONCURRENT_REQUESTS;
 
     let sizing: Sizing | undefined;
@@ -733,7 +716,7 @@ function checkModel(
             problems.push({
                 key: key("instanceType"),
                 value: instance.name,
-                message: `too small for ${model.hfModelId} on ${engine.label}: ${sizing.requiredGiB.toFixed(1)} GiB needed, ${sizing.availableGiB.toFixed(1)} GiB available.\n      ${sizing.lines.join("\n      ")}\n    ${sizingFixes(question, model, engine, approved, quantize)}`,
+                message: `too small for ${model.hfModelId} on ${engine.label}: ${sizing.requiredGiB.toFixed(1)} GiB needed, ${sizing.availableGiB.toFixed(1)} GiB available.\n      ${sizing.lines.join("\n      ")}\n    ${sizingFixes(question, model, engine, release!, approved, quantize)}`,
             });
         }
     }
@@ -895,7 +878,11 @@ function checkRelease(
         return undefined;
     }
     const field = entry.tgiVersion !== undefined ? "tgiVersion" : "engineVersion";
-    const version = entry.engineVersion ?? entry.tgiVersion ?? (engine.id === defaults.engine ? defaults.engineVersion : undefined) ?? engine.defaultVersion;
+    const version =
+        entry.engineVersion ??
+        entry.tgiVersion ??
+        (engine.id === defaults.engine && (entry.instanceType ?? defaults.instanceType) === defaults.instanceType ? defaults.engineVersion : undefined) ??
+        engine.defaultVersion;
     const release = findRelease(engine, version);
     if (!release) {
         problems.push({
@@ -907,12 +894,54 @@ function checkRelease(
     return release;
 }
 
+/**
+ * Why an instance type's GPUs cannot run this model on this engine release, one message per reason:
+ * the release's minimum compute capability (stacks/engines.ts); MXFP4 weights, which vLLM runs from
+ * 8.0 with bfloat16 activations only (vllm-project/vllm vllm/model_executor/layers/quantization/
+ * mxfp4.py `get_min_capability` 80, `get_supported_act_dtypes` [bfloat16]); FP8 weights, which run
+ * from 7.5 (weight-only below 8.9; vllm docs/features/quantization/fp8.md); a model that refuses
+ * float16 on a GPU without bfloat16 (vllm-project/vllm vllm/config/model.py
+ * `_FLOAT16_NOT_SUPPORTED_MODELS`: gemma3, "Numerical instability").
+ */
+function gpuProblems(
+    instance: InstanceType,
+    model: ModelSpec,
+    engine: Engine,
+    release: EngineRelease,
+    quantize: string | undefined,
+    dtype: string | undefined,
+): string[] {
+    const gpu = instance.gpu;
+    if (!gpu) return [];
+    const has = `has ${gpu.name} GPUs (compute capability ${gpu.computeCapability.toFixed(1)})`;
+    const out: string[] = [];
+    if (release.minComputeCapability !== undefined && gpu.computeCapability < release.minComputeCapability) {
+        out.push(
+            `${has}; ${engine.label} ${release.version} needs ${release.minComputeCapability.toFixed(1)} or higher. Choose a newer GPU family (e.g. ml.g5, ml.g6e, ml.p4d).`,
+        );
+    }
+    if (model.weights.some((p) => p.format === "mxfp4")) {
+        if (gpu.computeCapability < 8) out.push(`${has}; ${model.hfModelId}'s MXFP4 weights need 8.0 or higher (Ampere: ml.g5, ml.p4d, or newer).`);
+        else if (dtype === "float16")
+            out.push(`cannot run ${model.hfModelId}'s MXFP4 weights with dtype float16: their kernels take bfloat16 only. Remove dtype.`);
+    }
+    const fp8 = quantize === "fp8" || model.weights.some((p) => p.format === "fp8");
+    if (fp8 && gpu.computeCapability < 7.5) out.push(`${has}; FP8 weights need 7.5 or higher (ml.g4dn, ml.g5 or newer).`);
+    if (model.float16Unsupported && !gpu.bf16) {
+        out.push(
+            `${has}, without bfloat16; ${model.hfModelId} does not run in float16 (${model.float16Unsupported}). Choose an Ampere or newer GPU (ml.g5, ml.p4d or newer).`,
+        );
+    }
+    return out;
+}
+
 /** What would make a deployment fit: approved types where it fits as configured, quantization, a shorter context. */
-function sizingFixes(q: SizingQuestion, model: ModelSpec, engine: Engine, approved: string[], quantize: string | undefined): string {
+function sizingFixes(q: SizingQuestion, model: ModelSpec, engine: Engine, release: EngineRelease, approved: string[], quantize: string | undefined): string {
     const fixes: string[] = [];
     const bigger = approved
         .map((name) => findInstanceType(name)!)
         .filter((t) => t.gpuCount > 0 && !tensorParallelProblem(t.gpuCount, model.attentionHeads, model.kvHeads))
+        .filter((t) => gpuProblems(t, model, engine, release, quantize, undefined).length === 0)
         .filter((t) => sizeDeployment({ ...q, instance: t, tensorParallel: t.gpuCount }).fits)
         .map((t) => t.name);
     if (bigger.length > 0) fixes.push(`an instance type where it fits: ${bigger.slice(0, 4).join(", ")} (instanceType, with numGpus unset)`);

@@ -212,11 +212,16 @@ const ENGINE_CASES: Record<"commercial" | "govcloud", EngineCase[]> = {
 for (const stack of ["commercial", "govcloud"] as const) {
     describe(`engines on the ${stack} stack (real program under mocks, weights from S3)`, () => {
         let g: Graph;
+        let endpoints: Array<{ name: string; gpuMemorySizing: string[] }>;
         before(async () => {
-            g = await graphOf(stack, {
+            const run = await runRepoStack(stack, {
+                notebookEnabled: false,
                 egress: "none",
                 models: ENGINE_CASES[stack].map((c) => ({ ...c.entry, name: c.name, weightsSource: "s3" })),
             });
+            assert.equal(run.result.error, undefined, run.result.error?.stack);
+            g = new Graph(run.result.resources);
+            endpoints = run.result.stackOutputs.llmEndpoints as typeof endpoints;
         });
 
         for (const c of ENGINE_CASES[stack]) {
@@ -226,6 +231,15 @@ for (const stack of ["commercial", "govcloud"] as const) {
                 assert.deepEqual(model.primaryContainer.environment, c.env);
                 assert.deepEqual(model.tags, { [MODEL_TAG]: c.catalogId, [CONCURRENCY_TAG]: c.concurrentRequests });
                 assert.equal(model.enableNetworkIsolation, true, "weights from S3: no network in the container");
+            });
+
+            it(`${c.engine}: the sizing the plan prints (llmEndpoints[].gpuMemorySizing): this engine's memory share, context and concurrency`, () => {
+                const lines = endpoints.find((e) => e.name === c.name)!.gpuMemorySizing.join("\n");
+                const share = c.env.SM_VLLM_GPU_MEMORY_UTILIZATION ?? c.env.SM_SGLANG_MEM_FRACTION_STATIC ?? c.env.CUDA_MEMORY_FRACTION ?? "1";
+                const tp = c.env.SM_VLLM_TENSOR_PARALLEL_SIZE ?? c.env.SM_SGLANG_TP_SIZE ?? c.env.SM_NUM_GPUS;
+                const context = c.env.SM_VLLM_MAX_MODEL_LEN ?? c.env.SM_SGLANG_CONTEXT_LENGTH ?? c.env.MAX_TOTAL_TOKENS;
+                assert.match(lines, new RegExp(`available .*\\(${share} × ${tp} × [0-9.]+ GiB .* on ${c.instanceType.replace(/\./g, "\\.")}\\)`));
+                assert.match(lines, new RegExp(`KV cache .* × ${context} tokens × ${c.concurrentRequests} requests\\)`));
             });
 
             it(`${c.engine}: endpoint configuration variant's instance type and inference AMI`, () => {
@@ -394,14 +408,49 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         ]);
         const p = problemAt(problems, "models[0].instanceType", /compute capability/);
         assert.match(p.message, /V100 GPUs \(compute capability 7(\.0)?\); vLLM 0\.21\.0 needs 7\.5 or higher/);
-        // 0.14.0 supports 7.0: whatever else is wrong, not the compute capability.
-        let others: SettingProblem[] = [];
-        try {
-            settingsFor("aws", [{ id: "qwen2.5-7b-instruct", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.p3.2xlarge", maxTotalTokens: 1024 }]);
-        } catch (e) {
-            others = (e as SettingsError).problems;
-        }
-        assert.equal(others.filter((o) => /compute capability 7(\.0)?\); vLLM/.test(o.message)).length, 0);
+        // 0.14.0 supports 7.0: the same deployment with 4-bit weights is accepted on it.
+        const [old] = settingsFor("aws", [
+            {
+                id: "qwen2.5-7b-instruct",
+                engine: "vllm",
+                engineVersion: "0.14.0",
+                instanceType: "ml.p3.2xlarge",
+                maxTotalTokens: 1024,
+                quantize: "bitsandbytes",
+            },
+        ]).models;
+        assert.equal(old.release.version, "0.14.0");
+        assert.equal(old.dtype, "float16", "V100 has no bfloat16");
+    });
+
+    it("GPU limits beyond the release: FP8 below 7.5, MXFP4 with float16, a model that refuses float16 on a GPU without bfloat16", () => {
+        const fp8 = refusal("aws", [{ id: "qwen3-32b-fp8", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.p3.16xlarge", maxTotalTokens: 2048 }]);
+        assert.match(problemAt(fp8, "models[0].instanceType", /FP8/).message, /V100 GPUs \(compute capability 7\.0\); FP8 weights need 7\.5 or higher/);
+        const mxfp4 = refusal("aws", [{ id: "gpt-oss-20b", dtype: "float16" }]);
+        assert.match(problemAt(mxfp4, "models[0].instanceType", /MXFP4/).message, /with dtype float16: their kernels take bfloat16 only/);
+        const gemma = refusal("aws-us-gov", [{ id: "gemma-3-12b-it", instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 4096 }]);
+        assert.match(
+            problemAt(gemma, "models[0].instanceType", /float16/).message,
+            /T4 GPUs .* does not run in float16 \(vLLM refuses it: numerical instability\)/,
+        );
+        // The same model on an Ampere GPU is fine.
+        assert.equal(settingsFor("aws-us-gov", [{ id: "gemma-3-12b-it", instanceType: "ml.g5.12xlarge", maxTotalTokens: 4096 }]).models[0].dtype, undefined);
+    });
+
+    it("a refusal suggests only instance types the engine release can run on", () => {
+        const problems = refusal("aws", [{ id: "llama-3.1-8b-instruct", instanceType: "ml.g5.2xlarge", maxTotalTokens: 65536 }]);
+        const p = problemAt(problems, "models[0].instanceType", /GiB needed/);
+        const suggested = /an instance type where it fits: ([^(]*)\(/.exec(p.message)?.[1] ?? "";
+        assert.ok(suggested.length > 0, p.message);
+        assert.doesNotMatch(suggested, /ml\.p3\./, "vLLM 0.21.0 does not run on V100");
+    });
+
+    it("the catalog's quantization, tensor parallelism and release belong to its default deployment only", () => {
+        // Falcon-40B's GovCloud default is the sample (TGI 1.0.3, NF4, 4 GPUs on ml.g4dn.12xlarge); on ml.p4de none of that follows it.
+        const [d] = settingsFor("aws-us-gov", [{ id: "falcon-40b-instruct", engine: "tgi", instanceType: "ml.p4de.24xlarge" }]).models;
+        assert.equal(d.quantize, undefined);
+        assert.equal(d.numGpus, 8);
+        assert.equal(d.release.version, "3.3.6");
     });
 
     it("dtype bfloat16 on a T4 is refused", () => {
@@ -432,11 +481,14 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.match(p.message, /engine is 'vllm'; remove tgiVersion/);
     });
 
-    it("gpuMemoryUtilization with engine tgi is refused", () => {
-        const problems = refusal("aws", [{ id: "qwen2.5-7b-instruct", engine: "tgi", gpuMemoryUtilization: 0.8 }]);
-        const p = problemAt(problems, "models[0].gpuMemoryUtilization", /TGI/);
-        assert.equal(p.value, 0.8);
-        assert.match(p.message, /remove it/);
+    it("gpuMemoryUtilization with engine tgi becomes CUDA_MEMORY_FRACTION; TGI's own default (1.0) is left unset", () => {
+        const [shared, plain] = settingsFor("aws", [
+            { id: "qwen2.5-7b-instruct", engine: "tgi", gpuMemoryUtilization: 0.95, maxTotalTokens: 4096 },
+            { id: "qwen2.5-7b-instruct", name: "plain", engine: "tgi" },
+        ]).models;
+        assert.equal(containerEnvironment(shared).CUDA_MEMORY_FRACTION, "0.95");
+        assert.equal(shared.sizing.availableGiB.toFixed(1), ((0.95 * 22888) / 1024).toFixed(1));
+        assert.equal("CUDA_MEMORY_FRACTION" in containerEnvironment(plain), false);
     });
 });
 
@@ -533,17 +585,16 @@ describe("instance allow-lists: the program's settings and the pack agree", () =
 
     for (const partition of PARTITION_IDS) {
         it(`every catalog default for ${partition} is approved there and fits`, () => {
+            // parseSettings refuses a deployment that does not fit its GPUs, so parsing every default is the fit check.
             const settings = settingsFor(
                 partition,
-                MODELS.map((m) => ({ id: m.id, name: m.id.replace(/\./g, "-") })),
+                MODELS.map((m) => ({ id: m.id })),
             );
             assert.equal(settings.models.length, MODELS.length);
             for (const d of settings.models) {
                 assert.equal(d.instance.name, d.model.defaults[partition].instanceType, d.name);
                 assert.equal(d.engine.id, d.model.defaults[partition].engine, d.name);
                 assert.ok(policyDefault![partition].includes(d.instance.name), `${d.name}: ${d.instance.name} not approved in ${partition}`);
-                assert.equal(d.sizing.fits, true, `${d.name} does not fit ${d.instance.name}`);
-                assert.ok(d.sizing.requiredGiB <= d.sizing.availableGiB, d.name);
             }
         });
     }
