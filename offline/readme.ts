@@ -9,7 +9,15 @@ import * as path from "path";
 import { guardrails } from "../policies/guardrails";
 import { README_END, README_START, renderPolicyTable } from "../policies/lib/docs";
 import { rawSettingsSchema } from "../stacks/settings";
-import { renderEngineVariablesTable, renderEnginesTable, renderInstancesTable, renderModelSettingsTable, renderModelsTable } from "./dataTables";
+import {
+    renderEngineVariablesTable,
+    renderEnginesTable,
+    renderInstancesTable,
+    renderModelSettingsTable,
+    renderModelsTable,
+    renderSettingsTable,
+} from "./dataTables";
+import { loadProject } from "./projectConfig";
 import { toMermaid } from "./mermaid";
 import { runStack } from "./runStack";
 
@@ -29,6 +37,7 @@ export function dataMarkers(name: string): [string, string] {
 /** The data tables the README embeds, by marker name (no AWS, no mocked run: pure renderings of stacks/). */
 export function dataTables(): Array<{ name: string; content: string }> {
     return [
+        { name: "settings", content: renderSettingsTable(loadProject(REPO_ROOT).declarations) },
         { name: "model-settings", content: renderModelSettingsTable(rawSettingsSchema.shape.models.element.shape) },
         { name: "models", content: renderModelsTable() },
         { name: "engines", content: renderEnginesTable() },

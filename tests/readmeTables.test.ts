@@ -27,7 +27,7 @@ describe("the README's data tables", () => {
     it("are current: each marker section equals what the renderers produce (npm run docs)", () => {
         const readme = fs.readFileSync(README, "utf8");
         const names = dataTables().map((t) => t.name);
-        assert.deepEqual(names, ["model-settings", "models", "engines", "engine-variables", "instances"]);
+        assert.deepEqual(names, ["settings", "model-settings", "models", "engines", "engine-variables", "instances"]);
         for (const { name, content } of dataTables()) {
             const [start, end] = dataMarkers(name);
             assert.equal(section(readme, start, end), content, `README section ${name} is stale: run npm run docs`);
@@ -40,7 +40,7 @@ describe("the README's data tables", () => {
         const tgi = row(text, "TGI");
         assert.match(tgi, /\*\*not maintained\*\*/);
         assert.match(tgi, /\*\*3\.3\.6\*\*/);
-        assert.match(tgi, /not set \(engine default 1\)/);
+        assert.match(tgi, /`CUDA_MEMORY_FRACTION`, unset \(engine default 1\)/);
         const vllm = row(text, "vLLM");
         assert.match(vllm, /`SM_VLLM_GPU_MEMORY_UTILIZATION` = 0\.9/);
         assert.match(vllm, /\| 7\.5 \|/);

@@ -17,10 +17,11 @@
  * Variables the stack owner lists in `secretSourcedVariables` (policy pack config) are attested to be
  * set only from a Pulumi secret or a secret store: their values are not reported here, except AWS
  * access keys. The advisory policy sagemaker-model-env-credential-exposure still reports them,
- * since DescribeModel shows them anyway. This program sets HUGGING_FACE_HUB_TOKEN only from the
- * secret `huggingFaceToken` setting (stacks/settings.ts refuses a plain-text one), so a stack that
- * pulls a gated model from the Hub lists it: { "sagemaker-model-env-no-credentials":
- * { "secretSourcedVariables": ["HUGGING_FACE_HUB_TOKEN"] } }.
+ * since DescribeModel shows them anyway. This program sets the engine's Hub token variable (HF_TOKEN
+ * for vLLM and SGLang, HUGGING_FACE_HUB_TOKEN for TGI: stacks/engines.ts) only from the secret
+ * `huggingFaceToken` setting (stacks/settings.ts refuses a plain-text one), so a stack that pulls a
+ * gated model from the Hub lists it: { "sagemaker-model-env-no-credentials":
+ * { "secretSourcedVariables": ["HF_TOKEN"] } }.
  *
  * Unknowns: values computed from other resources are checked at `pulumi up`; known values are
  * checked in preview too.
