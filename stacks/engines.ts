@@ -62,6 +62,14 @@ export interface EngineRelease {
     inferenceAmiVersion?: string;
     /** TGI only: the variable carrying the input-token limit in this release. */
     inputTokensEnv?: "MAX_INPUT_TOKENS" | "MAX_INPUT_LENGTH";
+    /**
+     * TGI before 2.0: the launcher's fixed default for `--max-batch-prefill-tokens`, which must be at
+     * least the input-token limit (launcher/src/main.rs at v1.0.3 and v1.4.5: `default_value = "4096"`;
+     * from v2.0.0 it follows the input limit).
+     */
+    defaultMaxBatchPrefillTokens?: number;
+    /** The on-the-fly quantizations of this release, where they differ from the engine's. */
+    onTheFlyQuantizations?: string[];
 }
 
 /** Environment variable names that carry each setting into the container. */
@@ -235,8 +243,23 @@ export const ENGINES: Record<EngineId, Engine> = {
         repository: "huggingface-pytorch-tgi-inference",
         releases: [
             // The AWS GovCloud Falcon-40B sample's version, the one known to run on ml.g4dn (T4) there.
-            { version: "1.0.3", tag: "2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_LENGTH" },
-            { version: "1.4.5", tag: "2.1.1-tgi1.4.5-gpu-py310-cu121-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_LENGTH" },
+            // `--quantize` values per release: launcher/src/main.rs `enum Quantization` at each tag (FP8 from v2.0.0, EETQ from v1.4).
+            {
+                version: "1.0.3",
+                tag: "2.0.1-tgi1.0.3-gpu-py39-cu118-ubuntu20.04",
+                requestFormats: ["tgi-generate"],
+                inputTokensEnv: "MAX_INPUT_LENGTH",
+                defaultMaxBatchPrefillTokens: 4096,
+                onTheFlyQuantizations: ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4"],
+            },
+            {
+                version: "1.4.5",
+                tag: "2.1.1-tgi1.4.5-gpu-py310-cu121-ubuntu22.04",
+                requestFormats: ["tgi-generate"],
+                inputTokensEnv: "MAX_INPUT_LENGTH",
+                defaultMaxBatchPrefillTokens: 4096,
+                onTheFlyQuantizations: ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq"],
+            },
             { version: "2.0.0", tag: "2.1.1-tgi2.0.0-gpu-py310-cu121-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_TOKENS" },
             { version: "2.0.1", tag: "2.1.1-tgi2.0.1-gpu-py310-cu121-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_TOKENS" },
             { version: "2.0.2", tag: "2.3.0-tgi2.0.2-gpu-py310-cu121-ubuntu22.04", requestFormats: ["tgi-generate"], inputTokensEnv: "MAX_INPUT_TOKENS" },
@@ -280,6 +303,22 @@ export function findEngine(id: string): Engine | undefined {
 
 export function findRelease(engine: Engine, version: string): EngineRelease | undefined {
     return engine.releases.find((r) => r.version === version);
+}
+
+/** The quantizations a release applies while loading. */
+export function releaseQuantizations(engine: Engine, release: EngineRelease): string[] {
+    return release.onTheFlyQuantizations ?? engine.onTheFlyQuantizations;
+}
+
+/** Compares dotted release numbers: negative when a is older than b. */
+export function compareVersions(a: string, b: string): number {
+    const pa = a.split(".").map(Number);
+    const pb = b.split(".").map(Number);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+        if (d !== 0) return d;
+    }
+    return 0;
 }
 
 /** The engine whose image repository this is (e.g. from a Model's image URI). */

@@ -27,7 +27,10 @@
  * - Llama 2 7B/13B use multi-head attention (KV heads = heads); 70B has 8 KV heads.
  * Engines per model: the architectures each engine lists (vLLM "Supported Models", SGLang
  * "Supported Models", huggingface/text-generation-inference docs/source/supported_models.md: Llama,
- * Phi 3, Gemma3, Mistral, Mixtral, Falcon, Qwen 2; no Qwen3, Mistral3 or gpt-oss).
+ * Phi 3, Gemma3, Mistral, Mixtral, Falcon, Qwen 2; no Qwen3, Mistral3 or gpt-oss). The first TGI
+ * release for each: the first tag containing the commit that lists the architecture there (`git
+ * describe --contains`: Mistral v1.1.0, Mixtral v1.4.0, Qwen 2 and Phi 3 v2.0.4, Gemma3 v3.2.0);
+ * Llama 3.1's rope scaling from v2.2.0 ("Add support for Llama 3 rotary embeddings", PR #2286).
  * Defaults: each is sized by ./sizing.ts (a test checks every default fits and is approved for its
  * partition); GovCloud defaults use the GPU types the SageMaker SDK lists there (./instances.ts).
  * The GovCloud Falcon-40B default is the AWS GovCloud sample's configuration
@@ -115,6 +118,8 @@ export interface ModelSpec {
     license: string;
     /** Engines that list the model's architecture. */
     engines: EngineId[];
+    /** The first release of an engine that serves the model, where older releases of this table do not. */
+    minReleases?: Partial<Record<EngineId, string>>;
     /** Why the model cannot run in float16 (so not on GPUs without bfloat16), when it cannot. */
     float16Unsupported?: string;
     /** Kept for existing stacks; the newer model to prefer. */
@@ -144,6 +149,7 @@ export const MODELS: ModelSpec[] = [
         gated: true,
         license: "llama3.1",
         engines: ALL,
+        minReleases: { tgi: "2.2.0" },
         startupHealthCheckTimeoutSeconds: 900,
         defaults: {
             aws: { engine: "vllm", instanceType: "ml.g6e.xlarge", maxTotalTokens: 32768 },
@@ -163,6 +169,7 @@ export const MODELS: ModelSpec[] = [
         gated: true,
         license: "llama3.3",
         engines: ALL,
+        minReleases: { tgi: "2.2.0" },
         startupHealthCheckTimeoutSeconds: 2400,
         defaults: {
             aws: { engine: "vllm", instanceType: "ml.p4de.24xlarge", maxTotalTokens: 32768 },
@@ -260,6 +267,7 @@ export const MODELS: ModelSpec[] = [
         gated: false,
         license: "apache-2.0",
         engines: ALL,
+        minReleases: { tgi: "2.0.4" },
         startupHealthCheckTimeoutSeconds: 900,
         defaults: {
             aws: { engine: "vllm", instanceType: "ml.g6.2xlarge", maxTotalTokens: 8192 },
@@ -299,6 +307,7 @@ export const MODELS: ModelSpec[] = [
         gated: true,
         license: "gemma",
         engines: ALL,
+        minReleases: { tgi: "3.2.0" },
         startupHealthCheckTimeoutSeconds: 1200,
         defaults: {
             aws: { engine: "vllm", instanceType: "ml.g6e.2xlarge", maxTotalTokens: 8192 },
@@ -319,6 +328,7 @@ export const MODELS: ModelSpec[] = [
         gated: true,
         license: "gemma",
         engines: ALL,
+        minReleases: { tgi: "3.2.0" },
         startupHealthCheckTimeoutSeconds: 1800,
         defaults: {
             aws: { engine: "vllm", instanceType: "ml.g6e.12xlarge", maxTotalTokens: 16384 },
@@ -386,6 +396,7 @@ export const MODELS: ModelSpec[] = [
         gated: false,
         license: "mit",
         engines: ALL,
+        minReleases: { tgi: "2.0.4" },
         startupHealthCheckTimeoutSeconds: 1200,
         defaults: {
             aws: { engine: "vllm", instanceType: "ml.g6e.2xlarge", maxTotalTokens: 8192 },
@@ -456,6 +467,7 @@ export const MODELS: ModelSpec[] = [
         gated: true,
         license: "apache-2.0",
         engines: ALL,
+        minReleases: { tgi: "1.1.0" },
         supersededBy: "mistral-small-3.2-24b-instruct",
         startupHealthCheckTimeoutSeconds: 600,
         defaults: {
@@ -477,6 +489,7 @@ export const MODELS: ModelSpec[] = [
         gated: true,
         license: "apache-2.0",
         engines: ALL,
+        minReleases: { tgi: "1.4.0" },
         supersededBy: "qwen3-30b-a3b-instruct-2507",
         startupHealthCheckTimeoutSeconds: 1800,
         defaults: {

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
-import { Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease } from "./engines";
+import { compareVersions, Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations } from "./engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
 import {
     DEFAULT_CONCURRENT_REQUESTS,
@@ -563,7 +563,7 @@ function checkModel(
     }
 
     const engine = checkEngine(entry, model, defaults.engine, key, problems);
-    const release = engine ? checkRelease(entry, engine, defaults, key, problems) : undefined;
+    const release = engine ? checkRelease(entry, model, engine, defaults, key, problems) : undefined;
 
     const instanceTypeName = entry.instanceType ?? defaults.instanceType;
     const found = findInstanceType(instanceTypeName);
@@ -596,11 +596,11 @@ function checkModel(
                 value: quantizeRaw,
                 message: `cannot apply: ${model.hfModelId} is already quantized (${model.weights.map((p) => p.format).join(" + ")}); remove quantize or use 'none'.`,
             });
-        } else if (!engine.onTheFlyQuantizations.includes(quantizeRaw)) {
+        } else if (release && !releaseQuantizations(engine, release).includes(quantizeRaw)) {
             problems.push({
                 key: key("quantize"),
                 value: quantizeRaw,
-                message: `is not a quantization ${engine.label} applies while loading; use one of ${oneOf(engine.onTheFlyQuantizations)} or 'none' (pre-quantized checkpoints are catalog entries of their own, e.g. qwen3-32b-fp8).`,
+                message: `is not a quantization ${engine.label} ${release.version} applies while loading; use one of ${oneOf(releaseQuantizations(engine, release))} or 'none' (pre-quantized checkpoints are catalog entries of their own, e.g. qwen3-32b-fp8).`,
             });
         } else {
             quantize = quantizeRaw;
@@ -673,11 +673,15 @@ function checkModel(
                 message: `(MAX_TOTAL_TOKENS) must be above maxInputTokens (${maxInputTokens}); the difference is the room left for generated tokens.`,
             });
         }
-        if (entry.maxBatchPrefillTokens !== undefined && entry.maxBatchPrefillTokens < maxInputTokens) {
+        const prefill = entry.maxBatchPrefillTokens ?? release?.defaultMaxBatchPrefillTokens;
+        if (prefill !== undefined && prefill < maxInputTokens) {
             problems.push({
                 key: key("maxBatchPrefillTokens"),
-                value: entry.maxBatchPrefillTokens,
-                message: `must be at least maxInputTokens (${maxInputTokens}).`,
+                value: prefill,
+                message:
+                    entry.maxBatchPrefillTokens === undefined
+                        ? `is unset, so TGI ${release!.version} uses its default ${prefill}, below maxInputTokens (${maxInputTokens}), and refuses to start; set maxBatchPrefillTokens to at least ${maxInputTokens}.`
+                        : `must be at least maxInputTokens (${maxInputTokens}).`,
             });
         }
     } else if (engine) {
@@ -868,6 +872,7 @@ function checkEngine(
 
 function checkRelease(
     entry: ModelEntry,
+    model: ModelSpec,
     engine: Engine,
     defaults: ModelSpec["defaults"][PartitionId],
     key: (f: string) => string,
@@ -884,6 +889,16 @@ function checkRelease(
         (engine.id === defaults.engine && (entry.instanceType ?? defaults.instanceType) === defaults.instanceType ? defaults.engineVersion : undefined) ??
         engine.defaultVersion;
     const release = findRelease(engine, version);
+    const minimum = model.minReleases?.[engine.id];
+    if (release && minimum && compareVersions(release.version, minimum) < 0) {
+        const newer = engine.releases.filter((r) => compareVersions(r.version, minimum) >= 0).map((r) => r.version);
+        problems.push({
+            key: key(field),
+            value: version,
+            message: `is older than ${engine.label} ${minimum}, the first release that serves ${model.hfModelId}; use one of ${oneOf(newer)}.`,
+        });
+        return undefined;
+    }
     if (!release) {
         problems.push({
             key: key(field),
@@ -945,8 +960,9 @@ function sizingFixes(q: SizingQuestion, model: ModelSpec, engine: Engine, releas
         .filter((t) => sizeDeployment({ ...q, instance: t, tensorParallel: t.gpuCount }).fits)
         .map((t) => t.name);
     if (bigger.length > 0) fixes.push(`an instance type where it fits: ${bigger.slice(0, 4).join(", ")} (instanceType, with numGpus unset)`);
-    if (!quantize && !isPreQuantized(model) && engine.onTheFlyQuantizations.length > 0) {
-        fixes.push(`quantization (quantize: ${oneOf(engine.onTheFlyQuantizations)})`);
+    const quantizations = releaseQuantizations(engine, release);
+    if (!quantize && !isPreQuantized(model) && quantizations.length > 0) {
+        fixes.push(`quantization (quantize: ${oneOf(quantizations)})`);
     }
     const context = longestFittingContext(q);
     if (context > 0) fixes.push(`a shorter context: maxTotalTokens ${context} or less`);

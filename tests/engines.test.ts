@@ -445,6 +445,41 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.doesNotMatch(suggested, /ml\.p3\./, "vLLM 0.21.0 does not run on V100");
     });
 
+    it("TGI releases older than a model's architecture are refused, naming the releases that serve it", () => {
+        const problems = refusal("aws", [{ id: "llama-3.1-8b-instruct", engine: "tgi", engineVersion: "2.0.2", maxTotalTokens: 4096 }]);
+        const p = problemAt(problems, "models[0].engineVersion", /older than/);
+        assert.match(
+            p.message,
+            /older than TGI 2\.2\.0, the first release that serves meta-llama\/Llama-3\.1-8B-Instruct; use one of 2\.3\.1, 3\.2\.3, 3\.3\.6/,
+        );
+        // Through the deprecated alias too; Gemma 3 needs 3.2.
+        const gemma = refusal("aws", [{ id: "gemma-3-12b-it", engine: "tgi", tgiVersion: "2.3.1", maxTotalTokens: 4096 }]);
+        assert.match(problemAt(gemma, "models[0].tgiVersion", /older than/).message, /TGI 3\.2\.0/);
+        assert.equal(
+            settingsFor("aws", [{ id: "llama-3.1-8b-instruct", engine: "tgi", engineVersion: "2.3.1", maxTotalTokens: 4096 }]).models[0].release.version,
+            "2.3.1",
+        );
+    });
+
+    it("quantizations are the release's: TGI 1.0.3 has no fp8 or eetq", () => {
+        const problems = refusal("aws-us-gov", [{ ...GOVCLOUD_SAMPLE, quantize: "fp8" }]);
+        assert.match(
+            problemAt(problems, "models[0].quantize", /1\.0\.3/).message,
+            /not a quantization TGI 1\.0\.3 applies while loading; use one of bitsandbytes, bitsandbytes-nf4, bitsandbytes-fp4 or 'none'/,
+        );
+    });
+
+    it("TGI before 2.0 prefills at most 4096 tokens by default: a longer input limit needs maxBatchPrefillTokens", () => {
+        const entry = { id: "llama-3-8b-instruct", engine: "tgi", engineVersion: "1.4.5", maxTotalTokens: 8192, maxInputTokens: 6000 };
+        const p = problemAt(refusal("aws", [entry]), "models[0].maxBatchPrefillTokens", /unset/);
+        assert.equal(p.value, 4096);
+        assert.match(p.message, /TGI 1\.4\.5 uses its default 4096, below maxInputTokens \(6000\).*at least 6000/);
+        const [d] = settingsFor("aws", [{ ...entry, maxBatchPrefillTokens: 6000 }]).models;
+        assert.equal(containerEnvironment(d).MAX_BATCH_PREFILL_TOKENS, "6000");
+        // From 2.0 the launcher follows the input limit.
+        assert.equal(settingsFor("aws", [{ ...entry, engineVersion: "2.0.2" }]).models[0].maxBatchPrefillTokens, undefined);
+    });
+
     it("the catalog's quantization, tensor parallelism and release belong to its default deployment only", () => {
         // Falcon-40B's GovCloud default is the sample (TGI 1.0.3, NF4, 4 GPUs on ml.g4dn.12xlarge); on ml.p4de none of that follows it.
         const [d] = settingsFor("aws-us-gov", [{ id: "falcon-40b-instruct", engine: "tgi", instanceType: "ml.p4de.24xlarge" }]).models;

@@ -109,7 +109,7 @@ describe("invalid settings stop the program before any resource", () => {
             /required +94\.4 GiB/,
             /available +64\.0 GiB +\(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)/,
             /Fix: an instance type where it fits: [^;]*ml\.g5\.48xlarge/,
-            /quantization \(quantize: bitsandbytes, bitsandbytes-nf4, bitsandbytes-fp4, eetq, fp8\)/,
+            /quantization \(quantize: bitsandbytes, bitsandbytes-nf4, bitsandbytes-fp4\); or fewer concurrentRequests/,
         ]));
 
     it("a gated model from the Hub without a token", () =>
@@ -129,7 +129,7 @@ describe("invalid settings stop the program before any resource", () => {
 
     it("quantize: only the engine's on-the-fly methods (no pre-quantized format, no 'false'), and none on pre-quantized catalog weights", async () => {
         const onTheFly =
-            /is not a quantization vLLM applies while loading; use one of fp8, bitsandbytes or 'none' \(pre-quantized checkpoints are catalog entries of their own, e\.g\. qwen3-32b-fp8\)/;
+            /is not a quantization vLLM 0\.21\.0 applies while loading; use one of fp8, bitsandbytes or 'none' \(pre-quantized checkpoints are catalog entries of their own, e\.g\. qwen3-32b-fp8\)/;
         const message = await expectSettingsError(
             "commercial",
             {
