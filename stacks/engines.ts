@@ -31,8 +31,10 @@
  *   `/opt/ml/model`; `/invocations` (sgl-project/sglang python/sglang/srt/entrypoints/http_server.py)
  *   takes only OpenAI chat-completions bodies; streaming as vLLM. `--mem-fraction-static` is computed
  *   from the GPU when unset (server_args.py `_handle_gpu_memory_settings`: (GPU memory − reserved) /
- *   GPU memory, about 0.84 on a 24 GB GPU); the component sets 0.85 explicitly so the sizing
- *   (./sizing.ts) and the engine agree.
+ *   GPU memory, where reserved memory grows with the GPU, the tensor-parallel degree and CUDA graphs:
+ *   about 0.81 for 4 × A10G, 0.84 for 4 × L40S, 0.75 for a T4). The component sets 0.8 explicitly,
+ *   below what it computes on 24 GB and larger GPUs, so the sizing (./sizing.ts) and the engine
+ *   agree and the engine keeps at least its own reserve; on 16 GB T4s set gpuMemoryUtilization 0.75.
  * - TGI: huggingface/text-generation-inference `sagemaker-entrypoint.sh` (HF_MODEL_ID required,
  *   SM_NUM_GPUS → NUM_SHARD, HF_MODEL_QUANTIZE → QUANTIZE, HF_MODEL_TRUST_REMOTE_CODE), `launcher/src/
  *   main.rs` (MAX_INPUT_TOKENS since v2.0.0, MAX_INPUT_LENGTH before; `--quantize` values;
@@ -232,7 +234,7 @@ export const ENGINES: Record<EngineId, Engine> = {
         },
         switchOn: "",
         onTheFlyQuantizations: ["fp8"],
-        defaultMemoryFraction: 0.85,
+        defaultMemoryFraction: 0.8,
         alwaysSetMemoryFraction: true,
         maintained: true,
         status: "maintained (sgl-project/sglang)",

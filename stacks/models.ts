@@ -191,7 +191,7 @@ export const MODELS: ModelSpec[] = [
         engines: OPEN,
         startupHealthCheckTimeoutSeconds: 900,
         defaults: {
-            aws: { engine: "sglang", instanceType: "ml.g6e.xlarge", maxTotalTokens: 32768 },
+            aws: { engine: "sglang", instanceType: "ml.g6e.xlarge", maxTotalTokens: 16384 },
             "aws-us-gov": { engine: "vllm", instanceType: "ml.g5.12xlarge", maxTotalTokens: 32768 },
         },
     },

@@ -215,8 +215,8 @@ const STACK_MODELS: Record<string, StackModel> = {
         otherInstanceType: ["ml.g6e.12xlarge", "ml.g6e.24xlarge"],
         // stacks/engines.ts has one SGLang release: the release change is made on vLLM.
         otherRelease: [{ engine: "vllm" }, { engine: "vllm", engineVersion: "0.17.0" }],
-        // GovCloud's default ml.g5.12xlarge holds this model on SGLang (0.85 of GPU memory) with a 16k context, not its 64k.
-        crossPartition: { maxTotalTokens: 16384 },
+        // GovCloud's default ml.g5.12xlarge holds this model on SGLang (0.8 of GPU memory) with an 8k context, not its 64k.
+        crossPartition: { maxTotalTokens: 8192 },
     },
 };
 

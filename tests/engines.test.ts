@@ -118,9 +118,9 @@ const ENGINE_CASES: Record<"commercial" | "govcloud", EngineCase[]> = {
             env: {
                 SM_SGLANG_MODEL_PATH: "/opt/ml/model",
                 SM_SGLANG_TP_SIZE: "1",
-                SM_SGLANG_CONTEXT_LENGTH: "32768",
+                SM_SGLANG_CONTEXT_LENGTH: "16384",
                 SM_SGLANG_SERVED_MODEL_NAME: "Qwen/Qwen3-8B",
-                SM_SGLANG_MEM_FRACTION_STATIC: "0.85",
+                SM_SGLANG_MEM_FRACTION_STATIC: "0.8",
                 SM_SGLANG_TRUST_REMOTE_CODE: "",
             },
             instanceType: "ml.g6e.xlarge",

@@ -424,7 +424,7 @@ describe("commercial stack (Pulumi.commercial.yaml)", () => {
         assert.equal(env.SM_SGLANG_CONTEXT_LENGTH, "65536");
         assert.equal(env.SM_SGLANG_QUANTIZATION, undefined, "never set when not quantizing");
         assert.equal(env.SM_SGLANG_TP_SIZE, "4");
-        assert.equal(env.SM_SGLANG_MEM_FRACTION_STATIC, "0.85", "set explicitly, so the sizing and the engine agree");
+        assert.equal(env.SM_SGLANG_MEM_FRACTION_STATIC, "0.8", "set explicitly, so the sizing and the engine agree");
         assert.deepEqual(
             Object.keys(env).filter((k) => !k.startsWith("SM_SGLANG_")),
             [],
