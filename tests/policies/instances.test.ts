@@ -291,8 +291,7 @@ describe("instances policies", function () {
 
         it("the same model on vLLM: nothing reported", async () => {
             const e = await evaluateRepoStack("govcloud", {
-                // numGpus explicit: unset, the settings take the sample's 4 from the catalog's GovCloud default even on this 8-GPU type.
-                overrides: { models: [{ id: "falcon-40b-instruct", engine: "vllm", instanceType: "ml.g5.48xlarge", numGpus: 8, weightsSource: "s3" }] },
+                overrides: { models: [{ id: "falcon-40b-instruct", engine: "vllm", instanceType: "ml.g5.48xlarge", weightsSource: "s3" }] },
             });
             assert.ok(e.run.result.resources.some((r) => r.type === "aws:sagemaker/model:Model" && r.name === "falcon-40b-instruct-model"));
             assertClean(e, [ENGINE_MAINTAINED], "Falcon-40B on vLLM");
