@@ -579,3 +579,84 @@ describe("variants", () => {
         assert.equal(g.ofType(T.endpoint).length, 1);
     });
 });
+
+describe("the container environment says only what the settings ask for", () => {
+    /** The container environment of the model of deployment `name` (secrets unwrapped). */
+    const environmentOf = (g: Graph, name: string): Record<string, string> => {
+        const [model] = g.ofType(T.model).filter((m) => m.name === `${name}-model`);
+        assert.ok(model, `no model for ${name}`);
+        return g.inputs(model).primaryContainer.environment;
+    };
+
+    it("trustRemoteCode: no engine's container trusts the repository's code unless the setting asks, and then with the engine's switch", async () => {
+        const engines = [
+            ["vllm", "SM_VLLM_TRUST_REMOTE_CODE", ""],
+            ["sglang", "SM_SGLANG_TRUST_REMOTE_CODE", ""],
+            ["tgi", "HF_MODEL_TRUST_REMOTE_CODE", "true"],
+        ] as const;
+        const { g } = await graphOf("commercial", {
+            models: engines.flatMap(([engine]) => [
+                { id: "qwen2.5-7b-instruct", engine, instanceType: "ml.g6e.xlarge", name: `qwen-${engine}` },
+                { id: "qwen2.5-7b-instruct", engine, instanceType: "ml.g6e.xlarge", name: `qwen-${engine}-trusted`, trustRemoteCode: true },
+            ]),
+        });
+        const trustVariables = engines.map(([, variable]) => variable);
+        for (const [engine, variable, switchOn] of engines) {
+            const byDefault = environmentOf(g, `qwen-${engine}`);
+            assert.deepEqual(
+                Object.keys(byDefault).filter((k) => /TRUST/.test(k)),
+                [],
+                `${engine}: no trust variable by default`,
+            );
+            const trusted = environmentOf(g, `qwen-${engine}-trusted`);
+            assert.deepEqual(
+                Object.keys(trusted).filter((k) => trustVariables.includes(k as (typeof trustVariables)[number])),
+                [variable],
+                `${engine}: its own trust variable only`,
+            );
+            assert.equal(trusted[variable], switchOn, engine);
+        }
+    });
+
+    it("the Hub token goes only to gated models whose weights come from the Hub, under the engine's name for it", async () => {
+        const { g } = await graphOf(
+            "commercial",
+            {
+                egress: "nat",
+                huggingFaceToken: "hf_exampletoken",
+                models: [
+                    { id: "mistral-7b-instruct", name: "gated-hub", weightsSource: "hub" },
+                    { id: "mistral-7b-instruct", name: "gated-hub-tgi", engine: "tgi", weightsSource: "hub" },
+                    { id: "mistral-7b-instruct", name: "gated-s3", weightsSource: "s3" },
+                    { id: "qwen2.5-7b-instruct", name: "open-hub", weightsSource: "hub" },
+                ],
+            },
+            { secretOverrides: ["huggingFaceToken"] },
+        );
+        const tokenVariables = (name: string) =>
+            Object.entries(environmentOf(g, name))
+                .filter(([k]) => /TOKEN$/.test(k) && !/MAX_/.test(k))
+                .map(([k, v]) => `${k}=${v}`);
+        assert.deepEqual(tokenVariables("gated-hub"), ["HF_TOKEN=hf_exampletoken"]);
+        assert.deepEqual(tokenVariables("gated-hub-tgi"), ["HUGGING_FACE_HUB_TOKEN=hf_exampletoken"]);
+        assert.deepEqual(tokenVariables("gated-s3"), [], "weights staged in S3 need no token");
+        assert.deepEqual(tokenVariables("open-hub"), [], "a model that is not gated needs no token");
+    });
+});
+
+describe("the endpoint's name suffix is renewed only by a change that replaces the endpoint", () => {
+    const SUFFIX = "random:index/randomString:RandomString";
+    const keepersOf = async (entry: Record<string, unknown>) => {
+        const { g } = await graphOf("govcloud", { models: [{ id: "llama-3.1-8b-instruct", engine: "vllm", weightsSource: "s3", ...entry }] });
+        return g.inputs(g.one(SUFFIX, "llama-3-1-8b-instruct-suffix")).keepers;
+    };
+
+    it("settings that update the endpoint in place (context length, engine release, alarms, scaling) keep it; another instance type renews it", async () => {
+        const base = await keepersOf({});
+        for (const change of [{ maxTotalTokens: 16384 }, { engineVersion: "0.17.0" }, { latencyAlarmMs: 45_000 }, { maxInstances: 3 }]) {
+            assert.deepEqual(await keepersOf(change), base, JSON.stringify(change));
+        }
+        const otherType = await keepersOf({ instanceType: "ml.g5.24xlarge" });
+        assert.notDeepEqual(otherType, base);
+    });
+});

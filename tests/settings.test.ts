@@ -180,7 +180,104 @@ describe("invalid settings stop the program before any resource", () => {
         assert.match(message, /\(\d+ problems\); nothing was created/);
     });
 
+    describe("vpcCidr must be an IPv4 CIDR block from /16 to /22", () => {
+        for (const [what, cidr] of [
+            ["not a CIDR", "10.80.0.0"],
+            ["an octet above 255", "10.256.0.0/16"],
+            ["a prefix shorter than /16", "10.0.0.0/8"],
+            ["a prefix longer than /22", "10.80.0.0/23"],
+        ]) {
+            it(`refuses ${what} (${cidr}), naming the setting, the value and the range`, () =>
+                expectSettingsError("govcloud", { vpcCidr: cidr }, [
+                    new RegExp(
+                        `sagemaker-llm:vpcCidr = "${cidr.replace(/\./g, "\\.")}": must be an IPv4 CIDR block from /16 to /22, e\\.g\\. 10\\.80\\.0\\.0/16\\.`,
+                    ),
+                    /\(1 problem\)/,
+                ]));
+        }
+    });
+
+    describe("tags must be valid AWS tags", () => {
+        const REQUIRED = { Owner: "ml-platform", Project: "llm-hosting", Environment: "govcloud", DataClassification: "CUI" };
+        const invalid = (key: string, value: string) =>
+            new RegExp(
+                `sagemaker-llm:tags\\.${key} = ${JSON.stringify(value)}: is not a valid AWS tag \\(key up to 128 characters, value up to 256, no 'aws:' prefix\\)`,
+            );
+
+        it("refuses a key over 128 characters", () => {
+            const key = "k".repeat(129);
+            return expectSettingsError("govcloud", { tags: { ...REQUIRED, [key]: "x" } }, [invalid(key, "x"), /\(1 problem\)/]);
+        });
+
+        it("refuses a value over 256 characters", () => {
+            const value = "v".repeat(257);
+            return expectSettingsError("govcloud", { tags: { ...REQUIRED, CostCenter: value } }, [invalid("CostCenter", value), /\(1 problem\)/]);
+        });
+
+        it("refuses a key with the reserved aws: prefix", () =>
+            expectSettingsError("govcloud", { tags: { ...REQUIRED, "aws:createdBy": "me" } }, [invalid("aws:createdBy", "me"), /\(1 problem\)/]));
+
+        it("refuses a required tag whose value is blank (whitespace only)", () =>
+            expectSettingsError("govcloud", { tags: { ...REQUIRED, Owner: "   " } }, [
+                /sagemaker-llm:tags\.Owner: is a required tag \(requiredTagKeys\) and is missing or empty\. Set it with 'pulumi config set --path tags\.Owner <value>'/,
+                /\(1 problem\)/,
+            ]));
+    });
+
+    describe("a deployment name must fit SageMaker's names", () => {
+        const refused = (name: string) =>
+            new RegExp(
+                `sagemaker-llm:models\\[0\\]\\.name = "${name}": must match \\^\\[a-zA-Z0-9\\]\\(-\\*\\[a-zA-Z0-9\\]\\)\\*\\$ and be at most 40 characters \\(it prefixes SageMaker names, limited to 63\\)`,
+            );
+        for (const [what, name] of [
+            ["a character SageMaker names do not allow", "llama_3"],
+            ["a leading dash", "-llama"],
+            ["41 characters", "a".repeat(41)],
+        ]) {
+            it(`refuses a name with ${what}`, () =>
+                expectSettingsError("govcloud", { models: [{ id: "llama-3.1-8b-instruct", engine: "vllm", weightsSource: "s3", name }] }, [refused(name)]));
+        }
+    });
+
+    describe("availability zones", () => {
+        it("refuses a single zone: SageMaker needs two", () =>
+            expectSettingsError("govcloud", { availabilityZones: ["us-gov-west-1a"] }, [
+                /sagemaker-llm:availabilityZones = \["us-gov-west-1a"\]: must list at least two zones \(SageMaker needs subnets in two AZs\), or be empty/,
+                /\(1 problem\)/,
+            ]));
+
+        it("refuses a zone of another region, naming its index", () =>
+            expectSettingsError("govcloud", { availabilityZones: ["us-gov-west-1a", "us-east-1b"] }, [
+                /sagemaker-llm:availabilityZones\[1\] = "us-east-1b": is not a zone of region us-gov-west-1\./,
+                /\(1 problem\)/,
+            ]));
+    });
+
     it("a value of the wrong declared type is refused the way the Pulumi CLI refuses it", async () => {
         await assert.rejects(runRepoStack("commercial", { logRetentionDays: "a year" }), /configuration key 'logRetentionDays' must be of type 'integer'/);
+    });
+});
+
+describe("valid settings at the limits are accepted", () => {
+    it("a /22 VPC, a 128-character tag key with a 256-character value, a 40-character deployment name and two zones of the region", async () => {
+        const name = `llama-${"x".repeat(34)}`;
+        const tagKey = "k".repeat(128);
+        const run = await runRepoStack("govcloud", {
+            vpcCidr: "10.80.4.0/22",
+            availabilityZones: ["us-gov-west-1a", "us-gov-west-1b"],
+            tags: { Owner: "ml-platform", Project: "llm-hosting", Environment: "govcloud", DataClassification: "CUI", [tagKey]: "v".repeat(256) },
+            models: [{ id: "llama-3.1-8b-instruct", engine: "vllm", weightsSource: "s3", name }],
+        });
+        assert.equal(run.result.error, undefined, run.result.error?.message);
+        const g = new Graph(run.result.resources);
+        assert.equal(name.length, 40);
+        assert.equal(g.ofType("aws:sagemaker/endpoint:Endpoint").length, 1);
+        assert.deepEqual(
+            g.ofType("aws:ec2/subnet:Subnet").map((s) => [s.inputs.cidrBlock, s.inputs.availabilityZone]),
+            [
+                ["10.80.4.0/26", "us-gov-west-1a"],
+                ["10.80.4.64/26", "us-gov-west-1b"],
+            ],
+        );
     });
 });

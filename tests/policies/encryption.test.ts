@@ -146,6 +146,23 @@ describe("encryption policies", function () {
             assert.match(messageFor(update, P.endpointVolume, "computed-type"), /'ml\.p3\.2xlarge'.*Set kmsKeyArn/);
         });
 
+        it("a key on a known NVMe type is reported in preview even while another variant's type is unknown; without a key the policy waits for the type", async () => {
+            const preview = await fixture("endpoints-partly-unknown");
+            assert.deepEqual(preview.flagged(P.endpointVolume), ["nvme-with-key-and-computed-type"]);
+            assert.match(
+                messageFor(preview, P.endpointVolume, "nvme-with-key-and-computed-type"),
+                /^.*\nkmsKeyArn is set, but productionVariants\[1\]\.instanceType 'ml\.g5\.2xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/,
+            );
+            assert.deepEqual(preview.notRunOn(P.endpointVolume), ["nvme-without-key-and-computed-type"]);
+            const update = await fixture("endpoints-partly-unknown", { preview: false });
+            assert.deepEqual(update.flagged(P.endpointVolume), ["nvme-with-key-and-computed-type", "nvme-without-key-and-computed-type"]);
+            assert.match(
+                messageFor(update, P.endpointVolume, "nvme-without-key-and-computed-type"),
+                /productionVariants\[1\]\.instanceType 'ml\.inf2\.xlarge' is not in stacks\/instances\.ts/,
+            );
+            assert.deepEqual(update.notRunOn(P.endpointVolume), []);
+        });
+
         it("config: advisory and disabled levels", async () => {
             const advisory = await fixture("endpoints", { policyConfig: { [P.endpointVolume]: "advisory" } });
             assert.deepEqual(levels(advisory, P.endpointVolume), ["advisory"]);

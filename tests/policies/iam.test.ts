@@ -176,6 +176,19 @@ describe("iam family", function () {
             );
         });
 
+        it("flags Action '*' in users' and groups' inline policies (aws.iam.UserPolicy, aws.iam.GroupPolicy), not their scoped ones", async function () {
+            const e = await fixture("iam-user-group");
+            assert.deepEqual(e.flagged(WILDCARD), ["group-star", "user-star"]);
+            assert.match(
+                e.of(WILDCARD).find((v) => v.resourceName === "user-star")!.message,
+                /aws:iam\/userPolicy:UserPolicy 'user-star' property policy: Statement\[0\] allows Action "\*" \(every action of every service\)/,
+            );
+            assert.match(
+                e.of(WILDCARD).find((v) => v.resourceName === "group-star")!.message,
+                /aws:iam\/groupPolicy:GroupPolicy 'group-star' property policy: Statement\[0\] allows Action "\*" \(every action of every service\)/,
+            );
+        });
+
         it("defers a document unknown in preview (not run) and checks it in an update", async function () {
             const preview = await fixture("iam-wildcards");
             assert.deepEqual(preview.notRunOn(WILDCARD), ["computed"]);

@@ -6,13 +6,14 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../../offline/mockRun";
 import { networkGuardrails } from "../../policies/network";
 import { missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
 import { modelVpcProblems } from "../../policies/network/modelInVpc";
 import { privateDnsProblem } from "../../policies/network/interfaceEndpointPrivateDns";
 import { notebookInternetProblems } from "../../policies/network/notebookNoDirectInternet";
-import { attributeSubnets } from "../../policies/network/sagemakerSubnetsPrivate";
+import { attributeSubnets, subnetProblems, subnetUsers } from "../../policies/network/sagemakerSubnetsPrivate";
 import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, notRunProperties, ownMessages } from "./assertions";
@@ -198,6 +199,100 @@ describe("network policies", function () {
             ]);
             assert.deepEqual(attributeSubnets(["subnet-0aaaabbbbccccdddd"], 0, [], [], new Set(["subnet-0aaaabbbbccccdddd"])).unapproved, []);
             assert.deepEqual(attributeSubnets(["x-id", "y-id"], 0, [stackSubnet, stackSubnet], [stackSubnet], new Set()).unapproved, []);
+        });
+        it("at pulumi up the stack's subnets carry their ids: a value equal to one is that subnet, with or without a dependency", () => {
+            // As AWS returns them at `pulumi up`: each subnet's outputs include its id.
+            const subnet = (name: string, id: string, props: Record<string, unknown> = {}) =>
+                ({ type: "aws:ec2/subnet:Subnet", name, urn: `urn:${name}`, props: { id, ...props }, propertyDependencies: {} }) as never;
+            const [a, b] = [subnet("private-0", "subnet-0000000000000000a"), subnet("private-1", "subnet-0000000000000000b")];
+            const external = "subnet-0aaaabbbbccccdddd";
+            // By id alone (no dependency, e.g. the id passed on as a plain value): the stack's subnets, nothing external.
+            assert.deepEqual(attributeSubnets(["subnet-0000000000000000a", "subnet-0000000000000000b"], 0, [], [a, b], new Set()), {
+                used: [a, b],
+                unapproved: [],
+            });
+            // With the dependencies too: known ids take no room from a literal beside them.
+            assert.deepEqual(attributeSubnets([external, "subnet-0000000000000000a", "subnet-0000000000000000b"], 0, [a, b], [a, b], new Set()), {
+                used: [a, b],
+                unapproved: [external],
+            });
+        });
+        it("at pulumi up a public subnet of the stack named by id alone is judged; an id the stack does not create goes to the external policy", () => {
+            const publicSubnet = {
+                type: "aws:ec2/subnet:Subnet",
+                name: "public-0",
+                urn: "urn:public-0",
+                props: { id: "subnet-0000000000000000c", mapPublicIpOnLaunch: true },
+                propertyDependencies: {},
+            } as never;
+            const model = {
+                type: "aws:sagemaker/model:Model",
+                name: "model",
+                urn: "urn:model",
+                props: { vpcConfig: { subnets: ["subnet-0000000000000000c", "subnet-0aaaabbbbccccdddd"], securityGroupIds: ["sg-1"] } },
+                propertyDependencies: {},
+            } as never;
+            const { used, external } = subnetUsers([publicSubnet, model], new Set());
+            assert.deepEqual([...used.entries()], [[publicSubnet, [model]]]);
+            assert.deepEqual(subnetProblems(publicSubnet, [publicSubnet, model]), ["mapPublicIpOnLaunch is true"]);
+            assert.deepEqual(external, [{ user: model, path: "vpcConfig.subnets", id: "subnet-0aaaabbbbccccdddd" }]);
+        });
+        it("at pulumi up (preview: false): the repo stack's subnets, known by value, pass; a literal id among them is the one reported as external", async () => {
+            const external = "subnet-0aaaabbbbccccdddd";
+            const e = await evaluateRepoStack("govcloud", {
+                preview: false,
+                transformations: [
+                    (args) =>
+                        args.type === "aws:sagemaker/model:Model"
+                            ? {
+                                  props: {
+                                      ...args.props,
+                                      vpcConfig: {
+                                          ...args.props.vpcConfig,
+                                          subnets: pulumi.output(args.props.vpcConfig.subnets).apply((ids: string[]) => [external, ...ids]),
+                                      },
+                                  },
+                                  opts: args.opts,
+                              }
+                            : undefined,
+                ],
+            });
+            const model = resourcesOf(e).one("aws:sagemaker/model:Model");
+            const subnets = (model.inputs.vpcConfig as { subnets: string[] }).subnets;
+            assert.equal(subnets.length, 3);
+            assert.ok(
+                subnets.every((id) => !isUnknown(id)),
+                "every id is known at pulumi up",
+            );
+            assert.deepEqual(e.flagged(P.subnets), []);
+            assert.deepEqual(e.flagged(P.externalSubnets), ["llama-3-1-8b-instruct-model"]);
+            assert.match(
+                ownMessages(e, P.externalSubnets)[0],
+                /^llama-3-1-8b-instruct-model \(Model\) vpcConfig\.subnets uses subnet "subnet-0aaaabbbbccccdddd", which this stack does not create/,
+            );
+        });
+        it("at pulumi up (preview: false): a model moved into the stack's public (NAT) subnets is reported, per subnet", async () => {
+            const publicSubnets: pulumi.Resource[] = [];
+            const e = await evaluateRepoStack("commercial", {
+                ...NAT,
+                preview: false,
+                transformations: [
+                    (args) => {
+                        if (args.type === "aws:ec2/subnet:Subnet" && args.name.includes("-public-")) publicSubnets.push(args.resource);
+                        if (args.type !== "aws:sagemaker/model:Model") return undefined;
+                        const subnets = publicSubnets.map((s) => (s as unknown as { id: pulumi.Output<string> }).id);
+                        return { props: { ...args.props, vpcConfig: { ...args.props.vpcConfig, subnets } }, opts: args.opts };
+                    },
+                ],
+            });
+            assert.equal(publicSubnets.length, 2);
+            assert.deepEqual(e.flagged(P.subnets), ["network-public-0", "network-public-1"]);
+            for (const message of ownMessages(e, P.subnets))
+                assert.match(
+                    message,
+                    /^Subnet network-public-\d, used by mistral-7b-instruct-model \(Model\), is not private: route table network-public \(RouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway/,
+                );
+            assert.deepEqual(e.flagged(P.externalSubnets), []);
         });
         it("violation: public, IPv6 and customer-owned addresses on launch, on each subnet SageMaker uses", async () => {
             const e = await fixture("public-subnet");

@@ -137,6 +137,39 @@ describe("partition family", function () {
             assert.match(e.of(REFS).find((v) => v.resourceName === "east-logs-key")!.message, /Principal\.Service holds "logs\.us-east-1\.amazonaws\.com"/);
         });
 
+        it("reports every wrong reference of a resource, each once per property: not only the first", async function () {
+            const e = await fixture("partition-several");
+            assert.deepEqual(e.flagged(REFS), [
+                "commercial-image-and-role",
+                "commercial-image-and-role",
+                "repeated-references",
+                "repeated-references",
+                "repeated-references",
+                "two-commercial-buckets",
+                "two-commercial-buckets",
+            ]);
+            const about = (resource: string) =>
+                e
+                    .of(REFS)
+                    .filter((v) => v.resourceName === resource)
+                    .map((v) => /property (\S+) holds "([^"]+)"/.exec(v.message)!.slice(1).join(" "))
+                    .sort();
+            assert.deepEqual(about("two-commercial-buckets"), [
+                "policy(json).Statement[0].Resource[0] arn:aws:s3:::bucket-a/*",
+                "policy(json).Statement[0].Resource[1] arn:aws:s3:::bucket-b/*",
+            ]);
+            assert.deepEqual(about("commercial-image-and-role"), [
+                "executionRoleArn arn:aws:iam::111122223333:role/exec",
+                "primaryContainer.image 763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference",
+            ]);
+            // Repeated within the description: once; the same ARN in the policy document: again.
+            assert.deepEqual(about("repeated-references"), [
+                "description arn:aws:s3:::bucket-a",
+                "description arn:aws:s3:::bucket-b",
+                "policy(json).Statement[0].Resource arn:aws:s3:::bucket-a",
+            ]);
+        });
+
         it("catches GovCloud references in a commercial stack", async function () {
             assert.deepEqual((await fixture("partition-commercial")).flagged(REFS), ["gov-bucket", "gov-image"]);
         });
