@@ -1,7 +1,7 @@
 /** Runs a program's stack under mocks and evaluates this repo's policy pack on it, in-process. */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluatePolicies, loadPolicyPack, LoadedPack, PolicyResult, PolicyViolation } from "../../offline/policyEval";
+import { evaluatePolicies, loadPolicyPack, LoadedPack, MutationSafeCache, PolicyResult, PolicyViolation } from "../../offline/policyEval";
 import { runStack, StackRun } from "../../offline/runStack";
 import { configOverrides, REPO_ROOT } from "../graph";
 import { LandingZoneVariant, landingZoneStandIns } from "../landingZone";
@@ -9,10 +9,9 @@ import { LandingZoneVariant, landingZoneStandIns } from "../landingZone";
 export const PACK_DIR = path.join(REPO_ROOT, "policies");
 export const FIXTURES = path.join(REPO_ROOT, "tests", "fixtures");
 
-let pack: Promise<LoadedPack> | undefined;
+/** This repo's pack, loaded once per process by loadPolicyPack (once per mutant under `npm run mutate`). */
 export function guardrailsPack(): Promise<LoadedPack> {
-    pack ??= loadPolicyPack(PACK_DIR);
-    return pack;
+    return loadPolicyPack(PACK_DIR);
 }
 
 export interface EvaluateOptions {
@@ -44,7 +43,14 @@ export interface Evaluation {
     notRunOn(policyName: string): string[];
 }
 
-const memo = new Map<string, Promise<Evaluation>>();
+/**
+ * Evaluations by program, stack and options. A MutationSafeCache, so `npm run mutate` stays right:
+ * under StrykerJS the cache is emptied whenever the active mutant changes (an evaluation made under
+ * another mutant would hide this one), and in Stryker's dry run every call evaluates again, so each
+ * test that uses an evaluation is credited with the code it executes (per-test coverage), not only
+ * the first test that asked for it. Outside Stryker it is a plain per-process memo.
+ */
+const memo = new MutationSafeCache<string, Evaluation>();
 
 /**
  * Evaluates the pack on a stack of any program directory (this repo, or a fixture program). Runs are
@@ -53,10 +59,7 @@ const memo = new Map<string, Promise<Evaluation>>();
  */
 export function evaluateStack(programDir: string, stack: string, options: EvaluateOptions = {}): Promise<Evaluation> {
     if (options.transformations) return evaluate(programDir, stack, options);
-    const key = JSON.stringify([programDir, stack, options]);
-    let evaluation = memo.get(key);
-    if (!evaluation) memo.set(key, (evaluation = evaluate(programDir, stack, options)));
-    return evaluation;
+    return memo.get(JSON.stringify([programDir, stack, options]), () => evaluate(programDir, stack, options));
 }
 
 async function evaluate(programDir: string, stack: string, options: EvaluateOptions): Promise<Evaluation> {

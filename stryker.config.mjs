@@ -1,0 +1,115 @@
+// Mutation testing (StrykerJS): `npm run mutate`, not part of `npm test`. It changes the code of
+// stacks/, components/ and policies/ one small edit ("mutant") at a time and runs the tests that
+// execute the edited code; a mutant no test fails on "survived" (an untested behaviour).
+//
+//   npm run mutate                                     everything below (hours on 2 cores; see "Cost")
+//   npm run mutate -- --mutate stacks/sizing.ts        one file (CLI options override this file)
+//   npm run mutate -- --force                          ignore the incremental file, test every mutant
+//
+// Reports: reports/mutation/mutation.html, reports/mutation/mutation.json and the clear-text table on
+// stdout (reports/ is git-ignored).
+//
+// How the test harness is made right for it (the runner keeps one process across mutants and
+// switches the active mutant at run time, `globalThis.__stryker__.activeMutant`):
+// - Caches: the loaded policy pack (offline/policyEval.ts) and the stack evaluations the policy tests
+//   share (tests/policies/harness.ts) are MutationSafeCaches: emptied whenever the active mutant
+//   changes, so nothing computed under another mutant (or none) is served; and in the dry run a hit
+//   computes again (result thrown away), so every test that uses a cached value is credited with the
+//   code behind it. Stack runs themselves are never cached: offline/mockRun.ts drops the program's
+//   modules from the require cache before each run, so the program (and its module-level code)
+//   re-executes under the active mutant. The Pulumi mock runtime is reset by setMocks per run (the
+//   suite already runs hundreds of stacks per process). Compiled-code caches are keyed by content:
+//   bin/ts-cache (offline/tsCache.js, used only by child processes such as `npm run plan`) by a hash
+//   of the source, which Stryker's instrumented copy changes, and ajv validators by schema text;
+//   offline/sdkLoading.ts rewrites only @pulumi SDK files in node_modules, which are not mutated.
+// - Per-test coverage: coverageAnalysis "perTest" runs each mutant against only the tests that
+//   executed its code in the dry run (a few tests, not the ~75 s suite). Stryker credits code that a
+//   suite's `before` hook executes to whichever test ran before it; stryker.mochaHooks.cjs credits it
+//   to every test of the suite instead. "all" would be correct without that, but would run the whole
+//   suite for every surviving mutant (days).
+// - Static mutants: code that runs when a test file is loaded (module-level tables and policy
+//   definitions that tests import) is "static"; with ignoreStatic false Stryker would run the whole
+//   suite, in a fresh process, for each of them (hundreds of table literals). Nearly all of that code
+//   also runs inside tests (each stack run re-requires the program, each pack load re-requires the
+//   pack), so with ignoreStatic it is tested against those tests; code that runs only at load is
+//   reported "Ignored", outside the score.
+// - Limits: tests that spawn a child process (the offline plan, the benchmark, workflows) cannot kill
+//   a mutant, since neither the active mutant nor the coverage crosses the process boundary; their
+//   mutants count only through in-process tests.
+//
+// Type checking: the TypeScript checker drops mutants that do not compile ("CompileError", outside the
+// score), with tsconfig.stryker.json: the whole project as `npm run typecheck` checks it (so a mutant
+// that breaks a test's types counts as not compiling), but without noUnusedLocals and
+// noFallthroughCasesInSwitch, lint rules that would otherwise hide, e.g., an emptied block that leaves
+// a helper unused, a behaviour change the tests should catch.
+//
+// Incremental mode: results are kept in reports/mutation/incremental.json (git-ignored, never
+// committed). Keep that file between runs (or restore it, e.g. from a CI cache) and the next
+// `npm run mutate` tests only mutants whose code or covering tests changed; --force ignores it. A run
+// restricted with --mutate rewrites it with that subset only, so pass
+// `--incrementalFile reports/mutation/partial.json` to keep the full run's file.
+//
+// Cost: 2 cores. See `npm run mutate -- --mutate <file>` for a file's mutant count and time first.
+import { readFileSync } from "node:fs";
+
+const mocharc = JSON.parse(readFileSync(new URL("./.mocharc.json", import.meta.url), "utf8"));
+
+const TAGGABLE = "policies/lib/tagsTaggable.ts";
+/** The lines of tagsTaggable.ts after its generated table, as a mutate range (none if the file changed shape). */
+function taggableCode() {
+    const lines = readFileSync(new URL(`./${TAGGABLE}`, import.meta.url), "utf8").split("\n");
+    const first = lines.findIndex((line) => line.startsWith("export const TAGGABLE_TYPES")) + 1;
+    return first > 0 ? [`${TAGGABLE}:${first}-${lines.length}`] : [];
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+    $schema: "./node_modules/@stryker-mutator/core/schema/stryker-schema.json",
+    packageManager: "npm",
+    testRunner: "mocha",
+    mochaOptions: {
+        // The suite's own requires (ts-node, transpile-only) and the coverage fix above; a `require`
+        // here replaces .mocharc.json's, so it is read from there.
+        require: [...(mocharc.require ?? []), "./stryker.mochaHooks.cjs"],
+        // .mocharc.json's files (tests/**/*.test.ts), top-level ones first: a mutant runs its covering
+        // tests in this order and stops at the first failure, and the program's own tests (settings,
+        // program, engines) kill most mutants of stacks/ and components/ before the policy tests run.
+        // (Should .mocharc.json's spec change, it is used as it is.)
+        spec: String(mocharc.spec) === "tests/**/*.test.ts" ? ["tests/*.test.ts", "tests/*/**/*.test.ts"] : mocharc.spec,
+    },
+    checkers: ["typescript"],
+    tsconfigFile: "tsconfig.stryker.json",
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    // Every TypeScript file of the program and the pack, data tables included: a wrong GPU memory
+    // size or a dropped model entry changes what is deployed and what the pack allows. The family
+    // index files are kept too: each composes its policies into the pack (an emptied list drops them).
+    mutate: [
+        "stacks/**/*.ts",
+        "components/**/*.ts",
+        "policies/**/*.ts",
+        "!**/*.d.ts",
+        // Except the generated table of taggable types (about 1,070 mutants, an eighth of the total):
+        // tests/policies/tags.test.ts regenerates it from the installed @pulumi/aws and fails on any
+        // difference, so every literal mutant there is killed by that comparison and measures nothing.
+        // The code below the table (TAGGABLE_TYPES) is mutated; its line is looked up, not hard-coded.
+        `!${TAGGABLE}`,
+        ...taggableCode(),
+    ],
+    coverageAnalysis: "perTest",
+    ignoreStatic: true,
+    incremental: true,
+    incrementalFile: "reports/mutation/incremental.json",
+    reporters: ["html", "clear-text", "json", "progress"],
+    htmlReporter: { fileName: "reports/mutation/mutation.html" },
+    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
+    // Not copied into the sandbox: earlier reports and benchmark output (no test reads them).
+    ignorePatterns: ["reports", "bench/results", "coverage", "out"],
+    concurrency: 2,
+    // A test's time in the dry run does not include its suite's `before` hook (a stack run or a pack
+    // load, 1-3 s) when it is not the suite's first test, so allow more than Stryker's 5 s default.
+    timeoutMS: 15000,
+    // The dry run computes every evaluation per test (see above): about twice the plain suite's time.
+    dryRunTimeoutMinutes: 20,
+    tempDirName: ".stryker-tmp",
+};
