@@ -106,6 +106,11 @@ export default {
     // Not copied into the sandbox: earlier reports and benchmark output (no test reads them).
     ignorePatterns: ["reports", "bench/results", "coverage", "out"],
     concurrency: 2,
+    // Each stack run leaves about 2 MB behind in the process (the Pulumi SDK's per-run state; the
+    // suite itself peaks at 2.4 GB), and a mutant runs up to a few hundred of them: a runner kept for
+    // good reaches Node's 4 GB heap limit within a few dozen mutants and slows down in GC first. A
+    // fresh runner costs about 6 s.
+    maxTestRunnerReuse: 10,
     // A test's time in the dry run does not include its suite's `before` hook (a stack run or a pack
     // load, 1-3 s) when it is not the suite's first test, so allow more than Stryker's 5 s default.
     timeoutMS: 15000,
