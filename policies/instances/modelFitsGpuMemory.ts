@@ -18,8 +18,8 @@ import {
 } from "../../stacks/models";
 import { sizeDeployment, WEIGHTS_BUFFER } from "../../stacks/sizing";
 import { stackGuardrail } from "../lib/guardrail";
-import { engineOf, envValue, identifyModel, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
-import { Deferrals, isUnknownValue, peek, UNKNOWN } from "../lib/values";
+import { engineOf, envValue, identifyModel, tagValue, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
+import { Deferrals, UNKNOWN } from "../lib/values";
 
 export interface FitQuestion {
     model: ModelIdentity;
@@ -178,7 +178,7 @@ export const modelFitsGpuMemory = stackGuardrail(
             }
             // The program tags the concurrency it sized for; any other program is held to what an
             // engine needs to start: one request of the full context.
-            const tagged = Number(peekTag(model.props, CONCURRENCY_TAG_KEY));
+            const tagged = Number(tagValue(model.props, CONCURRENCY_TAG_KEY));
             const concurrentRequests = Number.isInteger(tagged) && tagged > 0 ? tagged : 1;
             const question = { model: identity, engine, instanceType, tensorParallel, contextLength, quantization, memoryFraction, concurrentRequests };
             const unsized = unsizedQuantization(question);
@@ -197,8 +197,3 @@ export const modelFitsGpuMemory = stackGuardrail(
         deferrals.settle();
     },
 );
-
-function peekTag(props: unknown, key: string): string | undefined {
-    const value = peek(peek(props, "tags"), key);
-    return typeof value === "string" && !isUnknownValue(value) ? value : undefined;
-}

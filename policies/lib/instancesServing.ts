@@ -185,7 +185,8 @@ export function deploymentNameOf(modelResourceName: string): string {
     return modelResourceName.replace(/-model$/, "");
 }
 
-function tagValue(props: unknown, key: string): string | undefined {
+/** A tag of a resource (its own tags, then tagsAll), when known and not empty. */
+export function tagValue(props: unknown, key: string): string | undefined {
     for (const bag of ["tags", "tagsAll"]) {
         const value = peek(peek(props, bag), key);
         if (typeof value === "string" && !isUnknownValue(value) && value !== "") return value;
