@@ -5,6 +5,8 @@
  * under ts-node, with the other speed-ups; bench/README.md).
  *
  *   node -r ./offline/tsCache.js offline/plan.ts ...   (what `npm run plan` runs)
+ *   mocha (.mocharc.json requires it)                  the tests, which re-require the program for
+ *                                                      every stack they run: each file is compiled once
  *   node offline/tsCache.js --build                    (`npm run build`, also run by `npm ci` as `prepare`)
  *
  * Behaviour is that of `ts-node --transpile-only`, which the plan ran under before: the JavaScript
