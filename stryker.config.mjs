@@ -50,9 +50,30 @@
 // `--incrementalFile reports/mutation/partial.json` to keep the full run's file.
 //
 // Cost: 2 cores. See `npm run mutate -- --mutate <file>` for a file's mutant count and time first.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const mocharc = JSON.parse(readFileSync(new URL("./.mocharc.json", import.meta.url), "utf8"));
+
+// The order a mutant's covering tests run in: it stops at the first failure, so tests that call the
+// settings, tables and components directly (milliseconds each) go first, then those that run a
+// stack, and last those that run many stacks each (change previews, the plan in a child process) or
+// spawn processes (which cannot kill a mutant). A file not named here runs in the middle.
+const TESTS_FIRST = ["settings", "tables", "engines", "readmeTables", "sdkInternals", "iam", "program", "policyEval"];
+const TESTS_LAST = ["policies/network", "lifecycle", "changes", "plan", "bench", "workflows", "notebookSample", "stageModel", "invoke"];
+/** The test files .mocharc.json names (every tests/ file ending in .test.ts), in that order. */
+function orderedTestFiles() {
+    const files = readdirSync(new URL("./tests", import.meta.url), { recursive: true })
+        .map(String)
+        .filter((file) => file.endsWith(".test.ts"))
+        .map((file) =>
+            file
+                .split("\\")
+                .join("/")
+                .replace(/\.test\.ts$/, ""),
+        );
+    const rank = (name) => (TESTS_FIRST.includes(name) ? TESTS_FIRST.indexOf(name) : TESTS_LAST.includes(name) ? 1000 + TESTS_LAST.indexOf(name) : 500);
+    return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((name) => `tests/${name}.test.ts`);
+}
 
 const TAGGABLE = "policies/lib/tagsTaggable.ts";
 /** The lines of tagsTaggable.ts after its generated table, as a mutate range (none if the file changed shape). */
@@ -71,11 +92,8 @@ export default {
         // The suite's own requires (ts-node, transpile-only) and the coverage fix above; a `require`
         // here replaces .mocharc.json's, so it is read from there.
         require: [...(mocharc.require ?? []), "./stryker.mochaHooks.cjs"],
-        // .mocharc.json's files (tests/**/*.test.ts), top-level ones first: a mutant runs its covering
-        // tests in this order and stops at the first failure, and the program's own tests (settings,
-        // program, engines) kill most mutants of stacks/ and components/ before the policy tests run.
-        // (Should .mocharc.json's spec change, it is used as it is.)
-        spec: String(mocharc.spec) === "tests/**/*.test.ts" ? ["tests/*.test.ts", "tests/*/**/*.test.ts"] : mocharc.spec,
+        // .mocharc.json's files in the order above (should its spec change, it is used as it is).
+        spec: String(mocharc.spec) === "tests/**/*.test.ts" ? orderedTestFiles() : mocharc.spec,
     },
     checkers: ["typescript"],
     tsconfigFile: "tsconfig.stryker.json",
