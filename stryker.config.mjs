@@ -23,10 +23,11 @@
 //   of the source, which Stryker's instrumented copy changes, and ajv validators by schema text;
 //   offline/sdkLoading.ts rewrites only @pulumi SDK files in node_modules, which are not mutated.
 // - Per-test coverage: coverageAnalysis "perTest" runs each mutant against only the tests that
-//   executed its code in the dry run (a few tests, not the ~75 s suite). Stryker credits code that a
-//   suite's `before` hook executes to whichever test ran before it; stryker.mochaHooks.cjs credits it
-//   to every test of the suite instead. "all" would be correct without that, but would run the whole
-//   suite for every surviving mutant (days).
+//   executed its code in the dry run (not the whole suite). Stryker credits code that a suite's
+//   `before` hook executes to whichever test ran before it; stryker.mochaHooks.cjs credits it to
+//   every test of the suite instead (tests/strykerHooks.test.ts runs the installed Stryker with and
+//   without it, so a Stryker release that changes this fails there). "all" would be correct without
+//   that, but would run the whole suite for every surviving mutant.
 // - Static mutants: code that runs when a test file is loaded (module-level tables and policy
 //   definitions that tests import) is "static"; with ignoreStatic false Stryker would run the whole
 //   suite, in a fresh process, for each of them (hundreds of table literals). Nearly all of that code
@@ -59,7 +60,7 @@ const mocharc = JSON.parse(readFileSync(new URL("./.mocharc.json", import.meta.u
 // stack, and last those that run many stacks each (change previews, the plan in a child process) or
 // spawn processes (which cannot kill a mutant). A file not named here runs in the middle.
 const TESTS_FIRST = ["settings", "tables", "engines", "readmeTables", "sdkInternals", "iam", "program", "policyEval"];
-const TESTS_LAST = ["policies/network", "lifecycle", "changes", "plan", "bench", "workflows", "notebookSample", "stageModel", "invoke"];
+const TESTS_LAST = ["policies/network", "lifecycle", "changes", "plan", "bench", "workflows", "notebookSample", "strykerHooks", "stageModel", "invoke"];
 /** The test files .mocharc.json names (every tests/ file ending in .test.ts), in that order. */
 function orderedTestFiles() {
     const files = readdirSync(new URL("./tests", import.meta.url), { recursive: true })
