@@ -104,6 +104,7 @@ export function sizeDeployment(q: SizingQuestion): Sizing {
 export function longestFittingContext(q: SizingQuestion): number {
     const s = sizeDeployment({ ...q, contextLength: 0 });
     const spare = s.availableGiB - s.requiredGiB;
+    // Stryker disable next-line EqualityOperator: at a spare of exactly 0 the formula below gives 0 too.
     if (spare <= 0) return 0;
     const tokens = (spare * GiB) / (s.kvBytesPerToken * q.concurrentRequests);
     return Math.floor(tokens / 1024) * 1024;

@@ -11,7 +11,7 @@ import { endpointInstanceTypeApproved } from "../policies/instances/endpointInst
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../stacks/instances";
 import { MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS } from "../stacks/partitions";
-import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem } from "../stacks/sizing";
+import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem, validTensorParallelDegrees } from "../stacks/sizing";
 import { ParsedSettings, parseSettings, SettingProblem, SettingsError } from "../stacks/settings";
 import { Graph, REPO_ROOT, runRepoStack } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
@@ -338,6 +338,24 @@ describe("sizing arithmetic (hand-computed)", () => {
         assert.match(tensorParallelProblem(4, 40, 10)!, /10 KV heads/);
         assert.match(tensorParallelProblem(3, 40, 10)!, /40 attention heads/);
         assert.equal(tensorParallelProblem(4, 71, 1), "must divide the model's 71 attention heads");
+    });
+
+    it("a degree that is a multiple of the KV heads shards the model (8 GPUs over 2 KV heads, each head held by 4 GPUs); the largest degree asked is included", () => {
+        assert.equal(tensorParallelProblem(8, 32, 2), undefined);
+        assert.deepEqual(validTensorParallelDegrees(32, 2, 8), [1, 2, 4, 8]);
+        assert.deepEqual(validTensorParallelDegrees(40, 10, 4), [1, 2]);
+    });
+
+    it("an exact fit fits: 10 GiB weights + 2 GiB engine = 12 GiB of 0.75 × 16 GiB", () => {
+        const s = sizeDeployment({ ...llama8b({ ...g5x2, gpuMemoryGiB: 16 }, 1, 10, 0), memoryFraction: 0.75 });
+        assert.equal(s.requiredGiB, 12);
+        assert.equal(s.availableGiB, 12);
+        assert.equal(s.fits, true);
+    });
+
+    it("an instance type without a recorded GPU model is named a GPU in the arithmetic", () => {
+        const s = sizeDeployment(llama8b({ ...g5x2, gpu: undefined }, 1, 16, 1024));
+        assert.match(s.lines[4], /× 22\.4 GiB GPU on ml\.g5\.2xlarge\)$/);
     });
 });
 
