@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { analyzeCalls, formatStats, machine, scalingModels, scriptCommand, stats, table, typescriptLoader } from "../bench/lib";
+import { folderScores, mergeReports } from "../bench/mutationScores";
 import { lazyDebugStacks, lazyServiceModules } from "../offline/sdkLoading";
 import { REPO_ROOT } from "./graph";
 
@@ -61,6 +62,31 @@ describe("benchmark code", function () {
             { urn: `${stack}tls:index/privateKey:PrivateKey::k`, type: "tls:index/privateKey:PrivateKey", custom: true },
         ];
         assert.equal(analyzeCalls(resources), 6 + 2);
+    });
+
+    it("mutation scores per folder: detected over valid, later reports replace a file, compile errors and declared equivalents outside the score", () => {
+        const at = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
+        const file = (...statuses: string[]) => ({
+            language: "typescript",
+            source: "x",
+            mutants: statuses.map((status, i) => ({ id: String(i), mutatorName: "M", location: at, status })),
+        });
+        const first = { schemaVersion: "1", thresholds: { high: 80, low: 60 }, files: { "stacks/a.ts": file("Survived", "Survived") } };
+        const second = {
+            schemaVersion: "1",
+            thresholds: { high: 80, low: 60 },
+            files: {
+                "stacks/a.ts": file("Killed", "Timeout", "Survived", "CompileError", "Ignored"),
+                "stacks/b.ts": file("Killed", "NoCoverage"),
+                "policies/p.ts": file("Killed"),
+                "offline/o.ts": file("Survived"),
+            },
+        };
+        const scores = folderScores(mergeReports([first, second] as never));
+        assert.deepEqual(Object.keys(scores), ["stacks", "policies"]);
+        // stacks: killed 2 + timeout 1 of valid 3 + survived 1 + no coverage 1 = 5 → 60%.
+        assert.deepEqual(scores.stacks, { mutationScore: 60, killed: 2, timeout: 1, survived: 1, noCoverage: 1, compileErrors: 1, ignored: 1, files: 2 });
+        assert.equal(scores.policies.mutationScore, 100);
     });
 
     it("tables align numbers right and text left", () => {

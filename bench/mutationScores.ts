@@ -1,0 +1,112 @@
+/**
+ * `npm run mutate:scores`: the mutation score per folder (stacks/, components/, policies/) from
+ * StrykerJS JSON reports, printed and written to bench/results/<date>-<machine>-mutation.json beside
+ * the benchmark's results. A summary of runs already made; it runs nothing.
+ *
+ *   npm run mutate:scores                                   reports/mutation/mutation.json
+ *   npm run mutate:scores -- a.json b.json                  several runs (e.g. one per folder) merged
+ *   npm run mutate:scores -- --out file.json a.json         somewhere else
+ *
+ * Reports are merged per file, a later report's file replacing an earlier one's. The metrics are
+ * those Stryker's own reports show (mutation-testing-metrics, the package its reporters use): the
+ * score is detected (killed or timed out) over valid (detected, survived, not covered); mutants that
+ * do not compile and those declared equivalent (`// Stryker disable ...: reason`, reported as
+ * Ignored) are outside it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import { calculateMetrics } from "mutation-testing-metrics";
+import type { FileResult, MutationTestResult } from "mutation-testing-report-schema";
+import { BENCH_DIR, machine, REPO_ROOT, table } from "./lib";
+
+export const FOLDERS = ["stacks", "components", "policies"] as const;
+
+export interface FolderScore {
+    /** Detected (killed + timed out) over valid mutants, in percent, one decimal. */
+    mutationScore: number;
+    killed: number;
+    timeout: number;
+    survived: number;
+    noCoverage: number;
+    compileErrors: number;
+    ignored: number;
+    files: number;
+}
+
+/** Files of several reports, a later report's file replacing an earlier one's (paths relative to the repository). */
+export function mergeReports(reports: MutationTestResult[]): Record<string, FileResult> {
+    const files: Record<string, FileResult> = {};
+    for (const report of reports) {
+        for (const [name, file] of Object.entries(report.files)) {
+            const relative = path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name;
+            files[relative.split(path.sep).join("/")] = file;
+        }
+    }
+    return files;
+}
+
+/** The score of each folder that has mutated files in `files`. */
+export function folderScores(files: Record<string, FileResult>): Record<string, FolderScore> {
+    const out: Record<string, FolderScore> = {};
+    for (const folder of FOLDERS) {
+        const inFolder = Object.fromEntries(Object.entries(files).filter(([name]) => name.startsWith(`${folder}/`)));
+        const count = Object.keys(inFolder).length;
+        if (count === 0) continue;
+        const m = calculateMetrics(inFolder).metrics;
+        out[folder] = {
+            mutationScore: Math.round(m.mutationScore * 10) / 10,
+            killed: m.killed,
+            timeout: m.timeout,
+            survived: m.survived,
+            noCoverage: m.noCoverage,
+            compileErrors: m.compileErrors,
+            ignored: m.ignored,
+            files: count,
+        };
+    }
+    return out;
+}
+
+function main(): void {
+    const { values, positionals } = parseArgs({ options: { out: { type: "string" } }, allowPositionals: true });
+    const inputs = positionals.length > 0 ? positionals : [path.join(REPO_ROOT, "reports", "mutation", "mutation.json")];
+    const reports = inputs.map((file) => {
+        try {
+            return JSON.parse(fs.readFileSync(file, "utf8")) as MutationTestResult;
+        } catch (err) {
+            process.stderr.write(`Cannot read the Stryker report ${file}: ${(err as Error).message}\nRun \`npm run mutate\` first.\n`);
+            process.exit(2);
+        }
+    });
+    const scores = folderScores(mergeReports(reports));
+    if (Object.keys(scores).length === 0) {
+        process.stderr.write(`No file of ${FOLDERS.join("/, ")}/ in ${inputs.join(", ")}.\n`);
+        process.exit(2);
+    }
+    process.stdout.write(
+        `${table(
+            ["folder", "score %", "killed", "timeout", "survived", "no coverage", "compile errors", "ignored", "files"],
+            Object.entries(scores).map(([folder, s]) => [
+                `${folder}/`,
+                s.mutationScore.toFixed(1),
+                s.killed,
+                s.timeout,
+                s.survived,
+                s.noCoverage,
+                s.compileErrors,
+                s.ignored,
+                s.files,
+            ]),
+        )}\n`,
+    );
+    const m = machine();
+    const date = new Date().toISOString().slice(0, 10);
+    const file = values.out ?? path.join(BENCH_DIR, "results", `${date}-${m.id}-mutation.json`);
+    const stryker = reports.find((r) => r.framework?.version)?.framework?.version;
+    const results = { date, machine: m, stryker, reports: inputs.map((f) => path.relative(REPO_ROOT, path.resolve(f))), folders: scores };
+    fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`Written to ${path.relative(process.cwd(), file)}\n`);
+}
+
+if (require.main === module) main();
