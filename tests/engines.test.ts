@@ -6,15 +6,14 @@
  */
 import { strict as assert } from "assert";
 import { containerEnvironment } from "../components/llmEndpoint";
-import { loadProject } from "../offline/projectConfig";
 import { endpointInstanceTypeApproved } from "../policies/instances/endpointInstanceTypeApproved";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../stacks/instances";
 import { MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS } from "../stacks/partitions";
 import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem, validTensorParallelDegrees } from "../stacks/sizing";
-import { ParsedSettings, parseSettings, SettingProblem, SettingsError } from "../stacks/settings";
-import { Graph, REPO_ROOT, runRepoStack } from "./graph";
+import { Graph, runRepoStack } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
+import { problemAt, refusal, settingsFor } from "./parsedSettings";
 
 const T = {
     model: "aws:sagemaker/model:Model",
@@ -24,44 +23,6 @@ const MODEL_TAG = "sagemaker-llm:model";
 const CONCURRENCY_TAG = "sagemaker-llm:concurrent-requests";
 const HF_DLC_AMI = "al2-ami-sagemaker-inference-gpu-3-1";
 const GiB = 2 ** 30;
-
-const project = loadProject(REPO_ROOT);
-const declaredDefaults = Object.fromEntries(Object.entries(project.declarations).map(([key, decl]) => [key.split(":")[1], decl.default]));
-
-function settingsFor(partition: "aws" | "aws-us-gov", models: unknown[], extra: Record<string, unknown> = {}): ParsedSettings {
-    return parseSettings({
-        stack: "test",
-        namespace: "sagemaker-llm",
-        tokenIsSecret: false,
-        values: {
-            ...declaredDefaults,
-            partition,
-            region: partition === "aws" ? "us-east-1" : "us-gov-west-1",
-            tags: { Owner: "o", Project: "p", Environment: "e", DataClassification: "d" },
-            // The research notebook is not under test here.
-            notebookEnabled: false,
-            models,
-            ...extra,
-        },
-    });
-}
-
-/** The problems parseSettings reports for these model entries (it must refuse them). */
-function refusal(partition: "aws" | "aws-us-gov", models: unknown[]): SettingProblem[] {
-    try {
-        settingsFor(partition, models);
-    } catch (e) {
-        assert.ok(e instanceof SettingsError, `expected a SettingsError, got ${String(e)}`);
-        return e.problems;
-    }
-    assert.fail(`settings ${JSON.stringify(models)} were accepted`);
-}
-
-function problemAt(problems: SettingProblem[], key: string, pattern: RegExp): SettingProblem {
-    const found = problems.find((p) => p.key === key && pattern.test(p.message));
-    assert.ok(found, `no problem at ${key} matching ${pattern}; got:\n${problems.map((p) => `${p.key}: ${p.message}`).join("\n")}`);
-    return found;
-}
 
 async function graphOf(stack: string, overrides: Record<string, unknown>): Promise<Graph> {
     // The research notebook is not under test here.

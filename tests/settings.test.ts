@@ -4,7 +4,9 @@
  */
 import { strict as assert } from "assert";
 import { Graph, runRepoStack } from "./graph";
+import { parseSettings, SettingProblem } from "../stacks/settings";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
+import { DECLARED_DEFAULTS, parseValues, problemsOf, TEST_TAGS } from "./parsedSettings";
 
 async function expectSettingsError(stack: string, overrides: Record<string, unknown>, expected: RegExp[], options: { secretOverrides?: string[] } = {}) {
     const { result } = await runRepoStack(stack, overrides, options);
@@ -279,5 +281,139 @@ describe("valid settings at the limits are accepted", () => {
                 ["10.80.4.64/26", "us-gov-west-1b"],
             ],
         );
+    });
+});
+
+describe("top-level settings, parsed directly (no stack run)", () => {
+    const gov = { partition: "aws-us-gov", region: "us-gov-west-1", notebookEnabled: false };
+    const govModel = { id: "llama-3.1-8b-instruct", weightsSource: "s3" };
+    const govValues = (values: Record<string, unknown>) => parseValues({ ...gov, models: [govModel], ...values });
+    const refused = (values: Record<string, unknown>) => problemsOf(() => govValues(values));
+    const only = (problems: SettingProblem[]) => {
+        assert.equal(problems.length, 1, problems.map((p) => `${p.key}: ${p.message}`).join("\n"));
+        return problems[0];
+    };
+
+    it("a setting with no value (no default applied) is named with the command that sets it, once", () => {
+        const values: Record<string, unknown> = { ...DECLARED_DEFAULTS, tags: TEST_TAGS, ...gov, models: [govModel] };
+        delete values.region;
+        const problems = problemsOf(() => parseSettings({ stack: "test", namespace: "sagemaker-llm", tokenIsSecret: false, values }));
+        const problem = only(problems);
+        assert.equal(problem.key, "region");
+        assert.match(problem.message, /^is not set\. Set it with 'pulumi config set region \.\.\.'/);
+    });
+
+    it("allowedAccountIds: exactly 12 digits, each entry named by index with its value", () => {
+        assert.deepEqual(govValues({ allowedAccountIds: ["123456789012"] }).allowedAccountIds, ["123456789012"]);
+        for (const bad of ["12345678901", "1234567890123", "x123456789012", "12345678901x", "abcdefghijkl"]) {
+            const problem = only(refused({ allowedAccountIds: ["123456789012", bad] }));
+            assert.deepEqual([problem.key, problem.value, problem.message], ["allowedAccountIds[1]", bad, "must be a 12-digit AWS account id."]);
+        }
+    });
+
+    it("model entry bounds: instances from 1, cooldowns from 0, GPU memory alarm up to 800% (8 GPUs), the scaling metric one of two", () => {
+        const entry = (extra: Record<string, unknown>) => ({ ...govModel, instanceCount: 2, ...extra });
+        const accepted = govValues({
+            models: [entry({ minInstances: 2, maxInstances: 3, scaleInCooldownSeconds: 300, scaleOutCooldownSeconds: 60, gpuMemoryAlarmPercent: 800 })],
+        }).models[0];
+        assert.deepEqual([accepted.autoscaling.minInstances, accepted.autoscaling.maxInstances], [2, 3]);
+        for (const [field, value, message] of [
+            ["minInstances", 0, /^Too small: expected number to be >=1\.$/],
+            ["scaleInCooldownSeconds", -1, /^Too small: expected number to be >=0\.$/],
+            ["scaleOutCooldownSeconds", -1, /^Too small: expected number to be >=0\.$/],
+            ["gpuMemoryAlarmPercent", 801, /^Too big: expected number to be <=800\.$/],
+            ["scalingMetric", "requests", /^must be one of concurrency, invocations\.$/],
+        ] as const) {
+            const problem = only(refused({ models: [entry({ [field]: value })] }));
+            assert.equal(problem.key, `models[0].${field}`);
+            assert.equal(problem.value, value);
+            assert.match(problem.message, message);
+        }
+    });
+
+    it("at least one model; unknown fields of a model entry listed together", () => {
+        assert.equal(only(refused({ models: [] })).message, "list at least one model.");
+        const problem = only(refused({ models: [{ ...govModel, modelId: "x", gpus: 2 }] }));
+        assert.equal(problem.key, "models[0]");
+        assert.match(problem.message, /^unknown field\(s\) modelId, gpus; /);
+    });
+
+    it("every problem on a line of its own under the count; the cross-field checks wait for a well-shaped input, then report together", () => {
+        const error = (() => {
+            try {
+                govValues({ logRetentionDays: 8, allowedAccountIds: ["1", "2"] });
+            } catch (e) {
+                return e as Error;
+            }
+            assert.fail("accepted");
+        })();
+        assert.deepEqual(error.message.split("\n"), [
+            "Invalid settings for stack 'test' (2 problems); nothing was created:",
+            '  - sagemaker-llm:allowedAccountIds[0] = "1": must be a 12-digit AWS account id.',
+            '  - sagemaker-llm:allowedAccountIds[1] = "2": must be a 12-digit AWS account id.',
+        ]);
+        const crossChecked = problemsOf(() => govValues({ logRetentionDays: 8, alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:alarms" }));
+        assert.deepEqual(
+            crossChecked.map((p) => p.key),
+            ["logRetentionDays", "alarmTopicArn"],
+        );
+    });
+
+    it("logRetentionDays: a retention CloudWatch Logs accepts", () => {
+        assert.equal(govValues({ logRetentionDays: 7 }).logRetentionDays, 7);
+        const problem = only(refused({ logRetentionDays: 8 }));
+        assert.deepEqual([problem.key, problem.value], ["logRetentionDays", 8]);
+        assert.match(problem.message, /^is not a retention CloudWatch Logs accepts; use one of 1, 3, 5, 7, 14, .*, 3653\.$/);
+    });
+
+    it("alarmTopicArn: an SNS topic of the stack's partition and region, or empty", () => {
+        const arn = "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alarms";
+        assert.equal(govValues({ alarmTopicArn: arn }).alarmTopicArn, arn);
+        for (const bad of ["arn:aws:sns:us-east-1:123456789012:alarms", "arn:aws-us-gov:sns:us-gov-east-1:123456789012:alarms", `x${arn}`]) {
+            const problem = only(refused({ alarmTopicArn: bad }));
+            assert.deepEqual([problem.key, problem.value], ["alarmTopicArn", bad]);
+            assert.equal(
+                problem.message,
+                "must be an SNS topic ARN in aws-us-gov/us-gov-west-1 (starting 'arn:aws-us-gov:sns:us-gov-west-1:'), or empty for no alarm notifications.",
+            );
+        }
+    });
+
+    it("approvedInstanceTypes: only types SageMaker hosting offers in the partition; a valid list is the allow-list", () => {
+        assert.deepEqual(govValues({ approvedInstanceTypes: ["ml.g5.12xlarge", "ml.g5.2xlarge"] }).approvedInstanceTypes, ["ml.g5.12xlarge", "ml.g5.2xlarge"]);
+        const problems = refused({ approvedInstanceTypes: ["ml.g5.12xlarge", "ml.g6e.xlarge", "ml.z9.huge"] });
+        assert.deepEqual(
+            problems.filter((p) => p.key.startsWith("approvedInstanceTypes")).map((p) => [p.key, p.value]),
+            [
+                ["approvedInstanceTypes[1]", "ml.g6e.xlarge"],
+                ["approvedInstanceTypes[2]", "ml.z9.huge"],
+            ],
+        );
+        assert.match(problems[0].message, /^is not an instance type SageMaker hosting offers in aws-us-gov per stacks\/instances\.ts;/);
+    });
+
+    it("two model entries with one name: the second is named", () => {
+        const problem = only(refused({ models: [govModel, { ...govModel, maxTotalTokens: 4096 }] }));
+        assert.deepEqual(
+            [problem.key, problem.value, problem.message],
+            ["models[1].name", "llama-3-1-8b-instruct", "is used by another model entry; give each entry a unique 'name'."],
+        );
+    });
+
+    it("the Hub token: required for gated models from the Hub, each named ('is' for one, 'are' for several)", () => {
+        const hub = { ...govModel, weightsSource: "hub" };
+        const nat = { egress: "nat" };
+        const one = only(refused({ ...nat, models: [hub] }));
+        assert.equal(one.key, "huggingFaceToken");
+        assert.match(one.message, /^is required: meta-llama\/Llama-3\.1-8B-Instruct is gated on the Hugging Face Hub\./);
+        const two = only(refused({ ...nat, models: [hub, { ...hub, name: "second" }] }));
+        assert.match(two.message, /^is required: meta-llama\/Llama-3\.1-8B-Instruct, meta-llama\/Llama-3\.1-8B-Instruct are gated on the Hugging Face Hub\./);
+    });
+
+    it("notebookInstanceType: a notebook type of the partition", () => {
+        assert.equal(govValues({ notebookEnabled: true, notebookInstanceType: "ml.t3.large" }).notebook?.instanceType, "ml.t3.large");
+        const problem = only(refused({ notebookEnabled: true, notebookInstanceType: "ml.g5.2xlarge" }));
+        assert.deepEqual([problem.key, problem.value], ["notebookInstanceType", "ml.g5.2xlarge"]);
+        assert.match(problem.message, /^is not a notebook instance type offered in aws-us-gov; use one of .*ml\.t3\.medium/);
     });
 });

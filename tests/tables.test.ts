@@ -7,21 +7,14 @@ import { ENGINES, engineImageUri } from "../stacks/engines";
 import { endpointInstanceTypesOffered, findInstanceType, INSTANCE_TYPES } from "../stacks/instances";
 import { MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS, partitionOfRegion, regionsOf } from "../stacks/partitions";
-import { parseSettings, SETTING_KEYS } from "../stacks/settings";
+import { SETTING_KEYS } from "../stacks/settings";
 import { REPO_ROOT } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
+import { parseValues } from "./parsedSettings";
 
 const project = loadProject(REPO_ROOT);
-const defaults = Object.fromEntries(Object.entries(project.declarations).map(([key, decl]) => [key.split(":")[1], decl.default]));
-
-function settingsFor(partition: string, region: string, models: unknown[]) {
-    return parseSettings({
-        stack: "test",
-        namespace: "sagemaker-llm",
-        tokenIsSecret: false,
-        values: { ...defaults, partition, region, tags: { Owner: "o", Project: "p", Environment: "e", DataClassification: "d" }, models },
-    });
-}
+/** Settings with the research notebook at its default (on). */
+const settingsFor = (partition: string, region: string, models: unknown[]) => parseValues({ partition, region, models });
 
 describe("Pulumi.yaml declares every setting", () => {
     it("the config block and the settings schema name the same keys, each with a description", () => {

@@ -1,0 +1,52 @@
+/**
+ * Settings parsed directly (stacks/settings.ts parseSettings, pure, no stack run): Pulumi.yaml's
+ * declared defaults, tags that satisfy the required keys, and what a test sets on top.
+ */
+import { strict as assert } from "assert";
+import { loadProject } from "../offline/projectConfig";
+import { ParsedSettings, parseSettings, SettingProblem, SettingsError } from "../stacks/settings";
+import { REPO_ROOT } from "./graph";
+
+const project = loadProject(REPO_ROOT);
+/** Pulumi.yaml's `default` of each setting, by key without the namespace. */
+export const DECLARED_DEFAULTS: Record<string, unknown> = Object.fromEntries(
+    Object.entries(project.declarations).map(([key, decl]) => [key.split(":")[1], decl.default]),
+);
+export const TEST_TAGS = { Owner: "o", Project: "p", Environment: "e", DataClassification: "d" };
+
+/** parseSettings over the declared defaults and the test tags, with `values` on top. */
+export function parseValues(values: Record<string, unknown>, options: { tokenIsSecret?: boolean } = {}): ParsedSettings {
+    return parseSettings({
+        stack: "test",
+        namespace: "sagemaker-llm",
+        tokenIsSecret: options.tokenIsSecret ?? false,
+        values: { ...DECLARED_DEFAULTS, tags: TEST_TAGS, ...values },
+    });
+}
+
+/** Settings for `models` in a partition's first region, without the research notebook (not under test). */
+export function settingsFor(partition: "aws" | "aws-us-gov", models: unknown[], extra: Record<string, unknown> = {}): ParsedSettings {
+    return parseValues({ partition, region: partition === "aws" ? "us-east-1" : "us-gov-west-1", notebookEnabled: false, models, ...extra });
+}
+
+/** The problems `parse` reports (it must refuse). */
+export function problemsOf(parse: () => unknown): SettingProblem[] {
+    try {
+        parse();
+    } catch (e) {
+        assert.ok(e instanceof SettingsError, `expected a SettingsError, got ${String(e)}`);
+        return e.problems;
+    }
+    assert.fail("the settings were accepted");
+}
+
+/** The problems parseSettings reports for these model entries (it must refuse them). */
+export function refusal(partition: "aws" | "aws-us-gov", models: unknown[]): SettingProblem[] {
+    return problemsOf(() => settingsFor(partition, models));
+}
+
+export function problemAt(problems: SettingProblem[], key: string, pattern: RegExp): SettingProblem {
+    const found = problems.find((p) => p.key === key && pattern.test(p.message));
+    assert.ok(found, `no problem at ${key} matching ${pattern}; got:\n${problems.map((p) => `${p.key}: ${p.message}`).join("\n")}`);
+    return found;
+}
