@@ -39,10 +39,13 @@
 //   mutants count only through in-process tests.
 //
 // Type checking: the TypeScript checker drops mutants that do not compile ("CompileError", outside the
-// score), with tsconfig.stryker.json: the whole project as `npm run typecheck` checks it (so a mutant
-// that breaks a test's types counts as not compiling), but without noUnusedLocals and
+// score), with tsconfig.stryker.json: the program and the pack (index.ts, components/, stacks/,
+// policies/) as `npm run typecheck` checks them, but without noUnusedLocals and
 // noFallthroughCasesInSwitch, lint rules that would otherwise hide, e.g., an emptied block that leaves
-// a helper unused, a behaviour change the tests should catch.
+// a helper unused, a behaviour change the tests should catch. The tests, offline/, tools/ and bench/
+// are left out: re-checking them for every mutant of a file they import (all import stacks/) kept a
+// core busy for the whole run; a mutant that only breaks their types is run like any other (the
+// tests run transpile-only) and counts by what the tests see.
 //
 // Incremental mode: results are kept in reports/mutation/incremental.json (git-ignored, never
 // committed). Keep that file between runs (or restore it, e.g. from a CI cache) and the next
@@ -50,7 +53,11 @@
 // restricted with --mutate rewrites it with that subset only, so pass
 // `--incrementalFile reports/mutation/partial.json` to keep the full run's file.
 //
-// Cost: 2 cores. See `npm run mutate -- --mutate <file>` for a file's mutant count and time first.
+// Cost, measured on 2 cores (2026-12-01): about 12-16 mutants a minute (a killed mutant stops at its
+// first failing test, a surviving one runs every covering test, up to ~300 stack-running tests in
+// 20-40 s), so stacks/settings.ts alone (about 1,100 mutants) takes over an hour and the three
+// folders several hours from scratch. Run a file or a range first (`--mutate stacks/settings.ts:401-700`),
+// and keep the incremental file so later runs test only what changed.
 import { readdirSync, readFileSync } from "node:fs";
 
 const mocharc = JSON.parse(readFileSync(new URL("./.mocharc.json", import.meta.url), "utf8"));
@@ -124,7 +131,11 @@ export default {
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: true },
     // Not copied into the sandbox: earlier reports and benchmark output (no test reads them).
     ignorePatterns: ["reports", "bench/results", "coverage", "out"],
-    concurrency: 2,
+    // Stryker gives half of this to TypeScript checkers until every mutant is checked, half to test
+    // runners: with 2, one checker and one runner, each waiting on the other much of the time. With 4
+    // on this 2-core machine both cores stay busy (settings.ts lines 401-700: 16 mutants a minute,
+    // against 12 with 2); each runner peaks at about 3.5 GB.
+    concurrency: 4,
     // Each stack run leaves about 2 MB behind in the process (the Pulumi SDK's per-run state; the
     // suite itself peaks at 2.4 GB), and a mutant runs up to a few hundred of them: a runner kept for
     // good reaches Node's 4 GB heap limit within a few dozen mutants and slows down in GC first. A

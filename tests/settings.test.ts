@@ -417,3 +417,93 @@ describe("top-level settings, parsed directly (no stack run)", () => {
         assert.match(problem.message, /^is not a notebook instance type offered in aws-us-gov; use one of .*ml\.t3\.medium/);
     });
 });
+
+describe("network, notebook and model settings, parsed directly (no stack run)", () => {
+    const gov = { partition: "aws-us-gov", region: "us-gov-west-1", notebookEnabled: false };
+    const govModel = { id: "llama-3.1-8b-instruct", weightsSource: "s3" };
+    const govValues = (values: Record<string, unknown>) => parseValues({ ...gov, models: [govModel], ...values });
+    const keysOf = (values: Record<string, unknown>) => problemsOf(() => govValues(values)).map((p) => [p.key, p.value, p.message]);
+    const existing = { networkMode: "existing", existingVpcId: "vpc-0123456789abcdef0", existingPrivateSubnetIds: ["subnet-01234567", "subnet-89abcdef"] };
+
+    it("vpcCidr: four octets up to 255 (one to three digits each) and a prefix, nothing before or after", () => {
+        for (const cidr of ["10.255.0.0/16", "10.80.128.0/17", "10.80.4.100/22"])
+            assert.equal((govValues({ vpcCidr: cidr }).network as { vpcCidr?: string }).vpcCidr, cidr);
+        for (const cidr of ["x10.80.0.0/16", "10.80.0.0/16x", "10.80.0.0/16/1"]) {
+            assert.deepEqual(keysOf({ vpcCidr: cidr }), [["vpcCidr", cidr, "must be an IPv4 CIDR block from /16 to /22, e.g. 10.80.0.0/16."]]);
+        }
+    });
+
+    it("a network with problems stops the checks that depend on it (no egress complaint for Hub weights)", () => {
+        assert.deepEqual(
+            keysOf({ vpcCidr: "10.80.0.0/8", models: [{ ...govModel, weightsSource: "hub" }], huggingFaceToken: "t" }).map(([key]) => key),
+            ["vpcCidr", "huggingFaceToken"],
+        );
+        assert.deepEqual(
+            keysOf({ ...existing, existingVpcId: "vpc-1", models: [{ ...govModel, weightsSource: "hub" }] }).map(([key]) => key),
+            ["existingVpcId", "huggingFaceToken"],
+        );
+    });
+
+    it("existing VPC mode: a VPC id and two or more subnet ids, exactly", () => {
+        assert.deepEqual(govValues(existing).network, {
+            mode: "existing",
+            egress: "none",
+            vpcId: existing.existingVpcId,
+            privateSubnetIds: existing.existingPrivateSubnetIds,
+            fipsEndpoints: false,
+        });
+        for (const id of ["xvpc-01234567", "vpc-01234567x"]) {
+            assert.deepEqual(keysOf({ ...existing, existingVpcId: id }), [
+                ["existingVpcId", id, "must be the id of the landing-zone VPC (vpc-...) when networkMode is 'existing'."],
+            ]);
+        }
+        assert.deepEqual(keysOf({ ...existing, existingPrivateSubnetIds: ["subnet-01234567"] }), [
+            ["existingPrivateSubnetIds", ["subnet-01234567"], "must list at least two private subnets in different AZs when networkMode is 'existing'."],
+        ]);
+        for (const id of ["xsubnet-01234567", "subnet-01234567x"]) {
+            assert.deepEqual(keysOf({ ...existing, existingPrivateSubnetIds: ["subnet-01234567", id] }), [
+                ["existingPrivateSubnetIds[1]", id, "is not a subnet id (subnet-...)."],
+            ]);
+        }
+    });
+
+    it("notebookPlatform: an Amazon Linux 2023 platform, any version number, nothing after it", () => {
+        assert.equal(govValues({ notebookEnabled: true, notebookPlatform: "notebook-al2023-v12" }).notebook?.platformIdentifier, "notebook-al2023-v12");
+        for (const platform of ["notebook-al2-v3", "notebook-al2023-v1-beta"]) {
+            assert.deepEqual(keysOf({ notebookEnabled: true, notebookPlatform: platform }), [
+                [
+                    "notebookPlatform",
+                    platform,
+                    "must be a current Amazon Linux 2023 platform such as 'notebook-al2023-v1' (Amazon Linux 2 platforms are being retired).",
+                ],
+            ]);
+        }
+    });
+
+    it("whether a Hub token is set, without its value", () => {
+        assert.equal(govValues({}).huggingFaceTokenSet, false);
+        assert.equal(parseValues({ ...gov, models: [govModel], huggingFaceToken: "hf_x" }, { tokenIsSecret: true }).huggingFaceTokenSet, true);
+    });
+
+    it("an instance type without GPUs is not a hosting type for a model", () => {
+        const problems = problemsOf(() => govValues({ approvedInstanceTypes: [], models: [{ ...govModel, instanceType: "ml.t3.medium" }] }));
+        assert.equal(problems.length, 1, problems.map((p) => p.message).join("\n"));
+        assert.deepEqual([problems[0].key, problems[0].value], ["models[0].instanceType", "ml.t3.medium"]);
+        assert.match(problems[0].message, /^is not a GPU instance type this project knows; use one of ml\.g/);
+    });
+
+    it("TGI refuses dtype together with quantize", () => {
+        const problems = problemsOf(() =>
+            parseValues({
+                partition: "aws",
+                region: "us-east-1",
+                notebookEnabled: false,
+                models: [{ id: "mistral-7b-instruct", engine: "tgi", weightsSource: "s3", dtype: "float16", quantize: "bitsandbytes" }],
+            }),
+        );
+        assert.deepEqual(
+            problems.map((p) => [p.key, p.message]),
+            [["models[0].dtype", "cannot be combined with quantize (TGI rejects DTYPE with quantization); remove one of them."]],
+        );
+    });
+});
