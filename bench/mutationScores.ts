@@ -7,7 +7,7 @@
  *   npm run mutate:scores -- a.json b.json                  several runs (e.g. one per folder) merged
  *   npm run mutate:scores -- --out file.json a.json         somewhere else
  *
- * Reports are merged per file, a later report's file replacing an earlier one's. The metrics are
+ * Reports are merged per file (see mergeReports). The metrics are
  * those Stryker's own reports show (mutation-testing-metrics, the package its reporters use): the
  * score is detected (killed or timed out) over valid (detected, survived, not covered); mutants that
  * do not compile and those declared equivalent (`// Stryker disable ...: reason`, reported as
@@ -34,13 +34,27 @@ export interface FolderScore {
     files: number;
 }
 
-/** Files of several reports, a later report's file replacing an earlier one's (paths relative to the repository). */
+/**
+ * Files of several reports (paths relative to the repository). Runs over ranges of one file
+ * (`--mutate file:1-400`, `file:401-700`) add up: where a file's source is the same, its mutants are
+ * combined, a later report's result for the same mutant replacing an earlier one's; a file whose
+ * source changed is replaced by the later report's.
+ */
 export function mergeReports(reports: MutationTestResult[]): Record<string, FileResult> {
     const files: Record<string, FileResult> = {};
+    const mutantKey = (m: FileResult["mutants"][number]) =>
+        `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ""}`;
     for (const report of reports) {
         for (const [name, file] of Object.entries(report.files)) {
-            const relative = path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name;
-            files[relative.split(path.sep).join("/")] = file;
+            const relative = (path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name).split(path.sep).join("/");
+            const earlier = files[relative];
+            if (!earlier || earlier.source !== file.source) {
+                files[relative] = file;
+                continue;
+            }
+            const mutants = new Map(earlier.mutants.map((m) => [mutantKey(m), m]));
+            for (const m of file.mutants) mutants.set(mutantKey(m), m);
+            files[relative] = { ...file, mutants: [...mutants.values()] };
         }
     }
     return files;

@@ -64,24 +64,35 @@ describe("benchmark code", function () {
         assert.equal(analyzeCalls(resources), 6 + 2);
     });
 
-    it("mutation scores per folder: detected over valid, later reports replace a file, compile errors and declared equivalents outside the score", () => {
-        const at = { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } };
-        const file = (...statuses: string[]) => ({
+    it("mutation scores per folder: detected over valid, runs over ranges of a file add up, a changed file is replaced, compile errors and declared equivalents outside the score", () => {
+        const file = (statuses: string[], source = "x", firstLine = 1) => ({
             language: "typescript",
-            source: "x",
-            mutants: statuses.map((status, i) => ({ id: String(i), mutatorName: "M", location: at, status })),
+            source,
+            mutants: statuses.map((status, i) => ({
+                id: String(i),
+                mutatorName: "M",
+                location: { start: { line: firstLine + i, column: 1 }, end: { line: firstLine + i, column: 2 } },
+                status,
+            })),
         });
-        const first = { schemaVersion: "1", thresholds: { high: 80, low: 60 }, files: { "stacks/a.ts": file("Survived", "Survived") } };
-        const second = {
-            schemaVersion: "1",
-            thresholds: { high: 80, low: 60 },
-            files: {
-                "stacks/a.ts": file("Killed", "Timeout", "Survived", "CompileError", "Ignored"),
-                "stacks/b.ts": file("Killed", "NoCoverage"),
-                "policies/p.ts": file("Killed"),
-                "offline/o.ts": file("Survived"),
-            },
-        };
+        const report = (files: Record<string, unknown>) => ({ schemaVersion: "1", thresholds: { high: 80, low: 60 }, files });
+        // Lines 1-2 of a.ts survived in a first run; a second run over the same source re-tests line 1 and adds lines 3-4.
+        const ranges = folderScores(
+            mergeReports([
+                report({ "stacks/a.ts": file(["Survived", "Survived"]) }),
+                report({ "stacks/a.ts": file(["Killed"]) }),
+                report({ "stacks/a.ts": file(["Killed", "Killed"], "x", 3) }),
+            ] as never),
+        );
+        assert.deepEqual([ranges.stacks.killed, ranges.stacks.survived], [3, 1]);
+
+        const first = report({ "stacks/a.ts": file(["Survived", "Survived"], "old source") });
+        const second = report({
+            "stacks/a.ts": file(["Killed", "Timeout", "Survived", "CompileError", "Ignored"]),
+            "stacks/b.ts": file(["Killed", "NoCoverage"]),
+            "policies/p.ts": file(["Killed"]),
+            "offline/o.ts": file(["Survived"]),
+        });
         const scores = folderScores(mergeReports([first, second] as never));
         assert.deepEqual(Object.keys(scores), ["stacks", "policies"]);
         // stacks: killed 2 + timeout 1 of valid 3 + survived 1 + no coverage 1 = 5 → 60%.
