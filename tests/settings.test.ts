@@ -507,3 +507,61 @@ describe("network, notebook and model settings, parsed directly (no stack run)",
         );
     });
 });
+
+describe("model deployment checks, parsed directly (no stack run)", () => {
+    const parse = (partition: "aws" | "aws-us-gov", models: unknown[]) =>
+        parseValues({ partition, region: partition === "aws" ? "us-east-1" : "us-gov-west-1", notebookEnabled: false, models });
+    const problems = (partition: "aws" | "aws-us-gov", models: unknown[]) => problemsOf(() => parse(partition, models)).map((p) => [p.key, p.message]);
+
+    it("the catalog's degree belongs to its default engine too: phi-4 on TGI at its vLLM instance type gets the instance's 4 GPUs, which 10 KV heads refuse", () => {
+        assert.equal(parse("aws-us-gov", [{ id: "phi-4", weightsSource: "s3" }]).models[0].numGpus, 2);
+        const refused = problems("aws-us-gov", [{ id: "phi-4", engine: "tgi", weightsSource: "s3" }]);
+        assert.equal(refused.length, 1, refused.join("\n"));
+        assert.equal(refused[0][0], "models[0].numGpus");
+        assert.match(refused[0][1], /^\(tensor parallelism\) and the model's 10 KV heads must divide each other \(microsoft\/phi-4\); use one of 1, 2\.$/);
+    });
+
+    it("quantize 'none' turns off the catalog's quantization (Falcon-40B's GovCloud default then does not fit four T4s)", () => {
+        const refused = problems("aws-us-gov", [{ id: "falcon-40b-instruct", weightsSource: "s3", quantize: "none" }]);
+        assert.deepEqual(
+            refused.map(([key]) => key),
+            ["models[0].instanceType"],
+        );
+        assert.match(refused[0][1], /^too small for tiiuae\/falcon-40b-instruct on TGI/);
+    });
+
+    it("quantizing weights already quantized names every stored format", () => {
+        const refused = problems("aws", [{ id: "gpt-oss-20b", weightsSource: "s3", quantize: "fp8" }]);
+        assert.equal(refused.length, 1, refused.join("\n"));
+        assert.match(refused[0][1], /^cannot apply: openai\/gpt-oss-20b is already quantized \(mxfp4 \+ bfloat16\); remove quantize or use 'none'\.$/);
+    });
+
+    it("bfloat16 weights run as float16 on GPUs without bfloat16 (T4), and only there; float16 weights are left alone", () => {
+        const onT4 = parse("aws-us-gov", [
+            { id: "llama-3.1-8b-instruct", weightsSource: "s3", instanceType: "ml.g4dn.12xlarge" },
+            { id: "llama-2-7b-chat", weightsSource: "s3", instanceType: "ml.g4dn.12xlarge", engine: "tgi" },
+        ]).models;
+        assert.deepEqual(
+            onT4.map((m) => m.dtype),
+            ["float16", undefined],
+        );
+        assert.equal(parse("aws-us-gov", [{ id: "llama-3.1-8b-instruct", weightsSource: "s3" }]).models[0].dtype, undefined);
+    });
+
+    it("a tensor-parallel degree the model refuses is the only problem (no sizing of a degree that cannot run)", () => {
+        const refused = problems("aws-us-gov", [
+            { id: "llama-3.1-8b-instruct", weightsSource: "s3", numGpus: 3, maxTotalTokens: 131072, concurrentRequests: 64 },
+        ]);
+        assert.deepEqual(
+            refused.map(([key]) => key),
+            ["models[0].numGpus"],
+        );
+    });
+
+    it("TGI: maxBatchPrefillTokens below maxInputTokens is refused with the input limit", () => {
+        const refused = problems("aws", [
+            { id: "mistral-7b-instruct", engine: "tgi", weightsSource: "s3", maxInputTokens: 4096, maxTotalTokens: 8192, maxBatchPrefillTokens: 1024 },
+        ]);
+        assert.deepEqual(refused, [["models[0].maxBatchPrefillTokens", "must be at least maxInputTokens (4096)."]]);
+    });
+});
