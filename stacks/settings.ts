@@ -281,7 +281,8 @@ export function parseSettings(input: ParseInput): ParsedSettings {
     const shape = rawSettingsSchema.safeParse(input.values, { reportInput: true });
     if (!shape.success) {
         for (const issue of shape.error.issues) {
-            if (issue.path.length === 1 && missing.includes(issue.path[0] as keyof RawSettings)) continue;
+            // A missing setting is already reported above (zod reports an undefined value once, at its key).
+            if (missing.includes(issue.path[0] as keyof RawSettings)) continue;
             problems.push({ key: pathToKey(issue.path), value: issue.input, message: zodMessage(issue) });
         }
         throw new SettingsError(input.stack, input.namespace, problems);

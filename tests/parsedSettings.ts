@@ -1,11 +1,25 @@
 /**
  * Settings parsed directly (stacks/settings.ts parseSettings, pure, no stack run): Pulumi.yaml's
  * declared defaults, tags that satisfy the required keys, and what a test sets on top.
+ *
+ * stacks/settings.ts is loaded afresh for each parse. Its schemas (zod) are built when the module
+ * loads, and a mutation run (`npm run mutate`) switches a mutant on only while tests run, after the
+ * test files have loaded: a schema built at load would never carry the mutant, so no direct test
+ * could notice a changed bound or pattern. (Stack runs re-load the program's modules for the same
+ * reason; offline/mockRun.ts.)
  */
 import { strict as assert } from "assert";
 import { loadProject } from "../offline/projectConfig";
-import { ParsedSettings, parseSettings, SettingProblem, SettingsError } from "../stacks/settings";
+import type { ParsedSettings, ParseInput, SettingProblem } from "../stacks/settings";
 import { REPO_ROOT } from "./graph";
+
+const SETTINGS_MODULE = require.resolve("../stacks/settings");
+/** parseSettings of a freshly loaded stacks/settings.ts (see above). */
+export function freshParseSettings(input: ParseInput): ParsedSettings {
+    delete require.cache[SETTINGS_MODULE];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(SETTINGS_MODULE) as typeof import("../stacks/settings")).parseSettings(input);
+}
 
 const project = loadProject(REPO_ROOT);
 /** Pulumi.yaml's `default` of each setting, by key without the namespace. */
@@ -16,7 +30,7 @@ export const TEST_TAGS = { Owner: "o", Project: "p", Environment: "e", DataClass
 
 /** parseSettings over the declared defaults and the test tags, with `values` on top. */
 export function parseValues(values: Record<string, unknown>, options: { tokenIsSecret?: boolean } = {}): ParsedSettings {
-    return parseSettings({
+    return freshParseSettings({
         stack: "test",
         namespace: "sagemaker-llm",
         tokenIsSecret: options.tokenIsSecret ?? false,
@@ -34,8 +48,9 @@ export function problemsOf(parse: () => unknown): SettingProblem[] {
     try {
         parse();
     } catch (e) {
-        assert.ok(e instanceof SettingsError, `expected a SettingsError, got ${String(e)}`);
-        return e.problems;
+        // The class of the freshly loaded module, so by name.
+        assert.ok(e instanceof Error && e.name === "SettingsError", `expected a SettingsError, got ${String(e)}`);
+        return (e as Error & { problems: SettingProblem[] }).problems;
     }
     assert.fail("the settings were accepted");
 }

@@ -4,9 +4,9 @@
  */
 import { strict as assert } from "assert";
 import { Graph, runRepoStack } from "./graph";
-import { parseSettings, SettingProblem } from "../stacks/settings";
+import type { SettingProblem } from "../stacks/settings";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
-import { DECLARED_DEFAULTS, parseValues, problemsOf, TEST_TAGS } from "./parsedSettings";
+import { DECLARED_DEFAULTS, freshParseSettings, parseValues, problemsOf, TEST_TAGS } from "./parsedSettings";
 
 async function expectSettingsError(stack: string, overrides: Record<string, unknown>, expected: RegExp[], options: { secretOverrides?: string[] } = {}) {
     const { result } = await runRepoStack(stack, overrides, options);
@@ -297,7 +297,7 @@ describe("top-level settings, parsed directly (no stack run)", () => {
     it("a setting with no value (no default applied) is named with the command that sets it, once", () => {
         const values: Record<string, unknown> = { ...DECLARED_DEFAULTS, tags: TEST_TAGS, ...gov, models: [govModel] };
         delete values.region;
-        const problems = problemsOf(() => parseSettings({ stack: "test", namespace: "sagemaker-llm", tokenIsSecret: false, values }));
+        const problems = problemsOf(() => freshParseSettings({ stack: "test", namespace: "sagemaker-llm", tokenIsSecret: false, values }));
         const problem = only(problems);
         assert.equal(problem.key, "region");
         assert.match(problem.message, /^is not set\. Set it with 'pulumi config set region \.\.\.'/);
