@@ -4,6 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { Graph, runRepoStack } from "./graph";
+import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import type { SettingProblem } from "../stacks/settings";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 import { DECLARED_DEFAULTS, freshParseSettings, parseValues, problemsOf, TEST_TAGS } from "./parsedSettings";
@@ -563,5 +564,35 @@ describe("model deployment checks, parsed directly (no stack run)", () => {
             { id: "mistral-7b-instruct", engine: "tgi", weightsSource: "s3", maxInputTokens: 4096, maxTotalTokens: 8192, maxBatchPrefillTokens: 1024 },
         ]);
         assert.deepEqual(refused, [["models[0].maxBatchPrefillTokens", "must be at least maxInputTokens (4096)."]]);
+    });
+});
+
+describe("the notebook's lifecycle-script limit, at its edge (parsed directly)", () => {
+    // mistral-7b-instruct replicas on the commercial stack; SageMaker's limit is on the base64 script.
+    const replicas = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({ id: "mistral-7b-instruct", weightsSource: "s3", name: `mistral-7b-instruct-replica-${i}` }));
+    const parse = (n: number) => parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: true, models: replicas(n) });
+    /** The script for the first n replicas, each endpoint named as SageMaker will name it (deployment name, dash, 8 characters). */
+    const scriptFor = (n: number, endpointName: (name: string) => string) => {
+        const [served] = parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: false, models: replicas(1) }).models;
+        const sample = { engine: served.engine.id, engineVersion: served.release.version, servedModelName: served.model.hfModelId };
+        return lifecycleScriptLength("us-east-1", Object.fromEntries(replicas(n).map((r) => [r.name, { endpointName: endpointName(r.name), ...sample }])));
+    };
+
+    it("the largest number of endpoints whose script fits is accepted, one more is refused, counting each endpoint's full name", () => {
+        let fits = 1;
+        while (scriptFor(fits + 1, (name) => `${name}-abcdefgh`) <= LIFECYCLE_SCRIPT_MAX_CHARS) fits++;
+        // Without the endpoint names the script would still fit at fits + 1: the names are what tip it over.
+        assert.ok(scriptFor(fits + 1, () => "") <= LIFECYCLE_SCRIPT_MAX_CHARS);
+        assert.equal(parse(fits).notebook?.instanceType, "ml.t3.medium");
+        const refused = problemsOf(() => parse(fits + 1));
+        assert.deepEqual(
+            refused.map((p) => p.key),
+            ["notebookEnabled"],
+        );
+        assert.match(
+            refused[0].message,
+            new RegExp(`listing all ${fits + 1} endpoints\\) would need a \\d+-character lifecycle script, above SageMaker's 16384`),
+        );
     });
 });
