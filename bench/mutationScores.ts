@@ -6,6 +6,7 @@
  *   npm run mutate:scores                                   reports/mutation/mutation.json
  *   npm run mutate:scores -- a.json b.json                  several runs (e.g. one per folder) merged
  *   npm run mutate:scores -- --out file.json a.json         somewhere else
+ *   npm run mutate:scores -- --note "what the runs covered" a.json
  *
  * Reports are merged per file (see mergeReports). The metrics are
  * those Stryker's own reports show (mutation-testing-metrics, the package its reporters use): the
@@ -83,7 +84,7 @@ export function folderScores(files: Record<string, FileResult>): Record<string, 
 }
 
 function main(): void {
-    const { values, positionals } = parseArgs({ options: { out: { type: "string" } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({ options: { out: { type: "string" }, note: { type: "string" } }, allowPositionals: true });
     const inputs = positionals.length > 0 ? positionals : [path.join(REPO_ROOT, "reports", "mutation", "mutation.json")];
     const reports = inputs.map((file) => {
         try {
@@ -118,7 +119,14 @@ function main(): void {
     const date = new Date().toISOString().slice(0, 10);
     const file = values.out ?? path.join(BENCH_DIR, "results", `${date}-${m.id}-mutation.json`);
     const stryker = reports.find((r) => r.framework?.version)?.framework?.version;
-    const results = { date, machine: m, stryker, reports: inputs.map((f) => path.relative(REPO_ROOT, path.resolve(f))), folders: scores };
+    const results = {
+        date,
+        machine: m,
+        stryker,
+        reports: inputs.map((f) => path.relative(REPO_ROOT, path.resolve(f))),
+        ...(values.note ? { note: values.note } : {}),
+        folders: scores,
+    };
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`Written to ${path.relative(process.cwd(), file)}\n`);
 }
