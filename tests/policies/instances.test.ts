@@ -324,6 +324,9 @@ describe("instances policies", function () {
                 [],
             );
             assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: mirror, environment: { SM_SGLANG_MODEL_PATH: "/opt/ml/model" } } }), []);
+            // A container without variables (none set, or null as a provider may report it) is no engine it can tell.
+            assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: mirror } }), []);
+            assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: mirror, environment: null as never } }), []);
             assert.deepEqual(
                 unmaintainedEngines({
                     containers: [
