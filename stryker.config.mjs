@@ -33,7 +33,10 @@
 //   suite, in a fresh process, for each of them (hundreds of table literals). Nearly all of that code
 //   also runs inside tests (each stack run re-requires the program, each pack load re-requires the
 //   pack), so with ignoreStatic it is tested against those tests; code that runs only at load is
-//   reported "Ignored", outside the score.
+//   reported "Ignored", outside the score. The mutant is switched on only after the test files have
+//   loaded, so a test that uses a module it imported (not re-required) never sees a mutant of that
+//   module's load-time code (a zod schema, a policy's metadata): such tests re-load the module
+//   themselves (tests/parsedSettings.ts does for stacks/settings.ts).
 // - Limits: tests that spawn a child process (the offline plan, the benchmark, workflows) cannot kill
 //   a mutant, since neither the active mutant nor the coverage crosses the process boundary; their
 //   mutants count only through in-process tests.
@@ -97,7 +100,7 @@ export default {
     packageManager: "npm",
     testRunner: "mocha",
     mochaOptions: {
-        // The suite's own requires (ts-node, transpile-only) and the coverage fix above; a `require`
+        // The suite's own requires (offline/tsCache.js) and the coverage fix above; a `require`
         // here replaces .mocharc.json's, so it is read from there.
         require: [...(mocharc.require ?? []), "./stryker.mochaHooks.cjs"],
         // .mocharc.json's files in the order above (should its spec change, it is used as it is).
