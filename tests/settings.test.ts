@@ -470,7 +470,7 @@ describe("network, notebook and model settings, parsed directly (no stack run)",
 
     it("notebookPlatform: an Amazon Linux 2023 platform, any version number, nothing after it", () => {
         assert.equal(govValues({ notebookEnabled: true, notebookPlatform: "notebook-al2023-v12" }).notebook?.platformIdentifier, "notebook-al2023-v12");
-        for (const platform of ["notebook-al2-v3", "notebook-al2023-v1-beta"]) {
+        for (const platform of ["notebook-al2-v3", "notebook-al2023-v1-beta", "xnotebook-al2023-v1"]) {
             assert.deepEqual(keysOf({ notebookEnabled: true, notebookPlatform: platform }), [
                 [
                     "notebookPlatform",
@@ -493,7 +493,12 @@ describe("network, notebook and model settings, parsed directly (no stack run)",
         assert.match(problems[0].message, /^is not a GPU instance type this project knows; use one of ml\.g/);
     });
 
-    it("TGI refuses dtype together with quantize", () => {
+    it("TGI refuses dtype together with quantize; vLLM takes both", () => {
+        const both = { id: "mistral-7b-instruct", weightsSource: "s3", dtype: "float16", quantize: "fp8" };
+        assert.deepEqual(
+            parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: false, models: [both] }).models.map((m) => [m.dtype, m.quantize]),
+            [["float16", "fp8"]],
+        );
         const problems = problemsOf(() =>
             parseValues({
                 partition: "aws",
