@@ -7,7 +7,7 @@ import { Graph, runRepoStack } from "./graph";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import type { SettingProblem } from "../stacks/settings";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
-import { DECLARED_DEFAULTS, freshParseSettings, parseValues, problemsOf, TEST_TAGS } from "./parsedSettings";
+import { DECLARED_DEFAULTS, freshParseSettings, parseValues, problemsOf, refusal, settingsFor, TEST_TAGS } from "./parsedSettings";
 
 async function expectSettingsError(stack: string, overrides: Record<string, unknown>, expected: RegExp[], options: { secretOverrides?: string[] } = {}) {
     const { result } = await runRepoStack(stack, overrides, options);
@@ -285,10 +285,12 @@ describe("valid settings at the limits are accepted", () => {
     });
 });
 
+// Settings parsed directly on GovCloud, one Llama 3.1 8B deployment with weights from S3, no notebook, and `values` on top.
+const gov = { partition: "aws-us-gov", region: "us-gov-west-1", notebookEnabled: false };
+const govModel = { id: "llama-3.1-8b-instruct", weightsSource: "s3" };
+const govValues = (values: Record<string, unknown>) => parseValues({ ...gov, models: [govModel], ...values });
+
 describe("top-level settings, parsed directly (no stack run)", () => {
-    const gov = { partition: "aws-us-gov", region: "us-gov-west-1", notebookEnabled: false };
-    const govModel = { id: "llama-3.1-8b-instruct", weightsSource: "s3" };
-    const govValues = (values: Record<string, unknown>) => parseValues({ ...gov, models: [govModel], ...values });
     const refused = (values: Record<string, unknown>) => problemsOf(() => govValues(values));
     const only = (problems: SettingProblem[]) => {
         assert.equal(problems.length, 1, problems.map((p) => `${p.key}: ${p.message}`).join("\n"));
@@ -420,9 +422,6 @@ describe("top-level settings, parsed directly (no stack run)", () => {
 });
 
 describe("network, notebook and model settings, parsed directly (no stack run)", () => {
-    const gov = { partition: "aws-us-gov", region: "us-gov-west-1", notebookEnabled: false };
-    const govModel = { id: "llama-3.1-8b-instruct", weightsSource: "s3" };
-    const govValues = (values: Record<string, unknown>) => parseValues({ ...gov, models: [govModel], ...values });
     const keysOf = (values: Record<string, unknown>) => problemsOf(() => govValues(values)).map((p) => [p.key, p.value, p.message]);
     const existing = { networkMode: "existing", existingVpcId: "vpc-0123456789abcdef0", existingPrivateSubnetIds: ["subnet-01234567", "subnet-89abcdef"] };
 
@@ -515,9 +514,8 @@ describe("network, notebook and model settings, parsed directly (no stack run)",
 });
 
 describe("model deployment checks, parsed directly (no stack run)", () => {
-    const parse = (partition: "aws" | "aws-us-gov", models: unknown[]) =>
-        parseValues({ partition, region: partition === "aws" ? "us-east-1" : "us-gov-west-1", notebookEnabled: false, models });
-    const problems = (partition: "aws" | "aws-us-gov", models: unknown[]) => problemsOf(() => parse(partition, models)).map((p) => [p.key, p.message]);
+    const parse = settingsFor;
+    const problems = (partition: "aws" | "aws-us-gov", models: unknown[]) => refusal(partition, models).map((p) => [p.key, p.message]);
 
     it("the catalog's degree belongs to its default engine too: phi-4 on TGI at its vLLM instance type gets the instance's 4 GPUs, which 10 KV heads refuse", () => {
         assert.equal(parse("aws-us-gov", [{ id: "phi-4", weightsSource: "s3" }]).models[0].numGpus, 2);
@@ -577,14 +575,15 @@ describe("the notebook's lifecycle-script limit, at its edge (parsed directly)",
     const replicas = (n: number) =>
         Array.from({ length: n }, (_, i) => ({ id: "mistral-7b-instruct", weightsSource: "s3", name: `mistral-7b-instruct-replica-${i}` }));
     const parse = (n: number) => parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: true, models: replicas(n) });
-    /** The script for the first n replicas, each endpoint named as SageMaker will name it (deployment name, dash, 8 characters). */
-    const scriptFor = (n: number, endpointName: (name: string) => string) => {
-        const [served] = parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: false, models: replicas(1) }).models;
-        const sample = { engine: served.engine.id, engineVersion: served.release.version, servedModelName: served.model.hfModelId };
-        return lifecycleScriptLength("us-east-1", Object.fromEntries(replicas(n).map((r) => [r.name, { endpointName: endpointName(r.name), ...sample }])));
-    };
-
     it("the largest number of endpoints whose script fits is accepted, one more is refused, counting each endpoint's full name", () => {
+        // Parsed inside the test (not when the file loads), where a mutation run can reach it.
+        const [served] = settingsFor("aws", replicas(1)).models;
+        const sample = { engine: served.engine.id, engineVersion: served.release.version, servedModelName: served.model.hfModelId };
+        // The script for the first n replicas, each endpoint named as SageMaker will name it (deployment name, dash, 8 characters).
+        const scriptFor = (n: number, endpointName: (name: string) => string) => {
+            return lifecycleScriptLength("us-east-1", Object.fromEntries(replicas(n).map((r) => [r.name, { endpointName: endpointName(r.name), ...sample }])));
+        };
+
         let fits = 1;
         while (scriptFor(fits + 1, (name) => `${name}-abcdefgh`) <= LIFECYCLE_SCRIPT_MAX_CHARS) fits++;
         // Without the endpoint names the script would still fit at fits + 1: the names are what tip it over.
@@ -603,8 +602,7 @@ describe("the notebook's lifecycle-script limit, at its edge (parsed directly)",
 });
 
 describe("model entry settings with limits and defaults, parsed directly (no stack run)", () => {
-    const commercial = (models: unknown[], extra: Record<string, unknown> = {}) =>
-        parseValues({ partition: "aws", region: "us-east-1", notebookEnabled: false, models, ...extra });
+    const commercial = (models: unknown[], extra: Record<string, unknown> = {}) => settingsFor("aws", models, extra);
     const mistral = { id: "mistral-7b-instruct", weightsSource: "s3" };
     const refusedAt = (models: unknown[], extra: Record<string, unknown> = {}) =>
         problemsOf(() => commercial(models, extra)).map((p) => [p.key, p.value, p.message]);
