@@ -190,7 +190,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             `${name}-model-self`,
             {
                 securityGroupId: securityGroup.group.id,
-                description: "Traffic between this model's own containers",
+                description: "Traffic between the containers of this model",
                 ipProtocol: "-1",
                 referencedSecurityGroupId: securityGroup.group.id,
             },

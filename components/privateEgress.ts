@@ -30,7 +30,7 @@ export function privateEgressGroup(name: string, rulePrefix: string, args: Priva
         `${rulePrefix}-endpoints`,
         {
             securityGroupId: securityGroup.id,
-            description: "HTTPS to the VPC's interface endpoints",
+            description: "HTTPS to the interface endpoints of the VPC",
             ipProtocol: "tcp",
             fromPort: HTTPS,
             toPort: HTTPS,

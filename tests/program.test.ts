@@ -660,3 +660,118 @@ describe("the endpoint's name suffix is renewed only by a change that replaces t
         assert.notDeepEqual(otherType, base);
     });
 });
+
+describe("text AWS checks on its side, which the mock runtime accepts as anything", function () {
+    // A stack with every optional part: Hub weights through NAT, the notebook, data capture, an alarm topic.
+    let everything: Graph;
+    let stacks: [string, Graph][];
+    before(async () => {
+        everything = (
+            await graphOf(
+                "commercial",
+                {
+                    egress: "nat",
+                    alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:llm-alarms",
+                    huggingFaceToken: "hf_exampletoken",
+                    models: [{ id: "llama-3.1-8b-instruct", weightsSource: "hub", dataCapturePercent: 20 }],
+                },
+                { preview: false, secretOverrides: ["huggingFaceToken"] },
+            )
+        ).g;
+        stacks = [["govcloud", (await graphOf("govcloud", {}, { preview: false })).g], ["commercial", (await graphOf("commercial", {}, { preview: false })).g], ["everything", everything]];
+    });
+
+    it("security-group and rule descriptions use only the characters EC2 accepts (an apostrophe fails `pulumi up`)", () => {
+        // EC2 API Reference: CreateSecurityGroup GroupDescription, "up to 255 characters ... a-z, A-Z,
+        // 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"; a rule's Description (IpRange, UserIdGroupPair,
+        // PrefixListId), the same set without '&'. Anything else is InvalidParameterValue.
+        const GROUP = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/;
+        const RULE = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]{1,255}$/;
+        for (const [stack, g] of stacks) {
+            for (const group of g.ofType(T.sg)) assert.match(String(group.inputs.description), GROUP, `${stack}: ${group.name}`);
+            for (const rule of [...g.ofType(T.ingress), ...g.ofType(T.egress)]) assert.match(String(rule.inputs.description), RULE, `${stack}: ${rule.name}`);
+        }
+        assert.ok(everything.ofType(T.egress).some((r) => r.name.includes("hub")), "the Hub rule is among them");
+    });
+
+    it("every policy statement has a statement id IAM accepts (letters and digits), unique in its policy, so findings and plan diffs name it", () => {
+        // IAM User Guide, "IAM JSON policy elements: Sid": ASCII letters and digits, unique within a
+        // JSON policy (MalformedPolicyDocument otherwise). Key and bucket policies are held to the same rule.
+        const documents = (g: Graph) => [
+            ...g.ofType(T.role).map((r) => [r.name, g.inputs(r).assumeRolePolicy] as const),
+            ...g.ofType(T.rolePolicy).map((r) => [r.name, g.inputs(r).policy] as const),
+            ...g.ofType(T.bucketPolicy).map((r) => [r.name, g.inputs(r).policy] as const),
+            ...g.ofType(T.key).map((r) => [r.name, g.inputs(r).policy] as const),
+        ];
+        for (const [stack, g] of stacks) {
+            for (const [name, document] of documents(g)) {
+                const sids = policyOf(document).Statement.map((s) => s.Sid);
+                for (const sid of sids) assert.match(String(sid), /^[A-Za-z0-9]+$/, `${stack}: ${name}`);
+                assert.equal(new Set(sids).size, sids.length, `${stack}: ${name} repeats a Sid`);
+            }
+        }
+        const rolePolicies = everything.ofType(T.rolePolicy).map((r) => r.name);
+        for (const name of ["llama-3-1-8b-instruct-rollback-alarm", "research-role"]) assert.ok(rolePolicies.includes(name), name);
+    });
+
+    it("every role and key says what it is for", () => {
+        for (const [stack, g] of stacks) {
+            for (const r of [...g.ofType(T.role), ...g.ofType(T.key)]) assert.ok(String(r.inputs.description ?? "").length > 10, `${stack}: ${r.name}`);
+        }
+        const role = everything.one(T.role, "llama-3-1-8b-instruct-execution");
+        assert.match(String(role.inputs.description), /llama-3-1-8b-instruct/, "a model's role names its deployment");
+    });
+});
+
+describe("alarms and data capture, as an operator relies on them", function () {
+    const TOPIC = "arn:aws:sns:us-east-1:123456789012:llm-alarms";
+    let g: Graph;
+    before(async () => ({ g } = await graphOf("commercial", { alarmTopicArn: TOPIC, models: [{ id: "mistral-7b-instruct", dataCapturePercent: 20 }] })));
+
+    it("every alarm notifies the topic when it fires and when it clears; without a topic none notifies", async () => {
+        const alarms = g.ofType(T.alarm);
+        assert.equal(alarms.length, 4);
+        for (const a of alarms) {
+            assert.deepEqual(g.inputs(a).alarmActions, [TOPIC], a.name);
+            assert.deepEqual(g.inputs(a).okActions, [TOPIC], a.name);
+        }
+        const { g: silent } = await graphOf("commercial");
+        for (const a of silent.ofType(T.alarm)) assert.deepEqual([a.inputs.alarmActions, a.inputs.okActions], [undefined, undefined], a.name);
+    });
+
+    it("the notifying alarms: any 5XX in two minutes, p90 latency over five, GPU memory over ten; no traffic is not an alarm", () => {
+        const settingsOf = (suffix: string) => {
+            const a = g.inputs(g.one(T.alarm, `mistral-7b-instruct-${suffix}`));
+            return [a.statistic ?? a.extendedStatistic, a.comparisonOperator, a.threshold, a.period, a.evaluationPeriods, a.treatMissingData];
+        };
+        assert.deepEqual(settingsOf("5xx"), ["Sum", "GreaterThanOrEqualToThreshold", 1, 60, 2, "notBreaching"]);
+        assert.deepEqual(settingsOf("latency"), ["p90", "GreaterThanThreshold", 30_000_000, 60, 5, "notBreaching"]);
+        assert.deepEqual(settingsOf("gpu-memory"), ["Average", "GreaterThanThreshold", 95, 300, 2, "notBreaching"]);
+        assert.equal(g.inputs(g.one(T.alarm, "mistral-7b-instruct-rollback")).treatMissingData, "notBreaching", "a fleet without traffic is no evidence against it");
+    });
+
+    it("each alarm's description names the deployment and its threshold, for the person it wakes", () => {
+        const description = (suffix: string) => String(g.one(T.alarm, `mistral-7b-instruct-${suffix}`).inputs.alarmDescription);
+        assert.match(description("rollback"), /^mistral-7b-instruct: 10% or more of the new fleet's requests answered with 5XX.*rolls a deployment back$/);
+        assert.match(description("5xx"), /^mistral-7b-instruct: the model returned 5XX errors in two consecutive minutes$/);
+        assert.match(description("latency"), /^mistral-7b-instruct: p90 model latency above 30000 ms for 5 minutes/);
+        assert.match(description("gpu-memory"), /^mistral-7b-instruct: GPU memory above 95% \(summed over 1 GPU\(s\)\) for 10 minutes$/);
+    });
+
+    it("data capture records requests and responses, as JSON", () => {
+        const capture = g.inputs(g.one(T.config)).dataCaptureConfig;
+        assert.equal(capture.enableCapture, true);
+        assert.deepEqual(
+            capture.captureOptions.map((o: { captureMode: string }) => o.captureMode),
+            ["Input", "Output"],
+        );
+        assert.deepEqual(capture.captureContentTypeHeader, { jsonContentTypes: ["application/json"] });
+    });
+
+    it("scaling on invocations tracks SageMaker's invocations-per-instance metric", async () => {
+        const { g: byInvocations } = await graphOf("commercial", { models: [{ id: "mistral-7b-instruct", scalingMetric: "invocations" }] });
+        const policy = byInvocations.inputs(byInvocations.one(T.scalingPolicy));
+        assert.equal(policy.policyType, "TargetTrackingScaling");
+        assert.equal(policy.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "SageMakerVariantInvocationsPerInstance");
+    });
+});
