@@ -53,8 +53,12 @@
 // Incremental mode: results are kept in reports/mutation/incremental.json (git-ignored, never
 // committed). Keep that file between runs (or restore it, e.g. from a CI cache) and the next
 // `npm run mutate` tests only mutants whose code or covering tests changed; --force ignores it. A run
-// restricted with --mutate rewrites it with that subset only, so pass
-// `--incrementalFile reports/mutation/partial.json` to keep the full run's file.
+// restricted with --mutate keeps the file's results for code outside its range (Stryker carries
+// them over), so runs of one folder or file after another build up the whole; the last
+// `npm run mutate` then re-tests only what changed since. Stryker sees a test as changed when its
+// file changes (the mocha runner reports no test locations, so any edit to a test file re-runs
+// every mutant that file's tests covered); it does not see changes to helpers and fixtures a test
+// uses, so after editing those, --force the files they exercise.
 //
 // Cost, measured on 2 cores (2026-12-01): about 12-16 mutants a minute (a killed mutant stops at its
 // first failing test, a surviving one runs every covering test, up to ~300 stack-running tests in
