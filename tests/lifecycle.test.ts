@@ -5,7 +5,7 @@
  * order a real create needs, the first deployment without models, and what a destroy keeps.
  */
 import { strict as assert } from "assert";
-import { chooseZones, zoneSlot } from "../components/network";
+import { chooseZones, cidrSubnet, zoneSlot } from "../components/network";
 import { existingNetworkProblems } from "../stacks/preconditions";
 import { ExistingNetworkSettings } from "../stacks/settings";
 import { Graph, RepoRunOptions, runRepoStack } from "./graph";
@@ -222,6 +222,21 @@ describe("subnets go where every VPC endpoint service is offered", function () {
     it("a subnet's CIDR follows its zone, so moving a subnet to another zone never reuses a CIDR", () => {
         assert.deepEqual(["us-gov-west-1a", "us-gov-west-1b", "us-gov-west-1c"].map(zoneSlot), [0, 1, 2]);
         assert.throws(() => zoneSlot("us-east-1-bos-1z"), /no slot in the address plan/);
+        assert.equal(zoneSlot("us-east-1h"), 7, "the last of the eight private slots");
+        assert.throws(() => zoneSlot("us-east-1i"), /Zone us-east-1i has no slot in the address plan \(zones a to h\)/, "slot 8 is the first public one");
+        assert.throws(() => zoneSlot("us-gov-west-1"), /no slot/, "a region, not a zone");
+        // A /24 VPC splits into /28 subnets, the smallest AWS allows; a /25 cannot.
+        assert.equal(cidrSubnet("10.1.2.0/24", 4, 1), "10.1.2.16/28");
+        assert.throws(() => cidrSubnet("10.1.2.0/25", 4, 0), /10\.1\.2\.0\/25 is too small to split into \/29 subnets/);
+    });
+
+    it("the choice keeps to the count asked, and names a requested zone the region does not have", () => {
+        const everywhere = [{ serviceName: "com.amazonaws.r.sts", zones: ["ra", "rb", "rc"] }];
+        assert.deepEqual(chooseZones(["ra", "rb", "rc"], everywhere, [], 2), ["ra", "rb"]);
+        assert.throws(
+            () => chooseZones(["ra", "rb"], everywhere, ["ra", "rz"], 2),
+            /^Error: availabilityZones: rz is not an available zone of the region \(ra, rb\)\. Choose zones that offer every VPC endpoint service the stack creates \(ra, rb\), or leave availabilityZones empty\.$/,
+        );
     });
 
     it("the program looks every service up and puts the subnets in zones that offer them all", async () => {

@@ -775,3 +775,79 @@ describe("alarms and data capture, as an operator relies on them", function () {
         assert.equal(policy.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "SageMakerVariantInvocationsPerInstance");
     });
 });
+
+describe("NAT egress: the layout that carries the Hub traffic", function () {
+    let g: Graph;
+    let run: StackRun;
+    before(async () => ({ run, g } = await graphOf("govcloud", { egress: "nat", models: [{ id: "qwen2.5-7b-instruct", weightsSource: "hub" }] })));
+    const names = (rs: { name: string }[]) => rs.map((r) => r.name);
+
+    it("public subnets in the private subnets' zones, at the address plan's public slots; one NAT gateway per zone with its own Elastic IP", () => {
+        const subnet = (kind: string, i: number) => g.inputs(g.one(T.subnet, `network-${kind}-${i}`));
+        assert.deepEqual(
+            [0, 1].map((i) => [subnet("public", i).cidrBlock, subnet("public", i).availabilityZone]),
+            [
+                ["10.80.128.0/20", "us-gov-west-1a"],
+                ["10.80.144.0/20", "us-gov-west-1b"],
+            ],
+            "slots 8 and 9 of 10.80.0.0/16: zone a and b, after the private subnets' 0 and 1",
+        );
+        const igw = g.one(T.igw);
+        assert.deepEqual(names(g.propertyDependsOn(igw, "vpcId")), ["network-vpc"]);
+        for (const i of [0, 1]) {
+            const eip = g.one("aws:ec2/eip:Eip", `network-nat-${i}`);
+            assert.equal(eip.inputs.domain, "vpc");
+            assert.ok(eip.dependencies.includes(igw.urn), "an Elastic IP in a VPC needs its internet gateway attached first");
+            const nat = g.ofType(T.nat).find((n) => n.name === `network-nat-${i}`)!;
+            assert.deepEqual(names(g.propertyDependsOn(nat, "subnetId")), [`network-public-${i}`]);
+            assert.deepEqual(names(g.propertyDependsOn(nat, "allocationId")), [`network-nat-${i}`]);
+            const route = g.one(T.route, `network-private-${i}-default`);
+            assert.equal(route.inputs.destinationCidrBlock, "0.0.0.0/0");
+            assert.deepEqual(names(g.propertyDependsOn(route, "natGatewayId")), [`network-nat-${i}`], "each zone leaves through its own NAT gateway");
+        }
+        const publicDefault = g.one(T.route, "network-public-default");
+        assert.equal(publicDefault.inputs.destinationCidrBlock, "0.0.0.0/0");
+        assert.deepEqual(names(g.propertyDependsOn(publicDefault, "gatewayId")), ["network-igw"]);
+    });
+
+    it("the VPC resolves names (interface endpoints' private DNS needs DNS support and hostnames); S3 is a gateway endpoint on the private route tables", () => {
+        const vpc = g.inputs(g.one(T.vpc));
+        assert.deepEqual([vpc.enableDnsSupport, vpc.enableDnsHostnames], [true, true]);
+        const s3 = g.ofType(T.vpcEndpoint).find((e) => e.name === "network-s3")!;
+        assert.equal(s3.inputs.vpcEndpointType, "Gateway");
+        assert.deepEqual(names(g.propertyDependsOn(s3, "routeTableIds")).sort(), ["network-private-0", "network-private-1"]);
+    });
+
+    it("flow logs go to the stack's log group through a role only VPC flow logs of this account can assume", () => {
+        const flowLog = g.inputs(g.one(T.flowLog));
+        assert.equal(flowLog.logDestinationType, "cloud-watch-logs");
+        assert.equal(flowLog.trafficType, "ALL");
+        const role = g.one(T.role, "network-flow-logs");
+        const trust = policyOf(role.inputs.assumeRolePolicy).Statement[0];
+        assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
+        assert.deepEqual(Object.keys(trust.Condition).sort(), ["ArnLike", "StringEquals"]);
+        assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "111122223333");
+        assert.match(trust.Condition.ArnLike["aws:SourceArn"], /^arn:aws-us-gov:ec2:us-gov-west-1:111122223333:vpc-flow-log\/\*$/);
+    });
+
+    it("asks AWS for the zones that are available (not impaired or opt-in ones), and for S3's prefix list by the region's S3 service name", async () => {
+        const zonesAsked = run.result.invokes.filter((i) => i.token === "aws:index/getAvailabilityZones:getAvailabilityZones");
+        assert.ok(zonesAsked.length > 0);
+        for (const i of zonesAsked) assert.equal(i.inputs.state, "available");
+        const landing = await runRepoStack("govcloud", EXISTING, { landingZone: {} });
+        const prefixLists = landing.result.invokes.filter((i) => i.token === "aws:ec2/getPrefixList:getPrefixList");
+        assert.deepEqual(
+            prefixLists.map((i) => i.inputs.name),
+            ["com.amazonaws.us-gov-west-1.s3"],
+        );
+    });
+
+    it("each component registers its outputs, the contract a caller reads", async () => {
+        const outputsOf = (graph: Graph, type: string) => Object.keys(graph.resources.find((r) => r.type === `sagemaker-llm:components:${type}`)?.outputs ?? {}).sort();
+        assert.deepEqual(outputsOf(g, "PrivateNetwork"), ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcId"]);
+        assert.deepEqual(outputsOf(g, "ArtifactBucket"), ["bucketArn", "bucketName"]);
+        assert.deepEqual(outputsOf(g, "StackEncryption"), ["aliasName", "keyArn", "keyId"]);
+        const landing = new Graph((await runRepoStack("govcloud", EXISTING, { landingZone: {} })).result.resources);
+        assert.deepEqual(outputsOf(landing, "PrivateNetwork"), ["privateSubnetIds", "s3PrefixListId", "vpcId"]);
+    });
+});
