@@ -8,6 +8,7 @@ import { StackRun } from "../offline/runStack";
 import { allStrings, Graph, policyOf, RepoRunOptions, runRepoStack } from "./graph";
 import { EXISTING, LANDING_ZONE } from "./landingZone";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
+import { parseEcrImage } from "../components/llmEndpoint";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -659,6 +660,12 @@ describe("the endpoint's name suffix is renewed only by a change that replaces t
         const otherType = await keepersOf({ instanceType: "ml.g5.24xlarge" });
         assert.notDeepEqual(otherType, base);
     });
+
+    it("the suffix is 8 lowercase letters and digits, which an endpoint name allows (SageMaker: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,62})", async () => {
+        const { g } = await graphOf("govcloud");
+        const { length, special, upper, lower, numeric } = g.inputs(g.one(SUFFIX, "llama-3-1-8b-instruct-suffix"));
+        assert.deepEqual([length, special, upper, lower ?? true, numeric ?? true], [8, false, false, true, true]);
+    });
 });
 
 describe("text AWS checks on its side, which the mock runtime accepts as anything", function () {
@@ -849,5 +856,18 @@ describe("NAT egress: the layout that carries the Hub traffic", function () {
         assert.deepEqual(outputsOf(g, "StackEncryption"), ["aliasName", "keyArn", "keyId"]);
         const landing = new Graph((await runRepoStack("govcloud", EXISTING, { landingZone: {} })).result.resources);
         assert.deepEqual(outputsOf(landing, "PrivateNetwork"), ["privateSubnetIds", "s3PrefixListId", "vpcId"]);
+        const deployed = new Graph((await runRepoStack("govcloud", {}, { preview: false })).result.resources);
+        const endpoint = deployed.resources.find((r) => r.type === "sagemaker-llm:components:LlmEndpoint")!.outputs as Record<string, unknown>;
+        const kinds = (endpoint.alarmNames as string[]).map((n) => /^llama-3-1-8b-instruct-(.+)-[0-9a-f]{7}$/.exec(n)?.[1]);
+        assert.deepEqual(kinds, ["rollback", "5xx", "latency", "gpu-memory"], "every alarm of the deployment, by the name the provider gave it");
+    });
+
+    it("a model whose subnets or security groups change is replaced: older providers changed only its tags in place", () => {
+        assert.deepEqual(g.one(T.model).options.replaceOnChanges, ["vpcConfig"]);
+    });
+
+    it("an image is read as ECR's <account>.dkr.ecr.<region>.<suffix>/<repository> from its first character", () => {
+        assert.deepEqual(parseEcrImage("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/team/vllm:0.17.0"), { account: "123456789012", repository: "team/vllm" });
+        assert.throws(() => parseEcrImage("mirror.example.com/123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:1"), /^Error: Not an ECR image URI: mirror\.example\.com\//);
     });
 });
