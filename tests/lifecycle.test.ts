@@ -184,10 +184,14 @@ describe("a deployment SageMaker rolls back fails pulumi up, and says how to kee
         const { error } = await failedRun("govcloud", {}, rolledBack);
         assert.equal(error.name, "EndpointRolledBackError");
         // An endpoint state that names no configuration (a provider's partial read) is not a rollback.
-        const unnamed = await runRepoStack("govcloud", {}, {
-            preview: false,
-            standIns: { resourceState: (type, _name, _inputs, state) => (type === T.endpoint ? { ...state, endpointConfigName: "" } : undefined) },
-        });
+        const unnamed = await runRepoStack(
+            "govcloud",
+            {},
+            {
+                preview: false,
+                standIns: { resourceState: (type, _name, _inputs, state) => (type === T.endpoint ? { ...state, endpointConfigName: "" } : undefined) },
+            },
+        );
         assert.equal(unnamed.result.error, undefined);
         assert.match(
             error.message,

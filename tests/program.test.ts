@@ -685,7 +685,11 @@ describe("text AWS checks on its side, which the mock runtime accepts as anythin
                 { preview: false, secretOverrides: ["huggingFaceToken"] },
             )
         ).g;
-        stacks = [["govcloud", (await graphOf("govcloud", {}, { preview: false })).g], ["commercial", (await graphOf("commercial", {}, { preview: false })).g], ["everything", everything]];
+        stacks = [
+            ["govcloud", (await graphOf("govcloud", {}, { preview: false })).g],
+            ["commercial", (await graphOf("commercial", {}, { preview: false })).g],
+            ["everything", everything],
+        ];
     });
 
     it("security-group and rule descriptions use only the characters EC2 accepts (an apostrophe fails `pulumi up`)", () => {
@@ -698,7 +702,10 @@ describe("text AWS checks on its side, which the mock runtime accepts as anythin
             for (const group of g.ofType(T.sg)) assert.match(String(group.inputs.description), GROUP, `${stack}: ${group.name}`);
             for (const rule of [...g.ofType(T.ingress), ...g.ofType(T.egress)]) assert.match(String(rule.inputs.description), RULE, `${stack}: ${rule.name}`);
         }
-        assert.ok(everything.ofType(T.egress).some((r) => r.name.includes("hub")), "the Hub rule is among them");
+        assert.ok(
+            everything.ofType(T.egress).some((r) => r.name.includes("hub")),
+            "the Hub rule is among them",
+        );
     });
 
     it("every policy statement has a statement id IAM accepts (letters and digits), unique in its policy, so findings and plan diffs name it", () => {
@@ -754,7 +761,11 @@ describe("alarms and data capture, as an operator relies on them", function () {
         assert.deepEqual(settingsOf("5xx"), ["Sum", "GreaterThanOrEqualToThreshold", 1, 60, 2, "notBreaching"]);
         assert.deepEqual(settingsOf("latency"), ["p90", "GreaterThanThreshold", 30_000_000, 60, 5, "notBreaching"]);
         assert.deepEqual(settingsOf("gpu-memory"), ["Average", "GreaterThanThreshold", 95, 300, 2, "notBreaching"]);
-        assert.equal(g.inputs(g.one(T.alarm, "mistral-7b-instruct-rollback")).treatMissingData, "notBreaching", "a fleet without traffic is no evidence against it");
+        assert.equal(
+            g.inputs(g.one(T.alarm, "mistral-7b-instruct-rollback")).treatMissingData,
+            "notBreaching",
+            "a fleet without traffic is no evidence against it",
+        );
     });
 
     it("each alarm's description names the deployment and its threshold, for the person it wakes", () => {
@@ -779,7 +790,10 @@ describe("alarms and data capture, as an operator relies on them", function () {
         const { g: byInvocations } = await graphOf("commercial", { models: [{ id: "mistral-7b-instruct", scalingMetric: "invocations" }] });
         const policy = byInvocations.inputs(byInvocations.one(T.scalingPolicy));
         assert.equal(policy.policyType, "TargetTrackingScaling");
-        assert.equal(policy.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType, "SageMakerVariantInvocationsPerInstance");
+        assert.equal(
+            policy.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType,
+            "SageMakerVariantInvocationsPerInstance",
+        );
     });
 });
 
@@ -850,7 +864,8 @@ describe("NAT egress: the layout that carries the Hub traffic", function () {
     });
 
     it("each component registers its outputs, the contract a caller reads", async () => {
-        const outputsOf = (graph: Graph, type: string) => Object.keys(graph.resources.find((r) => r.type === `sagemaker-llm:components:${type}`)?.outputs ?? {}).sort();
+        const outputsOf = (graph: Graph, type: string) =>
+            Object.keys(graph.resources.find((r) => r.type === `sagemaker-llm:components:${type}`)?.outputs ?? {}).sort();
         assert.deepEqual(outputsOf(g, "PrivateNetwork"), ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcId"]);
         assert.deepEqual(outputsOf(g, "ArtifactBucket"), ["bucketArn", "bucketName"]);
         assert.deepEqual(outputsOf(g, "StackEncryption"), ["aliasName", "keyArn", "keyId"]);
@@ -867,7 +882,13 @@ describe("NAT egress: the layout that carries the Hub traffic", function () {
     });
 
     it("an image is read as ECR's <account>.dkr.ecr.<region>.<suffix>/<repository> from its first character", () => {
-        assert.deepEqual(parseEcrImage("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/team/vllm:0.17.0"), { account: "123456789012", repository: "team/vllm" });
-        assert.throws(() => parseEcrImage("mirror.example.com/123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:1"), /^Error: Not an ECR image URI: mirror\.example\.com\//);
+        assert.deepEqual(parseEcrImage("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/team/vllm:0.17.0"), {
+            account: "123456789012",
+            repository: "team/vllm",
+        });
+        assert.throws(
+            () => parseEcrImage("mirror.example.com/123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:1"),
+            /^Error: Not an ECR image URI: mirror\.example\.com\//,
+        );
     });
 });
