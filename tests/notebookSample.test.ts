@@ -58,6 +58,50 @@ describe("sample notebook (components/notebookSample.ts)", function () {
         );
     });
 
+    it("cells as Jupyter stores them: lines ending in a newline but the last, code cells unrun, a Python 3 kernel", function () {
+        const notebook = JSON.parse(sampleNotebook("us-gov-west-1", ENDPOINTS)) as {
+            metadata: { kernelspec: Record<string, string> };
+            cells: (CodeCell & { metadata: object; outputs?: unknown[]; execution_count?: unknown })[];
+        };
+        assert.deepEqual(notebook.metadata.kernelspec, { name: "python3", display_name: "Python 3", language: "python" });
+        assert.deepEqual(notebook.cells[0].source.slice(0, 2), ["# Chat with this stack's LLM endpoints\n", "\n"], "a heading, then a paragraph");
+        for (const cell of notebook.cells) {
+            const [last, ...before] = [...cell.source].reverse();
+            assert.ok(!last.endsWith("\n") && before.every((line) => line.endsWith("\n") && !line.slice(0, -1).includes("\n")), JSON.stringify(cell.source));
+            if (cell.cell_type === "code") assert.deepEqual([cell.metadata, cell.outputs, cell.execution_count], [{}, [], null]);
+            else assert.equal(cell.cell_type, "markdown");
+        }
+        assert.deepEqual(
+            notebook.cells.map((c) => c.cell_type),
+            ["markdown", ...notebook.cells.slice(1).map(() => "code")],
+        );
+    });
+
+    it("the on-create script, run by bash: writes the notebook byte for byte for ec2-user, and stops at the first failure", function () {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lifecycle-test-"));
+        try {
+            // The script as SageMaker runs it, with the notebook user's folder moved into tmp and chown recorded.
+            const script = sampleNotebookScript("us-gov-west-1", ENDPOINTS).split("/home/ec2-user/SageMaker").join(`${tmp}/SageMaker`);
+            assert.ok(script.startsWith("#!/bin/bash\n") && script.endsWith("\n"));
+            fs.writeFileSync(`${tmp}/on-create.sh`, script);
+            const run = () =>
+                spawnSync("bash", ["-c", `chown() { echo "chown $*" >> '${tmp}/chown.log'; }; source '${tmp}/on-create.sh'`], { encoding: "utf8" });
+            const ok = run();
+            assert.equal(ok.status, 0, ok.stderr);
+            assert.equal(fs.readFileSync(`${tmp}/SageMaker/invoke-endpoints.ipynb`, "utf8"), `${sampleNotebook("us-gov-west-1", ENDPOINTS)}\n`);
+            assert.equal(fs.readFileSync(`${tmp}/chown.log`, "utf8"), `chown -R ec2-user:ec2-user ${tmp}/SageMaker\n`);
+            // A folder that cannot be made (a file is in the way): the script fails there and changes no owner.
+            fs.rmSync(`${tmp}/SageMaker`, { recursive: true });
+            fs.rmSync(`${tmp}/chown.log`);
+            fs.writeFileSync(`${tmp}/SageMaker`, "");
+            const failed = run();
+            assert.notEqual(failed.status, 0);
+            assert.ok(!fs.existsSync(`${tmp}/chown.log`), "stopped before chown");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
     it("fits SageMaker's lifecycle script limit with a dozen deployments of long names", function () {
         const many = Object.fromEntries(
             Array.from({ length: 12 }, (_, i): [string, SampleEndpoint] => [
