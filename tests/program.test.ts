@@ -877,6 +877,22 @@ describe("NAT egress: the layout that carries the Hub traffic", function () {
         assert.deepEqual(kinds, ["rollback", "5xx", "latency", "gpu-memory"], "every alarm of the deployment, by the name the provider gave it");
     });
 
+    it("the model's and the notebook's security groups leave only by HTTPS (TCP 443), to the VPC's endpoints and S3; the Hub rule likewise", () => {
+        const egress = g.ofType(T.egress).map((r) => [r.name, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort]);
+        assert.ok(egress.length >= 5, JSON.stringify(egress));
+        for (const [name, ...rule] of egress) assert.deepEqual(rule, ["tcp", 443, 443], String(name));
+    });
+
+    it("the notebook reads no weights when every model comes from the Hub: no S3 read statements at all", async () => {
+        const { g: deployed } = await graphOf("govcloud", { egress: "nat", models: [{ id: "qwen2.5-7b-instruct", weightsSource: "hub" }] }, { preview: false });
+        const sids = policyOf(deployed.one(T.rolePolicy, "research-role").inputs.policy).Statement.map((s) => s.Sid);
+        assert.ok(sids.length > 0);
+        assert.deepEqual(
+            sids.filter((sid) => /Prefixes|ThroughS3/.test(sid)),
+            [],
+        );
+    });
+
     it("a model whose subnets or security groups change is replaced: older providers changed only its tags in place", () => {
         assert.deepEqual(g.one(T.model).options.replaceOnChanges, ["vpcConfig"]);
     });
