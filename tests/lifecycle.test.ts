@@ -183,6 +183,10 @@ describe("a deployment SageMaker rolls back fails pulumi up, and says how to kee
         };
         const { error } = await failedRun("govcloud", {}, rolledBack);
         assert.equal(error.name, "EndpointRolledBackError");
+        assert.match(
+            error.message,
+            /Once the endpoint serves another configuration, delete the kept ones \('aws sagemaker describe-endpoint-config --endpoint-config-name llama-3-1-8b-instruct-config-0previous' names the model\)\.$/,
+        );
         // An endpoint state that names no configuration (a provider's partial read) is not a rollback.
         const unnamed = await runRepoStack(
             "govcloud",
