@@ -61,9 +61,10 @@
 // uses, so after editing those, --force the files they exercise.
 //
 // Cost, measured on 2 cores (2026-12-01): about 12-16 mutants a minute (a killed mutant stops at its
-// first failing test, a surviving one runs every covering test, up to ~300 stack-running tests in
+// first failing test, a surviving one runs every covering test, up to ~600 stack-running tests in
 // 20-40 s), so stacks/settings.ts alone (about 1,100 mutants) takes over an hour and the three
-// folders several hours from scratch. Run a file or a range first (`--mutate stacks/settings.ts:401-700`),
+// folders many hours from scratch; components/ (888) took 67 minutes. The data tables of stacks/ are
+// the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a file or a range first (`--mutate stacks/settings.ts:401-700`),
 // and keep the incremental file so later runs test only what changed.
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -73,7 +74,7 @@ const mocharc = JSON.parse(readFileSync(new URL("./.mocharc.json", import.meta.u
 // settings, tables and components directly (milliseconds each) go first, then those that run a
 // stack, and last those that run many stacks each (change previews, the plan in a child process) or
 // spawn processes (which cannot kill a mutant). A file not named here runs in the middle.
-const TESTS_FIRST = ["settings", "tables", "engines", "readmeTables", "sdkInternals", "iam", "program", "policyEval"];
+const TESTS_FIRST = ["settings", "tables", "engines", "components", "readmeTables", "sdkInternals", "iam", "program", "policyEval"];
 const TESTS_LAST = ["policies/network", "lifecycle", "changes", "plan", "bench", "workflows", "notebookSample", "strykerHooks", "stageModel", "invoke"];
 /** The test files .mocharc.json names (every tests/ file ending in .test.ts), in that order. */
 function orderedTestFiles() {
