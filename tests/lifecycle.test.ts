@@ -245,6 +245,15 @@ describe("subnets go where every VPC endpoint service is offered", function () {
     });
 
     it("the choice keeps to the count asked, and names a requested zone the region does not have", () => {
+        const twoInC = [
+            { serviceName: "com.amazonaws.r.sts", zones: ["rc"] },
+            { serviceName: "com.amazonaws.r.logs", zones: ["rc"] },
+        ];
+        assert.throws(
+            () => chooseZones(["ra", "rb", "rc"], twoInC, ["ra", "rb"], 2),
+            /availabilityZones: ra does not offer com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs; rb does not offer com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs\. /,
+        );
+        assert.throws(() => chooseZones(["ra", "rb", "rc"], twoInC, [], 2), /\(ra: not com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs; rb: not .*; rc: all\)/);
         const everywhere = [{ serviceName: "com.amazonaws.r.sts", zones: ["ra", "rb", "rc"] }];
         assert.deepEqual(chooseZones(["ra", "rb", "rc"], everywhere, [], 2), ["ra", "rb"]);
         assert.throws(

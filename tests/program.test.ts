@@ -277,9 +277,17 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         const ingress = g.ofType(T.ingress).map((r) => g.inputs(r));
         const fromCidr = ingress.filter((r) => r.cidrIpv4);
         assert.deepEqual(
-            fromCidr.map((r) => [r.cidrIpv4, r.fromPort, r.toPort]),
-            [["10.80.0.0/16", 443, 443]],
+            fromCidr.map((r) => [r.cidrIpv4, r.ipProtocol, r.fromPort, r.toPort]),
+            [["10.80.0.0/16", "tcp", 443, 443]],
         );
+        // A multi-instance variant's containers talk to each other on any port (sharded inference).
+        const self = g.one(T.ingress, "model-self");
+        assert.equal(self.inputs.ipProtocol, "-1");
+        assert.deepEqual(
+            g.propertyDependsOn(self, "referencedSecurityGroupId").map((r) => r.type),
+            [T.sg],
+        );
+        assert.deepEqual(g.propertyDependsOn(self, "referencedSecurityGroupId"), g.propertyDependsOn(self, "securityGroupId"), "its own group");
         for (const rule of g.ofType(T.egress).map((r) => g.inputs(r))) assert.notEqual(rule.cidrIpv4, "0.0.0.0/0");
         const defaultSg = g.one(T.defaultSg);
         assert.deepEqual([defaultSg.inputs.ingress, defaultSg.inputs.egress], [[], []]);
@@ -869,6 +877,7 @@ describe("NAT egress: the layout that carries the Hub traffic", function () {
         assert.deepEqual(outputsOf(g, "PrivateNetwork"), ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcId"]);
         assert.deepEqual(outputsOf(g, "ArtifactBucket"), ["bucketArn", "bucketName"]);
         assert.deepEqual(outputsOf(g, "StackEncryption"), ["aliasName", "keyArn", "keyId"]);
+        assert.deepEqual(outputsOf(g, "ResearchNotebook"), ["consoleUrl", "notebookArn", "notebookName", "roleArn"]);
         const landing = new Graph((await runRepoStack("govcloud", EXISTING, { landingZone: {} })).result.resources);
         assert.deepEqual(outputsOf(landing, "PrivateNetwork"), ["privateSubnetIds", "s3PrefixListId", "vpcId"]);
         const deployed = new Graph((await runRepoStack("govcloud", {}, { preview: false })).result.resources);
