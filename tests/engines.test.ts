@@ -424,6 +424,14 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.doesNotMatch(suggested, /ml\.p3\./, "vLLM 0.21.0 does not run on V100");
     });
 
+    it("a refusal offers only the fixes that apply: no quantization of weights quantized already, no fewer requests than one", () => {
+        const problems = refusal("aws", [{ id: "qwen3-32b-fp8", instanceType: "ml.g5.2xlarge", concurrentRequests: 1, maxTotalTokens: 4096 }]);
+        const p = problemAt(problems, "models[0].instanceType", /GiB needed/);
+        assert.match(p.message, /Fix: an instance type where it fits: /);
+        assert.doesNotMatch(p.message, /quantization \(quantize/, "the weights are FP8 already");
+        assert.doesNotMatch(p.message, /fewer concurrentRequests/, "one request at a time already");
+    });
+
     it("TGI releases older than a model's architecture are refused, naming the releases that serve it", () => {
         const problems = refusal("aws", [{ id: "llama-3.1-8b-instruct", engine: "tgi", engineVersion: "2.0.2", maxTotalTokens: 4096 }]);
         const p = problemAt(problems, "models[0].engineVersion", /older than/);
