@@ -805,7 +805,7 @@ describe("alarms and data capture, as an operator relies on them", function () {
     });
 });
 
-describe("NAT egress: the layout that carries the Hub traffic", function () {
+describe("a GovCloud stack with NAT egress and Hub weights: its network, lookups, outputs and model details", function () {
     let g: Graph;
     let run: StackRun;
     before(async () => ({ run, g } = await graphOf("govcloud", { egress: "nat", models: [{ id: "qwen2.5-7b-instruct", weightsSource: "hub" }] })));
