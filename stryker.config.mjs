@@ -64,8 +64,9 @@
 // first failing test, a surviving one runs every covering test, up to ~600 stack-running tests in
 // 20-40 s), so stacks/settings.ts alone (about 1,100 mutants) takes over an hour and the three
 // folders many hours from scratch; components/ (888) took 67 minutes. The data tables of stacks/ are
-// the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a file or a range first (`--mutate stacks/settings.ts:401-700`),
-// and keep the incremental file so later runs test only what changed.
+// the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a
+// file or a range first (`--mutate stacks/settings.ts:401-700`), and keep the incremental file so
+// later runs test only what changed.
 import { readdirSync, readFileSync } from "node:fs";
 
 const mocharc = JSON.parse(readFileSync(new URL("./.mocharc.json", import.meta.url), "utf8"));
