@@ -307,6 +307,11 @@ export function findRelease(engine: Engine, version: string): EngineRelease | un
     return engine.releases.find((r) => r.version === version);
 }
 
+/** The engine's releases from `minimum` on, `minimum` itself included (a model's first serving release). */
+export function releasesFrom(engine: Engine, minimum: string): EngineRelease[] {
+    return engine.releases.filter((r) => compareVersions(r.version, minimum) >= 0);
+}
+
 /** The quantizations a release applies while loading. */
 export function releaseQuantizations(engine: Engine, release: EngineRelease): string[] {
     return release.onTheFlyQuantizations ?? engine.onTheFlyQuantizations;

