@@ -413,12 +413,14 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:*`],
             },
             {
-                // Same page.
+                // Same page; only SageMaker's own namespaces. "AWS/SageMaker" is not among them: CloudWatch
+                // keeps namespaces beginning with "AWS/" for AWS services (CloudWatch API Reference,
+                // PutMetricData, Namespace), so a grant on it could never be used.
                 Sid: "PublishSageMakerMetricsOnly",
                 Effect: "Allow",
                 Action: "cloudwatch:PutMetricData",
                 Resource: "*",
-                Condition: { StringLike: { "cloudwatch:namespace": ["/aws/sagemaker/*", "AWS/SageMaker"] } },
+                Condition: { StringLike: { "cloudwatch:namespace": "/aws/sagemaker/*" } },
             },
             {
                 // "SageMaker Roles", CreateModel with a VPC, and "Give SageMaker Hosted Endpoints Access

@@ -120,6 +120,12 @@ export function executionRoleMustNot(f: StackFacts, features: { dataCapture: boo
             context: { "cloudwatch:namespace": "Custom/Anything" },
             why: "metrics outside SageMaker's namespaces",
         },
+        {
+            action: "cloudwatch:PutMetricData",
+            resource: "*",
+            context: { "cloudwatch:namespace": "AWS/SageMaker" },
+            why: "a namespace CloudWatch keeps for AWS services",
+        },
         { action: "cloudwatch:DescribeAlarms", resource: `arn:${f.partition}:cloudwatch:${f.region}:${f.account}:alarm:another-alarm`, why: "other alarms" },
         { action: "ecr:BatchGetImage", resource: f.ecrRepositoryArn.replace(/repository\/.*$/, "repository/another-image"), why: "another image" },
         { action: "iam:PassRole", resource: `arn:${f.partition}:iam::${f.account}:role/admin`, why: "escalate" },
