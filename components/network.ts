@@ -118,6 +118,15 @@ export function chooseZones(available: string[], services: ServiceZones[], reque
 }
 
 /**
+ * Why the program stops when a VPC endpoint service lookup fails: the service, the region, FIPS advice
+ * when FIPS services were asked for, and the provider's reason when it gave one.
+ */
+export function unofferedServiceError(serviceName: string, region: string, fipsEndpoints: boolean, cause: Error): Error {
+    const fips = fipsEndpoints ? " (fipsEndpoints is true; set it to false to use the standard services)" : "";
+    return new Error(`VPC endpoint service ${serviceName} is not offered in ${region} to this account${fips}${cause.message ? `: ${cause.message}` : "."}`);
+}
+
+/**
  * The private network SageMaker runs in.
  *
  * *create*: a VPC over two or more AZs with private subnets; egress `none` (no internet gateway at
@@ -166,10 +175,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
                 aws.ec2.getVpcEndpointService({ serviceName }, child).then(
                     (found) => ({ serviceName, zones: found.availabilityZones ?? [] }),
                     (err: Error) => {
-                        const fips = network.fipsEndpoints ? " (fipsEndpoints is true; set it to false to use the standard services)" : "";
-                        throw new Error(
-                            `VPC endpoint service ${serviceName} is not offered in ${region} to this account${fips}${err.message ? `: ${err.message}` : "."}`,
-                        );
+                        throw unofferedServiceError(serviceName, region, network.fipsEndpoints, err);
                     },
                 ),
             ),

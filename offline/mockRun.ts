@@ -68,6 +68,8 @@ export interface CapturedInvoke {
      * `test`: answered by a caller's `standIns.call`; `none`: no answer (the program got `{}`).
      */
     answeredBy: "stand-in" | "test" | "none";
+    /** The provider reference (`urn::id`) the call went through; a default provider when the program named none. */
+    provider?: string;
 }
 
 /**
@@ -338,7 +340,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
                 const region = regionForInvoke(args.provider, resources, config);
                 const fromTest = options.standIns?.call?.(args.token, args.inputs, region);
                 const answer = fromTest ?? mockCall(args.token, args.inputs, region);
-                invokes.push({ token: args.token, inputs: args.inputs, answeredBy: fromTest ? "test" : answer ? "stand-in" : "none" });
+                invokes.push({ token: args.token, inputs: args.inputs, answeredBy: fromTest ? "test" : answer ? "stand-in" : "none", provider: args.provider });
                 return answer ?? {};
             },
         },

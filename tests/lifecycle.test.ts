@@ -5,7 +5,7 @@
  * order a real create needs, the first deployment without models, and what a destroy keeps.
  */
 import { strict as assert } from "assert";
-import { chooseZones, cidrSubnet, zoneSlot } from "../components/network";
+import { chooseZones, cidrSubnet, unofferedServiceError, zoneSlot } from "../components/network";
 import { existingNetworkProblems } from "../stacks/preconditions";
 import { ExistingNetworkSettings } from "../stacks/settings";
 import { Graph, RepoRunOptions, runRepoStack } from "./graph";
@@ -254,6 +254,11 @@ describe("subnets go where every VPC endpoint service is offered", function () {
             /availabilityZones: ra does not offer com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs; rb does not offer com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs\. /,
         );
         assert.throws(() => chooseZones(["ra", "rb", "rc"], twoInC, [], 2), /\(ra: not com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs; rb: not .*; rc: all\)/);
+        assert.throws(
+            () => chooseZones(["ra", "rb"], twoInC, ["ra"], 1),
+            /availabilityZones: ra does not offer com\.amazonaws\.r\.sts, com\.amazonaws\.r\.logs\. Choose zones that offer every VPC endpoint service the stack creates \(none do\), or leave availabilityZones empty\.$/,
+            "no zone of the region offers them all",
+        );
         const everywhere = [{ serviceName: "com.amazonaws.r.sts", zones: ["ra", "rb", "rc"] }];
         assert.deepEqual(chooseZones(["ra", "rb", "rc"], everywhere, [], 2), ["ra", "rb"]);
         assert.throws(
@@ -302,6 +307,36 @@ describe("subnets go where every VPC endpoint service is offered", function () {
             /VPC endpoint service com\.amazonaws\.us-east-1\.sts-fips is not offered in us-east-1 to this account \(fipsEndpoints is true; set it to false to use the standard services\)/,
         );
         for (const type of [T.subnet, ...SAGEMAKER]) assert.ok(!registered.includes(type), `${type} was registered`);
+    });
+
+    it("a failed service lookup says which service, and passes the provider's reason on; FIPS advice only when FIPS services were asked for", () => {
+        // Under the mock runtime a failed lookup reaches the program without a message, so the wording is checked here.
+        const reason = new Error("reading EC2 VPC Endpoint Services: couldn't find resource");
+        assert.equal(
+            unofferedServiceError("com.amazonaws.us-east-1.sts", "us-east-1", false, reason).message,
+            "VPC endpoint service com.amazonaws.us-east-1.sts is not offered in us-east-1 to this account: reading EC2 VPC Endpoint Services: couldn't find resource",
+        );
+        assert.equal(
+            unofferedServiceError("com.amazonaws.us-east-1.sts-fips", "us-east-1", true, new Error("")).message,
+            "VPC endpoint service com.amazonaws.us-east-1.sts-fips is not offered in us-east-1 to this account (fipsEndpoints is true; set it to false to use the standard services).",
+        );
+    });
+
+    it("a service whose lookup lists no zones (as GovCloud's answers do) restricts none: the subnets take the first zones", async () => {
+        const g = await graphOf(
+            "govcloud",
+            {},
+            {
+                standIns: {
+                    call: (token, inputs) =>
+                        token === "aws:ec2/getVpcEndpointService:getVpcEndpointService" ? { serviceName: inputs.serviceName } : undefined,
+                },
+            },
+        );
+        assert.deepEqual(
+            g.ofType(T.subnet).map((s) => s.inputs.availabilityZone),
+            ["us-gov-west-1a", "us-gov-west-1b"],
+        );
     });
 
     it("FIPS endpoint services per partition: the commercial -fips services; in GovCloud only kms-fips (the others' standard hosts are FIPS)", async () => {

@@ -528,9 +528,16 @@ describe("variants", () => {
         const notebookPolicy = policyOf(g.one(T.rolePolicy, "research-role").inputs.policy);
         assert.equal(statement(notebookPolicy, "InvokeThisStacksEndpointsOnly").Resource.length, 3);
         const script = Buffer.from(String(g.one(T.lifecycle).inputs.onCreate), "base64").toString();
+        // Into the folder Jupyter opens on a notebook instance, which lives on its ML storage volume.
+        assert.ok(script.includes("cat > '/home/ec2-user/SageMaker/invoke-endpoints.ipynb' <<'NOTEBOOK_JSON'\n"), script.slice(0, 400));
         const notebookJson = JSON.parse(script.split("<<'NOTEBOOK_JSON'\n")[1].split("\nNOTEBOOK_JSON")[0]);
         const code = notebookJson.cells.map((c: any) => c.source.join("")).join("\n");
         for (const name of endpointNames) assert.ok(code.includes(name), `sample notebook lacks ${name}`);
+        // The first cell tells the user which body each engine takes and that an answer must come within 60 seconds.
+        assert.match(
+            notebookJson.cells[0].source.join(""),
+            /TGI 2\.4\+ take OpenAI chat-completions bodies on `\/invocations`.*\n.*within 60 seconds: stream long answers\./s,
+        );
         assert.equal((run.result.stackOutputs.llmEndpoints as unknown[]).length, 3);
     });
 
@@ -873,6 +880,16 @@ describe("a GovCloud stack with NAT egress and Hub weights: its network, lookups
             prefixLists.map((i) => i.inputs.name),
             ["com.amazonaws.us-gov-west-1.s3"],
         );
+    });
+
+    it("every lookup goes through the stack's own AWS provider (a default provider would read the shell's region and credentials)", () => {
+        const tokens = (stack: StackRun) => stack.result.invokes.map((i) => i.token);
+        assert.ok(tokens(run).includes("aws:index/getAvailabilityZones:getAvailabilityZones"), tokens(run).join(", "));
+        assert.ok(tokens(landing).includes("aws:ec2/getPrefixList:getPrefixList"), tokens(landing).join(", "));
+        for (const stack of [run, landing]) {
+            const provider = new Graph(stack.result.resources).one(T.provider);
+            for (const i of stack.result.invokes) assert.ok(i.provider?.startsWith(`${provider.urn}::`), `${i.token} went through ${i.provider}`);
+        }
     });
 
     it("each component registers its outputs, the contract a caller reads", async () => {
