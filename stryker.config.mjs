@@ -41,6 +41,11 @@
 //   a mutant, since neither the active mutant nor the coverage crosses the process boundary; their
 //   mutants count only through in-process tests.
 //
+// Equivalent mutants (a change no behaviour can show, such as `some` for `every` where the data makes
+// them agree) are declared where they are, with Stryker's own comment and the reason:
+// `// Stryker disable next-line <Mutator>: <why it is equivalent>`. They are reported "Ignored",
+// outside the score; `grep -rn "Stryker disable" stacks components policies` lists them.
+//
 // Type checking: the TypeScript checker drops mutants that do not compile ("CompileError", outside the
 // score), with tsconfig.stryker.json: the program and the pack (index.ts, components/, stacks/,
 // policies/) as `npm run typecheck` checks them, but without noUnusedLocals and
