@@ -70,10 +70,14 @@ export function regionsOf(partition: PartitionId): string[] {
     return imageRegions().filter((region) => partitionOfRegion(region) === partition);
 }
 
-/** The partition a region name belongs to, from its prefix; undefined for unknown prefixes (China, ISO). */
+/**
+ * The partition a region name belongs to, from its form; undefined for other partitions and for what
+ * is not a region name. China's regions (cn-north-1) have the commercial form, so they are named; the
+ * ISO partitions' (us-iso-east-1, eu-isoe-west-1) have a three-part prefix and match neither form.
+ */
 export function partitionOfRegion(region: string): PartitionId | undefined {
     if (/^us-gov-[a-z]+-\d$/.test(region)) return "aws-us-gov";
-    if (/^(cn|us-iso|us-isob|eu-isoe)-/.test(region)) return undefined;
+    if (region.startsWith("cn-")) return undefined;
     if (/^[a-z]{2}-[a-z]+-\d$/.test(region)) return "aws";
     return undefined;
 }

@@ -38,9 +38,30 @@ describe("data tables", () => {
     it("partitions: GovCloud has its two regions; regions map to their partition", () => {
         assert.deepEqual(regionsOf("aws-us-gov").sort(), ["us-gov-east-1", "us-gov-west-1"]);
         assert.ok(regionsOf("aws").includes("us-east-1"));
-        assert.equal(partitionOfRegion("us-gov-east-1"), "aws-us-gov");
-        assert.equal(partitionOfRegion("eu-west-1"), "aws");
-        assert.equal(partitionOfRegion("cn-north-1"), undefined);
+        const partitionOf = (regions: string[]) => Object.fromEntries(regions.map((r) => [r, partitionOfRegion(r) ?? null]));
+        assert.deepEqual(partitionOf(["us-gov-east-1", "us-gov-west-1", "eu-west-1", "ap-southeast-2", "il-central-1", "us-east-1"]), {
+            "us-gov-east-1": "aws-us-gov",
+            "us-gov-west-1": "aws-us-gov",
+            "eu-west-1": "aws",
+            "ap-southeast-2": "aws",
+            "il-central-1": "aws",
+            "us-east-1": "aws",
+        });
+        // Other partitions, and what is not a region name (a zone, a stray space or letter), belong to none.
+        const none = [
+            "cn-north-1",
+            "cn-northwest-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-gov-west-1a",
+            "us-east-1a",
+            " us-east-1",
+            "xus-gov-west-1",
+            "us-gov-west",
+            "useast-1",
+        ];
+        assert.deepEqual(partitionOf(none), Object.fromEntries(none.map((r) => [r, null])));
     });
 
     it("engine image URIs use the region's own ECR account and the engine's repository", () => {
