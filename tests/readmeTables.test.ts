@@ -10,7 +10,8 @@ import {
     renderModelSettingsTable,
     renderModelsTable,
 } from "../offline/dataTables";
-import { dataMarkers, dataTables, README, section } from "../offline/readme";
+import { dataMarkers, README, section } from "../offline/readme";
+import { freshRequire } from "./freshModules";
 import { ENGINES } from "../stacks/engines";
 import { findInstanceType, INSTANCE_TYPES } from "../stacks/instances";
 import { MODELS } from "../stacks/models";
@@ -26,9 +27,13 @@ function row(tableText: string, first: string): string {
 describe("the README's data tables", () => {
     it("are current: each marker section equals what the renderers produce (npm run docs)", () => {
         const readme = fs.readFileSync(README, "utf8");
-        const names = dataTables().map((t) => t.name);
-        assert.deepEqual(names, ["settings", "model-settings", "models", "engines", "engine-variables", "instances"]);
-        for (const { name, content } of dataTables()) {
+        // The tables and renderers loaded afresh (see tests/freshModules.ts), so each table is what its code makes now.
+        const tables = freshRequire<typeof import("../offline/readme")>("offline/readme").dataTables();
+        assert.deepEqual(
+            tables.map((t) => t.name),
+            ["settings", "model-settings", "models", "engines", "engine-variables", "instances"],
+        );
+        for (const { name, content } of tables) {
             const [start, end] = dataMarkers(name);
             assert.equal(section(readme, start, end), content, `README section ${name} is stale: run npm run docs`);
         }

@@ -10,9 +10,8 @@
 import { PolicyResource } from "@pulumi/policy";
 import { companionsOf, COMPANION_TYPES, reportBucketProblems } from "../lib/encryptionBuckets";
 import { stackGuardrail } from "../lib/guardrail";
+import { asList } from "../lib/iamDocuments";
 import { Deferrals, Maybe, UNKNOWN } from "../lib/values";
-
-const asList = (value: unknown): unknown[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
 
 function isFalse(value: unknown): boolean {
     return asList(value).some((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
