@@ -17,7 +17,7 @@ const REMEDIATION =
     "and give other principals their own role.";
 
 /** Problems of a trust policy, or [] when it is not a SageMaker role's or trusts SageMaker only. Pure. */
-export function sageMakerTrustProblems(statements: readonly IamStatement[], additionalTrusted: readonly string[] = []): string[] {
+export function sageMakerTrustProblems(statements: readonly IamStatement[], additionalTrusted: readonly string[]): string[] {
     if (!statements.some(trustsSageMaker)) return [];
     const extra = new Set(additionalTrusted);
     const problems: string[] = [];

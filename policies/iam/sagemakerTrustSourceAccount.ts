@@ -28,7 +28,8 @@ export function statementsWithoutSourceCondition(statements: readonly IamStateme
     const out: string[] = [];
     statements.forEach((s, i) => {
         if (!trustsSageMaker(s)) return;
-        const conditionKeys = Object.values(s.Condition ?? {}).flatMap((byKey) => (byKey && typeof byKey === "object" ? Object.keys(byKey) : []));
+        // A malformed operator value (a string, a number) names no condition key.
+        const conditionKeys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey ?? {}));
         if (!conditionKeys.some((k) => wanted.has(k.toLowerCase()))) out.push(statementLabel(s, i));
     });
     return out;

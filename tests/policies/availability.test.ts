@@ -102,6 +102,32 @@ describe("availability policies", function () {
             assert.deepEqual(messages(await fixture("no-rollback", { policyConfig: { [REDUNDANCY]: { enforcementLevel: "disabled" } } }), REDUNDANCY), []);
         });
 
+        it("with several variants, a scaling target whose resourceId is unknown in preview is not guessed: not run on it, judged in an update", async () => {
+            const endpoints = [
+                {
+                    name: "pair",
+                    variants: [
+                        { name: "big", model: "big", instanceType: "ml.g4dn.12xlarge", instanceCount: 2, healthCheckTimeout: 600 },
+                        { name: "small", model: "small", instanceType: "ml.g4dn.xlarge", instanceCount: 2, healthCheckTimeout: 600 },
+                    ],
+                    rollbackAlarms: 2,
+                    autoscaling: { minCapacity: 1, maxCapacity: 2 },
+                },
+            ];
+            const overrides = { environment: "production", endpoints };
+            const preview = await fixture("two-variants", { overrides });
+            assert.deepEqual(messages(preview, REDUNDANCY), []);
+            assert.match(notRunMessage(preview, REDUNDANCY), /\[not checked: pair-scaling\.resourceId \(which of pair-config's variants it scales\)\]$/);
+            // In an update the target names its variant: "big" scales down to 1; "small" keeps its 2.
+            const update = await fixture("two-variants", { overrides, preview: false });
+            assert.equal(update.notRun(REDUNDANCY), false);
+            assert.deepEqual(update.flagged(REDUNDANCY), ["pair-endpoint"]);
+            assert.match(
+                messages(update, REDUNDANCY).join(),
+                /its variant big can run on 1 instance\(s\) \(autoscaling target pair-scaling minCapacity = 1\), below 2/,
+            );
+        });
+
         it("the check and the production decision", () => {
             assert.equal(checkRedundancy({ instances: 2, source: "x" }, 2), undefined);
             assert.match(checkRedundancy({ instances: 1, source: "x" }, 2) ?? "", /1 instance\(s\) \(x\), below 2/);

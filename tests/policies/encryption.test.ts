@@ -9,6 +9,8 @@ import { encryptionGuardrails } from "../../policies/encryption";
 import { volumeKeyProblems } from "../../policies/encryption/endpointVolumeKms";
 import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
 import { retentionProblem } from "../../policies/encryption/logGroupRetention";
+import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
+import { sseRuleProblem } from "../../policies/encryption/s3BucketSseKms";
 import { deniesInsecureTransport } from "../../policies/encryption/s3BucketTlsOnly";
 import { assertClean, errorsOf, levels } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
@@ -271,6 +273,19 @@ describe("encryption policies", function () {
             assert.equal(deniesInsecureTransport({ ...base, Resource: "arn:aws:s3:::b" }), false, "the bucket alone leaves GetObject over HTTP");
             assert.equal(deniesInsecureTransport({ ...base, Action: "s3:PutObject" }), false);
             assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": "true" } } }), false);
+        });
+
+        it(`${P.sse} and ${P.publicAccess}: what each message says of a rule or block that falls short`, () => {
+            const rule = { source: "rule 0", sseAlgorithm: "aws:kms", bucketKeyEnabled: true };
+            for (const kmsMasterKeyId of [undefined, null, ""]) {
+                assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), "rule 0 sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)");
+                assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, false), undefined, "without requireCustomerManagedKey the AWS managed key is enough");
+            }
+            const settings = { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: undefined, restrictPublicBuckets: true };
+            assert.equal(
+                publicAccessProblem([{ name: "pab", settings }]),
+                "aws.s3.BucketPublicAccessBlock 'pab' has blockPublicPolicy false, ignorePublicAcls unset",
+            );
         });
 
         it("unknown values: in preview each policy reports the known violations and is not run for the rest; in an update all run", async () => {

@@ -79,12 +79,19 @@ describe("iam family", function () {
 
         it("recognizes SageMaker roles and judges their trust", function () {
             const sm = trust({ Service: "sagemaker.amazonaws.com" }, { Condition: { StringEquals: { "aws:SourceAccount": "1" } } });
-            assert.deepEqual(sageMakerTrustProblems([sm]), []);
-            assert.deepEqual(sageMakerTrustProblems([trust({ Service: "lambda.amazonaws.com" }), trust("*")]), [], "not a SageMaker role");
-            assert.deepEqual(sageMakerTrustProblems([sm, trust("*")]), ['Statement[1] also trusts "*" (anyone)']);
+            assert.deepEqual(sageMakerTrustProblems([sm], []), []);
+            assert.deepEqual(sageMakerTrustProblems([trust({ Service: "lambda.amazonaws.com" }), trust("*")], []), [], "not a SageMaker role");
+            assert.deepEqual(sageMakerTrustProblems([sm, trust("*")], []), ['Statement[1] also trusts "*" (anyone)']);
             assert.deepEqual(sageMakerTrustProblems([sm, trust({ AWS: "*" })], ["*"]), ['Statement[1] also trusts AWS "*" (anyone)']);
-            assert.deepEqual(sageMakerTrustProblems([{ ...sm, NotPrincipal: { AWS: "x" } }]).length, 1);
+            assert.deepEqual(sageMakerTrustProblems([{ ...sm, NotPrincipal: { AWS: "x" } }], []).length, 1);
             assert.deepEqual(statementsWithoutSourceCondition([sm, trust({ Service: "sagemaker.amazonaws.com" })]), ["Statement[1]"]);
+            assert.deepEqual(
+                statementsWithoutSourceCondition([
+                    trust({ Service: "sagemaker.amazonaws.com" }, { Condition: { StringEquals: "aws:SourceAccount", Null: null } }),
+                ]),
+                ["Statement[0]"],
+                "a malformed condition limits nothing",
+            );
             assert.deepEqual(
                 statementsWithoutSourceCondition([trust({ Service: ["sagemaker.amazonaws.com"] }, { Condition: { ArnLike: { "AWS:SOURCEARN": "x" } } })]),
                 [],

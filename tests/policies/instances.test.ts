@@ -141,6 +141,10 @@ describe("instances policies", function () {
             );
             assert.match(checkInstanceType("instanceType", undefined, ["ml.t3.medium"], "aws", "us-east-1") ?? "", /instanceType is not set/);
             assert.equal(checkInstanceType("instanceType", "ml.t3.medium", ["ml.t3.medium"], "aws", "us-east-1"), undefined);
+            assert.equal(
+                checkInstanceType("instanceType", "ml.p5.48xlarge", [], undefined, undefined),
+                'instanceType = "ml.p5.48xlarge" is not approved for every partition (the provider\'s region is not set, so the partition is not known); approved: none.',
+            );
         });
     });
 
@@ -259,6 +263,9 @@ describe("instances policies", function () {
             assert.match(checkNumGpus("5", "ml.g4dn.12xlarge") ?? "", /above the 4 GPU/);
             assert.match(checkNumGpus("0", "ml.g4dn.12xlarge") ?? "", /not a positive whole number/);
             assert.match(checkNumGpus("four", "ml.g4dn.12xlarge") ?? "", /not a positive whole number/);
+            for (const notWhole of ["x4", "4x", "4.5", "-2", ""])
+                assert.match(checkNumGpus(notWhole, "ml.g4dn.12xlarge") ?? "", /not a positive whole number/, notWhole);
+            assert.equal(checkNumGpus(" 2 ", "ml.g4dn.12xlarge"), undefined, "surrounding spaces are read as the container reads them");
         });
     });
 
@@ -447,6 +454,10 @@ describe("instances policies", function () {
             assert.equal(checkModelFits({ ...vllmQwen, quantization: "awq_marlin" }), undefined, "4-bit AWQ does");
             assert.equal(unsizedQuantization({ ...vllmQwen, quantization: "gptq_marlin" }), undefined);
             assert.match(unsizedQuantization({ ...vllmQwen, quantization: "compressed-tensors" }) ?? "", /SM_VLLM_QUANTIZATION/);
+            // A model outside the catalog (sized by its parameter count) is quantized as the catalog's are: 180B at 4 bits is still 84 GiB.
+            const custom = { ...base, model: { parametersBillions: 180, label: "custom" } };
+            assert.match(checkModelFits({ ...custom, quantization: "bitsandbytes-nf4" }) ?? "", /custom on TGI .*weights 83\.8 GiB/);
+            assert.equal(checkModelFits({ ...custom, model: { parametersBillions: 41.8, label: "custom" }, quantization: "bitsandbytes-nf4" }), undefined);
             // Unset, TGI shards over every GPU it sees: the same 4 × T4.
             assert.equal(checkModelFits({ ...base, tensorParallel: undefined, quantization: "bitsandbytes-nf4" }), undefined);
             assert.match(checkModelFits({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
