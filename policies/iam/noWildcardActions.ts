@@ -33,7 +33,7 @@ export interface WildcardFinding {
 }
 
 /** Allow statements granting `*`, `<service>:*` (services not in `allowedServices`) or using NotAction. Pure. */
-export function wildcardFindings(statements: readonly IamStatement[], allowedServices: readonly string[] = []): WildcardFinding[] {
+export function wildcardFindings(statements: readonly IamStatement[], allowedServices: readonly string[]): WildcardFinding[] {
     const allowed = new Set(allowedServices.map((s) => s.toLowerCase()));
     const findings: WildcardFinding[] = [];
     statements.forEach((s, i) => {

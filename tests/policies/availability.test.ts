@@ -238,7 +238,12 @@ describe("availability policies", function () {
         it("the check", () => {
             assert.equal(checkStartupTimeout(900, { seconds: 900, why: "w" }), undefined);
             assert.match(checkStartupTimeout(899, { seconds: 900, why: "w" }) ?? "", /= 899 is below 900 s \(w\)/);
-            assert.match(checkStartupTimeout(undefined, { seconds: 600, why: "w" }) ?? "", /is not set/);
+            for (const unset of [undefined, null]) {
+                assert.equal(
+                    checkStartupTimeout(unset, { seconds: 600, why: "w" }),
+                    "containerStartupHealthCheckTimeoutInSeconds is not set (needs at least 600 s: w)",
+                );
+            }
         });
     });
 });

@@ -11,7 +11,7 @@ import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
 import { retentionProblem } from "../../policies/encryption/logGroupRetention";
 import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
 import { sseRuleProblem } from "../../policies/encryption/s3BucketSseKms";
-import { deniesInsecureTransport } from "../../policies/encryption/s3BucketTlsOnly";
+import { deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
 import { assertClean, errorsOf, levels } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -101,6 +101,16 @@ describe("encryption policies", function () {
                 /'ml\.g5\.xlarge' has local NVMe/,
             );
             assert.deepEqual(volumeKeyProblems([], false), [], "serverless-only configurations are not judged");
+            // Several types are named together, in the plural.
+            const two = (types: string[]) => types.map((instanceType, i) => ({ where: `v[${i}]`, instanceType }));
+            assert.match(
+                volumeKeyProblems(two(["ml.g5.xlarge", "ml.g6e.xlarge"]), true)[0],
+                /^kmsKeyArn is set, but v\[0\]\.instanceType 'ml\.g5\.xlarge', v\[1\]\.instanceType 'ml\.g6e\.xlarge' have local NVMe instance storage: SageMaker rejects a KmsKeyId for these instance types \(/,
+            );
+            assert.match(
+                volumeKeyProblems(two(["ml.trn1.2xlarge", "ml.inf2.xlarge"]), true)[0],
+                /^v\[0\]\.instanceType 'ml\.trn1\.2xlarge', v\[1\]\.instanceType 'ml\.inf2\.xlarge' are not in stacks\/instances\.ts, .* \(kmsKeyArn is set\)\./,
+            );
         });
 
         it("compliant: the repo's NVMe types without a key; an EBS-backed ml.p3 with the stack key (unknown in preview counts as set)", async () => {
@@ -281,6 +291,13 @@ describe("encryption policies", function () {
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), "rule 0 sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)");
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, false), undefined, "without requireCustomerManagedKey the AWS managed key is enough");
             }
+            assert.equal(
+                tlsOnlyProblem([
+                    { source: "aws.s3.BucketPolicy 'p' policy", document: "{not json" },
+                    { source: "the bucket's inline policy", document: { Statement: [] } },
+                ]),
+                `aws.s3.BucketPolicy 'p' policy is not valid JSON; the bucket's inline policy has no statement denying s3:* to "*" on the objects when aws:SecureTransport is false`,
+            );
             const settings = { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: undefined, restrictPublicBuckets: true };
             assert.equal(
                 publicAccessProblem([{ name: "pab", settings }]),

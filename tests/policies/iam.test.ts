@@ -66,7 +66,7 @@ describe("iam family", function () {
                 ],
             });
             assert.deepEqual(
-                wildcardFindings(statements).map((f) => `${f.statement} ${f.problem}`),
+                wildcardFindings(statements, []).map((f) => `${f.statement} ${f.problem}`),
                 [
                     "Statement 'All' allows Action \"*\" (every action of every service)",
                     'Statement[1] allows Action "KMS:*" (every kms action)',

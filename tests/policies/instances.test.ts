@@ -454,6 +454,8 @@ describe("instances policies", function () {
             assert.equal(checkModelFits({ ...vllmQwen, quantization: "awq_marlin" }), undefined, "4-bit AWQ does");
             assert.equal(unsizedQuantization({ ...vllmQwen, quantization: "gptq_marlin" }), undefined);
             assert.match(unsizedQuantization({ ...vllmQwen, quantization: "compressed-tensors" }) ?? "", /SM_VLLM_QUANTIZATION/);
+            // A degree that is not a whole number is sm-num-gpus-within-instance's to report, not sized here.
+            for (const tensorParallel of ["x4", "4x", "four"]) assert.equal(checkModelFits({ ...base, tensorParallel }), undefined, tensorParallel);
             // A model outside the catalog (sized by its parameter count) is quantized as the catalog's are: 180B at 4 bits is still 84 GiB.
             const custom = { ...base, model: { parametersBillions: 180, label: "custom" } };
             assert.match(checkModelFits({ ...custom, quantization: "bitsandbytes-nf4" }) ?? "", /custom on TGI .*weights 83\.8 GiB/);
