@@ -128,6 +128,21 @@ describe("availability policies", function () {
             );
         });
 
+        it("a serverless variant has no instances to count: not judged, while the provisioned one beside it is", async () => {
+            const endpoints = [
+                {
+                    name: "mistral",
+                    variants: [
+                        { name: "serverless", model: "mistral", serverless: { maxConcurrency: 5, memorySizeInMb: 6144 } },
+                        { name: "provisioned", model: "mistral", instanceType: "ml.g5.2xlarge", instanceCount: 1 },
+                    ],
+                },
+            ];
+            const e = await fixture("no-rollback", { overrides: { endpoints }, preview: false });
+            assert.deepEqual(e.flagged(REDUNDANCY), ["mistral-endpoint"]);
+            assert.match(messages(e, REDUNDANCY).join(), /but its variant provisioned can run on 1 instance\(s\)/);
+        });
+
         it("the check and the production decision", () => {
             assert.equal(checkRedundancy({ instances: 2, source: "x" }, 2), undefined);
             assert.match(checkRedundancy({ instances: 1, source: "x" }, 2) ?? "", /1 instance\(s\) \(x\), below 2/);
