@@ -194,6 +194,8 @@ describe("availability policies", function () {
             assert.equal(checkRollbackAlarms({ deploymentConfig: unknownObjectValue }, 1), undefined);
             assert.match(checkRollbackAlarms({ deploymentConfig: { autoRollbackConfiguration: { alarms: [] } } }, 1) ?? "", /has 0 alarm\(s\)/);
             assert.match(checkRollbackAlarms({ deploymentConfig: { blueGreenUpdatePolicy: {} } }, 1) ?? "", /autoRollbackConfiguration is not set/);
+            for (const deploymentConfig of [undefined, null])
+                assert.match(checkRollbackAlarms({ deploymentConfig }, 1) ?? "", /^deploymentConfig is not set, so a failed update is not rolled back/);
         });
     });
 

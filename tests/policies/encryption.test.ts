@@ -263,7 +263,7 @@ describe("encryption policies", function () {
             assert.match(messageFor(e, P.publicAccess, "weak"), /'weak-pab' has restrictPublicBuckets false\. Add/);
         });
 
-        it(`${P.tls}: a policy without the SecureTransport deny, or none, is reported`, async () => {
+        it(`${P.tls}: a policy without the SecureTransport deny, or none, is reported (the deprecated inline policy counts as one)`, async () => {
             const e = await fixture("buckets", { preview: false });
             assert.deepEqual(e.flagged(P.tls), ["aws-managed-key", "bare", "no-bucket-key", "weak"]);
             assert.match(messageFor(e, P.tls, "weak"), /'weak-policy' policy has no statement denying s3:\* .*aws:SecureTransport is false/);
