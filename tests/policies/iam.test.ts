@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { iamGuardrails } from "../../policies/iam";
 import { deniedManagedPolicyArns } from "../../policies/iam/noBroadManagedPolicies";
 import { wildcardFindings } from "../../policies/iam/noWildcardActions";
@@ -193,6 +194,19 @@ describe("iam family", function () {
             assert.match(
                 e.of(WILDCARD).find((v) => v.resourceName === "group-star")!.message,
                 /aws:iam\/groupPolicy:GroupPolicy 'group-star' property policy: Statement\[0\] allows Action "\*" \(every action of every service\)/,
+            );
+        });
+
+        it("a document that is not JSON is reported as one IAM will reject", async function () {
+            const notJson: pulumi.ResourceTransformation = (a) =>
+                a.type === "aws:iam/rolePolicy:RolePolicy" && a.name === "research-role"
+                    ? { props: { ...a.props, policy: "{not json" }, opts: a.opts }
+                    : undefined;
+            const e = await evaluateRepoStack("govcloud", { preview: false, transformations: [notJson] });
+            assert.deepEqual(e.flagged(WILDCARD), ["research-role"]);
+            assert.match(
+                e.of(WILDCARD)[0].message,
+                /aws:iam\/rolePolicy:RolePolicy 'research-role' property policy is not valid JSON \(.*\); IAM will reject it\. List the specific actions/,
             );
         });
 
