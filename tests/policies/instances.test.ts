@@ -412,6 +412,22 @@ describe("instances policies", function () {
             assert.match(messages(unquantized, MEMORY_FIT).join(), /from tag sagemaker-llm:model=falcon-40b-instruct/);
         });
 
+        it("SGLang without its model variable reads /opt/ml/model, so the model is still sized from its tag; TGI without HF_MODEL_ID is not determined", async () => {
+            const sglang = await evaluateRepoStack("commercial", {
+                overrides: { models: [{ id: "qwen3-8b", engine: "sglang", maxTotalTokens: 4096 }] },
+                preview: false,
+                transformations: [withModelEnvironment({ SM_SGLANG_MODEL_PATH: undefined })],
+            });
+            assert.equal(sglang.notRun(MEMORY_FIT), false);
+            assert.deepEqual(messages(sglang, MEMORY_FIT), []);
+            const tgi = await evaluateRepoStack("govcloud", {
+                preview: false,
+                overrides: { models: [GOVCLOUD_SAMPLE] },
+                transformations: [withModelEnvironment({ HF_MODEL_ID: undefined })],
+            });
+            assert.match(notRunMessage(tgi, MEMORY_FIT), /model not determined: HF_MODEL_ID is not set/);
+        });
+
         it("weights from S3 identified by the sagemaker-llm:model tag", async () => {
             const e = await fixture("s3-weights");
             assert.deepEqual(
