@@ -36,13 +36,14 @@
 //   reported "Ignored", outside the score. The mutant is switched on only after the test files have
 //   loaded, so a test that uses a module it imported (not re-required) never sees a mutant of that
 //   module's load-time code (a zod schema, a policy's metadata): such tests re-load the module
-//   themselves (tests/parsedSettings.ts does for stacks/settings.ts).
+//   themselves, inside the test (tests/freshModules.ts; tests/parsedSettings.ts for stacks/settings.ts,
+//   the README table tests for the tables and the pack's metadata).
 // - Limits: tests that spawn a child process (the offline plan, the benchmark, workflows) cannot kill
 //   a mutant, since neither the active mutant nor the coverage crosses the process boundary; their
 //   mutants count only through in-process tests.
 //
-// Equivalent mutants (a change no behaviour can show, such as `some` for `every` where the data makes
-// them agree) are declared where they are, with Stryker's own comment and the reason:
+// Equivalent mutants (a change no input can show, such as `>=` for `>` where the formula gives the
+// same value at the boundary) are declared where they are, with Stryker's own comment and the reason:
 // `// Stryker disable next-line <Mutator>: <why it is equivalent>`. They are reported "Ignored",
 // outside the score; `grep -rn "Stryker disable" stacks components policies` lists them.
 //

@@ -413,9 +413,10 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 Resource: [logGroupArn, pulumi.interpolate`${logGroupArn}:*`],
             },
             {
-                // Same page; only SageMaker's own namespaces. "AWS/SageMaker" is not among them: CloudWatch
-                // keeps namespaces beginning with "AWS/" for AWS services (CloudWatch API Reference,
-                // PutMetricData, Namespace), so a grant on it could never be used.
+                // Same page (which grants PutMetricData on any namespace), narrowed to SageMaker's own
+                // /aws/sagemaker/... namespaces. Not "AWS/SageMaker": namespaces beginning with "AWS/" are
+                // AWS services' own, where SageMaker itself publishes, and callers are told not to use
+                // them (CloudWatch API Reference, PutMetricData, Namespace).
                 Sid: "PublishSageMakerMetricsOnly",
                 Effect: "Allow",
                 Action: "cloudwatch:PutMetricData",

@@ -68,7 +68,7 @@ export interface CapturedInvoke {
      * `test`: answered by a caller's `standIns.call`; `none`: no answer (the program got `{}`).
      */
     answeredBy: "stand-in" | "test" | "none";
-    /** The provider reference (`urn::id`) the call went through; a default provider when the program named none. */
+    /** The provider reference (`urn::id`) the call went through; undefined when the program named none (mocks have no default provider). */
     provider?: string;
 }
 
@@ -340,7 +340,12 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
                 const region = regionForInvoke(args.provider, resources, config);
                 const fromTest = options.standIns?.call?.(args.token, args.inputs, region);
                 const answer = fromTest ?? mockCall(args.token, args.inputs, region);
-                invokes.push({ token: args.token, inputs: args.inputs, answeredBy: fromTest ? "test" : answer ? "stand-in" : "none", provider: args.provider });
+                invokes.push({
+                    token: args.token,
+                    inputs: args.inputs,
+                    answeredBy: fromTest ? "test" : answer ? "stand-in" : "none",
+                    provider: args.provider || undefined,
+                });
                 return answer ?? {};
             },
         },

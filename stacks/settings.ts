@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
-import { Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations, releasesFrom } from "./engines";
+import { compareVersions, Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations, releasesFrom } from "./engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
 import {
     DEFAULT_CONCURRENT_REQUESTS,
@@ -893,9 +893,8 @@ function checkRelease(
         engine.defaultVersion;
     const release = findRelease(engine, version);
     const minimum = model.minReleases?.[engine.id];
-    const serving = minimum ? releasesFrom(engine, minimum) : engine.releases;
-    if (release && !serving.includes(release)) {
-        const newer = serving.map((r) => r.version);
+    if (release && minimum && compareVersions(release.version, minimum) < 0) {
+        const newer = releasesFrom(engine, minimum).map((r) => r.version);
         problems.push({
             key: key(field),
             value: version,
@@ -922,7 +921,7 @@ function checkRelease(
  * float16 on a GPU without bfloat16 (vllm-project/vllm vllm/config/model.py
  * `_FLOAT16_NOT_SUPPORTED_MODELS`: gemma3, "Numerical instability").
  */
-function gpuProblems(
+export function gpuProblems(
     instance: InstanceType,
     model: ModelSpec,
     engine: Engine,
@@ -944,7 +943,6 @@ function gpuProblems(
         else if (dtype === "float16")
             out.push(`cannot run ${model.hfModelId}'s MXFP4 weights with dtype float16: their kernels take bfloat16 only. Remove dtype.`);
     }
-    // Stryker disable next-line MethodExpression: equivalent for the catalog (stacks/models.ts), whose FP8 checkpoints are FP8 in every part, so `every` would read the same.
     const fp8 = quantize === "fp8" || model.weights.some((p) => p.format === "fp8");
     if (fp8 && gpu.computeCapability < 7.5) out.push(`${has}; FP8 weights need 7.5 or higher (ml.g4dn, ml.g5 or newer).`);
     if (model.float16Unsupported && !gpu.bf16) {

@@ -9,11 +9,12 @@ import { containerEnvironment } from "../components/llmEndpoint";
 import { endpointInstanceTypeApproved } from "../policies/instances/endpointInstanceTypeApproved";
 import { ENGINES, releasesFrom } from "../stacks/engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../stacks/instances";
-import { MODELS, weightsGiB } from "../stacks/models";
+import { findModel, MODELS, weightsGiB } from "../stacks/models";
 import { PARTITION_IDS } from "../stacks/partitions";
 import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem, validTensorParallelDegrees } from "../stacks/sizing";
 import { Graph, runRepoStack } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
+import { gpuProblems } from "../stacks/settings";
 import { problemAt, refusal, settingsFor } from "./parsedSettings";
 
 const T = {
@@ -319,22 +320,6 @@ describe("sizing arithmetic (hand-computed)", () => {
         const s = sizeDeployment(llama8b({ ...g5x2, gpu: undefined }, 1, 16, 1024));
         assert.match(s.lines[4], /× 22\.4 GiB GPU on ml\.g5\.2xlarge\)$/);
     });
-
-    it("a model's first serving release is itself among the releases that serve it (releasesFrom includes the minimum)", () => {
-        // stacks/engines.ts lists no release equal to a model's minimum today, so an engine with one is made here.
-        const releases = ["1.0.3", "2.2.0", "2.10.1", "3.0"].map((version) => ({ ...ENGINES.tgi.releases[0], version }));
-        const engine = { ...ENGINES.tgi, releases };
-        assert.deepEqual(
-            releasesFrom(engine, "2.2.0").map((r) => r.version),
-            ["2.2.0", "2.10.1", "3.0"],
-        );
-        assert.deepEqual(
-            releasesFrom(engine, "2.2").map((r) => r.version),
-            ["2.2.0", "2.10.1", "3.0"],
-            "2.2 and 2.2.0 are the same release",
-        );
-        assert.deepEqual(releasesFrom(engine, "3.0.1"), []);
-    });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -421,7 +406,7 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.equal(old.dtype, "float16", "V100 has no bfloat16");
     });
 
-    it("GPU limits beyond the release: FP8 below 7.5, MXFP4 with float16, a model that refuses float16 on a GPU without bfloat16", () => {
+    it("GPU limits beyond the release: FP8 (a checkpoint's or quantize's) below 7.5 but not at it, MXFP4 below 8.0 or with float16, a model that refuses float16 on a GPU without bfloat16", () => {
         const fp8 = refusal("aws", [{ id: "qwen3-32b-fp8", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.p3.16xlarge", maxTotalTokens: 2048 }]);
         assert.match(problemAt(fp8, "models[0].instanceType", /FP8/).message, /V100 GPUs \(compute capability 7\.0\); FP8 weights need 7\.5 or higher/);
         // FP8 from on-the-fly quantization too; at 7.5 (T4) it runs.
@@ -432,6 +417,7 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
             problemAt(fp8Quantized, "models[0].instanceType", /FP8/).message,
             /V100 GPUs \(compute capability 7\.0\); FP8 weights need 7\.5 or higher/,
         );
+        // Accepted (settingsFor throws on a refusal) on a T4, compute capability 7.5.
         const onT4 = settingsFor("aws", [
             { id: "qwen3-32b-fp8", engine: "vllm", engineVersion: "0.14.0", instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 2048 },
         ]);
@@ -452,6 +438,22 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.equal(settingsFor("aws-us-gov", [{ id: "gemma-3-12b-it", instanceType: "ml.g5.12xlarge", maxTotalTokens: 4096 }]).models[0].dtype, undefined);
     });
 
+    it("FP8 weights in any part of a checkpoint need 7.5: a made-up checkpoint of FP8 and bfloat16 parts on a V100", () => {
+        const qwen = findModel("qwen3-32b-fp8")!;
+        const mixed = {
+            ...qwen,
+            weights: [
+                { billions: 30, format: "fp8" as const },
+                { billions: 2.8, format: "bfloat16" as const },
+            ],
+        };
+        const v100 = findInstanceType("ml.p3.16xlarge")!;
+        const release = ENGINES.vllm.releases.find((r) => r.version === "0.14.0")!;
+        assert.deepEqual(gpuProblems(v100, mixed, ENGINES.vllm, release, undefined, undefined), [
+            "has V100 GPUs (compute capability 7.0); FP8 weights need 7.5 or higher (ml.g4dn, ml.g5 or newer).",
+        ]);
+    });
+
     it("a refusal suggests only instance types the engine release can run on", () => {
         const problems = refusal("aws", [{ id: "llama-3.1-8b-instruct", instanceType: "ml.g5.2xlarge", maxTotalTokens: 65536 }]);
         const p = problemAt(problems, "models[0].instanceType", /GiB needed/);
@@ -466,9 +468,11 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         const named = /an instance type where it fits: ([^(]+) \(instanceType/.exec(p.message)?.[1].trim().split(", ") ?? [];
         const fitting = endpointInstanceTypesOffered("aws").filter((instanceType) => {
             try {
-                return settingsFor("aws", [{ ...entry, instanceType }]).models[0].sizing.fits;
-            } catch {
-                return false;
+                return settingsFor("aws", [{ ...entry, instanceType }]).models.length === 1;
+            } catch (e) {
+                // Refused (too small, or a GPU the engine cannot use): not a type where it fits.
+                if ((e as Error).name === "SettingsError") return false;
+                throw e;
             }
         });
         assert.ok(fitting.length > 4, `more than four approved types fit: ${fitting.join(", ")}`);
@@ -523,7 +527,7 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         const [d] = settingsFor("aws-us-gov", [{ id: "falcon-40b-instruct", engine: "vllm", quantize: "bitsandbytes", maxTotalTokens: 2048 }]).models;
         assert.equal(d.instance.name, "ml.g4dn.12xlarge", "the catalog's instance type");
         assert.equal(d.engine.id, "vllm");
-        assert.equal(d.release.version, "0.21.0");
+        assert.equal(d.release.version, ENGINES.vllm.defaultVersion);
     });
 
     it("a refusal offers only the fixes that apply: no quantization of weights quantized already, no fewer requests than one", () => {
@@ -532,6 +536,22 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         assert.match(p.message, /Fix: an instance type where it fits: /);
         assert.doesNotMatch(p.message, /quantization \(quantize/, "the weights are FP8 already");
         assert.doesNotMatch(p.message, /fewer concurrentRequests/, "one request at a time already");
+    });
+
+    it("a model's first serving release is itself among the releases that serve it (releasesFrom includes the minimum)", () => {
+        // stacks/engines.ts lists no release equal to a model's minimum today, so an engine with one is made here.
+        const releases = ["1.0.3", "2.2.0", "2.10.1", "3.0"].map((version) => ({ ...ENGINES.tgi.releases[0], version }));
+        const engine = { ...ENGINES.tgi, releases };
+        assert.deepEqual(
+            releasesFrom(engine, "2.2.0").map((r) => r.version),
+            ["2.2.0", "2.10.1", "3.0"],
+        );
+        assert.deepEqual(
+            releasesFrom(engine, "2.2").map((r) => r.version),
+            ["2.2.0", "2.10.1", "3.0"],
+            "2.2 and 2.2.0 are the same release",
+        );
+        assert.deepEqual(releasesFrom(engine, "3.0.1"), []);
     });
 
     it("TGI releases older than a model's architecture are refused, naming the releases that serve it", () => {

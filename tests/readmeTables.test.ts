@@ -11,11 +11,11 @@ import {
     renderModelsTable,
 } from "../offline/dataTables";
 import { dataMarkers, README, section } from "../offline/readme";
-import { freshRequire } from "./freshModules";
 import { ENGINES } from "../stacks/engines";
 import { findInstanceType, INSTANCE_TYPES } from "../stacks/instances";
 import { MODELS } from "../stacks/models";
 import { rawSettingsSchema } from "../stacks/settings";
+import { freshRequire } from "./freshModules";
 
 /** The table row whose first cell starts with `first`. */
 function row(tableText: string, first: string): string {

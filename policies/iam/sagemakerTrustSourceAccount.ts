@@ -28,7 +28,8 @@ export function statementsWithoutSourceCondition(statements: readonly IamStateme
     const out: string[] = [];
     statements.forEach((s, i) => {
         if (!trustsSageMaker(s)) return;
-        // A malformed operator value (a string, a number) names no condition key.
+        // The keys of each operator's map. A malformed operator value gives index keys ("0", "1", ...)
+        // for a string and none for a number, so it never counts as a condition on a wanted key.
         const conditionKeys = Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey ?? {}));
         if (!conditionKeys.some((k) => wanted.has(k.toLowerCase()))) out.push(statementLabel(s, i));
     });

@@ -102,13 +102,13 @@ describe("encryption policies", function () {
             );
             assert.deepEqual(volumeKeyProblems([], false), [], "serverless-only configurations are not judged");
             // Several types are named together, in the plural.
-            const two = (types: string[]) => types.map((instanceType, i) => ({ where: `v[${i}]`, instanceType }));
+            const variants = (types: string[]) => types.map((instanceType, i) => ({ where: `v[${i}]`, instanceType }));
             assert.match(
-                volumeKeyProblems(two(["ml.g5.xlarge", "ml.g6e.xlarge"]), true)[0],
+                volumeKeyProblems(variants(["ml.g5.xlarge", "ml.g6e.xlarge"]), true)[0],
                 /^kmsKeyArn is set, but v\[0\]\.instanceType 'ml\.g5\.xlarge', v\[1\]\.instanceType 'ml\.g6e\.xlarge' have local NVMe instance storage: SageMaker rejects a KmsKeyId for these instance types \(/,
             );
             assert.match(
-                volumeKeyProblems(two(["ml.trn1.2xlarge", "ml.inf2.xlarge"]), true)[0],
+                volumeKeyProblems(variants(["ml.trn1.2xlarge", "ml.inf2.xlarge"]), true)[0],
                 /^v\[0\]\.instanceType 'ml\.trn1\.2xlarge', v\[1\]\.instanceType 'ml\.inf2\.xlarge' are not in stacks\/instances\.ts, .* \(kmsKeyArn is set\)\./,
             );
         });
@@ -285,7 +285,7 @@ describe("encryption policies", function () {
             assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": "true" } } }), false);
         });
 
-        it(`${P.sse} and ${P.publicAccess}: what each message says of a rule or block that falls short`, () => {
+        it(`${P.sse}, ${P.publicAccess} and ${P.tls}: what each message says of a rule, block or policy that falls short`, () => {
             const rule = { source: "rule 0", sseAlgorithm: "aws:kms", bucketKeyEnabled: true };
             for (const kmsMasterKeyId of [undefined, null, ""]) {
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), "rule 0 sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)");
