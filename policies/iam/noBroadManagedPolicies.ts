@@ -33,7 +33,10 @@ const ARN_PROPERTIES: Record<string, "managedPolicyArns" | "policyArn" | "policy
 /** The ARNs that name a denied AWS managed policy. Pure. */
 export function deniedManagedPolicyArns(arns: readonly unknown[], denied: readonly string[]): string[] {
     const names = new Set(denied);
-    return arns.filter((a): a is string => typeof a === "string" && names.has(awsManagedPolicyName(a) ?? "\u0000"));
+    return arns.filter((a): a is string => {
+        const name = typeof a === "string" ? awsManagedPolicyName(a) : undefined;
+        return name !== undefined && names.has(name);
+    });
 }
 
 export const noBroadManagedPolicies = resourceGuardrail(

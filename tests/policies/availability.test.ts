@@ -195,6 +195,13 @@ describe("availability policies", function () {
             assert.equal(checkRollbackAlarms({ deploymentConfig: unknownObjectValue }, 1), undefined);
             assert.match(checkRollbackAlarms({ deploymentConfig: { autoRollbackConfiguration: { alarms: [] } } }, 1) ?? "", /has 0 alarm\(s\)/);
             assert.match(checkRollbackAlarms({ deploymentConfig: { blueGreenUpdatePolicy: {} } }, 1) ?? "", /autoRollbackConfiguration is not set/);
+            assert.equal(checkRollbackAlarms({ deploymentConfig: { autoRollbackConfiguration: unknownObjectValue } }, 1), undefined);
+            for (const autoRollbackConfiguration of [undefined, null]) {
+                assert.equal(
+                    checkRollbackAlarms({ deploymentConfig: { autoRollbackConfiguration } }, 1),
+                    "deploymentConfig.autoRollbackConfiguration is not set",
+                );
+            }
             for (const deploymentConfig of [undefined, null])
                 assert.match(checkRollbackAlarms({ deploymentConfig }, 1) ?? "", /^deploymentConfig is not set, so a failed update is not rolled back/);
         });

@@ -11,7 +11,9 @@ import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
 import { retentionProblem } from "../../policies/encryption/logGroupRetention";
 import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
 import { sseRuleProblem } from "../../policies/encryption/s3BucketSseKms";
+import { versioningProblem } from "../../policies/encryption/s3BucketVersioning";
 import { deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
+import { UNKNOWN } from "../../policies/lib/values";
 import { assertClean, errorsOf, levels } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -298,6 +300,36 @@ describe("encryption policies", function () {
                 ]),
                 `aws.s3.BucketPolicy 'p' policy is not valid JSON; the bucket's inline policy has no statement denying s3:* to "*" on the objects when aws:SecureTransport is false`,
             );
+            assert.equal(
+                sseRuleProblem({ ...rule, sseAlgorithm: UNKNOWN, kmsMasterKeyId: undefined }, true),
+                undefined,
+                "an unknown algorithm is judged at pulumi up",
+            );
+            const allOn = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+            assert.equal(
+                publicAccessProblem([
+                    { name: "partial", settings: { ...allOn, restrictPublicBuckets: false } },
+                    { name: "complete", settings: { ...allOn, ignorePublicAcls: UNKNOWN } },
+                ]),
+                undefined,
+                "one complete block is enough; an unknown setting counts as set",
+            );
+            assert.equal(versioningProblem([]), "has no aws.s3.BucketVersioning (versioning is off)");
+            assert.equal(
+                versioningProblem([
+                    { source: "a", state: "Suspended" },
+                    { source: "b", state: false },
+                ]),
+                'a is "Suspended"; b is false',
+            );
+            for (const on of ["Enabled", true, UNKNOWN])
+                assert.equal(
+                    versioningProblem([
+                        { source: "a", state: "Suspended" },
+                        { source: "b", state: on },
+                    ]),
+                    undefined,
+                );
             const settings = { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: undefined, restrictPublicBuckets: true };
             assert.equal(
                 publicAccessProblem([{ name: "pab", settings }]),

@@ -12,6 +12,7 @@ import { checkNumGpus } from "../../policies/instances/smNumGpusWithinInstance";
 import { unmaintainedEngines } from "../../policies/instances/servingEngineMaintained";
 import { endpointInstanceTypesOffered } from "../../stacks/instances";
 import { findModel } from "../../stacks/models";
+import { freshRequire } from "../freshModules";
 import { GOVCLOUD_SAMPLE } from "../govcloudSample";
 import { assertClean, levels, messages, notRunMessage, ownMessages } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
@@ -139,7 +140,10 @@ describe("instances policies", function () {
                 ["ml.g5.2xlarge"],
                 "a configured list counts for its partition",
             );
-            assert.match(checkInstanceType("instanceType", undefined, ["ml.t3.medium"], "aws", "us-east-1") ?? "", /instanceType is not set/);
+            assert.equal(
+                checkInstanceType("instanceType", undefined, ["ml.t3.medium"], "aws", "us-east-1"),
+                "instanceType is not set; it must be one of the types approved for partition aws (region us-east-1): ml.t3.medium.",
+            );
             assert.equal(checkInstanceType("instanceType", "ml.t3.medium", ["ml.t3.medium"], "aws", "us-east-1"), undefined);
             assert.equal(
                 checkInstanceType("instanceType", "ml.p5.48xlarge", [], undefined, undefined),
@@ -459,6 +463,12 @@ describe("instances policies", function () {
             const base = { model, engine: ENGINES.tgi, instanceType: "ml.g4dn.12xlarge", tensorParallel: "4", concurrentRequests: 4 };
             assert.match(checkModelFits(base) ?? "", /falcon on TGI .* GiB needed/);
             assert.equal(checkModelFits({ ...base, quantization: "bitsandbytes-nf4" }), undefined);
+            assert.equal(
+                checkModelFits({ ...base, quantization: " bitsandbytes-nf4 " }),
+                undefined,
+                "read as the launcher reads it, without surrounding spaces",
+            );
+            assert.equal(unsizedQuantization({ ...base, quantization: " bitsandbytes-nf4 " }), undefined);
             // A quantization whose size is not on record is not sized (the policy reports itself not run), never guessed.
             assert.equal(checkModelFits({ ...base, quantization: "false" }), undefined);
             assert.match(unsizedQuantization({ ...base, quantization: "false" }) ?? "", /HF_MODEL_QUANTIZE = "false" is a quantization whose size .* TGI/);
@@ -468,7 +478,10 @@ describe("instances policies", function () {
             const vllmQwen = { model: qwen, engine: ENGINES.vllm, instanceType: "ml.g4dn.xlarge", contextLength: "4096", concurrentRequests: 1 };
             assert.match(checkModelFits(vllmQwen) ?? "", /GiB needed/, "bfloat16 7.6B does not fit one T4");
             assert.equal(checkModelFits({ ...vllmQwen, quantization: "awq_marlin" }), undefined, "4-bit AWQ does");
-            assert.equal(unsizedQuantization({ ...vllmQwen, quantization: "gptq_marlin" }), undefined);
+            // The kernel names are a table loaded with the module: loaded afresh here, so a mutation run's change to it is seen.
+            const fresh = freshRequire<typeof import("../../policies/instances/modelFitsGpuMemory")>("policies/instances/modelFitsGpuMemory");
+            for (const kernel of ["awq_marlin", "gptq_marlin"])
+                assert.equal(fresh.unsizedQuantization({ ...vllmQwen, quantization: kernel }), undefined, kernel);
             assert.match(unsizedQuantization({ ...vllmQwen, quantization: "compressed-tensors" }) ?? "", /SM_VLLM_QUANTIZATION/);
             // A degree that is not a whole number is sm-num-gpus-within-instance's to report, not sized here.
             for (const tensorParallel of ["x4", "4x", "four"]) assert.equal(checkModelFits({ ...base, tensorParallel }), undefined, tensorParallel);
