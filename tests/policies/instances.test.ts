@@ -432,6 +432,16 @@ describe("instances policies", function () {
             assert.match(notRunMessage(tgi, MEMORY_FIT), /model not determined: HF_MODEL_ID is not set/);
         });
 
+        it("a quantization whose size is not on record is not guessed: not run on that model, naming the variable", async () => {
+            const e = await evaluateRepoStack("commercial", {
+                overrides: { models: [{ id: "qwen2.5-7b-instruct", engine: "vllm", maxTotalTokens: 4096 }] },
+                preview: false,
+                transformations: [withModelEnvironment({ SM_VLLM_QUANTIZATION: "compressed-tensors" })],
+            });
+            assert.deepEqual(messages(e, MEMORY_FIT), []);
+            assert.match(notRunMessage(e, MEMORY_FIT), /weights not sized: SM_VLLM_QUANTIZATION = "compressed-tensors" is a quantization whose size/);
+        });
+
         it("weights from S3 identified by the sagemaker-llm:model tag", async () => {
             const e = await fixture("s3-weights");
             assert.deepEqual(
