@@ -270,6 +270,7 @@ describe("instances policies", function () {
             for (const notWhole of ["x4", "4x", "4.5", "-2", ""])
                 assert.match(checkNumGpus(notWhole, "ml.g4dn.12xlarge") ?? "", /not a positive whole number/, notWhole);
             assert.equal(checkNumGpus(" 2 ", "ml.g4dn.12xlarge"), undefined, "surrounding spaces are read as the container reads them");
+            assert.equal(checkNumGpus("10", "ml.p4d.24xlarge"), "is above the 8 GPU(s) of ml.p4d.24xlarge", "a number of several digits");
         });
     });
 
