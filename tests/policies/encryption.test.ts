@@ -285,6 +285,12 @@ describe("encryption policies", function () {
             assert.equal(deniesInsecureTransport({ ...base, Resource: "arn:aws:s3:::b" }), false, "the bucket alone leaves GetObject over HTTP");
             assert.equal(deniesInsecureTransport({ ...base, Action: "s3:PutObject" }), false);
             assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": "true" } } }), false);
+            assert.equal(
+                deniesInsecureTransport({ ...base, Principal: { AWS: "arn:aws:iam::111122223333:root" } }),
+                false,
+                "a deny for one account leaves everyone else",
+            );
+            assert.equal(deniesInsecureTransport(null as unknown as Record<string, unknown>), false, "a null statement (malformed JSON) is no deny");
         });
 
         it(`${P.sse}, ${P.publicAccess} and ${P.tls}: what each message says of a rule, block or policy that falls short`, () => {
