@@ -503,6 +503,10 @@ describe("instances policies", function () {
             // Unset, TGI shards over every GPU it sees: the same 4 × T4.
             assert.equal(checkModelFits({ ...base, tensorParallel: undefined, quantization: "bitsandbytes-nf4" }), undefined);
             assert.match(checkModelFits({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
+            assert.equal(
+                checkModelFits({ ...base, instanceType: "ml.trn1.2xlarge" }),
+                "is not in stacks/instances.ts, so its GPU memory is unknown and falcon cannot be sized",
+            );
             // vLLM: unset tensor parallelism is one GPU; the KV cache of a long context counts.
             const llama = { parametersBillions: 8.03, spec: findModel("llama-3.1-8b-instruct"), label: "llama" };
             const vllm = { model: llama, engine: ENGINES.vllm, instanceType: "ml.g5.2xlarge", concurrentRequests: 4 };
