@@ -2,7 +2,7 @@
 // stacks/, components/ and policies/ one small edit ("mutant") at a time and runs the tests that
 // execute the edited code; a mutant no test fails on "survived" (an untested behaviour).
 //
-//   npm run mutate                                     everything below (hours on 2 cores; see "Cost")
+//   npm run mutate                                     everything below (hours; see "Cost")
 //   npm run mutate -- --mutate stacks/sizing.ts        one file (CLI options override this file)
 //   npm run mutate -- --force                          ignore the incremental file, test every mutant
 //
@@ -66,11 +66,9 @@
 // every mutant that file's tests covered); it does not see changes to helpers and fixtures a test
 // uses, so after editing those, --force the files they exercise.
 //
-// Cost, measured on 2 cores (2026-12-01): about 12-16 mutants a minute (a killed mutant stops at its
-// first failing test, a surviving one runs every covering test, up to ~600 stack-running tests in
-// 20-40 s), so stacks/settings.ts alone (about 1,100 mutants) takes over an hour and the three
-// folders many hours from scratch; components/ (888) took 67 minutes. The data tables of stacks/ are
-// the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a
+// Cost (measured runs: README, "Test strength"): a killed mutant stops at its first failing test, a
+// surviving one runs every covering test, up to ~600 stack-running tests, so a folder from scratch
+// takes hours on 2 cores. The data tables of stacks/ are the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a
 // file or a range first (`--mutate stacks/settings.ts:401-700`), and keep the incremental file so
 // later runs test only what changed.
 import { readdirSync, readFileSync } from "node:fs";
@@ -148,16 +146,16 @@ export default {
     ignorePatterns: ["reports", "bench/results", "coverage", "out"],
     // Stryker gives half of this to TypeScript checkers until every mutant is checked, half to test
     // runners: with 2, one checker and one runner, each waiting on the other much of the time. With 4
-    // on this 2-core machine both cores stay busy (settings.ts lines 401-700: 16 mutants a minute,
-    // against 12 with 2); each runner peaks at about 3.5 GB.
+    // on this 2-core machine both cores stay busy (a third more mutants per minute on settings.ts
+    // lines 401-700); each runner peaks at about 3.5 GB.
     concurrency: 4,
     // Each stack run leaves about 2 MB behind in the process (the Pulumi SDK's per-run state; the
     // suite itself peaks at 2.4 GB), and a mutant runs up to a few hundred of them: a runner kept for
-    // good reaches Node's 4 GB heap limit within a few dozen mutants and slows down in GC first. A
-    // fresh runner costs about 6 s.
+    // good reaches Node's 4 GB heap limit within a few dozen mutants and slows down in GC first; a
+    // fresh runner costs less than the stack runs of one surviving mutant.
     maxTestRunnerReuse: 10,
     // A test's time in the dry run does not include its suite's `before` hook (a stack run or a pack
-    // load, 1-3 s) when it is not the suite's first test, so allow more than Stryker's 5 s default.
+    // load) when it is not the suite's first test, so allow more than Stryker's 5 s default.
     timeoutMS: 15000,
     // The dry run computes every evaluation per test (see above): about twice the plain suite's time.
     dryRunTimeoutMinutes: 20,
