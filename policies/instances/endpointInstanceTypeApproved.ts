@@ -69,7 +69,7 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
                     type: "object",
                     description:
                         "Approved endpoint instance types per partition; a partition left out uses the GPU types stacks/instances.ts lists as offered there.",
-                    properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string" } }])),
+                    properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string", minLength: 1 } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, endpointInstanceTypesOffered(p)])),
                 },
             },

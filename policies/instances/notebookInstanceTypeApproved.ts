@@ -25,7 +25,7 @@ export const notebookInstanceTypeApproved = resourceGuardrail(
                     type: "object",
                     description:
                         "Approved notebook instance types per partition; a partition left out uses the notebook types stacks/instances.ts lists as offered there.",
-                    properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string" } }])),
+                    properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string", minLength: 1 } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, notebookInstanceTypesOffered(p)])),
                 },
             },

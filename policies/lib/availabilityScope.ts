@@ -30,18 +30,19 @@ export const PRODUCTION_DEFAULTS: Required<ProductionConfig> = {
 export const PRODUCTION_SCHEMA: Record<keyof ProductionConfig, PolicyConfigSchema["properties"][string]> = {
     productionStacks: {
         type: "array",
-        items: { type: "string" },
+        items: { type: "string", minLength: 1 },
         default: PRODUCTION_DEFAULTS.productionStacks,
         description: "Stack names (as in the resources' URNs) whose endpoints are production.",
     },
     environmentTagKey: {
         type: "string",
+        minLength: 1,
         default: PRODUCTION_DEFAULTS.environmentTagKey,
         description: "Tag (resource tags, the AWS provider's default tags, or stack tags) naming the environment.",
     },
     productionEnvironments: {
         type: "array",
-        items: { type: "string" },
+        items: { type: "string", minLength: 1 },
         default: PRODUCTION_DEFAULTS.productionEnvironments,
         description: "Values of environmentTagKey that mean production (case-insensitive).",
     },

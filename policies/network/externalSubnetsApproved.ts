@@ -27,7 +27,7 @@ export const externalSubnetsApproved = stackGuardrail(
             properties: {
                 approvedSubnetIds: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: [],
                     description: "Subnet ids outside the stack (e.g. a landing zone's private subnets) reviewed for SageMaker.",
                 },

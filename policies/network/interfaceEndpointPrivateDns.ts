@@ -34,7 +34,7 @@ export const interfaceEndpointPrivateDns = resourceGuardrail(
             properties: {
                 exemptServiceNames: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: [],
                     description: "Full service names (e.g. com.amazonaws.us-gov-west-1.s3) whose interface endpoints may have private DNS off.",
                 },

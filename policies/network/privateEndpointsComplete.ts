@@ -81,7 +81,7 @@ export const privateEndpointsComplete = stackGuardrail(
             properties: {
                 additionalServices: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: [],
                     description: "More interface endpoint services to require, as the suffix after com.amazonaws.<region>. (e.g. application-autoscaling).",
                 },

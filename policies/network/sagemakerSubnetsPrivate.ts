@@ -100,7 +100,7 @@ export const sagemakerSubnetsPrivate = stackGuardrail(
             properties: {
                 [MOVED_CONFIG_KEY]: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: [],
                     description: "Moved to sagemaker-external-subnets-approved; a value here is reported so it is not ignored.",
                 },

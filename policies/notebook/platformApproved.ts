@@ -30,7 +30,7 @@ export const platformApproved = resourceGuardrail(
             properties: {
                 approvedPlatforms: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: DEFAULT_APPROVED_PLATFORMS,
                     description: "Notebook platform identifiers that may be used.",
                 },

@@ -75,13 +75,13 @@ export const sagemakerModelEnvNoCredentials = resourceGuardrail(
             properties: {
                 extraPatterns: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: [],
                     description: 'More regular expressions (JavaScript syntax) whose matches in a value are credentials, e.g. "glpat-[0-9A-Za-z_-]{20}".',
                 },
                 secretSourcedVariables: {
                     type: "array",
-                    items: { type: "string" },
+                    items: { type: "string", minLength: 1 },
                     default: [],
                     description:
                         "Variables the stack owner attests are set only from a Pulumi secret or secret store; only AWS access keys are reported in them.",
