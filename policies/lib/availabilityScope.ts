@@ -10,6 +10,7 @@
 import { PolicyConfigSchema, PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import { Deferrals, isUnknownValue, peek } from "./values";
 import { ENDPOINT_CONFIG_TYPE, SCALING_TARGET_TYPE } from "./instancesServing";
+import { defaultTagsOfBlock, effectiveTags, rawTagMap } from "./tagsEffective";
 
 export interface ProductionConfig {
     /** Stack names that are production. */
@@ -54,27 +55,15 @@ export function stackOfUrn(urn: string): string | undefined {
     return match?.[1];
 }
 
-function tagsOf(value: unknown): Record<string, unknown> | undefined {
-    let v = value;
-    if (typeof v === "string" && v.trim().startsWith("{")) {
-        try {
-            v = JSON.parse(v);
-        } catch {
-            return undefined;
-        }
-    }
-    return v && typeof v === "object" && !isUnknownValue(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-/** The resource's environment tag value: its own tags, then the provider's default tags. */
+/**
+ * The resource's environment tag value as the provider merges it (its own tags over `tagsAll` over
+ * the provider's default tags); undefined when unset or unknown in preview. Looks without reading,
+ * so an unknown value defers nothing.
+ */
 export function environmentOf(props: unknown, provider: PolicyProviderResource | undefined, key: string): string | undefined {
-    const candidates = [
-        peek(tagsOf(peek(props, "tags")), key),
-        peek(tagsOf(peek(props, "tagsAll")), key),
-        peek(tagsOf(peek(tagsOf(provider ? peek(provider.props, "defaultTags") : undefined), "tags")), key),
-    ];
-    const found = candidates.find((v) => typeof v === "string" && !isUnknownValue(v));
-    return found as string | undefined;
+    const defaults = provider?.type === "pulumi:providers:aws" ? defaultTagsOfBlock(peek(provider.props, "defaultTags")) : {};
+    const value = effectiveTags(defaults, rawTagMap(peek(props, "tagsAll")), rawTagMap(peek(props, "tags")))[key];
+    return typeof value === "string" ? value : undefined;
 }
 
 /** Why a resource is production, or undefined when it is not. */

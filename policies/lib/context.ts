@@ -4,7 +4,7 @@
  * Data (instances, models, partitions, images) comes from ../../stacks, the same tables the program uses.
  */
 import { PolicyProviderResource } from "@pulumi/policy";
-import { PARTITIONS, PartitionId, partitionOfRegion } from "../../stacks/partitions";
+import { PartitionId, partitionOfRegion } from "../../stacks/partitions";
 import { isUnknownValue, peek } from "./values";
 
 /** The region a resource is created in, when known. */
@@ -15,10 +15,7 @@ export function regionOf(props: unknown, provider: PolicyProviderResource | unde
     return typeof fromProvider === "string" && !isUnknownValue(fromProvider) ? fromProvider : undefined;
 }
 
+/** The partition of a region; undefined without a region or for one no partition here holds. */
 export function partitionOf(region: string | undefined): PartitionId | undefined {
     return region ? partitionOfRegion(region) : undefined;
-}
-
-export function arnPrefixOf(partition: PartitionId): string {
-    return PARTITIONS[partition].arnPrefix;
 }

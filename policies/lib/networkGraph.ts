@@ -30,11 +30,6 @@ export const NET = {
     notebookInstance: "aws:sagemaker/notebookInstance:NotebookInstance",
 } as const;
 
-/** A value unknown in preview, an absent one, or a known one. */
-export function isKnown(value: unknown): boolean {
-    return value !== undefined && value !== null && !isUnknownValue(value);
-}
-
 /** Known strings of a string or string-array value (unknown elements and non-strings skipped). */
 export function knownStrings(value: unknown): string[] {
     const items = Array.isArray(value) ? value : [value];

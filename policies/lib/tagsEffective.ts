@@ -21,15 +21,6 @@ export type TagMap = Record<string, TagValue>;
 
 /** A raw (un-proxied) tags map: keys with string values; unknown values kept as UNKNOWN_TAG. */
 export function rawTagMap(value: unknown): TagMap | undefined {
-    if (typeof value === "string" && !isUnknownValue(value)) {
-        const trimmed = value.trim();
-        if (!trimmed.startsWith("{")) return undefined;
-        try {
-            return rawTagMap(JSON.parse(trimmed));
-        } catch {
-            return undefined;
-        }
-    }
     if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
     const out: TagMap = {};
     for (const key of Object.keys(value)) {
@@ -47,9 +38,14 @@ export function rawTagMap(value: unknown): TagMap | undefined {
  */
 export function providerDefaultTags(provider: PolicyProviderResource | undefined): TagMap {
     if (!provider || provider.type !== "pulumi:providers:aws") return {};
-    const props = provider.props as Record<string, unknown>;
-    let block: unknown = props.defaultTags; // throws UnknownValueError if unknown (deferred)
-    if (typeof block === "string") {
+    // Read through the proxy: throws UnknownValueError if unknown (deferred).
+    return defaultTagsOfBlock((provider.props as Record<string, unknown>).defaultTags);
+}
+
+/** The tags of a provider's `defaultTags` value, in any of the shapes above; {} when it has none. */
+export function defaultTagsOfBlock(value: unknown): TagMap {
+    let block = value;
+    if (typeof block === "string" && !isUnknownValue(block)) {
         try {
             block = JSON.parse(block);
         } catch {

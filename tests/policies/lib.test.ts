@@ -1,0 +1,197 @@
+/**
+ * The pack's shared reading of a stack (policies/lib/), called directly with resources shaped as the
+ * analyzer gives them: the cases the stacks and fixtures do not produce (a provider's default tags as
+ * the SDK sends them, a main route table made by association, a DNS suffix of another partition, an
+ * endpoint configuration found by name, values unknown in preview).
+ */
+import { strict as assert } from "assert";
+import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
+import { configOfEndpoint, productionReason } from "../../policies/lib/availabilityScope";
+import { renderPolicyTable } from "../../policies/lib/docs";
+import { Guardrail } from "../../policies/lib/guardrail";
+import { NET, routeTablesOf } from "../../policies/lib/networkGraph";
+import { referenceProblem } from "../../policies/lib/partitionReferences";
+import { compilePatterns } from "../../policies/lib/secretsCredentials";
+import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
+import { Deferrals } from "../../policies/lib/values";
+import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
+
+/** One of @pulumi/policy's sentinels for a value unknown in preview (its proxy.js). */
+const UNKNOWN_STRING = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
+
+function resource(
+    type: string,
+    name: string,
+    props: Record<string, unknown> = {},
+    propertyDependencies: Record<string, PolicyResource[]> = {},
+): PolicyResource {
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:dev::project::${type}::${name}`,
+        props,
+        propertyDependencies,
+        dependencies: [],
+        isUnknown: false,
+    } as unknown as PolicyResource;
+}
+
+function awsProvider(defaultTags: unknown): PolicyProviderResource {
+    return {
+        type: "pulumi:providers:aws",
+        name: "aws",
+        urn: "urn:pulumi:dev::project::pulumi:providers:aws::aws",
+        props: { region: "us-east-1", defaultTags },
+    };
+}
+
+describe("the pack's shared reading of a stack (policies/lib)", () => {
+    describe("the environment a resource belongs to, as the AWS provider merges its tags", () => {
+        const urn = "urn:pulumi:dev::project::aws:sagemaker/endpoint:Endpoint::llm";
+        const noStackTags = new Map<string, string>();
+        const production = { tags: { Environment: "production" } };
+
+        it("the provider's default tags, as JSON text (the SDK's form for an explicit provider), as an object, or as Terraform's one-element list", () => {
+            for (const defaultTags of [JSON.stringify(production), production, [production]]) {
+                assert.equal(
+                    productionReason({ urn, props: {}, provider: awsProvider(defaultTags) }, noStackTags, {}),
+                    "tag Environment=production",
+                    JSON.stringify(defaultTags),
+                );
+            }
+        });
+
+        it("the resource's own tag wins over tagsAll and the provider's default, as the provider merges them", () => {
+            const provider = awsProvider(JSON.stringify(production));
+            assert.equal(productionReason({ urn, props: { tags: { Environment: "dev" } }, provider }, noStackTags, {}), undefined);
+            assert.equal(productionReason({ urn, props: { tagsAll: { Environment: "dev" } }, provider }, noStackTags, {}), undefined);
+            assert.equal(
+                productionReason({ urn, props: { tags: { Environment: "Prod" }, tagsAll: { Environment: "dev" } } }, noStackTags, {}),
+                "tag Environment=Prod",
+            );
+        });
+
+        it("an own tag unknown in preview is not replaced by the provider's default; another provider's tags are not AWS default tags", () => {
+            assert.equal(
+                productionReason({ urn, props: { tags: { Environment: UNKNOWN_STRING } }, provider: awsProvider(production) }, noStackTags, {}),
+                undefined,
+            );
+            const other = { ...awsProvider(production), type: "pulumi:providers:azure-native" };
+            assert.equal(productionReason({ urn, props: {}, provider: other }, noStackTags, {}), undefined);
+            // Unknown default tags, or text that is not JSON, give no environment (nothing is read through the proxy).
+            assert.equal(productionReason({ urn, props: {}, provider: awsProvider(UNKNOWN_STRING) }, noStackTags, {}), undefined);
+            assert.equal(productionReason({ urn, props: {}, provider: awsProvider("{not json") }, noStackTags, {}), undefined);
+        });
+    });
+
+    describe("tag maps", () => {
+        it("values that are not strings are written as text; absent ones are dropped; unknown ones are kept as unknown", () => {
+            assert.deepEqual(rawTagMap({ Count: 3, Enabled: true, Gone: null, Owner: "ml-platform" }), { Count: "3", Enabled: "true", Owner: "ml-platform" });
+            assert.equal(Object.keys(rawTagMap({ Owner: UNKNOWN_STRING })!).length, 1);
+            assert.equal(typeof rawTagMap({ Owner: UNKNOWN_STRING })!.Owner, "symbol");
+        });
+
+        it("a tags value that is not a map is no tags", () => {
+            for (const value of ['{"Owner":"me"}', ["Owner"], null, undefined, 5]) assert.equal(rawTagMap(value), undefined, JSON.stringify(value));
+        });
+
+        it("default tags: JSON text, an object or a one-element list; malformed or empty is none", () => {
+            assert.deepEqual(defaultTagsOfBlock('{"tags":{"Owner":"ml-platform"}}'), { Owner: "ml-platform" });
+            assert.deepEqual(defaultTagsOfBlock([{ tags: { Owner: "ml-platform" } }]), { Owner: "ml-platform" });
+            for (const value of ["{not json", "{}", "[]", "", null, undefined, UNKNOWN_STRING])
+                assert.deepEqual(defaultTagsOfBlock(value), {}, JSON.stringify(value));
+        });
+    });
+
+    describe("route tables", () => {
+        it("a subnet without an association uses its VPC's main route table, including one made main by aws.ec2.MainRouteTableAssociation", () => {
+            const vpc = resource(NET.vpc, "vpc");
+            const table = resource(NET.routeTable, "public", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0123456789abcdef0" }] });
+            const other = resource(NET.routeTable, "other");
+            const main = resource(NET.mainRouteTableAssociation, "main", {}, { vpcId: [vpc], routeTableId: [table] });
+            const subnet = resource(NET.subnet, "private-0", { mapPublicIpOnLaunch: false }, { vpcId: [vpc] });
+            const all = [vpc, table, other, main, subnet];
+            assert.deepEqual(routeTablesOf(subnet, all), [vpc, table]);
+            assert.deepEqual(subnetProblems(subnet, all), ["route table public (RouteTable) sends 0.0.0.0/0 to an internet gateway, routes[0].cidrBlock"]);
+            // An association for another VPC makes no table main for this one.
+            const elsewhere = resource(NET.mainRouteTableAssociation, "elsewhere", {}, { vpcId: [resource(NET.vpc, "other-vpc")], routeTableId: [other] });
+            assert.deepEqual(routeTablesOf(subnet, [vpc, other, elsewhere, subnet]), [vpc]);
+        });
+    });
+
+    describe("references to another partition or region", () => {
+        it("a host of the right region under another partition's DNS suffix", () => {
+            const ref = {
+                kind: "service endpoint or principal" as const,
+                text: "sagemaker.us-east-1.amazonaws.com.cn",
+                region: "us-east-1",
+                dnsSuffix: "amazonaws.com.cn",
+            };
+            assert.equal(referenceProblem(ref, "aws", "us-east-1"), "uses DNS suffix amazonaws.com.cn, not AWS commercial's amazonaws.com");
+            assert.equal(referenceProblem({ ...ref, dnsSuffix: "amazonaws.com" }, "aws", "us-east-1"), undefined);
+        });
+    });
+
+    describe("an endpoint's configuration", () => {
+        const configs = [
+            resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "a", { name: "cfg-a" }),
+            resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "b", { name: "cfg-b" }),
+        ];
+
+        it("without a dependency, the configuration whose name the endpoint gives; none for a name outside the stack", () => {
+            const deferrals = new Deferrals();
+            assert.equal(configOfEndpoint(resource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: "cfg-b" }), configs, deferrals), configs[1]);
+            assert.equal(
+                configOfEndpoint(resource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: "cfg-elsewhere" }), configs, deferrals),
+                undefined,
+            );
+            assert.equal(deferrals.pending, false);
+        });
+
+        it("a name unknown in preview is recorded, so the policy reports itself not run", () => {
+            const deferrals = new Deferrals();
+            assert.equal(
+                configOfEndpoint(resource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: UNKNOWN_STRING }), configs, deferrals),
+                undefined,
+            );
+            assert.throws(() => deferrals.settle(), /\[not checked: e\.endpointConfigName\]/);
+        });
+    });
+
+    describe("deferrals", () => {
+        it("reading a property of nothing is nothing, not a deferral; a fact recorded without a sentinel still defers, with its reason", () => {
+            const deferrals = new Deferrals();
+            assert.equal(deferrals.read(undefined, "tags"), undefined);
+            assert.equal(deferrals.read(null, 0), undefined);
+            assert.equal(deferrals.pending, false);
+            deferrals.add("model", "primaryContainer.image", "not a sentinel", "a private mirror");
+            assert.equal(deferrals.pending, true);
+            assert.throws(() => deferrals.settle(), /\[not checked: model\.primaryContainer\.image \(a private mirror\)\]/);
+        });
+    });
+
+    describe("configured credential patterns", () => {
+        it("none configured is none; each is compiled; an invalid one names itself and the policy", () => {
+            assert.deepEqual(compilePatterns(undefined, "p"), []);
+            assert.equal(compilePatterns(["glpat-[0-9]{4}"], "p")[0].pattern.test("glpat-1234"), true);
+            assert.throws(() => compilePatterns(["("], "p"), /^Error: p: extraPatterns entry "\(" is not a valid JavaScript regular expression/);
+        });
+    });
+
+    describe("the README's policy table", () => {
+        it("a config setting without a default is listed by its name alone", () => {
+            const g = {
+                name: "example",
+                description: "Example policy.",
+                enforcementLevel: "advisory",
+                configSchema: { properties: { limit: { type: "integer" }, names: { type: "array", default: ["a"] } } },
+                validateResource: () => undefined,
+                meta: { family: "tags", remediation: "Fix it.", controls: ["CM-8"], unknowns: "none", rationale: "Why it matters." },
+            } as unknown as Guardrail;
+            assert.equal(
+                renderPolicyTable([g]).split("\n")[2],
+                '| `example` | tags | advisory | Example policy. Why it matters. | CM-8 | `limit`; `names` (default `["a"]`) | reads only known values |',
+            );
+        });
+    });
+});
