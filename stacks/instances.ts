@@ -228,11 +228,6 @@ export function findInstanceType(name: string): InstanceType | undefined {
     return BY_NAME.get(name);
 }
 
-/** Total GPU memory of an instance, GiB. */
-export function totalGpuMemoryGiB(type: InstanceType): number {
-    return type.gpuCount * type.gpuMemoryGiB;
-}
-
 /** The on-demand price of a type in a partition, when a dated source gives one. */
 export function instancePrice(type: InstanceType, partition: PartitionId): InstancePrice | undefined {
     return type.prices[partition];
