@@ -1,8 +1,8 @@
 /**
  * A KMS key that supports automatic rotation has it on: `enableKeyRotation: true`, with a
  * `rotationPeriodInDays` (default 365 when unset) no longer than the configured maximum. KMS rotates
- * only symmetric encryption keys in its own key store: asymmetric and HMAC keys (`keySpec` other
- * than SYMMETRIC_DEFAULT, `keyUsage` other than ENCRYPT_DECRYPT) and keys in a custom key store
+ * only symmetric encryption keys in its own key store: asymmetric and HMAC keys
+ * (`customerMasterKeySpec`, aws.kms.Key's only key-spec input, other than SYMMETRIC_DEFAULT) and keys in a custom key store
  * (`customKeyStoreId`) are not judged. The values matter, so unknown ones defer the policy.
  */
 import { resourceGuardrail } from "../lib/guardrail";
@@ -14,17 +14,18 @@ export const KMS_DEFAULT_ROTATION_DAYS = 365;
 export interface KeyRotationFacts {
     enableKeyRotation?: unknown;
     rotationPeriodInDays?: unknown;
-    keySpec?: unknown;
     customerMasterKeySpec?: unknown;
-    keyUsage?: unknown;
     customKeyStoreId?: unknown;
 }
 
-/** Whether KMS can rotate the key automatically. */
+/**
+ * Whether KMS can rotate the key automatically. The key spec decides it: a SYMMETRIC_DEFAULT key is
+ * always an ENCRYPT_DECRYPT key (AWS KMS API Reference, CreateKey, KeyUsage: "For symmetric
+ * encryption KMS keys, omit the parameter or specify ENCRYPT_DECRYPT"), so its usage adds nothing.
+ */
 export function rotationSupported(key: KeyRotationFacts): boolean {
-    const spec = key.keySpec ?? key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
-    const usage = key.keyUsage ?? "ENCRYPT_DECRYPT";
-    return spec === "SYMMETRIC_DEFAULT" && usage === "ENCRYPT_DECRYPT" && !key.customKeyStoreId;
+    const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+    return spec === "SYMMETRIC_DEFAULT" && !key.customKeyStoreId;
 }
 
 /** The problem with a key's rotation, or undefined when it is compliant or not applicable. */
@@ -73,9 +74,7 @@ export const kmsKeyRotation = resourceGuardrail(
         const facts: KeyRotationFacts = {
             enableKeyRotation: p.enableKeyRotation,
             rotationPeriodInDays: p.rotationPeriodInDays,
-            keySpec: p.keySpec,
             customerMasterKeySpec: p.customerMasterKeySpec,
-            keyUsage: p.keyUsage,
             customKeyStoreId: p.customKeyStoreId,
         };
         const problem = rotationProblem(facts, maximumRotationPeriodDays ?? KMS_DEFAULT_ROTATION_DAYS);

@@ -27,8 +27,12 @@ export interface SseRuleFacts {
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
+/**
+ * An AWS managed key, named by its alias or alias ARN: `alias/aws/` is reserved for AWS managed keys,
+ * so no customer managed key has an alias under it (AWS KMS Developer Guide, "Create aliases").
+ */
 function isAwsManagedKey(keyId: unknown): boolean {
-    return typeof keyId === "string" && /(^|:)alias\/aws\/s3$/.test(keyId);
+    return typeof keyId === "string" && /(^|:)alias\/aws\//.test(keyId);
 }
 
 /** The problem with one rule, or undefined when it is compliant. */

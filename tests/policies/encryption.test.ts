@@ -291,10 +291,27 @@ describe("encryption policies", function () {
                 "a deny for one account leaves everyone else",
             );
             assert.equal(deniesInsecureTransport(null as unknown as Record<string, unknown>), false, "a null statement (malformed JSON) is no deny");
+            // Values of one condition key are ORed (IAM User Guide, "Multivalued context keys" and condition evaluation):
+            // a deny for ["true", "false"] denies every request, the insecure ones among them.
+            assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": ["true", "false"] } } }), true);
         });
 
         it(`${P.sse}, ${P.publicAccess} and ${P.tls}: what each message says of a rule, block or policy that falls short`, () => {
             const rule = { source: "rule 0", sseAlgorithm: "aws:kms", bucketKeyEnabled: true };
+            // alias/aws/ is reserved for AWS managed keys (AWS KMS Developer Guide, "Create aliases"), by alias or alias ARN.
+            for (const kmsMasterKeyId of ["alias/aws/s3", "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/aws/s3", "alias/aws/ebs"]) {
+                assert.equal(
+                    sseRuleProblem({ ...rule, kmsMasterKeyId }, true),
+                    `rule 0 sets kmsMasterKeyId ${JSON.stringify(kmsMasterKeyId)}, the AWS managed key`,
+                );
+            }
+            for (const kmsMasterKeyId of [
+                "alias/aws-team/s3",
+                "alias/team/aws/s3",
+                "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ]) {
+                assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), undefined, kmsMasterKeyId);
+            }
             for (const kmsMasterKeyId of [undefined, null, ""]) {
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), "rule 0 sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)");
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, false), undefined, "without requireCustomerManagedKey the AWS managed key is enough");
@@ -421,10 +438,12 @@ describe("encryption policies", function () {
     });
 
     describe(P.rotation, () => {
-        it("judges only keys KMS can rotate", () => {
-            assert.equal(rotationProblem({ keySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }, 365), undefined);
-            assert.equal(rotationProblem({ keySpec: "HMAC_256", keyUsage: "GENERATE_VERIFY_MAC" }, 365), undefined);
+        it("judges only keys KMS can rotate: symmetric encryption keys in KMS's own key store", () => {
+            // An RSA key for encryption is still asymmetric: the spec decides (customerMasterKeySpec, aws.kms.Key's only spec input).
+            assert.equal(rotationProblem({ customerMasterKeySpec: "RSA_2048" }, 365), undefined);
+            assert.equal(rotationProblem({ customerMasterKeySpec: "HMAC_256" }, 365), undefined);
             assert.equal(rotationProblem({ customKeyStoreId: "cks-1234567890abcdef0" }, 365), undefined);
+            assert.match(rotationProblem({ customerMasterKeySpec: "SYMMETRIC_DEFAULT" }, 365)!, /enableKeyRotation is not set/);
             assert.match(rotationProblem({}, 365)!, /enableKeyRotation is not set/);
             assert.equal(rotationProblem({ enableKeyRotation: true }, 365), undefined);
         });
