@@ -1,0 +1,100 @@
+/**
+ * Each policy judges only the resource types it names. A platform team enforces the pack on stacks
+ * this repository never wrote, where other providers' resources can carry the same property names
+ * (`tags`, `policy`, `dataCaptureConfig`, `subnetId`, ...): the pack's verdicts must come from the AWS
+ * types it knows, not from a property name.
+ *
+ * The test takes the fixture stacks that violate the policies, gives every AWS resource another
+ * provider's type (same properties, same links between resources, same AWS provider), and evaluates
+ * the pack again: nothing is reported, except by the policies that read every resource's values on
+ * purpose.
+ */
+import { strict as assert } from "assert";
+import * as path from "path";
+import { CapturedResource } from "../../offline/mockRun";
+import { evaluatePolicies } from "../../offline/policyEval";
+import { REPO_ROOT } from "../graph";
+import { EvaluateOptions, evaluateStack, FIXTURES, guardrailsPack } from "./harness";
+
+/** Stacks whose resources violate the pack (tests/fixtures/policy-*, and this program under strict policy config). */
+const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] = [
+    ["policy-encryption", "buckets"],
+    ["policy-encryption", "endpoints"],
+    ["policy-encryption", "logs-and-keys"],
+    ["policy-encryption", "notebook"],
+    ["policy-encryption", "model-env"],
+    ["policy-instances", "too-many-gpus"],
+    ["policy-instances", "falcon40b-unquantized"],
+    ["policy-instances", "no-rollback"],
+    ["policy-network", "igw-route"],
+    ["policy-network", "open-ingress"],
+    ["policy-network", "notebook-insecure"],
+    ["policy-network", "model-outside-vpc"],
+    ["policy-network", "missing-endpoints"],
+    ["policy-network", "no-flow-logs"],
+    ["policy-governance", "iam-wildcards"],
+    ["policy-governance", "iam-trust"],
+    ["policy-governance", "iam-managed"],
+    ["policy-governance", "tags-no-defaults"],
+    ["policy-governance", "partition-commercial"],
+    ["policy-network", "external-subnets"],
+    [
+        REPO_ROOT,
+        "govcloud",
+        {
+            policyConfig: {
+                "notebook-instance-type-approved": { notebookInstanceTypes: { "aws-us-gov": ["ml.g4dn.xlarge"] } },
+                "tags-allowed-values": { allowedValues: { Environment: "^prod$" } },
+            },
+        },
+    ],
+];
+
+/**
+ * Policies that read the values of every resource, whatever its type, by design: references to
+ * another partition or region are wrong in any resource, and so is a region outside the allowed ones.
+ */
+const ANY_TYPE = new Set(["partition-consistent-references", "partition-allowed-regions"]);
+
+/** The resources with every `aws:` type replaced by the same type under another provider, URNs and links renamed to match. */
+function underAnotherProvider(resources: CapturedResource[]): CapturedResource[] {
+    const renamed = new Map<string, string>();
+    const typeOf = (type: string) => type.replace(/^aws:/, "acme:");
+    for (const r of resources) {
+        if (r.type.startsWith("aws:")) renamed.set(r.urn, r.urn.replace(`::${r.type}::`, `::${typeOf(r.type)}::`));
+    }
+    const urn = (u: string) => renamed.get(u) ?? u;
+    return resources.map((r) => ({
+        ...r,
+        type: typeOf(r.type),
+        urn: urn(r.urn),
+        parent: r.parent && urn(r.parent),
+        dependencies: r.dependencies.map(urn),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, deps]) => [k, deps.map(urn)])),
+    }));
+}
+
+describe("each policy judges only the resource types it names", function () {
+    it("the violating fixture stacks, with their AWS resources given another provider's types, raise nothing but type-independent findings", async function () {
+        const pack = await guardrailsPack();
+        const silenced = new Set<string>();
+        for (const [program, stack, options] of VIOLATING) {
+            const e = await evaluateStack(path.resolve(FIXTURES, program), stack, options);
+            for (const v of e.result.violations) silenced.add(v.policyName);
+            const result = await evaluatePolicies(pack, underAnotherProvider(e.run.result.resources), {
+                config: options?.policyConfig,
+                stackConfig: e.run.config.values,
+                secretConfigKeys: e.run.config.secretKeys,
+            });
+            const reported = result.violations.filter((v) => !ANY_TYPE.has(v.policyName)).map((v) => `${v.policyName} on ${v.resourceName ?? "(stack)"}`);
+            assert.deepEqual(reported, [], `${program}/${stack}`);
+            assert.deepEqual(result.errors, [], `${program}/${stack}`);
+        }
+        // The stacks above violate every policy of the pack that judges by type, so each was given the chance.
+        const byType = pack.policies.map((p) => p.name).filter((name) => !ANY_TYPE.has(name));
+        assert.deepEqual(
+            byType.filter((name) => !silenced.has(name)),
+            [],
+        );
+    });
+});
