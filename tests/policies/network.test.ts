@@ -8,6 +8,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../../offline/mockRun";
+import { evaluatePolicies } from "../../offline/policyEval";
 import { networkGuardrails } from "../../policies/network";
 import { missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
 import { modelVpcProblems } from "../../policies/network/modelInVpc";
@@ -17,7 +18,7 @@ import { attributeSubnets, subnetProblems, subnetUsers } from "../../policies/ne
 import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, notRunProperties, ownMessages } from "./assertions";
-import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES, guardrailsPack } from "./harness";
 
 const FIXTURE = path.join(FIXTURES, "policy-network");
 const MINE = networkGuardrails.map((g) => g.name);
@@ -157,6 +158,8 @@ describe("network policies", function () {
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: ["a", "b"], securityGroupIds: ["sg"] } }), []);
             assert.deepEqual(modelVpcProblems({}), ["vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC"]);
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: [] } }), ["vpcConfig.subnets is empty ([])", "vpcConfig.securityGroupIds is not set"]);
+            // A whole vpcConfig unknown in preview (built from other resources' outputs) counts as set.
+            assert.deepEqual(modelVpcProblems({ vpcConfig: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7" }), []);
         });
         it("violation: no vpcConfig, empty subnets, no security groups", async () => {
             assert.deepEqual((await fixture("model-outside-vpc")).flagged(P.modelVpc), ["model"]);
@@ -538,6 +541,16 @@ describe("network policies", function () {
             assert.equal(e.notRun(P.endpoints), false);
             assert.deepEqual(e.flagged(P.endpoints), []);
             assert.deepEqual((await fixture("missing-endpoints", { preview: false })).flagged(P.endpoints), ["vpc"]);
+        });
+        it("a VPC whose region is nowhere known (no region on its provider or its endpoints) is reported, not passed over", async () => {
+            const e = await fixture("missing-endpoints");
+            const { ["aws:region"]: region, ...withoutRegion } = e.run.config.values;
+            assert.equal(region, "us-gov-west-1");
+            const result = await evaluatePolicies(await guardrailsPack(), e.run.result.resources, { stackConfig: withoutRegion });
+            assert.deepEqual(
+                result.violations.filter((v) => v.policyName === P.endpoints).map((v) => [v.resourceName, v.message.split("\n")[1].split(". ")[0]]),
+                [["vpc", "vpc (Vpc) has no known region (its provider sets none), so its endpoints cannot be checked"]],
+            );
         });
         it("config: additionalServices adds required endpoints; advisory level", async () => {
             const more = await evaluateRepoStack("govcloud", { policyConfig: { [P.endpoints]: { additionalServices: ["application-autoscaling"] } } });
