@@ -43,7 +43,8 @@ const wholeNumber = (value: string | undefined): value is string => value !== un
 const CHECKPOINT_FORMAT_ALIASES: Record<string, WeightFormat> = { awq_marlin: "awq", gptq_marlin: "gptq" };
 
 function quantizedFormat(q: FitQuestion): WeightFormat | undefined {
-    const quantization = q.quantization?.trim() ?? "";
+    const quantization = q.quantization?.trim();
+    if (!quantization) return undefined;
     return QUANTIZED_FORMAT[q.engine.id][quantization] ?? CHECKPOINT_FORMAT_ALIASES[quantization] ?? (isWeightFormat(quantization) ? quantization : undefined);
 }
 

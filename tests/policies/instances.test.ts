@@ -144,6 +144,13 @@ describe("instances policies", function () {
                 checkInstanceType("instanceType", undefined, ["ml.t3.medium"], "aws", "us-east-1"),
                 "instanceType is not set; it must be one of the types approved for partition aws (region us-east-1): ml.t3.medium.",
             );
+            for (const unset of [null, ""]) {
+                assert.match(
+                    checkInstanceType("instanceType", unset, ["ml.t3.medium"], "aws", "us-east-1") ?? "",
+                    /^instanceType is not set;/,
+                    JSON.stringify(unset),
+                );
+            }
             assert.equal(checkInstanceType("instanceType", "ml.t3.medium", ["ml.t3.medium"], "aws", "us-east-1"), undefined);
             assert.equal(
                 checkInstanceType("instanceType", "ml.p5.48xlarge", [], undefined, undefined),
@@ -316,6 +323,8 @@ describe("instances policies", function () {
                 [],
             );
             assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: gov("huggingface-sglang"), environment: {} } }), []);
+            // A container without environment variables, from an image this table does not know: no engine to judge.
+            assert.deepEqual(unmaintainedEngines({ primaryContainer: { image: "111122223333.dkr.ecr.us-east-1.amazonaws.com/mirror/llm:1" } }), []);
             assert.match(
                 unmaintainedEngines({ primaryContainer: { image: gov("huggingface-pytorch-tgi-inference"), environment: {} } }).join(),
                 /^primaryContainer runs TGI/,
@@ -483,6 +492,7 @@ describe("instances policies", function () {
             // A quantization whose size is not on record is not sized (the policy reports itself not run), never guessed.
             assert.equal(checkModelFits({ ...base, quantization: "false" }), undefined);
             assert.match(unsizedQuantization({ ...base, quantization: "false" }) ?? "", /HF_MODEL_QUANTIZE = "false" is a quantization whose size .* TGI/);
+            assert.match(unsizedQuantization({ ...base, quantization: " false " }) ?? "", /HF_MODEL_QUANTIZE = "false" is/, "named as the launcher reads it");
             assert.equal(unsizedQuantization({ ...base, quantization: "bitsandbytes-nf4" }), undefined);
             // vLLM's kernel names for AWQ/GPTQ checkpoints are sized as those formats; compressed-tensors is not sized.
             const qwen = { parametersBillions: 7.61, spec: findModel("qwen2.5-7b-instruct"), label: "qwen" };
