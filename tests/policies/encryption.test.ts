@@ -5,15 +5,16 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
+import { PolicyResource } from "@pulumi/policy";
 import { encryptionGuardrails } from "../../policies/encryption";
 import { volumeKeyProblems } from "../../policies/encryption/endpointVolumeKms";
 import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
 import { retentionProblem } from "../../policies/encryption/logGroupRetention";
 import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
 import { sseRuleProblem } from "../../policies/encryption/s3BucketSseKms";
-import { versioningProblem } from "../../policies/encryption/s3BucketVersioning";
+import { versioningFor, versioningProblem } from "../../policies/encryption/s3BucketVersioning";
 import { deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
-import { UNKNOWN } from "../../policies/lib/values";
+import { Deferrals, UNKNOWN } from "../../policies/lib/values";
 import { assertClean, errorsOf, levels } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -291,6 +292,7 @@ describe("encryption policies", function () {
                 "a deny for one account leaves everyone else",
             );
             assert.equal(deniesInsecureTransport(null as unknown as Record<string, unknown>), false, "a null statement (malformed JSON) is no deny");
+            assert.equal(deniesInsecureTransport({ ...base, Principal: undefined }), false, "a deny without a principal (IAM rejects it) is no deny");
             // Values of one condition key are ORed (IAM User Guide, "Multivalued context keys" and condition evaluation):
             // a deny for ["true", "false"] denies every request, the insecure ones among them.
             assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": ["true", "false"] } } }), true);
@@ -358,6 +360,30 @@ describe("encryption policies", function () {
                 publicAccessProblem([{ name: "pab", settings }]),
                 "aws.s3.BucketPublicAccessBlock 'pab' has blockPublicPolicy false, ignorePublicAcls unset",
             );
+            assert.equal(
+                publicAccessProblem([
+                    { name: "a", settings },
+                    { name: "b", settings: { ...allOn, restrictPublicBuckets: false } },
+                ]),
+                "aws.s3.BucketPublicAccessBlock 'a' has blockPublicPolicy false, ignorePublicAcls unset; aws.s3.BucketPublicAccessBlock 'b' has restrictPublicBuckets false",
+            );
+        });
+
+        it(`${P.versioning}: a versioning configuration unknown in preview is judged at pulumi up, not read as unset`, () => {
+            const unknown = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"; // one of @pulumi/policy's unknown-value sentinels
+            const bucket = { type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props: {}, propertyDependencies: {} } as unknown as PolicyResource;
+            const versioning = {
+                type: "aws:s3/bucketVersioning:BucketVersioning",
+                name: "data-versioning",
+                urn: "urn:versioning",
+                props: { versioningConfiguration: unknown },
+                propertyDependencies: { bucket: [bucket] },
+            } as unknown as PolicyResource;
+            const deferrals = new Deferrals();
+            const facts = versioningFor(bucket, [bucket, versioning], deferrals);
+            assert.deepEqual(facts, [{ source: "aws.s3.BucketVersioning 'data-versioning' versioningConfiguration.status", state: UNKNOWN }]);
+            assert.equal(versioningProblem(facts), undefined);
+            assert.equal(deferrals.pending, true);
         });
 
         it("unknown values: in preview each policy reports the known violations and is not run for the rest; in an update all run", async () => {
@@ -408,6 +434,7 @@ describe("encryption policies", function () {
     describe(P.logRetention, () => {
         it("judges unset, zero and short retention", () => {
             assert.match(retentionProblem(undefined, 90)!, /not set: .*never expire/);
+            assert.match(retentionProblem(null, 90)!, /not set: .*never expire/);
             assert.match(retentionProblem(0, 90)!, /is 0: .*never expire/);
             assert.match(retentionProblem(30, 90)!, /is 30, below the minimum of 90/);
             assert.equal(retentionProblem(90, 90), undefined);
