@@ -15,6 +15,7 @@ import { sseRuleProblem } from "../../policies/encryption/s3BucketSseKms";
 import { versioningFor, versioningProblem } from "../../policies/encryption/s3BucketVersioning";
 import { deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
 import { Deferrals, UNKNOWN } from "../../policies/lib/values";
+import { freshRequire, requireRepoModule } from "../freshModules";
 import { assertClean, errorsOf, levels } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -83,6 +84,18 @@ describe("encryption policies", function () {
     });
 
     describe(P.endpointVolume, () => {
+        it("its remediation lists the GPU instance families of stacks/instances.ts with local NVMe, then those backed by EBS", () => {
+            // The pack and the table loaded afresh (tests/freshModules.ts): the remediation is built when the policy loads.
+            const { guardrails } = freshRequire<typeof import("../../policies/guardrails")>("policies/guardrails");
+            const { INSTANCE_TYPES } = requireRepoModule<typeof import("../../stacks/instances")>("stacks/instances");
+            const remediation = guardrails.find((g) => g.name === P.endpointVolume)!.meta.remediation;
+            const listed = (pattern: RegExp) => new Set(pattern.exec(remediation)?.[1].split(", "));
+            const families = (localNvme: boolean) =>
+                new Set(INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.localNvme === localNvme).map((t) => /^ml\.[a-z0-9]+/.exec(t.name)![0]));
+            assert.deepEqual(listed(/\(stacks\/instances\.ts localNvme: ([^)]+)\) leave kmsKeyArn unset/), families(true));
+            assert.deepEqual(listed(/On EBS-backed types \(([^)]+)\) set kmsKeyArn/), families(false));
+            assert.ok(families(true).has("ml.g5") && families(false).has("ml.p3"), "both kinds are in the table");
+        });
         it("decides from stacks/instances.ts: key forbidden on NVMe types, required on EBS-backed ones, undecidable on unlisted ones", () => {
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g4dn.12xlarge" }], false), []);
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.2xlarge" }], true), []);
@@ -293,6 +306,8 @@ describe("encryption policies", function () {
             );
             assert.equal(deniesInsecureTransport(null as unknown as Record<string, unknown>), false, "a null statement (malformed JSON) is no deny");
             assert.equal(deniesInsecureTransport({ ...base, Principal: undefined }), false, "a deny without a principal (IAM rejects it) is no deny");
+            assert.equal(deniesInsecureTransport({ ...base, Action: "*", Resource: "*" }), true, "every action on every resource covers s3:* on the objects");
+            assert.equal(deniesInsecureTransport({ ...base, Action: ["S3:*"], Resource: "arn:aws:s3:::b/*" }), true, "action names are case-insensitive");
             // Values of one condition key are ORed (IAM User Guide, "Multivalued context keys" and condition evaluation):
             // a deny for ["true", "false"] denies every request, the insecure ones among them.
             assert.equal(deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:SecureTransport": ["true", "false"] } } }), true);
@@ -314,6 +329,15 @@ describe("encryption policies", function () {
             ]) {
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), undefined, kmsMasterKeyId);
             }
+            // Bucket keys belong to aws:kms: DSSE-KMS has none, and an unknown setting is judged at pulumi up.
+            const key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+            assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId: key, bucketKeyEnabled: false }, true), "rule 0 uses aws:kms with bucketKeyEnabled false");
+            assert.equal(
+                sseRuleProblem({ ...rule, kmsMasterKeyId: key, bucketKeyEnabled: undefined }, true),
+                "rule 0 uses aws:kms with bucketKeyEnabled unset",
+            );
+            assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId: key, bucketKeyEnabled: UNKNOWN }, true), undefined);
+            assert.equal(sseRuleProblem({ ...rule, sseAlgorithm: "aws:kms:dsse", kmsMasterKeyId: key, bucketKeyEnabled: undefined }, true), undefined);
             for (const kmsMasterKeyId of [undefined, null, ""]) {
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, true), "rule 0 sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)");
                 assert.equal(sseRuleProblem({ ...rule, kmsMasterKeyId }, false), undefined, "without requireCustomerManagedKey the AWS managed key is enough");
@@ -386,6 +410,18 @@ describe("encryption policies", function () {
             assert.equal(deferrals.pending, true);
         });
 
+        it(`${P.versioning}: the deprecated inline versioning block counts when set, and is named in the message`, () => {
+            const bucket = (props: Record<string, unknown>) =>
+                ({ type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props, propertyDependencies: {} }) as unknown as PolicyResource;
+            const off = bucket({ versioning: { enabled: false } });
+            const facts = versioningFor(off, [off], new Deferrals());
+            assert.equal(versioningProblem(facts), "the bucket's inline versioning.enabled is false");
+            const none = bucket({});
+            assert.deepEqual(versioningFor(none, [none], new Deferrals()), []);
+            const on = bucket({ versioning: { enabled: true } });
+            assert.equal(versioningProblem(versioningFor(on, [on], new Deferrals())), undefined);
+        });
+
         it("unknown values: in preview each policy reports the known violations and is not run for the rest; in an update all run", async () => {
             const preview = await fixture("buckets");
             const update = await fixture("buckets", { preview: false });
@@ -435,6 +471,10 @@ describe("encryption policies", function () {
         it("judges unset, zero and short retention", () => {
             assert.match(retentionProblem(undefined, 90)!, /not set: .*never expire/);
             assert.match(retentionProblem(null, 90)!, /not set: .*never expire/);
+            assert.equal(
+                retentionProblem(0, 90),
+                "retentionInDays is 0: the log group's events never expire, so the retention period is undefined. Set retentionInDays to a CloudWatch retention value of at least 90 days (e.g. 365).",
+            );
             assert.match(retentionProblem(0, 90)!, /is 0: .*never expire/);
             assert.match(retentionProblem(30, 90)!, /is 30, below the minimum of 90/);
             assert.equal(retentionProblem(90, 90), undefined);
@@ -473,6 +513,10 @@ describe("encryption policies", function () {
             assert.match(rotationProblem({ customerMasterKeySpec: "SYMMETRIC_DEFAULT" }, 365)!, /enableKeyRotation is not set/);
             assert.match(rotationProblem({}, 365)!, /enableKeyRotation is not set/);
             assert.equal(rotationProblem({ enableKeyRotation: true }, 365), undefined);
+            assert.equal(
+                rotationProblem({ enableKeyRotation: true, rotationPeriodInDays: 400 }, 180),
+                "rotationPeriodInDays is 400, longer than the maximum of 180 days (policy config maximumRotationPeriodDays). Set rotationPeriodInDays to at most 180 (or leave it unset for KMS's 365).",
+            );
         });
 
         it("compliant: the repo's stack key; violating: no rotation, a rotation period over the maximum; an asymmetric key is not judged", async () => {
