@@ -11,7 +11,7 @@ import { volumeKeyProblems } from "../../policies/encryption/endpointVolumeKms";
 import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
 import { retentionProblem } from "../../policies/encryption/logGroupRetention";
 import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
-import { sseRuleProblem } from "../../policies/encryption/s3BucketSseKms";
+import { bucketSseProblem, sseRuleProblem, sseRulesFor } from "../../policies/encryption/s3BucketSseKms";
 import { versioningFor, versioningProblem } from "../../policies/encryption/s3BucketVersioning";
 import { deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
 import { Deferrals, UNKNOWN } from "../../policies/lib/values";
@@ -408,6 +408,35 @@ describe("encryption policies", function () {
             assert.deepEqual(facts, [{ source: "aws.s3.BucketVersioning 'data-versioning' versioningConfiguration.status", state: UNKNOWN }]);
             assert.equal(versioningProblem(facts), undefined);
             assert.equal(deferrals.pending, true);
+        });
+
+        it(`${P.sse}: a rule without applyServerSideEncryptionByDefault sets no algorithm; one unknown in preview is judged at pulumi up`, () => {
+            const unknown = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"; // one of @pulumi/policy's unknown-value sentinels
+            const bucket = { type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props: {}, propertyDependencies: {} } as unknown as PolicyResource;
+            const config = (rules: unknown[]) =>
+                ({
+                    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    name: "data-sse",
+                    urn: "urn:sse",
+                    props: { rules },
+                    propertyDependencies: { bucket: [bucket] },
+                }) as unknown as PolicyResource;
+            const rulesOf = (rules: unknown[]) => sseRulesFor(bucket, [bucket, config(rules)], new Deferrals());
+            assert.deepEqual(rulesOf([{ bucketKeyEnabled: true }]), [
+                {
+                    source: "aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[0]",
+                    sseAlgorithm: undefined,
+                    kmsMasterKeyId: undefined,
+                    bucketKeyEnabled: true,
+                },
+            ]);
+            assert.equal(
+                bucketSseProblem(rulesOf([{ bucketKeyEnabled: true }]), true),
+                "aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[0] sets sseAlgorithm null, not aws:kms or aws:kms:dsse",
+            );
+            const deferred = rulesOf([{ applyServerSideEncryptionByDefault: unknown, bucketKeyEnabled: true }]);
+            assert.equal(deferred[0].sseAlgorithm, UNKNOWN);
+            assert.equal(bucketSseProblem(deferred, true), undefined);
         });
 
         it(`${P.versioning}: the deprecated inline versioning block counts when set, and is named in the message`, () => {
