@@ -84,7 +84,20 @@ describe("iam family", function () {
             assert.deepEqual(sageMakerTrustProblems([trust({ Service: "lambda.amazonaws.com" }), trust("*")], []), [], "not a SageMaker role");
             assert.deepEqual(sageMakerTrustProblems([sm, trust("*")], []), ['Statement[1] also trusts "*" (anyone)']);
             assert.deepEqual(sageMakerTrustProblems([sm, trust({ AWS: "*" })], ["*"]), ['Statement[1] also trusts AWS "*" (anyone)']);
-            assert.deepEqual(sageMakerTrustProblems([{ ...sm, NotPrincipal: { AWS: "x" } }], []).length, 1);
+            assert.deepEqual(sageMakerTrustProblems([{ ...sm, NotPrincipal: { AWS: "x" } }], []), [
+                'Statement[0] allows by NotPrincipal {"AWS":"x"} (everyone not listed)',
+            ]);
+            assert.deepEqual(sageMakerTrustProblems([sm, trust({ Service: "ec2.amazonaws.com" })], []), [
+                'Statement[1] also trusts Service "ec2.amazonaws.com"',
+            ]);
+            // A Deny narrows the trust; its principals are not trusted.
+            assert.deepEqual(
+                sageMakerTrustProblems(
+                    [sm, { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+                    [],
+                ),
+                [],
+            );
             assert.deepEqual(statementsWithoutSourceCondition([sm, trust({ Service: "sagemaker.amazonaws.com" })]), ["Statement[1]"]);
             assert.deepEqual(
                 statementsWithoutSourceCondition([
@@ -171,9 +184,13 @@ describe("iam family", function () {
     });
 
     describe(WILDCARD, function () {
-        it("flags Action '*', '<service>:*' and NotAction in IAM policies, role policies and inline policies; not key policies or Deny", async function () {
+        it("flags Action '*', '<service>:*' and NotAction in IAM policies, role policies and inline policies; not key policies, Deny, or an empty inline block", async function () {
             const e = await fixture("iam-wildcards");
             assert.deepEqual(e.flagged(WILDCARD), ["inline", "not-action", "object-document", "s3-star", "star"]);
+            assert.ok(
+                e.run.result.resources.some((r) => r.name === "no-inline-policies"),
+                "the role with an empty inline block (which removes inline policies) is in the stack",
+            );
             assert.match(
                 e.of(WILDCARD).find((v) => v.resourceName === "star")!.message,
                 /aws:iam\/policy:Policy 'star' property policy: Statement\[0\] allows Action "\*" \(every action of every service\)\. List the specific actions/,
