@@ -241,6 +241,33 @@ describe("availability policies", function () {
             );
         });
 
+        it("with several variants, each is held to the catalog timeout of the model it serves, not its neighbour's", async () => {
+            const models = [
+                { name: "big", environment: { HF_MODEL_ID: "meta-llama/Llama-3.1-8B-Instruct", SM_NUM_GPUS: "4" } },
+                { name: "small", environment: { HF_MODEL_ID: "tiiuae/falcon-7b-instruct", SM_NUM_GPUS: "1", HF_MODEL_QUANTIZE: "bitsandbytes" } },
+            ];
+            const endpoints = (bigTimeout: number) => [
+                {
+                    name: "pair",
+                    variants: [
+                        { name: "big", model: "big", instanceType: "ml.g4dn.12xlarge", healthCheckTimeout: bigTimeout },
+                        { name: "small", model: "small", instanceType: "ml.g4dn.xlarge", healthCheckTimeout: 600 },
+                    ],
+                    rollbackAlarms: 2,
+                },
+            ];
+            // In an update the variants' model names are known, so each variant's model is identified.
+            const fitting = await fixture("two-variants", { overrides: { models, endpoints: endpoints(900) }, preview: false });
+            assert.deepEqual(messages(fitting, STARTUP), []);
+            const short = await fixture("two-variants", { overrides: { models, endpoints: endpoints(600) }, preview: false });
+            assert.deepEqual(
+                messages(short, STARTUP).map((m) => m.split("\n")[1].split(". ")[0]),
+                [
+                    "pair-config: productionVariants[0].containerStartupHealthCheckTimeoutInSeconds = 600 is below 900 s (stacks/models.ts gives meta-llama/Llama-3.1-8B-Instruct 900 s)",
+                ],
+            );
+        });
+
         it("a timeout unknown in preview: not run in preview, checked in an update", async () => {
             const preview = await fixture("computed-instance-type");
             assert.equal(preview.notRun(STARTUP), true);
