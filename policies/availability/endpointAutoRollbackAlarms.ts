@@ -45,7 +45,7 @@ export const endpointAutoRollbackAlarms = resourceGuardrail(
     },
     (args, reportViolation) => {
         if (args.type !== ENDPOINT_TYPE) return;
-        const minimum = args.getConfig<{ minimumAlarms?: number }>().minimumAlarms ?? 1;
+        const minimum = args.getConfig<{ minimumAlarms: number }>().minimumAlarms;
         const problem = checkRollbackAlarms(args.props, minimum);
         if (problem) reportViolation(`${problem}. ${REMEDIATION}`);
     },

@@ -27,8 +27,8 @@ const REMEDIATION =
     "and modelDataDownloadTimeoutInSeconds alike.";
 
 interface TimeoutConfig {
-    minimumHealthCheckTimeoutSeconds?: number;
-    useCatalogTimeouts?: boolean;
+    minimumHealthCheckTimeoutSeconds: number;
+    useCatalogTimeouts: boolean;
 }
 
 export const llmStartupHealthCheckTimeout = stackGuardrail(
@@ -62,8 +62,8 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
     },
     (args, reportViolation) => {
         const config = args.getConfig<TimeoutConfig>();
-        const minimum = config.minimumHealthCheckTimeoutSeconds ?? 600;
-        const useCatalog = config.useCatalogTimeouts ?? true;
+        const minimum = config.minimumHealthCheckTimeoutSeconds;
+        const useCatalog = config.useCatalogTimeouts;
         const deferrals = new Deferrals();
         // Identification only raises the bar; unknown links or models fall back to the minimum.
         const lookups = new Deferrals();

@@ -25,7 +25,7 @@ const REMEDIATION =
     "(the program: production: true, or models[].instanceCount and models[].minInstances). If the stack is not production, remove it from productionStacks or fix its environment tag.";
 
 interface RedundancyConfig extends ProductionConfig {
-    minimumInstances?: number;
+    minimumInstances: number;
 }
 
 export const productionEndpointRedundancy = stackGuardrail(
@@ -49,7 +49,7 @@ export const productionEndpointRedundancy = stackGuardrail(
     },
     (args, reportViolation) => {
         const config = args.getConfig<RedundancyConfig>();
-        const minimum = config.minimumInstances ?? 2;
+        const minimum = config.minimumInstances;
         const deferrals = new Deferrals();
         for (const endpoint of args.resources.filter((r) => r.type === ENDPOINT_TYPE)) {
             const why = productionReason(endpoint, args.stackTags, config);

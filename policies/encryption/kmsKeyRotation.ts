@@ -77,7 +77,7 @@ export const kmsKeyRotation = resourceGuardrail(
             customerMasterKeySpec: p.customerMasterKeySpec,
             customKeyStoreId: p.customKeyStoreId,
         };
-        const problem = rotationProblem(facts, maximumRotationPeriodDays ?? KMS_DEFAULT_ROTATION_DAYS);
+        const problem = rotationProblem(facts, maximumRotationPeriodDays);
         if (problem) reportViolation(problem);
     },
 );

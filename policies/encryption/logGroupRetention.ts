@@ -51,7 +51,7 @@ export const cloudwatchLogGroupRetention = resourceGuardrail(
     (args, reportViolation) => {
         if (args.type !== LOG_GROUP_TYPE) return;
         const { minimumRetentionDays } = args.getConfig<{ minimumRetentionDays: number }>();
-        const problem = retentionProblem(args.props.retentionInDays, minimumRetentionDays ?? DEFAULT_MINIMUM_RETENTION_DAYS);
+        const problem = retentionProblem(args.props.retentionInDays, minimumRetentionDays);
         if (problem) reportViolation(problem);
     },
 );

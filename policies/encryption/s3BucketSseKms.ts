@@ -133,7 +133,7 @@ export const s3BucketSseKms = stackGuardrail(
     (args, reportViolation) => {
         const { requireCustomerManagedKey } = args.getConfig<{ requireCustomerManagedKey: boolean }>();
         reportBucketProblems(args, reportViolation, REMEDIATION, (bucket, deferrals) =>
-            bucketSseProblem(sseRulesFor(bucket, args.resources, deferrals), requireCustomerManagedKey ?? true),
+            bucketSseProblem(sseRulesFor(bucket, args.resources, deferrals), requireCustomerManagedKey),
         );
     },
 );

@@ -69,7 +69,7 @@ export const noBroadManagedPolicies = resourceGuardrail(
         const props = args.props as Record<string, unknown>;
         // Read through the proxy, the list and each element: an ARN unknown in preview defers the policy.
         const arns = asList(props[property]);
-        const denied = args.getConfig<{ deniedManagedPolicies?: string[] }>().deniedManagedPolicies ?? DEFAULT_DENIED_MANAGED_POLICIES;
+        const denied = args.getConfig<{ deniedManagedPolicies: string[] }>().deniedManagedPolicies;
         for (const arn of deniedManagedPolicyArns(arns, denied)) {
             reportViolation(`${args.type} '${args.name}' property ${property} attaches ${JSON.stringify(arn)} (${awsManagedPolicyName(arn)}). ${REMEDIATION}`);
         }

@@ -94,7 +94,7 @@ export const noWildcardActions = resourceGuardrail(
         } else {
             return;
         }
-        const allowed = args.getConfig<{ allowedServiceWildcards?: string[] }>().allowedServiceWildcards ?? [];
+        const allowed = args.getConfig<{ allowedServiceWildcards: string[] }>().allowedServiceWildcards;
         for (const { where, document } of documents) {
             let statements: IamStatement[];
             try {

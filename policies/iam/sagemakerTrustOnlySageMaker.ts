@@ -60,7 +60,7 @@ export const sageMakerTrustOnlySageMaker = resourceGuardrail(
     (args, reportViolation) => {
         const statements = roleTrustStatements(args); // throws in preview if unknown: deferred
         if (!statements) return;
-        const extra = args.getConfig<{ additionalTrustedPrincipals?: string[] }>().additionalTrustedPrincipals ?? [];
+        const extra = args.getConfig<{ additionalTrustedPrincipals: string[] }>().additionalTrustedPrincipals;
         for (const problem of sageMakerTrustProblems(statements, extra)) {
             reportViolation(`aws:iam/role:Role '${args.name}' assumeRolePolicy: ${problem}. ${REMEDIATION}`);
         }

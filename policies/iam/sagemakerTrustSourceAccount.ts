@@ -63,7 +63,7 @@ export const sageMakerTrustSourceAccount = resourceGuardrail(
     (args, reportViolation) => {
         const statements = roleTrustStatements(args); // throws in preview if unknown: deferred
         if (!statements) return;
-        const keys = args.getConfig<{ conditionKeys?: string[] }>().conditionKeys ?? DEFAULT_CONDITION_KEYS;
+        const keys = args.getConfig<{ conditionKeys: string[] }>().conditionKeys;
         for (const label of statementsWithoutSourceCondition(statements, keys)) {
             reportViolation(
                 `aws:iam/role:Role '${args.name}' assumeRolePolicy: ${label} trusts ${SAGEMAKER_PRINCIPAL} with no ${keys.join(" or ")} condition. ${REMEDIATION}`,

@@ -14,8 +14,8 @@ import { ENDPOINT_CONFIG_TYPE, VARIANT_LISTS } from "../lib/instancesServing";
 export type AllowLists = Partial<Record<PartitionId, string[]>>;
 
 /** The allow-list of a partition: the configured one, else the table's. Unknown partition: types allowed in every partition. */
-export function allowedTypes(configured: AllowLists | undefined, partition: PartitionId | undefined, tableDefault: (p: PartitionId) => string[]): string[] {
-    const listOf = (p: PartitionId) => configured?.[p] ?? tableDefault(p);
+export function allowedTypes(configured: AllowLists, partition: PartitionId | undefined, tableDefault: (p: PartitionId) => string[]): string[] {
+    const listOf = (p: PartitionId) => configured[p] ?? tableDefault(p);
     if (partition) return listOf(partition);
     return PARTITION_IDS.map(listOf).reduce((common, list) => common.filter((t) => list.includes(t)));
 }
@@ -27,7 +27,7 @@ export function allowedTypes(configured: AllowLists | undefined, partition: Part
  */
 export function allowListFor(
     args: ResourceValidationArgs,
-    configured: AllowLists | undefined,
+    configured: AllowLists,
     tableDefault: (p: PartitionId) => string[],
 ): { allowed: string[]; partition: PartitionId | undefined; region: string | undefined } {
     if (args.provider && isUnknownProperty(args.provider.props, "region")) void args.provider.props.region;
@@ -85,7 +85,7 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
         if (args.type !== ENDPOINT_CONFIG_TYPE) return;
         const { allowed, partition, region } = allowListFor(
             args,
-            args.getConfig<{ endpointInstanceTypes?: AllowLists }>().endpointInstanceTypes,
+            args.getConfig<{ endpointInstanceTypes: AllowLists }>().endpointInstanceTypes,
             endpointInstanceTypesOffered,
         );
         for (const list of VARIANT_LISTS) {

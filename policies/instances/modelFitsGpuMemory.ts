@@ -118,7 +118,7 @@ const REMEDIATION =
     "(modelParameters config or the sagemaker-llm:model tag).";
 
 interface FitConfig {
-    modelParameters?: Record<string, number>;
+    modelParameters: Record<string, number>;
 }
 
 export const modelFitsGpuMemory = stackGuardrail(
@@ -147,7 +147,7 @@ export const modelFitsGpuMemory = stackGuardrail(
     },
     (args, reportViolation) => {
         const config = args.getConfig<FitConfig>();
-        const modelParameters = config.modelParameters ?? {};
+        const modelParameters = config.modelParameters;
         const deferrals = new Deferrals();
         for (const { config: endpointConfig, variant, instanceType, model, container } of servedContainers(args.resources, deferrals)) {
             const engine = engineOf(container);

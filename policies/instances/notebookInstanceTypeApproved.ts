@@ -41,7 +41,7 @@ export const notebookInstanceTypeApproved = resourceGuardrail(
         if (args.type !== NOTEBOOK_TYPE) return;
         const { allowed, partition, region } = allowListFor(
             args,
-            args.getConfig<{ notebookInstanceTypes?: AllowLists }>().notebookInstanceTypes,
+            args.getConfig<{ notebookInstanceTypes: AllowLists }>().notebookInstanceTypes,
             notebookInstanceTypesOffered,
         );
         const problem = checkInstanceType("instanceType", args.props.instanceType, allowed, partition, region);

@@ -14,14 +14,15 @@ import { defaultTagsOfBlock, effectiveTags, rawTagMap } from "./tagsEffective";
 
 export interface ProductionConfig {
     /** Stack names that are production. */
-    productionStacks?: string[];
+    productionStacks: string[];
     /** Tag whose value names the environment. */
-    environmentTagKey?: string;
+    environmentTagKey: string;
     /** Values of that tag that mean production (case-insensitive). */
-    productionEnvironments?: string[];
+    productionEnvironments: string[];
 }
 
-export const PRODUCTION_DEFAULTS: Required<ProductionConfig> = {
+/** The schema defaults of the production settings (PRODUCTION_SCHEMA). */
+export const PRODUCTION_DEFAULTS: ProductionConfig = {
     productionStacks: [],
     environmentTagKey: "Environment",
     productionEnvironments: ["production", "prod"],
@@ -70,9 +71,8 @@ export function environmentOf(props: unknown, provider: PolicyProviderResource |
 export function productionReason(
     resource: { urn: string; props: unknown; provider?: PolicyProviderResource },
     stackTags: ReadonlyMap<string, string>,
-    config: ProductionConfig,
+    c: ProductionConfig,
 ): string | undefined {
-    const c = { ...PRODUCTION_DEFAULTS, ...config };
     const stack = stackOfUrn(resource.urn);
     if (stack && c.productionStacks.includes(stack)) return `stack ${stack} is in productionStacks`;
     const production = new Set(c.productionEnvironments.map((e) => e.toLowerCase()));

@@ -35,6 +35,12 @@ export interface GuardrailSpec extends GuardrailMeta {
     name: string;
     description: string;
     enforcementLevel: EnforcementLevel;
+    /**
+     * Every property has a `default`, the one place its default lives: the engine fills the defaults
+     * in before it configures the pack (pulumi/pulumi pkg/engine/update.go, installAndLoadPolicyPlugins
+     * reconciles every pack's config, given or not, then calls Configure), so `getConfig()` always
+     * holds every property and a policy reads it without a fallback of its own.
+     */
     configSchema?: PolicyConfigSchema;
 }
 

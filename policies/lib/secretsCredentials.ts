@@ -66,8 +66,8 @@ export function isLiteralCredentialValue(value: string): boolean {
 }
 
 /** Compiles configured extra patterns; throws, naming the pattern, when one is not a valid regular expression. */
-export function compilePatterns(sources: string[] | undefined, policyName: string): ValuePattern[] {
-    return (sources ?? []).map((source) => {
+export function compilePatterns(sources: string[], policyName: string): ValuePattern[] {
+    return sources.map((source) => {
         try {
             return { label: `a value matching the configured pattern /${source}/`, pattern: new RegExp(source) };
         } catch (err) {

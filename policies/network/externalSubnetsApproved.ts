@@ -42,7 +42,7 @@ export const externalSubnetsApproved = stackGuardrail(
         unknowns: "skipped",
     },
     (args, reportViolation) => {
-        const approved = new Set(args.getConfig<ExternalSubnetsConfig>().approvedSubnetIds ?? []);
+        const approved = new Set(args.getConfig<ExternalSubnetsConfig>().approvedSubnetIds);
         for (const { user, path, id } of subnetUsers(args.resources, approved).external) {
             reportViolation(
                 `${describeResource(user)} ${path} uses subnet ${JSON.stringify(id)}, which this stack does not create, so no policy can see whether it is private; approvedSubnetIds ${JSON.stringify([...approved])} does not list it. ${remediation}`,

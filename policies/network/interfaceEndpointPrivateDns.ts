@@ -49,7 +49,7 @@ export const interfaceEndpointPrivateDns = resourceGuardrail(
     },
     (args, reportViolation) => {
         if (args.type !== NET.vpcEndpoint) return;
-        const exempt = new Set(args.getConfig<PrivateDnsConfig>().exemptServiceNames ?? []);
+        const exempt = new Set(args.getConfig<PrivateDnsConfig>().exemptServiceNames);
         const problem = privateDnsProblem(args.props, exempt);
         if (problem) reportViolation(`${problem}. ${remediation}`);
     },

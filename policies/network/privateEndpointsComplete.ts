@@ -98,7 +98,7 @@ export const privateEndpointsComplete = stackGuardrail(
         const all = args.resources;
         // With an internet or NAT gateway in the stack, traffic has another way out: not applicable.
         if (ofType(all, NET.internetGateway, NET.natGateway).length > 0) return;
-        const required = requiredEndpoints(args.getConfig<EndpointsConfig>().additionalServices ?? []);
+        const required = requiredEndpoints(args.getConfig<EndpointsConfig>().additionalServices);
         const endpoints = ofType(all, NET.vpcEndpoint);
         for (const vpc of ofType(all, NET.vpc)) {
             const own = endpoints.filter((e) => linked(e, "vpcId", vpc));

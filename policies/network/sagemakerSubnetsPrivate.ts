@@ -114,7 +114,7 @@ export const sagemakerSubnetsPrivate = stackGuardrail(
         unknowns: "present",
     },
     (args, reportViolation) => {
-        const moved = args.getConfig<Record<string, string[] | undefined>>()[MOVED_CONFIG_KEY] ?? [];
+        const moved = args.getConfig<Record<string, string[]>>()[MOVED_CONFIG_KEY];
         if (moved.length > 0) {
             reportViolation(
                 `Policy config ${JSON.stringify({ [MOVED_CONFIG_KEY]: moved })} belongs to sagemaker-external-subnets-approved now; move it there (this policy judges only the subnets the stack creates).`,

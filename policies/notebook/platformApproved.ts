@@ -45,7 +45,7 @@ export const platformApproved = resourceGuardrail(
     },
     (args, reportViolation) => {
         if (args.type !== NET.notebookInstance) return;
-        const problem = platformProblem(args.props, args.getConfig<PlatformConfig>().approvedPlatforms ?? DEFAULT_APPROVED_PLATFORMS);
+        const problem = platformProblem(args.props, args.getConfig<PlatformConfig>().approvedPlatforms);
         if (problem) reportViolation(`${problem}. ${remediation}`);
     },
 );

@@ -52,7 +52,7 @@ export const allowedRegions = resourceGuardrail(
     },
     (args, reportViolation) => {
         const props = args.props as Record<string, unknown>;
-        const allowed = args.getConfig<{ allowedRegions?: AllowedRegions }>().allowedRegions ?? DEFAULT_ALLOWED_REGIONS;
+        const allowed = args.getConfig<{ allowedRegions: AllowedRegions }>().allowedRegions;
         let region: unknown;
         if (args.type === "pulumi:providers:aws") {
             region = props.region; // throws in preview if unknown: not run, checked at `pulumi up`

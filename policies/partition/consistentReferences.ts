@@ -78,7 +78,7 @@ export const consistentReferences = resourceGuardrail(
         const region = regionOf(args.props, args.provider);
         const partition = partitionOf(region);
         if (!region || !partition) return;
-        const ignore = args.getConfig<{ ignorePatterns?: string[] }>().ignorePatterns ?? [];
+        const ignore = args.getConfig<{ ignorePatterns: string[] }>().ignorePatterns;
         for (const f of partitionFindings(args.props, partition, region, ignore)) {
             reportViolation(
                 `${args.type} '${args.name}' property ${f.path} holds ${JSON.stringify(f.text)}: the ${f.problem} (the resource is in ${partition}, ${region}). ${REMEDIATION}`,

@@ -95,7 +95,7 @@ export const sagemakerModelEnvNoCredentials = resourceGuardrail(
         const extra = compilePatterns(config.extraPatterns, NAME);
         const deferrals = new Deferrals();
         for (const variable of modelEnvironment(args.props, deferrals)) {
-            const finding = credentialFinding(variable, extra, config.secretSourcedVariables ?? []);
+            const finding = credentialFinding(variable, extra, config.secretSourcedVariables);
             if (finding) reportViolation(`${finding}. SageMaker returns it in clear from DescribeModel. ${REMEDIATION}`);
         }
         deferrals.settle();

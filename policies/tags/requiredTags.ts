@@ -67,7 +67,7 @@ export const requiredTags = resourceGuardrail(
     },
     (args, reportViolation) => {
         if (!isTaggable(args.type, args.props)) return;
-        const required = args.getConfig<{ requiredTags?: string[] }>().requiredTags ?? DEFAULT_REQUIRED_TAGS;
+        const required = args.getConfig<{ requiredTags: string[] }>().requiredTags;
         const sources = tagSources(args);
         const missing = requiredTagsMissing(sources, required);
         if (missing.length === 0) return;

@@ -62,7 +62,7 @@ export const tagValues = resourceGuardrail(
         rationale: "A data classification or environment tag is only useful to access rules, inventory and audits if its value comes from a fixed vocabulary.",
     },
     (args, reportViolation) => {
-        const allowed = args.getConfig<{ allowedValues?: Record<string, string> }>().allowedValues ?? {};
+        const allowed = args.getConfig<{ allowedValues: Record<string, string> }>().allowedValues;
         if (Object.keys(allowed).length === 0 || !isTaggable(args.type, args.props)) return;
         const sources = tagSources(args);
         const tags = effectiveTags(sources.defaults, sources.tagsAll, sources.own);

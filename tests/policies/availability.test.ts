@@ -8,7 +8,7 @@ import { strict as assert } from "assert";
 import { checkRollbackAlarms } from "../../policies/availability/endpointAutoRollbackAlarms";
 import { checkStartupTimeout } from "../../policies/availability/llmStartupHealthCheckTimeout";
 import { checkRedundancy } from "../../policies/availability/productionEndpointRedundancy";
-import { productionReason, stackOfUrn } from "../../policies/lib/availabilityScope";
+import { PRODUCTION_DEFAULTS, productionReason, stackOfUrn } from "../../policies/lib/availabilityScope";
 import { assertClean, messages, notRunMessage } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
 
@@ -150,10 +150,14 @@ describe("availability policies", function () {
             assert.equal(stackOfUrn("urn:pulumi:prod-east::proj::aws:sagemaker/endpoint:Endpoint::e"), "prod-east");
             const urn = "urn:pulumi:dev::proj::aws:sagemaker/endpoint:Endpoint::e";
             const noTags = new Map<string, string>();
-            assert.equal(productionReason({ urn, props: {} }, noTags, {}), undefined);
-            assert.equal(productionReason({ urn, props: {} }, new Map([["Environment", "Prod"]]), {}), "stack tag Environment=Prod");
+            assert.equal(productionReason({ urn, props: {} }, noTags, PRODUCTION_DEFAULTS), undefined);
+            assert.equal(productionReason({ urn, props: {} }, new Map([["Environment", "Prod"]]), PRODUCTION_DEFAULTS), "stack tag Environment=Prod");
             assert.equal(
-                productionReason({ urn, props: { tags: { Stage: "live" } } }, noTags, { environmentTagKey: "Stage", productionEnvironments: ["live"] }),
+                productionReason({ urn, props: { tags: { Stage: "live" } } }, noTags, {
+                    productionStacks: [],
+                    environmentTagKey: "Stage",
+                    productionEnvironments: ["live"],
+                }),
                 "tag Stage=live",
             );
         });

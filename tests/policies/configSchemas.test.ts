@@ -43,11 +43,12 @@ describe("the pack's config schemas", () => {
         assert.ok(settings >= 25, `${settings} settings`);
     });
 
-    it("the defaults of every setting are valid config", async () => {
+    it("every setting has a default (policies read their config without fallbacks: the engine fills these in), and the defaults are valid config", async () => {
         const pack = await guardrailsPack();
         const resolved = resolvePolicyConfig(pack, {});
         for (const policy of pack.policies) {
             for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+                assert.ok("default" in schema, `${policy.name}.${key} has no default`);
                 assert.deepEqual(resolved[policy.name].properties?.[key], (schema as { default?: unknown }).default, `${policy.name}.${key}`);
             }
         }

@@ -131,7 +131,7 @@ describe("instances policies", function () {
         });
 
         it("the check: unknown partition allows only types approved in every partition; an unset type is named", () => {
-            const common = allowedTypes(undefined, undefined, endpointInstanceTypesOffered);
+            const common = allowedTypes({}, undefined, endpointInstanceTypesOffered);
             assert.ok(common.includes("ml.g4dn.12xlarge"));
             assert.ok(common.includes("ml.g5.12xlarge"), "ml.g5 is offered in both partitions");
             assert.ok(!common.includes("ml.g6e.12xlarge"), "ml.g6e is commercial only");

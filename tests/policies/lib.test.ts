@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
-import { configOfEndpoint, productionReason } from "../../policies/lib/availabilityScope";
+import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
 import { renderPolicyTable } from "../../policies/lib/docs";
 import { Guardrail } from "../../policies/lib/guardrail";
 import { NET, routeTablesOf } from "../../policies/lib/networkGraph";
@@ -54,7 +54,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         it("the provider's default tags, as JSON text (the SDK's form for an explicit provider), as an object, or as Terraform's one-element list", () => {
             for (const defaultTags of [JSON.stringify(production), production, [production]]) {
                 assert.equal(
-                    productionReason({ urn, props: {}, provider: awsProvider(defaultTags) }, noStackTags, {}),
+                    productionReason({ urn, props: {}, provider: awsProvider(defaultTags) }, noStackTags, PRODUCTION_DEFAULTS),
                     "tag Environment=production",
                     JSON.stringify(defaultTags),
                 );
@@ -63,24 +63,28 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
 
         it("the resource's own tag wins over tagsAll and the provider's default, as the provider merges them", () => {
             const provider = awsProvider(JSON.stringify(production));
-            assert.equal(productionReason({ urn, props: { tags: { Environment: "dev" } }, provider }, noStackTags, {}), undefined);
-            assert.equal(productionReason({ urn, props: { tagsAll: { Environment: "dev" } }, provider }, noStackTags, {}), undefined);
+            assert.equal(productionReason({ urn, props: { tags: { Environment: "dev" } }, provider }, noStackTags, PRODUCTION_DEFAULTS), undefined);
+            assert.equal(productionReason({ urn, props: { tagsAll: { Environment: "dev" } }, provider }, noStackTags, PRODUCTION_DEFAULTS), undefined);
             assert.equal(
-                productionReason({ urn, props: { tags: { Environment: "Prod" }, tagsAll: { Environment: "dev" } } }, noStackTags, {}),
+                productionReason({ urn, props: { tags: { Environment: "Prod" }, tagsAll: { Environment: "dev" } } }, noStackTags, PRODUCTION_DEFAULTS),
                 "tag Environment=Prod",
             );
         });
 
         it("an own tag unknown in preview is not replaced by the provider's default; another provider's tags are not AWS default tags", () => {
             assert.equal(
-                productionReason({ urn, props: { tags: { Environment: UNKNOWN_STRING } }, provider: awsProvider(production) }, noStackTags, {}),
+                productionReason(
+                    { urn, props: { tags: { Environment: UNKNOWN_STRING } }, provider: awsProvider(production) },
+                    noStackTags,
+                    PRODUCTION_DEFAULTS,
+                ),
                 undefined,
             );
             const other = { ...awsProvider(production), type: "pulumi:providers:azure-native" };
-            assert.equal(productionReason({ urn, props: {}, provider: other }, noStackTags, {}), undefined);
+            assert.equal(productionReason({ urn, props: {}, provider: other }, noStackTags, PRODUCTION_DEFAULTS), undefined);
             // Unknown default tags, or text that is not JSON, give no environment (nothing is read through the proxy).
-            assert.equal(productionReason({ urn, props: {}, provider: awsProvider(UNKNOWN_STRING) }, noStackTags, {}), undefined);
-            assert.equal(productionReason({ urn, props: {}, provider: awsProvider("{not json") }, noStackTags, {}), undefined);
+            assert.equal(productionReason({ urn, props: {}, provider: awsProvider(UNKNOWN_STRING) }, noStackTags, PRODUCTION_DEFAULTS), undefined);
+            assert.equal(productionReason({ urn, props: {}, provider: awsProvider("{not json") }, noStackTags, PRODUCTION_DEFAULTS), undefined);
         });
     });
 
@@ -170,7 +174,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
 
     describe("configured credential patterns", () => {
         it("none configured is none; each is compiled; an invalid one names itself and the policy", () => {
-            assert.deepEqual(compilePatterns(undefined, "p"), []);
+            assert.deepEqual(compilePatterns([], "p"), []);
             assert.equal(compilePatterns(["glpat-[0-9]{4}"], "p")[0].pattern.test("glpat-1234"), true);
             assert.throws(() => compilePatterns(["("], "p"), /^Error: p: extraPatterns entry "\(" is not a valid JavaScript regular expression/);
         });
