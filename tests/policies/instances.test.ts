@@ -524,5 +524,34 @@ describe("instances policies", function () {
             assert.equal(checkModelFits({ ...vllm, contextLength: "2048" }), undefined);
             assert.match(checkModelFits({ ...vllm, contextLength: "2048", concurrentRequests: 64 }) ?? "", /64 concurrent full-context requests/);
         });
+
+        it("the check: the degree, memory fraction and context it sizes with, each named in the message, set or unset", () => {
+            const llama = { parametersBillions: 8.03, spec: findModel("llama-3.1-8b-instruct"), label: "llama" };
+            const vllm = { model: llama, engine: ENGINES.vllm, instanceType: "ml.g5.12xlarge", contextLength: "131072", concurrentRequests: 4 };
+            const settingsAndAvailable = (q: Parameters<typeof checkModelFits>[0]) => {
+                const message = checkModelFits(q) ?? "";
+                return [/ on vLLM \((.*), \d+ concurrent/.exec(message)?.[1], /available [\d.]+ GiB \(([^)]*) on /.exec(message)?.[1]];
+            };
+            // Unset, vLLM uses one GPU of the four; a degree above the instance's GPUs is sized on the GPUs there are.
+            assert.deepEqual(settingsAndAvailable(vllm), [
+                "SM_VLLM_TENSOR_PARALLEL_SIZE=unset (1), SM_VLLM_MAX_MODEL_LEN=131072, SM_VLLM_GPU_MEMORY_UTILIZATION=unset (0.9)",
+                "0.9 × 1 × 22.4 GiB A10G",
+            ]);
+            assert.deepEqual(settingsAndAvailable({ ...vllm, tensorParallel: "8" })[1], "0.9 × 4 × 22.4 GiB A10G");
+            // A memory fraction is used as given; zero or less is no fraction, and the engine's default applies.
+            assert.deepEqual(settingsAndAvailable({ ...vllm, memoryFraction: "0.5" })[1], "0.5 × 1 × 22.4 GiB A10G");
+            for (const memoryFraction of ["0", "-1"]) {
+                assert.deepEqual(settingsAndAvailable({ ...vllm, memoryFraction }), [
+                    `SM_VLLM_TENSOR_PARALLEL_SIZE=unset (1), SM_VLLM_MAX_MODEL_LEN=131072, SM_VLLM_GPU_MEMORY_UTILIZATION=${memoryFraction}`,
+                    "0.9 × 1 × 22.4 GiB A10G",
+                ]);
+            }
+            // Unset, the context is the model's own; a model known only by its size has none.
+            assert.match(checkModelFits({ ...vllm, contextLength: undefined }) ?? "", /SM_VLLM_MAX_MODEL_LEN=unset \(131072\)/);
+            assert.match(
+                checkModelFits({ ...vllm, contextLength: undefined, model: { parametersBillions: 70, label: "custom" } }) ?? "",
+                /SM_VLLM_MAX_MODEL_LEN=unset \(no KV facts\)/,
+            );
+        });
     });
 });
