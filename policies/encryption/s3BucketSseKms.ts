@@ -67,17 +67,18 @@ const REMEDIATION =
 
 function ruleFacts(rule: unknown, source: string, deferrals: Deferrals): SseRuleFacts {
     const byDefault = deferrals.read(rule, "applyServerSideEncryptionByDefault");
-    const usable = byDefault !== UNKNOWN && byDefault !== undefined && byDefault !== null;
+    // An absent block reads as absent values (Deferrals.read and peek take undefined and null).
+    const known = byDefault !== UNKNOWN;
     return {
         source,
-        sseAlgorithm: usable ? deferrals.read(byDefault, "sseAlgorithm") : byDefault === UNKNOWN ? UNKNOWN : undefined,
-        kmsMasterKeyId: usable
-            ? isUnknownProperty(byDefault, "kmsMasterKeyId")
-                ? UNKNOWN
-                : isPresent(byDefault, "kmsMasterKeyId")
-                  ? peek(byDefault, "kmsMasterKeyId")
-                  : undefined
-            : undefined,
+        sseAlgorithm: known ? deferrals.read(byDefault, "sseAlgorithm") : UNKNOWN,
+        kmsMasterKeyId: !known
+            ? undefined
+            : isUnknownProperty(byDefault, "kmsMasterKeyId")
+              ? UNKNOWN
+              : isPresent(byDefault, "kmsMasterKeyId")
+                ? peek(byDefault, "kmsMasterKeyId")
+                : undefined,
         bucketKeyEnabled: deferrals.read(rule, "bucketKeyEnabled"),
     };
 }

@@ -437,6 +437,22 @@ describe("encryption policies", function () {
             const deferred = rulesOf([{ applyServerSideEncryptionByDefault: unknown, bucketKeyEnabled: true }]);
             assert.equal(deferred[0].sseAlgorithm, UNKNOWN);
             assert.equal(bucketSseProblem(deferred, true), undefined);
+            // A key unknown in preview (a key of the stack) counts as a customer managed key.
+            const stackKey = rulesOf([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: unknown }, bucketKeyEnabled: true }]);
+            assert.equal(stackKey[0].kmsMasterKeyId, UNKNOWN);
+            assert.equal(bucketSseProblem(stackKey, true), undefined);
+            // One compliant rule is enough; otherwise every rule's problem is named.
+            const good = {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/k" },
+                bucketKeyEnabled: true,
+            };
+            const bad = { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } };
+            assert.equal(bucketSseProblem(rulesOf([bad, good]), true), undefined);
+            assert.equal(
+                bucketSseProblem(rulesOf([bad, { bucketKeyEnabled: true }]), true),
+                "aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[0] sets sseAlgorithm \"AES256\", not aws:kms or aws:kms:dsse; " +
+                    "aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[1] sets sseAlgorithm null, not aws:kms or aws:kms:dsse",
+            );
         });
 
         it(`${P.versioning}: the deprecated inline versioning block counts when set, and is named in the message`, () => {
