@@ -90,8 +90,7 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                     }
                 }
                 const problem = checkStartupTimeout(timeout, required);
-                if (problem)
-                    reportViolation(`${endpointConfig.name}: ${variant.path.replace(/\.(\d+)$/, "[$1]")}.${problem}. ${REMEDIATION}`, endpointConfig.urn);
+                if (problem) reportViolation(`${endpointConfig.name}: ${variant.label}.${problem}. ${REMEDIATION}`, endpointConfig.urn);
             }
         }
         deferrals.settle();

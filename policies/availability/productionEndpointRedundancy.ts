@@ -77,18 +77,21 @@ export const productionEndpointRedundancy = stackGuardrail(
                 if (forVariant.length > 0) {
                     const target = forVariant[0].target;
                     const min = deferrals.readKnown(target.props, "minCapacity", { resource: target.name, path: "minCapacity" });
+                    // Stryker disable next-line ConditionalExpression: an unknown count would read as NaN, which checkRedundancy never reports; the deferral is recorded either way.
                     if (min === UNKNOWN) continue;
                     floor = { instances: Number(min ?? 1), source: `autoscaling target ${target.name} minCapacity = ${String(min)}` };
                 } else {
-                    if (peek(variant.variant, "serverlessConfig") !== undefined && peek(variant.variant, "instanceType") === undefined) continue; // serverless: no instances to count
+                    // A serverless variant has no instances to count (serverless instead of instance-based: SageMaker API Reference, ProductionVariant, ServerlessConfig).
+                    if (peek(variant.variant, "serverlessConfig") !== undefined) continue;
                     const count = deferrals.readKnown(variant.variant, "initialInstanceCount", {
                         resource: endpointConfig.name,
                         path: `${variant.path}.initialInstanceCount`,
                     });
+                    // Stryker disable next-line ConditionalExpression: as for minCapacity above.
                     if (count === UNKNOWN) continue;
                     floor = {
                         instances: Number(count ?? 1),
-                        source: `${endpointConfig.name} ${variant.path.replace(/\.(\d+)$/, "[$1]")}.initialInstanceCount = ${String(count)}, no autoscaling target`,
+                        source: `${endpointConfig.name} ${variant.label}.initialInstanceCount = ${String(count)}, no autoscaling target`,
                     };
                 }
                 const problem = checkRedundancy(floor, minimum);

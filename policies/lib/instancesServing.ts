@@ -36,6 +36,8 @@ export interface VariantRef {
     index: number;
     /** `productionVariants.0`: the property path, as the analyzer names paths. */
     path: string;
+    /** `productionVariants[0]`: as messages name it. */
+    label: string;
     /** The raw variant object (peek values from it; they may be unknown sentinels). */
     variant: Record<string, unknown>;
 }
@@ -49,7 +51,8 @@ export function variantsOf(resourceName: string, props: unknown, deferrals: Defe
         value.forEach((variant, index) => {
             const path = `${list}.${index}`;
             if (isUnknownValue(variant)) deferrals.add(resourceName, path, variant);
-            else if (variant && typeof variant === "object") refs.push({ list, index, path, variant: variant as Record<string, unknown> });
+            else if (variant && typeof variant === "object")
+                refs.push({ list, index, path, label: `${list}[${index}]`, variant: variant as Record<string, unknown> });
         });
     }
     return refs;

@@ -80,6 +80,31 @@ describe("availability policies", function () {
             );
         });
 
+        it("an instance count or minimum capacity unknown in preview: not run on it, naming the value; judged in an update", async () => {
+            const endpoint = (extra: { computedCount?: boolean; autoscaling?: Record<string, unknown> }) => ({
+                name: "mistral",
+                variants: [
+                    { model: "mistral", instanceType: "ml.g4dn.12xlarge", instanceCount: 1, healthCheckTimeout: 600, computedCount: extra.computedCount },
+                ],
+                rollbackAlarms: 2,
+                autoscaling: extra.autoscaling,
+            });
+            const byCount = { overrides: { endpoints: [endpoint({ computedCount: true })] } };
+            const preview = await fixture("compliant", byCount);
+            assert.deepEqual(messages(preview, REDUNDANCY), []);
+            assert.match(notRunMessage(preview, REDUNDANCY), /\[not checked: mistral-config\.productionVariants\.0\.initialInstanceCount\]$/);
+            assert.match(
+                messages(await fixture("compliant", { ...byCount, preview: false }), REDUNDANCY).join(),
+                /initialInstanceCount = 1, no autoscaling target\), below 2/,
+            );
+            const byMinimum = { overrides: { endpoints: [endpoint({ autoscaling: { minCapacity: 1, maxCapacity: 2, computedMin: true } })] } };
+            assert.match(notRunMessage(await fixture("compliant", byMinimum), REDUNDANCY), /\[not checked: mistral-scaling\.minCapacity\]$/);
+            assert.match(
+                messages(await fixture("compliant", { ...byMinimum, preview: false }), REDUNDANCY).join(),
+                /autoscaling target mistral-scaling minCapacity = 1\), below 2/,
+            );
+        });
+
         it("applies only to production: not by default, yes by the Environment tag", async () => {
             const overrides = singleMistral({ instanceCount: 1, minInstances: 1 });
             assert.deepEqual(messages(await evaluateRepoStack("govcloud", { overrides }), REDUNDANCY), []);
