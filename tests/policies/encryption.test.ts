@@ -104,6 +104,16 @@ describe("encryption policies", function () {
                 /'ml\.g6e\.xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/,
             );
             assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.8xlarge" }], false)[0], /kmsKeyArn is not set .* EBS-backed/);
+            assert.match(
+                volumeKeyProblems(
+                    [
+                        { where: "v[0]", instanceType: "ml.g5.xlarge" },
+                        { where: "v[1]", instanceType: "ml.g6.xlarge" },
+                    ],
+                    true,
+                )[0],
+                /^kmsKeyArn is set, but v\[0\]\.instanceType 'ml\.g5\.xlarge', v\[1\]\.instanceType 'ml\.g6\.xlarge' have local NVMe instance storage: SageMaker rejects a KmsKeyId for these instance types/,
+            );
             assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }], false)[0], /not in stacks\/instances\.ts/);
             // A known NVMe type with a key is wrong whatever the unlisted one is.
             assert.match(
@@ -307,6 +317,11 @@ describe("encryption policies", function () {
             assert.equal(deniesInsecureTransport(null as unknown as Record<string, unknown>), false, "a null statement (malformed JSON) is no deny");
             assert.equal(deniesInsecureTransport({ ...base, Principal: undefined }), false, "a deny without a principal (IAM rejects it) is no deny");
             assert.equal(deniesInsecureTransport({ ...base, Action: "*", Resource: "*" }), true, "every action on every resource covers s3:* on the objects");
+            assert.equal(
+                deniesInsecureTransport({ ...base, Condition: { Bool: { "aws:ViaAWSService": "false" } } }),
+                false,
+                "another key that is false is not TLS",
+            );
             assert.equal(deniesInsecureTransport({ ...base, Action: ["S3:*"], Resource: "arn:aws:s3:::b/*" }), true, "action names are case-insensitive");
             // Values of one condition key are ORed (IAM User Guide, "Multivalued context keys" and condition evaluation):
             // a deny for ["true", "false"] denies every request, the insecure ones among them.
@@ -346,8 +361,10 @@ describe("encryption policies", function () {
                 tlsOnlyProblem([
                     { source: "aws.s3.BucketPolicy 'p' policy", document: "{not json" },
                     { source: "the bucket's inline policy", document: { Statement: [] } },
+                    { source: "aws.s3.BucketPolicy 'q' policy", document: "null" },
                 ]),
-                `aws.s3.BucketPolicy 'p' policy is not valid JSON; the bucket's inline policy has no statement denying s3:* to "*" on the objects when aws:SecureTransport is false`,
+                `aws.s3.BucketPolicy 'p' policy is not valid JSON; the bucket's inline policy has no statement denying s3:* to "*" on the objects when aws:SecureTransport is false; ` +
+                    `aws.s3.BucketPolicy 'q' policy has no statement denying s3:* to "*" on the objects when aws:SecureTransport is false`,
             );
             assert.equal(
                 sseRuleProblem({ ...rule, sseAlgorithm: UNKNOWN, kmsMasterKeyId: undefined }, true),

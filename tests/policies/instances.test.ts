@@ -64,6 +64,23 @@ describe("instances policies", function () {
     });
 
     describe(ENDPOINT_TYPES, () => {
+        it("a serverless variant has no instance type: reported as unset, saying why (an LLM needs GPUs)", async () => {
+            const endpoints = [
+                {
+                    name: "mistral",
+                    variants: [
+                        { name: "serverless", model: "mistral", serverless: { maxConcurrency: 5, memorySizeInMb: 6144 } },
+                        { name: "provisioned", model: "mistral", instanceType: "ml.g5.2xlarge", instanceCount: 2 },
+                    ],
+                },
+            ];
+            const e = await fixture("compliant", { overrides: { endpoints } });
+            assert.deepEqual(
+                ownMessages(e, ENDPOINT_TYPES).map((m) => m.split(";")[0]),
+                ["productionVariants[0].instanceType is not set (a serverless variant has no GPUs)"],
+            );
+        });
+
         it("passes an approved type: ml.g4dn and ml.g5 in GovCloud, ml.g6e in commercial", async () => {
             assert.deepEqual(messages(await fixture("compliant"), ENDPOINT_TYPES), []);
             assert.deepEqual(messages(await evaluateRepoStack("govcloud"), ENDPOINT_TYPES), [], "ml.g5.12xlarge");
