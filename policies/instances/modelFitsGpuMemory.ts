@@ -190,7 +190,7 @@ export const modelFitsGpuMemory = stackGuardrail(
             const problem = checkModelFits(question);
             if (problem) {
                 reportViolation(
-                    `${endpointConfig.name}: ${variant.list}[${variant.index}].instanceType = "${instanceType}" ${problem} (model ${model.name}). ${REMEDIATION}`,
+                    `${endpointConfig.name}: ${variant.label}.instanceType = "${instanceType}" ${problem} (model ${model.name}). ${REMEDIATION}`,
                     endpointConfig.urn,
                 );
             }

@@ -81,6 +81,19 @@ describe("the pack's config schemas", () => {
         assert.ok(cases >= 22, `${cases} placements`);
     });
 
+    it("parameter counts are non-negative numbers", async () => {
+        const pack = await guardrailsPack();
+        for (const [count, error] of [
+            [-1, "must be >= 0"],
+            ["70", "must be number"],
+        ] as const) {
+            assert.throws(
+                () => resolvePolicyConfig(pack, { "model-fits-gpu-memory": { modelParameters: { "my-model": count } } }),
+                new RegExp(`model-fits-gpu-memory: modelParameters\\.my-model: ${error}`),
+            );
+        }
+    });
+
     it("the list of condition keys that limit a trust cannot be emptied", async () => {
         const pack = await guardrailsPack();
         assert.throws(

@@ -13,7 +13,7 @@ import { retentionProblem } from "../../policies/encryption/logGroupRetention";
 import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
 import { bucketSseProblem, sseRuleProblem, sseRulesFor } from "../../policies/encryption/s3BucketSseKms";
 import { versioningFor, versioningProblem } from "../../policies/encryption/s3BucketVersioning";
-import { deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
+import { bucketPoliciesFor, deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
 import { Deferrals, UNKNOWN } from "../../policies/lib/values";
 import { freshRequire, requireRepoModule } from "../freshModules";
 import { assertClean, errorsOf, levels } from "./assertions";
@@ -470,6 +470,23 @@ describe("encryption policies", function () {
                 "aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[0] sets sseAlgorithm \"AES256\", not aws:kms or aws:kms:dsse; " +
                     "aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[1] sets sseAlgorithm null, not aws:kms or aws:kms:dsse",
             );
+        });
+
+        it(`${P.tls}: the bucket's deprecated inline policy counts when set, or unknown in preview; empty is none`, () => {
+            const unknown = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"; // one of @pulumi/policy's unknown-value sentinels
+            const sources = (policy: unknown) => {
+                const bucket = {
+                    type: "aws:s3/bucket:Bucket",
+                    name: "data",
+                    urn: "urn:bucket",
+                    props: { policy },
+                    propertyDependencies: {},
+                } as unknown as PolicyResource;
+                return bucketPoliciesFor(bucket, [bucket], new Deferrals()).map((p) => [p.source, p.document]);
+            };
+            for (const none of [undefined, null, ""]) assert.deepEqual(sources(none), [], String(none));
+            assert.deepEqual(sources('{"Statement":[]}'), [["the bucket's inline policy", '{"Statement":[]}']]);
+            assert.deepEqual(sources(unknown), [["the bucket's inline policy", UNKNOWN]]);
         });
 
         it(`${P.versioning}: the deprecated inline versioning block counts when set, and is named in the message`, () => {

@@ -456,7 +456,7 @@ describe("instances policies", function () {
                 overrides: { models: [GOVCLOUD_SAMPLE] },
                 transformations: [withModelEnvironment({ HF_MODEL_ID: undefined })],
             });
-            assert.match(notRunMessage(tgi, MEMORY_FIT), /model not determined: HF_MODEL_ID is not set/);
+            assert.match(notRunMessage(tgi, MEMORY_FIT), /\.primaryContainer\.environment\.HF_MODEL_ID \(model not determined: HF_MODEL_ID is not set\)/);
         });
 
         it("a quantization whose size is not on record is not guessed: not run on that model, naming the variable", async () => {
@@ -466,7 +466,10 @@ describe("instances policies", function () {
                 transformations: [withModelEnvironment({ SM_VLLM_QUANTIZATION: "compressed-tensors" })],
             });
             assert.deepEqual(messages(e, MEMORY_FIT), []);
-            assert.match(notRunMessage(e, MEMORY_FIT), /weights not sized: SM_VLLM_QUANTIZATION = "compressed-tensors" is a quantization whose size/);
+            assert.match(
+                notRunMessage(e, MEMORY_FIT),
+                /\.primaryContainer\.environment\.SM_VLLM_QUANTIZATION \(weights not sized: SM_VLLM_QUANTIZATION = "compressed-tensors" is a quantization whose size/,
+            );
         });
 
         it("weights from S3 identified by the sagemaker-llm:model tag", async () => {
@@ -484,6 +487,19 @@ describe("instances policies", function () {
             const update = await fixture("two-variants", { preview: false });
             assert.equal(update.notRun(MEMORY_FIT), false);
             assert.deepEqual(messages(update, MEMORY_FIT), []);
+        });
+
+        it("sizes for the concurrency the model's tag gives, a positive whole number; otherwise for one request", async () => {
+            const concurrency = async (tag: string) => {
+                const transformation: pulumi.ResourceTransformation = (a) =>
+                    a.type === "aws:sagemaker/model:Model"
+                        ? { props: { ...a.props, tags: { "sagemaker-llm:concurrent-requests": tag } }, opts: a.opts }
+                        : undefined;
+                const e = await fixture("falcon40b-unquantized", { transformations: [transformation] });
+                return /, (\d+) concurrent full-context requests\)/.exec(messages(e, MEMORY_FIT).join())?.[1];
+            };
+            assert.equal(await concurrency("8"), "8");
+            for (const tag of ["0", "-8", "2.5", "many"]) assert.equal(await concurrency(tag), "1", tag);
         });
 
         it("config: the enforcement level", async () => {
@@ -567,7 +583,7 @@ describe("instances policies", function () {
             assert.match(checkModelFits({ ...vllm, contextLength: undefined }) ?? "", /SM_VLLM_MAX_MODEL_LEN=unset \(131072\)/);
             assert.match(
                 checkModelFits({ ...vllm, contextLength: undefined, model: { parametersBillions: 70, label: "custom" } }) ?? "",
-                /SM_VLLM_MAX_MODEL_LEN=unset \(no KV facts\)/,
+                /SM_VLLM_MAX_MODEL_LEN=unset \(no KV facts\).* \(no KV-cache facts for a model known only by its parameter count; weights × 1\.2 only\)$/,
             );
         });
     });
