@@ -19,7 +19,8 @@
  */
 import { findInstanceType, INSTANCE_TYPES } from "../../stacks/instances";
 import { resourceGuardrail } from "../lib/guardrail";
-import { Deferrals, isPresent, UNKNOWN } from "../lib/values";
+import { variantsOf } from "../lib/instancesServing";
+import { Deferrals, isPresent } from "../lib/values";
 
 export const ENDPOINT_CONFIG_TYPE = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
 
@@ -87,13 +88,9 @@ export const sagemakerEndpointVolumeKms = resourceGuardrail(
         if (args.type !== ENDPOINT_CONFIG_TYPE) return;
         const deferrals = new Deferrals();
         const variants: VariantInstance[] = [];
-        for (const listKey of ["productionVariants", "shadowProductionVariants"]) {
-            const list = deferrals.read(args.props, listKey);
-            if (list === UNKNOWN || !Array.isArray(list)) continue;
-            for (let i = 0; i < list.length; i++) {
-                const instanceType = deferrals.read(list[i], "instanceType");
-                if (typeof instanceType === "string" && instanceType !== "") variants.push({ where: `${listKey}[${i}]`, instanceType });
-            }
+        for (const variant of variantsOf(args.name, args.props, deferrals)) {
+            const instanceType = deferrals.readKnown(variant.variant, "instanceType", { resource: args.name, path: `${variant.path}.instanceType` });
+            if (typeof instanceType === "string" && instanceType !== "") variants.push({ where: variant.label, instanceType });
         }
         const keyPresent = isPresent(args.props, "kmsKeyArn");
         // An unknown type could change the verdict, except that a known NVMe type with a key is already wrong.

@@ -191,12 +191,16 @@ describe("encryption policies", function () {
                 messageFor(preview, P.endpointVolume, "nvme-with-key-and-computed-type"),
                 /^.*\nkmsKeyArn is set, but productionVariants\[1\]\.instanceType 'ml\.g5\.2xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/,
             );
-            assert.deepEqual(preview.notRunOn(P.endpointVolume), ["nvme-without-key-and-computed-type"]);
+            assert.deepEqual(preview.notRunOn(P.endpointVolume), ["ebs-with-key-and-computed-type", "nvme-without-key-and-computed-type"]);
             const update = await fixture("endpoints-partly-unknown", { preview: false });
-            assert.deepEqual(update.flagged(P.endpointVolume), ["nvme-with-key-and-computed-type", "nvme-without-key-and-computed-type"]);
+            assert.deepEqual(update.flagged(P.endpointVolume), [
+                "ebs-with-key-and-computed-type",
+                "nvme-with-key-and-computed-type",
+                "nvme-without-key-and-computed-type",
+            ]);
             assert.match(
                 messageFor(update, P.endpointVolume, "nvme-without-key-and-computed-type"),
-                /productionVariants\[1\]\.instanceType 'ml\.inf2\.xlarge' is not in stacks\/instances\.ts/,
+                /productionVariants\[1\]\.instanceType 'ml\.inf2\.xlarge' is not in stacks\/instances\.ts, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn \(kmsKeyArn is not set\)/,
             );
             assert.deepEqual(update.notRunOn(P.endpointVolume), []);
         });
