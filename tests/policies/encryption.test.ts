@@ -462,6 +462,25 @@ describe("encryption policies", function () {
             const stackKey = rulesOf([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: unknown }, bucketKeyEnabled: true }]);
             assert.equal(stackKey[0].kmsMasterKeyId, UNKNOWN);
             assert.equal(bucketSseProblem(stackKey, true), undefined);
+            // The v7 companion's `rule` (one object) counts as its `rules`; an absent or null list is none.
+            const single = {
+                ...config([]),
+                props: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }, rules: null },
+            } as unknown as PolicyResource;
+            assert.deepEqual(
+                sseRulesFor(bucket, [bucket, single], new Deferrals()).map((r) => [r.source, r.sseAlgorithm]),
+                [["aws.s3.BucketServerSideEncryptionConfiguration 'data-sse' rules[0]", "AES256"]],
+            );
+            // The bucket's deprecated inline block, when set.
+            const inlineBucket = {
+                ...bucket,
+                props: { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms:dsse" } } } },
+            } as unknown as PolicyResource;
+            assert.deepEqual(
+                sseRulesFor(inlineBucket, [inlineBucket], new Deferrals()).map((r) => [r.source, r.sseAlgorithm]),
+                [["the bucket's inline serverSideEncryptionConfiguration", "aws:kms:dsse"]],
+            );
+            assert.deepEqual(sseRulesFor(bucket, [bucket], new Deferrals()), []);
             // One compliant rule is enough; otherwise every rule's problem is named.
             const good = {
                 applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/k" },
