@@ -4,10 +4,9 @@ import { isUnknownValue, peek } from "../lib/values";
 
 const remediation = "Set the model's `vpcConfig` with the private subnets (`subnets`, two or more AZs) and its own security group (`securityGroupIds`).";
 
-/** A list property of vpcConfig: missing or empty is a problem; unknown in preview counts as set. */
+/** A list property of vpcConfig: missing or empty is a problem; unknown in preview (a sentinel, neither) counts as set. */
 function listProblem(vpcConfig: unknown, key: string): string | undefined {
     const value = peek(vpcConfig, key);
-    if (isUnknownValue(value)) return undefined;
     if (value === undefined || value === null) return `vpcConfig.${key} is not set`;
     if (Array.isArray(value) && value.length === 0) return `vpcConfig.${key} is empty ([])`;
     return undefined;

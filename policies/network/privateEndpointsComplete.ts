@@ -53,18 +53,18 @@ export interface EndpointFacts {
 }
 
 /** Requirements no endpoint meets; an endpoint counts with the service names of its own region (or the VPC's). */
-export function missingEndpoints(required: RequiredEndpoint[], endpoints: EndpointFacts[], vpcRegion: string | undefined): RequiredEndpoint[] {
+export function missingEndpoints(required: RequiredEndpoint[], endpoints: EndpointFacts[], vpcRegion: string): RequiredEndpoint[] {
     return required.filter(
         (req) =>
             !endpoints.some((e) => {
                 const region = e.region ?? vpcRegion;
-                if (!region) return false;
                 return (req.type === "any" || req.type === e.type) && req.names(region).includes(e.serviceName);
             }),
     );
 }
 
-function endpointFacts(endpoint: PolicyResource): EndpointFacts {
+/** What the check needs of an aws.ec2.VpcEndpoint; the provider's default vpcEndpointType is Gateway. */
+export function endpointFacts(endpoint: PolicyResource): EndpointFacts {
     // serviceName is a literal in practice; if unknown, reading it defers the policy.
     const serviceName = String(mustKnow(endpoint.props, "serviceName"));
     const type = peek(endpoint.props, "vpcEndpointType");

@@ -33,7 +33,7 @@ export function partitionFindings(
     props: unknown,
     partition: Parameters<typeof referenceProblem>[1],
     region: string,
-    ignorePatterns: readonly string[] = [],
+    ignorePatterns: readonly string[],
 ): PartitionFinding[] {
     const ignore = ignorePatterns.map((p) => new RegExp(p, "u"));
     const findings: PartitionFinding[] = [];

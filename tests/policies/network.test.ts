@@ -6,11 +6,12 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
+import { PolicyResource } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { isUnknown } from "../../offline/mockRun";
 import { evaluatePolicies } from "../../offline/policyEval";
 import { networkGuardrails } from "../../policies/network";
-import { missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
+import { endpointFacts, missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
 import { modelVpcProblems } from "../../policies/network/modelInVpc";
 import { privateDnsProblem } from "../../policies/network/interfaceEndpointPrivateDns";
 import { notebookInternetProblems } from "../../policies/network/notebookNoDirectInternet";
@@ -516,6 +517,9 @@ describe("network policies", function () {
             assert.deepEqual(missingEndpoints(required, all, "us-gov-west-1"), []);
             const fips = all.map((e) => (e.serviceName.endsWith(".sagemaker.runtime") ? { ...e, serviceName: `${e.serviceName}-fips` } : e));
             assert.deepEqual(missingEndpoints(required, fips, "us-gov-west-1"), []);
+            // An endpoint that leaves vpcEndpointType unset is a Gateway endpoint (the provider's default): no interface endpoint.
+            const untyped = { props: { serviceName: "com.amazonaws.us-gov-west-1.kms" }, provider: undefined } as unknown as PolicyResource;
+            assert.deepEqual(endpointFacts(untyped), { serviceName: "com.amazonaws.us-gov-west-1.kms", type: "Gateway", region: undefined });
             const otherRegion = all.map((e) => ({ ...e, region: "us-gov-east-1" }));
             assert.equal(missingEndpoints(required, otherRegion, "us-gov-west-1").length, required.length, "names of another region do not count");
         });
