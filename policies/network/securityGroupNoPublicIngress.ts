@@ -6,9 +6,8 @@ const remediation =
 
 const TYPES: string[] = [NET.securityGroup, NET.defaultSecurityGroup, NET.securityGroupRule, NET.securityGroupIngressRule];
 
-/** A list of CIDRs, read element by element (an unknown one throws: the policy is deferred). */
+/** A list of CIDRs, read element by element (an unknown one throws: the policy is deferred); an absent one is no CIDR. */
 function cidrs(value: unknown): unknown[] {
-    if (value === undefined || value === null) return [];
     return Array.isArray(value) ? [...value] : [value];
 }
 

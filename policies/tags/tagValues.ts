@@ -10,6 +10,7 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { effectiveTags, isTaggable, TagMap, UNKNOWN_TAG } from "../lib/tagsEffective";
 import { tagSources } from "./requiredTags";
+import { Deferrals } from "../lib/values";
 
 const REMEDIATION = "Change the tag's value (in the provider's defaultTags or the resource's `tags`) to one the `allowedValues` pattern for its key accepts.";
 
@@ -67,19 +68,16 @@ export const tagValues = resourceGuardrail(
         const sources = tagSources(args);
         const tags = effectiveTags(sources.defaults, sources.tagsAll, sources.own);
         for (const p of disallowedTagValues(tags, allowed)) {
+            // Stryker disable next-line StringLiteral: the engine sends every AWS resource's provider, so there is always one to name.
             const where = sources.own && p.key in sources.own ? "tags" : `default tags of provider '${args.provider?.name ?? "-"}'`;
             reportViolation(
                 `${args.type} '${args.name}' has ${where} ${p.key} = ${JSON.stringify(p.value)}, which does not match ${JSON.stringify(p.pattern)}. ${REMEDIATION}`,
             );
         }
-        // A checked value unknown in preview: read it through the proxy from the layer that wins, so
-        // the policy reports "not run" (after any violations above) and checks it at `pulumi up`.
-        for (const key of Object.keys(allowed)) {
-            if (tags[key] !== UNKNOWN_TAG) continue;
-            const props = args.props as Record<string, Record<string, unknown>>;
-            if (sources.own && key in sources.own) void props.tags[key];
-            else if (sources.tagsAll && key in sources.tagsAll) void props.tagsAll[key];
-            else void (args.provider?.props as Record<string, Record<string, Record<string, unknown>>> | undefined)?.defaultTags?.tags?.[key];
-        }
+        // A checked value unknown in preview: the policy reports "not run" (after any violations
+        // above), naming the tag as the resource ends up with it (tagsAll), and checks it at `pulumi up`.
+        const deferrals = new Deferrals();
+        for (const key of Object.keys(allowed)) if (tags[key] === UNKNOWN_TAG) deferrals.add(args.name, `tagsAll.${key}`);
+        deferrals.settle();
     },
 );

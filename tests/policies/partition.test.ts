@@ -94,6 +94,8 @@ describe("partition family", function () {
                 undefined,
             ]);
             assert.deepEqual(partitionFindings({ a: "arn:aws:s3:::x" }, "aws-us-gov", "us-gov-west-1", ["^arn:aws:s3:::x$"]), []);
+            // Patterns are Unicode regular expressions (property escapes work).
+            assert.deepEqual(partitionFindings({ a: "arn:aws:s3:::logs" }, "aws-us-gov", "us-gov-west-1", ["^arn:aws:s3:::\\p{Ll}+$"]), []);
         });
 
         it("allows a region only on its partition's list", function () {

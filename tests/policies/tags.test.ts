@@ -313,6 +313,10 @@ describe("tags family", function () {
             const preview = await fixture("tags-unknown", { policyConfig: CLASSIFICATION });
             assert.deepEqual(preview.flagged(P), []);
             assert.deepEqual(preview.notRunOn(P), ["computed-map", "computed-map-missing", "computed-value"]);
+            assert.match(
+                preview.result.notRun.find((n) => n.policyName === P && n.resourceName === "computed-value")?.message ?? "",
+                /\[not checked: computed-value\.tagsAll\.DataClassification\]$/,
+            );
             const update = await fixture("tags-unknown", { preview: false, policyConfig: CLASSIFICATION });
             assert.deepEqual(update.flagged(P), ["computed-map", "computed-value"]);
         });
