@@ -63,8 +63,10 @@
 // them over), so runs of one folder or file after another build up the whole; the last
 // `npm run mutate` then re-tests only what changed since. Stryker sees a test as changed when its
 // file changes (the mocha runner reports no test locations, so any edit to a test file re-runs
-// every mutant that file's tests covered); it does not see changes to helpers and fixtures a test
-// uses, so after editing those, --force the files they exercise.
+// every mutant that file's tests covered), while tests in a new file re-run only the surviving
+// mutants they cover (a killed mutant is kept while the test that killed it is unchanged); it does
+// not see changes to helpers and fixtures a test uses, so after editing those, --force the files
+// they exercise.
 //
 // Cost (measured runs: README, "Test strength"): a killed mutant stops at its first failing test, a
 // surviving one runs every covering test, up to ~600 stack-running tests, so a folder from scratch
