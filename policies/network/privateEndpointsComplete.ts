@@ -36,7 +36,7 @@ function serviceNames(service: InterfaceEndpointService): (region: string) => st
 }
 
 /** The endpoints a VPC without internet egress needs, from stacks/partitions.ts, plus configured ones. */
-export function requiredEndpoints(additionalServices: string[] = []): RequiredEndpoint[] {
+export function requiredEndpoints(additionalServices: string[]): RequiredEndpoint[] {
     const extra: InterfaceEndpointService[] = additionalServices.map((service) => ({ key: service, purpose: "policy config", service }));
     return [
         ...[...INTERFACE_ENDPOINT_SERVICES, ...extra].map((s): RequiredEndpoint => ({ key: s.service, type: "Interface", names: serviceNames(s) })),

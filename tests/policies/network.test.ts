@@ -159,6 +159,7 @@ describe("network policies", function () {
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: ["a", "b"], securityGroupIds: ["sg"] } }), []);
             assert.deepEqual(modelVpcProblems({}), ["vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC"]);
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: [] } }), ["vpcConfig.subnets is empty ([])", "vpcConfig.securityGroupIds is not set"]);
+            assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: null, securityGroupIds: ["sg"] } }), ["vpcConfig.subnets is not set"], "null is unset");
             // A whole vpcConfig unknown in preview (built from other resources' outputs) counts as set.
             assert.deepEqual(modelVpcProblems({ vpcConfig: "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7" }), []);
         });
@@ -508,7 +509,7 @@ describe("network policies", function () {
 
     describe(P.endpoints, () => {
         it("the check: names from stacks/partitions.ts in the endpoint's region; FIPS names count", () => {
-            const required = requiredEndpoints();
+            const required = requiredEndpoints([]);
             const all = required.map((r) => ({
                 serviceName: r.names("us-gov-west-1")[0],
                 type: r.type === "any" ? "Gateway" : r.type,
@@ -520,6 +521,10 @@ describe("network policies", function () {
             // An endpoint that leaves vpcEndpointType unset is a Gateway endpoint (the provider's default): no interface endpoint.
             const untyped = { props: { serviceName: "com.amazonaws.us-gov-west-1.kms" }, provider: undefined } as unknown as PolicyResource;
             assert.deepEqual(endpointFacts(untyped), { serviceName: "com.amazonaws.us-gov-west-1.kms", type: "Gateway", region: undefined });
+            // A service's FIPS name counts when the table names none for the partition, and for configured services too.
+            const autoscaling = requiredEndpoints(["application-autoscaling"]).find((r) => r.key === "application-autoscaling")!;
+            const fipsAutoscaling = { serviceName: "com.amazonaws.us-gov-west-1.application-autoscaling-fips", type: "Interface", region: "us-gov-west-1" };
+            assert.deepEqual(missingEndpoints([autoscaling], [fipsAutoscaling], "us-gov-west-1"), []);
             const otherRegion = all.map((e) => ({ ...e, region: "us-gov-east-1" }));
             assert.equal(missingEndpoints(required, otherRegion, "us-gov-west-1").length, required.length, "names of another region do not count");
         });

@@ -10,6 +10,7 @@ import { isUnknown } from "../../offline/mockRun";
 import { notebookGuardrails } from "../../policies/notebook";
 import { imdsProblem } from "../../policies/notebook/imdsV2Required";
 import { DEFAULT_APPROVED_PLATFORMS, platformProblem } from "../../policies/notebook/platformApproved";
+import { defaultSecurityGroupProblems } from "../../policies/notebook/notDefaultSecurityGroup";
 import { rootAccessProblem } from "../../policies/notebook/rootAccessDisabled";
 import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
@@ -98,6 +99,18 @@ describe("notebook policies", function () {
         it('the check: exactly "Disabled"; missing is SageMaker\'s default, Enabled', () => {
             assert.equal(rootAccessProblem({ rootAccess: "Disabled" }), undefined);
             assert.match(rootAccessProblem({})!, /not set: SageMaker's default is "Enabled"/);
+            assert.match(rootAccessProblem({ rootAccess: null })!, /not set: SageMaker's default is "Enabled"/, "null is unset");
+            for (const securityGroups of [undefined, null]) {
+                const notebook = {
+                    type: "aws:sagemaker/notebookInstance:NotebookInstance",
+                    name: "nb",
+                    props: { securityGroups },
+                    propertyDependencies: {},
+                } as never;
+                assert.deepEqual(defaultSecurityGroupProblems(notebook, [notebook]), [
+                    "securityGroups is not set: SageMaker attaches the VPC's default security group",
+                ]);
+            }
         });
         it('violation: missing, and "Enabled"', async () => {
             assert.match(
@@ -120,6 +133,12 @@ describe("notebook policies", function () {
         it('the check: minimumInstanceMetadataServiceVersion "2"', () => {
             assert.equal(imdsProblem({ instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" } }), undefined);
             assert.match(imdsProblem({ instanceMetadataServiceConfiguration: {} })!, /minimumInstanceMetadataServiceVersion is not set/);
+            for (const unset of [undefined, null]) {
+                assert.match(
+                    imdsProblem({ instanceMetadataServiceConfiguration: unset })!,
+                    /^instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed/,
+                );
+            }
             assert.match(imdsProblem({})!, /instanceMetadataServiceConfiguration is not set/);
         });
         it('violation: missing, and version "1"', async () => {

@@ -8,7 +8,7 @@ import * as path from "path";
 import { UNKNOWN_TAG, isTaggable, providerDefaultTags } from "../../policies/lib/tagsEffective";
 import { TAGGABLE_BY_MODULE, TAGGABLE_SOURCE, TAGGABLE_TYPES } from "../../policies/lib/tagsTaggable";
 import { tagGuardrails } from "../../policies/tags";
-import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing } from "../../policies/tags/requiredTags";
+import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing, tagSources } from "../../policies/tags/requiredTags";
 import { disallowedTagValues } from "../../policies/tags/tagValues";
 import { loadProject, qualifyKey } from "../../offline/projectConfig";
 import { REPO_ROOT } from "../graph";
@@ -188,6 +188,12 @@ describe("tags family", function () {
                 { key: "DataClassification", value: "secret", pattern: "^(CUI|internal)$" },
             ]);
             assert.deepEqual(disallowedTagValues({ DataClassification: UNKNOWN_TAG }, { DataClassification: "^CUI$" }), []);
+        });
+
+        it("reads a resource's tagsAll (the provider's merged tags, in provider-checked inputs) as a source", function () {
+            const sources = tagSources({ props: { tags: { Owner: "a" }, tagsAll: { Owner: "a", Project: "b" } }, provider: undefined });
+            assert.deepEqual(sources, { defaults: {}, tagsAll: { Owner: "a", Project: "b" }, own: { Owner: "a" } });
+            assert.deepEqual(requiredTagsMissing(sources, ["Owner", "Project"]), []);
         });
 
         it("reads the provider's default tags as JSON text, an object, or a one-element list", function () {
