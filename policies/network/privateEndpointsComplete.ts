@@ -2,7 +2,6 @@ import { PolicyResource } from "@pulumi/policy";
 import {
     endpointServiceName,
     INTERFACE_ENDPOINT_SERVICES,
-    InterfaceEndpointService,
     NOTEBOOK_ENDPOINT_KEY,
     notebookEndpointServiceName,
     s3GatewayServiceName,
@@ -29,17 +28,21 @@ export interface RequiredEndpoint {
     names(region: string): string[];
 }
 
-/** A service's names: standard, the table's FIPS names, and `<service>-fips` (FIPS names count as the service). */
-function serviceNames(service: InterfaceEndpointService): (region: string) => string[] {
-    const suffixes = [...new Set([service.service, ...Object.values(service.fipsService ?? {}), `${service.service}-fips`])];
+/** A service's names: standard, its FIPS names from the table, and `<service>-fips` (FIPS names count as the service). */
+function serviceNames(service: string, fipsServices: string[]): (region: string) => string[] {
+    const suffixes = [...new Set([service, ...fipsServices, `${service}-fips`])];
     return (region) => suffixes.map((suffix) => endpointServiceName(region, suffix));
 }
 
 /** The endpoints a VPC without internet egress needs, from stacks/partitions.ts, plus configured ones. */
 export function requiredEndpoints(additionalServices: string[]): RequiredEndpoint[] {
-    const extra: InterfaceEndpointService[] = additionalServices.map((service) => ({ key: service, purpose: "policy config", service }));
     return [
-        ...[...INTERFACE_ENDPOINT_SERVICES, ...extra].map((s): RequiredEndpoint => ({ key: s.service, type: "Interface", names: serviceNames(s) })),
+        ...INTERFACE_ENDPOINT_SERVICES.map((s): RequiredEndpoint => ({
+            key: s.service,
+            type: "Interface",
+            names: serviceNames(s.service, Object.values(s.fipsService ?? {})),
+        })),
+        ...additionalServices.map((service): RequiredEndpoint => ({ key: service, type: "Interface", names: serviceNames(service, []) })),
         { key: NOTEBOOK_ENDPOINT_KEY, type: "Interface", names: (region) => [notebookEndpointServiceName(region)] },
         { key: "s3", type: "any", names: (region) => [s3GatewayServiceName(region)] },
     ];

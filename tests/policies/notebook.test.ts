@@ -160,6 +160,11 @@ describe("notebook policies", function () {
     describe(P.platform, () => {
         it("the check: set and approved", () => {
             assert.equal(platformProblem({ platformIdentifier: "notebook-al2023-v1" }, DEFAULT_APPROVED_PLATFORMS), undefined);
+            assert.equal(
+                platformProblem({ platformIdentifier: null }, DEFAULT_APPROVED_PLATFORMS),
+                platformProblem({}, DEFAULT_APPROVED_PLATFORMS),
+                "null is unset",
+            );
             assert.match(platformProblem({}, DEFAULT_APPROVED_PLATFORMS)!, /not set/);
             assert.match(
                 platformProblem({ platformIdentifier: "notebook-al2-v3" }, DEFAULT_APPROVED_PLATFORMS)!,
