@@ -5,16 +5,16 @@
  */
 import { resourceGuardrail } from "../lib/guardrail";
 import { ENDPOINT_TYPE } from "../lib/instancesServing";
-import { isUnknownValue, peek } from "../lib/values";
+import { isUnknownValue, isUnset, peek } from "../lib/values";
 
 /** Why an endpoint's props lack rollback alarms, or undefined. Reads without the unknown check. */
 export function checkRollbackAlarms(props: unknown, minimumAlarms: number): string | undefined {
     const deploymentConfig = peek(props, "deploymentConfig");
     if (isUnknownValue(deploymentConfig)) return undefined;
-    if (deploymentConfig === undefined || deploymentConfig === null) return "deploymentConfig is not set, so a failed update is not rolled back automatically";
+    if (isUnset(deploymentConfig)) return "deploymentConfig is not set, so a failed update is not rolled back automatically";
     const rollback = peek(deploymentConfig, "autoRollbackConfiguration");
     if (isUnknownValue(rollback)) return undefined;
-    if (rollback === undefined || rollback === null) return "deploymentConfig.autoRollbackConfiguration is not set";
+    if (isUnset(rollback)) return "deploymentConfig.autoRollbackConfiguration is not set";
     const alarms = peek(rollback, "alarms");
     if (isUnknownValue(alarms)) return undefined;
     const count = Array.isArray(alarms) ? alarms.length : 0;

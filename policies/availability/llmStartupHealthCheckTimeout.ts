@@ -6,7 +6,7 @@
  */
 import { stackGuardrail } from "../lib/guardrail";
 import { containersOf, ENDPOINT_CONFIG_TYPE, envValue, identifyModel, modelsServedBy, variantsOf } from "../lib/instancesServing";
-import { Deferrals, UNKNOWN } from "../lib/values";
+import { Deferrals, isUnset, UNKNOWN } from "../lib/values";
 
 /** The timeout a variant needs, and why. */
 export interface RequiredTimeout {
@@ -16,8 +16,7 @@ export interface RequiredTimeout {
 
 /** Why a variant's timeout is too short (or unset), or undefined. */
 export function checkStartupTimeout(timeout: unknown, required: RequiredTimeout): string | undefined {
-    if (timeout === undefined || timeout === null)
-        return `containerStartupHealthCheckTimeoutInSeconds is not set (needs at least ${required.seconds} s: ${required.why})`;
+    if (isUnset(timeout)) return `containerStartupHealthCheckTimeoutInSeconds is not set (needs at least ${required.seconds} s: ${required.why})`;
     if (Number(timeout) >= required.seconds) return undefined;
     return `containerStartupHealthCheckTimeoutInSeconds = ${String(timeout)} is below ${required.seconds} s (${required.why})`;
 }

@@ -5,12 +5,13 @@
  */
 import { resourceGuardrail } from "../lib/guardrail";
 import { LOG_GROUP_TYPE } from "./logGroupKms";
+import { isUnset } from "../lib/values";
 
 export const DEFAULT_MINIMUM_RETENTION_DAYS = 90;
 
 /** The problem with a log group's retention, or undefined when it is compliant. */
 export function retentionProblem(retentionInDays: unknown, minimumDays: number): string | undefined {
-    if (retentionInDays === undefined || retentionInDays === null || retentionInDays === 0) {
+    if (isUnset(retentionInDays) || retentionInDays === 0) {
         return (
             `retentionInDays is ${retentionInDays === 0 ? "0" : "not set"}: the log group's events never expire, so the retention period is undefined. ` +
             `Set retentionInDays to a CloudWatch retention value of at least ${minimumDays} days (e.g. 365).`

@@ -14,7 +14,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { companionsOf, COMPANION_TYPES, reportBucketProblems } from "../lib/encryptionBuckets";
 import { stackGuardrail } from "../lib/guardrail";
-import { Deferrals, isPresent, isUnknownProperty, Maybe, peek, UNKNOWN } from "../lib/values";
+import { Deferrals, isPresent, isUnknownProperty, isUnset, Maybe, peek, UNKNOWN } from "../lib/values";
 
 export interface SseRuleFacts {
     /** Where the rule is, for messages. */
@@ -46,7 +46,7 @@ export function sseRuleProblem(rule: SseRuleFacts, requireCustomerManagedKey: bo
     }
     if (requireCustomerManagedKey) {
         const key = rule.kmsMasterKeyId;
-        if (key === undefined || key === null || key === "") return `${rule.source} sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)`;
+        if (isUnset(key) || key === "") return `${rule.source} sets no kmsMasterKeyId (S3 would use the AWS managed key aws/s3)`;
         if (isAwsManagedKey(key)) return `${rule.source} sets kmsMasterKeyId ${JSON.stringify(key)}, the AWS managed key`;
     }
     return undefined;
@@ -87,7 +87,7 @@ function rulesOf(config: unknown, deferrals: Deferrals): unknown[] {
     const out: unknown[] = [];
     for (const key of ["rules", "rule"]) {
         const value = deferrals.read(config, key);
-        if (value === UNKNOWN || value === undefined || value === null) continue;
+        if (value === UNKNOWN || isUnset(value)) continue;
         if (Array.isArray(value)) out.push(...value);
         else out.push(value);
     }

@@ -11,7 +11,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { companionsOf, COMPANION_TYPES, reportBucketProblems } from "../lib/encryptionBuckets";
 import { stackGuardrail } from "../lib/guardrail";
 import { asList } from "../lib/iamDocuments";
-import { Deferrals, Maybe, UNKNOWN } from "../lib/values";
+import { Deferrals, isUnset, Maybe, UNKNOWN } from "../lib/values";
 
 function isFalse(value: unknown): boolean {
     return asList(value).some((v) => v === false || (typeof v === "string" && v.toLowerCase() === "false"));
@@ -72,7 +72,7 @@ export function bucketPoliciesFor(bucket: PolicyResource, resources: PolicyResou
         document: deferrals.read(companion.props, "policy"),
     }));
     const inline = deferrals.read(bucket.props, "policy");
-    if (inline === UNKNOWN || (inline !== undefined && inline !== null && inline !== "")) out.push({ source: "the bucket's inline policy", document: inline });
+    if (inline === UNKNOWN || (!isUnset(inline) && inline !== "")) out.push({ source: "the bucket's inline policy", document: inline });
     return out;
 }
 

@@ -8,7 +8,7 @@ import { endpointInstanceTypesOffered } from "../../stacks/instances";
 import { PARTITION_IDS, PartitionId } from "../../stacks/partitions";
 import { partitionOf, regionOf } from "../lib/context";
 import { resourceGuardrail } from "../lib/guardrail";
-import { isUnknownProperty } from "../lib/values";
+import { isUnknownProperty, isUnset } from "../lib/values";
 import { ENDPOINT_CONFIG_TYPE, VARIANT_LISTS } from "../lib/instancesServing";
 
 export type AllowLists = Partial<Record<PartitionId, string[]>>;
@@ -46,7 +46,7 @@ export function checkInstanceType(
     unsetNote = "",
 ): string | undefined {
     const where = partition ? `partition ${partition} (region ${region})` : `every partition (the provider's region is not set, so the partition is not known)`;
-    if (instanceType === undefined || instanceType === null || instanceType === "") {
+    if (isUnset(instanceType) || instanceType === "") {
         return `${property} is not set${unsetNote}; it must be one of the types approved for ${where}: ${allowed.join(", ")}.`;
     }
     if (allowed.includes(String(instanceType))) return undefined;

@@ -8,6 +8,7 @@
  * plain data.
  */
 import { ResourceValidationArgs } from "@pulumi/policy";
+import { isUnset } from "./values";
 
 export interface IamStatement {
     Sid?: string;
@@ -57,7 +58,7 @@ export function roleTrustStatements(args: ResourceValidationArgs): IamStatement[
 }
 
 export function asList(value: unknown): unknown[] {
-    if (value === undefined || value === null) return [];
+    if (isUnset(value)) return [];
     return Array.isArray(value) ? [...value] : [value];
 }
 
@@ -82,7 +83,7 @@ export function serviceOfWildcardAction(action: string): string | undefined {
 
 /** The principals of a statement as `Type:value` pairs; `*` for `Principal: "*"`. */
 export function principalsOf(principal: unknown): { type: string; value: string }[] {
-    if (principal === undefined || principal === null) return [];
+    if (isUnset(principal)) return [];
     if (typeof principal === "string") return [{ type: "*", value: principal }];
     if (typeof principal !== "object" || Array.isArray(principal)) return [{ type: "?", value: JSON.stringify(principal) }];
     const out: { type: string; value: string }[] = [];

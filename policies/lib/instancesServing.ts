@@ -13,7 +13,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Engine, engineOfEnvironment, engineOfRepository, isDlcRegistryAccount } from "../../stacks/engines";
 import { findModel, findModelByIdOrHubId, MODEL_TAG_KEY, ModelSpec } from "../../stacks/models";
-import { Deferrals, isUnknownValue, peek, UNKNOWN } from "./values";
+import { Deferrals, isUnknownValue, isUnset, peek, UNKNOWN } from "./values";
 
 export const MODEL_TYPE = "aws:sagemaker/model:Model";
 export const ENDPOINT_CONFIG_TYPE = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
@@ -168,7 +168,7 @@ export function* servedContainers(resources: PolicyResource[], deferrals: Deferr
 export function envValue(model: PolicyResource, container: ServingContainer, key: string, deferrals: Deferrals): string | undefined | typeof UNKNOWN {
     const value = deferrals.readKnown(container.environment, key, { resource: model.name, path: `${container.path}.environment.${key}` });
     if (value === UNKNOWN) return UNKNOWN;
-    return value === undefined || value === null ? undefined : String(value);
+    return isUnset(value) ? undefined : String(value);
 }
 
 // ------------------------------------------------------------------------------------------------

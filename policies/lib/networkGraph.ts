@@ -7,7 +7,7 @@
  * during preview" error and so defers the policy to `pulumi up`.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { isUnknownValue, peek } from "./values";
+import { isUnknownValue, isUnset, peek } from "./values";
 
 /** Resource types, as the engine names them. */
 export const NET = {
@@ -72,7 +72,7 @@ export function mustKnow(props: unknown, ...path: (string | number)[]): unknown 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     let value: any = props;
     for (const key of path) {
-        if (value === undefined || value === null) return undefined;
+        if (isUnset(value)) return undefined;
         value = value[key];
     }
     return value;
@@ -140,7 +140,7 @@ export function internetRoutes(table: PolicyResource, all: PolicyResource[]): In
  * depends on an aws.ec2.InternetGateway. Another AWS id (`vgw-...`) is not one.
  */
 function isInternetGateway(gateway: unknown, dependsOnIgw: boolean, all: PolicyResource[]): boolean {
-    if (gateway === undefined || gateway === null || gateway === "" || gateway === "local") return false;
+    if (isUnset(gateway) || gateway === "" || gateway === "local") return false;
     if (looksLikeInternetGatewayId(gateway)) return true;
     if (typeof gateway === "string" && !isUnknownValue(gateway)) {
         if (ofType(all, NET.internetGateway).some((igw) => knownId(igw) === gateway)) return true;

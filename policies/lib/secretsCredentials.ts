@@ -13,7 +13,7 @@
  *
  * Messages never repeat a value: they give the kind of credential and the value's length.
  */
-import { Deferrals, UNKNOWN } from "./values";
+import { Deferrals, isUnset, UNKNOWN } from "./values";
 
 export const MODEL_TYPE = "aws:sagemaker/model:Model";
 
@@ -108,7 +108,7 @@ export function modelEnvironment(props: Record<string, any>, deferrals: Deferral
         // Object.keys does not read values, so unknown ones do not throw here.
         for (const name of Object.keys(env)) {
             const value = deferrals.read(env, name);
-            if (value === UNKNOWN || value === undefined || value === null) continue;
+            if (value === UNKNOWN || isUnset(value)) continue;
             variables.push({ path: `${path}.${name}`, name, value: String(value) });
         }
     }

@@ -12,7 +12,7 @@
  */
 import { PolicyProviderResource } from "@pulumi/policy";
 import { TAGGABLE_TYPES } from "./tagsTaggable";
-import { isUnknownValue, peek } from "./values";
+import { isUnknownValue, isUnset, peek } from "./values";
 
 /** A tag's value as far as presence goes: `UNKNOWN_TAG` stands for a value unknown in preview. */
 export const UNKNOWN_TAG = Symbol("unknown tag value");
@@ -27,7 +27,7 @@ export function rawTagMap(value: unknown): TagMap | undefined {
         const v = peek(value, key);
         if (isUnknownValue(v)) out[key] = UNKNOWN_TAG;
         else if (typeof v === "string") out[key] = v;
-        else if (v !== undefined && v !== null) out[key] = String(v);
+        else if (!isUnset(v)) out[key] = String(v);
     }
     return out;
 }

@@ -40,6 +40,11 @@ export function peek(obj: unknown, key: string): unknown {
     return target == null ? undefined : target[key];
 }
 
+/** Absent: undefined, or null (a property a program set to null reaches a policy as null). */
+export function isUnset(value: unknown): value is undefined | null {
+    return value === undefined || value === null;
+}
+
 export function isUnknownValue(value: unknown): boolean {
     return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
 }
@@ -47,7 +52,7 @@ export function isUnknownValue(value: unknown): boolean {
 /** Set to something (possibly unknown in preview): for checks where presence is what matters. */
 export function isPresent(obj: unknown, key: string): boolean {
     const value = peek(obj, key);
-    return value !== undefined && value !== null && value !== "";
+    return !isUnset(value) && value !== "";
 }
 
 /** Set and unknown in preview. */
@@ -92,7 +97,7 @@ export class Deferrals {
     /** `obj[key]` read through the proxy, or UNKNOWN (remembered) when it is unknown in preview. */
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers narrow the value they read
     read(obj: unknown, key: string | number): Maybe<any> {
-        if (obj === undefined || obj === null) return undefined;
+        if (isUnset(obj)) return undefined;
         if (isUnknownProperty(obj, String(key))) {
             this.reads.push(() => (obj as Record<string, unknown>)[key]);
             return UNKNOWN;

@@ -1,5 +1,6 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { NET } from "../lib/networkGraph";
+import { isUnset } from "../lib/values";
 
 export interface PrivateDnsConfig {
     /** Service names whose interface endpoints may go without private DNS. */
@@ -20,7 +21,7 @@ export function privateDnsProblem(props: Record<string, unknown>, exempt: Readon
     if (exempt.has(String(props.serviceName))) return undefined;
     const enabled = props.privateDnsEnabled;
     if (enabled === true) return undefined;
-    return enabled === undefined || enabled === null
+    return isUnset(enabled)
         ? `privateDnsEnabled is not set (the default is false) on the interface endpoint for ${props.serviceName}`
         : `privateDnsEnabled is ${JSON.stringify(enabled)} on the interface endpoint for ${props.serviceName}`;
 }

@@ -1,13 +1,13 @@
 import { NET } from "../lib/networkGraph";
 import { resourceGuardrail } from "../lib/guardrail";
-import { isUnknownValue, peek } from "../lib/values";
+import { isUnknownValue, isUnset, peek } from "../lib/values";
 
 const remediation = "Set the model's `vpcConfig` with the private subnets (`subnets`, two or more AZs) and its own security group (`securityGroupIds`).";
 
 /** A list property of vpcConfig: missing or empty is a problem; unknown in preview (a sentinel, neither) counts as set. */
 function listProblem(vpcConfig: unknown, key: string): string | undefined {
     const value = peek(vpcConfig, key);
-    if (value === undefined || value === null) return `vpcConfig.${key} is not set`;
+    if (isUnset(value)) return `vpcConfig.${key} is not set`;
     if (Array.isArray(value) && value.length === 0) return `vpcConfig.${key} is empty ([])`;
     return undefined;
 }
@@ -19,7 +19,7 @@ function listProblem(vpcConfig: unknown, key: string): string | undefined {
 export function modelVpcProblems(props: unknown): string[] {
     const vpcConfig = peek(props, "vpcConfig");
     if (isUnknownValue(vpcConfig)) return [];
-    if (vpcConfig === undefined || vpcConfig === null) return ["vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC"];
+    if (isUnset(vpcConfig)) return ["vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC"];
     return ["subnets", "securityGroupIds"].map((k) => listProblem(vpcConfig, k)).filter((p): p is string => p !== undefined);
 }
 

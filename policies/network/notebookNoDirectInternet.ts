@@ -1,6 +1,6 @@
 import { NET } from "../lib/networkGraph";
 import { resourceGuardrail } from "../lib/guardrail";
-import { isPresent } from "../lib/values";
+import { isPresent, isUnset } from "../lib/values";
 
 const remediation =
     'Place the notebook instance in a private subnet (`subnetId`) and set `directInternetAccess: "Disabled"` explicitly; ' +
@@ -19,9 +19,7 @@ export function notebookInternetProblems(props: Record<string, unknown>): string
     const access = props.directInternetAccess;
     if (access !== "Disabled") {
         problems.push(
-            access === undefined || access === null
-                ? 'directInternetAccess is not set: SageMaker\'s default is "Enabled"'
-                : `directInternetAccess is ${JSON.stringify(access)}`,
+            isUnset(access) ? 'directInternetAccess is not set: SageMaker\'s default is "Enabled"' : `directInternetAccess is ${JSON.stringify(access)}`,
         );
     }
     return problems;

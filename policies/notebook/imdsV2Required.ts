@@ -1,5 +1,6 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { NET } from "../lib/networkGraph";
+import { isUnset } from "../lib/values";
 
 const remediation = 'Set `instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" }` on the notebook instance.';
 
@@ -7,10 +8,10 @@ const remediation = 'Set `instanceMetadataServiceConfiguration: { minimumInstanc
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function imdsProblem(props: Record<string, any>): string | undefined {
     const config = props.instanceMetadataServiceConfiguration;
-    if (config === undefined || config === null) return "instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed by default";
+    if (isUnset(config)) return "instanceMetadataServiceConfiguration is not set: IMDSv1 is allowed by default";
     const version = config.minimumInstanceMetadataServiceVersion;
     if (String(version) === "2") return undefined;
-    return version === undefined || version === null
+    return isUnset(version)
         ? "instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is not set: IMDSv1 is allowed by default"
         : `instanceMetadataServiceConfiguration.minimumInstanceMetadataServiceVersion is ${JSON.stringify(version)}`;
 }

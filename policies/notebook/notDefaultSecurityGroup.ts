@@ -1,7 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { stackGuardrail } from "../lib/guardrail";
 import { describeResource, linkedOfType, NET, ofType } from "../lib/networkGraph";
-import { peek } from "../lib/values";
+import { isUnset, peek } from "../lib/values";
 
 const remediation =
     "Give the notebook instance its own security group in `securityGroups` (egress only to the VPC endpoints and S3), never the VPC's default security group.";
@@ -13,7 +13,7 @@ const remediation =
  */
 export function defaultSecurityGroupProblems(notebook: PolicyResource, all: PolicyResource[]): string[] {
     const groups = peek(notebook.props, "securityGroups");
-    if (groups === undefined || groups === null) return ["securityGroups is not set: SageMaker attaches the VPC's default security group"];
+    if (isUnset(groups)) return ["securityGroups is not set: SageMaker attaches the VPC's default security group"];
     if (Array.isArray(groups) && groups.length === 0) return ["securityGroups is empty ([]): SageMaker attaches the VPC's default security group"];
     return linkedOfType(notebook, "securityGroups", all, NET.defaultSecurityGroup).map(
         (d) => `securityGroups includes the VPC's default security group ${describeResource(d)}`,

@@ -1,5 +1,6 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { NET } from "../lib/networkGraph";
+import { isUnset } from "../lib/values";
 
 export interface PlatformConfig {
     approvedPlatforms: string[];
@@ -16,7 +17,7 @@ export function platformProblem(props: Record<string, unknown>, approved: readon
     const value = props.platformIdentifier;
     if (typeof value === "string" && approved.includes(value)) return undefined;
     const list = JSON.stringify(approved);
-    return value === undefined || value === null
+    return isUnset(value)
         ? `platformIdentifier is not set (SageMaker picks its default platform); approved: ${list}`
         : `platformIdentifier is ${JSON.stringify(value)}, not one of the approved ${list}`;
 }

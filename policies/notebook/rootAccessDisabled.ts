@@ -1,5 +1,6 @@
 import { resourceGuardrail } from "../lib/guardrail";
 import { NET } from "../lib/networkGraph";
+import { isUnset } from "../lib/values";
 
 const remediation = 'Set `rootAccess: "Disabled"` on the notebook instance; install what users need through a lifecycle configuration.';
 
@@ -7,7 +8,7 @@ const remediation = 'Set `rootAccess: "Disabled"` on the notebook instance; inst
 export function rootAccessProblem(props: Record<string, unknown>): string | undefined {
     const value = props.rootAccess;
     if (value === "Disabled") return undefined;
-    return value === undefined || value === null ? 'rootAccess is not set: SageMaker\'s default is "Enabled"' : `rootAccess is ${JSON.stringify(value)}`;
+    return isUnset(value) ? 'rootAccess is not set: SageMaker\'s default is "Enabled"' : `rootAccess is ${JSON.stringify(value)}`;
 }
 
 export const rootAccessDisabled = resourceGuardrail(

@@ -13,7 +13,7 @@ import { NET, routeTablesOf } from "../../policies/lib/networkGraph";
 import { referenceProblem } from "../../policies/lib/partitionReferences";
 import { compilePatterns } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
-import { Deferrals } from "../../policies/lib/values";
+import { Deferrals, isUnset } from "../../policies/lib/values";
 import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
 
 /** One of @pulumi/policy's sentinels for a value unknown in preview (its proxy.js). */
@@ -157,6 +157,12 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 undefined,
             );
             assert.throws(() => deferrals.settle(), /\[not checked: e\.endpointConfigName\]/);
+        });
+    });
+
+    describe("absent values", () => {
+        it("undefined and null are unset (a program's null reaches a policy as null); false, 0 and empty text are values", () => {
+            assert.deepEqual([undefined, null, false, 0, "", []].map(isUnset), [true, true, false, false, false, false]);
         });
     });
 
