@@ -1,11 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import {
-    endpointServiceName,
-    INTERFACE_ENDPOINT_SERVICES,
-    NOTEBOOK_ENDPOINT_KEY,
-    notebookEndpointServiceName,
-    s3GatewayServiceName,
-} from "../../stacks/partitions";
+import { endpointServiceName, INTERFACE_ENDPOINT_SERVICES, notebookEndpointServiceName, s3GatewayServiceName } from "../../stacks/partitions";
 import { regionOf } from "../lib/context";
 import { stackGuardrail } from "../lib/guardrail";
 import { describeResource, linked, mustKnow, NET, ofType } from "../lib/networkGraph";
@@ -22,7 +16,6 @@ const remediation =
 
 /** One endpoint SageMaker needs, and the service names (in a region) that provide it. */
 export interface RequiredEndpoint {
-    key: string;
     /** Interface, Gateway, or either (S3 has both). */
     type: "Interface" | "Gateway" | "any";
     names(region: string): string[];
@@ -38,13 +31,12 @@ function serviceNames(service: string, fipsServices: string[]): (region: string)
 export function requiredEndpoints(additionalServices: string[]): RequiredEndpoint[] {
     return [
         ...INTERFACE_ENDPOINT_SERVICES.map((s): RequiredEndpoint => ({
-            key: s.service,
             type: "Interface",
             names: serviceNames(s.service, Object.values(s.fipsService ?? {})),
         })),
-        ...additionalServices.map((service): RequiredEndpoint => ({ key: service, type: "Interface", names: serviceNames(service, []) })),
-        { key: NOTEBOOK_ENDPOINT_KEY, type: "Interface", names: (region) => [notebookEndpointServiceName(region)] },
-        { key: "s3", type: "any", names: (region) => [s3GatewayServiceName(region)] },
+        ...additionalServices.map((service): RequiredEndpoint => ({ type: "Interface", names: serviceNames(service, []) })),
+        { type: "Interface", names: (region) => [notebookEndpointServiceName(region)] },
+        { type: "any", names: (region) => [s3GatewayServiceName(region)] },
     ];
 }
 

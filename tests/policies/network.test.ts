@@ -395,7 +395,10 @@ describe("network policies", function () {
                 policyConfig: { [P.externalSubnets]: { approvedSubnetIds: [EXISTING_SUBNETS[0]] } },
             });
             assert.deepEqual(partly.flagged(P.externalSubnets), ["llama-3-1-8b-instruct-model"]);
-            assert.match(ownMessages(partly, P.externalSubnets)[0], /subnet-0fedcba9876543210/);
+            assert.match(
+                ownMessages(partly, P.externalSubnets)[0],
+                new RegExp(`uses subnet "subnet-0fedcba9876543210", .*; approvedSubnetIds \\["${EXISTING_SUBNETS[0]}"\\] does not list it\\.`),
+            );
             const required = await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: { [P.externalSubnets]: "mandatory" } });
             assert.equal(required.result.summary.mandatory, 3);
         });
@@ -522,7 +525,7 @@ describe("network policies", function () {
             const untyped = { props: { serviceName: "com.amazonaws.us-gov-west-1.kms" }, provider: undefined } as unknown as PolicyResource;
             assert.deepEqual(endpointFacts(untyped), { serviceName: "com.amazonaws.us-gov-west-1.kms", type: "Gateway", region: undefined });
             // A service's FIPS name counts when the table names none for the partition, and for configured services too.
-            const autoscaling = requiredEndpoints(["application-autoscaling"]).find((r) => r.key === "application-autoscaling")!;
+            const autoscaling = requiredEndpoints(["application-autoscaling"]).find((r) => r.names("us-gov-west-1")[0].endsWith(".application-autoscaling"))!;
             const fipsAutoscaling = { serviceName: "com.amazonaws.us-gov-west-1.application-autoscaling-fips", type: "Interface", region: "us-gov-west-1" };
             assert.deepEqual(missingEndpoints([autoscaling], [fipsAutoscaling], "us-gov-west-1"), []);
             const otherRegion = all.map((e) => ({ ...e, region: "us-gov-east-1" }));
