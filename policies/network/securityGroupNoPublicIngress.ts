@@ -29,10 +29,11 @@ export function openIngress(type: string, props: Record<string, any>): string[] 
         case NET.defaultSecurityGroup: {
             const rules = props.ingress;
             if (!Array.isArray(rules)) break;
-            for (let i = 0; i < rules.length; i++) {
-                check(`ingress[${i}].cidrBlocks`, rules[i]?.cidrBlocks);
-                check(`ingress[${i}].ipv6CidrBlocks`, rules[i]?.ipv6CidrBlocks);
-            }
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an ingress rule of the proxied inputs
+            rules.forEach((rule: Record<string, any>, i) => {
+                check(`ingress[${i}].cidrBlocks`, rule.cidrBlocks);
+                check(`ingress[${i}].ipv6CidrBlocks`, rule.ipv6CidrBlocks);
+            });
             break;
         }
         case NET.securityGroupRule:

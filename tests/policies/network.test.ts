@@ -157,7 +157,11 @@ describe("network policies", function () {
     describe(P.modelVpc, () => {
         it("the check: vpcConfig with non-empty subnets and securityGroupIds; unknown lists count as set", () => {
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: ["a", "b"], securityGroupIds: ["sg"] } }), []);
-            assert.deepEqual(modelVpcProblems({}), ["vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC"]);
+            for (const vpcConfig of [undefined, null]) {
+                assert.deepEqual(modelVpcProblems({ vpcConfig }), [
+                    "vpcConfig is not set: the model's containers run in SageMaker's network, outside your VPC",
+                ]);
+            }
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: [] } }), ["vpcConfig.subnets is empty ([])", "vpcConfig.securityGroupIds is not set"]);
             assert.deepEqual(modelVpcProblems({ vpcConfig: { subnets: null, securityGroupIds: ["sg"] } }), ["vpcConfig.subnets is not set"], "null is unset");
             // A whole vpcConfig unknown in preview (built from other resources' outputs) counts as set.

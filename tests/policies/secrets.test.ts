@@ -231,6 +231,11 @@ describe("secrets policies", function () {
         it("reports every credential of the fixture; unknown values wait for the update", async () => {
             const preview = await fixture();
             assert.deepEqual(flagged(preview, EXPOSURE), LITERALS_FOUND);
+            // A value found by its variable's name, not by a known token format, is "a credential".
+            assert.match(
+                preview.of(EXPOSURE).find((v) => v.resourceName === "named-password")!.message,
+                /primaryContainer\.environment\.DB_PASSWORD holds a credential <redacted, \d+ characters>: even when/,
+            );
             assert.deepEqual(notRunProperties(preview, EXPOSURE), ["computed-token .primaryContainer.environment.HF_TOKEN"]);
             const update = await fixture({ preview: false });
             assert.ok(flagged(update, EXPOSURE).includes("computed-token primaryContainer.environment.HF_TOKEN"));
