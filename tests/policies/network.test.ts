@@ -16,6 +16,8 @@ import { modelVpcProblems } from "../../policies/network/modelInVpc";
 import { privateDnsProblem } from "../../policies/network/interfaceEndpointPrivateDns";
 import { notebookInternetProblems } from "../../policies/network/notebookNoDirectInternet";
 import { attributeSubnets, subnetProblems, subnetUsers } from "../../policies/network/sagemakerSubnetsPrivate";
+import { openIngress } from "../../policies/network/securityGroupNoPublicIngress";
+import { NET } from "../../policies/lib/networkGraph";
 import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, notRunProperties, ownMessages } from "./assertions";
@@ -409,6 +411,15 @@ describe("network policies", function () {
     });
 
     describe(P.ingress, () => {
+        it("the check: each kind of rule names the property and value open to the internet", () => {
+            assert.deepEqual(openIngress(NET.securityGroup, { ingress: [{ cidrBlocks: ["10.0.0.0/16"] }, { ipv6CidrBlocks: ["::/0"] }] }), [
+                'ingress[1].ipv6CidrBlocks[0] = "::/0"',
+            ]);
+            assert.deepEqual(openIngress(NET.securityGroupRule, { type: "ingress", ipv6CidrBlocks: ["::/0"] }), ['ipv6CidrBlocks[0] = "::/0"']);
+            assert.deepEqual(openIngress(NET.securityGroupRule, { type: "egress", cidrBlocks: ["0.0.0.0/0"] }), []);
+            assert.deepEqual(openIngress(NET.securityGroupIngressRule, { cidrIpv4: "0.0.0.0/0" }), ['cidrIpv4 = "0.0.0.0/0"']);
+            assert.deepEqual(openIngress(NET.securityGroupIngressRule, { cidrIpv6: "::/0" }), ['cidrIpv6 = "::/0"']);
+        });
         it("compliant: the program's self-referencing rule, HTTPS from the VPC CIDR, and egress to 0.0.0.0/0 (NAT variant)", async () => {
             const nat = await evaluateRepoStack("commercial", NAT);
             const g = resourcesOf(nat);
@@ -532,6 +543,8 @@ describe("network policies", function () {
             const autoscaling = requiredEndpoints(["application-autoscaling"]).find((r) => r.names("us-gov-west-1")[0].endsWith(".application-autoscaling"))!;
             const fipsAutoscaling = { serviceName: "com.amazonaws.us-gov-west-1.application-autoscaling-fips", type: "Interface", region: "us-gov-west-1" };
             assert.deepEqual(missingEndpoints([autoscaling], [fipsAutoscaling], "us-gov-west-1"), []);
+            // A Gateway endpoint of the service does not stand in for the interface endpoint it needs.
+            assert.deepEqual(missingEndpoints([autoscaling], [{ ...fipsAutoscaling, type: "Gateway" }], "us-gov-west-1"), [autoscaling]);
             const otherRegion = all.map((e) => ({ ...e, region: "us-gov-east-1" }));
             assert.equal(missingEndpoints(required, otherRegion, "us-gov-west-1").length, required.length, "names of another region do not count");
         });
