@@ -3,7 +3,8 @@
  * `rotationPeriodInDays` (default 365 when unset) no longer than the configured maximum. KMS rotates
  * only symmetric encryption keys in its own key store: asymmetric and HMAC keys (a
  * `customerMasterKeySpec`, aws.kms.Key's only key-spec input, other than SYMMETRIC_DEFAULT) and keys
- * in a custom key store (`customKeyStoreId`) are not judged. The values matter, so unknown ones defer the policy.
+ * in a custom key store (`customKeyStoreId`) are not judged. The values matter, so unknown ones
+ * defer the policy.
  */
 import { resourceGuardrail } from "../lib/guardrail";
 
