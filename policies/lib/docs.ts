@@ -9,7 +9,6 @@ export const README_END = "<!-- policies:end -->";
 
 function configKeys(g: Guardrail): string {
     const props = Object.entries(g.configSchema?.properties ?? {});
-    if (props.length === 0) return "";
     return props.map(([key, schema]) => `\`${key}\`${schema.default !== undefined ? ` (default \`${JSON.stringify(schema.default)}\`)` : ""}`).join("; ");
 }
 

@@ -7,7 +7,9 @@
 import { strict as assert } from "assert";
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
+import { regionOf } from "../../policies/lib/context";
 import { renderPolicyTable } from "../../policies/lib/docs";
+import { bucketsOf, companionsOf, COMPANION_TYPES } from "../../policies/lib/encryptionBuckets";
 import { Guardrail } from "../../policies/lib/guardrail";
 import { NET, routeTablesOf } from "../../policies/lib/networkGraph";
 import { referenceProblem } from "../../policies/lib/partitionReferences";
@@ -15,6 +17,7 @@ import { compilePatterns } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
 import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
+import { freshRequire } from "../freshModules";
 
 /** One of @pulumi/policy's sentinels for a value unknown in preview (its proxy.js). */
 const UNKNOWN_STRING = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
@@ -105,6 +108,26 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         });
     });
 
+    describe("where a resource is", () => {
+        it("its own region (a per-resource region) before its provider's; an unknown one is not known", () => {
+            assert.equal(regionOf({ region: "us-west-2" }, awsProvider(undefined)), "us-west-2");
+            assert.equal(regionOf({ region: UNKNOWN_STRING }, awsProvider(undefined)), "us-east-1");
+            assert.equal(regionOf({}, { ...awsProvider(undefined), props: { region: UNKNOWN_STRING } }), undefined);
+        });
+    });
+
+    describe("S3 buckets and their companions", () => {
+        it("the V2 resource types count as the bucket and its encryption and versioning settings", () => {
+            const bucket = resource("aws:s3/bucketV2:BucketV2", "data");
+            const sse = resource("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "sse", {}, { bucket: [bucket] });
+            const versioning = resource("aws:s3/bucketVersioningV2:BucketVersioningV2", "versioning", {}, { bucket: [bucket] });
+            const all = [bucket, sse, versioning];
+            assert.deepEqual(bucketsOf(all), [bucket]);
+            assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.encryption), [sse]);
+            assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.versioning), [versioning]);
+        });
+    });
+
     describe("route tables", () => {
         it("a subnet without an association uses its VPC's main route table, including one made main by aws.ec2.MainRouteTableAssociation", () => {
             const vpc = resource(NET.vpc, "vpc");
@@ -178,6 +201,51 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         });
     });
 
+    describe("what counts as a credential (tables built when the module loads, so it is loaded afresh here)", () => {
+        const fresh = () => freshRequire<typeof import("../../policies/lib/secretsCredentials")>("policies/lib/secretsCredentials");
+
+        it("each credential word and word pair in a variable name; a reference word last makes it a setting about one", () => {
+            const { isCredentialName } = fresh();
+            const names = [
+                "HUB_TOKEN",
+                "CLIENT_SECRET",
+                "DB_PASSWORD",
+                "DB_PASSWD",
+                "KEY_PASSPHRASE",
+                "SERVICE_CREDENTIAL",
+                "SERVICE_CREDENTIALS",
+                "OPENAI_APIKEY",
+            ];
+            const pairs = ["SERVICE_API_KEY", "STORE_ACCESS_KEY", "STORE_SECRET_KEY", "SIGNING_PRIVATE_KEY"];
+            for (const name of [...names, ...pairs]) assert.equal(isCredentialName(name), true, name);
+            for (const name of ["HUB_TOKEN_PATH", "API_KEY_ARN", "SECRET_NAME", "PASSWORD_LENGTH", "PUBLIC_KEY", "KEY"])
+                assert.equal(isCredentialName(name), false, name);
+        });
+
+        it("each value pattern, at its boundaries", () => {
+            const { matchingPattern, BUILTIN_VALUE_PATTERNS } = fresh();
+            const label = (value: string) => matchingPattern(value, BUILTIN_VALUE_PATTERNS)?.label;
+            const hub = `hf_${"a1".repeat(10)}`;
+            assert.equal(label(hub), "a Hugging Face access token (hf_...)");
+            assert.equal(label(`Bearer ${hub}`), "a Hugging Face access token (hf_...)");
+            assert.equal(label(`x${hub}`), undefined, "inside a longer word");
+            assert.equal(label("hf_short"), undefined, "too short for a token");
+            assert.equal(label("AKIAIOSFODNN7EXAMPLE"), "an AWS access key ID (AKIA.../ASIA...)");
+            assert.equal(label("key=ASIAIOSFODNN7EXAMPLE;"), "an AWS access key ID (AKIA.../ASIA...)");
+            assert.equal(label("XAKIAIOSFODNN7EXAMPLE"), undefined, "preceded by another capital");
+            assert.equal(label("AKIAIOSFODNN7EXAMPLEX"), undefined, "followed by another capital");
+            for (const header of [
+                "-----BEGIN PRIVATE KEY-----",
+                "-----BEGIN RSA PRIVATE KEY-----",
+                "-----BEGIN OPENSSH PRIVATE KEY-----",
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+            ]) {
+                assert.equal(label(`${header}\nMIIE...`), "a PEM private key", header);
+            }
+            assert.equal(label("-----BEGIN PUBLIC KEY-----"), undefined);
+        });
+    });
+
     describe("configured credential patterns", () => {
         it("none configured is none; each is compiled; an invalid one names itself and the policy", () => {
             assert.deepEqual(compilePatterns([], "p"), []);
@@ -187,7 +255,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
     });
 
     describe("the README's policy table", () => {
-        it("a config setting without a default is listed by its name alone", () => {
+        it("a config setting without a default is listed by its name alone; table syntax in the text is escaped", () => {
             const g = {
                 name: "example",
                 description: "Example policy.",
@@ -199,6 +267,11 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.equal(
                 renderPolicyTable([g]).split("\n")[2],
                 '| `example` | tags | advisory | Example policy. Why it matters. | CM-8 | `limit`; `names` (default `["a"]`) | reads only known values |',
+            );
+            const piped = { ...g, description: "Either a|b.\nOr c.", configSchema: undefined } as unknown as Guardrail;
+            assert.equal(
+                renderPolicyTable([piped]).split("\n")[2],
+                "| `example` | tags | advisory | Either a\\|b. Or c. Why it matters. | CM-8 |  | reads only known values |",
             );
         });
     });
