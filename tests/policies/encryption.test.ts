@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
+import { UNKNOWN as WIRE_UNKNOWN } from "../../offline/mockRun";
 import { encryptionGuardrails } from "../../policies/encryption";
 import { volumeKeyProblems } from "../../policies/encryption/endpointVolumeKms";
 import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
@@ -415,7 +416,7 @@ describe("encryption policies", function () {
         });
 
         it(`${P.versioning}: a versioning configuration unknown in preview is judged at pulumi up, not read as unset`, () => {
-            const unknown = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"; // one of @pulumi/policy's unknown-value sentinels
+            const unknown = WIRE_UNKNOWN; // a value unknown in preview, as the engine sends it
             const bucket = { type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props: {}, propertyDependencies: {} } as unknown as PolicyResource;
             const versioning = {
                 type: "aws:s3/bucketVersioning:BucketVersioning",
@@ -432,7 +433,7 @@ describe("encryption policies", function () {
         });
 
         it(`${P.sse}: a rule without applyServerSideEncryptionByDefault sets no algorithm; one unknown in preview is judged at pulumi up`, () => {
-            const unknown = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"; // one of @pulumi/policy's unknown-value sentinels
+            const unknown = WIRE_UNKNOWN; // a value unknown in preview, as the engine sends it
             const bucket = { type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props: {}, propertyDependencies: {} } as unknown as PolicyResource;
             const config = (rules: unknown[]) =>
                 ({
@@ -496,7 +497,7 @@ describe("encryption policies", function () {
         });
 
         it(`${P.tls}: the bucket's deprecated inline policy counts when set, or unknown in preview; empty is none`, () => {
-            const unknown = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7"; // one of @pulumi/policy's unknown-value sentinels
+            const unknown = WIRE_UNKNOWN; // a value unknown in preview, as the engine sends it
             const sources = (policy: unknown) => {
                 const bucket = {
                     type: "aws:s3/bucket:Bucket",

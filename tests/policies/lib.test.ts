@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
+import { UNKNOWN } from "../../offline/mockRun";
 import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
 import { regionOf } from "../../policies/lib/context";
 import { renderPolicyTable } from "../../policies/lib/docs";
@@ -19,8 +20,8 @@ import { Deferrals, isUnset } from "../../policies/lib/values";
 import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
 import { freshRequire } from "../freshModules";
 
-/** One of @pulumi/policy's sentinels for a value unknown in preview (its proxy.js). */
-const UNKNOWN_STRING = "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7";
+/** A value unknown in preview, as the engine sends it (and the mocks capture it). */
+const UNKNOWN_STRING = UNKNOWN;
 
 function resource(
     type: string,

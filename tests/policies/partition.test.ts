@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
+import { UNKNOWN } from "../../offline/mockRun";
 import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/partitionReferences";
 import { partitionGuardrails } from "../../policies/partition";
 import { DEFAULT_ALLOWED_REGIONS, regionProblem } from "../../policies/partition/allowedRegions";
@@ -20,7 +21,6 @@ import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES
 const REFS = "partition-consistent-references";
 const REGIONS = "partition-allowed-regions";
 const FAMILY = [REFS, REGIONS];
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 describe("partition family", function () {
     describe("metadata", function () {
