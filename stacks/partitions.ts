@@ -72,8 +72,9 @@ export function regionsOf(partition: PartitionId): string[] {
 
 /**
  * The partition a region name belongs to, from its form; undefined for other partitions and for what
- * is not a region name. China's regions (cn-north-1) have the commercial form, so they are excluded by their `cn-` prefix; the
- * ISO partitions' (us-iso-east-1, eu-isoe-west-1) have a three-part prefix and match neither form.
+ * is not a region name. China's regions (cn-north-1) have the commercial form, so they are excluded
+ * by their `cn-` prefix; the ISO partitions' (us-iso-east-1, eu-isoe-west-1) have a three-part prefix
+ * and match neither form.
  */
 export function partitionOfRegion(region: string): PartitionId | undefined {
     if (/^us-gov-[a-z]+-\d$/.test(region)) return "aws-us-gov";

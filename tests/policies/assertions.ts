@@ -3,6 +3,7 @@
  * `notRun` and `notRunOn`).
  */
 import { strict as assert } from "assert";
+import { PolicyResource } from "@pulumi/policy";
 import { PolicyError } from "../../offline/policyEval";
 import { Evaluation } from "./harness";
 
@@ -57,4 +58,22 @@ export function assertClean(e: Evaluation, policies: readonly string[], label: s
         [],
         `${label}: errors`,
     );
+}
+
+/** A resource as a stack policy sees it (values un-proxied), for calling the pack's functions directly. */
+export function policyResource(
+    type: string,
+    name: string,
+    props: Record<string, unknown> = {},
+    propertyDependencies: Record<string, PolicyResource[]> = {},
+): PolicyResource {
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:dev::project::${type}::${name}`,
+        props,
+        propertyDependencies,
+        dependencies: [],
+        isUnknown: false,
+    } as unknown as PolicyResource;
 }

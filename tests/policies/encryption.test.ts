@@ -17,7 +17,7 @@ import { versioningFor, versioningProblem } from "../../policies/encryption/s3Bu
 import { bucketPoliciesFor, deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
 import { Deferrals, UNKNOWN } from "../../policies/lib/values";
 import { freshRequire, requireRepoModule } from "../freshModules";
-import { assertClean, errorsOf, levels } from "./assertions";
+import { assertClean, errorsOf, levels, policyResource } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
 const FIXTURE = path.join(FIXTURES, "policy-encryption");
@@ -417,14 +417,13 @@ describe("encryption policies", function () {
 
         it(`${P.versioning}: a versioning configuration unknown in preview is judged at pulumi up, not read as unset`, () => {
             const unknown = WIRE_UNKNOWN; // a value unknown in preview, as the engine sends it
-            const bucket = { type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props: {}, propertyDependencies: {} } as unknown as PolicyResource;
-            const versioning = {
-                type: "aws:s3/bucketVersioning:BucketVersioning",
-                name: "data-versioning",
-                urn: "urn:versioning",
-                props: { versioningConfiguration: unknown },
-                propertyDependencies: { bucket: [bucket] },
-            } as unknown as PolicyResource;
+            const bucket = policyResource("aws:s3/bucket:Bucket", "data");
+            const versioning = policyResource(
+                "aws:s3/bucketVersioning:BucketVersioning",
+                "data-versioning",
+                { versioningConfiguration: unknown },
+                { bucket: [bucket] },
+            );
             const deferrals = new Deferrals();
             const facts = versioningFor(bucket, [bucket, versioning], deferrals);
             assert.deepEqual(facts, [{ source: "aws.s3.BucketVersioning 'data-versioning' versioningConfiguration.status", state: UNKNOWN }]);
@@ -434,15 +433,14 @@ describe("encryption policies", function () {
 
         it(`${P.sse}: a rule without applyServerSideEncryptionByDefault sets no algorithm; one unknown in preview is judged at pulumi up`, () => {
             const unknown = WIRE_UNKNOWN; // a value unknown in preview, as the engine sends it
-            const bucket = { type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props: {}, propertyDependencies: {} } as unknown as PolicyResource;
+            const bucket = policyResource("aws:s3/bucket:Bucket", "data");
             const config = (rules: unknown[]) =>
-                ({
-                    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-                    name: "data-sse",
-                    urn: "urn:sse",
-                    props: { rules },
-                    propertyDependencies: { bucket: [bucket] },
-                }) as unknown as PolicyResource;
+                policyResource(
+                    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                    "data-sse",
+                    { rules },
+                    { bucket: [bucket] },
+                );
             const rulesOf = (rules: unknown[]) => sseRulesFor(bucket, [bucket, config(rules)], new Deferrals());
             assert.deepEqual(rulesOf([{ bucketKeyEnabled: true }]), [
                 {
@@ -499,13 +497,7 @@ describe("encryption policies", function () {
         it(`${P.tls}: the bucket's deprecated inline policy counts when set, or unknown in preview; empty is none`, () => {
             const unknown = WIRE_UNKNOWN; // a value unknown in preview, as the engine sends it
             const sources = (policy: unknown) => {
-                const bucket = {
-                    type: "aws:s3/bucket:Bucket",
-                    name: "data",
-                    urn: "urn:bucket",
-                    props: { policy },
-                    propertyDependencies: {},
-                } as unknown as PolicyResource;
+                const bucket = policyResource("aws:s3/bucket:Bucket", "data", { policy });
                 return bucketPoliciesFor(bucket, [bucket], new Deferrals()).map((p) => [p.source, p.document]);
             };
             for (const none of [undefined, null, ""]) assert.deepEqual(sources(none), [], String(none));
@@ -514,8 +506,7 @@ describe("encryption policies", function () {
         });
 
         it(`${P.versioning}: the deprecated inline versioning block counts when set, and is named in the message`, () => {
-            const bucket = (props: Record<string, unknown>) =>
-                ({ type: "aws:s3/bucket:Bucket", name: "data", urn: "urn:bucket", props, propertyDependencies: {} }) as unknown as PolicyResource;
+            const bucket = (props: Record<string, unknown>) => policyResource("aws:s3/bucket:Bucket", "data", props);
             const off = bucket({ versioning: { enabled: false } });
             const facts = versioningFor(off, [off], new Deferrals());
             assert.equal(versioningProblem(facts), "the bucket's inline versioning.enabled is false");

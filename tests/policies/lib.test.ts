@@ -5,7 +5,7 @@
  * endpoint configuration found by name, values unknown in preview).
  */
 import { strict as assert } from "assert";
-import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
+import { PolicyProviderResource } from "@pulumi/policy";
 import { UNKNOWN } from "../../offline/mockRun";
 import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
 import { regionOf } from "../../policies/lib/context";
@@ -18,27 +18,11 @@ import { compilePatterns } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
 import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
+import { policyResource } from "./assertions";
 import { freshRequire } from "../freshModules";
 
 /** A value unknown in preview, as the engine sends it (and the mocks capture it). */
 const UNKNOWN_STRING = UNKNOWN;
-
-function resource(
-    type: string,
-    name: string,
-    props: Record<string, unknown> = {},
-    propertyDependencies: Record<string, PolicyResource[]> = {},
-): PolicyResource {
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:dev::project::${type}::${name}`,
-        props,
-        propertyDependencies,
-        dependencies: [],
-        isUnknown: false,
-    } as unknown as PolicyResource;
-}
 
 function awsProvider(defaultTags: unknown): PolicyProviderResource {
     return {
@@ -119,9 +103,14 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
 
     describe("S3 buckets and their companions", () => {
         it("the V2 resource types count as the bucket and its encryption and versioning settings", () => {
-            const bucket = resource("aws:s3/bucketV2:BucketV2", "data");
-            const sse = resource("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "sse", {}, { bucket: [bucket] });
-            const versioning = resource("aws:s3/bucketVersioningV2:BucketVersioningV2", "versioning", {}, { bucket: [bucket] });
+            const bucket = policyResource("aws:s3/bucketV2:BucketV2", "data");
+            const sse = policyResource(
+                "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+                "sse",
+                {},
+                { bucket: [bucket] },
+            );
+            const versioning = policyResource("aws:s3/bucketVersioningV2:BucketVersioningV2", "versioning", {}, { bucket: [bucket] });
             const all = [bucket, sse, versioning];
             assert.deepEqual(bucketsOf(all), [bucket]);
             assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.encryption), [sse]);
@@ -131,16 +120,21 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
 
     describe("route tables", () => {
         it("a subnet without an association uses its VPC's main route table, including one made main by aws.ec2.MainRouteTableAssociation", () => {
-            const vpc = resource(NET.vpc, "vpc");
-            const table = resource(NET.routeTable, "public", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0123456789abcdef0" }] });
-            const other = resource(NET.routeTable, "other");
-            const main = resource(NET.mainRouteTableAssociation, "main", {}, { vpcId: [vpc], routeTableId: [table] });
-            const subnet = resource(NET.subnet, "private-0", { mapPublicIpOnLaunch: false }, { vpcId: [vpc] });
+            const vpc = policyResource(NET.vpc, "vpc");
+            const table = policyResource(NET.routeTable, "public", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0123456789abcdef0" }] });
+            const other = policyResource(NET.routeTable, "other");
+            const main = policyResource(NET.mainRouteTableAssociation, "main", {}, { vpcId: [vpc], routeTableId: [table] });
+            const subnet = policyResource(NET.subnet, "private-0", { mapPublicIpOnLaunch: false }, { vpcId: [vpc] });
             const all = [vpc, table, other, main, subnet];
             assert.deepEqual(routeTablesOf(subnet, all), [vpc, table]);
             assert.deepEqual(subnetProblems(subnet, all), ["route table public (RouteTable) sends 0.0.0.0/0 to an internet gateway, routes[0].cidrBlock"]);
             // An association for another VPC makes no table main for this one.
-            const elsewhere = resource(NET.mainRouteTableAssociation, "elsewhere", {}, { vpcId: [resource(NET.vpc, "other-vpc")], routeTableId: [other] });
+            const elsewhere = policyResource(
+                NET.mainRouteTableAssociation,
+                "elsewhere",
+                {},
+                { vpcId: [policyResource(NET.vpc, "other-vpc")], routeTableId: [other] },
+            );
             assert.deepEqual(routeTablesOf(subnet, [vpc, other, elsewhere, subnet]), [vpc]);
         });
     });
@@ -160,15 +154,18 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
 
     describe("an endpoint's configuration", () => {
         const configs = [
-            resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "a", { name: "cfg-a" }),
-            resource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "b", { name: "cfg-b" }),
+            policyResource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "a", { name: "cfg-a" }),
+            policyResource("aws:sagemaker/endpointConfiguration:EndpointConfiguration", "b", { name: "cfg-b" }),
         ];
 
         it("without a dependency, the configuration whose name the endpoint gives; none for a name outside the stack", () => {
             const deferrals = new Deferrals();
-            assert.equal(configOfEndpoint(resource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: "cfg-b" }), configs, deferrals), configs[1]);
             assert.equal(
-                configOfEndpoint(resource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: "cfg-elsewhere" }), configs, deferrals),
+                configOfEndpoint(policyResource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: "cfg-b" }), configs, deferrals),
+                configs[1],
+            );
+            assert.equal(
+                configOfEndpoint(policyResource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: "cfg-elsewhere" }), configs, deferrals),
                 undefined,
             );
             assert.equal(deferrals.pending, false);
@@ -177,7 +174,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         it("a name unknown in preview is recorded, so the policy reports itself not run", () => {
             const deferrals = new Deferrals();
             assert.equal(
-                configOfEndpoint(resource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: UNKNOWN_STRING }), configs, deferrals),
+                configOfEndpoint(policyResource("aws:sagemaker/endpoint:Endpoint", "e", { endpointConfigName: UNKNOWN_STRING }), configs, deferrals),
                 undefined,
             );
             assert.throws(() => deferrals.settle(), /\[not checked: e\.endpointConfigName\]/);
