@@ -134,8 +134,3 @@ export function notebookEndpointServiceName(region: string): string {
 export function s3GatewayServiceName(region: string): string {
     return endpointServiceName(region, "s3");
 }
-
-/** ARN builder that cannot get the partition wrong. */
-export function arn(partition: PartitionId, service: string, region: string, account: string, resource: string): string {
-    return `${PARTITIONS[partition].arnPrefix}:${service}:${region}:${account}:${resource}`;
-}

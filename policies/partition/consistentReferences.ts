@@ -19,8 +19,8 @@ import { partitionOf, regionOf } from "../lib/context";
 import { referenceProblem, referencesIn, stringsIn } from "../lib/partitionReferences";
 
 const REMEDIATION =
-    "Build the value from the stack's partition and region instead of a literal (stacks/partitions.ts `arn()` and PARTITIONS[...].arnPrefix, " +
-    "stacks/engines.ts `engineImageUri()`, `aws.getPartition`/`aws.getRegion`), or list it in `ignorePatterns` if the cross-region reference is intended.";
+    "Build the value from the stack's partition and region instead of a literal (`aws.getPartition()` gives the partition and its DNS suffix, " +
+    "`aws.getRegion()` the region, or take the referenced resource's own ARN or URL output), or list it in `ignorePatterns` if the cross-region reference is intended.";
 
 export interface PartitionFinding {
     path: string;
