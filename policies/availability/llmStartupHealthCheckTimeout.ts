@@ -5,7 +5,7 @@
  * catalog's startupHealthCheckTimeoutSeconds (larger models load longer).
  */
 import { stackGuardrail } from "../lib/guardrail";
-import { containersOf, ENDPOINT_CONFIG_TYPE, envValue, identifyModel, modelsServedBy, variantsOf } from "../lib/instancesServing";
+import { containersOf, ENDPOINT_CONFIG_TYPE, engineOf, envValue, identifyModel, modelsServedBy, variantsOf } from "../lib/instancesServing";
 import { Deferrals, isUnset, UNKNOWN } from "../lib/values";
 
 /** The timeout a variant needs, and why. */
@@ -77,9 +77,11 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                 let required: RequiredTimeout = { seconds: minimum, why: "minimumHealthCheckTimeoutSeconds" };
                 for (const { model } of served.filter((s) => s.variant.path === variant.path)) {
                     for (const container of containersOf(model, lookups)) {
-                        const hfModelId = envValue(model, container, "HF_MODEL_ID", lookups);
-                        if (typeof hfModelId !== "string") continue;
-                        const spec = identifyModel(model, hfModelId, {})?.spec;
+                        // The engine's own model variable (SM_VLLM_MODEL, ...); other Hugging Face containers read HF_MODEL_ID.
+                        const variable = engineOf(container)?.variables.model ?? "HF_MODEL_ID";
+                        const modelRef = envValue(model, container, variable, lookups);
+                        if (typeof modelRef !== "string") continue;
+                        const spec = identifyModel(model, modelRef, {}, variable)?.spec;
                         if (spec && spec.startupHealthCheckTimeoutSeconds > required.seconds) {
                             required = {
                                 seconds: spec.startupHealthCheckTimeoutSeconds,

@@ -212,7 +212,7 @@ export function identifyModel(
     model: PolicyResource,
     hfModelId: string,
     modelParameters: Record<string, number>,
-    variable = "HF_MODEL_ID",
+    variable: string,
 ): ModelIdentity | undefined {
     const fromConfig = (key: string, how: string): ModelIdentity | undefined =>
         typeof modelParameters[key] === "number"
@@ -237,7 +237,7 @@ export function identifyModel(
 }
 
 /** Why a model could not be identified, with the fix (for the not-run message). */
-export function unidentifiedModelReason(model: PolicyResource, hfModelId: string, variable = "HF_MODEL_ID"): string {
+export function unidentifiedModelReason(model: PolicyResource, hfModelId: string, variable: string): string {
     return isLocalModelPath(hfModelId)
         ? `${variable}=${hfModelId} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
         : `${hfModelId} is not in the model catalog (stacks/models.ts); set policy config modelParameters {"${hfModelId}": <billions>}`;
