@@ -5,6 +5,7 @@
  * startup timeout, a single unscaled production instance).
  */
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { checkRollbackAlarms } from "../../policies/availability/endpointAutoRollbackAlarms";
 import { checkStartupTimeout } from "../../policies/availability/llmStartupHealthCheckTimeout";
 import { checkRedundancy } from "../../policies/availability/productionEndpointRedundancy";
@@ -268,6 +269,32 @@ describe("availability policies", function () {
                 messages(await evaluateRepoStack("govcloud", { overrides, policyConfig: { [STARTUP]: { useCatalogTimeouts: false } } }), STARTUP),
                 [],
             );
+        });
+
+        it("vLLM and SGLang containers are identified by their engine's model variable: Llama-3.3-70B needs the catalog's 2400 s on either", async () => {
+            for (const [stack, engine] of [
+                ["govcloud", "vllm"],
+                ["commercial", "sglang"],
+            ]) {
+                const e = await evaluateRepoStack(stack, {
+                    overrides: { models: [{ id: "llama-3.3-70b-instruct", engine, startupHealthCheckTimeoutSeconds: 900 }] },
+                });
+                assert.match(
+                    messages(e, STARTUP).join(),
+                    /= 900 is below 2400 s \(stacks\/models\.ts gives meta-llama\/Llama-3\.3-70B-Instruct 2400 s\)/,
+                    `${stack} ${engine}`,
+                );
+            }
+        });
+
+        it("a model that lists its container in containers[] (the multi-container form) is identified the same way", async () => {
+            const overrides = { models: [{ id: "falcon-40b-instruct", startupHealthCheckTimeoutSeconds: 600 }] };
+            const inContainers: pulumi.ResourceTransformation = (args) =>
+                args.type === "aws:sagemaker/model:Model"
+                    ? { props: { ...args.props, primaryContainer: undefined, containers: [args.props.primaryContainer] }, opts: args.opts }
+                    : undefined;
+            const e = await evaluateRepoStack("govcloud", { overrides, transformations: [inContainers] });
+            assert.match(messages(e, STARTUP).join(), /= 600 is below 900 s \(stacks\/models\.ts gives tiiuae\/falcon-40b-instruct 900 s\)/);
         });
 
         it("with several variants, each is held to the catalog timeout of the model it serves, not its neighbour's", async () => {
