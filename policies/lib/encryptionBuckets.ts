@@ -35,7 +35,7 @@ export function companionsOf(bucket: PolicyResource, resources: PolicyResource[]
     const names = new Set([knownString(peek(bucket.props, "bucket")), knownString(peek(bucket.props, "id"))].filter((n): n is string => !!n));
     return resources.filter((r) => {
         if (!types.includes(r.type)) return false;
-        if ((r.propertyDependencies?.bucket ?? []).some((dep) => dep.urn === bucket.urn)) return true;
+        if ((r.propertyDependencies.bucket ?? []).some((dep) => dep.urn === bucket.urn)) return true;
         const target = knownString(peek(r.props, "bucket"));
         return !!target && names.has(target);
     });

@@ -44,7 +44,7 @@ export function knownId(r: PolicyResource): string | undefined {
 
 /** Resources a top-level property depends on, optionally of some types. */
 export function depsOf(r: PolicyResource, property: string, ...types: string[]): PolicyResource[] {
-    const deps = r.propertyDependencies?.[property] ?? [];
+    const deps = r.propertyDependencies[property] ?? [];
     return types.length === 0 ? deps : deps.filter((d) => types.includes(d.type));
 }
 

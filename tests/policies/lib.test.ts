@@ -7,13 +7,15 @@
 import { strict as assert } from "assert";
 import { PolicyProviderResource } from "@pulumi/policy";
 import { UNKNOWN } from "../../offline/mockRun";
-import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
+import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason, scalingTargetsOf, stackOfUrn } from "../../policies/lib/availabilityScope";
 import { regionOf } from "../../policies/lib/context";
 import { renderPolicyTable } from "../../policies/lib/docs";
 import { bucketsOf, companionsOf, COMPANION_TYPES } from "../../policies/lib/encryptionBuckets";
 import { Guardrail } from "../../policies/lib/guardrail";
-import { NET, routeTablesOf } from "../../policies/lib/networkGraph";
-import { referenceProblem } from "../../policies/lib/partitionReferences";
+import { awsManagedPolicyName, principalsOf, serviceOfWildcardAction, statementsOf } from "../../policies/lib/iamDocuments";
+import { ENDPOINT_CONFIG_TYPE, ENDPOINT_TYPE, SCALING_TARGET_TYPE } from "../../policies/lib/instancesServing";
+import { depsOf, internetRoutes, knownId, knownStrings, linked, mustKnow, NET, routeTablesOf } from "../../policies/lib/networkGraph";
+import { referenceProblem, stringsIn } from "../../policies/lib/partitionReferences";
 import { compilePatterns } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
@@ -139,7 +141,116 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         });
     });
 
+    describe("routes to an internet gateway", () => {
+        it("a gateway id is the stack's internet gateway by its known id; another AWS id is no internet gateway, even with a dependency on one", () => {
+            const igw = policyResource(NET.internetGateway, "igw", { id: "gateway-of-the-stack" });
+            const table = (gatewayId: string) => policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId }] }, { routes: [igw] });
+            assert.deepEqual(
+                internetRoutes(table("gateway-of-the-stack"), [igw]).map((r) => r.where),
+                ["routes[0].cidrBlock"],
+            );
+            const literal = policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "gateway-of-the-stack" }] });
+            assert.equal(internetRoutes(literal, [igw]).length, 1, "by id alone, without a dependency");
+            assert.deepEqual(internetRoutes(table("vgw-0123456789abcdef0"), [igw]), []);
+        });
+    });
+
+    describe("links between resources", () => {
+        it("the known strings of a value skip unknown, empty and non-string elements; a known id is a non-empty known string", () => {
+            assert.deepEqual(knownStrings(["sg-1", "", 5, null, UNKNOWN_STRING, "sg-2"]), ["sg-1", "sg-2"]);
+            assert.deepEqual(knownStrings("sg-1"), ["sg-1"]);
+            assert.deepEqual(knownStrings(UNKNOWN_STRING), []);
+            const withId = (id: unknown) => knownId(policyResource(NET.subnet, "s", { id }));
+            assert.deepEqual(
+                [withId("subnet-1"), withId(""), withId(UNKNOWN_STRING), withId(5), withId(undefined)],
+                ["subnet-1", undefined, undefined, undefined, undefined],
+            );
+        });
+
+        it("a property links to a resource by dependency, or by the resource's known id (a literal id, as at pulumi up); nothing else links", () => {
+            const subnet = policyResource(NET.subnet, "private-0", { id: "subnet-0123456789abcdef0" });
+            const byDependency = policyResource(NET.routeTableAssociation, "a", { subnetId: UNKNOWN_STRING }, { subnetId: [subnet] });
+            const byId = policyResource(NET.routeTableAssociation, "b", { subnetId: "subnet-0123456789abcdef0" });
+            const other = policyResource(NET.routeTableAssociation, "c", { subnetId: "subnet-0fedcba9876543210" });
+            assert.deepEqual(
+                [byDependency, byId, other].map((a) => linked(a, "subnetId", subnet)),
+                [true, true, false],
+            );
+            // Without an id, an unset property does not match it.
+            assert.equal(linked(policyResource(NET.routeTableAssociation, "d"), "subnetId", policyResource(NET.subnet, "no-id")), false);
+            assert.deepEqual(depsOf(other, "subnetId"), []);
+            assert.deepEqual(depsOf(byDependency, "subnetId"), [subnet]);
+        });
+
+        it("a nested read stops at an unset value instead of failing", () => {
+            assert.equal(mustKnow({ routes: [null] }, "routes", 0, "cidrBlock"), undefined);
+            assert.equal(mustKnow(undefined, "routes"), undefined);
+            assert.equal(mustKnow({ routes: [{ cidrBlock: "0.0.0.0/0" }] }, "routes", 0, "cidrBlock"), "0.0.0.0/0");
+        });
+    });
+
+    describe("IAM policy documents", () => {
+        it("statements of a document, as JSON text or an object: one statement or a list, entries that are no object skipped", () => {
+            const statement = { Effect: "Allow", Action: "s3:GetObject", Resource: "*" };
+            assert.deepEqual(statementsOf(JSON.stringify({ Statement: statement })), [statement]);
+            assert.deepEqual(statementsOf({ Statement: [null, "s3:*", statement] }), [statement]);
+            assert.deepEqual(statementsOf({ Version: "2012-10-17" }), []);
+        });
+
+        it("a wildcard action grants a whole service (any case, white space around it, one or more *); a family of actions does not", () => {
+            assert.deepEqual(["*", " S3:* ", "s3:**", "*:*"].map(serviceOfWildcardAction), ["*", "s3", "s3", "*"]);
+            assert.deepEqual(["s3:Get*", "s3:*Object", "s3:Get:*", "s3"].map(serviceOfWildcardAction), [undefined, undefined, undefined, undefined]);
+        });
+
+        it("principals as type and value: none when unset, '*' for a bare string, '?' for a value of no principal shape", () => {
+            assert.deepEqual(principalsOf(undefined), []);
+            assert.deepEqual(principalsOf("*"), [{ type: "*", value: "*" }]);
+            assert.deepEqual(principalsOf(["a"]), [{ type: "?", value: '["a"]' }]);
+            assert.deepEqual(principalsOf(5), [{ type: "?", value: "5" }]);
+            assert.deepEqual(principalsOf({ AWS: ["arn:aws:iam::111122223333:root", 7] }), [
+                { type: "AWS", value: "arn:aws:iam::111122223333:root" },
+                { type: "AWS", value: "7" },
+            ]);
+        });
+
+        it("an AWS managed policy's name from its ARN in any partition, with or without a path; nothing else is one", () => {
+            assert.equal(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
+            assert.equal(awsManagedPolicyName(" arn:aws:iam::aws:policy/service-role/AmazonSageMakerFullAccess "), "AmazonSageMakerFullAccess");
+            assert.equal(awsManagedPolicyName("arn:aws:iam::111122223333:policy/AdministratorAccess"), undefined);
+            assert.equal(awsManagedPolicyName("x-arn:aws:iam::aws:policy/AdministratorAccess"), undefined);
+        });
+
+        it("a value that is no document object is a document error, as is text that is not JSON", () => {
+            for (const value of ["[]", "42", "null", [], 42, null])
+                assert.throws(() => statementsOf(value), { name: "Error", message: "is not a policy document object" }, JSON.stringify(value));
+            assert.throws(() => statementsOf("{ not json"), /^Error: is not valid JSON \(/);
+        });
+    });
+
     describe("references to another partition or region", () => {
+        it("strings of a value with their paths: JSON documents in strings (after white space) are walked; a JSON string value is not; null and other scalars hold none", () => {
+            assert.deepEqual(stringsIn({ a: null, b: 5, c: [' {"Resource": "arn:aws:s3:::x"} ', "plain"], d: '"a{b"', e: UNKNOWN_STRING }, "policy"), [
+                { path: "policy.c[0](json).Resource", value: "arn:aws:s3:::x" },
+                { path: "policy.c[1]", value: "plain" },
+                { path: "policy.d", value: '"a{b"' },
+            ]);
+        });
+
+        it("an engine image from the registry account of other regions names up to three of them", () => {
+            const ref = {
+                kind: "ECR registry" as const,
+                text: "763104351884.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:x",
+                account: "763104351884",
+                region: "us-gov-west-1",
+                dnsSuffix: "amazonaws.com",
+                repository: "huggingface-pytorch-tgi-inference",
+            };
+            assert.equal(
+                referenceProblem(ref, "aws-us-gov", "us-gov-west-1"),
+                "pulls huggingface-pytorch-tgi-inference from account 763104351884, the Hugging Face image registry of us-east-1, us-east-2, us-west-1, ...; in us-gov-west-1 it is 442386744353",
+            );
+        });
+
         it("a host of the right region under another partition's DNS suffix", () => {
             const ref = {
                 kind: "service endpoint or principal" as const,
@@ -171,6 +282,20 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.equal(deferrals.pending, false);
         });
 
+        it("a dependency on something other than a configuration (a generated name) does not stand for it; neither does another type of the same name, nor a configuration without a name", () => {
+            const deferrals = new Deferrals();
+            const candidates = [policyResource(ENDPOINT_CONFIG_TYPE, "unnamed"), policyResource(ENDPOINT_CONFIG_TYPE, "a", { name: "cfg-a" })];
+            const generated = policyResource("random:index/randomPet:RandomPet", "suffix");
+            const endpoint = policyResource(ENDPOINT_TYPE, "e", { endpointConfigName: "cfg-a" }, { endpointConfigName: [generated] });
+            assert.equal(configOfEndpoint(endpoint, candidates, deferrals), candidates[1]);
+            const sameName = policyResource("aws:sagemaker/model:Model", "m", { name: "cfg-a" });
+            assert.equal(
+                configOfEndpoint(policyResource(ENDPOINT_TYPE, "e", { endpointConfigName: "cfg-a" }), [sameName, ...candidates], deferrals),
+                candidates[1],
+            );
+            assert.equal(configOfEndpoint(policyResource(ENDPOINT_TYPE, "e"), candidates, deferrals), undefined);
+        });
+
         it("a name unknown in preview is recorded, so the policy reports itself not run", () => {
             const deferrals = new Deferrals();
             assert.equal(
@@ -178,6 +303,43 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 undefined,
             );
             assert.throws(() => deferrals.settle(), /\[not checked: e\.endpointConfigName\]/);
+        });
+    });
+
+    describe("an endpoint's scaling targets and its stack", () => {
+        it("scaling targets: by dependency, or by a known resourceId naming the endpoint; not another endpoint's, another namespace's or another type's", () => {
+            const endpoint = policyResource(ENDPOINT_TYPE, "e", { name: "llm" });
+            const id = "endpoint/llm/variant/AllTraffic";
+            const byName = policyResource(SCALING_TARGET_TYPE, "by-name", { serviceNamespace: "sagemaker", resourceId: id });
+            const byDependency = policyResource(
+                SCALING_TARGET_TYPE,
+                "by-dependency",
+                { serviceNamespace: "sagemaker", resourceId: UNKNOWN_STRING },
+                { resourceId: [endpoint] },
+            );
+            const otherEndpoint = policyResource(SCALING_TARGET_TYPE, "other", {
+                serviceNamespace: "sagemaker",
+                resourceId: "endpoint/other/variant/AllTraffic",
+            });
+            const otherNamespace = policyResource(SCALING_TARGET_TYPE, "ecs", { serviceNamespace: "ecs", resourceId: id });
+            const notATarget = policyResource(
+                "aws:appautoscaling/policy:Policy",
+                "policy",
+                { serviceNamespace: "sagemaker", resourceId: id },
+                { resourceId: [endpoint] },
+            );
+            assert.deepEqual(
+                scalingTargetsOf(endpoint, [byName, byDependency, otherEndpoint, otherNamespace, notATarget]).map((t) => [t.target.name, t.variantName]),
+                [
+                    ["by-name", "AllTraffic"],
+                    ["by-dependency", undefined],
+                ],
+            );
+        });
+
+        it("the stack of a URN; a string that does not start as a URN has none", () => {
+            assert.equal(stackOfUrn("urn:pulumi:prod::project::aws:sagemaker/endpoint:Endpoint::llm"), "prod");
+            assert.equal(stackOfUrn("x-urn:pulumi:prod::project::aws:sagemaker/endpoint:Endpoint::llm"), undefined);
         });
     });
 
