@@ -254,10 +254,27 @@ describe("iam family", function () {
             assert.match(e.of(TRUST).find((v) => v.resourceName === "sagemaker-and-anyone")!.message, /Statement\[1\] also trusts "\*" \(anyone\)/);
         });
 
-        it("defers a trust policy unknown in preview (not run) and checks it in an update", async function () {
-            assert.deepEqual((await fixture("iam-trust")).notRunOn(TRUST), ["sagemaker-computed"]);
+        it("defers a trust policy unknown in preview (not run), as JSON text or as an object whose statements are unknown, and checks it in an update", async function () {
+            assert.deepEqual((await fixture("iam-trust")).notRunOn(TRUST), ["sagemaker-computed", "sagemaker-object-computed"]);
             const update = await fixture("iam-trust", { preview: false });
-            assert.deepEqual(update.flagged(TRUST), ["sagemaker-and-anyone", "sagemaker-and-ci", "sagemaker-and-ec2", "sagemaker-computed"]);
+            assert.deepEqual(update.flagged(TRUST), [
+                "sagemaker-and-anyone",
+                "sagemaker-and-ci",
+                "sagemaker-and-ec2",
+                "sagemaker-computed",
+                "sagemaker-object-computed",
+            ]);
+        });
+
+        it("a trust policy IAM rejects (not JSON, or JSON that is no document) is no finding of the trust policies and no error", async function () {
+            for (const preview of [true, false]) {
+                const e = await fixture("iam-trust", { preview });
+                for (const policy of [TRUST, SOURCE]) {
+                    assert.ok(!e.flagged(policy).some((name) => name.startsWith("trust-not-")), `${policy} preview=${preview}`);
+                    assert.ok(!e.notRunOn(policy).some((name) => name.startsWith("trust-not-")), `${policy} preview=${preview}`);
+                }
+                assert.deepEqual(errorsOf(e, [TRUST, SOURCE]), [], `preview=${preview}`);
+            }
         });
 
         it("takes its level and additionalTrustedPrincipals from the policy pack config ('*' is never accepted)", async function () {
@@ -286,8 +303,12 @@ describe("iam family", function () {
         });
 
         it("defers a trust policy unknown in preview (not run) and checks it in an update", async function () {
-            assert.deepEqual((await fixture("iam-trust")).notRunOn(SOURCE), ["sagemaker-computed"]);
-            assert.deepEqual((await fixture("iam-trust", { preview: false })).flagged(SOURCE), ["sagemaker-computed", "sagemaker-no-condition"]);
+            assert.deepEqual((await fixture("iam-trust")).notRunOn(SOURCE), ["sagemaker-computed", "sagemaker-object-computed"]);
+            assert.deepEqual((await fixture("iam-trust", { preview: false })).flagged(SOURCE), [
+                "sagemaker-computed",
+                "sagemaker-no-condition",
+                "sagemaker-object-computed",
+            ]);
         });
 
         it("takes its level and conditionKeys from the policy pack config", async function () {

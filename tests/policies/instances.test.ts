@@ -246,6 +246,18 @@ describe("instances policies", function () {
             }
         });
 
+        it("a model that lists its container in containers[] (the multi-container form): the variable is named by its place there", async () => {
+            const inContainers: pulumi.ResourceTransformation = (a) =>
+                a.type === "aws:sagemaker/model:Model"
+                    ? { props: { ...a.props, primaryContainer: undefined, containers: [a.props.primaryContainer] }, opts: a.opts }
+                    : undefined;
+            const e = await evaluateRepoStack("govcloud", {
+                preview: false,
+                transformations: [withModelEnvironment({ SM_VLLM_TENSOR_PARALLEL_SIZE: "8" }), inContainers],
+            });
+            assert.match(messages(e, NUM_GPUS).join(), /: containers\.0\.environment\.SM_VLLM_TENSOR_PARALLEL_SIZE = "8" is above the 4 GPU\(s\) of ml\.g/);
+        });
+
         it("an instance type the table does not know: a clear message", async () => {
             assert.match(
                 messages(await fixture("unknown-instance-type"), NUM_GPUS).join(),

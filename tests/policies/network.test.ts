@@ -360,6 +360,24 @@ describe("network policies", function () {
             assert.deepEqual(notRunProperties(computedUpdate, P.subnets), []);
             assert.deepEqual(computedUpdate.flagged(P.subnets), ["private-0", "private-1"]);
         });
+        it("unknown values: inline routes the provider computes (the whole list, or a route's destination) defer the policy to the update, where it reports them", async () => {
+            for (const [stack, property] of [
+                ["igw-inline-computed-list", "routes"],
+                ["igw-inline-computed-destination", "routes.0.cidrBlock"],
+            ]) {
+                const preview = await fixture(stack);
+                assert.deepEqual(notRunProperties(preview, P.subnets), [`(stack) .${property}`], stack);
+                assert.deepEqual(preview.flagged(P.subnets), [], stack);
+                const update = await fixture(stack, { preview: false });
+                assert.deepEqual(notRunProperties(update, P.subnets), [], stack);
+                assert.deepEqual(update.flagged(P.subnets), ["private-0", "private-1"], stack);
+                assert.match(
+                    ownMessages(update, P.subnets)[0],
+                    /route table private-0 \(RouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway, routes\[0\]\.cidrBlock/,
+                    stack,
+                );
+            }
+        });
         it("config: levels advisory and disabled", async () => {
             const advisory = await fixture("igw-route", { policyConfig: { [P.subnets]: "advisory" } });
             assert.deepEqual([...new Set(advisory.of(P.subnets).map((v) => v.enforcementLevel))], ["advisory"]);
