@@ -208,12 +208,7 @@ export function tagValue(props: unknown, key: string): string | undefined {
  *    `<deployment>-model` and a deployment's default name is its catalog id.
  * Undefined when none applies: the caller reports the policy as not run.
  */
-export function identifyModel(
-    model: PolicyResource,
-    hfModelId: string,
-    modelParameters: Record<string, number>,
-    variable: string,
-): ModelIdentity | undefined {
+export function identifyModel(model: PolicyResource, hfModelId: string, modelParameters: Record<string, number>, variable: string): ModelIdentity | undefined {
     const fromConfig = (key: string, how: string): ModelIdentity | undefined =>
         typeof modelParameters[key] === "number"
             ? { parametersBillions: modelParameters[key], label: `${key} (${modelParameters[key]}B parameters, from policy config modelParameters, ${how})` }
