@@ -99,39 +99,47 @@ export interface InternetRoute {
 
 /**
  * Default routes (0.0.0.0/0, ::/0) to an internet gateway in a route table: its inline `routes`
- * (aws.ec2.RouteTable, aws.ec2.DefaultRouteTable) and aws.ec2.Route resources on it. `table` may be
- * a VPC, standing for its main route table (routes whose routeTableId comes from the VPC). A route's
- * gateway is an internet gateway when it is an `igw-` id or its property depends on an
- * aws.ec2.InternetGateway; a destination unknown in preview is read through the proxy (deferred).
+ * (aws.ec2.RouteTable, aws.ec2.DefaultRouteTable; a VPC has none) and aws.ec2.Route resources on
+ * it. `table` may be a VPC, standing for its main route table (routes whose routeTableId comes from
+ * the VPC). A route's gateway is an internet gateway when it is an `igw-` id or its property depends
+ * on an aws.ec2.InternetGateway; routes or a destination unknown in preview defer the policy.
  */
 export function internetRoutes(table: PolicyResource, all: PolicyResource[]): InternetRoute[] {
     const found: InternetRoute[] = [];
-    if (table.type === NET.routeTable || table.type === NET.defaultRouteTable) {
-        const routes = peek(table.props, "routes");
-        const inlineIgw = depsOf(table, "routes", NET.internetGateway).length > 0;
-        if (isUnknownValue(routes)) mustKnow(table.props, "routes");
-        if (Array.isArray(routes)) {
-            routes.forEach((route, i) => {
-                if (!route || typeof route !== "object") return;
-                if (!isInternetGateway((route as Record<string, unknown>).gatewayId, inlineIgw, all)) return;
-                for (const key of ["cidrBlock", "ipv6CidrBlock"]) {
-                    let destination = (route as Record<string, unknown>)[key];
-                    if (isUnknownValue(destination)) destination = mustKnow(table.props, "routes", i, key);
-                    if (isWholeAddressSpace(destination)) found.push({ holder: table, where: `routes[${i}].${key}`, destination: String(destination) });
-                }
-            });
-        }
+    const routes = knownOrDeferred(table.props, "routes");
+    const inlineIgw = depsOf(table, "routes", NET.internetGateway).length > 0;
+    if (Array.isArray(routes)) {
+        routes.forEach((route, i) => {
+            if (!route || typeof route !== "object") return;
+            if (!isInternetGateway((route as Record<string, unknown>).gatewayId, inlineIgw, all)) return;
+            for (const key of ["cidrBlock", "ipv6CidrBlock"]) {
+                const destination = knownOrDeferred(table.props, "routes", i, key);
+                if (isWholeAddressSpace(destination)) found.push({ holder: table, where: `routes[${i}].${key}`, destination: String(destination) });
+            }
+        });
     }
     for (const route of ofType(all, NET.route)) {
         if (!linked(route, "routeTableId", table)) continue;
         if (!isInternetGateway(peek(route.props, "gatewayId"), depsOf(route, "gatewayId", NET.internetGateway).length > 0, all)) continue;
         for (const key of ["destinationCidrBlock", "destinationIpv6CidrBlock"]) {
-            let destination = peek(route.props, key);
-            if (isUnknownValue(destination)) destination = mustKnow(route.props, key);
+            const destination = knownOrDeferred(route.props, key);
             if (isWholeAddressSpace(destination)) found.push({ holder: route, where: key, destination: String(destination) });
         }
     }
     return found;
+}
+
+/**
+ * A nested value, read without the proxy. One unknown in preview is read again through the
+ * analyzer's proxy (`mustKnow`), whose error reports the policy as not run; where nothing throws
+ * (a value handed over directly), it is absent.
+ */
+function knownOrDeferred(props: unknown, ...path: (string | number)[]): unknown {
+    let value = props;
+    for (const key of path) value = isUnset(value) ? undefined : peek(value, String(key));
+    if (!isUnknownValue(value)) return value;
+    mustKnow(props, ...path);
+    return undefined;
 }
 
 /**
