@@ -13,7 +13,16 @@ import { renderPolicyTable } from "../../policies/lib/docs";
 import { bucketsOf, companionsOf, COMPANION_TYPES } from "../../policies/lib/encryptionBuckets";
 import { Guardrail } from "../../policies/lib/guardrail";
 import { awsManagedPolicyName, principalsOf, serviceOfWildcardAction, statementsOf } from "../../policies/lib/iamDocuments";
-import { ENDPOINT_CONFIG_TYPE, ENDPOINT_TYPE, SCALING_TARGET_TYPE } from "../../policies/lib/instancesServing";
+import {
+    containersOf,
+    ENDPOINT_CONFIG_TYPE,
+    ENDPOINT_TYPE,
+    engineOf,
+    identifyModel,
+    modelsServedBy,
+    SCALING_TARGET_TYPE,
+    unidentifiedModelReason,
+} from "../../policies/lib/instancesServing";
 import { depsOf, internetRoutes, knownId, knownStrings, linked, mustKnow, NET, routeTablesOf } from "../../policies/lib/networkGraph";
 import { referenceProblem, stringsIn } from "../../policies/lib/partitionReferences";
 import { compilePatterns } from "../../policies/lib/secretsCredentials";
@@ -142,6 +151,10 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
     });
 
     describe("routes to an internet gateway", () => {
+        const igw = policyResource(NET.internetGateway, "igw");
+        const nat = policyResource(NET.natGateway, "nat");
+        const defaultRoute = { cidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN_STRING };
+
         it("a gateway id is the stack's internet gateway by its known id; another AWS id is no internet gateway, even with a dependency on one", () => {
             const igw = policyResource(NET.internetGateway, "igw", { id: "gateway-of-the-stack" });
             const table = (gatewayId: string) => policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId }] }, { routes: [igw] });
@@ -152,6 +165,40 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             const literal = policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "gateway-of-the-stack" }] });
             assert.equal(internetRoutes(literal, [igw]).length, 1, "by id alone, without a dependency");
             assert.deepEqual(internetRoutes(table("vgw-0123456789abcdef0"), [igw]), []);
+        });
+
+        it("a gateway unknown in preview is an internet gateway when the property depends on one, not when it depends on another kind", () => {
+            const table = (dependsOn: ReturnType<typeof policyResource>) =>
+                policyResource(NET.routeTable, "t", { routes: [null, "x", defaultRoute] }, { routes: [dependsOn] });
+            assert.deepEqual(
+                internetRoutes(table(igw), [igw, nat]).map((r) => r.where),
+                ["routes[2].cidrBlock"],
+            );
+            assert.deepEqual(internetRoutes(table(nat), [igw, nat]), []);
+            const vpc = policyResource(NET.vpc, "vpc");
+            const route = (dependsOn: ReturnType<typeof policyResource>) =>
+                policyResource(
+                    NET.route,
+                    "r",
+                    { destinationCidrBlock: "0.0.0.0/0", gatewayId: UNKNOWN_STRING },
+                    { routeTableId: [vpc], gatewayId: [dependsOn] },
+                );
+            assert.deepEqual(
+                internetRoutes(vpc, [vpc, igw, route(igw)]).map((r) => r.where),
+                ["destinationCidrBlock"],
+            );
+            assert.deepEqual(internetRoutes(vpc, [vpc, nat, route(nat)]), []);
+        });
+
+        it("routes or a destination unknown in preview are absent where no analyzer defers them (the analyzer's proxy does: tests/policies/network.test.ts)", () => {
+            const table = (props: Record<string, unknown>) => policyResource(NET.routeTable, "t", props, { routes: [igw] });
+            assert.deepEqual(internetRoutes(table({ routes: UNKNOWN_STRING }), [igw]), []);
+            assert.deepEqual(
+                internetRoutes(table({ routes: [{ cidrBlock: UNKNOWN_STRING, ipv6CidrBlock: "::/0", gatewayId: "igw-0123456789abcdef0" }] }), [igw]).map(
+                    (r) => r.where,
+                ),
+                ["routes[0].ipv6CidrBlock"],
+            );
         });
     });
 
@@ -303,6 +350,115 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 undefined,
             );
             assert.throws(() => deferrals.settle(), /\[not checked: e\.endpointConfigName\]/);
+        });
+    });
+
+    describe("the models and containers an endpoint configuration serves", () => {
+        const MODEL = "aws:sagemaker/model:Model";
+        const config = (variants: unknown[], dependsOn: ReturnType<typeof policyResource>[] = []) =>
+            policyResource(ENDPOINT_CONFIG_TYPE, "cfg", { productionVariants: variants }, { productionVariants: dependsOn });
+        const served = (cfg: ReturnType<typeof policyResource>, resources: ReturnType<typeof policyResource>[]) => {
+            const deferrals = new Deferrals();
+            const names = modelsServedBy(cfg, resources, deferrals).map((s) => `${s.variant.label}:${s.model.name}`);
+            let deferred = "";
+            try {
+                deferrals.settle();
+            } catch (err) {
+                deferred = (err as Error).message;
+            }
+            return { names, deferred };
+        };
+        const chat = policyResource(MODEL, "chat", { name: "chat-1234" });
+        const code = policyResource(MODEL, "code", { name: "code-5678" });
+        const key = policyResource("aws:kms/key:Key", "key");
+
+        it("a known modelName is matched by the Model's name, never by another type's; a name matching none is a Model made elsewhere", () => {
+            const namesake = policyResource("aws:sagemaker/endpoint:Endpoint", "namesake", { name: "code-5678" });
+            assert.deepEqual(served(config([{ modelName: "code-5678" }, { modelName: "chat-1234" }]), [namesake, chat, code]).names, [
+                "productionVariants[0]:code",
+                "productionVariants[1]:chat",
+            ]);
+            assert.deepEqual(served(config([{ modelName: "elsewhere" }, { modelName: "chat-1234" }], [chat]), [chat]).names, ["productionVariants[1]:chat"]);
+        });
+
+        it("a name unknown in preview: the one Model the variants depend on (other dependencies aside); with several, deferred; with none, nothing", () => {
+            assert.deepEqual(served(config([{ modelName: UNKNOWN_STRING }], [key, chat]), [chat, code]), {
+                names: ["productionVariants[0]:chat"],
+                deferred: "",
+            });
+            // A single variant whose known name the stack's Models do not expose (a name the provider generates) takes its one dependency.
+            assert.deepEqual(served(config([{ modelName: "generated" }], [chat]), [chat]).names, ["productionVariants[0]:chat"]);
+            const several = served(config([{ modelName: UNKNOWN_STRING }], [chat, code]), [chat, code]);
+            assert.deepEqual(several.names, []);
+            assert.match(several.deferred, /\[not checked: cfg\.productionVariants\.0\.modelName \(2 models linked, name unknown\)\]/);
+            assert.deepEqual(served(config([{}]), [policyResource(MODEL, "unnamed")]), { names: [], deferred: "" });
+        });
+
+        it("variants: an unknown one is deferred, one that is no object is skipped", () => {
+            const result = served(config([UNKNOWN_STRING, null, "x", { modelName: "chat-1234" }]), [chat]);
+            assert.deepEqual(result.names, ["productionVariants[3]:chat"]);
+            assert.match(result.deferred, /\[not checked: cfg\.productionVariants\.0\]/);
+        });
+
+        it("containers: an unknown container or environment is deferred; one that is no object, or whose environment is none, is skipped", () => {
+            const deferrals = new Deferrals();
+            const model = policyResource(MODEL, "m", {
+                primaryContainer: UNKNOWN_STRING,
+                containers: [
+                    null,
+                    "x",
+                    { image: "i", environment: UNKNOWN_STRING },
+                    { environment: "text" },
+                    { image: UNKNOWN_STRING, environment: { A: "1" } },
+                ],
+            });
+            assert.deepEqual(containersOf(model, deferrals), [{ path: "containers.4", environment: { A: "1" }, image: undefined }]);
+            assert.throws(() => deferrals.settle(), /\[not checked: m\.primaryContainer; m\.containers\.2\.environment\]/);
+        });
+
+        it("the engine of an image: an ECR image's repository, read from the start of the image", () => {
+            const container = (image: string) => ({ path: "primaryContainer", environment: {}, image });
+            assert.equal(engineOf(container("763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-vllm:x"))?.id, "vllm");
+            assert.equal(engineOf(container("mirror.example.com/763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-vllm:x")), undefined);
+        });
+    });
+
+    describe("which model a SageMaker Model holds", () => {
+        const model = (name: string, tag?: string) => policyResource("aws:sagemaker/model:Model", name, tag ? { tags: { "sagemaker-llm:model": tag } } : {});
+        const label = (name: string, modelRef: string, parameters: Record<string, number> = {}, tag?: string) =>
+            identifyModel(model(name, tag), modelRef, parameters, "SM_VLLM_MODEL")?.label;
+
+        it("a Hub id: the catalog entry, else a policy config modelParameters entry by that id", () => {
+            assert.equal(label("m", "meta-llama/Llama-3.1-8B-Instruct"), "meta-llama/Llama-3.1-8B-Instruct (8.03B parameters, from SM_VLLM_MODEL)");
+            assert.equal(
+                label("m", "org/private-model", { "org/private-model": 7 }),
+                "org/private-model (7B parameters, from policy config modelParameters, SM_VLLM_MODEL)",
+            );
+            assert.equal(label("m", "org/private-model"), undefined);
+        });
+
+        it("a local path (weights from S3): config by deployment, then by Model name, then the model tag (catalog or config), then the Model's name", () => {
+            const local = "/opt/ml/model";
+            assert.equal(label("chat-model", local, { chat: 13 }), "chat (13B parameters, from policy config modelParameters, deployment chat)");
+            assert.equal(label("chat-model", local, { "chat-model": 13 }), "chat-model (13B parameters, from policy config modelParameters, model chat-model)");
+            assert.equal(label("chat-model", local, {}, "qwen3-8b"), "Qwen/Qwen3-8B (8.2B parameters, from tag sagemaker-llm:model=qwen3-8b)");
+            assert.equal(
+                label("chat-model", local, { "in-house": 20 }, "in-house"),
+                "in-house (20B parameters, from policy config modelParameters, tag sagemaker-llm:model)",
+            );
+            assert.equal(label("qwen3-8b-model", local), "Qwen/Qwen3-8B (8.2B parameters, catalog id from the model resource name qwen3-8b-model)");
+            assert.equal(label("chat-model", local), undefined);
+        });
+
+        it("why a model is not identified, with the fix", () => {
+            assert.equal(
+                unidentifiedModelReason(model("chat-model"), "/opt/ml/model", "SM_VLLM_MODEL"),
+                'SM_VLLM_MODEL=/opt/ml/model (weights from S3) does not say which model chat-model holds; set policy config modelParameters {"chat": <billions>} or tag the model sagemaker-llm:model=<catalog id>',
+            );
+            assert.equal(
+                unidentifiedModelReason(model("chat-model"), "org/private-model", "SM_VLLM_MODEL"),
+                'org/private-model is not in the model catalog (stacks/models.ts); set policy config modelParameters {"org/private-model": <billions>}',
+            );
         });
     });
 
