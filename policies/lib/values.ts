@@ -10,19 +10,25 @@ const policyProxy = require("@pulumi/policy/proxy") as {
     getSpecialProxyTarget: string;
     /** The analyzer recognizes "not run" by this error class. */
     UnknownValueError: new (sentinel: unknown, props: string[]) => Error;
+    unknownBooleanValue: string;
+    unknownNumberValue: string;
     unknownStringValue: string;
+    unknownArrayValue: string;
+    unknownAssetValue: string;
+    unknownObjectValue: string;
+    unknownArchiveValue: string;
 };
 const { getSpecialProxyTarget } = policyProxy;
 
-/** @pulumi/policy's sentinels for unknown values (proxy.js). */
-const UNKNOWN_SENTINELS = new Set([
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+/** The values @pulumi/policy gives a property unknown in preview, one per kind of value (proxy.js). */
+const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
+    policyProxy.unknownBooleanValue,
+    policyProxy.unknownNumberValue,
+    policyProxy.unknownStringValue,
+    policyProxy.unknownArrayValue,
+    policyProxy.unknownAssetValue,
+    policyProxy.unknownObjectValue,
+    policyProxy.unknownArchiveValue,
 ]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the proxy's target is whatever the resource's properties hold
