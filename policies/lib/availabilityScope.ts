@@ -114,9 +114,9 @@ export function scalingTargetsOf(endpoint: PolicyResource, resources: PolicyReso
         const namespace = peek(target.props, "serviceNamespace");
         if (typeof namespace === "string" && !isUnknownValue(namespace) && namespace !== "sagemaker") continue;
         const resourceId = peek(target.props, "resourceId");
-        const parsed = typeof resourceId === "string" && !isUnknownValue(resourceId) ? /^endpoint\/([^/]+)\/variant\/(.+)$/.exec(resourceId) : null;
+        const parsed = typeof resourceId === "string" && !isUnknownValue(resourceId) ? /^endpoint\/([^/]+)\/variant\/(.+)/.exec(resourceId) : null;
         const linked = (target.propertyDependencies.resourceId ?? []).some((r) => r.urn === endpoint.urn);
-        const named = parsed !== null && typeof endpointName === "string" && parsed[1] === endpointName;
+        const named = parsed !== null && parsed[1] === endpointName;
         if (linked || named) out.push({ target, variantName: parsed?.[2] });
     }
     return out;

@@ -38,6 +38,7 @@ export interface RegionalReference {
     /** Region-shaped region field, if the reference has one. */
     region?: string;
     dnsSuffix?: string;
+    /** ECR images: the registry's account and the repository (without tag or digest). */
     account?: string;
     repository?: string;
 }
@@ -90,14 +91,15 @@ export function stringsIn(value: unknown, path = ""): FoundString[] {
 export function referencesIn(text: string): RegionalReference[] {
     const refs: RegionalReference[] = [];
     for (const m of text.matchAll(ARN_RE)) {
-        refs.push({ kind: "ARN", text: m[0], partition: m[1], region: isRegionName(m[3]) ? m[3] : undefined, account: m[4] || undefined });
+        refs.push({ kind: "ARN", text: m[0], partition: m[1], region: isRegionName(m[3]) ? m[3] : undefined });
     }
     const ecrSpans: [number, number][] = [];
     for (const m of text.matchAll(ECR_RE)) {
         ecrSpans.push([m.index!, m.index! + m[0].length]);
-        refs.push({ kind: "ECR registry", text: m[0], account: m[1], region: m[2], dnsSuffix: m[3], repository: m[4]?.split(/[:@]/)[0] });
+        refs.push({ kind: "ECR registry", text: m[0], account: m[1], region: m[2], dnsSuffix: m[3], repository: m[4] });
     }
     for (const m of text.matchAll(HOST_RE)) {
+        // Stryker disable next-line EqualityOperator: a host cannot start where an image ends or end where one starts (both patterns need a word boundary there).
         if (ecrSpans.some(([s, e]) => m.index! < e && m.index! + m[0].length > s)) continue;
         refs.push({ kind: "service endpoint or principal", text: m[0], region: m[2], dnsSuffix: m[3] });
     }
@@ -127,7 +129,7 @@ export function referenceProblem(ref: RegionalReference, partition: PartitionId,
     if (ref.dnsSuffix !== undefined && ref.dnsSuffix !== p.dnsSuffix) {
         return `uses DNS suffix ${ref.dnsSuffix}, not ${p.displayName}'s ${p.dnsSuffix}`;
     }
-    const engine = ref.kind === "ECR registry" && ref.repository ? engineOfRepository(ref.repository) : undefined;
+    const engine = ref.repository ? engineOfRepository(ref.repository) : undefined; // only an ECR image has a repository
     if (engine && ref.account) {
         const expected = imageAccount(region);
         const owns = regionsOfImageAccount(ref.account);
