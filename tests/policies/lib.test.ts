@@ -24,7 +24,7 @@ import {
     unidentifiedModelReason,
 } from "../../policies/lib/instancesServing";
 import { depsOf, internetRoutes, knownId, knownStrings, linked, mustKnow, NET, routeTablesOf } from "../../policies/lib/networkGraph";
-import { referenceProblem, stringsIn } from "../../policies/lib/partitionReferences";
+import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/partitionReferences";
 import { compilePatterns } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
@@ -283,7 +283,26 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             ]);
         });
 
-        it("an engine image from the registry account of other regions names up to three of them", () => {
+        it("references in a string: an ECR image (with or without a repository) is one reference, not also a host; hosts before and after it are found", () => {
+            const text =
+                "s3.us-west-2.amazonaws.com, 123456789012.dkr.ecr.us-east-1.amazonaws.com/huggingface-vllm:1, sts.us-gov-west-1.amazonaws.com, 210987654321.dkr.ecr.eu-west-1.amazonaws.com";
+            assert.deepEqual(
+                referencesIn(text).map((r) => [r.kind, r.region, r.account, r.repository]),
+                [
+                    ["ECR registry", "us-east-1", "123456789012", "huggingface-vllm"],
+                    ["ECR registry", "eu-west-1", "210987654321", undefined],
+                    ["service endpoint or principal", "us-west-2", undefined, undefined],
+                    ["service endpoint or principal", "us-gov-west-1", undefined, undefined],
+                ],
+            );
+        });
+
+        it("an ARN of another partition names both partitions", () => {
+            const [ref] = referencesIn("arn:aws:s3:::bucket/key");
+            assert.equal(referenceProblem(ref, "aws-us-gov", "us-gov-west-1"), "is in partition 'aws', not AWS GovCloud (US)'s 'aws-us-gov'");
+        });
+
+        it("an engine image from the registry account of other regions names them, up to three", () => {
             const ref = {
                 kind: "ECR registry" as const,
                 text: "763104351884.dkr.ecr.us-gov-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:x",
@@ -295,6 +314,10 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.equal(
                 referenceProblem(ref, "aws-us-gov", "us-gov-west-1"),
                 "pulls huggingface-pytorch-tgi-inference from account 763104351884, the Hugging Face image registry of us-east-1, us-east-2, us-west-1, ...; in us-gov-west-1 it is 442386744353",
+            );
+            assert.equal(
+                referenceProblem({ ...ref, account: "442386744353", region: "us-east-1" }, "aws", "us-east-1"),
+                "pulls huggingface-pytorch-tgi-inference from account 442386744353, the Hugging Face image registry of us-gov-west-1; in us-east-1 it is 763104351884",
             );
         });
 
@@ -471,8 +494,9 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 SCALING_TARGET_TYPE,
                 "by-dependency",
                 { serviceNamespace: "sagemaker", resourceId: UNKNOWN_STRING },
-                { resourceId: [endpoint] },
+                { resourceId: [policyResource("aws:iam/role:Role", "role"), endpoint] },
             );
+            const notAnId = policyResource(SCALING_TARGET_TYPE, "not-an-id", { serviceNamespace: "sagemaker", resourceId: `x-${id}` });
             const otherEndpoint = policyResource(SCALING_TARGET_TYPE, "other", {
                 serviceNamespace: "sagemaker",
                 resourceId: "endpoint/other/variant/AllTraffic",
@@ -485,7 +509,10 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 { resourceId: [endpoint] },
             );
             assert.deepEqual(
-                scalingTargetsOf(endpoint, [byName, byDependency, otherEndpoint, otherNamespace, notATarget]).map((t) => [t.target.name, t.variantName]),
+                scalingTargetsOf(endpoint, [byName, byDependency, otherEndpoint, otherNamespace, notATarget, notAnId]).map((t) => [
+                    t.target.name,
+                    t.variantName,
+                ]),
                 [
                     ["by-name", "AllTraffic"],
                     ["by-dependency", undefined],
@@ -496,6 +523,26 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         it("the stack of a URN; a string that does not start as a URN has none", () => {
             assert.equal(stackOfUrn("urn:pulumi:prod::project::aws:sagemaker/endpoint:Endpoint::llm"), "prod");
             assert.equal(stackOfUrn("x-urn:pulumi:prod::project::aws:sagemaker/endpoint:Endpoint::llm"), undefined);
+        });
+    });
+
+    describe("values unknown in preview, as @pulumi/policy's proxy gives them (the internals policies/lib/values.ts reads)", () => {
+        it("the proxy module exports seven distinct sentinels, its escape hatch and its error class; each sentinel is unknown and nothing else is; peeking into nothing is nothing", () => {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
+            const kinds = ["Boolean", "Number", "String", "Array", "Asset", "Object", "Archive"].map((kind) => proxy[`unknown${kind}Value`]);
+            assert.ok(kinds.every((v) => typeof v === "string" && v.length > 0));
+            assert.equal(new Set(kinds).size, 7);
+            assert.equal(typeof proxy.getSpecialProxyTarget, "string");
+            assert.equal(typeof proxy.UnknownValueError, "function");
+            const { isUnknownValue, isPresent, peek } = freshRequire<typeof import("../../policies/lib/values")>("policies/lib/values");
+            assert.deepEqual([peek(null, "a"), peek(undefined, "a"), peek({ a: 1 }, "a")], [undefined, undefined, 1]);
+            assert.deepEqual(kinds.map(isUnknownValue), Array(7).fill(true));
+            assert.deepEqual(["", "x", 0, null, undefined, {}].map(isUnknownValue), Array(6).fill(false));
+            assert.deepEqual(
+                ["", "x", UNKNOWN_STRING, 0, false, null, undefined].map((value) => isPresent({ value }, "value")),
+                [false, true, true, true, true, false, false],
+            );
         });
     });
 
