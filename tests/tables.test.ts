@@ -3,11 +3,10 @@ import { strict as assert } from "assert";
 import { cidrSubnet } from "../components/network";
 import { containerEnvironment, parseEcrImage } from "../components/llmEndpoint";
 import { loadProject } from "../offline/projectConfig";
-import { ENGINES, engineImageUri } from "../stacks/engines";
-import { endpointInstanceTypesOffered, findInstanceType, INSTANCE_TYPES } from "../stacks/instances";
-import { MODELS, weightsGiB } from "../stacks/models";
-import { PARTITION_IDS, partitionOfRegion, regionsOf } from "../stacks/partitions";
+import { MODELS } from "../stacks/models";
+import { PARTITION_IDS } from "../stacks/partitions";
 import { SETTING_KEYS } from "../stacks/settings";
+import { forgetRepoModules, requireRepoModule } from "./freshModules";
 import { REPO_ROOT } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 import { parseValues } from "./parsedSettings";
@@ -34,8 +33,23 @@ describe("Pulumi.yaml declares every setting", () => {
     });
 });
 
-describe("data tables", () => {
+/**
+ * The stacks/ tables loaded afresh: they are built when their modules load, so a test that reads
+ * the copies this file imported would never see a table a mutation run changed (tests/freshModules.ts).
+ */
+function freshTables() {
+    forgetRepoModules(["stacks"]);
+    return {
+        engines: requireRepoModule<typeof import("../stacks/engines")>("stacks/engines"),
+        instances: requireRepoModule<typeof import("../stacks/instances")>("stacks/instances"),
+        models: requireRepoModule<typeof import("../stacks/models")>("stacks/models"),
+        partitions: requireRepoModule<typeof import("../stacks/partitions")>("stacks/partitions"),
+    };
+}
+
+describe("data tables (loaded afresh)", () => {
     it("partitions: GovCloud has its two regions; regions map to their partition", () => {
+        const { regionsOf, partitionOfRegion } = freshTables().partitions;
         assert.deepEqual(regionsOf("aws-us-gov").sort(), ["us-gov-east-1", "us-gov-west-1"]);
         assert.ok(regionsOf("aws").includes("us-east-1"));
         const partitionOf = (regions: string[]) => Object.fromEntries(regions.map((r) => [r, partitionOfRegion(r) ?? null]));
@@ -65,6 +79,7 @@ describe("data tables", () => {
     });
 
     it("engine image URIs use the region's own ECR account and the engine's repository", () => {
+        const { ENGINES, engineImageUri } = freshTables().engines;
         assert.equal(
             engineImageUri(ENGINES.tgi, "3.3.6", "us-gov-east-1", "amazonaws.com"),
             "446045086412.dkr.ecr.us-gov-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04",
@@ -84,6 +99,7 @@ describe("data tables", () => {
     });
 
     it("instances: GPU types with local NVMe are flagged; GovCloud offers the SDK-listed types only; prices are dated, per partition", () => {
+        const { findInstanceType, endpointInstanceTypesOffered, INSTANCE_TYPES } = freshTables().instances;
         assert.equal(findInstanceType("ml.g4dn.12xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p4d.24xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p3.2xlarge")?.localNvme, false);
@@ -99,10 +115,41 @@ describe("data tables", () => {
     });
 
     it("weights: MXFP4 experts at 4.25 bits and bfloat16 for the rest (gpt-oss-120b fits one 80 GB GPU, as its README says)", () => {
+        const { MODELS, weightsGiB } = freshTables().models;
         const gptOss = MODELS.find((m) => m.id === "gpt-oss-120b")!;
         const gib = weightsGiB(gptOss.weights);
         assert.ok(gib > 60 && gib < 74.5, `${gib.toFixed(1)} GiB`);
         assert.equal(weightsGiB([{ billions: 8.03, format: "bfloat16" }]).toFixed(2), "14.96");
+    });
+
+    it("image registries: every region listed is in a partition this project knows, with a 12-digit account; a region outside the table has none", () => {
+        const { engines, partitions } = freshTables();
+        const regions = engines.imageRegions();
+        for (const region of regions) {
+            assert.match(engines.imageAccount(region) ?? "", /^\d{12}$/, region);
+            assert.ok(partitions.partitionOfRegion(region), region);
+        }
+        for (const region of partitions.regionsOf("aws-us-gov")) assert.ok(regions.includes(region), `${region} has a registry`);
+        assert.equal(engines.imageAccount("cn-north-1"), undefined);
+        assert.throws(
+            () => engines.engineImageUri(engines.ENGINES.vllm, "0.21.0", "cn-north-1", "amazonaws.com.cn"),
+            /^Error: No Hugging Face image registry is known for region cn-north-1$/,
+        );
+    });
+
+    it("engine releases: each image tag is of its own release (TGI's after the PyTorch version), the default is a release, and every release has a request format", () => {
+        const { ENGINES } = freshTables().engines;
+        for (const engine of Object.values(ENGINES)) {
+            assert.ok(
+                engine.releases.some((r) => r.version === engine.defaultVersion),
+                `${engine.id} default ${engine.defaultVersion}`,
+            );
+            for (const r of engine.releases) {
+                const own = engine.id === "tgi" ? r.tag.includes(`-tgi${r.version}-`) : r.tag.startsWith(`${r.version}-`);
+                assert.ok(own, `${engine.id} ${r.version}: ${r.tag}`);
+                assert.ok(r.requestFormats.length > 0, `${engine.id} ${r.version}`);
+            }
+        }
     });
 
     for (const partition of PARTITION_IDS) {
