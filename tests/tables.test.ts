@@ -3,6 +3,7 @@ import { strict as assert } from "assert";
 import { cidrSubnet } from "../components/network";
 import { containerEnvironment, parseEcrImage } from "../components/llmEndpoint";
 import { loadProject } from "../offline/projectConfig";
+import { ENGINES, engineEnvironment, engineOfEnvironment, engineOfRepository, isDlcRegistryAccount } from "../stacks/engines";
 import { MODELS } from "../stacks/models";
 import { PARTITION_IDS } from "../stacks/partitions";
 import { SETTING_KEYS } from "../stacks/settings";
@@ -103,6 +104,7 @@ describe("data tables (loaded afresh)", () => {
         assert.equal(findInstanceType("ml.g4dn.12xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p4d.24xlarge")?.localNvme, true);
         assert.equal(findInstanceType("ml.p3.2xlarge")?.localNvme, false);
+        assert.equal(findInstanceType("ml.t3.medium")?.localNvme, false, "a notebook (CPU) type");
         const gov = endpointInstanceTypesOffered("aws-us-gov");
         for (const t of ["ml.g4dn.12xlarge", "ml.g5.12xlarge", "ml.g5.48xlarge", "ml.p4d.24xlarge", "ml.p4de.24xlarge", "ml.p5.48xlarge"])
             assert.ok(gov.includes(t), t);
@@ -114,12 +116,13 @@ describe("data tables (loaded afresh)", () => {
         }
     });
 
-    it("weights: MXFP4 experts at 4.25 bits and bfloat16 for the rest (gpt-oss-120b fits one 80 GB GPU, as its README says)", () => {
-        const { MODELS, weightsGiB } = freshTables().models;
+    it("weights: MXFP4 experts at 4.25 bits and bfloat16 for the rest (gpt-oss-120b fits one 80 GB GPU, as its README says), reckoned part by part", () => {
+        const { MODELS, weightsGiB, weightsReckoning } = freshTables().models;
         const gptOss = MODELS.find((m) => m.id === "gpt-oss-120b")!;
         const gib = weightsGiB(gptOss.weights);
         assert.ok(gib > 60 && gib < 74.5, `${gib.toFixed(1)} GiB`);
         assert.equal(weightsGiB([{ billions: 8.03, format: "bfloat16" }]).toFixed(2), "14.96");
+        assert.equal(weightsReckoning(gptOss.weights), "114.7B × 0.5313 bytes (mxfp4) + 2.1B × 2 bytes (bfloat16)");
     });
 
     it("image registries: every region listed is in a partition this project knows, with a 12-digit account; a region outside the table has none", () => {
@@ -163,6 +166,47 @@ describe("data tables (loaded afresh)", () => {
             assert.equal(settings.models.length, MODELS.length);
         });
     }
+});
+
+describe("engine lookups (pure; the pack recognises engines with them)", () => {
+    it("an environment names its engine by variables only that engine reads: any SM_VLLM_ or SM_SGLANG_ variable, or HF_MODEL_ID with one of TGI's own", () => {
+        const id = (keys: string[]) => engineOfEnvironment(keys)?.id;
+        assert.equal(id(["SM_VLLM_MODEL"]), "vllm");
+        assert.equal(id(["SM_VLLM_TENSOR_PARALLEL_SIZE", "HF_TOKEN"]), "vllm");
+        assert.equal(id(["SM_SGLANG_MODEL_PATH"]), "sglang");
+        assert.equal(id(["X_SM_VLLM_MODEL", "X_SM_SGLANG_MODEL_PATH"]), undefined, "the prefix, not a part of the name");
+        for (const own of ["SM_NUM_GPUS", "MAX_TOTAL_TOKENS", "MAX_INPUT_TOKENS", "MAX_INPUT_LENGTH", "HF_MODEL_QUANTIZE"]) {
+            assert.equal(id(["HF_MODEL_ID", own]), "tgi", own);
+            assert.equal(id([own]), undefined, `${own} without HF_MODEL_ID`);
+        }
+        assert.equal(id(["HF_MODEL_ID", "HF_TASK"]), undefined, "HF_MODEL_ID alone: the inference toolkit and LMI read it too");
+    });
+
+    it("an image repository names its engine; the deep-learning-container registry accounts are known as such", () => {
+        assert.equal(engineOfRepository("huggingface-sglang")?.id, "sglang");
+        assert.equal(engineOfRepository("djl-inference"), undefined);
+        assert.equal(isDlcRegistryAccount("442386744353"), true);
+        assert.equal(isDlcRegistryAccount("111122223333"), false);
+    });
+
+    it("the launch environment: TGI's input and prefill limits only for TGI and only when given, under the release's own name (MAX_INPUT_TOKENS when a release names none)", () => {
+        const launch = { model: "/opt/ml/model", servedModelName: "m", tensorParallel: 1, contextLength: 8192, trustRemoteCode: false, memoryFraction: 1 };
+        const tgi = ENGINES.tgi.releases.find((r) => r.version === "1.0.3")!;
+        const limits = { maxInputTokens: 4096, maxBatchPrefillTokens: 8192 };
+        const tgiEnv = engineEnvironment(ENGINES.tgi, tgi, { ...launch, ...limits });
+        assert.deepEqual([tgiEnv.MAX_INPUT_LENGTH, tgiEnv.MAX_BATCH_PREFILL_TOKENS, tgiEnv.MAX_INPUT_TOKENS], ["4096", "8192", undefined]);
+        assert.equal(engineEnvironment(ENGINES.tgi, { ...tgi, inputTokensEnv: undefined }, { ...launch, ...limits }).MAX_INPUT_TOKENS, "4096");
+        const unset = engineEnvironment(ENGINES.tgi, tgi, launch);
+        assert.deepEqual(
+            Object.keys(unset).filter((k) => k.startsWith("MAX_")),
+            ["MAX_TOTAL_TOKENS"],
+        );
+        const vllm = engineEnvironment(ENGINES.vllm, ENGINES.vllm.releases[0], { ...launch, ...limits, memoryFraction: 0.9 });
+        assert.deepEqual(
+            Object.keys(vllm).filter((k) => k.startsWith("MAX_")),
+            [],
+        );
+    });
 });
 
 describe("component helpers", () => {
