@@ -100,7 +100,7 @@ export interface InterfaceEndpointService {
 
 export const INTERFACE_ENDPOINT_SERVICES: InterfaceEndpointService[] = [
     // GovCloud: no confirmed sagemaker.api-fips endpoint service (header).
-    { key: "sagemaker-api", purpose: "SageMaker control plane (notebook, SDK)", service: "sagemaker.api", fipsService: { aws: "sagemaker.api-fips" } },
+    { key: "sagemaker-api", purpose: "the SageMaker API, for the notebook and SDK", service: "sagemaker.api", fipsService: { aws: "sagemaker.api-fips" } },
     // GovCloud: runtime.sagemaker.<region> is itself the FIPS endpoint.
     { key: "sagemaker-runtime", purpose: "InvokeEndpoint from the notebook", service: "sagemaker.runtime", fipsService: { aws: "sagemaker.runtime-fips" } },
     // GovCloud: sts.<region> is itself the FIPS endpoint.
@@ -111,7 +111,7 @@ export const INTERFACE_ENDPOINT_SERVICES: InterfaceEndpointService[] = [
     // No ECR FIPS endpoint service exists (aws/containers-roadmap#1002).
     { key: "ecr-api", purpose: "image metadata for the serving container", service: "ecr.api" },
     { key: "ecr-dkr", purpose: "image layers for the serving container", service: "ecr.dkr" },
-    { key: "kms", purpose: "the stack key", service: "kms", fipsService: { aws: "kms-fips", "aws-us-gov": "kms-fips" } },
+    { key: "kms", purpose: "encryption with the stack's KMS key", service: "kms", fipsService: { aws: "kms-fips", "aws-us-gov": "kms-fips" } },
 ];
 
 /** The notebook's own interface endpoint; its service name has a different shape. */

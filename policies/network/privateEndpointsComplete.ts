@@ -19,6 +19,8 @@ export interface RequiredEndpoint {
     /** Interface, Gateway, or either (S3 has both). */
     type: "Interface" | "Gateway" | "any";
     names(region: string): string[];
+    /** What it is for, as the message says; none for a configured service. */
+    purpose?: string;
 }
 
 /** A service's names: standard, its FIPS names from the table, and `<service>-fips` (FIPS names count as the service). */
@@ -33,10 +35,11 @@ export function requiredEndpoints(additionalServices: string[]): RequiredEndpoin
         ...INTERFACE_ENDPOINT_SERVICES.map((s): RequiredEndpoint => ({
             type: "Interface",
             names: serviceNames(s.service, Object.values(s.fipsService ?? {})),
+            purpose: s.purpose,
         })),
         ...additionalServices.map((service): RequiredEndpoint => ({ type: "Interface", names: serviceNames(service, []) })),
-        { type: "Interface", names: (region) => [notebookEndpointServiceName(region)] },
-        { type: "any", names: (region) => [s3GatewayServiceName(region)] },
+        { type: "Interface", names: (region) => [notebookEndpointServiceName(region)], purpose: "opening the notebook from the VPC" },
+        { type: "any", names: (region) => [s3GatewayServiceName(region)], purpose: "model weights and the notebook's data" },
     ];
 }
 
@@ -108,7 +111,9 @@ export const privateEndpointsComplete = stackGuardrail(
             }
             const missing = missingEndpoints(required, facts, region);
             if (missing.length === 0) continue;
-            const list = missing.map((m) => `${m.names(region)[0]}${m.type === "Interface" ? " (Interface)" : ""}`).join(", ");
+            const list = missing
+                .map((m) => `${m.names(region)[0]} (${[m.type === "Interface" ? "Interface" : "", m.purpose ?? ""].filter((n) => n).join(": ")})`)
+                .join(", ");
             reportViolation(`VPC ${vpc.name} has no internet egress and lacks VPC endpoints for: ${list}. ${remediation}`, vpc.urn);
         }
     },

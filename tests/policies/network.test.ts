@@ -571,7 +571,7 @@ describe("network policies", function () {
             assert.deepEqual(e.flagged(P.endpoints), ["vpc"]);
             assert.match(
                 ownMessages(e, P.endpoints)[0],
-                /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms \(Interface\), aws\.sagemaker\.us-gov-west-1\.notebook \(Interface\), com\.amazonaws\.us-gov-west-1\.s3\. Create the missing VPC endpoints/,
+                /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms \(Interface: encryption with the stack's KMS key\), aws\.sagemaker\.us-gov-west-1\.notebook \(Interface: opening the notebook from the VPC\), com\.amazonaws\.us-gov-west-1\.s3 \(model weights and the notebook's data\)\. Create the missing VPC endpoints/,
             );
         });
         it("not applicable with internet egress (NAT) or without a VPC of the stack", async () => {
