@@ -30,6 +30,14 @@ export interface LandingZoneVariant {
     oneZone?: boolean;
 }
 
+/**
+ * A failed lookup as the engine reports it over gRPC: the SDK rejects the call with the error's
+ * `details` (@pulumi/pulumi runtime/invoke.js), so a plain Error would reach the program without its text.
+ */
+export function lookupError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 /** Answers to the lookups of an existing VPC; other calls keep the offline stand-ins. */
 export function landingZoneStandIns(variant: LandingZoneVariant = {}): StandIns {
     const has = (list: string[] | undefined, id: string) => list?.includes(id) ?? false;
@@ -42,15 +50,18 @@ export function landingZoneStandIns(variant: LandingZoneVariant = {}): StandIns 
             const filters = (inputs.filters ?? []) as { name: string; values: string[] }[];
             const filter = (name: string) => filters.find((f) => f.name === name)?.values[0];
             switch (token) {
+                // As AWS answers a lookup by id: only the landing zone's own VPC and subnets exist.
                 case "aws:ec2/getVpc:getVpc":
+                    if (inputs.id !== LANDING_ZONE.vpcId) throw lookupError("no matching EC2 VPC found");
                     return { id: inputs.id, cidrBlock: LANDING_ZONE.cidr, enableDnsSupport: true, enableDnsHostnames: true };
                 case "aws:ec2/getSubnet:getSubnet": {
                     const id = String(inputs.id);
                     const index = Math.max(LANDING_ZONE.subnets.indexOf(id), LANDING_ZONE.moreSubnets.indexOf(id));
+                    if (index < 0) throw lookupError("no matching EC2 Subnet found");
                     return {
                         id,
                         vpcId: has(variant.otherVpc, id) ? "vpc-0ffffffffffffffff" : LANDING_ZONE.vpcId,
-                        availabilityZone: `${region}${variant.oneZone ? "a" : "abc"[Math.max(0, index)]}`,
+                        availabilityZone: `${region}${variant.oneZone ? "a" : "abc"[index]}`,
                         mapPublicIpOnLaunch: has(variant.publicIp, id),
                         assignIpv6AddressOnCreation: false,
                     };

@@ -6,7 +6,8 @@
 import { strict as assert } from "assert";
 import { existingNetworkProblems, SubnetFacts } from "../stacks/preconditions";
 import { ExistingNetworkSettings } from "../stacks/settings";
-import { LANDING_ZONE } from "./landingZone";
+import { runRepoStack } from "./graph";
+import { EXISTING, LANDING_ZONE, landingZoneStandIns, lookupError } from "./landingZone";
 
 const network: ExistingNetworkSettings = {
     mode: "existing",
@@ -57,5 +58,42 @@ describe("an existing VPC's subnets, as AWS reports them", () => {
             },
         };
         assert.deepEqual(existingNetworkProblems(network, [routed, privateSubnet(second, "us-gov-west-1b")]), []);
+    });
+
+    it("subnets all in one zone are refused with their ids and the zone; a zone AWS did not report (offline) is not judged", () => {
+        const oneZone = [privateSubnet(first, "us-gov-west-1a"), privateSubnet(second, "us-gov-west-1a")];
+        assert.deepEqual(existingNetworkProblems(network, oneZone), [
+            {
+                key: "existingPrivateSubnetIds",
+                value: [first, second],
+                message: "are all in us-gov-west-1a; SageMaker needs private subnets in at least two availability zones. Add a subnet of another zone.",
+            },
+        ]);
+        assert.deepEqual(existingNetworkProblems(network, [oneZone[0], { ...oneZone[1], availabilityZone: undefined }]), []);
+    });
+});
+
+describe("an existing VPC's lookups, against a landing zone that answers as AWS does", function () {
+    this.timeout(60_000);
+
+    it("a VPC AWS does not know is the setting's problem, with the lookup's error, or 'not found' when it gives none", async () => {
+        for (const [message, shown] of [
+            ["no matching EC2 VPC found", "no matching EC2 VPC found"],
+            ["", "not found"],
+        ]) {
+            const run = await runRepoStack("govcloud", EXISTING, {
+                standIns: {
+                    call: (token, inputs, region) => {
+                        if (token === "aws:ec2/getVpc:getVpc") throw lookupError(message);
+                        return landingZoneStandIns().call!(token, inputs, region);
+                    },
+                },
+            });
+            assert.equal(run.result.error?.name, "SettingsError", message);
+            assert.match(
+                run.result.error!.message,
+                new RegExp(`existingVpcId = "vpc-0a1b2c3d4e5f60718": names no VPC AWS knows in this account and region \\(${shown}\\); check the id\\.`),
+            );
+        }
     });
 });
