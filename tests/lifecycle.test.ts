@@ -6,8 +6,6 @@
  */
 import { strict as assert } from "assert";
 import { chooseZones, cidrSubnet, unofferedServiceError, zoneSlot } from "../components/network";
-import { existingNetworkProblems } from "../stacks/preconditions";
-import { ExistingNetworkSettings } from "../stacks/settings";
 import { Graph, RepoRunOptions, runRepoStack } from "./graph";
 import { EXISTING, LANDING_ZONE, LandingZoneVariant, landingZoneStandIns } from "./landingZone";
 
@@ -43,33 +41,6 @@ async function graphOf(stack: string, overrides: Record<string, unknown> = {}, o
 
 describe("an existing (landing-zone) VPC is checked against AWS before anything uses it", function () {
     this.timeout(60_000);
-    const network: ExistingNetworkSettings = {
-        mode: "existing",
-        egress: "none",
-        vpcId: LANDING_ZONE.vpcId,
-        privateSubnetIds: LANDING_ZONE.subnets,
-        fipsEndpoints: false,
-    };
-    const privateSubnet = (id: string, zone: string) => ({
-        id,
-        vpcId: LANDING_ZONE.vpcId,
-        availabilityZone: zone,
-        mapPublicIpOnLaunch: false,
-        assignIpv6AddressOnCreation: false,
-        routeTable: { id: "rtb-1", main: false, routes: [] },
-    });
-
-    it("the check: private subnets of the VPC in two zones pass; unknown facts (offline) are not judged", () => {
-        assert.deepEqual(existingNetworkProblems(network, [privateSubnet(LANDING_ZONE.subnets[0], "a"), privateSubnet(LANDING_ZONE.subnets[1], "b")]), []);
-        assert.deepEqual(
-            existingNetworkProblems(
-                network,
-                LANDING_ZONE.subnets.map((id) => ({ id })),
-            ),
-            [],
-        );
-    });
-
     const cases: { title: string; variant: LandingZoneVariant; message: RegExp }[] = [
         {
             title: "a subnet that gives public IPv4 addresses",

@@ -27,6 +27,17 @@ const privateSubnet = (id: string, zone: string): SubnetFacts => ({
 });
 
 describe("an existing VPC's subnets, as AWS reports them", () => {
+    it("private subnets of the VPC in two zones pass; unknown facts (offline) are not judged", () => {
+        assert.deepEqual(existingNetworkProblems(network, [privateSubnet(first, "a"), privateSubnet(second, "b")]), []);
+        assert.deepEqual(
+            existingNetworkProblems(
+                network,
+                LANDING_ZONE.subnets.map((id) => ({ id })),
+            ),
+            [],
+        );
+    });
+
     it("IPv6 addresses on launch make a subnet public; an IPv6 default route to an internet gateway in a main route table of unknown id is named without one", () => {
         const ipv6: SubnetFacts = {
             ...privateSubnet(first, "us-gov-west-1a"),
