@@ -208,7 +208,7 @@ export function tagValue(props: unknown, key: string): string | undefined {
  *    `<deployment>-model` and a deployment's default name is its catalog id.
  * Undefined when none applies: the caller reports the policy as not run.
  */
-export function identifyModel(model: PolicyResource, hfModelId: string, modelParameters: Record<string, number>, variable: string): ModelIdentity | undefined {
+export function identifyModel(model: PolicyResource, modelRef: string, modelParameters: Record<string, number>, variable: string): ModelIdentity | undefined {
     const fromConfig = (key: string, how: string): ModelIdentity | undefined =>
         typeof modelParameters[key] === "number"
             ? { parametersBillions: modelParameters[key], label: `${key} (${modelParameters[key]}B parameters, from policy config modelParameters, ${how})` }
@@ -216,8 +216,8 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
     const fromCatalog = (spec: ModelSpec | undefined, how: string): ModelIdentity | undefined =>
         spec ? { parametersBillions: spec.parametersBillions, spec, label: `${spec.hfModelId} (${spec.parametersBillions}B parameters, ${how})` } : undefined;
 
-    if (!isLocalModelPath(hfModelId)) {
-        return fromCatalog(findModelByIdOrHubId(hfModelId), `from ${variable}`) ?? fromConfig(hfModelId, variable);
+    if (!isLocalModelPath(modelRef)) {
+        return fromCatalog(findModelByIdOrHubId(modelRef), `from ${variable}`) ?? fromConfig(modelRef, variable);
     }
     const deployment = deploymentNameOf(model.name);
     const tag = tagValue(model.props, MODEL_TAG_KEY);
@@ -232,8 +232,8 @@ export function identifyModel(model: PolicyResource, hfModelId: string, modelPar
 }
 
 /** Why a model could not be identified, with the fix (for the not-run message). */
-export function unidentifiedModelReason(model: PolicyResource, hfModelId: string, variable: string): string {
-    return isLocalModelPath(hfModelId)
-        ? `${variable}=${hfModelId} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
-        : `${hfModelId} is not in the model catalog (stacks/models.ts); set policy config modelParameters {"${hfModelId}": <billions>}`;
+export function unidentifiedModelReason(model: PolicyResource, modelRef: string, variable: string): string {
+    return isLocalModelPath(modelRef)
+        ? `${variable}=${modelRef} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
+        : `${modelRef} is not in the model catalog (stacks/models.ts); set policy config modelParameters {"${modelRef}": <billions>}`;
 }

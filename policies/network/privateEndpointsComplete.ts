@@ -43,6 +43,12 @@ export function requiredEndpoints(additionalServices: string[]): RequiredEndpoin
     ];
 }
 
+/** ` (Interface: what it is for)` after an endpoint's name in the message, as much of it as is known. */
+function endpointNote(required: RequiredEndpoint): string {
+    const note = [required.type === "Interface" ? "Interface" : "", required.purpose ?? ""].filter((part) => part !== "").join(": ");
+    return note === "" ? "" : ` (${note})`;
+}
+
 /** An endpoint of the VPC as the check sees it: its service name, type and region (from its provider). */
 export interface EndpointFacts {
     serviceName: string;
@@ -111,9 +117,7 @@ export const privateEndpointsComplete = stackGuardrail(
             }
             const missing = missingEndpoints(required, facts, region);
             if (missing.length === 0) continue;
-            const list = missing
-                .map((m) => `${m.names(region)[0]} (${[m.type === "Interface" ? "Interface" : "", m.purpose ?? ""].filter((n) => n).join(": ")})`)
-                .join(", ");
+            const list = missing.map((m) => `${m.names(region)[0]}${endpointNote(m)}`).join(", ");
             reportViolation(`VPC ${vpc.name} has no internet egress and lacks VPC endpoints for: ${list}. ${remediation}`, vpc.urn);
         }
     },
