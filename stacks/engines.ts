@@ -62,7 +62,7 @@ export interface EngineRelease {
     minComputeCapability?: number;
     /** The InferenceAmiVersion the image's own SageMaker test deploys with; undefined: SageMaker's default AMI. */
     inferenceAmiVersion?: string;
-    /** TGI only: the variable carrying the input-token limit in this release. */
+    /** TGI only: the variable carrying the input-token limit in this release; unset, MAX_INPUT_TOKENS (its name from 2.0.0 on). */
     inputTokensEnv?: "MAX_INPUT_TOKENS" | "MAX_INPUT_LENGTH";
     /**
      * TGI before 2.0: the launcher's fixed default for `--max-batch-prefill-tokens`, which must be at
