@@ -35,7 +35,6 @@ export function statementsOf(document: unknown): IamStatement[] {
     }
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new PolicyDocumentError("is not a policy document object");
     const statement = (doc as { Statement?: unknown }).Statement;
-    if (statement === undefined) return [];
     return (Array.isArray(statement) ? statement : [statement]).filter((s): s is IamStatement => !!s && typeof s === "object");
 }
 
@@ -48,7 +47,6 @@ export function statementsOf(document: unknown): IamStatement[] {
 export function roleTrustStatements(args: ResourceValidationArgs): IamStatement[] | undefined {
     if (args.type !== "aws:iam/role:Role") return undefined;
     const document = (args.props as Record<string, unknown>).assumeRolePolicy; // throws in preview if unknown: deferred
-    if (document === undefined) return undefined;
     try {
         return statementsOf(document);
     } catch (err) {
