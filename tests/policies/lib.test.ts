@@ -23,7 +23,18 @@ import {
     SCALING_TARGET_TYPE,
     unidentifiedModelReason,
 } from "../../policies/lib/instancesServing";
-import { depsOf, internetRoutes, knownId, knownStrings, linked, mustKnow, NET, routeTablesOf } from "../../policies/lib/networkGraph";
+import {
+    depsOf,
+    internetRoutes,
+    isWholeAddressSpace,
+    knownId,
+    knownStrings,
+    linked,
+    looksLikeInternetGatewayId,
+    mustKnow,
+    NET,
+    routeTablesOf,
+} from "../../policies/lib/networkGraph";
 import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/partitionReferences";
 import { compilePatterns } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
@@ -165,6 +176,17 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             const literal = policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "gateway-of-the-stack" }] });
             assert.equal(internetRoutes(literal, [igw]).length, 1, "by id alone, without a dependency");
             assert.deepEqual(internetRoutes(table("vgw-0123456789abcdef0"), [igw]), []);
+        });
+
+        it("a whole address space is any /0 (white space around it aside); an internet gateway id is igw- and hex digits, nothing before or after", () => {
+            assert.deepEqual(["0.0.0.0/0", " ::/0 ", "10.0.0.0/8", "0.0.0.0/0 x", 0].map(isWholeAddressSpace), [true, true, false, false, false]);
+            assert.deepEqual(["igw-0a1b2c3d", "xigw-0a1b2c3d", "igw-0a1b2c3d/x", "igw-", "vgw-0a1b2c3d"].map(looksLikeInternetGatewayId), [
+                true,
+                false,
+                false,
+                false,
+                false,
+            ]);
         });
 
         it("a gateway unknown in preview is an internet gateway when the property depends on one, not when it depends on another kind", () => {
