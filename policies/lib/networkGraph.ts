@@ -136,7 +136,7 @@ export function internetRoutes(table: PolicyResource, all: PolicyResource[]): In
  */
 function knownOrDeferred(props: unknown, ...path: (string | number)[]): unknown {
     let value = props;
-    for (const key of path) value = isUnset(value) ? undefined : peek(value, String(key));
+    for (const key of path) value = peek(value, String(key)); // peek into nothing is nothing
     if (!isUnknownValue(value)) return value;
     mustKnow(props, ...path);
     return undefined;
