@@ -125,6 +125,30 @@ describe("data tables (loaded afresh)", () => {
         assert.equal(weightsReckoning(gptOss.weights), "114.7B × 0.5313 bytes (mxfp4) + 2.1B × 2 bytes (bfloat16)");
     });
 
+    it("partitions' names and console hosts; the interface endpoints the program creates, by service name per partition and FIPS setting, each saying what it is for", () => {
+        const { PARTITIONS, INTERFACE_ENDPOINT_SERVICES, interfaceEndpointServiceName } = freshTables().partitions;
+        assert.deepEqual([PARTITIONS.aws.displayName, PARTITIONS["aws-us-gov"].displayName], ["AWS commercial", "AWS GovCloud (US)"]);
+        assert.equal(PARTITIONS.aws.consoleHost("eu-west-1"), "eu-west-1.console.aws.amazon.com");
+        assert.equal(PARTITIONS["aws-us-gov"].consoleHost("us-gov-east-1"), "console.amazonaws-us-gov.com");
+        const names = (region: string, partition: "aws" | "aws-us-gov", fips: boolean) =>
+            INTERFACE_ENDPOINT_SERVICES.map((e) => interfaceEndpointServiceName(region, partition, e, fips).slice(`com.amazonaws.${region}.`.length));
+        const standard = ["sagemaker.api", "sagemaker.runtime", "sts", "logs", "monitoring", "ecr.api", "ecr.dkr", "kms"];
+        assert.deepEqual(names("us-east-1", "aws", false), standard);
+        assert.deepEqual(names("us-gov-west-1", "aws-us-gov", false), standard);
+        assert.deepEqual(names("us-east-1", "aws", true), [
+            "sagemaker.api-fips",
+            "sagemaker.runtime-fips",
+            "sts-fips",
+            "logs",
+            "monitoring",
+            "ecr.api",
+            "ecr.dkr",
+            "kms-fips",
+        ]);
+        assert.deepEqual(names("us-gov-west-1", "aws-us-gov", true), [...standard.slice(0, -1), "kms-fips"]);
+        for (const e of INTERFACE_ENDPOINT_SERVICES) assert.match(e.purpose, /^\S.*\S$/, e.key);
+    });
+
     it("image registries: every region listed is in a partition this project knows, with a 12-digit account; a region outside the table has none", () => {
         const { engines, partitions } = freshTables();
         const regions = engines.imageRegions();
