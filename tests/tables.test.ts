@@ -125,7 +125,7 @@ describe("data tables (loaded afresh)", () => {
         assert.equal(weightsReckoning(gptOss.weights), "114.7B × 0.5313 bytes (mxfp4) + 2.1B × 2 bytes (bfloat16)");
     });
 
-    it("partitions' names and console hosts; the interface endpoints the program creates, by service name per partition and FIPS setting, each saying what it is for", () => {
+    it("partitions' names and console hosts; the interface endpoints the program creates, by service name per partition and FIPS setting, each saying what it is for, under the key that names its resource", () => {
         const { PARTITIONS, INTERFACE_ENDPOINT_SERVICES, interfaceEndpointServiceName } = freshTables().partitions;
         assert.deepEqual([PARTITIONS.aws.displayName, PARTITIONS["aws-us-gov"].displayName], ["AWS commercial", "AWS GovCloud (US)"]);
         assert.equal(PARTITIONS.aws.consoleHost("eu-west-1"), "eu-west-1.console.aws.amazon.com");
@@ -147,6 +147,11 @@ describe("data tables (loaded afresh)", () => {
         ]);
         assert.deepEqual(names("us-gov-west-1", "aws-us-gov", true), [...standard.slice(0, -1), "kms-fips"]);
         for (const e of INTERFACE_ENDPOINT_SERVICES) assert.match(e.purpose, /^\S.*\S$/, e.key);
+        // Each key names an endpoint resource (`<network>-<key>`): a renamed key replaces that endpoint on every deployed stack.
+        assert.deepEqual(
+            INTERFACE_ENDPOINT_SERVICES.map((e) => e.key),
+            ["sagemaker-api", "sagemaker-runtime", "sts", "logs", "monitoring", "ecr-api", "ecr-dkr", "kms"],
+        );
     });
 
     it("image registries: every region listed is in a partition this project knows, with a 12-digit account; a region outside the table has none", () => {
