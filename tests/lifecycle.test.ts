@@ -7,7 +7,7 @@
 import { strict as assert } from "assert";
 import { chooseZones, cidrSubnet, unofferedServiceError, zoneSlot } from "../components/network";
 import { Graph, RepoRunOptions, runRepoStack } from "./graph";
-import { EXISTING, LANDING_ZONE, LandingZoneVariant, landingZoneStandIns } from "./landingZone";
+import { EXISTING, LANDING_ZONE, LandingZoneVariant, landingZoneStandIns, lookupError } from "./landingZone";
 
 const T = {
     model: "aws:sagemaker/model:Model",
@@ -90,7 +90,7 @@ describe("an existing (landing-zone) VPC is checked against AWS before anything 
         const { error } = await failedRun("govcloud", EXISTING, {
             standIns: {
                 call: (token, inputs, region) => {
-                    if (token === "aws:ec2/getSubnet:getSubnet" && inputs.id === LANDING_ZONE.subnets[1]) throw new Error("no matching EC2 Subnet found");
+                    if (token === "aws:ec2/getSubnet:getSubnet" && inputs.id === LANDING_ZONE.subnets[1]) throw lookupError("no matching EC2 Subnet found");
                     return landingZoneStandIns().call!(token, inputs, region);
                 },
             },
