@@ -135,7 +135,8 @@ export function referenceProblem(ref: RegionalReference, partition: PartitionId,
         const expected = imageAccount(region);
         const owns = regionsOfImageAccount(ref.account);
         if (expected && ref.account !== expected && owns.length > 0) {
-            return `pulls ${ref.repository} from account ${ref.account}, the Hugging Face image registry of ${owns.slice(0, 3).join(", ")}${owns.length > 3 ? ", ..." : ""}; in ${region} it is ${expected}`;
+            const named = owns.slice(0, 3);
+            return `pulls ${ref.repository} from account ${ref.account}, the Hugging Face image registry of ${named.join(", ")}${named.length < owns.length ? ", ..." : ""}; in ${region} it is ${expected}`;
         }
     }
     return undefined;
