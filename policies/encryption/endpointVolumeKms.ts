@@ -30,16 +30,16 @@ export interface VariantInstance {
     instanceType: string;
 }
 
-/** Instance families (`ml.g5`) of the GPU types in stacks/instances.ts with or without local NVMe. */
-function gpuFamilies(localNvme: boolean): string[] {
+/** Instance families (`ml.g5, ml.g6`) of the GPU types in stacks/instances.ts with or without local NVMe, as a list. */
+function gpuFamilies(localNvme: boolean): string {
     const types = INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.localNvme === localNvme);
-    return [...new Set(types.map((t) => t.name.split(".").slice(0, 2).join(".")))];
+    return [...new Set(types.map((t) => t.name.split(".").slice(0, 2).join(".")))].join(", ");
 }
 
 const REMEDIATION =
-    `On instance types with local NVMe storage (stacks/instances.ts localNvme: ${gpuFamilies(true).join(", ")}) leave kmsKeyArn unset: ` +
+    `On instance types with local NVMe storage (stacks/instances.ts localNvme: ${gpuFamilies(true)}) leave kmsKeyArn unset: ` +
     "SageMaker rejects it and the NVMe volume is hardware-encrypted. On EBS-backed types " +
-    `(${gpuFamilies(false).join(", ")}) set kmsKeyArn to a customer-managed KMS key ARN. Do not mix the two kinds in one endpoint configuration.`;
+    `(${gpuFamilies(false)}) set kmsKeyArn to a customer-managed KMS key ARN. Do not mix the two kinds in one endpoint configuration.`;
 
 /**
  * The problems with a configuration's volume key, given its variants' instance types and whether

@@ -17,7 +17,7 @@ import { versioningFor, versioningProblem } from "../../policies/encryption/s3Bu
 import { bucketPoliciesFor, deniesInsecureTransport, tlsOnlyProblem } from "../../policies/encryption/s3BucketTlsOnly";
 import { Deferrals, UNKNOWN } from "../../policies/lib/values";
 import { freshRequire, requireRepoModule } from "../freshModules";
-import { assertClean, errorsOf, levels, policyResource } from "./assertions";
+import { assertClean, errorsOf, levels, notRunProperties, policyResource } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
 const FIXTURE = path.join(FIXTURES, "policy-encryption");
@@ -102,7 +102,7 @@ describe("encryption policies", function () {
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.2xlarge" }], true), []);
             assert.match(
                 volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g6e.xlarge" }], true)[0],
-                /'ml\.g6e\.xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId/,
+                /'ml\.g6e\.xlarge' has local NVMe instance storage: SageMaker rejects a KmsKeyId for this instance type \(/,
             );
             assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.8xlarge" }], false)[0], /kmsKeyArn is not set .* EBS-backed/);
             assert.match(
@@ -158,6 +158,8 @@ describe("encryption policies", function () {
             }
             const f = await fixture("endpoints");
             for (const name of ["nvme-without-key", "ebs-with-key", "capture-with-key"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
+            // No instance type, nothing to judge: a serverless variant has no ML storage volume; an empty type is the instance-type policy's.
+            for (const name of ["serverless-without-key", "empty-type"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
         });
 
         it("violating: a key on an NVMe type (production or shadow variant), no key on an EBS-backed type, an unlisted type", async () => {
@@ -179,6 +181,7 @@ describe("encryption policies", function () {
         it("unknown instance type: not run in preview, decided in an update", async () => {
             const preview = await fixture("endpoints");
             assert.deepEqual(preview.notRunOn(P.endpointVolume), ["computed-type"]);
+            assert.deepEqual(notRunProperties(preview, P.endpointVolume), ["computed-type .productionVariants.0.instanceType"]);
             assert.ok(!preview.flagged(P.endpointVolume).includes("computed-type"));
             const update = await fixture("endpoints", { preview: false });
             assert.deepEqual(update.notRunOn(P.endpointVolume), []);
