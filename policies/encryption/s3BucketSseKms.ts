@@ -102,10 +102,9 @@ export function sseRulesFor(bucket: PolicyResource, resources: PolicyResource[],
             rules.push(ruleFacts(rule, `aws.s3.BucketServerSideEncryptionConfiguration '${companion.name}' rules[${i}]`, deferrals)),
         );
     }
+    // An absent inline block has no rules, nor does one unknown in preview (UNKNOWN has no properties; its read is remembered).
     const inline = deferrals.read(bucket.props, "serverSideEncryptionConfiguration");
-    if (inline !== UNKNOWN && inline) {
-        rulesOf(inline, deferrals).forEach((rule) => rules.push(ruleFacts(rule, "the bucket's inline serverSideEncryptionConfiguration", deferrals)));
-    }
+    rulesOf(inline, deferrals).forEach((rule) => rules.push(ruleFacts(rule, "the bucket's inline serverSideEncryptionConfiguration", deferrals)));
     return rules;
 }
 

@@ -72,7 +72,8 @@ export function bucketPoliciesFor(bucket: PolicyResource, resources: PolicyResou
         document: deferrals.read(companion.props, "policy"),
     }));
     const inline = deferrals.read(bucket.props, "policy");
-    if (inline === UNKNOWN || (!isUnset(inline) && inline !== "")) out.push({ source: "the bucket's inline policy", document: inline });
+    // An inline policy unknown in preview (UNKNOWN) is kept: tlsOnlyProblem defers on it.
+    if (!isUnset(inline) && inline !== "") out.push({ source: "the bucket's inline policy", document: inline });
     return out;
 }
 

@@ -82,7 +82,8 @@ export function checkModelFits(q: FitQuestion): string | undefined {
     const requested = q.tensorParallel !== undefined ? Math.max(1, Number(q.tensorParallel)) : q.engine.id === "tgi" ? type.gpuCount : 1;
     const gpus = Math.min(requested, type.gpuCount);
     const parts = servedParts(q);
-    const fraction = q.memoryFraction !== undefined && Number(q.memoryFraction) > 0 ? Number(q.memoryFraction) : q.engine.defaultMemoryFraction;
+    // Unset (NaN), zero or negative: the engine's default.
+    const fraction = Number(q.memoryFraction) > 0 ? Number(q.memoryFraction) : q.engine.defaultMemoryFraction;
     const spec = q.model.spec;
     const context = wholeNumber(q.contextLength) ? Number(q.contextLength) : spec?.contextLength;
     const sizing = sizeDeployment({

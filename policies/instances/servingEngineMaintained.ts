@@ -21,7 +21,8 @@ export function unmaintainedEngines(props: { primaryContainer?: Container; conta
         const engine = engineOf({
             path,
             image: typeof c.image === "string" ? c.image : undefined,
-            environment: c.environment && typeof c.environment === "object" ? c.environment : {},
+            // Unset or null is no variables; a value unknown in preview (a string) names none either.
+            environment: c.environment ?? {},
         });
         return engine && !engine.maintained ? [`${path} runs ${engine.label}, ${engine.status}`] : [];
     });
