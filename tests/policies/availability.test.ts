@@ -287,6 +287,25 @@ describe("availability policies", function () {
             }
         });
 
+        it("a container of no engine the pack knows (an own image) is identified by HF_MODEL_ID, which Hugging Face containers read", async () => {
+            const ownImage: pulumi.ResourceTransformation = (args) =>
+                args.type === "aws:sagemaker/model:Model"
+                    ? {
+                          props: {
+                              ...args.props,
+                              primaryContainer: {
+                                  image: "111122223333.dkr.ecr.us-gov-west-1.amazonaws.com/own-llm-server:1.0",
+                                  environment: { HF_MODEL_ID: "meta-llama/Llama-3.3-70B-Instruct" },
+                              },
+                          },
+                          opts: args.opts,
+                      }
+                    : undefined;
+            const overrides = { models: [{ id: "llama-3.3-70b-instruct", startupHealthCheckTimeoutSeconds: 900 }] };
+            const e = await evaluateRepoStack("govcloud", { overrides, transformations: [ownImage] });
+            assert.match(messages(e, STARTUP).join(), /= 900 is below 2400 s \(stacks\/models\.ts gives meta-llama\/Llama-3\.3-70B-Instruct 2400 s\)/);
+        });
+
         it("a model that lists its container in containers[] (the multi-container form) is identified the same way", async () => {
             const overrides = { models: [{ id: "falcon-40b-instruct", startupHealthCheckTimeoutSeconds: 600 }] };
             const inContainers: pulumi.ResourceTransformation = (args) =>

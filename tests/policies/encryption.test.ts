@@ -483,6 +483,10 @@ describe("encryption policies", function () {
                 [["the bucket's inline serverSideEncryptionConfiguration", "aws:kms:dsse"]],
             );
             assert.deepEqual(sseRulesFor(bucket, [bucket], new Deferrals()), []);
+            // A companion's rules unknown in preview are no rule (no "sets sseAlgorithm null"): judged at pulumi up.
+            const pending = new Deferrals();
+            assert.deepEqual(sseRulesFor(bucket, [bucket, config(unknown as unknown as unknown[])], pending), []);
+            assert.equal(pending.pending, true);
             // One compliant rule is enough; otherwise every rule's problem is named.
             const good = {
                 applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/k" },
@@ -517,6 +521,11 @@ describe("encryption policies", function () {
             assert.deepEqual(versioningFor(none, [none], new Deferrals()), []);
             const on = bucket({ versioning: { enabled: true } });
             assert.equal(versioningProblem(versioningFor(on, [on], new Deferrals())), undefined);
+            // An inline block unknown in preview is no state (not "enabled is unset"): judged at pulumi up.
+            const computed = bucket({ versioning: WIRE_UNKNOWN });
+            const pending = new Deferrals();
+            assert.deepEqual(versioningFor(computed, [computed], pending), []);
+            assert.equal(pending.pending, true);
         });
 
         it("unknown values: in preview each policy reports the known violations and is not run for the rest; in an update all run", async () => {

@@ -90,6 +90,10 @@ describe("iam family", function () {
             assert.deepEqual(sageMakerTrustProblems([sm, trust({ Service: "ec2.amazonaws.com" })], []), [
                 'Statement[1] also trusts Service "ec2.amazonaws.com"',
             ]);
+            // Only the service principal is SageMaker: the same name as another kind of principal is not.
+            assert.deepEqual(sageMakerTrustProblems([sm, trust({ AWS: "sagemaker.amazonaws.com" })], []), [
+                'Statement[1] also trusts AWS "sagemaker.amazonaws.com"',
+            ]);
             // A Deny narrows the trust; its principals are not trusted.
             assert.deepEqual(
                 sageMakerTrustProblems(

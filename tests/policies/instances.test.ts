@@ -169,6 +169,9 @@ describe("instances policies", function () {
                 );
             }
             assert.equal(checkInstanceType("instanceType", "ml.t3.medium", ["ml.t3.medium"], "aws", "us-east-1"), undefined);
+            const two = ["ml.g5.2xlarge", "ml.g6e.xlarge"];
+            assert.match(checkInstanceType("instanceType", undefined, two, "aws", "us-east-1") ?? "", /: ml\.g5\.2xlarge, ml\.g6e\.xlarge\.$/);
+            assert.match(checkInstanceType("instanceType", "ml.p5.48xlarge", two, "aws", "us-east-1") ?? "", /; approved: ml\.g5\.2xlarge, ml\.g6e\.xlarge\.$/);
             assert.equal(
                 checkInstanceType("instanceType", "ml.p5.48xlarge", [], undefined, undefined),
                 'instanceType = "ml.p5.48xlarge" is not approved for every partition (the provider\'s region is not set, so the partition is not known); approved: none.',
@@ -419,7 +422,7 @@ describe("instances policies", function () {
             // TGI's whole GPU memory.
             assert.match(
                 violation.message,
-                /\[weights 77\.9 GiB \(41\.8B × 2 bytes \(bfloat16\)\); KV cache 0\.2 GiB \(2 × 60 layers × 8 KV heads × 64 × 2 bytes = 120 KiB\/token × 2048 tokens × 1 requests\); engine 15\.6 GiB \(20% of the weights\); required 93\.7 GiB; available 64\.0 GiB \(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)\]/,
+                /\[weights 77\.9 GiB \(41\.8B × 2 bytes \(bfloat16\)\); KV cache 0\.2 GiB \(2 × 60 layers × 8 KV heads × 64 × 2 bytes = 120 KiB\/token × 2048 tokens × 1 requests\); engine 15\.6 GiB \(20% of the weights\); required 93\.7 GiB; available 64\.0 GiB \(1 × 4 × 16\.0 GiB T4 on ml\.g4dn\.12xlarge\)\] \(model falcon-model\)\. /,
             );
             assert.match(violation.message, /quantize/);
         });
@@ -433,11 +436,22 @@ describe("instances policies", function () {
                     notRunMessage(e, MEMORY_FIT),
                     /HF_MODEL_ID=\/opt\/ml\/model \(weights from S3\) does not say which model chat\S* holds; set policy config modelParameters \{"chat": <billions>\}/,
                 );
+                assert.match(notRunMessage(e, MEMORY_FIT), /\[not checked: chat-model\.primaryContainer\.environment\.HF_MODEL_ID \(model not determined: /);
             }
             const named = await fixture("s3-weights", { policyConfig: { [MEMORY_FIT]: { modelParameters: { chat: 41.8 } } } });
             assert.equal(named.notRun(MEMORY_FIT), false);
             const huge = await fixture("s3-weights", { policyConfig: { [MEMORY_FIT]: { modelParameters: { chat: 180 } } } });
             assert.match(messages(huge, MEMORY_FIT).join(), /too small for chat \(180B parameters, from policy config modelParameters/);
+        });
+
+        it("a context length unknown in preview is not taken for the model's full context: not run in preview, sized in an update", async () => {
+            // Llama-3.1-8B fits one A10G at 8192 tokens, not at its full 131,072.
+            const preview = await fixture("computed-context");
+            assert.deepEqual(messages(preview, MEMORY_FIT), []);
+            assert.equal(preview.notRun(MEMORY_FIT), true);
+            const update = await fixture("computed-context", { preview: false });
+            assert.equal(update.notRun(MEMORY_FIT), false);
+            assert.deepEqual(messages(update, MEMORY_FIT), []);
         });
 
         it("the program tags every Model with its catalog id, so a custom deployment name is still sized", async () => {
