@@ -155,10 +155,11 @@ export interface ServedContainer {
  * caller reads them.
  */
 export function* servedContainers(resources: PolicyResource[], deferrals: Deferrals): Generator<ServedContainer> {
+    // Stryker disable next-line MethodExpression,ConditionalExpression: only endpoint configurations have production variants (modelsServedBy finds none elsewhere)
     for (const config of resources.filter((r) => r.type === ENDPOINT_CONFIG_TYPE)) {
         for (const { variant, model } of modelsServedBy(config, resources, deferrals)) {
             const instanceType = deferrals.readKnown(variant.variant, "instanceType", { resource: config.name, path: `${variant.path}.instanceType` });
-            if (instanceType === UNKNOWN || typeof instanceType !== "string") continue;
+            if (typeof instanceType !== "string") continue; // unknown (UNKNOWN, recorded) or unset
             for (const container of containersOf(model, deferrals)) yield { config, variant, instanceType, model, container };
         }
     }

@@ -6,8 +6,8 @@
  * - the value looks like a credential: a Hugging Face access token (`hf_` + 20 or more letters and
  *   digits), an AWS access key ID (`AKIA`/`ASIA` + 16), a PEM private key, or a configured pattern;
  * - the variable's name says it holds one (a word `token`, `secret`, `password`, `passwd`,
- *   `passphrase`, `credential(s)`, `apikey`, or the pairs `api key`, `access key`, `secret key`,
- *   `private key`), and its value is not a reference (an ARN, a path- or name-valued variable such
+ *   `passphrase`, `credential(s)`, `apikey`, or the pairs `api key`, `access key`, `private key`),
+ *   and its value is not a reference (an ARN, a path- or name-valued variable such
  *   as `HF_TOKEN_PATH`) or a flag (`true`, `0`, ...). `MAX_TOTAL_TOKENS` is not a credential: the
  *   word is `tokens`.
  *
@@ -31,7 +31,7 @@ export const PRIVATE_KEY: ValuePattern = { label: "a PEM private key", pattern: 
 export const BUILTIN_VALUE_PATTERNS: ValuePattern[] = [HUGGING_FACE_TOKEN, AWS_ACCESS_KEY_ID, PRIVATE_KEY];
 
 const CREDENTIAL_WORDS = new Set(["token", "secret", "password", "passwd", "passphrase", "credential", "credentials", "apikey"]);
-const CREDENTIAL_PAIRS = new Set(["api key", "access key", "secret key", "private key"]);
+const CREDENTIAL_PAIRS = new Set(["api key", "access key", "private key"]);
 /** A last word that makes the variable a reference to a credential or a setting about one. */
 const REFERENCE_WORDS = new Set(["path", "file", "dir", "arn", "name", "id", "url", "uri", "endpoint", "length", "limit", "count", "size", "type", "mode"]);
 const FLAG_VALUE = /^(?:true|false|yes|no|on|off|none|null|enabled|disabled|\d{1,3})$/i;
