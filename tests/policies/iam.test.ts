@@ -94,6 +94,7 @@ describe("iam family", function () {
             assert.deepEqual(sageMakerTrustProblems([sm, trust({ AWS: "sagemaker.amazonaws.com" })], []), [
                 'Statement[1] also trusts AWS "sagemaker.amazonaws.com"',
             ]);
+            assert.deepEqual(sageMakerTrustProblems([trust({ AWS: "sagemaker.amazonaws.com" }), trust("*")], []), [], "not a SageMaker role either");
             // A Deny narrows the trust; its principals are not trusted.
             assert.deepEqual(
                 sageMakerTrustProblems(

@@ -14,7 +14,7 @@ import { endpointInstanceTypesOffered } from "../../stacks/instances";
 import { findModel } from "../../stacks/models";
 import { freshRequire } from "../freshModules";
 import { GOVCLOUD_SAMPLE } from "../govcloudSample";
-import { assertClean, levels, messages, notRunMessage, ownMessages } from "./assertions";
+import { assertClean, levels, messages, notRunMessage, notRunProperties, ownMessages } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
 
 /** A stack transformation that overrides variables in every Model's container environment (undefined removes one). */
@@ -289,6 +289,7 @@ describe("instances policies", function () {
 
         it("an instance type unknown in preview defers the check", async () => {
             assert.equal((await fixture("computed-instance-type")).notRun(NUM_GPUS), true);
+            assert.deepEqual(notRunProperties(await fixture("computed-instance-type"), NUM_GPUS), ["(stack) .productionVariants.0.instanceType"]);
             assert.equal((await fixture("computed-instance-type", { preview: false })).notRun(NUM_GPUS), false);
         });
 
@@ -449,6 +450,7 @@ describe("instances policies", function () {
             const preview = await fixture("computed-context");
             assert.deepEqual(messages(preview, MEMORY_FIT), []);
             assert.equal(preview.notRun(MEMORY_FIT), true);
+            assert.deepEqual(notRunProperties(preview, MEMORY_FIT), ["(stack) .primaryContainer.environment.MAX_TOTAL_TOKENS"]);
             const update = await fixture("computed-context", { preview: false });
             assert.equal(update.notRun(MEMORY_FIT), false);
             assert.deepEqual(messages(update, MEMORY_FIT), []);

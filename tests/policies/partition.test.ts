@@ -105,6 +105,7 @@ describe("partition family", function () {
                 /^cn-north-1 is not a region of a partition this pack knows \(aws, aws-us-gov\)/,
             );
             assert.match(regionProblem("us-east-1", { "aws-us-gov": ["us-gov-west-1"] })!, /not on the aws allow-list \(no region allowed\)/);
+            assert.equal(regionProblem("us-east-2", { aws: ["us-east-1", "us-west-2"] }), "us-east-2 is not on the aws allow-list (us-east-1, us-west-2)");
         });
     });
 

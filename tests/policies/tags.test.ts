@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { UNKNOWN_TAG, isTaggable, providerDefaultTags } from "../../policies/lib/tagsEffective";
+import { UNKNOWN_TAG, describeTags, isTaggable, providerDefaultTags } from "../../policies/lib/tagsEffective";
 import { TAGGABLE_BY_MODULE, TAGGABLE_SOURCE, TAGGABLE_TYPES } from "../../policies/lib/tagsTaggable";
 import { tagGuardrails } from "../../policies/tags";
 import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing, tagSources } from "../../policies/tags/requiredTags";
@@ -212,6 +212,12 @@ describe("tags family", function () {
             assert.ok(isTaggable("aws:future/thing:Thing", { tags: { Owner: "a" } }));
             assert.ok(!isTaggable("aws:autoscaling/group:Group", { tags: [{ key: "Owner", value: "a", propagateAtLaunch: true }] }));
             assert.ok(!isTaggable("random:index/randomString:RandomString", { tags: {} }));
+            assert.ok(!isTaggable("aws:future/thing:Thing", { tags: "Owner=a" }), "a string is no tag map");
+        });
+
+        it("describes a tag map for messages: values quoted, a value unknown in preview as <computed>, an empty map as none", function () {
+            assert.equal(describeTags({ Owner: UNKNOWN_TAG, Project: "llm" }), 'Owner=<computed>, Project="llm"');
+            assert.equal(describeTags({}), "none");
         });
     });
 
