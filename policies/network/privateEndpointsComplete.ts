@@ -19,8 +19,8 @@ export interface RequiredEndpoint {
     /** Interface, Gateway, or either (S3 has both). */
     type: "Interface" | "Gateway" | "any";
     names(region: string): string[];
-    /** What it is for, as the message says; none for a configured service. */
-    purpose?: string;
+    /** What it is for, as the message says. */
+    purpose: string;
 }
 
 /** A service's names: standard, its FIPS names from the table, and `<service>-fips` (FIPS names count as the service). */
@@ -37,16 +37,19 @@ export function requiredEndpoints(additionalServices: string[]): RequiredEndpoin
             names: serviceNames(s.service, Object.values(s.fipsService ?? {})),
             purpose: s.purpose,
         })),
-        ...additionalServices.map((service): RequiredEndpoint => ({ type: "Interface", names: serviceNames(service, []) })),
+        ...additionalServices.map((service): RequiredEndpoint => ({
+            type: "Interface",
+            names: serviceNames(service, []),
+            purpose: "named in this policy's additionalServices",
+        })),
         { type: "Interface", names: (region) => [notebookEndpointServiceName(region)], purpose: "opening the notebook from the VPC" },
         { type: "any", names: (region) => [s3GatewayServiceName(region)], purpose: "model weights and the notebook's data" },
     ];
 }
 
-/** ` (Interface: what it is for)` after an endpoint's name in the message, as much of it as is known. */
+/** ` (Interface: what it is for)` after an endpoint's name in the message (S3, either type: what it is for). */
 function endpointNote(required: RequiredEndpoint): string {
-    const note = [required.type === "Interface" ? "Interface" : "", required.purpose ?? ""].filter((part) => part !== "").join(": ");
-    return note === "" ? "" : ` (${note})`;
+    return ` (${required.type === "Interface" ? "Interface: " : ""}${required.purpose})`;
 }
 
 /** An endpoint of the VPC as the check sees it: its service name, type and region (from its provider). */
