@@ -188,6 +188,17 @@ describe("tags family", function () {
                 { key: "DataClassification", value: "secret", pattern: "^(CUI|internal)$" },
             ]);
             assert.deepEqual(disallowedTagValues({ DataClassification: UNKNOWN_TAG }, { DataClassification: "^CUI$" }), []);
+            // Patterns are Unicode-aware: property escapes work (without the u flag \p{Lu} would mean "p{Lu}").
+            const capitalised = { Owner: "^\\p{Lu}\\p{Ll}+$" };
+            assert.deepEqual(disallowedTagValues({ Owner: "Zoë" }, capitalised), []);
+            assert.deepEqual(disallowedTagValues({ Owner: "zoë" }, capitalised), [{ key: "Owner", value: "zoë", pattern: "^\\p{Lu}\\p{Ll}+$" }]);
+            // An invalid pattern names the setting and keeps the parser's error as its cause.
+            assert.throws(
+                () => disallowedTagValues({ Owner: "a" }, { Owner: "(" }),
+                (err: Error) =>
+                    /^tags-allowed-values config: allowedValues\.Owner = "\(" is not a valid regular expression \(/.test(err.message) &&
+                    err.cause instanceof SyntaxError,
+            );
         });
 
         it("reads a resource's tagsAll (the provider's merged tags, in provider-checked inputs) as a source", function () {
