@@ -49,7 +49,7 @@ export function nameWords(name: string): string[] {
 /** Whether a variable's name says it holds a credential. */
 export function isCredentialName(name: string): boolean {
     const words = nameWords(name);
-    if (words.length === 0 || REFERENCE_WORDS.has(words[words.length - 1])) return false;
+    if (REFERENCE_WORDS.has(words[words.length - 1])) return false; // (no words: undefined, no reference; nothing below matches)
     if (words.some((w) => CREDENTIAL_WORDS.has(w))) return true;
     return words.slice(1).some((w, i) => CREDENTIAL_PAIRS.has(`${words[i]} ${w}`));
 }
@@ -92,19 +92,21 @@ export interface EnvVariable {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- resource properties as the analyzer gives them
 export function modelEnvironment(props: Record<string, any>, deferrals: Deferrals): EnvVariable[] {
-    const envs: { path: string; env: unknown }[] = [];
-    const primary = deferrals.read(props, "primaryContainer");
-    if (primary !== UNKNOWN && primary) envs.push({ path: "primaryContainer.environment", env: deferrals.read(primary, "environment") });
+    // A container that is absent, or unknown in preview (UNKNOWN: the read is recorded, and it has no properties), has no environment.
+    const envs: { path: string; env: unknown }[] = [
+        { path: "primaryContainer.environment", env: deferrals.read(deferrals.read(props, "primaryContainer"), "environment") },
+    ];
     const containers = deferrals.read(props, "containers");
-    if (containers !== UNKNOWN && Array.isArray(containers)) {
+    if (Array.isArray(containers)) {
+        // Elements are read one by one (the proxy throws on an unknown one); the loop stops at the length.
+        // Stryker disable next-line EqualityOperator: the element past the end reads as absent, which has no environment
         for (let i = 0; i < containers.length; i++) {
-            const container = deferrals.read(containers, i);
-            if (container !== UNKNOWN && container) envs.push({ path: `containers[${i}].environment`, env: deferrals.read(container, "environment") });
+            envs.push({ path: `containers[${i}].environment`, env: deferrals.read(deferrals.read(containers, i), "environment") });
         }
     }
     const variables: EnvVariable[] = [];
     for (const { path, env } of envs) {
-        if (env === UNKNOWN || !env || typeof env !== "object") continue;
+        if (!env || typeof env !== "object") continue; // absent, unknown (UNKNOWN) or not a map
         // Object.keys does not read values, so unknown ones do not throw here.
         for (const name of Object.keys(env)) {
             const value = deferrals.read(env, name);
