@@ -36,7 +36,7 @@ import {
     routeTablesOf,
 } from "../../policies/lib/networkGraph";
 import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/partitionReferences";
-import { compilePatterns } from "../../policies/lib/secretsCredentials";
+import { compilePatterns, modelEnvironment } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
 import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
@@ -605,6 +605,29 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             for (const name of [...names, ...pairs]) assert.equal(isCredentialName(name), true, name);
             for (const name of ["HUB_TOKEN_PATH", "API_KEY_ARN", "SECRET_NAME", "PASSWORD_LENGTH", "PUBLIC_KEY", "KEY"])
                 assert.equal(isCredentialName(name), false, name);
+            // Every reference word, last: a setting about a credential, not one.
+            const references = ["FILE", "DIR", "ID", "URL", "URI", "ENDPOINT", "LIMIT", "COUNT", "SIZE", "TYPE", "MODE"];
+            for (const word of references) assert.equal(isCredentialName(`HF_TOKEN_${word}`), false, `HF_TOKEN_${word}`);
+            assert.equal(isCredentialName("HF_TOKEN_PATH_"), false, "a trailing separator leaves the last word as it is");
+            assert.equal(isCredentialName("__"), false, "no words");
+        });
+
+        it("a credential-named variable's value is literal unless empty, a flag (a word or up to three digits, trimmed) or a secrets ARN", () => {
+            const { isLiteralCredentialValue } = fresh();
+            for (const value of ["", "  ", "true", " TRUE ", "no", "Off", "none", "null", "enabled", "0", "42", "100"]) {
+                assert.equal(isLiteralCredentialValue(value), false, JSON.stringify(value));
+            }
+            for (const arn of [
+                "arn:aws:secretsmanager:us-east-1:111122223333:secret:hub",
+                "arn:aws-us-gov:ssm:us-gov-west-1:111122223333:parameter/hub",
+                "arn:aws:kms:us-east-1:111122223333:key/k",
+            ]) {
+                assert.equal(isLiteralCredentialValue(arn), false, arn);
+            }
+            // A flag or an ARN only as the whole value: a password that ends in digits or starts with a word is literal.
+            for (const value of ["hunter2", "trueblue", "1234", "password: arn:aws:kms:us-east-1:111122223333:key/k", "arn:aws:s3:::bucket/token"]) {
+                assert.equal(isLiteralCredentialValue(value), true, value);
+            }
         });
 
         it("each value pattern, at its boundaries", () => {
@@ -631,11 +654,50 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         });
     });
 
+    describe("a model's environment variables (the secrets policies read them)", () => {
+        it("from the primary container and each of containers[]; absent values, containers and non-maps have none", () => {
+            const deferrals = new Deferrals();
+            const props = {
+                primaryContainer: { environment: { HF_TOKEN: "hf_x", UNSET: null } },
+                containers: [{ environment: { API_KEY: 42 } }, null, { environment: "HF_TOKEN=hf_x" }, {}],
+            };
+            assert.deepEqual(modelEnvironment(props, deferrals), [
+                { path: "primaryContainer.environment.HF_TOKEN", name: "HF_TOKEN", value: "hf_x" },
+                { path: "containers[0].environment.API_KEY", name: "API_KEY", value: "42" },
+            ]);
+            assert.equal(deferrals.pending, false);
+            assert.deepEqual(modelEnvironment({}, deferrals), []);
+        });
+
+        it("what is unknown in preview (a container, the list, an environment, a value) is left to the deferrals; the rest is read", () => {
+            const unknown = UNKNOWN; // a value unknown in preview, as the engine sends it
+            for (const props of [
+                { primaryContainer: unknown },
+                { containers: unknown },
+                { containers: [unknown] },
+                { containers: [{ environment: unknown }] },
+                { primaryContainer: { environment: { HF_TOKEN: unknown } } },
+            ]) {
+                const deferrals = new Deferrals();
+                assert.deepEqual(modelEnvironment(props, deferrals), [], JSON.stringify(props));
+                assert.equal(deferrals.pending, true, JSON.stringify(props));
+            }
+            const deferrals = new Deferrals();
+            assert.deepEqual(modelEnvironment({ primaryContainer: { environment: { HF_TOKEN: unknown, HUB_SECRET: "s" } } }, deferrals), [
+                { path: "primaryContainer.environment.HUB_SECRET", name: "HUB_SECRET", value: "s" },
+            ]);
+        });
+    });
+
     describe("configured credential patterns", () => {
         it("none configured is none; each is compiled; an invalid one names itself and the policy", () => {
             assert.deepEqual(compilePatterns([], "p"), []);
             assert.equal(compilePatterns(["glpat-[0-9]{4}"], "p")[0].pattern.test("glpat-1234"), true);
-            assert.throws(() => compilePatterns(["("], "p"), /^Error: p: extraPatterns entry "\(" is not a valid JavaScript regular expression/);
+            assert.throws(
+                () => compilePatterns(["("], "p"),
+                (err: Error) =>
+                    /^p: extraPatterns entry "\(" is not a valid JavaScript regular expression/.test(err.message) && err.cause instanceof SyntaxError,
+            );
         });
     });
 
