@@ -45,16 +45,16 @@ export function providerDefaultTags(provider: PolicyProviderResource | undefined
 /** The tags of a provider's `defaultTags` value, in any of the shapes above; {} when it has none. */
 export function defaultTagsOfBlock(value: unknown): TagMap {
     let block = value;
-    if (typeof block === "string" && !isUnknownValue(block)) {
+    // Stryker disable next-line ConditionalExpression: JSON.parse of a non-string reads it as its text, which is no JSON block of tags
+    if (typeof block === "string") {
         try {
             block = JSON.parse(block);
         } catch {
-            return {};
+            // Not JSON (an unknown value's sentinel among them): a string has no tags.
         }
     }
     if (Array.isArray(block)) block = block[0];
-    if (!block || typeof block !== "object") return {};
-    return rawTagMap(peek(block, "tags")) ?? {};
+    return rawTagMap(peek(block, "tags")) ?? {}; // peek reads nothing from null or a non-object
 }
 
 /** Default tags, then `tagsAll` when the engine already merged them (provider-checked inputs), then `tags`. */

@@ -10,7 +10,6 @@
  */
 import { PARTITION_IDS, partitionOfRegion, regionsOf } from "../../stacks/partitions";
 import { resourceGuardrail } from "../lib/guardrail";
-import { peek } from "../lib/values";
 
 const REMEDIATION =
     "Set the provider's region (`region` on the aws.Provider, or `pulumi config set aws:region <region>` for the default provider) " +
@@ -60,9 +59,9 @@ export const allowedRegions = resourceGuardrail(
                 reportViolation(`AWS provider '${args.name}' sets no region: it would take one from the environment at run time. ${REMEDIATION}`);
                 return;
             }
-        } else if (args.type.startsWith("aws:") && peek(props, "region") !== undefined) {
-            region = props.region;
-            if (typeof region !== "string") return;
+        } else if (args.type.startsWith("aws:")) {
+            region = props.region; // a resource's own region (provider v7); throws in preview if unknown
+            if (typeof region !== "string") return; // none: the provider's region applies
         } else {
             return;
         }
