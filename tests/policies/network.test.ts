@@ -602,7 +602,10 @@ describe("network policies", function () {
         it("config: additionalServices adds required endpoints; advisory level", async () => {
             const more = await evaluateRepoStack("govcloud", { policyConfig: { [P.endpoints]: { additionalServices: ["application-autoscaling"] } } });
             assert.deepEqual(more.flagged(P.endpoints), ["network-vpc"]);
-            assert.match(ownMessages(more, P.endpoints)[0], /lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.application-autoscaling \(Interface: named in this policy's additionalServices\)\./);
+            assert.match(
+                ownMessages(more, P.endpoints)[0],
+                /lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.application-autoscaling \(Interface: named in this policy's additionalServices\)\./,
+            );
             const advisory = await fixture("missing-endpoints", { policyConfig: { [P.endpoints]: "advisory" } });
             assert.deepEqual(
                 advisory.of(P.endpoints).map((v) => v.enforcementLevel),

@@ -242,12 +242,10 @@ describe("partition family", function () {
 
         it("flags a provider in a region outside every allow-list", async function () {
             const e = await fixture("regions");
-            assert.deepEqual(e.flagged(REGIONS), ["china"]);
-            assert.equal(e.of(REGIONS)[0].resourceType, "pulumi:providers:aws");
-            assert.match(
-                e.of(REGIONS)[0].message,
-                /pulumi:providers:aws 'china' region = "cn-north-1": cn-north-1 is not a region of a partition this pack knows/,
-            );
+            assert.deepEqual(e.flagged(REGIONS), ["blank-region", "china"], "not another cloud's resource with a region (gcp-subnet)");
+            const china = e.of(REGIONS).find((v) => v.resourceName === "china")!;
+            assert.equal(china.resourceType, "pulumi:providers:aws");
+            assert.match(china.message, /pulumi:providers:aws 'china' region = "cn-north-1": cn-north-1 is not a region of a partition this pack knows/);
         });
 
         it("flags a default provider without a region (aws:region unset)", async function () {
@@ -257,6 +255,8 @@ describe("partition family", function () {
                 ["pulumi:providers:aws"],
             );
             assert.match(e.of(REGIONS)[0].message, /AWS provider 'default_\d+_\d+_\d+' sets no region: it would take one from the environment at run time\./);
+            const blank = (await fixture("regions")).of(REGIONS).find((v) => v.resourceName === "blank-region")!;
+            assert.match(blank.message, /\nAWS provider 'blank-region' sets no region: /, "a blank region is none");
             // Its resources' references are then not checked either (no region to compare with).
             assert.deepEqual(e.flagged(REFS), []);
         });
@@ -265,13 +265,13 @@ describe("partition family", function () {
             const preview = await fixture("regions");
             assert.deepEqual(preview.notRunOn(REGIONS), ["computed", "computed-china"]);
             const update = await fixture("regions", { preview: false });
-            assert.deepEqual(update.flagged(REGIONS), ["china", "computed-china"]);
+            assert.deepEqual(update.flagged(REGIONS), ["blank-region", "china", "computed-china"]);
             assert.deepEqual(update.notRunOn(REGIONS), []);
         });
 
         it("takes its level and allowedRegions from the policy pack config; a left-out partition allows no region", async function () {
             const gov = { [REGIONS]: { allowedRegions: { "aws-us-gov": ["us-gov-west-1"] } } };
-            assert.deepEqual((await fixture("regions", { policyConfig: gov })).flagged(REGIONS), ["china", "east-override", "gov-east"]);
+            assert.deepEqual((await fixture("regions", { policyConfig: gov })).flagged(REGIONS), ["blank-region", "china", "east-override", "gov-east"]);
             const commercial = await evaluateRepoStack("commercial", { policyConfig: gov });
             assert.deepEqual(
                 commercial.of(REGIONS).map((v) => v.resourceName),
@@ -282,7 +282,7 @@ describe("partition family", function () {
             const advisory = await fixture("regions", { policyConfig: { [REGIONS]: "advisory" } });
             assert.deepEqual(
                 advisory.of(REGIONS).map((v) => v.enforcementLevel),
-                ["advisory"],
+                ["advisory", "advisory"],
             );
             assert.deepEqual((await fixture("regions", { policyConfig: { [REGIONS]: { enforcementLevel: "disabled" } } })).flagged(REGIONS), []);
         });

@@ -10,6 +10,7 @@ import { TAGGABLE_BY_MODULE, TAGGABLE_SOURCE, TAGGABLE_TYPES } from "../../polic
 import { tagGuardrails } from "../../policies/tags";
 import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing, tagSources } from "../../policies/tags/requiredTags";
 import { disallowedTagValues } from "../../policies/tags/tagValues";
+import { UNKNOWN as WIRE_UNKNOWN } from "../../offline/mockRun";
 import { loadProject, qualifyKey } from "../../offline/projectConfig";
 import { REPO_ROOT } from "../graph";
 import { assertClean } from "./assertions";
@@ -224,6 +225,8 @@ describe("tags family", function () {
             assert.ok(!isTaggable("aws:autoscaling/group:Group", { tags: [{ key: "Owner", value: "a", propagateAtLaunch: true }] }));
             assert.ok(!isTaggable("random:index/randomString:RandomString", { tags: {} }));
             assert.ok(!isTaggable("aws:future/thing:Thing", { tags: "Owner=a" }), "a string is no tag map");
+            assert.ok(isTaggable("aws:future/thing:Thing", { tagsAll: {} }), "tagsAll, which only taggable types have");
+            assert.ok(isTaggable("aws:future/thing:Thing", { tags: WIRE_UNKNOWN }), "tags unknown in preview");
         });
 
         it("describes a tag map for messages: values quoted, a value unknown in preview as <computed>, an empty map as none", function () {
