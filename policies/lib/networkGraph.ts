@@ -110,7 +110,7 @@ export function internetRoutes(table: PolicyResource, all: PolicyResource[]): In
     const inlineIgw = depsOf(table, "routes", NET.internetGateway).length > 0;
     if (Array.isArray(routes)) {
         routes.forEach((route, i) => {
-            if (!route || typeof route !== "object") return;
+            if (!route) return; // (a route that is no object has no gatewayId: none below)
             if (!isInternetGateway((route as Record<string, unknown>).gatewayId, inlineIgw, all)) return;
             for (const key of ["cidrBlock", "ipv6CidrBlock"]) {
                 const destination = knownOrDeferred(table.props, "routes", i, key);
