@@ -158,6 +158,10 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 { vpcId: [policyResource(NET.vpc, "other-vpc")], routeTableId: [other] },
             );
             assert.deepEqual(routeTablesOf(subnet, [vpc, other, elsewhere, subnet]), [vpc]);
+            // Each VPC's aws.ec2.DefaultRouteTable is main for that VPC only.
+            const own = policyResource(NET.defaultRouteTable, "own", {}, { defaultRouteTableId: [vpc] });
+            const theirs = policyResource(NET.defaultRouteTable, "theirs", {}, { defaultRouteTableId: [policyResource(NET.vpc, "other-vpc")] });
+            assert.deepEqual(routeTablesOf(subnet, [vpc, own, theirs, subnet]), [vpc, own]);
         });
     });
 
@@ -176,6 +180,33 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             const literal = policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "gateway-of-the-stack" }] });
             assert.equal(internetRoutes(literal, [igw]).length, 1, "by id alone, without a dependency");
             assert.deepEqual(internetRoutes(table("vgw-0123456789abcdef0"), [igw]), []);
+            // Not the shape of an AWS id (hex digits to the end): the dependency decides.
+            assert.equal(internetRoutes(table("vgw-0123456789abcdef0x"), [igw]).length, 1);
+            // A gateway id of no internet gateway in the stack, without a dependency on one, is none (the stack having none at all).
+            assert.deepEqual(
+                internetRoutes(policyResource(NET.routeTable, "t", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "custom-gateway" }] }), []),
+                [],
+            );
+        });
+
+        it("with the routes depending on an internet gateway, a route with no gateway (a NAT route), an empty one or 'local' is still none", () => {
+            const table = policyResource(
+                NET.routeTable,
+                "t",
+                {
+                    routes: [
+                        { cidrBlock: "0.0.0.0/0", natGatewayId: "nat-0123456789abcdef0" },
+                        { ipv6CidrBlock: "::/0", gatewayId: "" },
+                        { cidrBlock: "0.0.0.0/0", gatewayId: "local" },
+                        { ipv6CidrBlock: "::/0", gatewayId: UNKNOWN_STRING },
+                    ],
+                },
+                { routes: [igw] },
+            );
+            assert.deepEqual(
+                internetRoutes(table, [igw]).map((r) => r.where),
+                ["routes[3].ipv6CidrBlock"],
+            );
         });
 
         it("a whole address space is any /0 (white space around it aside); an internet gateway id is igw- and hex digits, nothing before or after", () => {
