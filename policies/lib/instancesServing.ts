@@ -73,6 +73,7 @@ export interface ServedModel {
  */
 export function modelsServedBy(config: PolicyResource, resources: PolicyResource[], deferrals: Deferrals): ServedModel[] {
     const variants = variantsOf(config.name, config.props, deferrals);
+    // Stryker disable next-line ArrayDeclaration: a placeholder dependency is dropped by the type filter
     const linked = [...new Set(VARIANT_LISTS.flatMap((list) => config.propertyDependencies[list] ?? []))].filter((r) => r.type === MODEL_TYPE);
     const stackModels = resources.filter((r) => r.type === MODEL_TYPE);
     const served: ServedModel[] = [];
@@ -84,6 +85,7 @@ export function modelsServedBy(config: PolicyResource, resources: PolicyResource
             if (model) served.push({ variant, model });
         } else if (linked.length === 1) {
             served.push({ variant, model: linked[0] });
+            // Stryker disable next-line EqualityOperator: one linked model is taken by the branch above
         } else if (linked.length > 1) {
             deferrals.add(config.name, `${variant.path}.modelName`, name, `${linked.length} models linked, name unknown`);
         }
@@ -123,7 +125,7 @@ export function containersOf(model: PolicyResource, deferrals: Deferrals): Servi
     const out: ServingContainer[] = [];
     const add = (container: unknown, path: string) => {
         if (isUnknownValue(container)) return deferrals.add(model.name, path, container);
-        if (!container || typeof container !== "object") return;
+        // A container that is absent or no object has no environment (peek reads none), so it is skipped below.
         const environment = deferrals.readKnown(container, "environment", { resource: model.name, path: `${path}.environment` });
         const image = peek(container, "image");
         if (environment && typeof environment === "object")
