@@ -15,13 +15,16 @@ import { Guardrail } from "../../policies/lib/guardrail";
 import { awsManagedPolicyName, principalsOf, serviceOfWildcardAction, statementsOf } from "../../policies/lib/iamDocuments";
 import {
     containersOf,
+    deploymentNameOf,
     ENDPOINT_CONFIG_TYPE,
     ENDPOINT_TYPE,
     engineOf,
     identifyModel,
     modelsServedBy,
     SCALING_TARGET_TYPE,
+    tagValue,
     unidentifiedModelReason,
+    variantsOf,
 } from "../../policies/lib/instancesServing";
 import {
     depsOf,
@@ -470,6 +473,25 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.deepEqual(served(config([{}]), [policyResource(MODEL, "unnamed")]), { names: [], deferred: "" });
         });
 
+        it("variants: each list's objects, by list and index; what is no object is none", () => {
+            const refs = variantsOf(
+                "cfg",
+                { productionVariants: [null, "x", { modelName: "a" }], shadowProductionVariants: [{ modelName: "b" }] },
+                new Deferrals(),
+            );
+            assert.deepEqual(
+                refs.map((r) => [r.label, r.path]),
+                [
+                    ["productionVariants[2]", "productionVariants.2"],
+                    ["shadowProductionVariants[0]", "shadowProductionVariants.0"],
+                ],
+            );
+        });
+
+        it("a known modelName matching none of two linked Models takes neither (only a single one stands for a generated name)", () => {
+            assert.deepEqual(served(config([{ modelName: "generated" }], [chat, code]), [chat, code]).names, []);
+        });
+
         it("variants: an unknown one is deferred, one that is no object is skipped", () => {
             const result = served(config([UNKNOWN_STRING, null, "x", { modelName: "chat-1234" }]), [chat]);
             assert.deepEqual(result.names, ["productionVariants[3]:chat"]);
@@ -490,6 +512,17 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             });
             assert.deepEqual(containersOf(model, deferrals), [{ path: "containers.4", environment: { A: "1" }, image: undefined }]);
             assert.throws(() => deferrals.settle(), /\[not checked: m\.primaryContainer; m\.containers\.2\.environment\]/);
+            const listUnknown = new Deferrals();
+            assert.deepEqual(containersOf(policyResource(MODEL, "m", { containers: UNKNOWN_STRING }), listUnknown), []);
+            assert.throws(() => listUnknown.settle(), /\[not checked: m\.containers\]/);
+        });
+
+        it("the deployment a Model belongs to: its resource name without the last -model; a tag from tags, then tagsAll, never empty", () => {
+            assert.equal(deploymentNameOf("code-model-2-model"), "code-model-2");
+            assert.equal(deploymentNameOf("chat"), "chat");
+            assert.equal(tagValue({ tagsAll: { team: "ml" } }, "team"), "ml");
+            assert.equal(tagValue({ tags: { team: "" }, tagsAll: { team: "ml" } }, "team"), "ml");
+            assert.equal(tagValue({ tags: { team: UNKNOWN_STRING } }, "team"), undefined);
         });
 
         it("the engine of an image: an ECR image's repository, read from the start of the image", () => {
@@ -555,6 +588,15 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 resourceId: "endpoint/other/variant/AllTraffic",
             });
             const otherNamespace = policyResource(SCALING_TARGET_TYPE, "ecs", { serviceNamespace: "ecs", resourceId: id });
+            // A namespace unknown in preview or unset does not rule a target out; a dependency on another endpoint does not link it.
+            const namespaceUnknown = policyResource(SCALING_TARGET_TYPE, "ns-unknown", { serviceNamespace: UNKNOWN_STRING, resourceId: id });
+            const namespaceUnset = policyResource(SCALING_TARGET_TYPE, "ns-unset", { resourceId: id });
+            const elsewhere = policyResource(
+                SCALING_TARGET_TYPE,
+                "elsewhere",
+                { serviceNamespace: "sagemaker", resourceId: UNKNOWN_STRING },
+                { resourceId: [policyResource(ENDPOINT_TYPE, "other-endpoint")] },
+            );
             const notATarget = policyResource(
                 "aws:appautoscaling/policy:Policy",
                 "policy",
@@ -562,13 +604,22 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 { resourceId: [endpoint] },
             );
             assert.deepEqual(
-                scalingTargetsOf(endpoint, [byName, byDependency, otherEndpoint, otherNamespace, notATarget, notAnId]).map((t) => [
-                    t.target.name,
-                    t.variantName,
-                ]),
+                scalingTargetsOf(endpoint, [
+                    byName,
+                    byDependency,
+                    otherEndpoint,
+                    otherNamespace,
+                    notATarget,
+                    notAnId,
+                    namespaceUnknown,
+                    namespaceUnset,
+                    elsewhere,
+                ]).map((t) => [t.target.name, t.variantName]),
                 [
                     ["by-name", "AllTraffic"],
                     ["by-dependency", undefined],
+                    ["ns-unknown", "AllTraffic"],
+                    ["ns-unset", "AllTraffic"],
                 ],
             );
         });
