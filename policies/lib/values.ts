@@ -33,6 +33,7 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the proxy's target is whatever the resource's properties hold
 function raw(value: unknown): any {
+    // Stryker disable next-line ConditionalExpression: a primitive has no proxy-target property either
     if (value && typeof value === "object") {
         const target = (value as Record<string | symbol, unknown>)[getSpecialProxyTarget];
         if (target !== undefined) return target;

@@ -4,8 +4,6 @@ import { isWholeAddressSpace, NET } from "../lib/networkGraph";
 const remediation =
     "Admit traffic only from known sources: the VPC's CIDR, a prefix list or another security group (`referencedSecurityGroupId`/`securityGroups`), never 0.0.0.0/0 or ::/0.";
 
-const TYPES: string[] = [NET.securityGroup, NET.defaultSecurityGroup, NET.securityGroupRule, NET.securityGroupIngressRule];
-
 /** A list of CIDRs, read element by element (an unknown one throws: the policy is deferred); an absent one is no CIDR. */
 function cidrs(value: unknown): unknown[] {
     return Array.isArray(value) ? [...value] : [value];
@@ -62,7 +60,7 @@ export const securityGroupNoPublicIngress = resourceGuardrail(
         unknowns: "deferred",
     },
     (args, reportViolation) => {
-        if (!TYPES.includes(args.type)) return;
+        // openIngress finds nothing on other types.
         for (const rule of openIngress(args.type, args.props)) reportViolation(`Ingress is open to the internet: ${rule}. ${remediation}`);
     },
 );

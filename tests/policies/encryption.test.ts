@@ -542,11 +542,6 @@ describe("encryption policies", function () {
             assert.ok(!preview.flagged(P.sse).includes("compliant"));
         });
 
-        it("the deprecated V2 bucket and companion types (aws.s3.BucketV2, BucketServerSideEncryptionConfigurationV2, BucketVersioningV2) are judged as the v7 ones", async () => {
-            const e = await fixture("buckets-v2", { preview: false });
-            for (const policy of [P.sse, P.versioning, P.publicAccess, P.tls]) assert.deepEqual(e.flagged(policy), ["v2-bare"], policy);
-        });
-
         it("config: advisory and disabled levels, for each of the four", async () => {
             for (const policy of [P.sse, P.versioning, P.publicAccess, P.tls]) {
                 const advisory = await fixture("buckets", { preview: false, policyConfig: { [policy]: "advisory" } });

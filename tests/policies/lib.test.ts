@@ -10,7 +10,7 @@ import { UNKNOWN } from "../../offline/mockRun";
 import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason, scalingTargetsOf, stackOfUrn } from "../../policies/lib/availabilityScope";
 import { regionOf } from "../../policies/lib/context";
 import { renderPolicyTable } from "../../policies/lib/docs";
-import { bucketsOf, companionsOf, COMPANION_TYPES } from "../../policies/lib/encryptionBuckets";
+import { bucketsOf, companionsOf, COMPANION_TYPES, describeBucket } from "../../policies/lib/encryptionBuckets";
 import { Guardrail } from "../../policies/lib/guardrail";
 import { awsManagedPolicyName, principalsOf, serviceOfWildcardAction, statementsOf } from "../../policies/lib/iamDocuments";
 import {
@@ -140,6 +140,12 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.deepEqual(bucketsOf(all), [bucket]);
             assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.encryption), [sse]);
             assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.versioning), [versioning]);
+            // At pulumi up a companion may name the bucket by its id alone (no dependency).
+            const byId = policyResource("aws:s3/bucket:Bucket", "logs", { id: "logs-0a1b2c" });
+            const policy = policyResource("aws:s3/bucketPolicy:BucketPolicy", "logs-policy", { bucket: "logs-0a1b2c" });
+            assert.deepEqual(companionsOf(byId, [byId, policy], COMPANION_TYPES.policy), [policy]);
+            assert.equal(describeBucket(byId), "Bucket 'logs'");
+            assert.equal(describeBucket(policyResource("aws:s3/bucket:Bucket", "data", { bucket: "data-bucket" })), "Bucket 'data' (data-bucket)");
         });
     });
 
@@ -152,6 +158,8 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             const subnet = policyResource(NET.subnet, "private-0", { mapPublicIpOnLaunch: false }, { vpcId: [vpc] });
             const all = [vpc, table, other, main, subnet];
             assert.deepEqual(routeTablesOf(subnet, all), [vpc, table]);
+            // A setting written as text (as YAML programs give it) counts.
+            assert.deepEqual(subnetProblems(policyResource(NET.subnet, "text", { mapPublicIpOnLaunch: "true" }), []), ["mapPublicIpOnLaunch is true"]);
             assert.deepEqual(subnetProblems(subnet, all), ["route table public (RouteTable) sends 0.0.0.0/0 to an internet gateway, routes[0].cidrBlock"]);
             // An association for another VPC makes no table main for this one.
             const elsewhere = policyResource(
@@ -244,6 +252,11 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 ["destinationCidrBlock"],
             );
             assert.deepEqual(internetRoutes(vpc, [vpc, nat, route(nat)]), []);
+            // A subnet without an association: the VPC's main route table, named as such.
+            const subnet = policyResource(NET.subnet, "s", {}, { vpcId: [vpc] });
+            assert.deepEqual(subnetProblems(subnet, [vpc, igw, route(igw), subnet]), [
+                "the main route table of vpc (Vpc) sends 0.0.0.0/0 to an internet gateway (r (Route)), destinationCidrBlock",
+            ]);
         });
 
         it("routes or a destination unknown in preview are absent where no analyzer defers them (the analyzer's proxy does: tests/policies/network.test.ts)", () => {
@@ -319,6 +332,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         it("an AWS managed policy's name from its ARN in any partition, with or without a path; nothing else is one", () => {
             assert.equal(awsManagedPolicyName("arn:aws-us-gov:iam::aws:policy/AdministratorAccess"), "AdministratorAccess");
             assert.equal(awsManagedPolicyName(" arn:aws:iam::aws:policy/service-role/AmazonSageMakerFullAccess "), "AmazonSageMakerFullAccess");
+            assert.equal(awsManagedPolicyName("arn:aws:iam::aws:policy/ReadOnlyAccess and more"), undefined, "the name runs to the end");
             assert.equal(awsManagedPolicyName("arn:aws:iam::111122223333:policy/AdministratorAccess"), undefined);
             assert.equal(awsManagedPolicyName("x-arn:aws:iam::aws:policy/AdministratorAccess"), undefined);
         });

@@ -352,6 +352,10 @@ describe("network policies", function () {
             assert.ok(isUnknown((model.inputs.vpcConfig as { subnets: unknown[] }).subnets[0]));
             assert.equal(preview.notRun(P.subnets), false);
             assert.equal(preview.flagged(P.subnets).length, 2);
+            assert.match(
+                ownMessages(await fixture("igw-route", { preview: false }), P.subnets).join("\n"),
+                /^Subnet private-0, used by model \(Model\), notebook \(NotebookInstance\), is not private: route table private-0 \(RouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway \(private-0-default \(Route\)\), destinationCidrBlock\./,
+            );
 
             const computedPreview = await fixture("computed");
             assert.deepEqual(notRunProperties(computedPreview, P.subnets), ["(stack) .mapPublicIpOnLaunch"]);

@@ -15,6 +15,7 @@ import { ENGINES, engineImageUri, imageAccount } from "../../stacks/engines";
 
 const tgiImageAccount = imageAccount;
 const tgiImageUri = (region: string, dnsSuffix: string, version: string) => engineImageUri(ENGINES.tgi, version, region, dnsSuffix);
+import { freshRequire } from "../freshModules";
 import { assertClean } from "./assertions";
 import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
@@ -37,6 +38,11 @@ describe("partition family", function () {
                 assert.ok(g.meta.controls.includes("SA-9(5)") && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
                 assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40);
             }
+            // The remediation names the fix: the SDK calls that give the stack's partition and region, and the config key for an intended reference.
+            // (Loaded afresh: the text is built when the module loads; tests/freshModules.ts.)
+            const fresh = freshRequire<typeof import("../../policies/partition")>("policies/partition").partitionGuardrails;
+            const refs = fresh.find((g) => g.name === REFS)!.meta.remediation;
+            for (const name of ["aws.getPartition()", "aws.getRegion()", "ignorePatterns"]) assert.ok(refs.includes(`\`${name}\``), name);
         });
 
         it("defaults the region allow-list to the regions of each partition (stacks/partitions.ts regionsOf)", async function () {

@@ -345,6 +345,8 @@ describe("tags family", function () {
             );
             const update = await fixture("tags-unknown", { preview: false, policyConfig: CLASSIFICATION });
             assert.deepEqual(update.flagged(P), ["computed-map", "computed-value"]);
+            // With no allowed values configured (the default) there is nothing to wait for: the policy runs.
+            assert.deepEqual((await fixture("tags-unknown")).notRunOn(P), []);
         });
 
         it("takes its level from the policy pack config and reports an invalid pattern", async function () {
