@@ -9,7 +9,7 @@ import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { isUnknown, UNKNOWN } from "../../offline/mockRun";
-import { evaluatePolicies } from "../../offline/policyEval";
+import { evaluatePolicies, PolicyResult } from "../../offline/policyEval";
 import { networkGuardrails } from "../../policies/network";
 import { endpointFacts, missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
 import { modelVpcProblems } from "../../policies/network/modelInVpc";
@@ -602,6 +602,26 @@ describe("network policies", function () {
                 result.violations.filter((v) => v.policyName === P.endpoints).map((v) => [v.resourceName, v.message.split("\n")[1].split(". ")[0]]),
                 [["vpc", "vpc (Vpc) has no known region (its provider sets none), so its endpoints cannot be checked"]],
             );
+        });
+        it("each VPC is judged by its own endpoints; one whose provider sets no region takes its endpoints' region", async () => {
+            const own = await fixture("missing-endpoints", { preview: false });
+            const lacking = (result: PolicyResult) =>
+                result.violations.filter((v) => v.policyName === P.endpoints).map((v) => v.message.split("\n")[1].split(": ")[0]);
+            // Beside the repo stack's VPC, whose endpoints are complete, the fixture's VPC still lacks its own.
+            const complete = await evaluateRepoStack("govcloud", { preview: false });
+            const together = [...complete.run.result.resources, ...own.run.result.resources];
+            assert.deepEqual(lacking(await evaluatePolicies(await guardrailsPack(), together, { stackConfig: own.run.config.values })), [
+                "VPC vpc has no internet egress and lacks VPC endpoints for",
+            ]);
+            // Without aws:region, the endpoints' own region (a per-resource region) locates the VPC.
+            const { ["aws:region"]: region, ...withoutRegion } = own.run.config.values;
+            assert.equal(region, "us-gov-west-1");
+            const endpointsWithRegion = own.run.result.resources.map((r) =>
+                r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" ? { ...r, inputs: { ...r.inputs, region: "us-gov-west-1" } } : r,
+            );
+            assert.deepEqual(lacking(await evaluatePolicies(await guardrailsPack(), endpointsWithRegion, { stackConfig: withoutRegion })), [
+                "VPC vpc has no internet egress and lacks VPC endpoints for",
+            ]);
         });
         it("config: additionalServices adds required endpoints; advisory level", async () => {
             const more = await evaluateRepoStack("govcloud", { policyConfig: { [P.endpoints]: { additionalServices: ["application-autoscaling"] } } });
