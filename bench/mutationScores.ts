@@ -83,8 +83,23 @@ export function folderScores(files: Record<string, FileResult>): Record<string, 
     return out;
 }
 
+const USAGE =
+    'Usage: npm run mutate:scores -- [--out <file.json>] [--note "<what the runs covered>"] [<stryker report.json> ...]\n' +
+    "(default report: reports/mutation/mutation.json)";
+
 function main(): void {
-    const { values, positionals } = parseArgs({ options: { out: { type: "string" }, note: { type: "string" } }, allowPositionals: true });
+    let parsed;
+    try {
+        parsed = parseArgs({ options: { out: { type: "string" }, note: { type: "string" }, help: { type: "boolean", short: "h" } }, allowPositionals: true });
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+        process.exit(2);
+    }
+    if (parsed.values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
+    const { values, positionals } = parsed;
     const inputs = positionals.length > 0 ? positionals : [path.join(REPO_ROOT, "reports", "mutation", "mutation.json")];
     const reports = inputs.map((file) => {
         try {

@@ -100,6 +100,23 @@ describe("benchmark code", function () {
         assert.equal(scores.policies.mutationScore, 100);
     });
 
+    it("mutate:scores says how it is used: on --help, and with the error on an option it does not know (exit 2, no stack trace)", async () => {
+        const command = scriptCommand(REPO_ROOT, "mutate:scores");
+        const run = (arg: string) =>
+            new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+                execFile(command[0], [...command.slice(1), arg], { cwd: REPO_ROOT }, (err, stdout, stderr) =>
+                    resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+                ),
+            );
+        const help = await run("--help");
+        assert.equal(help.code, 0);
+        assert.match(help.stdout, /^Usage: npm run mutate:scores -- \[--out <file\.json>\]/);
+        const wrong = await run("--bogus");
+        assert.equal(wrong.code, 2);
+        assert.match(wrong.stderr, /^Unknown option '--bogus'.*\nUsage: npm run mutate:scores/s);
+        assert.doesNotMatch(wrong.stderr, /\n\s+at /, "no stack trace");
+    });
+
     it("tables align numbers right and text left", () => {
         const text = table(
             ["name", "ms"],
