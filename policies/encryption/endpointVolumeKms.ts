@@ -30,7 +30,7 @@ export interface VariantInstance {
     instanceType: string;
 }
 
-/** Instance families (`ml.g5, ml.g6`) of the GPU types in stacks/instances.ts with or without local NVMe, as a list. */
+/** Instance families of the GPU types in stacks/instances.ts with or without local NVMe, comma-separated (`ml.g5, ml.g6`). */
 function gpuFamilies(localNvme: boolean): string {
     const types = INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.localNvme === localNvme);
     return [...new Set(types.map((t) => t.name.split(".").slice(0, 2).join(".")))].join(", ");

@@ -21,7 +21,8 @@ export function unmaintainedEngines(props: { primaryContainer?: Container; conta
         const engine = engineOf({
             path,
             image: typeof c.image === "string" ? c.image : undefined,
-            // Unset or null is no variables; a value unknown in preview (a string) names none either.
+            // Unset or null is no variables. (An environment unknown in preview throws when read, so the
+            // policy is not run; a string would give index keys, which name no engine variable.)
             environment: c.environment ?? {},
         });
         return engine && !engine.maintained ? [`${path} runs ${engine.label}, ${engine.status}`] : [];

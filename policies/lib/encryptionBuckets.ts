@@ -33,7 +33,7 @@ function knownString(value: unknown): string | undefined {
 
 /** Companions of `bucket` among `resources`, of the given types. */
 export function companionsOf(bucket: PolicyResource, resources: PolicyResource[], types: string[]): PolicyResource[] {
-    // Stryker disable next-line ConditionalExpression: an absent name (undefined) is never matched: only a truthy target is looked up
+    // Stryker disable next-line MethodExpression: an absent name (undefined) is never matched: only a truthy target is looked up
     const names = new Set([knownString(peek(bucket.props, "bucket")), knownString(peek(bucket.props, "id"))].filter((n): n is string => !!n));
     return resources.filter((r) => {
         if (!types.includes(r.type)) return false;

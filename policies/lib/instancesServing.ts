@@ -85,8 +85,7 @@ export function modelsServedBy(config: PolicyResource, resources: PolicyResource
             if (model) served.push({ variant, model });
         } else if (linked.length === 1) {
             served.push({ variant, model: linked[0] });
-            // Stryker disable next-line EqualityOperator: one linked model is taken by the branch above
-        } else if (linked.length > 1) {
+        } else if (linked.length >= 2) {
             deferrals.add(config.name, `${variant.path}.modelName`, name, `${linked.length} models linked, name unknown`);
         }
     }
@@ -157,7 +156,7 @@ export interface ServedContainer {
  * caller reads them.
  */
 export function* servedContainers(resources: PolicyResource[], deferrals: Deferrals): Generator<ServedContainer> {
-    // Stryker disable next-line MethodExpression,ConditionalExpression: only endpoint configurations have production variants (modelsServedBy finds none elsewhere)
+    // Stryker disable next-line MethodExpression: only endpoint configurations have production variants (modelsServedBy finds none elsewhere)
     for (const config of resources.filter((r) => r.type === ENDPOINT_CONFIG_TYPE)) {
         for (const { variant, model } of modelsServedBy(config, resources, deferrals)) {
             const instanceType = deferrals.readKnown(variant.variant, "instanceType", { resource: config.name, path: `${variant.path}.instanceType` });

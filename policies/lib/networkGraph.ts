@@ -110,7 +110,8 @@ export function internetRoutes(table: PolicyResource, all: PolicyResource[]): In
     const inlineIgw = depsOf(table, "routes", NET.internetGateway).length > 0;
     if (Array.isArray(routes)) {
         routes.forEach((route, i) => {
-            if (!route) return; // (a route that is no object has no gatewayId: none below)
+            // A route that is no object has no gatewayId, so the gateway test below skips it.
+            if (!route) return;
             if (!isInternetGateway((route as Record<string, unknown>).gatewayId, inlineIgw, all)) return;
             for (const key of ["cidrBlock", "ipv6CidrBlock"]) {
                 const destination = knownOrDeferred(table.props, "routes", i, key);

@@ -49,7 +49,8 @@ export function nameWords(name: string): string[] {
 /** Whether a variable's name says it holds a credential. */
 export function isCredentialName(name: string): boolean {
     const words = nameWords(name);
-    if (REFERENCE_WORDS.has(words[words.length - 1])) return false; // (no words: undefined, no reference; nothing below matches)
+    // A name without words has no last word and matches nothing below.
+    if (REFERENCE_WORDS.has(words[words.length - 1])) return false;
     if (words.some((w) => CREDENTIAL_WORDS.has(w))) return true;
     return words.slice(1).some((w, i) => CREDENTIAL_PAIRS.has(`${words[i]} ${w}`));
 }
@@ -98,9 +99,9 @@ export function modelEnvironment(props: Record<string, any>, deferrals: Deferral
     ];
     const containers = deferrals.read(props, "containers");
     if (Array.isArray(containers)) {
-        // Elements are read one by one (the proxy throws on an unknown one); the loop stops at the length.
-        // Stryker disable next-line EqualityOperator: the element past the end reads as absent, which has no environment
-        for (let i = 0; i < containers.length; i++) {
+        // By index through deferrals.read, which records an element unknown in preview; iterating the
+        // proxied list itself would throw on it.
+        for (let i = 0; i !== containers.length; i++) {
             envs.push({ path: `containers[${i}].environment`, env: deferrals.read(deferrals.read(containers, i), "environment") });
         }
     }

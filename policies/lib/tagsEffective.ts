@@ -45,7 +45,6 @@ export function providerDefaultTags(provider: PolicyProviderResource | undefined
 /** The tags of a provider's `defaultTags` value, in any of the shapes above; {} when it has none. */
 export function defaultTagsOfBlock(value: unknown): TagMap {
     let block = value;
-    // Stryker disable next-line ConditionalExpression: JSON.parse of a non-string reads it as its text, which is no JSON block of tags
     if (typeof block === "string") {
         try {
             block = JSON.parse(block);

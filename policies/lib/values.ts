@@ -33,8 +33,8 @@ const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the proxy's target is whatever the resource's properties hold
 function raw(value: unknown): any {
-    // Stryker disable next-line ConditionalExpression: a primitive has no proxy-target property either
-    if (value && typeof value === "object") {
+    // The test @pulumi/policy's proxy makes before it wraps a value.
+    if (value instanceof Object) {
         const target = (value as Record<string | symbol, unknown>)[getSpecialProxyTarget];
         if (target !== undefined) return target;
     }

@@ -19,7 +19,7 @@ export interface RequiredEndpoint {
     /** Interface, Gateway, or either (S3 has both). */
     type: "Interface" | "Gateway" | "any";
     names(region: string): string[];
-    /** What it is for, as the message says. */
+    /** What it is for, as the message says (for a configured service: where it was asked for). */
     purpose: string;
 }
 
@@ -41,14 +41,14 @@ export function requiredEndpoints(additionalServices: string[]): RequiredEndpoin
             type: "Interface",
             // Stryker disable next-line ArrayDeclaration: a made-up FIPS name only widens what counts, and no endpoint has one
             names: serviceNames(service, []),
-            purpose: "named in this policy's additionalServices",
+            purpose: "listed in this policy's additionalServices",
         })),
         { type: "Interface", names: (region) => [notebookEndpointServiceName(region)], purpose: "opening the notebook from the VPC" },
         { type: "any", names: (region) => [s3GatewayServiceName(region)], purpose: "model weights and the notebook's data" },
     ];
 }
 
-/** ` (Interface: what it is for)` after an endpoint's name in the message (S3, either type: what it is for). */
+/** What follows an endpoint's name in the message: ` (Interface: what it is for)`, or ` (what it is for)` when either type will do (S3). */
 function endpointNote(required: RequiredEndpoint): string {
     return ` (${required.type === "Interface" ? "Interface: " : ""}${required.purpose})`;
 }

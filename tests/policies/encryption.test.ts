@@ -160,6 +160,7 @@ describe("encryption policies", function () {
             for (const name of ["nvme-without-key", "ebs-with-key", "capture-with-key"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
             // No instance type, nothing to judge: a serverless variant has no ML storage volume; an empty type is the instance-type policy's.
             for (const name of ["serverless-without-key", "empty-type"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
+            assert.ok(f.flagged("endpoint-instance-type-approved").includes("empty-type"));
         });
 
         it("violating: a key on an NVMe type (production or shadow variant), no key on an EBS-backed type, an unlisted type", async () => {
@@ -483,10 +484,14 @@ describe("encryption policies", function () {
                 [["the bucket's inline serverSideEncryptionConfiguration", "aws:kms:dsse"]],
             );
             assert.deepEqual(sseRulesFor(bucket, [bucket], new Deferrals()), []);
-            // A companion's rules unknown in preview are no rule (no "sets sseAlgorithm null"): judged at pulumi up.
+            // A companion's rules, or the inline block, unknown in preview are no rule (no "sets sseAlgorithm null"): judged at pulumi up.
             const pending = new Deferrals();
             assert.deepEqual(sseRulesFor(bucket, [bucket, config(unknown as unknown as unknown[])], pending), []);
             assert.equal(pending.pending, true);
+            const inlineUnknown = { ...bucket, props: { serverSideEncryptionConfiguration: unknown } } as unknown as PolicyResource;
+            const inlinePending = new Deferrals();
+            assert.deepEqual(sseRulesFor(inlineUnknown, [inlineUnknown], inlinePending), []);
+            assert.equal(inlinePending.pending, true);
             // One compliant rule is enough; otherwise every rule's problem is named.
             const good = {
                 applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/k" },

@@ -113,7 +113,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         });
 
         it("default tags that are malformed, empty or unknown are none (their shapes: tests/policies/tags.test.ts)", () => {
-            for (const value of ["{not json", "{}", "[]", "", null, undefined, UNKNOWN_STRING])
+            for (const value of ["{not json", "{}", "[]", "", null, undefined, UNKNOWN_STRING, ['{"tags":{"Owner":"me"}}']])
                 assert.deepEqual(defaultTagsOfBlock(value), {}, JSON.stringify(value));
         });
     });
@@ -140,7 +140,9 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.deepEqual(bucketsOf(all), [bucket]);
             assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.encryption), [sse]);
             assert.deepEqual(companionsOf(bucket, all, COMPANION_TYPES.versioning), [versioning]);
-            // At pulumi up a companion may name the bucket by its id alone (no dependency).
+        });
+
+        it("at pulumi up a companion may name the bucket by its id alone (no dependency); a bucket is described by its Pulumi name and, when known, its S3 name", () => {
             const byId = policyResource("aws:s3/bucket:Bucket", "logs", { id: "logs-0a1b2c" });
             const policy = policyResource("aws:s3/bucketPolicy:BucketPolicy", "logs-policy", { bucket: "logs-0a1b2c" });
             assert.deepEqual(companionsOf(byId, [byId, policy], COMPANION_TYPES.policy), [policy]);
@@ -150,6 +152,10 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
     });
 
     describe("route tables", () => {
+        it("a subnet setting written as text (as YAML programs give it) counts", () => {
+            assert.deepEqual(subnetProblems(policyResource(NET.subnet, "text", { mapPublicIpOnLaunch: "true" }), []), ["mapPublicIpOnLaunch is true"]);
+        });
+
         it("a subnet without an association uses its VPC's main route table, including one made main by aws.ec2.MainRouteTableAssociation", () => {
             const vpc = policyResource(NET.vpc, "vpc");
             const table = policyResource(NET.routeTable, "public", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0123456789abcdef0" }] });
@@ -158,8 +164,6 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             const subnet = policyResource(NET.subnet, "private-0", { mapPublicIpOnLaunch: false }, { vpcId: [vpc] });
             const all = [vpc, table, other, main, subnet];
             assert.deepEqual(routeTablesOf(subnet, all), [vpc, table]);
-            // A setting written as text (as YAML programs give it) counts.
-            assert.deepEqual(subnetProblems(policyResource(NET.subnet, "text", { mapPublicIpOnLaunch: "true" }), []), ["mapPublicIpOnLaunch is true"]);
             assert.deepEqual(subnetProblems(subnet, all), ["route table public (RouteTable) sends 0.0.0.0/0 to an internet gateway, routes[0].cidrBlock"]);
             // An association for another VPC makes no table main for this one.
             const elsewhere = policyResource(
@@ -252,9 +256,13 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 ["destinationCidrBlock"],
             );
             assert.deepEqual(internetRoutes(vpc, [vpc, nat, route(nat)]), []);
-            // A subnet without an association: the VPC's main route table, named as such.
+        });
+
+        it("a subnet without an association names its VPC's main route table as such", () => {
+            const vpc = policyResource(NET.vpc, "vpc");
+            const route = policyResource(NET.route, "r", { destinationCidrBlock: "0.0.0.0/0", gatewayId: "igw-0123456789abcdef0" }, { routeTableId: [vpc] });
             const subnet = policyResource(NET.subnet, "s", {}, { vpcId: [vpc] });
-            assert.deepEqual(subnetProblems(subnet, [vpc, igw, route(igw), subnet]), [
+            assert.deepEqual(subnetProblems(subnet, [vpc, igw, route, subnet]), [
                 "the main route table of vpc (Vpc) sends 0.0.0.0/0 to an internet gateway (r (Route)), destinationCidrBlock",
             ]);
         });
@@ -487,7 +495,14 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.deepEqual(served(config([{}]), [policyResource(MODEL, "unnamed")]), { names: [], deferred: "" });
         });
 
-        it("variants: each list's objects, by list and index; what is no object is none", () => {
+        it("a known modelName matching none of two linked Models takes neither (only a single one stands for a generated name)", () => {
+            assert.deepEqual(served(config([{ modelName: "generated" }], [chat, code]), [chat, code]).names, []);
+        });
+
+        it("variants: an unknown one is deferred, one that is no object is skipped; each list's by list and index", () => {
+            const result = served(config([UNKNOWN_STRING, null, "x", { modelName: "chat-1234" }]), [chat]);
+            assert.deepEqual(result.names, ["productionVariants[3]:chat"]);
+            assert.match(result.deferred, /\[not checked: cfg\.productionVariants\.0\]/);
             const refs = variantsOf(
                 "cfg",
                 { productionVariants: [null, "x", { modelName: "a" }], shadowProductionVariants: [{ modelName: "b" }] },
@@ -500,16 +515,6 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                     ["shadowProductionVariants[0]", "shadowProductionVariants.0"],
                 ],
             );
-        });
-
-        it("a known modelName matching none of two linked Models takes neither (only a single one stands for a generated name)", () => {
-            assert.deepEqual(served(config([{ modelName: "generated" }], [chat, code]), [chat, code]).names, []);
-        });
-
-        it("variants: an unknown one is deferred, one that is no object is skipped", () => {
-            const result = served(config([UNKNOWN_STRING, null, "x", { modelName: "chat-1234" }]), [chat]);
-            assert.deepEqual(result.names, ["productionVariants[3]:chat"]);
-            assert.match(result.deferred, /\[not checked: cfg\.productionVariants\.0\]/);
         });
 
         it("containers: an unknown container or environment is deferred; one that is no object, or whose environment is none, is skipped", () => {
@@ -531,9 +536,13 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             assert.throws(() => listUnknown.settle(), /\[not checked: m\.containers\]/);
         });
 
-        it("the deployment a Model belongs to: its resource name without the last -model; a tag from tags, then tagsAll, never empty", () => {
+        it("the deployment a Model belongs to: its resource name without the last -model", () => {
             assert.equal(deploymentNameOf("code-model-2-model"), "code-model-2");
             assert.equal(deploymentNameOf("chat"), "chat");
+        });
+
+        it("a Model's tag: from tags, then tagsAll; an empty or unknown value is none", () => {
+            assert.equal(tagValue({ tags: { team: "a" }, tagsAll: { team: "b" } }, "team"), "a");
             assert.equal(tagValue({ tagsAll: { team: "ml" } }, "team"), "ml");
             assert.equal(tagValue({ tags: { team: "" }, tagsAll: { team: "ml" } }, "team"), "ml");
             assert.equal(tagValue({ tags: { team: UNKNOWN_STRING } }, "team"), undefined);
@@ -696,8 +705,9 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 "SERVICE_CREDENTIAL",
                 "SERVICE_CREDENTIALS",
                 "OPENAI_APIKEY",
+                "STORE_SECRET_KEY",
             ];
-            const pairs = ["SERVICE_API_KEY", "STORE_ACCESS_KEY", "STORE_SECRET_KEY", "SIGNING_PRIVATE_KEY"];
+            const pairs = ["SERVICE_API_KEY", "STORE_ACCESS_KEY", "SIGNING_PRIVATE_KEY"];
             for (const name of [...names, ...pairs]) assert.equal(isCredentialName(name), true, name);
             for (const name of ["HUB_TOKEN_PATH", "API_KEY_ARN", "SECRET_NAME", "PASSWORD_LENGTH", "PUBLIC_KEY", "KEY"])
                 assert.equal(isCredentialName(name), false, name);
@@ -766,7 +776,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
         });
 
         it("what is unknown in preview (a container, the list, an environment, a value) is left to the deferrals; the rest is read", () => {
-            const unknown = UNKNOWN; // a value unknown in preview, as the engine sends it
+            const unknown = UNKNOWN_STRING;
             for (const props of [
                 { primaryContainer: unknown },
                 { containers: unknown },

@@ -346,16 +346,18 @@ describe("network policies", function () {
             assert.deepEqual(e.flagged(P.subnets), ["(stack)"]);
             assert.match(ownMessages(e, P.subnets)[0], /belongs to sagemaker-external-subnets-approved now; move it there/);
         });
+        it("the message names the subnet, the resources that use it, and the route that reaches the internet", async () => {
+            assert.match(
+                ownMessages(await fixture("igw-route", { preview: false }), P.subnets).join("\n"),
+                /^Subnet private-0, used by model \(Model\), notebook \(NotebookInstance\), is not private: route table private-0 \(RouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway \(private-0-default \(Route\)\), destinationCidrBlock\./,
+            );
+        });
         it("unknown values: in preview the subnets are found through property dependencies; a computed subnet setting defers the policy", async () => {
             const preview = await fixture("igw-route");
             const model = resourcesOf(preview).one("aws:sagemaker/model:Model");
             assert.ok(isUnknown((model.inputs.vpcConfig as { subnets: unknown[] }).subnets[0]));
             assert.equal(preview.notRun(P.subnets), false);
             assert.equal(preview.flagged(P.subnets).length, 2);
-            assert.match(
-                ownMessages(await fixture("igw-route", { preview: false }), P.subnets).join("\n"),
-                /^Subnet private-0, used by model \(Model\), notebook \(NotebookInstance\), is not private: route table private-0 \(RouteTable\) sends 0\.0\.0\.0\/0 to an internet gateway \(private-0-default \(Route\)\), destinationCidrBlock\./,
-            );
 
             const computedPreview = await fixture("computed");
             assert.deepEqual(notRunProperties(computedPreview, P.subnets), ["(stack) .mapPublicIpOnLaunch"]);
@@ -628,7 +630,7 @@ describe("network policies", function () {
             assert.deepEqual(more.flagged(P.endpoints), ["network-vpc"]);
             assert.match(
                 ownMessages(more, P.endpoints)[0],
-                /lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.application-autoscaling \(Interface: named in this policy's additionalServices\)\./,
+                /lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.application-autoscaling \(Interface: listed in this policy's additionalServices\)\./,
             );
             const advisory = await fixture("missing-endpoints", { policyConfig: { [P.endpoints]: "advisory" } });
             assert.deepEqual(
