@@ -570,12 +570,22 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         );
     });
 
-    it("quantizations are the release's: TGI 1.0.3 has no fp8 or eetq", () => {
+    it("quantizations are the release's: TGI 1.0.3 has no fp8 or eetq; 1.4.5 adds eetq", () => {
         const problems = refusal("aws-us-gov", [{ ...GOVCLOUD_SAMPLE, quantize: "fp8" }]);
         assert.match(
             problemAt(problems, "models[0].quantize", /1\.0\.3/).message,
             /not a quantization TGI 1\.0\.3 applies while loading; use one of bitsandbytes, bitsandbytes-nf4, bitsandbytes-fp4 or 'none'/,
         );
+        for (const quantize of ["eetq", "bitsandbytes-fp4"]) {
+            const entry = { id: "llama-3-8b-instruct", engine: "tgi", engineVersion: "1.4.5", quantize, maxTotalTokens: 4096 };
+            assert.equal(settingsFor("aws", [entry]).models[0].quantize, quantize);
+        }
+    });
+
+    it("SGLang's fp8 stores weights in one byte: Gemma 3 27B fits one L40S in FP8, not in bfloat16", () => {
+        const entry = { id: "gemma-3-27b-it", engine: "sglang", instanceType: "ml.g6e.xlarge", maxTotalTokens: 4096, concurrentRequests: 1 };
+        assert.match(problemAt(refusal("aws", [entry]), "models[0].instanceType", /too small/).message, /27\.4B × 2 bytes \(bfloat16\)/);
+        assert.equal(settingsFor("aws", [{ ...entry, quantize: "fp8" }]).models[0].quantize, "fp8");
     });
 
     it("TGI before 2.0 prefills at most 4096 tokens by default: a longer input limit needs maxBatchPrefillTokens", () => {

@@ -2,10 +2,11 @@
  * Settings parsed directly (stacks/settings.ts parseSettings, pure, no stack run): Pulumi.yaml's
  * declared defaults, tags that satisfy the required keys, and what a test sets on top.
  *
- * stacks/settings.ts is loaded afresh for each parse. Its schemas (zod) are built when the module
- * loads, and a mutation run (`npm run mutate`) switches a mutant on only while tests run, after the
- * test files have loaded: a schema built at load would never carry the mutant, so no direct test
- * could notice a changed bound or pattern. (Stack runs re-load the program's modules for the same
+ * stacks/ is loaded afresh for each parse: the settings' schemas (zod) and the data tables they read
+ * (models, engines, instances, partitions) are built when their modules load, and a mutation run
+ * (`npm run mutate`) switches a mutant on only while tests run, after the test files have loaded: a
+ * schema or table built at load would never carry the mutant, so no direct test could notice a
+ * changed bound, pattern or table entry. (Stack runs re-load the program's modules for the same
  * reason; offline/mockRun.ts.)
  */
 import { strict as assert } from "assert";
@@ -14,9 +15,9 @@ import type { ParsedSettings, ParseInput, SettingProblem } from "../stacks/setti
 import { freshRequire } from "./freshModules";
 import { REPO_ROOT } from "./graph";
 
-/** parseSettings of a freshly loaded stacks/settings.ts (see above; only that module is reloaded, which keeps each parse quick). */
+/** parseSettings of a freshly loaded stacks/settings.ts, with the tables it reads (see above). */
 export function freshParseSettings(input: ParseInput): ParsedSettings {
-    return freshRequire<typeof import("../stacks/settings")>("stacks/settings", ["stacks/settings.ts"]).parseSettings(input);
+    return freshRequire<typeof import("../stacks/settings")>("stacks/settings", ["stacks"]).parseSettings(input);
 }
 
 const project = loadProject(REPO_ROOT);
