@@ -36,7 +36,7 @@
 //   reported "Ignored", outside the score. The mutant is switched on only after the test files have
 //   loaded, so a test that uses a module it imported (not re-required) never sees a mutant of that
 //   module's load-time code (a zod schema, a policy's metadata): such tests re-load the module
-//   themselves, inside the test (tests/freshModules.ts; tests/parsedSettings.ts for stacks/settings.ts,
+//   themselves, inside the test (tests/freshModules.ts; tests/parsedSettings.ts for stacks/ in settings tests,
 //   the README table tests for the tables and the pack's metadata).
 // - Limits: tests that spawn a child process (the offline plan, the benchmark, workflows) cannot kill
 //   a mutant, since neither the active mutant nor the coverage crosses the process boundary; their
