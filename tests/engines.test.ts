@@ -429,11 +429,14 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
         );
         const mxfp4 = refusal("aws", [{ id: "gpt-oss-20b", dtype: "float16" }]);
         assert.match(problemAt(mxfp4, "models[0].instanceType", /MXFP4/).message, /with dtype float16: their kernels take bfloat16 only/);
-        const gemma = refusal("aws-us-gov", [{ id: "gemma-3-12b-it", instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 4096 }]);
-        assert.match(
-            problemAt(gemma, "models[0].instanceType", /float16/).message,
-            /T4 GPUs .* does not run in float16 \(vLLM refuses it: numerical instability\)/,
-        );
+        for (const id of ["gemma-3-12b-it", "gemma-3-27b-it"]) {
+            const gemma = refusal("aws-us-gov", [{ id, instanceType: "ml.g4dn.12xlarge", maxTotalTokens: 4096 }]);
+            assert.match(
+                problemAt(gemma, "models[0].instanceType", /float16/).message,
+                /T4 GPUs .* does not run in float16 \(vLLM refuses it: numerical instability\)/,
+                id,
+            );
+        }
         // The same model on an Ampere GPU is fine.
         assert.equal(settingsFor("aws-us-gov", [{ id: "gemma-3-12b-it", instanceType: "ml.g5.12xlarge", maxTotalTokens: 4096 }]).models[0].dtype, undefined);
     });
@@ -555,15 +558,19 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
     });
 
     it("TGI releases older than a model's architecture are refused, naming the releases that serve it", () => {
-        const problems = refusal("aws", [{ id: "llama-3.1-8b-instruct", engine: "tgi", engineVersion: "2.0.2", maxTotalTokens: 4096 }]);
-        const p = problemAt(problems, "models[0].engineVersion", /older than/);
-        assert.match(
-            p.message,
-            /older than TGI 2\.2\.0, the first release that serves meta-llama\/Llama-3\.1-8B-Instruct; use one of 2\.3\.1, 3\.2\.3, 3\.3\.6/,
-        );
+        for (const [id, hubId] of [
+            ["llama-3.1-8b-instruct", "meta-llama\\/Llama-3\\.1-8B-Instruct"],
+            ["llama-3.3-70b-instruct", "meta-llama\\/Llama-3\\.3-70B-Instruct"],
+        ]) {
+            const problems = refusal("aws", [{ id, engine: "tgi", engineVersion: "2.0.2", maxTotalTokens: 4096 }]);
+            const p = problemAt(problems, "models[0].engineVersion", /older than/);
+            assert.match(p.message, new RegExp(`older than TGI 2\\.2\\.0, the first release that serves ${hubId}; use one of 2\\.3\\.1, 3\\.2\\.3, 3\\.3\\.6`));
+        }
         // Through the deprecated alias too; Gemma 3 needs 3.2.
-        const gemma = refusal("aws", [{ id: "gemma-3-12b-it", engine: "tgi", tgiVersion: "2.3.1", maxTotalTokens: 4096 }]);
-        assert.match(problemAt(gemma, "models[0].tgiVersion", /older than/).message, /TGI 3\.2\.0/);
+        for (const id of ["gemma-3-12b-it", "gemma-3-27b-it"]) {
+            const gemma = refusal("aws", [{ id, engine: "tgi", tgiVersion: "2.3.1", maxTotalTokens: 4096 }]);
+            assert.match(problemAt(gemma, "models[0].tgiVersion", /older than/).message, /TGI 3\.2\.0/, id);
+        }
         assert.equal(
             settingsFor("aws", [{ id: "llama-3.1-8b-instruct", engine: "tgi", engineVersion: "2.3.1", maxTotalTokens: 4096 }]).models[0].release.version,
             "2.3.1",
