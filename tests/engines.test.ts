@@ -566,10 +566,17 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
             const p = problemAt(problems, "models[0].engineVersion", /older than/);
             assert.match(p.message, new RegExp(`older than TGI 2\\.2\\.0, the first release that serves ${hubId}; use one of 2\\.3\\.1, 3\\.2\\.3, 3\\.3\\.6`));
         }
-        // Through the deprecated alias too; Gemma 3 needs 3.2.
-        for (const id of ["gemma-3-12b-it", "gemma-3-27b-it"]) {
-            const gemma = refusal("aws", [{ id, engine: "tgi", tgiVersion: "2.3.1", maxTotalTokens: 4096 }]);
-            assert.match(problemAt(gemma, "models[0].tgiVersion", /older than/).message, /TGI 3\.2\.0/, id);
+        // Through the deprecated alias too; each catalog model's first release (Gemma 3 needs 3.2).
+        for (const [id, older, first] of [
+            ["gemma-3-12b-it", "2.3.1", "3.2.0"],
+            ["gemma-3-27b-it", "2.3.1", "3.2.0"],
+            ["qwen2.5-7b-instruct", "2.0.2", "2.0.4"],
+            ["phi-4", "2.0.2", "2.0.4"],
+            ["mistral-7b-instruct", "1.0.3", "1.1.0"],
+            ["mixtral-8x7b-instruct", "1.0.3", "1.4.0"],
+        ]) {
+            const problems = refusal("aws", [{ id, engine: "tgi", tgiVersion: older, maxTotalTokens: 4096 }]);
+            assert.match(problemAt(problems, "models[0].tgiVersion", /older than/).message, new RegExp(`older than TGI ${first.replace(/\./g, "\\.")},`), id);
         }
         assert.equal(
             settingsFor("aws", [{ id: "llama-3.1-8b-instruct", engine: "tgi", engineVersion: "2.3.1", maxTotalTokens: 4096 }]).models[0].release.version,
