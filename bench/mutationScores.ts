@@ -7,6 +7,10 @@
  *   npm run mutate:scores -- a.json b.json                  several runs (e.g. one per folder) merged
  *   npm run mutate:scores -- --out file.json a.json         somewhere else
  *   npm run mutate:scores -- --note "what the runs covered" a.json
+ *   npm run mutate:scores -- a.json=stacks/models.ts,policies/lib b.json
+ *                                                           a.json for those paths only (a report also
+ *                                                           carries, from the incremental file, results
+ *                                                           of files its run did not test)
  *
  * Reports are merged per file (see mergeReports). The metrics are
  * those Stryker's own reports show (mutation-testing-metrics, the package its reporters use): the
@@ -61,6 +65,15 @@ export function mergeReports(reports: MutationTestResult[]): Record<string, File
     return files;
 }
 
+/** The report with only the files under `prefixes` (paths relative to the repository, a folder or a file). */
+export function onlyFiles(report: MutationTestResult, prefixes: string[]): MutationTestResult {
+    const files = Object.entries(report.files).filter(([name]) => {
+        const relative = (path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name).split(path.sep).join("/");
+        return prefixes.some((prefix) => relative === prefix || relative.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
+    });
+    return { ...report, files: Object.fromEntries(files) };
+}
+
 /** The score of each folder that has mutated files in `files`. */
 export function folderScores(files: Record<string, FileResult>): Record<string, FolderScore> {
     const out: Record<string, FolderScore> = {};
@@ -84,8 +97,8 @@ export function folderScores(files: Record<string, FileResult>): Record<string, 
 }
 
 const USAGE =
-    'Usage: npm run mutate:scores -- [--out <file.json>] [--note "<what the runs covered>"] [<stryker report.json> ...]\n' +
-    "(default report: reports/mutation/mutation.json)";
+    'Usage: npm run mutate:scores -- [--out <file.json>] [--note "<what the runs covered>"] [<stryker report.json>[=<path>,...] ...]\n' +
+    "(default report: reports/mutation/mutation.json; =<path>,... takes that report's results for those files or folders only)";
 
 function main(): void {
     let parsed;
@@ -101,9 +114,16 @@ function main(): void {
     }
     const { values, positionals } = parsed;
     const inputs = positionals.length > 0 ? positionals : [path.join(REPO_ROOT, "reports", "mutation", "mutation.json")];
-    const reports = inputs.map((file) => {
+    const reports = inputs.map((input) => {
+        const [file, only] = input.split("=");
         try {
-            return JSON.parse(fs.readFileSync(file, "utf8")) as MutationTestResult;
+            const report = JSON.parse(fs.readFileSync(file, "utf8")) as MutationTestResult;
+            return only === undefined
+                ? report
+                : onlyFiles(
+                      report,
+                      only.split(",").filter((p) => p !== ""),
+                  );
         } catch (err) {
             process.stderr.write(`Cannot read the Stryker report ${file}: ${(err as Error).message}\nRun \`npm run mutate\` first.\n`);
             process.exit(2);

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { analyzeCalls, formatStats, machine, scalingModels, scriptCommand, stats, table, typescriptLoader } from "../bench/lib";
-import { folderScores, mergeReports } from "../bench/mutationScores";
+import { folderScores, mergeReports, onlyFiles } from "../bench/mutationScores";
 import { lazyDebugStacks, lazyServiceModules } from "../offline/sdkLoading";
 import { REPO_ROOT } from "./graph";
 
@@ -98,6 +98,9 @@ describe("benchmark code", function () {
         // stacks: killed 2 + timeout 1 of valid 3 + survived 1 + no coverage 1 = 5 → 60%.
         assert.deepEqual(scores.stacks, { mutationScore: 60, killed: 2, timeout: 1, survived: 1, noCoverage: 1, compileErrors: 1, ignored: 1, files: 2 });
         assert.equal(scores.policies.mutationScore, 100);
+        // A report for some paths only: the results it carries for other files are left out.
+        const policiesOnly = folderScores(mergeReports([first, onlyFiles(second as never, ["policies", "stacks/b.ts"])] as never));
+        assert.deepEqual([policiesOnly.stacks.files, policiesOnly.stacks.survived, policiesOnly.policies.files], [2, 2, 1]);
     });
 
     it("mutate:scores says how it is used: on --help, and with the error on an option it does not know (exit 2, no stack trace)", async () => {
