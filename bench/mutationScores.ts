@@ -39,6 +39,11 @@ export interface FolderScore {
     files: number;
 }
 
+/** A report's file name relative to the repository, with forward slashes (reports may hold absolute paths). */
+function relativeName(report: MutationTestResult, name: string): string {
+    return (path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name).split(path.sep).join("/");
+}
+
 /**
  * Files of several reports (paths relative to the repository). Runs over ranges of one file
  * (`--mutate file:1-400`, `file:401-700`) add up: where a file's source is the same, its mutants are
@@ -51,7 +56,7 @@ export function mergeReports(reports: MutationTestResult[]): Record<string, File
         `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ""}`;
     for (const report of reports) {
         for (const [name, file] of Object.entries(report.files)) {
-            const relative = (path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name).split(path.sep).join("/");
+            const relative = relativeName(report, name);
             const earlier = files[relative];
             if (!earlier || earlier.source !== file.source) {
                 files[relative] = file;
@@ -68,7 +73,7 @@ export function mergeReports(reports: MutationTestResult[]): Record<string, File
 /** The report with only the files under `prefixes` (paths relative to the repository, a folder or a file). */
 export function onlyFiles(report: MutationTestResult, prefixes: string[]): MutationTestResult {
     const files = Object.entries(report.files).filter(([name]) => {
-        const relative = (path.isAbsolute(name) ? path.relative(report.projectRoot ?? REPO_ROOT, name) : name).split(path.sep).join("/");
+        const relative = relativeName(report, name);
         return prefixes.some((prefix) => relative === prefix || relative.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`));
     });
     return { ...report, files: Object.fromEntries(files) };
