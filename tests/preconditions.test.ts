@@ -4,8 +4,9 @@
  * stand-ins.
  */
 import { strict as assert } from "assert";
-import { existingNetworkProblems, SubnetFacts } from "../stacks/preconditions";
+import type { SubnetFacts } from "../stacks/preconditions";
 import { ExistingNetworkSettings } from "../stacks/settings";
+import { freshRequire } from "./freshModules";
 import { runRepoStack } from "./graph";
 import { EXISTING, LANDING_ZONE, landingZoneStandIns, lookupError } from "./landingZone";
 
@@ -17,6 +18,12 @@ const network: ExistingNetworkSettings = {
     fipsEndpoints: false,
 };
 const [first, second] = LANDING_ZONE.subnets;
+/**
+ * The pure check, from stacks/preconditions.ts loaded afresh: its tables (the default routes) are
+ * built when the module loads, which a mutation run would otherwise never see (tests/freshModules.ts).
+ */
+const existingNetworkProblems = (...args: Parameters<typeof import("../stacks/preconditions").existingNetworkProblems>) =>
+    freshRequire<typeof import("../stacks/preconditions")>("stacks/preconditions", ["stacks/preconditions.ts"]).existingNetworkProblems(...args);
 const privateSubnet = (id: string, zone: string): SubnetFacts => ({
     id,
     vpcId: LANDING_ZONE.vpcId,
