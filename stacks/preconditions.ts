@@ -68,12 +68,13 @@ export function existingNetworkProblems(network: ExistingNetworkSettings, subnet
             });
         }
     });
-    const zones = new Set(subnets.map((s) => s.availabilityZone).filter((z): z is string => z !== undefined));
-    if (subnets.every((s) => s.availabilityZone !== undefined) && zones.size < 2) {
+    // One zone, and one AWS reported (offline, zones are unknown and not judged).
+    const [zone, ...otherZones] = new Set(subnets.map((s) => s.availabilityZone));
+    if (zone !== undefined && otherZones.length === 0) {
         problems.push({
             key: "existingPrivateSubnetIds",
             value: subnets.map((s) => s.id),
-            message: `are all in ${[...zones].join(", ")}; SageMaker needs private subnets in at least two availability zones. Add a subnet of another zone.`,
+            message: `are all in ${zone}; SageMaker needs private subnets in at least two availability zones. Add a subnet of another zone.`,
         });
     }
     return problems;
@@ -83,11 +84,6 @@ export function existingNetworkProblems(network: ExistingNetworkSettings, subnet
 export interface CheckedExistingNetwork {
     vpcCidr: pulumi.Output<string>;
     privateSubnetIds: pulumi.Output<string[]>;
-}
-
-/** A looked-up value when it is one (offline, unknown facts come back as markers). */
-function known<T extends string | boolean>(value: unknown, type: "string" | "boolean"): T | undefined {
-    return typeof value === type ? (value as T) : undefined;
 }
 
 /** Reads the existing VPC and its subnets from AWS and checks them (`existingNetworkProblems`). */
@@ -101,12 +97,13 @@ export function checkExistingNetwork(network: ExistingNetworkSettings, stack: st
     const vpc = pulumi.output(aws.ec2.getVpc({ id: network.vpcId }, opts).catch(notFound("existingVpcId", network.vpcId, "VPC")));
     const subnets = network.privateSubnetIds.map((id, i) => {
         const subnet = pulumi.output(aws.ec2.getSubnet({ id }, opts).catch(notFound(`existingPrivateSubnetIds[${i}]`, id, "subnet")));
+        // A fact left unknown (offline stand-ins in a preview) keeps this from running: nothing unknown is judged.
         return pulumi.all([subnet, routeTableOf(id, network.vpcId, opts)]).apply(([s, routeTable]): SubnetFacts => ({
             id,
-            vpcId: known(s.vpcId, "string"),
-            availabilityZone: known(s.availabilityZone, "string"),
-            mapPublicIpOnLaunch: known(s.mapPublicIpOnLaunch, "boolean"),
-            assignIpv6AddressOnCreation: known(s.assignIpv6AddressOnCreation, "boolean"),
+            vpcId: s.vpcId,
+            availabilityZone: s.availabilityZone,
+            mapPublicIpOnLaunch: s.mapPublicIpOnLaunch,
+            assignIpv6AddressOnCreation: s.assignIpv6AddressOnCreation,
             routeTable,
         }));
     });

@@ -28,6 +28,12 @@ export interface LandingZoneVariant {
     otherVpc?: string[];
     /** Every subnet in the same zone. */
     oneZone?: boolean;
+    /**
+     * The account is a participant of a shared VPC: it sees the subnets shared with it but none of the
+     * owner's route tables ("Participants cannot view, modify, or delete resources that belong to other
+     * participants or the VPC owner": Amazon VPC User Guide, "Share your VPC subnets with other accounts").
+     */
+    sharedWithAccount?: boolean;
 }
 
 /**
@@ -67,12 +73,21 @@ export function landingZoneStandIns(variant: LandingZoneVariant = {}): StandIns 
                     };
                 }
                 case "aws:ec2/getRouteTables:getRouteTables": {
+                    if (variant.sharedWithAccount) return { id: region, ids: [] };
                     const subnet = filter("association.subnet-id");
                     if (subnet) return { id: region, ids: has(variant.mainTableInternetRoute, subnet) ? [] : [ownTable(subnet)] };
                     if (filter("association.main") === "true") return { id: region, ids: [mainTable] };
                     return undefined;
                 }
                 case "aws:ec2/getRouteTable:getRouteTable": {
+                    // Without a criterion the data source describes every route table the account sees
+                    // (terraform-provider-aws internal/service/ec2/vpc_route_table_data_source.go).
+                    if (inputs.routeTableId === undefined)
+                        throw lookupError(
+                            variant.sharedWithAccount
+                                ? "query returned no results. Please change your search criteria and try again"
+                                : "multiple Route Tables matched; use additional constraints to reduce matches to a single Route Table",
+                        );
                     const id = String(inputs.routeTableId);
                     const subnet = [...LANDING_ZONE.subnets, ...LANDING_ZONE.moreSubnets].find((s) => ownTable(s) === id);
                     const internet = id === mainTable ? (variant.mainTableInternetRoute?.length ?? 0) > 0 : !!subnet && has(variant.internetRoute, subnet);

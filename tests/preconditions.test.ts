@@ -114,4 +114,45 @@ describe("an existing VPC's lookups, against a landing zone that answers as AWS 
             );
         }
     });
+
+    it("a participant of a shared VPC sees none of the owner's route tables: its subnets are judged on what it can see", async () => {
+        const shared = await runRepoStack("govcloud", EXISTING, { preview: false, landingZone: { sharedWithAccount: true } });
+        assert.equal(shared.result.error, undefined, shared.result.error?.message);
+        const publicSubnet = await runRepoStack("govcloud", EXISTING, { preview: false, landingZone: { sharedWithAccount: true, publicIp: [second] } });
+        assert.equal(publicSubnet.result.error?.name, "SettingsError");
+        assert.match(
+            publicSubnet.result.error!.message,
+            new RegExp(`existingPrivateSubnetIds\\[1\\] = "${second}": is not a private subnet: it gives instances public IPv4 addresses on launch \\(MapPublicIpOnLaunch\\)\\. `),
+        );
+    });
+});
+
+describe("an S3-weights model is staged when its own prefix holds config.json", function () {
+    this.timeout(60_000);
+    /** A bucket holding these keys, listed as S3 lists them: by key prefix, at most maxKeys. */
+    const bucketHolding = (keys: string[]) => ({
+        call: (token: string, inputs: Record<string, unknown>) => {
+            if (token !== "aws:s3/getObjects:getObjects") return undefined;
+            const listed = keys.filter((k) => k.startsWith(String(inputs.prefix ?? ""))).slice(0, Number(inputs.maxKeys ?? 1000));
+            return { id: String(inputs.bucket), bucket: inputs.bucket, keys: listed, commonPrefixes: [] };
+        },
+    });
+    const ownFiles = ["models/llama-3-1-8b-instruct/tokenizer.json", "models/llama-3-1-8b-instruct/model-00001-of-00004.safetensors"];
+    const otherModel = ["models/mistral-7b-instruct/config.json", "models/mistral-7b-instruct/tokenizer.json"];
+
+    it("another model's files, or this model's without config.json, are not staged: the exact prefix and the command that stages it", async () => {
+        const run = await runRepoStack("govcloud", {}, { preview: false, standIns: bucketHolding([...otherModel, ...ownFiles]) });
+        assert.equal(run.result.error?.name, "WeightsNotStagedError");
+        const bucket = run.result.invokes.find((i) => i.token === "aws:s3/getObjects:getObjects")!.inputs.bucket;
+        // The SDK puts the property it was serializing before the program's message.
+        const message = run.result.error!.message;
+        assert.equal(
+            message.slice(message.indexOf("Model '")),
+            `Model 'llama-3-1-8b-instruct' reads its weights from s3://${bucket}/models/llama-3-1-8b-instruct/, which holds no config.json: the model's files are not staged. ` +
+                "Nothing SageMaker was created for it. Stage them with 'npm run stage-model -- --model llama-3.1-8b-instruct --stack govcloud' " +
+                `(README, "First deployment"), then run 'pulumi up' again.`,
+        );
+        const staged = await runRepoStack("govcloud", {}, { preview: false, standIns: bucketHolding([...otherModel, ...ownFiles, "models/llama-3-1-8b-instruct/config.json"]) });
+        assert.equal(staged.result.error, undefined, staged.result.error?.message);
+    });
 });
