@@ -122,7 +122,9 @@ describe("an existing VPC's lookups, against a landing zone that answers as AWS 
         assert.equal(publicSubnet.result.error?.name, "SettingsError");
         assert.match(
             publicSubnet.result.error!.message,
-            new RegExp(`existingPrivateSubnetIds\\[1\\] = "${second}": is not a private subnet: it gives instances public IPv4 addresses on launch \\(MapPublicIpOnLaunch\\)\\. `),
+            new RegExp(
+                `existingPrivateSubnetIds\\[1\\] = "${second}": is not a private subnet: it gives instances public IPv4 addresses on launch \\(MapPublicIpOnLaunch\\)\\. `,
+            ),
         );
     });
 });
@@ -152,7 +154,11 @@ describe("an S3-weights model is staged when its own prefix holds config.json", 
                 "Nothing SageMaker was created for it. Stage them with 'npm run stage-model -- --model llama-3.1-8b-instruct --stack govcloud' " +
                 `(README, "First deployment"), then run 'pulumi up' again.`,
         );
-        const staged = await runRepoStack("govcloud", {}, { preview: false, standIns: bucketHolding([...otherModel, ...ownFiles, "models/llama-3-1-8b-instruct/config.json"]) });
+        const staged = await runRepoStack(
+            "govcloud",
+            {},
+            { preview: false, standIns: bucketHolding([...otherModel, ...ownFiles, "models/llama-3-1-8b-instruct/config.json"]) },
+        );
         assert.equal(staged.result.error, undefined, staged.result.error?.message);
     });
 });
