@@ -1,7 +1,8 @@
 /**
- * The pure check of an existing VPC's subnets (stacks/preconditions.ts), called directly with the
- * facts AWS would report; tests/lifecycle.test.ts runs it through the program against landing-zone
- * stand-ins.
+ * The checks of stacks/preconditions.ts: the pure check of an existing VPC's subnets, called directly
+ * with the facts AWS would report, then the program's lookups against stand-ins that answer as AWS
+ * does (a landing zone, a weights bucket). tests/lifecycle.test.ts runs the same checks as steps of a
+ * stack's life.
  */
 import { strict as assert } from "assert";
 import type { SubnetFacts } from "../stacks/preconditions";
