@@ -125,7 +125,7 @@ const notebook =
 
 /**
  * An AWS CLI command (v2) that sends one request to an endpoint, in a body its engine's /invocations
- * accepts (stacks/engines.ts): a chat message where the release takes chat, else TGI's generate body.
+ * accepts (policies/catalog/engines.ts): a chat message where the release takes chat, else TGI's generate body.
  */
 function invokeCommand(d: ModelDeployment, endpointName: pulumi.Input<string>): pulumi.Output<string> {
     const body = d.release.requestFormats.includes("chat")
@@ -151,7 +151,7 @@ export const llmEndpoints = settings.models.map((d) => {
         engine: d.engine.id,
         engineVersion: d.release.version,
         instanceType: d.instance.name,
-        /** The GPU-memory arithmetic that admitted the deployment (stacks/sizing.ts). */
+        /** The GPU-memory arithmetic that admitted the deployment (policies/catalog/sizing.ts). */
         gpuMemorySizing: d.sizing.lines,
         weightsS3Uri: prefix === undefined ? undefined : artifacts.bucketName.apply((bucket) => weightsUri(bucket, prefix)),
         endpointName: endpoint?.endpointName,

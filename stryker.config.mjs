@@ -3,7 +3,7 @@
 // execute the edited code; a mutant no test fails on "survived" (an untested behaviour).
 //
 //   npm run mutate                                     everything below (hours; see "Cost")
-//   npm run mutate -- --mutate stacks/sizing.ts        one file (CLI options override this file)
+//   npm run mutate -- --mutate policies/catalog/sizing.ts        one file (CLI options override this file)
 //   npm run mutate -- --force                          ignore the incremental file, test every mutant
 //
 // Reports: reports/mutation/mutation.html, reports/mutation/mutation.json and the clear-text table on
@@ -36,7 +36,7 @@
 //   reported "Ignored", outside the score. The mutant is switched on only after the test files have
 //   loaded, so a test that uses a module it imported (not re-required) never sees a mutant of that
 //   module's load-time code (a zod schema, a policy's metadata): such tests re-load the module
-//   themselves, inside the test (tests/freshModules.ts; tests/parsedSettings.ts for stacks/ in settings tests,
+//   themselves, inside the test (tests/freshModules.ts; tests/parsedSettings.ts for stacks/ and policies/catalog/ in settings tests,
 //   the README table tests for the tables and the pack's metadata).
 // - Limits: tests that spawn a child process (the offline plan, the benchmark, workflows) cannot kill
 //   a mutant, since neither the active mutant nor the coverage crosses the process boundary; their
@@ -70,7 +70,7 @@
 //
 // Cost (measured runs: README, "Test strength"): a killed mutant stops at its first failing test, a
 // surviving one runs every covering test, up to ~600 stack-running tests, so a folder from scratch
-// takes hours on 2 cores. The data tables of stacks/ are the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a
+// takes hours on 2 cores. The data tables of policies/catalog/ are the slowest per mutant: every stack run loads them, so every stack-running test covers them. Run a
 // file or a range first (`--mutate stacks/settings.ts:401-700`), and keep the incremental file so
 // later runs test only what changed.
 import { readdirSync, readFileSync } from "node:fs";

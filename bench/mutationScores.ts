@@ -7,7 +7,7 @@
  *   npm run mutate:scores -- a.json b.json                  several runs (e.g. one per folder) merged
  *   npm run mutate:scores -- --out file.json a.json         somewhere else
  *   npm run mutate:scores -- --note "what the runs covered" a.json
- *   npm run mutate:scores -- a.json=stacks/models.ts,policies/lib b.json
+ *   npm run mutate:scores -- a.json=policies/catalog/models.ts,policies/lib b.json
  *                                                           a.json for those paths only (a report also
  *                                                           carries, from the incremental file, results
  *                                                           of files its run did not test)

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Partition } from "../stacks/partitions";
+import { Partition } from "../policies/catalog/partitions";
 import { policyDocument } from "./iam";
 
 export interface StackEncryptionArgs {

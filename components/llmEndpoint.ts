@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { engineEnvironment } from "../stacks/engines";
-import { CONCURRENCY_TAG_KEY, MODEL_TAG_KEY } from "../stacks/models";
-import { Partition } from "../stacks/partitions";
+import { engineEnvironment } from "../policies/catalog/engines";
+import { CONCURRENCY_TAG_KEY, MODEL_TAG_KEY } from "../policies/catalog/models";
+import { Partition } from "../policies/catalog/partitions";
 import { ModelDeployment } from "../stacks/settings";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
 import { HTTPS, privateEgressGroup } from "./privateEgress";
@@ -68,7 +68,7 @@ export function parseEcrImage(imageUri: string): { account: string; repository: 
     return { account: match[1], repository: match[2] };
 }
 
-/** The engine's container environment for a deployment (without the Hub token): variable names from stacks/engines.ts. */
+/** The engine's container environment for a deployment (without the Hub token): variable names from policies/catalog/engines.ts. */
 export function containerEnvironment(d: ModelDeployment): Record<string, string> {
     return engineEnvironment(d.engine, d.release, {
         model: d.weights.source === "s3" ? LOCAL_MODEL_PATH : d.model.hfModelId,
@@ -286,7 +286,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                         containerStartupHealthCheckTimeoutInSeconds: d.startupHealthCheckTimeoutSeconds,
                         modelDataDownloadTimeoutInSeconds: d.modelDataDownloadTimeoutSeconds,
                         volumeSizeInGb: d.volumeSizeGb,
-                        // The AMI (NVIDIA driver) the engine's image is tested on (stacks/engines.ts).
+                        // The AMI (NVIDIA driver) the engine's image is tested on (policies/catalog/engines.ts).
                         inferenceAmiVersion: d.release.inferenceAmiVersion,
                     },
                 ],

@@ -7,7 +7,7 @@ import {
     notebookEndpointServiceName,
     Partition,
     s3GatewayServiceName,
-} from "../stacks/partitions";
+} from "../policies/catalog/partitions";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import { HTTPS } from "./privateEgress";
 
@@ -19,7 +19,7 @@ export interface CreatedNetwork {
     vpcCidr: string;
     /** Zones for the private subnets (two or more); empty: the first two zones where every endpoint service is offered. */
     availabilityZones: string[];
-    /** FIPS interface endpoint services where the partition has them (stacks/partitions.ts). */
+    /** FIPS interface endpoint services where the partition has them (policies/catalog/partitions.ts). */
     fipsEndpoints: boolean;
 }
 

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Partition } from "../stacks/partitions";
+import { Partition } from "../policies/catalog/partitions";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
-import { EngineId } from "../stacks/engines";
+import { EngineId } from "../policies/catalog/engines";
 import { sampleNotebookScript } from "./notebookSample";
 import { privateEgressGroup } from "./privateEgress";
 

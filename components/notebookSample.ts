@@ -4,12 +4,12 @@
  *
  * The notebook speaks each endpoint's `/invocations` API (see tools/engineApi.ts for the formats and
  * their sources): the OpenAI chat-completions body where the engine release takes it (vLLM, SGLang,
- * TGI from 2.4.0: stacks/engines.ts `requestFormats`), TGI's generate body `{"inputs", "parameters"}`
+ * TGI from 2.4.0: policies/catalog/engines.ts `requestFormats`), TGI's generate body `{"inputs", "parameters"}`
  * for older TGI releases; and it reads streamed answers, whose server-sent events come as
  * `data: {json}` (vLLM, SGLang) or `data:{json}` (TGI), ending with `data: [DONE]` or, for TGI's
  * generate events, without it.
  */
-import { ENGINES, EngineId, findRelease } from "../stacks/engines";
+import { ENGINES, EngineId, findRelease } from "../policies/catalog/engines";
 
 /** SageMaker's limit on a lifecycle configuration script (base64 of OnCreate). */
 export const LIFECYCLE_SCRIPT_MAX_CHARS = 16384;
@@ -21,7 +21,7 @@ export const SAMPLE_NOTEBOOK_PATH = "/home/ec2-user/SageMaker/invoke-endpoints.i
 export interface SampleEndpoint {
     endpointName: string;
     engine: EngineId;
-    /** The engine release (stacks/engines.ts), which decides the request body. */
+    /** The engine release (policies/catalog/engines.ts), which decides the request body. */
     engineVersion: string;
     /** The name the engine serves the model as (the catalog's Hub id); sent as `model` where the engine has one. */
     servedModelName: string;

@@ -1,10 +1,10 @@
 /**
  * Estimated on-demand cost of a plan's SageMaker endpoints and notebooks, from the instance table
- * (stacks/instances.ts) and the resources a mocked run registered. Only prices with a dated public
+ * (policies/catalog/instances.ts) and the resources a mocked run registered. Only prices with a dated public
  * source are used; everything else is listed as having no price on record.
  */
-import { findInstanceType, HOURS_PER_MONTH, InstancePrice, instancePrice } from "../stacks/instances";
-import { PartitionId } from "../stacks/partitions";
+import { findInstanceType, HOURS_PER_MONTH, InstancePrice, instancePrice } from "../policies/catalog/instances";
+import { PartitionId } from "../policies/catalog/partitions";
 import { CapturedResource, isUnknown, unwrapSecrets } from "./mockRun";
 
 export interface CostLine {

@@ -1,15 +1,15 @@
 /**
- * Markdown tables of the data modules (`stacks/engines.ts`, `stacks/instances.ts`,
- * `stacks/models.ts`) and of the per-model settings schema, for the README's generated sections
+ * Markdown tables of the data modules (`policies/catalog/engines.ts`, `policies/catalog/instances.ts`,
+ * `policies/catalog/models.ts`) and of the per-model settings schema, for the README's generated sections
  * (offline/readme.ts). Pure functions: each takes its rows (the data modules' tables by default)
  * and returns the table text, so a data change shows up as a stale README section.
  */
 import type { z } from "zod";
-import { Engine, ENGINES, EngineVariables, findRelease } from "../stacks/engines";
-import { INSTANCE_TYPES, InstanceType } from "../stacks/instances";
-import { ModelSpec, MODELS, PartitionModelDefaults, WeightPart } from "../stacks/models";
-import { PARTITION_IDS, PartitionId } from "../stacks/partitions";
-import { kvBytesPerToken } from "../stacks/sizing";
+import { Engine, ENGINES, EngineVariables, findRelease } from "../policies/catalog/engines";
+import { INSTANCE_TYPES, InstanceType } from "../policies/catalog/instances";
+import { ModelSpec, MODELS, PartitionModelDefaults, WeightPart } from "../policies/catalog/models";
+import { PARTITION_IDS, PartitionId } from "../policies/catalog/partitions";
+import { kvBytesPerToken } from "../policies/catalog/sizing";
 import { ConfigDeclaration } from "./projectConfig";
 
 /** Escapes a cell's text for a Markdown table row. */

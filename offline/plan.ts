@@ -25,7 +25,7 @@ import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigErr
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
 import { PolicyDocs, toSarif } from "./sarif";
-import { PartitionId, partitionOfRegion } from "../stacks/partitions";
+import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
@@ -269,7 +269,7 @@ function renderCost(cost: CostEstimate): string {
         const count = `${l.instanceType} × ${l.count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
         const price = l.price
             ? `${money(l.usdPerHour!)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
-            : "no price on record in stacks/instances.ts for this partition";
+            : "no price on record in policies/catalog/instances.ts for this partition";
         return `  ${l.kind.padEnd(8)} ${l.resource.padEnd(34)} ${count.padEnd(30)} ${price}`;
     });
     lines.push(

@@ -17,7 +17,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingNetworkSettings, ModelDeployment, SettingProblem, SettingsError } from "./settings";
-import { defaultDeploymentName } from "./models";
+import { defaultDeploymentName } from "../policies/catalog/models";
 
 /** A route as the check reads it. */
 export interface RouteFacts {

@@ -10,8 +10,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
-import { compareVersions, Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations, releasesFrom } from "./engines";
-import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "./instances";
+import { compareVersions, Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations, releasesFrom } from "../policies/catalog/engines";
+import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "../policies/catalog/instances";
 import {
     DEFAULT_CONCURRENT_REQUESTS,
     defaultDeploymentName,
@@ -23,9 +23,9 @@ import {
     servedWeights,
     weightsGiB,
     weightsReckoning,
-} from "./models";
-import { longestFittingContext, Sizing, SizingQuestion, sizeDeployment, tensorParallelProblem, validTensorParallelDegrees } from "./sizing";
-import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "./partitions";
+} from "../policies/catalog/models";
+import { longestFittingContext, Sizing, SizingQuestion, sizeDeployment, tensorParallelProblem, validTensorParallelDegrees } from "../policies/catalog/sizing";
+import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "../policies/catalog/partitions";
 
 /** SageMaker endpoint, config, model and notebook names (SageMaker API Reference). */
 export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
@@ -362,7 +362,7 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
             problems.push({
                 key: `approvedInstanceTypes[${i}]`,
                 value: type,
-                message: `is not an instance type SageMaker hosting offers in ${partition.id} per stacks/instances.ts; remove it or add the type to that table with its source.`,
+                message: `is not an instance type SageMaker hosting offers in ${partition.id} per policies/catalog/instances.ts; remove it or add the type to that table with its source.`,
             });
         }
     }
@@ -549,7 +549,7 @@ function checkModel(
     const before = problems.length;
     const model = findModel(entry.id);
     if (!model) {
-        problems.push({ key: key("id"), value: entry.id, message: `is not in the model catalog (stacks/models.ts); use one of ${oneOf(MODEL_IDS)}.` });
+        problems.push({ key: key("id"), value: entry.id, message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.` });
         return undefined;
     }
     const defaults = model.defaults[partition.id];
@@ -906,7 +906,7 @@ function checkRelease(
         problems.push({
             key: key(field),
             value: version,
-            message: `is not a ${engine.label} release in stacks/engines.ts; use one of ${oneOf(engine.releases.map((r) => r.version))}, or set imageUri (with engineVersion naming the closest release).`,
+            message: `is not a ${engine.label} release in policies/catalog/engines.ts; use one of ${oneOf(engine.releases.map((r) => r.version))}, or set imageUri (with engineVersion naming the closest release).`,
         });
     }
     return release;
@@ -914,7 +914,7 @@ function checkRelease(
 
 /**
  * Why an instance type's GPUs cannot run this model on this engine release, one message per reason:
- * the release's minimum compute capability (stacks/engines.ts); MXFP4 weights, which vLLM runs from
+ * the release's minimum compute capability (policies/catalog/engines.ts); MXFP4 weights, which vLLM runs from
  * 8.0 with bfloat16 activations only (vllm-project/vllm vllm/model_executor/layers/quantization/
  * mxfp4.py `get_min_capability` 80, `get_supported_act_dtypes` [bfloat16]); FP8 weights, which run
  * from 7.5 (weight-only below 8.9; vllm docs/features/quantization/fp8.md); a model that refuses

@@ -213,7 +213,7 @@ const STACK_MODELS: Record<string, StackModel> = {
         entry: { id: "qwen3-30b-a3b-instruct-2507", engine: "sglang", weightsSource: "s3", maxInstances: 3 },
         // 4 × L40S either way.
         otherInstanceType: ["ml.g6e.12xlarge", "ml.g6e.24xlarge"],
-        // stacks/engines.ts has one SGLang release: the release change is made on vLLM.
+        // policies/catalog/engines.ts has one SGLang release: the release change is made on vLLM.
         otherRelease: [{ engine: "vllm" }, { engine: "vllm", engineVersion: "0.17.0" }],
         // GovCloud's default ml.g5.12xlarge holds this model on SGLang (0.8 of GPU memory) with an 8k context, not its 64k.
         crossPartition: { maxTotalTokens: 8192 },

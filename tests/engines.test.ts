@@ -7,11 +7,11 @@
 import { strict as assert } from "assert";
 import { containerEnvironment } from "../components/llmEndpoint";
 import { endpointInstanceTypeApproved } from "../policies/instances/endpointInstanceTypeApproved";
-import { ENGINES, releasesFrom } from "../stacks/engines";
-import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../stacks/instances";
-import { findModel, MODELS, weightsGiB } from "../stacks/models";
-import { PARTITION_IDS } from "../stacks/partitions";
-import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem, validTensorParallelDegrees } from "../stacks/sizing";
+import { ENGINES, releasesFrom } from "../policies/catalog/engines";
+import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../policies/catalog/instances";
+import { findModel, MODELS, weightsGiB } from "../policies/catalog/models";
+import { PARTITION_IDS } from "../policies/catalog/partitions";
+import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem, validTensorParallelDegrees } from "../policies/catalog/sizing";
 import { Graph, runRepoStack } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 import { gpuProblems } from "../stacks/settings";
@@ -520,7 +520,7 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
                 [
                     "models[0].engineVersion",
                     "9.9.9",
-                    "is not a vLLM release in stacks/engines.ts; use one of 0.14.0, 0.17.0, 0.21.0, or set imageUri (with engineVersion naming the closest release).",
+                    "is not a vLLM release in policies/catalog/engines.ts; use one of 0.14.0, 0.17.0, 0.21.0, or set imageUri (with engineVersion naming the closest release).",
                 ],
             ],
         );
@@ -542,7 +542,7 @@ describe("settings refuse what cannot run, with the arithmetic or the fix", () =
     });
 
     it("a model's first serving release is itself among the releases that serve it (releasesFrom includes the minimum)", () => {
-        // stacks/engines.ts lists no release equal to a model's minimum today, so an engine with one is made here.
+        // policies/catalog/engines.ts lists no release equal to a model's minimum today, so an engine with one is made here.
         const releases = ["1.0.3", "2.2.0", "2.10.1", "3.0"].map((version) => ({ ...ENGINES.tgi.releases[0], version }));
         const engine = { ...ENGINES.tgi, releases };
         assert.deepEqual(

@@ -12,7 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { Readable } from "stream";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { ENGINES, EngineId, findRelease } from "../stacks/engines";
+import { ENGINES, EngineId, findRelease } from "../policies/catalog/engines";
 import { CliIo } from "../tools/cli";
 import { answerText, EngineTarget, errorBodyMessage, requestBody, StreamDecoder } from "../tools/engineApi";
 import { main } from "../tools/invoke";

@@ -17,7 +17,7 @@ import { REPO_ROOT } from "./graph";
 
 /** parseSettings of a freshly loaded stacks/settings.ts, with the tables it reads (see above). */
 export function freshParseSettings(input: ParseInput): ParsedSettings {
-    return freshRequire<typeof import("../stacks/settings")>("stacks/settings", ["stacks"]).parseSettings(input);
+    return freshRequire<typeof import("../stacks/settings")>("stacks/settings", ["stacks", "policies/catalog"]).parseSettings(input);
 }
 
 const project = loadProject(REPO_ROOT);

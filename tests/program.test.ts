@@ -252,7 +252,7 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
             .map((e) => e.inputs.serviceName)
             .sort();
         // In GovCloud the standard runtime, STS, logs and monitoring services are FIPS already; no
-        // sagemaker.api-fips service is confirmed there (stacks/partitions.ts).
+        // sagemaker.api-fips service is confirmed there (policies/catalog/partitions.ts).
         assert.deepEqual(services, [
             "aws.sagemaker.us-gov-west-1.notebook",
             "com.amazonaws.us-gov-west-1.ecr.api",

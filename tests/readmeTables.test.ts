@@ -11,9 +11,9 @@ import {
     renderModelsTable,
 } from "../offline/dataTables";
 import { dataMarkers, README, section } from "../offline/readme";
-import { ENGINES } from "../stacks/engines";
-import { findInstanceType, INSTANCE_TYPES } from "../stacks/instances";
-import { MODELS } from "../stacks/models";
+import { ENGINES } from "../policies/catalog/engines";
+import { findInstanceType, INSTANCE_TYPES } from "../policies/catalog/instances";
+import { MODELS } from "../policies/catalog/models";
 import { rawSettingsSchema } from "../stacks/settings";
 import { freshRequire } from "./freshModules";
 

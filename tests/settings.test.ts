@@ -31,7 +31,7 @@ describe("invalid settings stop the program before any resource", () => {
         ]));
 
     it("instance type not approved for the partition", async () => {
-        // ml.g6e is in SageMaker's hosting enum, but no source places it in GovCloud (stacks/instances.ts).
+        // ml.g6e is in SageMaker's hosting enum, but no source places it in GovCloud (policies/catalog/instances.ts).
         const message = await expectSettingsError("govcloud", { models: [{ id: "llama-3.1-8b-instruct", instanceType: "ml.g6e.xlarge" }] }, [
             /models\[0\]\.instanceType = "ml\.g6e\.xlarge"/,
             /not approved for partition aws-us-gov/,

@@ -3,9 +3,9 @@ import { strict as assert } from "assert";
 import { cidrSubnet } from "../components/network";
 import { containerEnvironment, parseEcrImage } from "../components/llmEndpoint";
 import { loadProject } from "../offline/projectConfig";
-import { ENGINES, engineEnvironment, engineOfEnvironment, engineOfRepository, isDlcRegistryAccount } from "../stacks/engines";
-import { MODELS } from "../stacks/models";
-import { PARTITION_IDS } from "../stacks/partitions";
+import { ENGINES, engineEnvironment, engineOfEnvironment, engineOfRepository, isDlcRegistryAccount } from "../policies/catalog/engines";
+import { MODELS } from "../policies/catalog/models";
+import { PARTITION_IDS } from "../policies/catalog/partitions";
 import { SETTING_KEYS } from "../stacks/settings";
 import { forgetRepoModules, requireRepoModule } from "./freshModules";
 import { REPO_ROOT } from "./graph";
@@ -35,16 +35,16 @@ describe("Pulumi.yaml declares every setting", () => {
 });
 
 /**
- * The stacks/ tables loaded afresh: they are built when their modules load, so a test that reads
+ * The catalog tables (policies/catalog/) loaded afresh: they are built when their modules load, so a test that reads
  * the copies this file imported would never see a table a mutation run changed (tests/freshModules.ts).
  */
 function freshTables() {
-    forgetRepoModules(["stacks"]);
+    forgetRepoModules(["policies/catalog"]);
     return {
-        engines: requireRepoModule<typeof import("../stacks/engines")>("stacks/engines"),
-        instances: requireRepoModule<typeof import("../stacks/instances")>("stacks/instances"),
-        models: requireRepoModule<typeof import("../stacks/models")>("stacks/models"),
-        partitions: requireRepoModule<typeof import("../stacks/partitions")>("stacks/partitions"),
+        engines: requireRepoModule<typeof import("../policies/catalog/engines")>("policies/catalog/engines"),
+        instances: requireRepoModule<typeof import("../policies/catalog/instances")>("policies/catalog/instances"),
+        models: requireRepoModule<typeof import("../policies/catalog/models")>("policies/catalog/models"),
+        partitions: requireRepoModule<typeof import("../policies/catalog/partitions")>("policies/catalog/partitions"),
     };
 }
 

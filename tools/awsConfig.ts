@@ -9,9 +9,9 @@
  *   S3:                 s3-fips.<region>.amazonaws.com in commercial US regions and in GovCloud
  *   SageMaker Runtime:  runtime-fips.sagemaker.<region>.amazonaws.com in commercial US regions;
  *                       runtime.sagemaker.<region>.amazonaws.com in GovCloud, whose standard
- *                       endpoint is the FIPS endpoint (as stacks/partitions.ts notes for the VPC).
+ *                       endpoint is the FIPS endpoint (as policies/catalog/partitions.ts notes for the VPC).
  */
-import { PARTITIONS, partitionOfRegion } from "../stacks/partitions";
+import { PARTITIONS, partitionOfRegion } from "../policies/catalog/partitions";
 import { UsageError } from "./cli";
 
 /** Where a tool's AWS client connects. */

@@ -1,6 +1,6 @@
 /**
  * What the serving engines' SageMaker route `/invocations` speaks, as pure functions: the request
- * body for a release's formats (stacks/engines.ts `requestFormats`), the text of an answer, and the
+ * body for a release's formats (policies/catalog/engines.ts `requestFormats`), the text of an answer, and the
  * text pieces of a streamed answer (server-sent events, parsed with eventsource-parser).
  *
  * Request bodies (RequestFormat):
@@ -42,7 +42,7 @@
  *   (server.rs `impl From<InferError> for Event`).
  */
 import { createParser, EventSourceParser } from "eventsource-parser";
-import { Engine, EngineRelease, RequestFormat } from "../stacks/engines";
+import { Engine, EngineRelease, RequestFormat } from "../policies/catalog/engines";
 import { OperationError, UsageError } from "./cli";
 
 /** Tokens to generate when the caller does not say. */
@@ -71,7 +71,7 @@ export interface Generation {
     model?: string;
 }
 
-/** An engine release, as stacks/engines.ts lists it. */
+/** An engine release, as policies/catalog/engines.ts lists it. */
 export interface EngineTarget {
     engine: Engine;
     release: EngineRelease;

@@ -9,7 +9,7 @@
  * Exit codes: 0 answered, 1 the invocation failed, 2 usage.
  */
 import * as fs from "fs";
-import { ENGINE_IDS, ENGINES, findEngine, findRelease, RequestFormat } from "../stacks/engines";
+import { ENGINE_IDS, ENGINES, findEngine, findRelease, RequestFormat } from "../policies/catalog/engines";
 import { regionFrom } from "./awsConfig";
 import { CliIo, numberOption, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import {

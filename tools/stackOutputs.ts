@@ -17,7 +17,7 @@ export interface LlmEndpointOutput {
     endpointName?: string;
     /** s3://<bucket>/<prefix> where the weights must be staged; absent when they come from the Hub. */
     weightsS3Uri?: string;
-    /** The serving engine (stacks/engines.ts EngineId: "vllm", "sglang", "tgi"); absent in outputs of older stacks. */
+    /** The serving engine (policies/catalog/engines.ts EngineId: "vllm", "sglang", "tgi"); absent in outputs of older stacks. */
     engine?: string;
     /** The engine's release, e.g. "0.21.0". */
     engineVersion?: string;

@@ -7,7 +7,7 @@
  * Exit codes: 0 staged, 1 failed (run again to resume), 2 usage.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { defaultDeploymentName, findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../stacks/models";
+import { defaultDeploymentName, findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../policies/catalog/models";
 import { AwsConnection, clientConfig, clientRegion, describeRegion, regionFrom } from "./awsConfig";
 import { CliIo, numberOption, OperationError, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, HUB_TOKEN_ENV, isHubRepoId, openHubModel } from "./hub";
@@ -26,7 +26,7 @@ containers cannot reach the Hugging Face Hub (egress none, weightsSource s3). Ru
 created.
 
 Source:
-  -m, --model <id>           catalog id from stacks/models.ts (e.g. falcon-40b-instruct) or a Hub
+  -m, --model <id>           catalog id from policies/catalog/models.ts (e.g. falcon-40b-instruct) or a Hub
                              repository id (org/name)                 (required unless --from-dir)
       --revision <rev>       Hub branch, tag or commit                (default: main); every file is
                              read at the one commit it points to

@@ -48,7 +48,7 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                     type: "boolean",
                     default: true,
                     description:
-                        "Also require the startupHealthCheckTimeoutSeconds stacks/models.ts gives the served model, when the policy can tell which it is.",
+                        "Also require the startupHealthCheckTimeoutSeconds policies/catalog/models.ts gives the served model, when the policy can tell which it is.",
                 },
             },
         },
@@ -85,7 +85,7 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                         if (spec && spec.startupHealthCheckTimeoutSeconds > required.seconds) {
                             required = {
                                 seconds: spec.startupHealthCheckTimeoutSeconds,
-                                why: `stacks/models.ts gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s`,
+                                why: `policies/catalog/models.ts gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s`,
                             };
                         }
                     }

@@ -1,11 +1,11 @@
 /**
  * A served model fits the GPU memory it is sharded over: weights + KV cache for the context it is
  * configured for and the concurrency it is sized for + the engine allowance, against the engine's
- * share of the tensor-parallel GPUs' memory. The arithmetic is stacks/sizing.ts, the same the
- * program's settings validation uses; each engine's variables come from stacks/engines.ts.
+ * share of the tensor-parallel GPUs' memory. The arithmetic is policies/catalog/sizing.ts, the same the
+ * program's settings validation uses; each engine's variables come from policies/catalog/engines.ts.
  */
-import { Engine } from "../../stacks/engines";
-import { findInstanceType, InstanceType } from "../../stacks/instances";
+import { Engine } from "../catalog/engines";
+import { findInstanceType, InstanceType } from "../catalog/instances";
 import {
     BYTES_PER_PARAMETER,
     CONCURRENCY_TAG_KEY,
@@ -15,8 +15,8 @@ import {
     WeightPart,
     weightsGiB,
     weightsReckoning,
-} from "../../stacks/models";
-import { sizeDeployment, WEIGHTS_BUFFER } from "../../stacks/sizing";
+} from "../catalog/models";
+import { sizeDeployment, WEIGHTS_BUFFER } from "../catalog/sizing";
 import { stackGuardrail } from "../lib/guardrail";
 import { engineOf, envValue, identifyModel, tagValue, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
 import { Deferrals, UNKNOWN } from "../lib/values";
@@ -56,7 +56,7 @@ function quantizedFormat(q: FitQuestion): WeightFormat | undefined {
 export function unsizedQuantization(q: FitQuestion): string | undefined {
     const quantization = q.quantization?.trim();
     if (!quantization || quantizedFormat(q)) return undefined;
-    return `${q.engine.variables.quantization} = "${quantization}" is a quantization whose size stacks/models.ts does not record for ${q.engine.label}`;
+    return `${q.engine.variables.quantization} = "${quantization}" is a quantization whose size policies/catalog/models.ts does not record for ${q.engine.label}`;
 }
 
 /** The weights as served: stored format, or the engine's quantization (on-the-fly or a named checkpoint format). */
@@ -74,7 +74,7 @@ function servedParts(q: FitQuestion): WeightPart[] {
 export function checkModelFits(q: FitQuestion): string | undefined {
     if (unsizedQuantization(q)) return undefined;
     const type: InstanceType | undefined = findInstanceType(q.instanceType);
-    if (!type) return `is not in stacks/instances.ts, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
+    if (!type) return `is not in policies/catalog/instances.ts, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
     if (type.gpuCount === 0) return `has no GPUs; ${q.model.label} needs GPU memory`;
     const v = q.engine.variables;
     if (q.tensorParallel !== undefined && !wholeNumber(q.tensorParallel)) return undefined;

@@ -1,30 +1,30 @@
 /**
  * Notebook instances use an instance type approved for the stack's partition. Default allow-lists:
- * `notebookInstanceTypesOffered` from stacks/instances.ts (the CPU types; the notebook only calls
+ * `notebookInstanceTypesOffered` from policies/catalog/instances.ts (the CPU types; the notebook only calls
  * the endpoints).
  */
-import { notebookInstanceTypesOffered } from "../../stacks/instances";
-import { PARTITION_IDS } from "../../stacks/partitions";
+import { notebookInstanceTypesOffered } from "../catalog/instances";
+import { PARTITION_IDS } from "../catalog/partitions";
 import { resourceGuardrail } from "../lib/guardrail";
 import { NOTEBOOK_TYPE } from "../lib/instancesServing";
 import { allowListFor, AllowLists, checkInstanceType } from "./endpointInstanceTypeApproved";
 
 const REMEDIATION =
     "Set the notebook's instanceType (the program's notebookInstanceType setting) to a type approved for the partition, " +
-    "or add the type to this policy's notebookInstanceTypes config (or to stacks/instances.ts with its source).";
+    "or add the type to this policy's notebookInstanceTypes config (or to policies/catalog/instances.ts with its source).";
 
 export const notebookInstanceTypeApproved = resourceGuardrail(
     {
         name: "notebook-instance-type-approved",
         description:
-            "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types stacks/instances.ts lists there).",
+            "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types policies/catalog/instances.ts lists there).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
                 notebookInstanceTypes: {
                     type: "object",
                     description:
-                        "Approved notebook instance types per partition; a partition left out uses the notebook types stacks/instances.ts lists as offered there.",
+                        "Approved notebook instance types per partition; a partition left out uses the notebook types policies/catalog/instances.ts lists as offered there.",
                     properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string", minLength: 1 } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, notebookInstanceTypesOffered(p)])),
                 },

@@ -1,11 +1,11 @@
 /**
  * A model's tensor-parallel degree (TGI's SM_NUM_GPUS, vLLM's SM_VLLM_TENSOR_PARALLEL_SIZE, SGLang's
- * SM_SGLANG_TP_SIZE: stacks/engines.ts) is not above the GPU count of the instance type of the
+ * SM_SGLANG_TP_SIZE: policies/catalog/engines.ts) is not above the GPU count of the instance type of the
  * endpoint-config variant that serves it. A stack policy: the variant is linked to its Model through
  * the config's property dependencies (model names are unknown during preview). The name keeps TGI's
  * variable, under which the policy was published.
  */
-import { findInstanceType } from "../../stacks/instances";
+import { findInstanceType } from "../catalog/instances";
 import { stackGuardrail } from "../lib/guardrail";
 import { engineOf, envValue, servedContainers } from "../lib/instancesServing";
 import { Deferrals, UNKNOWN } from "../lib/values";
@@ -14,14 +14,14 @@ import { Deferrals, UNKNOWN } from "../lib/values";
 export function checkNumGpus(smNumGpus: string, instanceType: string): string | undefined {
     if (!/^\s*\d+\s*$/.test(smNumGpus) || Number(smNumGpus) < 1) return "is not a positive whole number of GPUs";
     const type = findInstanceType(instanceType);
-    if (!type) return `cannot be checked: instance type "${instanceType}" is not in stacks/instances.ts, so its GPU count is unknown`;
+    if (!type) return `cannot be checked: instance type "${instanceType}" is not in policies/catalog/instances.ts, so its GPU count is unknown`;
     if (Number(smNumGpus) > type.gpuCount) return `is above the ${type.gpuCount} GPU(s) of ${type.name}`;
     return undefined;
 }
 
 const REMEDIATION =
     "Set the tensor-parallel degree (SM_NUM_GPUS, SM_VLLM_TENSOR_PARALLEL_SIZE, SM_SGLANG_TP_SIZE; the program's models[].numGpus) to at most the instance type's GPU count, or choose an instance type with more GPUs; " +
-    "unknown instance types must be added to stacks/instances.ts with their source.";
+    "unknown instance types must be added to policies/catalog/instances.ts with their source.";
 
 export const smNumGpusWithinInstance = stackGuardrail(
     {

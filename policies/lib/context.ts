@@ -4,7 +4,7 @@
  * Data (instances, models, partitions, images) comes from ../../stacks, the same tables the program uses.
  */
 import { PolicyProviderResource } from "@pulumi/policy";
-import { PartitionId, partitionOfRegion } from "../../stacks/partitions";
+import { PartitionId, partitionOfRegion } from "../catalog/partitions";
 import { isUnknownValue, peek } from "./values";
 
 /** The region a resource is created in, when known. */

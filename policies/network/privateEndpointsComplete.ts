@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { endpointServiceName, INTERFACE_ENDPOINT_SERVICES, notebookEndpointServiceName, s3GatewayServiceName } from "../../stacks/partitions";
+import { endpointServiceName, INTERFACE_ENDPOINT_SERVICES, notebookEndpointServiceName, s3GatewayServiceName } from "../catalog/partitions";
 import { regionOf } from "../lib/context";
 import { stackGuardrail } from "../lib/guardrail";
 import { describeResource, linked, mustKnow, NET, ofType } from "../lib/networkGraph";
@@ -29,7 +29,7 @@ function serviceNames(service: string, fipsServices: string[]): (region: string)
     return (region) => suffixes.map((suffix) => endpointServiceName(region, suffix));
 }
 
-/** The endpoints a VPC without internet egress needs, from stacks/partitions.ts, plus configured ones. */
+/** The endpoints a VPC without internet egress needs, from policies/catalog/partitions.ts, plus configured ones. */
 export function requiredEndpoints(additionalServices: string[]): RequiredEndpoint[] {
     return [
         ...INTERFACE_ENDPOINT_SERVICES.map((s): RequiredEndpoint => ({
@@ -83,7 +83,7 @@ export const privateEndpointsComplete = stackGuardrail(
     {
         name: "vpc-private-endpoints-complete",
         description:
-            "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (interface endpoints of stacks/partitions.ts, the notebook endpoint, S3).",
+            "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (interface endpoints of policies/catalog/partitions.ts, the notebook endpoint, S3).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {

@@ -338,7 +338,7 @@ describe("availability policies", function () {
             assert.deepEqual(
                 messages(short, STARTUP).map((m) => m.split("\n")[1].split(". ")[0]),
                 [
-                    "pair-config: productionVariants[0].containerStartupHealthCheckTimeoutInSeconds = 600 is below 900 s (stacks/models.ts gives meta-llama/Llama-3.1-8B-Instruct 900 s)",
+                    "pair-config: productionVariants[0].containerStartupHealthCheckTimeoutInSeconds = 600 is below 900 s (policies/catalog/models.ts gives meta-llama/Llama-3.1-8B-Instruct 900 s)",
                 ],
             );
         });

@@ -85,10 +85,10 @@ describe("encryption policies", function () {
     });
 
     describe(P.endpointVolume, () => {
-        it("its remediation lists the GPU instance families of stacks/instances.ts with local NVMe, then those backed by EBS", () => {
+        it("its remediation lists the GPU instance families of policies/catalog/instances.ts with local NVMe, then those backed by EBS", () => {
             // The pack and the table loaded afresh (tests/freshModules.ts): the remediation is built when the policy loads.
             const { guardrails } = freshRequire<typeof import("../../policies/guardrails")>("policies/guardrails");
-            const { INSTANCE_TYPES } = requireRepoModule<typeof import("../../stacks/instances")>("stacks/instances");
+            const { INSTANCE_TYPES } = requireRepoModule<typeof import("../../policies/catalog/instances")>("policies/catalog/instances");
             const remediation = guardrails.find((g) => g.name === P.endpointVolume)!.meta.remediation;
             const listed = (pattern: RegExp) => new Set(pattern.exec(remediation)?.[1].split(", "));
             const families = (localNvme: boolean) =>
@@ -97,7 +97,7 @@ describe("encryption policies", function () {
             assert.deepEqual(listed(/On EBS-backed types \(([^)]+)\) set kmsKeyArn/), families(false));
             assert.ok(families(true).has("ml.g5") && families(false).has("ml.p3"), "both kinds are in the table");
         });
-        it("decides from stacks/instances.ts: key forbidden on NVMe types, required on EBS-backed ones, undecidable on unlisted ones", () => {
+        it("decides from policies/catalog/instances.ts: key forbidden on NVMe types, required on EBS-backed ones, undecidable on unlisted ones", () => {
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.g4dn.12xlarge" }], false), []);
             assert.deepEqual(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.p3.2xlarge" }], true), []);
             assert.match(

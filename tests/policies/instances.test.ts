@@ -7,11 +7,11 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { allowedTypes, checkInstanceType } from "../../policies/instances/endpointInstanceTypeApproved";
 import { checkModelFits, unsizedQuantization } from "../../policies/instances/modelFitsGpuMemory";
-import { ENGINES } from "../../stacks/engines";
+import { ENGINES } from "../../policies/catalog/engines";
 import { checkNumGpus } from "../../policies/instances/smNumGpusWithinInstance";
 import { unmaintainedEngines } from "../../policies/instances/servingEngineMaintained";
-import { endpointInstanceTypesOffered } from "../../stacks/instances";
-import { findModel } from "../../stacks/models";
+import { endpointInstanceTypesOffered } from "../../policies/catalog/instances";
+import { findModel } from "../../policies/catalog/models";
 import { freshRequire } from "../freshModules";
 import { GOVCLOUD_SAMPLE } from "../govcloudSample";
 import { assertClean, levels, messages, notRunMessage, notRunProperties, ownMessages } from "./assertions";
@@ -576,7 +576,7 @@ describe("instances policies", function () {
             assert.match(checkModelFits({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
             assert.equal(
                 checkModelFits({ ...base, instanceType: "ml.trn1.2xlarge" }),
-                "is not in stacks/instances.ts, so its GPU memory is unknown and falcon cannot be sized",
+                "is not in policies/catalog/instances.ts, so its GPU memory is unknown and falcon cannot be sized",
             );
             // vLLM: unset tensor parallelism is one GPU; the KV cache of a long context counts.
             const llama = { parametersBillions: 8.03, spec: findModel("llama-3.1-8b-instruct"), label: "llama" };

@@ -589,7 +589,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             );
             assert.equal(
                 unidentifiedModelReason(model("chat-model"), "org/private-model", "SM_VLLM_MODEL"),
-                'org/private-model is not in the model catalog (stacks/models.ts); set policy config modelParameters {"org/private-model": <billions>}',
+                'org/private-model is not in the model catalog (policies/catalog/models.ts); set policy config modelParameters {"org/private-model": <billions>}',
             );
         });
     });

@@ -550,7 +550,7 @@ describe("network policies", function () {
     });
 
     describe(P.endpoints, () => {
-        it("the check: names from stacks/partitions.ts in the endpoint's region; FIPS names count", () => {
+        it("the check: names from policies/catalog/partitions.ts in the endpoint's region; FIPS names count", () => {
             const required = requiredEndpoints([]);
             const all = required.map((r) => ({
                 serviceName: r.names("us-gov-west-1")[0],

@@ -10,8 +10,8 @@ import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/pa
 import { partitionGuardrails } from "../../policies/partition";
 import { DEFAULT_ALLOWED_REGIONS, regionProblem } from "../../policies/partition/allowedRegions";
 import { partitionFindings } from "../../policies/partition/consistentReferences";
-import { regionsOf } from "../../stacks/partitions";
-import { ENGINES, engineImageUri, imageAccount } from "../../stacks/engines";
+import { regionsOf } from "../../policies/catalog/partitions";
+import { ENGINES, engineImageUri, imageAccount } from "../../policies/catalog/engines";
 
 const tgiImageAccount = imageAccount;
 const tgiImageUri = (region: string, dnsSuffix: string, version: string) => engineImageUri(ENGINES.tgi, version, region, dnsSuffix);
@@ -45,7 +45,7 @@ describe("partition family", function () {
             for (const name of ["aws.getPartition()", "aws.getRegion()", "ignorePatterns"]) assert.ok(refs.includes(`\`${name}\``), name);
         });
 
-        it("defaults the region allow-list to the regions of each partition (stacks/partitions.ts regionsOf)", async function () {
+        it("defaults the region allow-list to the regions of each partition (policies/catalog/partitions.ts regionsOf)", async function () {
             assert.deepEqual(DEFAULT_ALLOWED_REGIONS, { aws: regionsOf("aws"), "aws-us-gov": regionsOf("aws-us-gov") });
             const e = await evaluateRepoStack("govcloud");
             assert.deepEqual(e.result.policies.find((p) => p.name === REGIONS)!.config, { allowedRegions: DEFAULT_ALLOWED_REGIONS });

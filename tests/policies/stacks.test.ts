@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { guardrails } from "../../policies/guardrails";
 import { loadPolicyConfigFile } from "../../offline/policyEval";
 import { section } from "../../offline/readme";
-import { ENGINES, engineImageUri } from "../../stacks/engines";
+import { ENGINES, engineImageUri } from "../../policies/catalog/engines";
 import { forgetRepoModules, freshRequire, requireRepoModule } from "../freshModules";
 import { GOVCLOUD_SAMPLE } from "../govcloudSample";
 import { REPO_ROOT } from "../graph";
