@@ -115,7 +115,7 @@ describe("offline plan", function () {
         assert.equal(govLine.usdPerHour, undefined);
         assert.equal(govCost.unpriced, govCost.lines.length);
         assert.equal(govCost.usdPerHour, 0);
-        assert.match(gov.stdout, /ml\.g5\.12xlarge × 1 .*no price on record in stacks\/instances\.ts for this partition/);
+        assert.match(gov.stdout, /ml\.g5\.12xlarge × 1 .*no price on record in policies\/catalog\/instances\.ts for this partition/);
     });
 
     it("never prints a secret setting", async () => {

@@ -392,7 +392,7 @@ describe("top-level settings, parsed directly (no stack run)", () => {
                 ["approvedInstanceTypes[2]", "ml.z9.huge"],
             ],
         );
-        assert.match(problems[0].message, /^is not an instance type SageMaker hosting offers in aws-us-gov per stacks\/instances\.ts;/);
+        assert.match(problems[0].message, /^is not an instance type SageMaker hosting offers in aws-us-gov per policies\/catalog\/instances\.ts;/);
     });
 
     it("two model entries with one name: the second is named", () => {

@@ -6,10 +6,14 @@ import { runStack, StackRun } from "../../offline/runStack";
 import { configOverrides, REPO_ROOT } from "../graph";
 import { LandingZoneVariant, landingZoneStandIns } from "../landingZone";
 
-export const PACK_DIR = path.join(REPO_ROOT, "policies");
+/**
+ * The pack under test: this repository's policies/, or the built pack in the folder POLICY_PACK_DIR
+ * names (tests/packBuild.test.ts runs the policy suite against one installed outside the repository).
+ */
+export const PACK_DIR = process.env.POLICY_PACK_DIR ? path.resolve(process.env.POLICY_PACK_DIR) : path.join(REPO_ROOT, "policies");
 export const FIXTURES = path.join(REPO_ROOT, "tests", "fixtures");
 
-/** This repo's pack, loaded once per process by loadPolicyPack (once per mutant under `npm run mutate`). */
+/** The pack under test, loaded once per process by loadPolicyPack (once per mutant under `npm run mutate`). */
 export function guardrailsPack(): Promise<LoadedPack> {
     return loadPolicyPack(PACK_DIR);
 }

@@ -264,7 +264,7 @@ describe("instances policies", function () {
         it("an instance type the table does not know: a clear message", async () => {
             assert.match(
                 messages(await fixture("unknown-instance-type"), NUM_GPUS).join(),
-                /instance type "ml\.g9\.12xlarge" is not in stacks\/instances\.ts, so its GPU count is unknown/,
+                /instance type "ml\.g9\.12xlarge" is not in policies\/catalog\/instances\.ts, so its GPU count is unknown/,
             );
         });
 
