@@ -22,7 +22,7 @@ export function checkStartupTimeout(timeout: unknown, required: RequiredTimeout)
 }
 
 const REMEDIATION =
-    "Set containerStartupHealthCheckTimeoutInSeconds (the program's models[].startupHealthCheckTimeoutSeconds) to at least the required value, " +
+    "Set the variant's containerStartupHealthCheckTimeoutInSeconds to at least the required value, " +
     "and modelDataDownloadTimeoutInSeconds alike.";
 
 interface TimeoutConfig {
@@ -48,12 +48,13 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                     type: "boolean",
                     default: true,
                     description:
-                        "Also require the startupHealthCheckTimeoutSeconds policies/catalog/models.ts gives the served model, when the policy can tell which it is.",
+                        "Also require the startup timeout the pack's model catalog gives the served model, when the policy can tell which it is.",
                 },
             },
         },
         family: "availability",
         remediation: REMEDIATION,
+        inThisProgram: "set models[].startupHealthCheckTimeoutSeconds in the stack's settings.",
         controls: ["CM-6", "CP-10", "SI-17", "SA-8"],
         unknowns: "deferred",
         rationale:
@@ -85,7 +86,7 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                         if (spec && spec.startupHealthCheckTimeoutSeconds > required.seconds) {
                             required = {
                                 seconds: spec.startupHealthCheckTimeoutSeconds,
-                                why: `policies/catalog/models.ts gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s`,
+                                why: `the pack's model catalog gives ${spec.hfModelId} ${spec.startupHealthCheckTimeoutSeconds} s`,
                             };
                         }
                     }

@@ -10,7 +10,7 @@
  * sagemaker-endpoint-configuration-kms-key-configured) demand a configuration SageMaker rejects on
  * the GPU types LLMs mostly run on (ml.g4dn, ml.g5, ...).
  *
- * Which type has local NVMe comes from policies/catalog/instances.ts (`localNvme`), the table the program
+ * Which type has local NVMe comes from ../catalog/instances.ts (`localNvme`), the table the program
  * uses. A type missing from that table cannot be decided and is reported as such.
  *
  * Unknowns: the key is `present` (an ARN from an in-stack key counts as set); an instance type
@@ -30,14 +30,14 @@ export interface VariantInstance {
     instanceType: string;
 }
 
-/** Instance families of the GPU types in policies/catalog/instances.ts with or without local NVMe, comma-separated (`ml.g5, ml.g6`). */
+/** Instance families of the GPU types in the pack's instance catalog with or without local NVMe, comma-separated (`ml.g5, ml.g6`). */
 function gpuFamilies(localNvme: boolean): string {
     const types = INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.localNvme === localNvme);
     return [...new Set(types.map((t) => t.name.split(".").slice(0, 2).join(".")))].join(", ");
 }
 
 const REMEDIATION =
-    `On instance types with local NVMe storage (policies/catalog/instances.ts localNvme: ${gpuFamilies(true)}) leave kmsKeyArn unset: ` +
+    `On instance types with local NVMe storage (${gpuFamilies(true)}) leave kmsKeyArn unset: ` +
     "SageMaker rejects it and the NVMe volume is hardware-encrypted. On EBS-backed types " +
     `(${gpuFamilies(false)}) set kmsKeyArn to a customer-managed KMS key ARN. Do not mix the two kinds in one endpoint configuration.`;
 
@@ -58,14 +58,14 @@ export function volumeKeyProblems(variants: VariantInstance[], keyPresent: boole
     }
     if (unlisted.length > 0) {
         return [
-            `${list(unlisted)} ${unlisted.length === 1 ? "is" : "are"} not in policies/catalog/instances.ts, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn ` +
-                `(kmsKeyArn is ${keyPresent ? "set" : "not set"}). Add the type to policies/catalog/instances.ts with its localNvme fact and its source, or use a listed type.`,
+            `${list(unlisted)} ${unlisted.length === 1 ? "is" : "are"} not in the pack's instance catalog, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn ` +
+                `(kmsKeyArn is ${keyPresent ? "set" : "not set"}). Use a listed type, or add the type to the pack's catalog (catalog/instances.ts) with its localNvme fact and its source.`,
         ];
     }
     if (nvme.length === 0 && !keyPresent) {
         return [
             `kmsKeyArn is not set and every variant runs on an EBS-backed instance type (${list(variants)}): the ML storage volume would be encrypted only with an AWS managed key. ` +
-                `Set kmsKeyArn to a customer-managed KMS key ARN (the stack key).`,
+                `Set kmsKeyArn to a customer-managed KMS key ARN.`,
         ];
     }
     return [];

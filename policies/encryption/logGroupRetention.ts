@@ -33,7 +33,8 @@ export const cloudwatchLogGroupRetention = resourceGuardrail(
         enforcementLevel: "mandatory",
         family: "encryption",
         remediation:
-            "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays (the program's logRetentionDays setting, default 365).",
+            "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays.",
+        inThisProgram: "set logRetentionDays in the stack's settings.",
         controls: ["AU-11", "SI-12"],
         unknowns: "deferred",
         rationale:

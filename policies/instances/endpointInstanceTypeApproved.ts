@@ -1,7 +1,7 @@
 /**
  * Endpoint production (and shadow) variants run on instance types approved for the stack's
- * partition. Default allow-lists: the GPU types policies/catalog/instances.ts says SageMaker hosting offers
- * in each partition (`endpointInstanceTypesOffered`).
+ * partition. Default allow-lists: the GPU types the pack's instance catalog (../catalog/instances.ts)
+ * says SageMaker hosting offers in each partition (`endpointInstanceTypesOffered`).
  */
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { endpointInstanceTypesOffered } from "../catalog/instances";
@@ -54,8 +54,8 @@ export function checkInstanceType(
 }
 
 const REMEDIATION =
-    "Use an approved instance type for the stack's partition (the program's approvedInstanceTypes setting and models[].instanceType), " +
-    "or, if SageMaker hosting offers the type there, add it to policies/catalog/instances.ts with its source or to this policy's endpointInstanceTypes config.";
+    "Set the variant's instanceType to a type approved for the stack's partition, " +
+    "or, if SageMaker hosting offers the type there, approve it in this policy's endpointInstanceTypes config.";
 
 export const endpointInstanceTypeApproved = resourceGuardrail(
     {
@@ -68,7 +68,7 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
                 endpointInstanceTypes: {
                     type: "object",
                     description:
-                        "Approved endpoint instance types per partition; a partition left out uses the GPU types policies/catalog/instances.ts lists as offered there.",
+                        "Approved endpoint instance types per partition; a partition left out uses the GPU types the pack's instance catalog lists as offered there.",
                     properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string", minLength: 1 } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, endpointInstanceTypesOffered(p)])),
                 },
@@ -76,10 +76,11 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
         },
         family: "instances",
         remediation: REMEDIATION,
+        inThisProgram: "set models[].instanceType in the stack's settings to a type its approvedInstanceTypes setting lists.",
         controls: ["CM-7", "CM-8", "CM-2", "SA-8"],
         unknowns: "deferred",
         rationale:
-            "The GPU types SageMaker hosting offers differ by partition (policies/catalog/instances.ts); an unavailable type fails at deployment, an unapproved one runs unreviewed, costly hardware.",
+            "The GPU types SageMaker hosting offers differ by partition; an unavailable type fails at deployment, an unapproved one runs unreviewed, costly hardware.",
     },
     (args, reportViolation) => {
         if (args.type !== ENDPOINT_CONFIG_TYPE) return;

@@ -1,8 +1,8 @@
 /**
  * A served model fits the GPU memory it is sharded over: weights + KV cache for the context it is
  * configured for and the concurrency it is sized for + the engine allowance, against the engine's
- * share of the tensor-parallel GPUs' memory. The arithmetic is policies/catalog/sizing.ts, the same the
- * program's settings validation uses; each engine's variables come from policies/catalog/engines.ts.
+ * share of the tensor-parallel GPUs' memory. The arithmetic is ../catalog/sizing.ts, the same the
+ * program's settings validation uses; each engine's variables come from ../catalog/engines.ts.
  */
 import { Engine } from "../catalog/engines";
 import { findInstanceType, InstanceType } from "../catalog/instances";
@@ -56,7 +56,7 @@ function quantizedFormat(q: FitQuestion): WeightFormat | undefined {
 export function unsizedQuantization(q: FitQuestion): string | undefined {
     const quantization = q.quantization?.trim();
     if (!quantization || quantizedFormat(q)) return undefined;
-    return `${q.engine.variables.quantization} = "${quantization}" is a quantization whose size policies/catalog/models.ts does not record for ${q.engine.label}`;
+    return `${q.engine.variables.quantization} = "${quantization}" is a quantization whose size the pack's model catalog does not record for ${q.engine.label}`;
 }
 
 /** The weights as served: stored format, or the engine's quantization (on-the-fly or a named checkpoint format). */
@@ -74,7 +74,7 @@ function servedParts(q: FitQuestion): WeightPart[] {
 export function checkModelFits(q: FitQuestion): string | undefined {
     if (unsizedQuantization(q)) return undefined;
     const type: InstanceType | undefined = findInstanceType(q.instanceType);
-    if (!type) return `is not in policies/catalog/instances.ts, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
+    if (!type) return `is not in the pack's instance catalog, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
     if (type.gpuCount === 0) return `has no GPUs; ${q.model.label} needs GPU memory`;
     const v = q.engine.variables;
     if (q.tensorParallel !== undefined && !wholeNumber(q.tensorParallel)) return undefined;
@@ -114,8 +114,8 @@ export function checkModelFits(q: FitQuestion): string | undefined {
 }
 
 const REMEDIATION =
-    "Choose an instance type with more GPU memory, raise the tensor-parallel degree up to the instance's GPU count (the program's models[].numGpus), " +
-    "quantize (models[].quantize), or shorten the context (models[].maxTotalTokens); for weights from S3, make the model known to the policy " +
+    "Choose an instance type with more GPU memory, raise the tensor-parallel degree up to the instance's GPU count, " +
+    "quantize, or shorten the context (the engine variables above); for weights from S3, make the model known to the policy " +
     "(modelParameters config or the sagemaker-llm:model tag).";
 
 interface FitConfig {
@@ -141,6 +141,7 @@ export const modelFitsGpuMemory = stackGuardrail(
         },
         family: "instances",
         remediation: REMEDIATION,
+        inThisProgram: "set models[].instanceType, numGpus, quantize or maxTotalTokens in the stack's settings.",
         controls: ["SA-8", "SC-5", "CM-6", "CP-2(2)"],
         unknowns: "deferred",
         rationale:

@@ -1,7 +1,7 @@
 /**
  * Notebook instances use an instance type approved for the stack's partition. Default allow-lists:
- * `notebookInstanceTypesOffered` from policies/catalog/instances.ts (the CPU types; the notebook only calls
- * the endpoints).
+ * `notebookInstanceTypesOffered` from the pack's instance catalog (../catalog/instances.ts: the CPU
+ * types; the notebook only calls the endpoints).
  */
 import { notebookInstanceTypesOffered } from "../catalog/instances";
 import { PARTITION_IDS } from "../catalog/partitions";
@@ -10,21 +10,20 @@ import { NOTEBOOK_TYPE } from "../lib/instancesServing";
 import { allowListFor, AllowLists, checkInstanceType } from "./endpointInstanceTypeApproved";
 
 const REMEDIATION =
-    "Set the notebook's instanceType (the program's notebookInstanceType setting) to a type approved for the partition, " +
-    "or add the type to this policy's notebookInstanceTypes config (or to policies/catalog/instances.ts with its source).";
+    "Set the notebook's instanceType to a type approved for the partition, or approve the type in this policy's notebookInstanceTypes config.";
 
 export const notebookInstanceTypeApproved = resourceGuardrail(
     {
         name: "notebook-instance-type-approved",
         description:
-            "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types policies/catalog/instances.ts lists there).",
+            "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types the pack's instance catalog lists there).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
                 notebookInstanceTypes: {
                     type: "object",
                     description:
-                        "Approved notebook instance types per partition; a partition left out uses the notebook types policies/catalog/instances.ts lists as offered there.",
+                        "Approved notebook instance types per partition; a partition left out uses the notebook types the pack's instance catalog lists as offered there.",
                     properties: Object.fromEntries(PARTITION_IDS.map((p) => [p, { type: "array", items: { type: "string", minLength: 1 } }])),
                     default: Object.fromEntries(PARTITION_IDS.map((p) => [p, notebookInstanceTypesOffered(p)])),
                 },
@@ -32,6 +31,7 @@ export const notebookInstanceTypeApproved = resourceGuardrail(
         },
         family: "instances",
         remediation: REMEDIATION,
+        inThisProgram: "set notebookInstanceType in the stack's settings.",
         controls: ["CM-7", "CM-8", "CM-2"],
         unknowns: "deferred",
         rationale:

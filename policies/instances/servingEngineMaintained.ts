@@ -1,7 +1,7 @@
 /**
  * A model's serving container is an engine that is maintained upstream. TGI (Hugging Face Text
  * Generation Inference) is in maintenance mode, with no maintained path for security patches
- * (policies/catalog/engines.ts `status`, from the TGI repository's README); it stays usable for existing stacks
+ * (../catalog/engines.ts `status`, from the TGI repository's README); it stays usable for existing stacks
  * and the AWS GovCloud sample's configuration, so this is advisory.
  */
 import { resourceGuardrail } from "../lib/guardrail";

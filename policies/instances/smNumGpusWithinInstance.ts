@@ -1,6 +1,6 @@
 /**
  * A model's tensor-parallel degree (TGI's SM_NUM_GPUS, vLLM's SM_VLLM_TENSOR_PARALLEL_SIZE, SGLang's
- * SM_SGLANG_TP_SIZE: policies/catalog/engines.ts) is not above the GPU count of the instance type of the
+ * SM_SGLANG_TP_SIZE: ../catalog/engines.ts) is not above the GPU count of the instance type of the
  * endpoint-config variant that serves it. A stack policy: the variant is linked to its Model through
  * the config's property dependencies (model names are unknown during preview). The name keeps TGI's
  * variable, under which the policy was published.
@@ -14,14 +14,14 @@ import { Deferrals, UNKNOWN } from "../lib/values";
 export function checkNumGpus(smNumGpus: string, instanceType: string): string | undefined {
     if (!/^\s*\d+\s*$/.test(smNumGpus) || Number(smNumGpus) < 1) return "is not a positive whole number of GPUs";
     const type = findInstanceType(instanceType);
-    if (!type) return `cannot be checked: instance type "${instanceType}" is not in policies/catalog/instances.ts, so its GPU count is unknown`;
+    if (!type) return `cannot be checked: instance type "${instanceType}" is not in the pack's instance catalog, so its GPU count is unknown`;
     if (Number(smNumGpus) > type.gpuCount) return `is above the ${type.gpuCount} GPU(s) of ${type.name}`;
     return undefined;
 }
 
 const REMEDIATION =
-    "Set the tensor-parallel degree (SM_NUM_GPUS, SM_VLLM_TENSOR_PARALLEL_SIZE, SM_SGLANG_TP_SIZE; the program's models[].numGpus) to at most the instance type's GPU count, or choose an instance type with more GPUs; " +
-    "unknown instance types must be added to policies/catalog/instances.ts with their source.";
+    "Set the tensor-parallel degree (the Model container's SM_NUM_GPUS, SM_VLLM_TENSOR_PARALLEL_SIZE or SM_SGLANG_TP_SIZE) to at most the instance type's GPU count, " +
+    "or choose an instance type with more GPUs; for a type the catalog lacks, use a listed type or add it to the pack's catalog (catalog/instances.ts) with its source.";
 
 export const smNumGpusWithinInstance = stackGuardrail(
     {
@@ -31,6 +31,7 @@ export const smNumGpusWithinInstance = stackGuardrail(
         enforcementLevel: "mandatory",
         family: "instances",
         remediation: REMEDIATION,
+        inThisProgram: "set models[].numGpus (or models[].instanceType) in the stack's settings.",
         controls: ["CM-6", "SA-8", "SC-5"],
         unknowns: "deferred",
         rationale:

@@ -3,7 +3,8 @@
  * Rev. 5 controls it supports, and how it treats values unknown during preview. The pack (../index.ts)
  * only composes; the README's policy table is checked against these definitions.
  */
-import { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { withProgramHint } from "./thisProgram";
 
 export type Family = "network" | "encryption" | "instances" | "tags" | "partition" | "notebook" | "iam" | "availability" | "secrets";
 
@@ -42,16 +43,38 @@ export interface GuardrailSpec extends GuardrailMeta {
      * holds every property and a policy reads it without a fallback of its own.
      */
     configSchema?: PolicyConfigSchema;
+    /**
+     * The setting of this repository's program that changes what the policy judges, added to a
+     * finding on a resource the program made (lib/thisProgram.ts); other stacks never see it.
+     * @default none
+     */
+    inThisProgram?: string;
 }
 
+/** The violation reporter with the program's setting named on findings about the program's resources. */
+function hinted(report: ReportViolation, hint: string | undefined, resourceUrn?: string): ReportViolation {
+    return (message, urn) => report(withProgramHint(message, urn ?? resourceUrn, hint), urn);
+}
+
+/** One validation function: the pack's resource policies each have one. */
+type ResourceValidation = Extract<ResourceValidationPolicy["validateResource"], (...args: never[]) => unknown>;
+
 /** A resource policy with its metadata. The description ends with the remediation, so the CLI shows it. */
-export function resourceGuardrail(spec: GuardrailSpec, validateResource: ResourceValidationPolicy["validateResource"]): Guardrail {
-    const { family, remediation, controls, unknowns, rationale, ...policy } = spec;
-    return { ...policy, validateResource, meta: { family, remediation, controls, unknowns, rationale } };
+export function resourceGuardrail(spec: GuardrailSpec, validateResource: ResourceValidation): Guardrail {
+    const { family, remediation, controls, unknowns, rationale, inThisProgram, ...policy } = spec;
+    return {
+        ...policy,
+        validateResource: (args, report) => validateResource(args, hinted(report, inThisProgram, args.urn)),
+        meta: { family, remediation, controls, unknowns, rationale },
+    };
 }
 
 /** A stack policy with its metadata. */
 export function stackGuardrail(spec: GuardrailSpec, validateStack: StackValidationPolicy["validateStack"]): Guardrail {
-    const { family, remediation, controls, unknowns, rationale, ...policy } = spec;
-    return { ...policy, validateStack, meta: { family, remediation, controls, unknowns, rationale } };
+    const { family, remediation, controls, unknowns, rationale, inThisProgram, ...policy } = spec;
+    return {
+        ...policy,
+        validateStack: (args, report) => validateStack(args, hinted(report, inThisProgram)),
+        meta: { family, remediation, controls, unknowns, rationale },
+    };
 }

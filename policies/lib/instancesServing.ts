@@ -106,7 +106,7 @@ export interface ServingContainer {
 }
 
 /**
- * The engine a container runs: by its image's repository (policies/catalog/engines.ts); another repository of
+ * The engine a container runs: by its image's repository (../catalog/engines.ts); another repository of
  * the Hugging Face/AWS container registries is another container (LMI, the inference toolkit);
  * any other image (a private mirror) is recognised by variables only one engine reads.
  */
@@ -201,7 +201,7 @@ export function tagValue(props: unknown, key: string): string | undefined {
 
 /**
  * Which model a serving container serves, in this order:
- * 1. The engine's model variable (`HF_MODEL_ID`, `SM_VLLM_MODEL`, ...) is a Hub id: the catalog entry with that Hub id (policies/catalog/models.ts), else
+ * 1. The engine's model variable (`HF_MODEL_ID`, `SM_VLLM_MODEL`, ...) is a Hub id: the catalog entry with that Hub id (../catalog/models.ts), else
  *    `modelParameters[<hub id>]`.
  * 2. It is a local path (weights from S3, `/opt/ml/model`), which names no model:
  *    `modelParameters[<deployment name>]` or `modelParameters[<Model resource name>]` (policy
@@ -237,5 +237,5 @@ export function identifyModel(model: PolicyResource, modelRef: string, modelPara
 export function unidentifiedModelReason(model: PolicyResource, modelRef: string, variable: string): string {
     return isLocalModelPath(modelRef)
         ? `${variable}=${modelRef} (weights from S3) does not say which model ${model.name} holds; set policy config modelParameters {"${deploymentNameOf(model.name)}": <billions>} or tag the model ${MODEL_TAG_KEY}=<catalog id>`
-        : `${modelRef} is not in the model catalog (policies/catalog/models.ts); set policy config modelParameters {"${modelRef}": <billions>}`;
+        : `${modelRef} is not in the pack's model catalog; set policy config modelParameters {"${modelRef}": <billions>}`;
 }

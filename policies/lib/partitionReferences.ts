@@ -8,7 +8,7 @@
  *   resource's (PARTITIONS[...].arnPrefix); a region, where the ARN has one (not IAM, S3 buckets,
  *   `*`), must be the resource's region.
  * - ECR registry hosts `<account>.dkr.ecr[-fips].<region>.<dnsSuffix>`: region and DNS suffix must be
- *   the resource's; for a Hugging Face engine repository (policies/catalog/engines.ts) the account must not be the
+ *   the resource's; for a Hugging Face engine repository (../catalog/engines.ts) the account must not be the
  *   registry account of other regions only (e.g. the commercial 763104351884 in GovCloud).
  * - Regional AWS hostnames and service principals `<...>.<region>.<dnsSuffix>` (e.g.
  *   `logs.us-gov-west-1.amazonaws.com`): region and DNS suffix must be the resource's.
@@ -110,7 +110,7 @@ export function referencesIn(text: string): RegionalReference[] {
     return refs;
 }
 
-/** Regions whose Hugging Face image registry account this is (policies/catalog/engines.ts). */
+/** Regions whose Hugging Face image registry account this is (../catalog/engines.ts). */
 function regionsOfImageAccount(account: string): string[] {
     return imageRegions().filter((r) => imageAccount(r) === account);
 }

@@ -29,7 +29,7 @@ function serviceNames(service: string, fipsServices: string[]): (region: string)
     return (region) => suffixes.map((suffix) => endpointServiceName(region, suffix));
 }
 
-/** The endpoints a VPC without internet egress needs, from policies/catalog/partitions.ts, plus configured ones. */
+/** The endpoints a VPC without internet egress needs, from the pack's partition catalog (../catalog/partitions.ts), plus configured ones. */
 export function requiredEndpoints(additionalServices: string[]): RequiredEndpoint[] {
     return [
         ...INTERFACE_ENDPOINT_SERVICES.map((s): RequiredEndpoint => ({
@@ -83,7 +83,7 @@ export const privateEndpointsComplete = stackGuardrail(
     {
         name: "vpc-private-endpoints-complete",
         description:
-            "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (interface endpoints of policies/catalog/partitions.ts, the notebook endpoint, S3).",
+            "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (the interface endpoints of the partition's SageMaker services, the notebook endpoint, S3).",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {

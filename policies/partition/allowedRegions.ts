@@ -2,7 +2,7 @@
  * Every AWS provider (`pulumi:providers:aws`, explicit or default) sets a region, and that region,
  * like any resource's own `region` override (@pulumi/aws 7), is on its partition's allow-list.
  * Default allow-list: the regions of each partition where the Hugging Face SageMaker images are published
- * (policies/catalog/partitions.ts `regionsOf`). A partition missing from the configured map allows no region,
+ * (../catalog/partitions.ts `regionsOf`). A partition missing from the configured map allows no region,
  * so `{ "aws-us-gov": ["us-gov-west-1"] }` pins a pack to GovCloud West.
  *
  * Unknowns (`deferred`): the region is read through the policy proxy; a region unknown in preview

@@ -18,7 +18,7 @@
  * set only from a Pulumi secret or a secret store: their values are not reported here, except AWS
  * access keys. The advisory policy sagemaker-model-env-credential-exposure still reports them,
  * since DescribeModel shows them anyway. This program sets the engine's Hub token variable (HF_TOKEN
- * for vLLM and SGLang, HUGGING_FACE_HUB_TOKEN for TGI: policies/catalog/engines.ts) only from the secret
+ * for vLLM and SGLang, HUGGING_FACE_HUB_TOKEN for TGI: ../catalog/engines.ts) only from the secret
  * `huggingFaceToken` setting (stacks/settings.ts refuses a plain-text one), so a stack that pulls a
  * gated model from the Hub lists it: { "sagemaker-model-env-no-credentials":
  * { "secretSourcedVariables": ["HF_TOKEN"] } }.

@@ -19,8 +19,8 @@ import { peek } from "../lib/values";
 export const DEFAULT_REQUIRED_TAGS = ["Owner", "Project", "Environment", "DataClassification"];
 
 const REMEDIATION =
-    "Set the missing keys in the AWS provider's defaultTags (this program: `pulumi config set --path tags.<Key> <value>`; " +
-    "a default provider: `pulumi config set --path aws:defaultTags.tags.<Key> <value>`), or in the resource's own `tags`.";
+    "Set the missing keys in the AWS provider's defaultTags (for the default provider: `pulumi config set --path aws:defaultTags.tags.<Key> <value>`) " +
+    "or in the resource's own `tags`.";
 
 export interface TagSources {
     defaults: TagMap;
@@ -59,6 +59,7 @@ export const requiredTags = resourceGuardrail(
         },
         family: "tags",
         remediation: REMEDIATION,
+        inThisProgram: "set the keys under tags in the stack's settings (`pulumi config set --path tags.<Key> <value>`), which become the provider's defaultTags.",
         controls: ["CM-8", "CM-2", "RA-2"],
         unknowns: "deferred",
         rationale:

@@ -264,7 +264,7 @@ describe("availability policies", function () {
         it("scales with the model: Falcon-40B needs the catalog's 900 s (config useCatalogTimeouts turns it off)", async () => {
             const overrides = { models: [{ id: "falcon-40b-instruct", startupHealthCheckTimeoutSeconds: 600 }] };
             const e = await evaluateRepoStack("govcloud", { overrides });
-            assert.match(messages(e, STARTUP).join(), /= 600 is below 900 s \(policies\/catalog\/models\.ts gives tiiuae\/falcon-40b-instruct 900 s\)/);
+            assert.match(messages(e, STARTUP).join(), /= 600 is below 900 s \(the pack's model catalog gives tiiuae\/falcon-40b-instruct 900 s\)/);
             assert.deepEqual(
                 messages(await evaluateRepoStack("govcloud", { overrides, policyConfig: { [STARTUP]: { useCatalogTimeouts: false } } }), STARTUP),
                 [],
@@ -281,7 +281,7 @@ describe("availability policies", function () {
                 });
                 assert.match(
                     messages(e, STARTUP).join(),
-                    /= 900 is below 2400 s \(policies\/catalog\/models\.ts gives meta-llama\/Llama-3\.3-70B-Instruct 2400 s\)/,
+                    /= 900 is below 2400 s \(the pack's model catalog gives meta-llama\/Llama-3\.3-70B-Instruct 2400 s\)/,
                     `${stack} ${engine}`,
                 );
             }
@@ -303,7 +303,7 @@ describe("availability policies", function () {
                     : undefined;
             const overrides = { models: [{ id: "llama-3.3-70b-instruct", startupHealthCheckTimeoutSeconds: 900 }] };
             const e = await evaluateRepoStack("govcloud", { overrides, transformations: [ownImage] });
-            assert.match(messages(e, STARTUP).join(), /= 900 is below 2400 s \(policies\/catalog\/models\.ts gives meta-llama\/Llama-3\.3-70B-Instruct 2400 s\)/);
+            assert.match(messages(e, STARTUP).join(), /= 900 is below 2400 s \(the pack's model catalog gives meta-llama\/Llama-3\.3-70B-Instruct 2400 s\)/);
         });
 
         it("a model that lists its container in containers[] (the multi-container form) is identified the same way", async () => {
@@ -313,7 +313,7 @@ describe("availability policies", function () {
                     ? { props: { ...args.props, primaryContainer: undefined, containers: [args.props.primaryContainer] }, opts: args.opts }
                     : undefined;
             const e = await evaluateRepoStack("govcloud", { overrides, transformations: [inContainers] });
-            assert.match(messages(e, STARTUP).join(), /= 600 is below 900 s \(policies\/catalog\/models\.ts gives tiiuae\/falcon-40b-instruct 900 s\)/);
+            assert.match(messages(e, STARTUP).join(), /= 600 is below 900 s \(the pack's model catalog gives tiiuae\/falcon-40b-instruct 900 s\)/);
         });
 
         it("with several variants, each is held to the catalog timeout of the model it serves, not its neighbour's", async () => {
@@ -338,7 +338,7 @@ describe("availability policies", function () {
             assert.deepEqual(
                 messages(short, STARTUP).map((m) => m.split("\n")[1].split(". ")[0]),
                 [
-                    "pair-config: productionVariants[0].containerStartupHealthCheckTimeoutInSeconds = 600 is below 900 s (policies/catalog/models.ts gives meta-llama/Llama-3.1-8B-Instruct 900 s)",
+                    "pair-config: productionVariants[0].containerStartupHealthCheckTimeoutInSeconds = 600 is below 900 s (the pack's model catalog gives meta-llama/Llama-3.1-8B-Instruct 900 s)",
                 ],
             );
         });

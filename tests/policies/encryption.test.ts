@@ -93,7 +93,7 @@ describe("encryption policies", function () {
             const listed = (pattern: RegExp) => new Set(pattern.exec(remediation)?.[1].split(", "));
             const families = (localNvme: boolean) =>
                 new Set(INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.localNvme === localNvme).map((t) => /^ml\.[a-z0-9]+/.exec(t.name)![0]));
-            assert.deepEqual(listed(/\(policies\/catalog\/instances\.ts localNvme: ([^)]+)\) leave kmsKeyArn unset/), families(true));
+            assert.deepEqual(listed(/On instance types with local NVMe storage \(([^)]+)\) leave kmsKeyArn unset/), families(true));
             assert.deepEqual(listed(/On EBS-backed types \(([^)]+)\) set kmsKeyArn/), families(false));
             assert.ok(families(true).has("ml.g5") && families(false).has("ml.p3"), "both kinds are in the table");
         });
@@ -115,7 +115,7 @@ describe("encryption policies", function () {
                 )[0],
                 /^kmsKeyArn is set, but v\[0\]\.instanceType 'ml\.g5\.xlarge', v\[1\]\.instanceType 'ml\.g6\.xlarge' have local NVMe instance storage: SageMaker rejects a KmsKeyId for these instance types/,
             );
-            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }], false)[0], /not in policies\/catalog\/instances\.ts/);
+            assert.match(volumeKeyProblems([{ where: "v[0]", instanceType: "ml.trn1.2xlarge" }], false)[0], /not in the pack's instance catalog/);
             // A known NVMe type with a key is wrong whatever the unlisted one is.
             assert.match(
                 volumeKeyProblems(
@@ -136,7 +136,7 @@ describe("encryption policies", function () {
             );
             assert.match(
                 volumeKeyProblems(variants(["ml.trn1.2xlarge", "ml.inf2.xlarge"]), true)[0],
-                /^v\[0\]\.instanceType 'ml\.trn1\.2xlarge', v\[1\]\.instanceType 'ml\.inf2\.xlarge' are not in policies\/catalog\/instances\.ts, .* \(kmsKeyArn is set\)\./,
+                /^v\[0\]\.instanceType 'ml\.trn1\.2xlarge', v\[1\]\.instanceType 'ml\.inf2\.xlarge' are not in the pack's instance catalog, .* \(kmsKeyArn is set\)\./,
             );
         });
 
@@ -175,7 +175,7 @@ describe("encryption policies", function () {
             assert.match(messageFor(e, P.endpointVolume, "ebs-without-key"), /'ml\.p3\.2xlarge'.*AWS managed key\. Set kmsKeyArn/);
             assert.match(
                 messageFor(e, P.endpointVolume, "unlisted-type"),
-                /'ml\.inf2\.xlarge' is not in policies\/catalog\/instances\.ts, so this policy cannot tell .*Add the type to policies\/catalog\/instances\.ts/,
+                /'ml\.inf2\.xlarge' is not in the pack's instance catalog, so this policy cannot tell .*add the type to the pack's catalog \(catalog\/instances\.ts\)/,
             );
         });
 
@@ -205,7 +205,7 @@ describe("encryption policies", function () {
             ]);
             assert.match(
                 messageFor(update, P.endpointVolume, "nvme-without-key-and-computed-type"),
-                /productionVariants\[1\]\.instanceType 'ml\.inf2\.xlarge' is not in policies\/catalog\/instances\.ts, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn \(kmsKeyArn is not set\)/,
+                /productionVariants\[1\]\.instanceType 'ml\.inf2\.xlarge' is not in the pack's instance catalog, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn \(kmsKeyArn is not set\)/,
             );
             assert.deepEqual(update.notRunOn(P.endpointVolume), []);
         });
