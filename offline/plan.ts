@@ -24,7 +24,7 @@ import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockR
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
-import { PolicyDocs, toSarif } from "./sarif";
+import { toSarif } from "./sarif";
 import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -201,7 +201,8 @@ function renderTree(resources: CapturedResource[]): string {
     return lines.join("\n");
 }
 
-function renderPolicies(result: PolicyResult, docs: Record<string, PolicyDocs>): string {
+function renderPolicies(result: PolicyResult): string {
+    const remediationOf = new Map(result.policies.map((p) => [p.name, p.remediationSteps]));
     const lines: string[] = [];
     const byPolicy = new Map<string, typeof result.violations>();
     for (const v of result.violations) byPolicy.set(v.policyName, [...(byPolicy.get(v.policyName) ?? []), v]);
@@ -220,7 +221,7 @@ function renderPolicies(result: PolicyResult, docs: Record<string, PolicyDocs>):
                     .slice(-1)[0] ?? v.message;
             lines.push(`      ${where}: ${message}`);
         }
-        const remediation = docs[name]?.remediation;
+        const remediation = remediationOf.get(name);
         if (remediation && !violations.every((v) => v.message.includes(remediation))) lines.push(`      fix: ${remediation}`);
     }
     if (result.notRun.length > 0) {
@@ -290,20 +291,6 @@ function stackPartition(run: StackRun): PartitionId | undefined {
     return region ? partitionOfRegion(region) : undefined;
 }
 
-/** Remediation, controls and family of each policy, from the pack's `guardrails` module if it has one. */
-function packDocs(packDir: string): Record<string, PolicyDocs> {
-    for (const file of ["guardrails.ts", "guardrails.js"]) {
-        const full = path.join(packDir, file);
-        if (!fs.existsSync(full)) continue;
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { guardrails } = require(full) as { guardrails?: Array<{ name: string; meta?: { remediation?: string; controls?: string[]; family?: string } }> };
-        return Object.fromEntries(
-            (guardrails ?? []).map((g) => [g.name, { remediation: g.meta?.remediation, controls: g.meta?.controls, family: g.meta?.family }]),
-        );
-    }
-    return {};
-}
-
 /**
  * The data-source calls an offline run answered with stand-ins, grouped by call: what the report
  * rests on that is not AWS's answer (an existing VPC's subnets are unknown offline, for instance).
@@ -332,7 +319,7 @@ function defaultPolicyConfig(options: Options): string | undefined {
     return fs.existsSync(candidate) ? candidate : undefined;
 }
 
-async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs: Record<string, PolicyDocs> }> {
+async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
     process.stderr.write(`Running ${path.relative(process.cwd(), options.program) || "."} for stack '${options.stack}' under mocks (preview)...\n`);
     mark("programStart");
     const run = await runStack({ programDir: options.program, stack: options.stack, overrides: options.overrides });
@@ -351,7 +338,6 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs
     }
     count("resources", resources.length);
     let policies: Plan["policies"];
-    let docs: Record<string, PolicyDocs> = {};
     if (options.policies) {
         const configFile = defaultPolicyConfig(options);
         process.stderr.write(
@@ -365,11 +351,9 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun; docs
         mark("policyEvalEnd");
         count("policies", pack.policies.length);
         policies = { pack: pack.name, config: configFile, result };
-        docs = packDocs(options.policyPack);
     }
     return {
         run,
-        docs,
         plan: {
             planFormat: PLAN_FORMAT,
             project: run.project.name,
@@ -402,7 +386,7 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.clean;
     }
     try {
-        const { plan: p, run, docs } = await plan(options);
+        const { plan: p, run } = await plan(options);
         const out: string[] = [];
         const custom = run.result.resources.filter((r) => r.custom);
         const components = run.result.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
@@ -416,7 +400,7 @@ export async function main(argv: string[]): Promise<number> {
             out.push(
                 `Policies: ${p.policies.pack}, ${p.policies.result.policies.length} policies${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`,
             );
-            out.push(renderPolicies(p.policies.result, docs));
+            out.push(renderPolicies(p.policies.result));
             out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
         }
         const sizing = renderSizing(p.outputs);
@@ -431,7 +415,7 @@ export async function main(argv: string[]): Promise<number> {
             const { result } = p.policies;
             write(
                 options.sarif,
-                `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, docs, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`,
+                `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`,
             );
         }
         const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);

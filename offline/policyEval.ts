@@ -68,6 +68,11 @@ export interface PolicyInfo {
     policyType: "resource" | "stack" | "unknown";
     severity?: PolicySeverity;
     configSchema?: PolicyConfigSchema;
+    /** @pulumi/policy's metadata fields (1.18 and later), when the policy sets them. */
+    remediationSteps?: string;
+    framework?: { name: string; version: string; reference: string; specification: string };
+    tags?: string[];
+    url?: string;
 }
 
 /** A policy's config as the engine handles it: a level and/or properties. */
@@ -593,6 +598,18 @@ function policyInfoFromProto(p: any, proto: ProtoModules): PolicyInfo {
     const severity = severityFromProto(p.getSeverity());
     if (severity) info.severity = severity;
     if (schema) info.configSchema = { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() };
+    if (p.getRemediationSteps()) info.remediationSteps = p.getRemediationSteps();
+    const framework = p.getFramework();
+    if (framework) {
+        info.framework = {
+            name: framework.getName(),
+            version: framework.getVersion(),
+            reference: framework.getReference(),
+            specification: framework.getSpecification(),
+        };
+    }
+    if (p.getTagsList().length > 0) info.tags = p.getTagsList();
+    if (p.getUrl()) info.url = p.getUrl();
     return info;
 }
 

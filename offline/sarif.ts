@@ -1,7 +1,7 @@
 /**
  * SARIF 2.1.0 for a plan's policy results, so GitHub code scanning shows each violation on the stack
- * file whose settings produced it. One rule per policy (with its remediation, controls and default
- * level), one result per violation, located at the stack-file line of the setting most likely to
+ * file whose settings produced it. One rule per policy, from the metadata fields the pack gives
+ * @pulumi/policy (remediation steps, framework controls, tags, url, severity), one result per violation, located at the stack-file line of the setting most likely to
  * fix it, with the resource's URN as a logical location.
  */
 import * as crypto from "crypto";
@@ -12,18 +12,10 @@ import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
-export interface PolicyDocs {
-    remediation?: string;
-    controls?: string[];
-    family?: string;
-}
-
 export interface SarifInput {
     packName: string;
     packVersion?: string;
     result: PolicyResult;
-    /** Metadata beyond what the analyzer reports (remediation, controls), by policy name. */
-    docs: Record<string, PolicyDocs>;
     /** The stack file, and the directory SARIF paths are relative to (the repository root). */
     stackFile: string;
     rootDir: string;
@@ -60,17 +52,33 @@ function level(enforcement: string): "error" | "warning" | "note" | "none" {
     return "none";
 }
 
-function rule(policy: EffectivePolicy, docs: PolicyDocs | undefined): ReportingDescriptor {
-    const help = docs?.remediation ? `${policy.description}\n\nRemediation: ${docs.remediation}` : policy.description;
+/**
+ * GitHub code scanning ranks security alerts by a rule's `security-severity` score: over 9.0
+ * critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 3.9 or less low (GitHub Docs, "SARIF support for
+ * code scanning", reportingDescriptor object; checked 2026-12-02).
+ */
+const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
+
+/** The family a policy's tags name (this pack tags the family first), for the stack-file line. */
+function familyOf(policy: EffectivePolicy | undefined): string | undefined {
+    return policy?.tags?.find((t) => t in SETTINGS_BY_FAMILY);
+}
+
+function rule(policy: EffectivePolicy): ReportingDescriptor {
+    const help = policy.remediationSteps ? `${policy.description}\n\nRemediation: ${policy.remediationSteps}` : policy.description;
+    const framework = policy.framework;
+    const controls = framework ? framework.reference.split(", ").map((c) => `${framework.name} ${framework.version}: ${c}`) : [];
     return {
         id: policy.name,
         name: policy.name,
         shortDescription: { text: policy.description },
         fullDescription: { text: policy.description },
         help: { text: help },
+        ...(policy.url ? { helpUri: policy.url } : {}),
         defaultConfiguration: { level: level(policy.enforcementLevel) },
         properties: {
-            tags: [...(docs?.family ? [docs.family] : []), ...(docs?.controls ?? []).map((c) => `NIST-800-53:${c}`)],
+            tags: [...(policy.tags ?? []), ...controls],
+            ...(policy.severity ? { "security-severity": SECURITY_SEVERITY[policy.severity] } : {}),
         },
     };
 }
@@ -96,14 +104,15 @@ function result(v: PolicyViolation, ruleIndex: number, uri: string, line: number
 }
 
 export function toSarif(input: SarifInput): Log {
-    const { result: policyResult, docs } = input;
-    const rules = policyResult.policies.map((p) => rule(p, docs[p.name]));
+    const { result: policyResult } = input;
+    const rules = policyResult.policies.map(rule);
+    const policyByName = new Map(policyResult.policies.map((p) => [p.name, p]));
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const uri = path.relative(input.rootDir, input.stackFile).split(path.sep).join("/");
     const text = fs.existsSync(input.stackFile) ? fs.readFileSync(input.stackFile, "utf8") : "";
     const results = policyResult.violations
         .filter((v) => v.enforcementLevel !== "disabled")
-        .map((v) => result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[docs[v.policyName]?.family ?? ""] ?? [])));
+        .map((v) => result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[familyOf(policyByName.get(v.policyName)) ?? ""] ?? [])));
     return {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",

@@ -31,13 +31,15 @@ export const endpointAutoRollbackAlarms = resourceGuardrail(
         name: "endpoint-auto-rollback-alarms",
         description: "Endpoints have deployment auto-rollback alarms (deploymentConfig.autoRollbackConfiguration.alarms is not empty).",
         enforcementLevel: "advisory",
+        severity: "low",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-guardrails-configuration.html",
         configSchema: {
             properties: {
                 minimumAlarms: { type: "integer", minimum: 1, default: 1, description: "Fewest rollback alarms an endpoint must list." },
             },
         },
         family: "availability",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["CM-3", "CP-10", "SI-4", "SI-17"],
         unknowns: "present",
         rationale:

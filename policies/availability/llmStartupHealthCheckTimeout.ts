@@ -36,6 +36,8 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
         description:
             "Endpoint variants set containerStartupHealthCheckTimeoutInSeconds to at least minimumHealthCheckTimeoutSeconds (default 600) and the catalog's value for the model they serve.",
         enforcementLevel: "advisory",
+        severity: "low",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-large-model-hosting.html",
         configSchema: {
             properties: {
                 minimumHealthCheckTimeoutSeconds: {
@@ -53,7 +55,7 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
             },
         },
         family: "availability",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         inThisProgram: "set models[].startupHealthCheckTimeoutSeconds in the stack's settings.",
         controls: ["CM-6", "CP-10", "SI-17", "SA-8"],
         unknowns: "deferred",

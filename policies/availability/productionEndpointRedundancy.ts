@@ -34,6 +34,8 @@ export const productionEndpointRedundancy = stackGuardrail(
         description:
             "Production endpoints keep at least minimumInstances (default 2) instances per production variant: initialInstanceCount, or the autoscaling target's minCapacity when autoscaled.",
         enforcementLevel: "advisory",
+        severity: "low",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/deployment-best-practices.html",
         configSchema: {
             properties: {
                 minimumInstances: { type: "integer", minimum: 1, default: 2, description: "Fewest instances a production variant may run on." },
@@ -41,7 +43,7 @@ export const productionEndpointRedundancy = stackGuardrail(
             },
         },
         family: "availability",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["CP-2", "CP-10", "SC-5", "SC-36"],
         unknowns: "deferred",
         rationale:

@@ -13,8 +13,10 @@ export const sagemakerDataCaptureKms = resourceGuardrail(
         name: "sagemaker-data-capture-kms",
         description: "A SageMaker endpoint configuration that captures data sets dataCaptureConfig.kmsKeyId.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html",
         family: "encryption",
-        remediation: "Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key (the stack key), or remove dataCaptureConfig.",
+        remediationSteps: "Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key, or remove dataCaptureConfig.",
         controls: ["SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
         rationale:
@@ -28,7 +30,7 @@ export const sagemakerDataCaptureKms = resourceGuardrail(
         if (peek(capture, "enableCapture") === false) return;
         if (!isPresent(capture, "kmsKeyId")) {
             reportViolation(
-                "dataCaptureConfig.kmsKeyId is not set: captured requests and responses would be written to S3 without the stack's key. Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key (the stack key).",
+                "dataCaptureConfig.kmsKeyId is not set: captured requests and responses would be written to S3 without a customer-managed key. Set dataCaptureConfig.kmsKeyId to a customer-managed KMS key.",
             );
         }
     },

@@ -77,8 +77,10 @@ export const sagemakerEndpointVolumeKms = resourceGuardrail(
         description:
             "A SageMaker endpoint configuration sets kmsKeyArn when every variant's instance type is EBS-backed, and does not set it when any has local NVMe storage.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",
         family: "encryption",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["SC-28", "SC-28(1)", "SC-12", "SC-13"],
         unknowns: "present",
         rationale:

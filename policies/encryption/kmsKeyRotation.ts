@@ -50,8 +50,10 @@ export const kmsKeyRotation = resourceGuardrail(
         name: "kms-key-rotation",
         description: "A symmetric KMS key sets enableKeyRotation: true, with a rotation period no longer than the configured maximum.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
         family: "encryption",
-        remediation: "Set enableKeyRotation: true on the key, and rotationPeriodInDays to at most maximumRotationPeriodDays (unset means 365).",
+        remediationSteps: "Set enableKeyRotation: true on the key, and rotationPeriodInDays to at most maximumRotationPeriodDays (unset means 365).",
         controls: ["SC-12", "SC-13"],
         unknowns: "deferred",
         rationale:

@@ -12,9 +12,11 @@ export const cloudwatchLogGroupKms = resourceGuardrail(
         name: "cloudwatch-log-group-kms",
         description: "A CloudWatch log group sets kmsKeyId, so its log events are encrypted with a customer-managed KMS key.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
         family: "encryption",
-        remediation:
-            "Set kmsKeyId on the log group to the ARN of a customer-managed KMS key whose key policy lets logs.<region>.amazonaws.com use it (the stack key).",
+        remediationSteps:
+            "Set kmsKeyId on the log group to the ARN of a customer-managed KMS key whose key policy lets logs.<region>.amazonaws.com use it.",
         controls: ["AU-9", "SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
         rationale:
@@ -24,7 +26,7 @@ export const cloudwatchLogGroupKms = resourceGuardrail(
         if (args.type !== LOG_GROUP_TYPE) return;
         if (!isPresent(args.props, "kmsKeyId")) {
             reportViolation(
-                "kmsKeyId is not set: the log group's events would be encrypted only with a CloudWatch Logs service key. Set kmsKeyId to a customer-managed KMS key ARN (the stack key).",
+                "kmsKeyId is not set: the log group's events would be encrypted only with a CloudWatch Logs service key. Set kmsKeyId to a customer-managed KMS key ARN.",
             );
         }
     },

@@ -31,8 +31,10 @@ export const cloudwatchLogGroupRetention = resourceGuardrail(
         name: "cloudwatch-log-group-retention",
         description: "A CloudWatch log group sets retentionInDays, non-zero and at least the configured minimum.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
         family: "encryption",
-        remediation:
+        remediationSteps:
             "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays.",
         inThisProgram: "set logRetentionDays in the stack's settings.",
         controls: ["AU-11", "SI-12"],

@@ -13,8 +13,10 @@ export const sagemakerNotebookKms = resourceGuardrail(
         name: "sagemaker-notebook-kms",
         description: "A SageMaker notebook instance sets kmsKeyId, so its ML storage volume is encrypted with a customer-managed KMS key.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",
         family: "encryption",
-        remediation: "Set kmsKeyId on the notebook instance to a customer-managed KMS key (the stack key).",
+        remediationSteps: "Set kmsKeyId on the notebook instance to a customer-managed KMS key.",
         controls: ["SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
         rationale:
@@ -24,7 +26,7 @@ export const sagemakerNotebookKms = resourceGuardrail(
         if (args.type !== NOTEBOOK_TYPE) return;
         if (!isPresent(args.props, "kmsKeyId")) {
             reportViolation(
-                "kmsKeyId is not set: the notebook's ML storage volume would be encrypted only with an AWS managed key. Set kmsKeyId to a customer-managed KMS key (the stack key).",
+                "kmsKeyId is not set: the notebook's ML storage volume would be encrypted only with an AWS managed key. Set kmsKeyId to a customer-managed KMS key.",
             );
         }
     },

@@ -114,12 +114,14 @@ export const s3BucketSseKms = stackGuardrail(
         description:
             "Every S3 bucket in the stack has default encryption SSE-KMS (aws:kms with bucketKeyEnabled, or aws:kms:dsse) with a customer-managed key.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html",
         family: "encryption",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["SC-28", "SC-28(1)", "SC-12", "SC-13"],
         unknowns: "present",
         rationale:
-            "The bucket holds model weights and captured inference data; SSE-KMS with the stack key puts every read under the key policy and in CloudTrail, and the Bucket Key keeps KMS request costs and throttling down.",
+            "The bucket holds model weights and captured inference data; SSE-KMS with a customer-managed key puts every read under the key policy and in CloudTrail, and the Bucket Key keeps KMS request costs and throttling down.",
         configSchema: {
             properties: {
                 requireCustomerManagedKey: {

@@ -41,8 +41,10 @@ export const s3BucketVersioning = stackGuardrail(
         name: "s3-bucket-versioning",
         description: "Every S3 bucket in the stack has versioning Enabled.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",
         family: "encryption",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["CP-9", "CP-10", "SI-12"],
         unknowns: "deferred",
         rationale:

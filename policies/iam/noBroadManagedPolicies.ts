@@ -43,6 +43,8 @@ export const noBroadManagedPolicies = resourceGuardrail(
         name: "iam-no-broad-managed-policies",
         description: "No AdministratorAccess, AmazonSageMakerFullAccess (or other denied) AWS managed policy is attached to a role, user or group.",
         enforcementLevel: "mandatory",
+        severity: "critical",
+        url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
         configSchema: {
             properties: {
                 deniedManagedPolicies: {
@@ -54,7 +56,7 @@ export const noBroadManagedPolicies = resourceGuardrail(
             },
         },
         family: "iam",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["AC-6", "AC-6(1)", "AC-6(10)", "AC-3"],
         unknowns: "deferred",
         rationale:

@@ -62,6 +62,8 @@ export const noWildcardActions = resourceGuardrail(
         description:
             'IAM policy documents allow no "*" or "<service>:*" action and no NotAction (resource policies such as KMS key policies are out of scope).',
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
         configSchema: {
             properties: {
                 allowedServiceWildcards: {
@@ -73,7 +75,7 @@ export const noWildcardActions = resourceGuardrail(
             },
         },
         family: "iam",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["AC-6", "AC-6(1)", "AC-3"],
         unknowns: "deferred",
         rationale: "Wildcard actions grant every present and future action of a service, which least privilege rules out for workload roles.",

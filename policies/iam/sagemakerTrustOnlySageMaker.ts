@@ -39,6 +39,8 @@ export const sageMakerTrustOnlySageMaker = resourceGuardrail(
         name: "iam-sagemaker-role-trust",
         description: `SageMaker execution roles are trusted only by ${SAGEMAKER_PRINCIPAL} (no other principal, no "*").`,
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html",
         configSchema: {
             properties: {
                 additionalTrustedPrincipals: {
@@ -50,7 +52,7 @@ export const sageMakerTrustOnlySageMaker = resourceGuardrail(
             },
         },
         family: "iam",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["AC-2", "AC-3", "AC-6"],
         unknowns: "deferred",
         rationale:

@@ -41,6 +41,8 @@ export const sageMakerTrustSourceAccount = resourceGuardrail(
         name: "iam-sagemaker-trust-source-account",
         description: `Trust statements allowing ${SAGEMAKER_PRINCIPAL} are limited to this account by an aws:SourceAccount or aws:SourceArn condition.`,
         enforcementLevel: "advisory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/security-confused-deputy-prevention.html",
         configSchema: {
             properties: {
                 conditionKeys: {
@@ -53,7 +55,7 @@ export const sageMakerTrustSourceAccount = resourceGuardrail(
             },
         },
         family: "iam",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["AC-3", "AC-6"],
         unknowns: "deferred",
         rationale:

@@ -63,6 +63,8 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
         description:
             "Endpoint configuration variants use an instance type approved for the partition (per-partition allow-list; default: GPU types SageMaker hosting offers there).",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/general/latest/gr/sagemaker.html",
         configSchema: {
             properties: {
                 endpointInstanceTypes: {
@@ -75,7 +77,7 @@ export const endpointInstanceTypeApproved = resourceGuardrail(
             },
         },
         family: "instances",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         inThisProgram: "set models[].instanceType in the stack's settings to a type its approvedInstanceTypes setting lists.",
         controls: ["CM-7", "CM-8", "CM-2", "SA-8"],
         unknowns: "deferred",

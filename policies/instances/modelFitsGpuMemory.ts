@@ -128,6 +128,8 @@ export const modelFitsGpuMemory = stackGuardrail(
         description:
             "A served model's weights, KV cache (context × concurrency) and engine allowance fit the engine's share of the memory of the GPUs it is sharded over.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.djl.ai/docs/serving/serving/docs/lmi/deployment_guide/instance-type-selection.html",
         configSchema: {
             properties: {
                 modelParameters: {
@@ -140,7 +142,7 @@ export const modelFitsGpuMemory = stackGuardrail(
             },
         },
         family: "instances",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         inThisProgram: "set models[].instanceType, numGpus, quantize or maxTotalTokens in the stack's settings.",
         controls: ["SA-8", "SC-5", "CM-6", "CP-2(2)"],
         unknowns: "deferred",

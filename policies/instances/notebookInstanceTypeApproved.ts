@@ -18,6 +18,8 @@ export const notebookInstanceTypeApproved = resourceGuardrail(
         description:
             "Notebook instances use an instance type approved for the partition (per-partition allow-list; default: the notebook types the pack's instance catalog lists there).",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/general/latest/gr/sagemaker.html",
         configSchema: {
             properties: {
                 notebookInstanceTypes: {
@@ -30,7 +32,7 @@ export const notebookInstanceTypeApproved = resourceGuardrail(
             },
         },
         family: "instances",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         inThisProgram: "set notebookInstanceType in the stack's settings.",
         controls: ["CM-7", "CM-8", "CM-2"],
         unknowns: "deferred",

@@ -37,8 +37,10 @@ export const servingEngineMaintained = resourceGuardrail(
         name: "serving-engine-maintained",
         description: "SageMaker models run a serving engine that is maintained upstream (not TGI, which is in maintenance mode).",
         enforcementLevel: "advisory",
+        severity: "low",
+        url: "https://huggingface.co/docs/text-generation-inference/index",
         family: "instances",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SI-2", "SA-22", "CM-2"],
         rationale:
             "An inference server without upstream security fixes in front of regulated data leaves its vulnerabilities unpatched; SA-22 asks for unsupported components to be replaced or justified.",

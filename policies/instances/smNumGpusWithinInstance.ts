@@ -29,8 +29,11 @@ export const smNumGpusWithinInstance = stackGuardrail(
         description:
             "A model's tensor-parallel degree (SM_NUM_GPUS and its vLLM and SGLang equivalents) is not above the GPU count of the instance type of the endpoint variant serving it.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        // The GPU count of each accelerated-computing type; the address is the one many public pages link (not read here).
+        url: "https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html",
         family: "instances",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         inThisProgram: "set models[].numGpus (or models[].instanceType) in the stack's settings.",
         controls: ["CM-6", "SA-8", "SC-5"],
         unknowns: "deferred",

@@ -1,15 +1,16 @@
 /**
- * What every policy in this pack carries besides its check: remediation text, the NIST SP 800-53
- * Rev. 5 controls it supports, and how it treats values unknown during preview. The pack (../index.ts)
- * only composes; the README's policy table is checked against these definitions.
+ * What every policy in this pack carries besides its check, in @pulumi/policy's own fields (sent to
+ * the engine and published to Pulumi Cloud with the pack): `severity`, `remediationSteps`,
+ * `framework` (NIST SP 800-53 Rev. 5, ./nist.ts), `tags` (the family first) and `url`. Two facts
+ * Pulumi has no field for stay in `meta`: how the policy treats values unknown during preview, and
+ * why it exists. The pack (../index.ts) only composes; the README's policy table, the offline plan
+ * and SARIF read these same fields.
  */
-import { EnforcementLevel, PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+import { nistFramework, NistControl } from "./nist";
 import { withProgramHint } from "./thisProgram";
 
 export type Family = "network" | "encryption" | "instances" | "tags" | "partition" | "notebook" | "iam" | "availability" | "secrets";
-
-/** NIST SP 800-53 Rev. 5 control identifiers, e.g. "SC-7", "SC-28(1)". */
-export type NistControl = string;
 
 /**
  * How a policy treats a value unknown during `pulumi preview`:
@@ -22,20 +23,38 @@ export type NistControl = string;
 export type UnknownHandling = "present" | "deferred" | "skipped" | "none";
 
 interface GuardrailMeta {
-    family: Family;
-    remediation: string;
-    controls: NistControl[];
     unknowns: UnknownHandling;
     /** One sentence on why the check exists (README). */
     rationale: string;
 }
 
-export type Guardrail = (ResourceValidationPolicy | StackValidationPolicy) & { meta: GuardrailMeta };
+/** The metadata fields of @pulumi/policy every guardrail sets. */
+type PulumiMetadata = Required<Pick<Policy, "severity" | "remediationSteps" | "framework" | "tags" | "url">>;
+
+export type Guardrail = (ResourceValidationPolicy | StackValidationPolicy) & PulumiMetadata & { meta: GuardrailMeta };
+
+/** A guardrail's family: the first of its tags. */
+export function familyOf(g: Pick<Guardrail, "tags">): Family {
+    return g.tags[0] as Family;
+}
 
 export interface GuardrailSpec extends GuardrailMeta {
     name: string;
     description: string;
     enforcementLevel: EnforcementLevel;
+    /**
+     * How bad a violation is: `critical` exposes data or grants access to the internet or to any
+     * principal; `high` weakens a boundary, encryption or a trust; `medium` makes a deployment fail
+     * or leaves a governance gap; `low` is operational advice.
+     */
+    severity: Severity;
+    /** What to change, on which resource and property: shown with every finding. */
+    remediationSteps: string;
+    family: Family;
+    /** The NIST SP 800-53 Rev. 5 controls the check supports, most specific first. */
+    controls: NistControl[];
+    /** The AWS documentation page that states the requirement and how to meet it. */
+    url: string;
     /**
      * Every property has a `default`, the one place its default lives: the engine fills the defaults
      * in before it configures the pack (pulumi/pulumi pkg/engine/update.go, installAndLoadPolicyPlugins
@@ -61,20 +80,19 @@ type ResourceValidation = Extract<ResourceValidationPolicy["validateResource"], 
 
 /** A resource policy with its metadata. The description ends with the remediation, so the CLI shows it. */
 export function resourceGuardrail(spec: GuardrailSpec, validateResource: ResourceValidation): Guardrail {
-    const { family, remediation, controls, unknowns, rationale, inThisProgram, ...policy } = spec;
-    return {
-        ...policy,
-        validateResource: (args, report) => validateResource(args, hinted(report, inThisProgram, args.urn)),
-        meta: { family, remediation, controls, unknowns, rationale },
-    };
+    const { policy, meta, inThisProgram } = split(spec);
+    return { ...policy, validateResource: (args, report) => validateResource(args, hinted(report, inThisProgram, args.urn)), meta };
 }
 
 /** A stack policy with its metadata. */
 export function stackGuardrail(spec: GuardrailSpec, validateStack: StackValidationPolicy["validateStack"]): Guardrail {
-    const { family, remediation, controls, unknowns, rationale, inThisProgram, ...policy } = spec;
-    return {
-        ...policy,
-        validateStack: (args, report) => validateStack(args, hinted(report, inThisProgram)),
-        meta: { family, remediation, controls, unknowns, rationale },
-    };
+    const { policy, meta, inThisProgram } = split(spec);
+    return { ...policy, validateStack: (args, report) => validateStack(args, hinted(report, inThisProgram)), meta };
+}
+
+/** The spec as @pulumi/policy's fields, our own metadata, and the program hint. */
+function split(spec: GuardrailSpec) {
+    const { family, controls, unknowns, rationale, inThisProgram, ...fields } = spec;
+    const policy: Policy & PulumiMetadata = { ...fields, framework: nistFramework(controls), tags: [family] };
+    return { policy, meta: { unknowns, rationale }, inThisProgram };
 }

@@ -23,6 +23,8 @@ export const externalSubnetsApproved = stackGuardrail(
         name: "sagemaker-external-subnets-approved",
         description: "Subnets a SageMaker model or notebook uses that the stack does not create (which no policy can see) are listed as approved.",
         enforcementLevel: "advisory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
         configSchema: {
             properties: {
                 approvedSubnetIds: {
@@ -34,7 +36,7 @@ export const externalSubnetsApproved = stackGuardrail(
             },
         },
         family: "network",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SC-7", "SC-7(5)", "CM-2"],
         rationale:
             "Whether a landing zone's subnet is private is decided outside the stack; an explicit list of reviewed subnets keeps that decision recorded where the guardrails can hold it.",

@@ -31,6 +31,8 @@ export const interfaceEndpointPrivateDns = resourceGuardrail(
         name: "vpc-interface-endpoint-private-dns",
         description: "Interface VPC endpoints have privateDnsEnabled true.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
         configSchema: {
             properties: {
                 exemptServiceNames: {
@@ -42,7 +44,7 @@ export const interfaceEndpointPrivateDns = resourceGuardrail(
             },
         },
         family: "network",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SC-7", "AC-4", "SC-8"],
         rationale:
             "Without private DNS, SDKs and the SageMaker containers resolve the public service hostname and send their calls (and credentials) out of the VPC, or fail when there is no egress.",

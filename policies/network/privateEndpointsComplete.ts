@@ -85,6 +85,8 @@ export const privateEndpointsComplete = stackGuardrail(
         description:
             "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (the interface endpoints of the partition's SageMaker services, the notebook endpoint, S3).",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
         configSchema: {
             properties: {
                 additionalServices: {
@@ -96,7 +98,7 @@ export const privateEndpointsComplete = stackGuardrail(
             },
         },
         family: "network",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4", "SC-8"],
         rationale:
             "With no internet egress, an AWS API without an endpoint is unreachable: the endpoint fails to pull its image or write logs, or a later change adds egress to fix it.",

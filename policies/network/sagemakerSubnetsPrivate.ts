@@ -98,6 +98,8 @@ export const sagemakerSubnetsPrivate = stackGuardrail(
         description:
             "Every subnet the stack creates that a SageMaker model or notebook uses is private (no public IPs, no default route to an internet gateway).",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html",
         configSchema: {
             properties: {
                 [MOVED_CONFIG_KEY]: {
@@ -109,7 +111,7 @@ export const sagemakerSubnetsPrivate = stackGuardrail(
             },
         },
         family: "network",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4"],
         rationale:
             "A subnet with public addresses or a default route to an internet gateway exposes the inference containers and notebook to the internet, whatever their security groups say.",

@@ -52,8 +52,10 @@ export const securityGroupNoPublicIngress = resourceGuardrail(
         name: "security-group-no-public-ingress",
         description: "Security groups admit no ingress from 0.0.0.0/0 or ::/0 (inline rules, aws.ec2.SecurityGroupRule, aws.vpc.SecurityGroupIngressRule).",
         enforcementLevel: "mandatory",
+        severity: "critical",
+        url: "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
         family: "network",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4", "CM-7"],
         rationale:
             "An ingress rule open to the internet exposes whatever the group protects (endpoints, inference containers, the notebook) to any address that can route to it.",

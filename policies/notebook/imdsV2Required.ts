@@ -21,8 +21,10 @@ export const imdsV2Required = resourceGuardrail(
         name: "notebook-imdsv2-required",
         description: 'SageMaker notebook instances require IMDSv2 (minimumInstanceMetadataServiceVersion "2").',
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/howitworks-create-ws.html",
         family: "notebook",
-        remediation,
+        remediationSteps: remediation,
         controls: ["CM-6", "CM-7", "SC-23"],
         rationale:
             "IMDSv1 answers unauthenticated GET requests, so a server-side request forgery in notebook code can read the instance role's credentials; IMDSv2's session tokens prevent that.",

@@ -25,8 +25,10 @@ export const notDefaultSecurityGroup = stackGuardrail(
         name: "notebook-not-default-security-group",
         description: "SageMaker notebook instances have their own security groups, never the VPC's default security group.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html",
         family: "notebook",
-        remediation,
+        remediationSteps: remediation,
         controls: ["SC-7", "SC-7(5)", "AC-4", "CM-7"],
         rationale:
             "The default security group is shared by everything that names no group and admits all traffic from its members, so the notebook's traffic would not be limited to what it needs.",

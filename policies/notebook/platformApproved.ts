@@ -27,6 +27,8 @@ export const platformApproved = resourceGuardrail(
         name: "notebook-platform-approved",
         description: "SageMaker notebook instances pin an approved platformIdentifier.",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2.html",
         configSchema: {
             properties: {
                 approvedPlatforms: {
@@ -38,7 +40,7 @@ export const platformApproved = resourceGuardrail(
             },
         },
         family: "notebook",
-        remediation,
+        remediationSteps: remediation,
         controls: ["CM-2", "CM-6", "SI-2"],
         rationale:
             "The platform fixes the notebook's operating system and its patch stream; pinning an approved, supported one keeps the baseline known and patched.",

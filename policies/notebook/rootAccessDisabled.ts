@@ -16,8 +16,10 @@ export const rootAccessDisabled = resourceGuardrail(
         name: "notebook-root-access-disabled",
         description: 'SageMaker notebook instances have rootAccess explicitly "Disabled".',
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-root-access.html",
         family: "notebook",
-        remediation,
+        remediationSteps: remediation,
         controls: ["AC-6", "AC-6(10)", "CM-7"],
         rationale:
             "Root on the notebook lets a user change its network and security configuration, read the instance role's credentials freely and install unvetted software.",

@@ -33,6 +33,8 @@ export const allowedRegions = resourceGuardrail(
         name: "partition-allowed-regions",
         description: "Every AWS provider sets a region, and providers and resources use only regions on their partition's allow-list.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud.html",
         configSchema: {
             properties: {
                 allowedRegions: {
@@ -44,7 +46,7 @@ export const allowedRegions = resourceGuardrail(
             },
         },
         family: "partition",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["SA-9(5)", "CM-2", "CM-6"],
         unknowns: "deferred",
         rationale: "Where a workload runs decides which authorization boundary and data residency apply; the region is the one setting that decides it.",

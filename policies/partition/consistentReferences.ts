@@ -56,6 +56,8 @@ export const consistentReferences = resourceGuardrail(
         name: "partition-consistent-references",
         description: "No ARN, service principal, endpoint or ECR registry of another partition or region in any property.",
         enforcementLevel: "mandatory",
+        severity: "high",
+        url: "https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-arns.html",
         configSchema: {
             properties: {
                 ignorePatterns: {
@@ -67,7 +69,7 @@ export const consistentReferences = resourceGuardrail(
             },
         },
         family: "partition",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["SA-9(5)", "SC-7", "CM-2"],
         unknowns: "skipped",
         rationale:

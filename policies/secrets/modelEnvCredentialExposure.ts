@@ -31,8 +31,10 @@ export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
         name: "sagemaker-model-env-credential-exposure",
         description: "A SageMaker model's container environment carries no credential, even one set from a Pulumi secret.",
         enforcementLevel: "advisory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html",
         family: "secrets",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["IA-5(7)", "AC-3", "SC-28"],
         unknowns: "deferred",
         rationale:

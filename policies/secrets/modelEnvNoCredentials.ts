@@ -65,8 +65,10 @@ export const sagemakerModelEnvNoCredentials = resourceGuardrail(
         description:
             "A SageMaker model's container environment holds no credentials: no AWS access keys, Hub tokens or private keys, and no values in token/secret/password/API-key variables.",
         enforcementLevel: "mandatory",
+        severity: "critical",
+        url: "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html",
         family: "secrets",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["IA-5(7)", "IA-5", "SC-28", "AC-3"],
         unknowns: "deferred",
         rationale:

@@ -47,6 +47,8 @@ export const requiredTags = resourceGuardrail(
         name: "tags-required",
         description: "Every taggable AWS resource carries the required tag keys (provider default tags count).",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/defining-and-publishing-a-tagging-schema.html",
         configSchema: {
             properties: {
                 requiredTags: {
@@ -58,7 +60,7 @@ export const requiredTags = resourceGuardrail(
             },
         },
         family: "tags",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         inThisProgram: "set the keys under tags in the stack's settings (`pulumi config set --path tags.<Key> <value>`), which become the provider's defaultTags.",
         controls: ["CM-8", "CM-2", "RA-2"],
         unknowns: "deferred",

@@ -46,6 +46,8 @@ export const tagValues = resourceGuardrail(
         name: "tags-allowed-values",
         description: "Tag values match the pattern configured for their key in allowedValues (provider default tags count).",
         enforcementLevel: "mandatory",
+        severity: "medium",
+        url: "https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/defining-and-publishing-a-tagging-schema.html",
         configSchema: {
             properties: {
                 allowedValues: {
@@ -57,7 +59,7 @@ export const tagValues = resourceGuardrail(
             },
         },
         family: "tags",
-        remediation: REMEDIATION,
+        remediationSteps: REMEDIATION,
         controls: ["CM-8", "RA-2", "AC-16"],
         unknowns: "deferred",
         rationale: "A data classification or environment tag is only useful to access rules, inventory and audits if its value comes from a fixed vocabulary.",

@@ -19,6 +19,8 @@ import { Deferrals, UNKNOWN } from "../../policies/lib/values";
 import { freshRequire, requireRepoModule } from "../freshModules";
 import { assertClean, errorsOf, levels, notRunProperties, policyResource } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf } from "../../policies/lib/nist";
 
 const FIXTURE = path.join(FIXTURES, "policy-encryption");
 const MINE = new Set(encryptionGuardrails.map((g) => g.name));
@@ -57,10 +59,10 @@ describe("encryption policies", function () {
     it("every policy carries its metadata: family, remediation, NIST controls, rationale, unknown handling", () => {
         assert.equal(encryptionGuardrails.length, 10);
         for (const g of encryptionGuardrails) {
-            assert.equal(g.meta.family, "encryption", g.name);
+            assert.equal(familyOf(g), "encryption", g.name);
             assert.equal(g.enforcementLevel, "mandatory", g.name);
-            assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
-            assert.ok(g.meta.remediation.length > 20 && g.meta.rationale.length > 20, g.name);
+            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
+            assert.ok(g.remediationSteps.length > 20 && g.meta.rationale.length > 20, g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
         }
     });
@@ -89,7 +91,7 @@ describe("encryption policies", function () {
             // The pack and the table loaded afresh (tests/freshModules.ts): the remediation is built when the policy loads.
             const { guardrails } = freshRequire<typeof import("../../policies/guardrails")>("policies/guardrails");
             const { INSTANCE_TYPES } = requireRepoModule<typeof import("../../policies/catalog/instances")>("policies/catalog/instances");
-            const remediation = guardrails.find((g) => g.name === P.endpointVolume)!.meta.remediation;
+            const remediation = guardrails.find((g) => g.name === P.endpointVolume)!.remediationSteps;
             const listed = (pattern: RegExp) => new Set(pattern.exec(remediation)?.[1].split(", "));
             const families = (localNvme: boolean) =>
                 new Set(INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.localNvme === localNvme).map((t) => /^ml\.[a-z0-9]+/.exec(t.name)![0]));

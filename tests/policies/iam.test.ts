@@ -14,6 +14,8 @@ import { statementsWithoutSourceCondition } from "../../policies/iam/sagemakerTr
 import { awsManagedPolicyName, statementsOf } from "../../policies/lib/iamDocuments";
 import { errorsOf } from "./assertions";
 import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf } from "../../policies/lib/nist";
 
 const MANAGED = "iam-no-broad-managed-policies";
 const WILDCARD = "iam-no-wildcard-actions";
@@ -36,9 +38,9 @@ describe("iam family", function () {
                 ],
             );
             for (const g of iamGuardrails) {
-                assert.equal(g.meta.family, "iam");
-                assert.ok(g.meta.controls.some((c) => c.startsWith("AC-")) && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
-                assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40);
+                assert.equal(familyOf(g), "iam");
+                assert.ok(controlsOf(g.framework).some((c) => c.startsWith("AC-")) && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
+                assert.ok(g.remediationSteps.length > 40 && g.meta.rationale.length > 40);
             }
         });
     });

@@ -22,6 +22,8 @@ import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, notRunProperties, ownMessages } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES, guardrailsPack } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf } from "../../policies/lib/nist";
 
 const FIXTURE = path.join(FIXTURES, "policy-network");
 const MINE = networkGuardrails.map((g) => g.name);
@@ -58,14 +60,14 @@ describe("network policies", function () {
     it("every policy carries its metadata: family, mandatory, remediation, NIST controls, rationale, unknown handling", () => {
         assert.deepEqual(MINE.sort(), Object.values(P).sort());
         for (const g of networkGuardrails) {
-            assert.equal(g.meta.family, "network", g.name);
+            assert.equal(familyOf(g), "network", g.name);
             assert.equal(g.enforcementLevel, g.name === P.externalSubnets ? "advisory" : "mandatory", g.name);
-            assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
+            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
             assert.ok(
-                g.meta.controls.some((c) => c.startsWith("SC-7") || c.startsWith("AU-")),
+                controlsOf(g.framework).some((c) => c.startsWith("SC-7") || c.startsWith("AU-")),
                 g.name,
             );
-            assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40, g.name);
+            assert.ok(g.remediationSteps.length > 40 && g.meta.rationale.length > 40, g.name);
             assert.ok(["present", "deferred", "none", "skipped"].includes(g.meta.unknowns), g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
         }

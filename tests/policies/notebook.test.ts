@@ -16,6 +16,8 @@ import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, ownMessages } from "./assertions";
 import { EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf } from "../../policies/lib/nist";
 
 const FIXTURE = path.join(FIXTURES, "policy-network");
 const MINE = notebookGuardrails.map((g) => g.name);
@@ -40,10 +42,10 @@ describe("notebook policies", function () {
     it("every policy carries its metadata: family, mandatory, remediation, NIST controls, rationale, unknown handling", () => {
         assert.deepEqual([...MINE].sort(), Object.values(P).sort());
         for (const g of notebookGuardrails) {
-            assert.equal(g.meta.family, "notebook", g.name);
+            assert.equal(familyOf(g), "notebook", g.name);
             assert.equal(g.enforcementLevel, "mandatory", g.name);
-            assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
-            assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40, g.name);
+            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
+            assert.ok(g.remediationSteps.length > 40 && g.meta.rationale.length > 40, g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
         }
         const served = notebookGuardrails.find((g) => g.name === P.platform)!;

@@ -18,6 +18,8 @@ const tgiImageUri = (region: string, dnsSuffix: string, version: string) => engi
 import { freshRequire } from "../freshModules";
 import { assertClean } from "./assertions";
 import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf } from "../../policies/lib/nist";
 
 const REFS = "partition-consistent-references";
 const REGIONS = "partition-allowed-regions";
@@ -34,14 +36,14 @@ describe("partition family", function () {
                 ],
             );
             for (const g of partitionGuardrails) {
-                assert.equal(g.meta.family, "partition");
-                assert.ok(g.meta.controls.includes("SA-9(5)") && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
-                assert.ok(g.meta.remediation.length > 40 && g.meta.rationale.length > 40);
+                assert.equal(familyOf(g), "partition");
+                assert.ok(controlsOf(g.framework).includes("SA-9(5)") && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)));
+                assert.ok(g.remediationSteps.length > 40 && g.meta.rationale.length > 40);
             }
             // The remediation names the fix: the SDK calls that give the stack's partition and region, and the config key for an intended reference.
             // (Loaded afresh: the text is built when the module loads; tests/freshModules.ts.)
             const fresh = freshRequire<typeof import("../../policies/partition")>("policies/partition").partitionGuardrails;
-            const refs = fresh.find((g) => g.name === REFS)!.meta.remediation;
+            const refs = fresh.find((g) => g.name === REFS)!.remediationSteps;
             for (const name of ["aws.getPartition()", "aws.getRegion()", "ignorePatterns"]) assert.ok(refs.includes(`\`${name}\``), name);
         });
 

@@ -10,6 +10,8 @@ import { secretsGuardrails } from "../../policies/secrets";
 import { credentialFinding } from "../../policies/secrets/modelEnvNoCredentials";
 import { assertClean, levels, notRunProperties } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf } from "../../policies/lib/nist";
 
 const FIXTURE = path.join(FIXTURES, "policy-encryption");
 const MINE = new Set(secretsGuardrails.map((g) => g.name));
@@ -71,9 +73,9 @@ describe("secrets policies", function () {
             ],
         );
         for (const g of secretsGuardrails) {
-            assert.equal(g.meta.family, "secrets");
-            assert.ok(g.meta.controls.includes("IA-5(7)"), g.name);
-            assert.ok(g.meta.remediation.length > 20 && g.meta.rationale.length > 20, g.name);
+            assert.equal(familyOf(g), "secrets");
+            assert.ok(controlsOf(g.framework).includes("IA-5(7)"), g.name);
+            assert.ok(g.remediationSteps.length > 20 && g.meta.rationale.length > 20, g.name);
         }
         const props = secretsGuardrails[0].configSchema!.properties;
         assert.deepEqual([props.extraPatterns.default, props.secretSourcedVariables.default], [[], []]);

@@ -14,7 +14,9 @@ import { ENGINES, engineImageUri } from "../../policies/catalog/engines";
 import { forgetRepoModules, freshRequire, requireRepoModule } from "../freshModules";
 import { GOVCLOUD_SAMPLE } from "../govcloudSample";
 import { REPO_ROOT } from "../graph";
-import { evaluateRepoStack, PACK_DIR } from "./harness";
+import { evaluateRepoStack, guardrailsPack, PACK_DIR } from "./harness";
+import { familyOf } from "../../policies/lib/guardrail";
+import { controlsOf, NIST_CONTROL_TITLES } from "../../policies/lib/nist";
 
 function policyConfig(stack: string): Record<string, unknown> {
     return loadPolicyConfigFile(path.join(PACK_DIR, "config", `${stack}.json`));
@@ -172,6 +174,42 @@ describe("careless changes are caught by exactly the expected policies", () => {
     }
 });
 
+describe("every policy carries @pulumi/policy's own metadata fields, as the analyzer serves them to the engine and Pulumi Cloud", () => {
+    it("severity, remediation steps, the NIST SP 800-53 Rev. 5 framework with control titles, the family as first tag, and a documentation url", async () => {
+        const served = new Map((await guardrailsPack()).policies.map((p) => [p.name, p]));
+        const files = fs.readdirSync(path.join(REPO_ROOT, "policies"), { recursive: true, encoding: "utf8" });
+        for (const g of guardrails) {
+            const info = served.get(g.name)!;
+            assert.ok(["low", "medium", "high", "critical"].includes(info.severity ?? ""), `${g.name} severity ${info.severity}`);
+            assert.equal(info.remediationSteps, g.remediationSteps, g.name);
+            const controls = controlsOf(g.framework);
+            assert.deepEqual(info.framework, {
+                name: "NIST SP 800-53",
+                version: "Rev. 5",
+                reference: controls.join(", "),
+                specification: controls.map((c) => `${c} ${NIST_CONTROL_TITLES[c]}`).join("; "),
+            });
+            assert.deepEqual(info.tags, [familyOf(g)], g.name);
+            // The family is the folder the policy's file sits in.
+            const file = files.find((f) => f.endsWith(".ts") && new RegExp(`(name: |NAME = )"${g.name}"`).test(fs.readFileSync(path.join(REPO_ROOT, "policies", f), "utf8")));
+            assert.equal(file?.split(path.sep)[0], familyOf(g), `${g.name} in ${file}`);
+            assert.match(info.url ?? "", /^https:\/\/(docs\.aws\.amazon\.com|docs\.djl\.ai|huggingface\.co)\//, g.name);
+        }
+    });
+
+    it("a control the pack's NIST table lacks stops the pack from loading, naming the control", () => {
+        const { nistFramework } = requireRepoModule<typeof import("../../policies/lib/nist")>("policies/lib/nist");
+        assert.throws(() => nistFramework(["SC-7", "XX-99"]), /control "XX-99" is not in policies\/lib\/nist\.ts/);
+        assert.throws(() => nistFramework([]), /at least one NIST SP 800-53 Rev. 5 control/);
+        assert.deepEqual(nistFramework(["SC-7(5)"]), {
+            name: "NIST SP 800-53",
+            version: "Rev. 5",
+            reference: "SC-7(5)",
+            specification: "SC-7(5) Boundary Protection | Deny by Default — Allow by Exception",
+        });
+    });
+});
+
 describe("the README lists every policy", () => {
     it("its policy table is the one rendered from the policies' metadata (npm run docs)", () => {
         const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
@@ -188,9 +226,9 @@ describe("the README lists every policy", () => {
         // A sentence starts with a capital, a quote or a code name and ends with a full stop (or a closing parenthesis after one).
         const sentence = /^["'`A-Z].{20,}\.\)?$/s;
         for (const g of fresh) {
-            assert.ok(g.meta.controls.length > 0 && g.meta.controls.every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${g.meta.controls}`);
+            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
             assert.match(g.description, sentence, `${g.name} description`);
-            assert.match(g.meta.remediation, sentence, `${g.name} remediation`);
+            assert.match(g.remediationSteps, sentence, `${g.name} remediation`);
             assert.match(g.meta.rationale, sentence, `${g.name} rationale`);
         }
     });
