@@ -112,7 +112,9 @@ export function toSarif(input: SarifInput): Log {
     const text = fs.existsSync(input.stackFile) ? fs.readFileSync(input.stackFile, "utf8") : "";
     const results = policyResult.violations
         .filter((v) => v.enforcementLevel !== "disabled")
-        .map((v) => result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[familyOf(policyByName.get(v.policyName)) ?? ""] ?? [])));
+        .map((v) =>
+            result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[familyOf(policyByName.get(v.policyName)) ?? ""] ?? [])),
+        );
     return {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",

@@ -10,7 +10,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
-import { compareVersions, Engine, EngineRelease, engineImageUri, ENGINE_IDS, findEngine, findRelease, releaseQuantizations, releasesFrom } from "../policies/catalog/engines";
+import {
+    compareVersions,
+    Engine,
+    EngineRelease,
+    engineImageUri,
+    ENGINE_IDS,
+    findEngine,
+    findRelease,
+    releaseQuantizations,
+    releasesFrom,
+} from "../policies/catalog/engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType, notebookInstanceTypesOffered } from "../policies/catalog/instances";
 import {
     DEFAULT_CONCURRENT_REQUESTS,
@@ -549,7 +559,11 @@ function checkModel(
     const before = problems.length;
     const model = findModel(entry.id);
     if (!model) {
-        problems.push({ key: key("id"), value: entry.id, message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.` });
+        problems.push({
+            key: key("id"),
+            value: entry.id,
+            message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.`,
+        });
         return undefined;
     }
     const defaults = model.defaults[partition.id];

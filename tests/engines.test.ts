@@ -11,7 +11,14 @@ import { ENGINES, releasesFrom } from "../policies/catalog/engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../policies/catalog/instances";
 import { findModel, MODELS, weightsGiB } from "../policies/catalog/models";
 import { PARTITION_IDS } from "../policies/catalog/partitions";
-import { kvBytesPerToken, longestFittingContext, sizeDeployment, SizingQuestion, tensorParallelProblem, validTensorParallelDegrees } from "../policies/catalog/sizing";
+import {
+    kvBytesPerToken,
+    longestFittingContext,
+    sizeDeployment,
+    SizingQuestion,
+    tensorParallelProblem,
+    validTensorParallelDegrees,
+} from "../policies/catalog/sizing";
 import { Graph, runRepoStack } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
 import { gpuProblems } from "../stacks/settings";

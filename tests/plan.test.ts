@@ -168,7 +168,7 @@ describe("offline plan", function () {
             assert.match(outcome.stdout, /✖ mandatory tags-allowed-values \(\d+\)/);
             assert.match(
                 outcome.stdout,
-                /llama-3-1-8b-instruct-config: .*"ml\.g5\.12xlarge" is not approved .* Use an approved instance type/,
+                /llama-3-1-8b-instruct-config: .*"ml\.g5\.12xlarge" is not approved .* Set the variant's instanceType to a type approved/,
                 "message and remediation",
             );
         });
@@ -188,7 +188,10 @@ describe("offline plan", function () {
             }
             const rule = run.tool.driver.rules.find((r: any) => r.id === "endpoint-instance-type-approved");
             assert.match(rule.help.text, /Remediation: /);
-            assert.ok(rule.properties.tags.some((t: string) => t.startsWith("NIST-800-53:")));
+            // The policy's own @pulumi/policy fields, as the analyzer serves them: family tag, framework controls, url, severity.
+            assert.deepEqual(rule.properties.tags.slice(0, 2), ["instances", "NIST SP 800-53 Rev. 5: CM-7"]);
+            assert.match(rule.helpUri, /^https:\/\/docs\.aws\.amazon\.com\//);
+            assert.equal(rule.properties["security-severity"], "5.5", "medium");
         });
 
         it("the SARIF validates against the SARIF 2.1.0 schema", () => {

@@ -22,8 +22,7 @@ export function checkStartupTimeout(timeout: unknown, required: RequiredTimeout)
 }
 
 const REMEDIATION =
-    "Set the variant's containerStartupHealthCheckTimeoutInSeconds to at least the required value, " +
-    "and modelDataDownloadTimeoutInSeconds alike.";
+    "Set the variant's containerStartupHealthCheckTimeoutInSeconds to at least the required value, " + "and modelDataDownloadTimeoutInSeconds alike.";
 
 interface TimeoutConfig {
     minimumHealthCheckTimeoutSeconds: number;
@@ -49,8 +48,7 @@ export const llmStartupHealthCheckTimeout = stackGuardrail(
                 useCatalogTimeouts: {
                     type: "boolean",
                     default: true,
-                    description:
-                        "Also require the startup timeout the pack's model catalog gives the served model, when the policy can tell which it is.",
+                    description: "Also require the startup timeout the pack's model catalog gives the served model, when the policy can tell which it is.",
                 },
             },
         },

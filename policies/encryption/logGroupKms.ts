@@ -15,8 +15,7 @@ export const cloudwatchLogGroupKms = resourceGuardrail(
         severity: "high",
         url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html",
         family: "encryption",
-        remediationSteps:
-            "Set kmsKeyId on the log group to the ARN of a customer-managed KMS key whose key policy lets logs.<region>.amazonaws.com use it.",
+        remediationSteps: "Set kmsKeyId on the log group to the ARN of a customer-managed KMS key whose key policy lets logs.<region>.amazonaws.com use it.",
         controls: ["AU-9", "SC-28", "SC-28(1)", "SC-12"],
         unknowns: "present",
         rationale:

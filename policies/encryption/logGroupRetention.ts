@@ -34,8 +34,7 @@ export const cloudwatchLogGroupRetention = resourceGuardrail(
         severity: "medium",
         url: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
         family: "encryption",
-        remediationSteps:
-            "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays.",
+        remediationSteps: "Set retentionInDays on the log group to a CloudWatch retention value at least minimumRetentionDays.",
         inThisProgram: "set logRetentionDays in the stack's settings.",
         controls: ["AU-11", "SI-12"],
         unknowns: "deferred",

@@ -14,8 +14,7 @@ import { asList, awsManagedPolicyName } from "../lib/iamDocuments";
 
 export const DEFAULT_DENIED_MANAGED_POLICIES = ["AdministratorAccess", "AmazonSageMakerFullAccess"];
 
-const REMEDIATION =
-    "Detach the managed policy and grant only the actions and resources the principal needs in an inline or customer managed policy.";
+const REMEDIATION = "Detach the managed policy and grant only the actions and resources the principal needs in an inline or customer managed policy.";
 
 /** Where each attaching resource type holds its managed policy ARNs. */
 const ARN_PROPERTIES: Record<string, "managedPolicyArns" | "policyArn" | "policyArns"> = {

@@ -13,8 +13,7 @@ import { resourceGuardrail } from "../lib/guardrail";
 import { IamStatement, isAllow, principalsOf, roleTrustStatements, SAGEMAKER_PRINCIPAL, statementLabel, trustsSageMaker } from "../lib/iamDocuments";
 
 const REMEDIATION =
-    `Trust only { "Service": "${SAGEMAKER_PRINCIPAL}" } in the execution role's assumeRolePolicy, ` +
-    "and give other principals their own role.";
+    `Trust only { "Service": "${SAGEMAKER_PRINCIPAL}" } in the execution role's assumeRolePolicy, ` + "and give other principals their own role.";
 
 /** Problems of a trust policy, or [] when it is not a SageMaker role's or trusts SageMaker only. Pure. */
 export function sageMakerTrustProblems(statements: readonly IamStatement[], additionalTrusted: readonly string[]): string[] {

@@ -9,8 +9,7 @@ import { resourceGuardrail } from "../lib/guardrail";
 import { NOTEBOOK_TYPE } from "../lib/instancesServing";
 import { allowListFor, AllowLists, checkInstanceType } from "./endpointInstanceTypeApproved";
 
-const REMEDIATION =
-    "Set the notebook's instanceType to a type approved for the partition, or approve the type in this policy's notebookInstanceTypes config.";
+const REMEDIATION = "Set the notebook's instanceType to a type approved for the partition, or approve the type in this policy's notebookInstanceTypes config.";
 
 export const notebookInstanceTypeApproved = resourceGuardrail(
     {

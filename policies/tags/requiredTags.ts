@@ -61,7 +61,8 @@ export const requiredTags = resourceGuardrail(
         },
         family: "tags",
         remediationSteps: REMEDIATION,
-        inThisProgram: "set the keys under tags in the stack's settings (`pulumi config set --path tags.<Key> <value>`), which become the provider's defaultTags.",
+        inThisProgram:
+            "set the keys under tags in the stack's settings (`pulumi config set --path tags.<Key> <value>`), which become the provider's defaultTags.",
         controls: ["CM-8", "CM-2", "RA-2"],
         unknowns: "deferred",
         rationale:

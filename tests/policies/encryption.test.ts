@@ -61,7 +61,10 @@ describe("encryption policies", function () {
         for (const g of encryptionGuardrails) {
             assert.equal(familyOf(g), "encryption", g.name);
             assert.equal(g.enforcementLevel, "mandatory", g.name);
-            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
+            assert.ok(
+                controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)),
+                `${g.name}: ${controlsOf(g.framework)}`,
+            );
             assert.ok(g.remediationSteps.length > 20 && g.meta.rationale.length > 20, g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
         }

@@ -105,7 +105,7 @@ describe("instances policies", function () {
                 assert.ok(approved.includes(type), type);
             }
             assert.ok(!/ml\.g6|ml\.p5e/.test(approved.join()), approved.join());
-            assert.match(violation.message, /Use an approved instance type/);
+            assert.match(violation.message, /Set the variant's instanceType to a type approved for the stack's partition/);
         });
 
         it("names an instance type the table does not know", async () => {
@@ -264,7 +264,7 @@ describe("instances policies", function () {
         it("an instance type the table does not know: a clear message", async () => {
             assert.match(
                 messages(await fixture("unknown-instance-type"), NUM_GPUS).join(),
-                /instance type "ml\.g9\.12xlarge" is not in policies\/catalog\/instances\.ts, so its GPU count is unknown/,
+                /instance type "ml\.g9\.12xlarge" is not in the pack's instance catalog, so its GPU count is unknown/,
             );
         });
 
@@ -576,7 +576,7 @@ describe("instances policies", function () {
             assert.match(checkModelFits({ ...base, instanceType: "ml.t3.medium" }) ?? "", /has no GPUs/);
             assert.equal(
                 checkModelFits({ ...base, instanceType: "ml.trn1.2xlarge" }),
-                "is not in policies/catalog/instances.ts, so its GPU memory is unknown and falcon cannot be sized",
+                "is not in the pack's instance catalog, so its GPU memory is unknown and falcon cannot be sized",
             );
             // vLLM: unset tensor parallelism is one GPU; the KV cache of a long context counts.
             const llama = { parametersBillions: 8.03, spec: findModel("llama-3.1-8b-instruct"), label: "llama" };

@@ -589,7 +589,7 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             );
             assert.equal(
                 unidentifiedModelReason(model("chat-model"), "org/private-model", "SM_VLLM_MODEL"),
-                'org/private-model is not in the model catalog (policies/catalog/models.ts); set policy config modelParameters {"org/private-model": <billions>}',
+                `org/private-model is not in the pack's model catalog; set policy config modelParameters {"org/private-model": <billions>}`,
             );
         });
     });
@@ -815,16 +815,21 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
                 enforcementLevel: "advisory",
                 configSchema: { properties: { limit: { type: "integer" }, names: { type: "array", default: ["a"] } } },
                 validateResource: () => undefined,
-                meta: { family: "tags", remediation: "Fix it.", controls: ["CM-8"], unknowns: "none", rationale: "Why it matters." },
+                severity: "low",
+                remediationSteps: "Fix it.",
+                framework: { name: "NIST SP 800-53", version: "Rev. 5", reference: "CM-8", specification: "CM-8 System Component Inventory" },
+                tags: ["tags"],
+                url: "https://example.com/doc",
+                meta: { unknowns: "none", rationale: "Why it matters." },
             } as unknown as Guardrail;
             assert.equal(
                 renderPolicyTable([g]).split("\n")[2],
-                '| `example` | tags | advisory | Example policy. Why it matters. | CM-8 | `limit`; `names` (default `["a"]`) | reads only known values |',
+                '| [`example`](https://example.com/doc) | tags | advisory | low | Example policy. Why it matters. | CM-8 | `limit`; `names` (default `["a"]`) | reads only known values |',
             );
             const piped = { ...g, description: "Either a|b.\nOr c.", configSchema: undefined } as unknown as Guardrail;
             assert.equal(
                 renderPolicyTable([piped]).split("\n")[2],
-                "| `example` | tags | advisory | Either a\\|b. Or c. Why it matters. | CM-8 |  | reads only known values |",
+                "| [`example`](https://example.com/doc) | tags | advisory | low | Either a\\|b. Or c. Why it matters. | CM-8 |  | reads only known values |",
             );
         });
     });

@@ -62,7 +62,10 @@ describe("network policies", function () {
         for (const g of networkGuardrails) {
             assert.equal(familyOf(g), "network", g.name);
             assert.equal(g.enforcementLevel, g.name === P.externalSubnets ? "advisory" : "mandatory", g.name);
-            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
+            assert.ok(
+                controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)),
+                `${g.name}: ${controlsOf(g.framework)}`,
+            );
             assert.ok(
                 controlsOf(g.framework).some((c) => c.startsWith("SC-7") || c.startsWith("AU-")),
                 g.name,

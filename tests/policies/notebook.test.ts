@@ -44,7 +44,10 @@ describe("notebook policies", function () {
         for (const g of notebookGuardrails) {
             assert.equal(familyOf(g), "notebook", g.name);
             assert.equal(g.enforcementLevel, "mandatory", g.name);
-            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
+            assert.ok(
+                controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)),
+                `${g.name}: ${controlsOf(g.framework)}`,
+            );
             assert.ok(g.remediationSteps.length > 40 && g.meta.rationale.length > 40, g.name);
             assert.match(g.name, /^[a-z0-9]+(-[a-z0-9]+)*$/);
         }

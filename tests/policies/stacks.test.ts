@@ -191,7 +191,9 @@ describe("every policy carries @pulumi/policy's own metadata fields, as the anal
             });
             assert.deepEqual(info.tags, [familyOf(g)], g.name);
             // The family is the folder the policy's file sits in.
-            const file = files.find((f) => f.endsWith(".ts") && new RegExp(`(name: |NAME = )"${g.name}"`).test(fs.readFileSync(path.join(REPO_ROOT, "policies", f), "utf8")));
+            const file = files.find(
+                (f) => f.endsWith(".ts") && new RegExp(`(name: |NAME = )"${g.name}"`).test(fs.readFileSync(path.join(REPO_ROOT, "policies", f), "utf8")),
+            );
             assert.equal(file?.split(path.sep)[0], familyOf(g), `${g.name} in ${file}`);
             assert.match(info.url ?? "", /^https:\/\/(docs\.aws\.amazon\.com|docs\.djl\.ai|huggingface\.co)\//, g.name);
         }
@@ -226,7 +228,10 @@ describe("the README lists every policy", () => {
         // A sentence starts with a capital, a quote or a code name and ends with a full stop (or a closing parenthesis after one).
         const sentence = /^["'`A-Z].{20,}\.\)?$/s;
         for (const g of fresh) {
-            assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), `${g.name}: ${controlsOf(g.framework)}`);
+            assert.ok(
+                controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)),
+                `${g.name}: ${controlsOf(g.framework)}`,
+            );
             assert.match(g.description, sentence, `${g.name} description`);
             assert.match(g.remediationSteps, sentence, `${g.name} remediation`);
             assert.match(g.meta.rationale, sentence, `${g.name} rationale`);

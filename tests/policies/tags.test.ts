@@ -170,7 +170,10 @@ describe("tags family", function () {
                 assert.equal(g.enforcementLevel, "mandatory");
                 assert.equal(familyOf(g), "tags");
                 assert.equal(g.meta.unknowns, "deferred");
-                assert.ok(controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)), controlsOf(g.framework).join());
+                assert.ok(
+                    controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)),
+                    controlsOf(g.framework).join(),
+                );
                 assert.ok(g.remediationSteps.length > 40 && g.meta.rationale.length > 40);
             }
         });

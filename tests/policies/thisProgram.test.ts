@@ -21,7 +21,10 @@ const eightGpus: pulumi.ResourceTransformation = (a) =>
         ? {
               props: {
                   ...a.props,
-                  primaryContainer: { ...a.props.primaryContainer, environment: { ...a.props.primaryContainer.environment, SM_VLLM_TENSOR_PARALLEL_SIZE: "8" } },
+                  primaryContainer: {
+                      ...a.props.primaryContainer,
+                      environment: { ...a.props.primaryContainer.environment, SM_VLLM_TENSOR_PARALLEL_SIZE: "8" },
+                  },
               },
               opts: a.opts,
           }
