@@ -8,6 +8,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Log, ReportingDescriptor, Result } from "sarif";
+import { controlsOf } from "../policies/lib/nist";
 import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -55,19 +56,20 @@ function level(enforcement: string): "error" | "warning" | "note" | "none" {
 /**
  * GitHub code scanning ranks security alerts by a rule's `security-severity` score: over 9.0
  * critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 3.9 or less low (GitHub Docs, "SARIF support for
- * code scanning", reportingDescriptor object; checked 2026-12-02).
+ * code scanning", reportingDescriptor object, as quoted in mitre/saf issue 2123; the page itself was
+ * not read here, and no upload to GitHub has been tried).
  */
 const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
 
 /** The family a policy's tags name (this pack tags the family first), for the stack-file line. */
-function familyOf(policy: EffectivePolicy | undefined): string | undefined {
+function settingsFamily(policy: EffectivePolicy | undefined): string | undefined {
     return policy?.tags?.find((t) => t in SETTINGS_BY_FAMILY);
 }
 
 function rule(policy: EffectivePolicy): ReportingDescriptor {
     const help = policy.remediationSteps ? `${policy.description}\n\nRemediation: ${policy.remediationSteps}` : policy.description;
     const framework = policy.framework;
-    const controls = framework ? framework.reference.split(", ").map((c) => `${framework.name} ${framework.version}: ${c}`) : [];
+    const controls = framework ? controlsOf(framework).map((c) => `${framework.name} ${framework.version}: ${c}`) : [];
     return {
         id: policy.name,
         name: policy.name,
@@ -77,7 +79,8 @@ function rule(policy: EffectivePolicy): ReportingDescriptor {
         ...(policy.url ? { helpUri: policy.url } : {}),
         defaultConfiguration: { level: level(policy.enforcementLevel) },
         properties: {
-            tags: [...(policy.tags ?? []), ...controls],
+            // GitHub treats a rule as a security rule, with a security severity, when it is tagged "security".
+            tags: [...(policy.severity ? ["security"] : []), ...(policy.tags ?? []), ...controls],
             ...(policy.severity ? { "security-severity": SECURITY_SEVERITY[policy.severity] } : {}),
         },
     };
@@ -113,7 +116,12 @@ export function toSarif(input: SarifInput): Log {
     const results = policyResult.violations
         .filter((v) => v.enforcementLevel !== "disabled")
         .map((v) =>
-            result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[familyOf(policyByName.get(v.policyName)) ?? ""] ?? [])),
+            result(
+                v,
+                ruleIndex.get(v.policyName) ?? -1,
+                uri,
+                settingLine(text, SETTINGS_BY_FAMILY[settingsFamily(policyByName.get(v.policyName)) ?? ""] ?? []),
+            ),
         );
     return {
         $schema: SARIF_SCHEMA,

@@ -1,9 +1,10 @@
 /**
  * The policy pack as it is published (tools/packBuild.ts, `npm run pack:build`), from a folder
  * outside the repository: built there, its dependencies installed there by npm (from npm's cache
- * when it holds them, else the registry), loaded through @pulumi/policy's analyzer, and the whole
- * policy suite (tests/policies) run against it in a child process (POLICY_PACK_DIR,
- * tests/policies/harness.ts). Left out of mutation runs (stryker.config.mjs).
+ * when it holds them, else the registry), loaded through @pulumi/policy's analyzer, and the policy
+ * suite (tests/policies) run in a child process whose analyzer loads the built pack (POLICY_PACK_DIR,
+ * tests/policies/harness.ts); the suite's tests of pure checks still import the source. Left out of
+ * mutation runs (stryker.config.mjs).
  */
 import { strict as assert } from "assert";
 import { execFile } from "child_process";

@@ -2,7 +2,7 @@
  * Settings parsed directly (stacks/settings.ts parseSettings, pure, no stack run): Pulumi.yaml's
  * declared defaults, tags that satisfy the required keys, and what a test sets on top.
  *
- * stacks/ is loaded afresh for each parse: the settings' schemas (zod) and the data tables they read
+ * stacks/ and policies/catalog/ are loaded afresh for each parse: the settings' schemas (zod) and the data tables they read
  * (models, engines, instances, partitions) are built when their modules load, and a mutation run
  * (`npm run mutate`) switches a mutant on only while tests run, after the test files have loaded: a
  * schema or table built at load would never carry the mutant, so no direct test could notice a

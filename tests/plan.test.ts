@@ -189,7 +189,7 @@ describe("offline plan", function () {
             const rule = run.tool.driver.rules.find((r: any) => r.id === "endpoint-instance-type-approved");
             assert.match(rule.help.text, /Remediation: /);
             // The policy's own @pulumi/policy fields, as the analyzer serves them: family tag, framework controls, url, severity.
-            assert.deepEqual(rule.properties.tags.slice(0, 2), ["instances", "NIST SP 800-53 Rev. 5: CM-7"]);
+            assert.deepEqual(rule.properties.tags.slice(0, 3), ["security", "instances", "NIST SP 800-53 Rev. 5: CM-7"]);
             assert.match(rule.helpUri, /^https:\/\/docs\.aws\.amazon\.com\//);
             assert.equal(rule.properties["security-severity"], "5.5", "medium");
         });

@@ -25,8 +25,8 @@ import * as ts from "typescript";
 import * as YAML from "yaml";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-export const PACK_SOURCE = path.join(REPO_ROOT, "policies");
-export const DEFAULT_OUT = path.join(REPO_ROOT, "dist", "policy-pack");
+const PACK_SOURCE = path.join(REPO_ROOT, "policies");
+const DEFAULT_OUT = path.join(REPO_ROOT, "dist", "policy-pack");
 
 /** What a build wrote. */
 export interface BuiltPack {

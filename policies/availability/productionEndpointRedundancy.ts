@@ -21,8 +21,8 @@ export function checkRedundancy(floor: VariantFloor, minimumInstances: number): 
 }
 
 const REMEDIATION =
-    "Keep at least the minimum number of instances on every production variant: initialInstanceCount and, when autoscaled, the scaling target's minCapacity " +
-    "(the program: production: true, or models[].instanceCount and models[].minInstances). If the stack is not production, remove it from productionStacks or fix its environment tag.";
+    "Keep at least the minimum number of instances on every production variant: initialInstanceCount and, when autoscaled, the scaling target's minCapacity. " +
+    "If the stack is not production, remove it from productionStacks or fix its environment tag.";
 
 interface RedundancyConfig extends ProductionConfig {
     minimumInstances: number;
@@ -44,6 +44,7 @@ export const productionEndpointRedundancy = stackGuardrail(
         },
         family: "availability",
         remediationSteps: REMEDIATION,
+        inThisProgram: "set production: true, or models[].instanceCount and models[].minInstances, in the stack's settings.",
         controls: ["CP-2", "CP-10", "SC-5", "SC-36"],
         unknowns: "deferred",
         rationale:

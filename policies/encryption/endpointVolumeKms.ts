@@ -59,7 +59,7 @@ export function volumeKeyProblems(variants: VariantInstance[], keyPresent: boole
     if (unlisted.length > 0) {
         return [
             `${list(unlisted)} ${unlisted.length === 1 ? "is" : "are"} not in the pack's instance catalog, so this policy cannot tell whether SageMaker requires or rejects kmsKeyArn ` +
-                `(kmsKeyArn is ${keyPresent ? "set" : "not set"}). Use a listed type, or add the type to the pack's catalog (catalog/instances.ts) with its localNvme fact and its source.`,
+                `(kmsKeyArn is ${keyPresent ? "set" : "not set"}). Use a listed type, or add the type to the pack's instance catalog with its localNvme fact and its source.`,
         ];
     }
     if (nvme.length === 0 && !keyPresent) {

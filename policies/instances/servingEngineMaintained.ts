@@ -30,7 +30,7 @@ export function unmaintainedEngines(props: { primaryContainer?: Container; conta
 }
 
 const remediation =
-    "Serve the model with a maintained engine: vLLM or SGLang (the program's models[].engine); Hugging Face publishes both for SageMaker in the same registries, GovCloud included.";
+    "Serve the model with a maintained engine: vLLM or SGLang; Hugging Face publishes both for SageMaker in the same registries, GovCloud included.";
 
 export const servingEngineMaintained = resourceGuardrail(
     {
@@ -41,6 +41,7 @@ export const servingEngineMaintained = resourceGuardrail(
         url: "https://huggingface.co/docs/text-generation-inference/index",
         family: "instances",
         remediationSteps: remediation,
+        inThisProgram: "set models[].engine to vllm or sglang in the stack's settings.",
         controls: ["SI-2", "SA-22", "CM-2"],
         rationale:
             "An inference server without upstream security fixes in front of regulated data leaves its vulnerabilities unpatched; SA-22 asks for unsupported components to be replaced or justified.",

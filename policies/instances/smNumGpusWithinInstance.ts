@@ -21,7 +21,7 @@ export function checkNumGpus(smNumGpus: string, instanceType: string): string | 
 
 const REMEDIATION =
     "Set the tensor-parallel degree (the Model container's SM_NUM_GPUS, SM_VLLM_TENSOR_PARALLEL_SIZE or SM_SGLANG_TP_SIZE) to at most the instance type's GPU count, " +
-    "or choose an instance type with more GPUs; for a type the catalog lacks, use a listed type or add it to the pack's catalog (catalog/instances.ts) with its source.";
+    "or choose an instance type with more GPUs; for a type the catalog lacks, use a listed type or add it to the pack's instance catalog with its source.";
 
 export const smNumGpusWithinInstance = stackGuardrail(
     {

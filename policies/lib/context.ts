@@ -1,7 +1,7 @@
 /**
  * Facts about a resource's deployment context that policies need: its region and partition, taken
  * from the resource's provider (what the engine passes analyzers) or its own `region` property.
- * Data (instances, models, partitions, images) comes from ../../stacks, the same tables the program uses.
+ * Data (instances, models, partitions, images) comes from ../catalog, the same tables the program uses.
  */
 import { PolicyProviderResource } from "@pulumi/policy";
 import { PartitionId, partitionOfRegion } from "../catalog/partitions";

@@ -72,13 +72,14 @@ export interface GuardrailSpec extends GuardrailMeta {
 
 /** The violation reporter with the program's setting named on findings about the program's resources. */
 function hinted(report: ReportViolation, hint: string | undefined, resourceUrn?: string): ReportViolation {
+    if (hint === undefined) return report;
     return (message, urn) => report(withProgramHint(message, urn ?? resourceUrn, hint), urn);
 }
 
 /** One validation function: the pack's resource policies each have one. */
 type ResourceValidation = Extract<ResourceValidationPolicy["validateResource"], (...args: never[]) => unknown>;
 
-/** A resource policy with its metadata. The description ends with the remediation, so the CLI shows it. */
+/** A resource policy with its metadata. */
 export function resourceGuardrail(spec: GuardrailSpec, validateResource: ResourceValidation): Guardrail {
     const { policy, meta, inThisProgram } = split(spec);
     return { ...policy, validateResource: (args, report) => validateResource(args, hinted(report, inThisProgram, args.urn)), meta };

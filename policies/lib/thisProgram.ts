@@ -9,7 +9,7 @@
  * program's components says so in its own URN, in preview and at `pulumi up` alike.
  */
 
-/** The component types the program registers (components/*.ts); tests/thisProgram.test.ts checks the list against them. */
+/** The component types the program registers (components/*.ts); tests/policies/thisProgram.test.ts checks the list against them. */
 export const PROGRAM_COMPONENT_TYPES: readonly string[] = [
     "sagemaker-llm:components:ArtifactBucket",
     "sagemaker-llm:components:LlmEndpoint",

@@ -23,7 +23,7 @@ import {
 import { Deferrals } from "../lib/values";
 
 const REMEDIATION =
-    "Keep credentials out of the model: stage gated weights in S3 (weightsSource: s3) so the container needs no Hub token, and use the execution role for AWS access. " +
+    "Keep credentials out of the model: stage gated weights in S3 (the model's data source) so the container needs no Hub token, and use the execution role for AWS access. " +
     "Where a token must stay, restrict sagemaker:DescribeModel to the operators who may read it, use a read-only fine-grained token scoped to the model's repository, and rotate it.";
 
 export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
@@ -35,6 +35,7 @@ export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
         url: "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html",
         family: "secrets",
         remediationSteps: REMEDIATION,
+        inThisProgram: "set models[].weightsSource to s3 in the stack's settings and stage the weights with npm run stage-model.",
         controls: ["IA-5(7)", "AC-3", "SC-28"],
         unknowns: "deferred",
         rationale:

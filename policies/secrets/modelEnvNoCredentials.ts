@@ -45,7 +45,7 @@ import { Deferrals } from "../lib/values";
 export const NAME = "sagemaker-model-env-no-credentials";
 
 const REMEDIATION =
-    "Remove the credential from the model's environment: give AWS access through the execution role, stage gated weights in S3 (weightsSource: s3) instead of passing a Hub token, " +
+    "Remove the credential from the model's environment: give AWS access through the execution role, stage gated weights in S3 (the model's data source) instead of passing a Hub token, " +
     "and if a token must be passed, set it only from a Pulumi secret and list the variable in this policy's secretSourcedVariables.";
 
 /** The findings for one model environment variable. */
@@ -69,6 +69,8 @@ export const sagemakerModelEnvNoCredentials = resourceGuardrail(
         url: "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html",
         family: "secrets",
         remediationSteps: REMEDIATION,
+        inThisProgram:
+            "set models[].weightsSource to s3 in the stack's settings and stage the weights with npm run stage-model, or set huggingFaceToken as a Pulumi secret.",
         controls: ["IA-5(7)", "IA-5", "SC-28", "AC-3"],
         unknowns: "deferred",
         rationale:

@@ -180,7 +180,7 @@ describe("encryption policies", function () {
             assert.match(messageFor(e, P.endpointVolume, "ebs-without-key"), /'ml\.p3\.2xlarge'.*AWS managed key\. Set kmsKeyArn/);
             assert.match(
                 messageFor(e, P.endpointVolume, "unlisted-type"),
-                /'ml\.inf2\.xlarge' is not in the pack's instance catalog, so this policy cannot tell .*add the type to the pack's catalog \(catalog\/instances\.ts\)/,
+                /'ml\.inf2\.xlarge' is not in the pack's instance catalog, so this policy cannot tell .*add the type to the pack's instance catalog with its localNvme fact/,
             );
         });
 

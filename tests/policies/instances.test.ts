@@ -335,7 +335,7 @@ describe("instances policies", function () {
                 assert.deepEqual(levels(e, ENGINE_MAINTAINED), ["advisory"]);
                 assert.match(
                     ownMessages(e, ENGINE_MAINTAINED)[0],
-                    /^primaryContainer runs TGI, archived: in maintenance mode since 2025-12-11 .*\. Serve the model with a maintained engine: vLLM or SGLang \(the program's models\[\]\.engine\)/,
+                    /^primaryContainer runs TGI, archived: in maintenance mode since 2025-12-11 .*\. Serve the model with a maintained engine: vLLM or SGLang; .* In this program: set models\[\]\.engine to vllm or sglang in the stack's settings\.$/,
                 );
                 assertClean(e, INSTANCE_POLICIES, `sample preview=${preview}`);
             }

@@ -227,6 +227,8 @@ describe("secrets policies", function () {
                     e.of(EXPOSURE)[0].message,
                     /even when it comes from a Pulumi secret, SageMaker returns it in clear from DescribeModel.*stage gated weights in S3/,
                 );
+                // The program made this model: the finding also names its setting.
+                assert.match(e.of(EXPOSURE)[0].message, /In this program: set models\[\]\.weightsSource to s3 in the stack's settings/);
             }
         });
 
