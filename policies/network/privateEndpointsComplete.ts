@@ -4,6 +4,7 @@ import { regionOf } from "../lib/context";
 import { stackGuardrail } from "../lib/guardrail";
 import { describeResource, linked, mustKnow, NET, ofType } from "../lib/networkGraph";
 import { peek } from "../lib/values";
+import { subnetUsers } from "./sagemakerSubnetsPrivate";
 
 export interface EndpointsConfig {
     /** More interface endpoint services to require, as suffixes after `com.amazonaws.<region>.` (e.g. "application-autoscaling"). */
@@ -21,6 +22,8 @@ export interface RequiredEndpoint {
     names(region: string): string[];
     /** What it is for, as the message says (for a configured service: where it was asked for). */
     purpose: string;
+    /** Needed only where a notebook instance uses the VPC. @default needed by every SageMaker VPC */
+    notebookOnly?: boolean;
 }
 
 /** A service's names: standard, its FIPS names from the table, and `<service>-fips` (FIPS names count as the service). */
@@ -43,7 +46,7 @@ export function requiredEndpoints(additionalServices: string[]): RequiredEndpoin
             names: serviceNames(service, []),
             purpose: "listed in this policy's additionalServices",
         })),
-        { type: "Interface", names: (region) => [notebookEndpointServiceName(region)], purpose: "opening the notebook from the VPC" },
+        { type: "Interface", names: (region) => [notebookEndpointServiceName(region)], purpose: "opening the notebook from the VPC", notebookOnly: true },
         { type: "any", names: (region) => [s3GatewayServiceName(region)], purpose: "model weights and the notebook's data" },
     ];
 }
@@ -83,7 +86,7 @@ export const privateEndpointsComplete = stackGuardrail(
     {
         name: "vpc-private-endpoints-complete",
         description:
-            "A VPC the stack creates without internet egress has every VPC endpoint SageMaker needs (the interface endpoints of the partition's SageMaker services, the notebook endpoint, S3).",
+            "A VPC the stack creates without internet egress, used by a SageMaker model or notebook, has every VPC endpoint SageMaker needs (the interface endpoints of the partition's SageMaker services, S3, and the notebook endpoint where a notebook uses the VPC).",
         enforcementLevel: "mandatory",
         severity: "medium",
         url: "https://docs.aws.amazon.com/sagemaker/latest/dg/interface-vpc-endpoint.html",
@@ -110,7 +113,12 @@ export const privateEndpointsComplete = stackGuardrail(
         if (ofType(all, NET.internetGateway, NET.natGateway).length > 0) return;
         const required = requiredEndpoints(args.getConfig<EndpointsConfig>().additionalServices);
         const endpoints = ofType(all, NET.vpcEndpoint);
+        // Only the VPCs SageMaker uses: through the stack's subnets its models and notebooks name.
+        const users = [...subnetUsers(all, new Set()).used];
         for (const vpc of ofType(all, NET.vpc)) {
+            const sageMaker = users.filter(([subnet]) => linked(subnet, "vpcId", vpc)).flatMap(([, of]) => of);
+            if (sageMaker.length === 0) continue;
+            const hasNotebook = sageMaker.some((r) => r.type === NET.notebookInstance);
             const own = endpoints.filter((e) => linked(e, "vpcId", vpc));
             const facts = own.map(endpointFacts);
             const region = regionOf(vpc.props, vpc.provider) ?? facts.find((f) => f.region)?.region;
@@ -121,7 +129,11 @@ export const privateEndpointsComplete = stackGuardrail(
                 );
                 continue;
             }
-            const missing = missingEndpoints(required, facts, region);
+            const missing = missingEndpoints(
+                required.filter((r) => hasNotebook || !r.notebookOnly),
+                facts,
+                region,
+            );
             if (missing.length === 0) continue;
             const list = missing.map((m) => `${m.names(region)[0]}${endpointNote(m)}`).join(", ");
             reportViolation(`VPC ${vpc.name} has no internet egress and lacks VPC endpoints for: ${list}. ${remediation}`, vpc.urn);

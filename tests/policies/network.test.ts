@@ -585,6 +585,27 @@ describe("network policies", function () {
                 /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms \(Interface: encryption with the stack's KMS key\), aws\.sagemaker\.us-gov-west-1\.notebook \(Interface: opening the notebook from the VPC\), com\.amazonaws\.us-gov-west-1\.s3 \(model weights and the notebook's data\)\. Create the missing VPC endpoints/,
             );
         });
+        it("only VPCs SageMaker uses: another workload's VPC is not judged; the notebook endpoint only where a notebook uses the VPC", async () => {
+            const e = await fixture("missing-endpoints", { preview: false });
+            const without = (...types: string[]) => e.run.result.resources.filter((r) => !types.includes(r.type));
+            const lacking = async (resources: typeof e.run.result.resources) =>
+                (await evaluatePolicies(await guardrailsPack(), resources, { stackConfig: e.run.config.values })).violations
+                    .filter((v) => v.policyName === P.endpoints)
+                    .map((v) => v.message.split("\n")[1].split(". Create")[0]);
+            // No SageMaker model or notebook in the VPC (a database's VPC, say): nothing to say about SageMaker's endpoints.
+            assert.deepEqual(await lacking(without("aws:sagemaker/model:Model", "aws:sagemaker/notebookInstance:NotebookInstance")), []);
+            // A model but no notebook: the notebook endpoint is not required.
+            const [modelOnly] = await lacking(without("aws:sagemaker/notebookInstance:NotebookInstance"));
+            assert.match(
+                modelOnly,
+                /^VPC vpc has no internet egress and lacks VPC endpoints for: com\.amazonaws\.us-gov-west-1\.kms .*com\.amazonaws\.us-gov-west-1\.s3 /,
+            );
+            assert.doesNotMatch(modelOnly, /notebook\b.*\(Interface: opening the notebook/);
+            // A notebook alone still needs it.
+            const [notebookOnly] = await lacking(without("aws:sagemaker/model:Model"));
+            assert.match(notebookOnly, /aws\.sagemaker\.us-gov-west-1\.notebook \(Interface: opening the notebook from the VPC\)/);
+        });
+
         it("not applicable with internet egress (NAT) or without a VPC of the stack", async () => {
             assert.deepEqual((await fixture("nat-egress")).flagged(P.endpoints), []);
             assert.deepEqual((await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, policyConfig: APPROVED_EXISTING })).flagged(P.endpoints), []);
