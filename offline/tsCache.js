@@ -11,9 +11,10 @@
  *
  * Behaviour is that of `ts-node --transpile-only`, which the plan ran under before: the JavaScript
  * is ts-node's own output for each file (same compiler, same tsconfig.json, same source map), made
- * by ts-node and kept under bin/ts-cache/, keyed by a hash of the file's source, tsconfig.json and
- * the TypeScript and ts-node versions. Modules keep their .ts file names (require.cache keys,
- * __filename, __dirname and relative imports are unchanged). A file whose source changed since the
+ * by ts-node and kept under bin/ts-cache/, keyed by a hash of the file's source, tsconfig.json
+ * (with policies/tsconfig.json, which it extends) and the TypeScript and ts-node versions. Modules
+ * keep their .ts file names (require.cache keys, __filename, __dirname and relative imports are
+ * unchanged). A file whose source changed since the
  * build, or that is not cached, is compiled by ts-node (created on first need) and cached, so an edit
  * is never run stale and a clone built without `npm ci` (or with --ignore-scripts) still works, only
  * slower on its first run. TypeScript outside this repository (`--program` elsewhere) is handed to a
@@ -36,7 +37,7 @@ const inNodeModules = (file) => file.split(path.sep).includes("node_modules");
 const inRepo = (file) => file.startsWith(ROOT + path.sep) && !inNodeModules(file.slice(ROOT.length));
 
 let salt;
-/** What besides a file's source decides its output: tsconfig.json, the compiler versions, ts-node's variables. */
+/** What besides a file's source decides its output: tsconfig.json and the pack's one it extends, the compiler versions, ts-node's variables. */
 function cacheSalt() {
     if (salt === undefined) {
         const read = (file) => {
@@ -58,7 +59,8 @@ function cacheSalt() {
             .filter((k) => k.startsWith("TS_NODE_"))
             .sort()
             .map((k) => `${k}=${process.env[k]}`);
-        salt = [FORMAT, read(path.join(ROOT, "tsconfig.json")), version("typescript"), version("ts-node"), ...env].join("\0");
+        const tsconfigs = [path.join(ROOT, "tsconfig.json"), path.join(ROOT, "policies", "tsconfig.json")].map(read);
+        salt = [FORMAT, ...tsconfigs, version("typescript"), version("ts-node"), ...env].join("\0");
     }
     return salt;
 }

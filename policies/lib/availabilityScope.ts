@@ -11,6 +11,7 @@ import { PolicyConfigSchema, PolicyProviderResource, PolicyResource } from "@pul
 import { Deferrals, isUnknownValue, peek } from "./values";
 import { ENDPOINT_CONFIG_TYPE, SCALING_TARGET_TYPE } from "./instancesServing";
 import { defaultTagsOfBlock, effectiveTags, rawTagMap } from "./tagsEffective";
+import { stackOfUrn } from "./urn";
 
 export interface ProductionConfig {
     /** Stack names that are production. */
@@ -49,12 +50,6 @@ export const PRODUCTION_SCHEMA: Record<keyof ProductionConfig, PolicyConfigSchem
         description: "Values of environmentTagKey that mean production (case-insensitive).",
     },
 };
-
-/** The stack name in a URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function stackOfUrn(urn: string): string | undefined {
-    const match = /^urn:pulumi:([^:]+)::/.exec(urn);
-    return match?.[1];
-}
 
 /**
  * The resource's environment tag value as the provider merges it (its own tags over `tagsAll` over

@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkRollbackAlarms } from "../../policies/availability/endpointAutoRollbackAlarms";
 import { checkStartupTimeout } from "../../policies/availability/llmStartupHealthCheckTimeout";
 import { checkRedundancy } from "../../policies/availability/productionEndpointRedundancy";
-import { PRODUCTION_DEFAULTS, productionReason, stackOfUrn } from "../../policies/lib/availabilityScope";
+import { PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
+import { stackOfUrn } from "../../policies/lib/urn";
 import { assertClean, messages, notRunMessage } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
 

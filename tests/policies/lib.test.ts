@@ -7,7 +7,8 @@
 import { strict as assert } from "assert";
 import { PolicyProviderResource } from "@pulumi/policy";
 import { UNKNOWN } from "../../offline/mockRun";
-import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason, scalingTargetsOf, stackOfUrn } from "../../policies/lib/availabilityScope";
+import { configOfEndpoint, PRODUCTION_DEFAULTS, productionReason, scalingTargetsOf } from "../../policies/lib/availabilityScope";
+import { stackOfUrn } from "../../policies/lib/urn";
 import { regionOf } from "../../policies/lib/context";
 import { renderPolicyTable } from "../../policies/lib/docs";
 import { bucketsOf, companionsOf, COMPANION_TYPES, describeBucket } from "../../policies/lib/encryptionBuckets";

@@ -177,7 +177,10 @@ describe("careless changes are caught by exactly the expected policies", () => {
 describe("every policy carries @pulumi/policy's own metadata fields, as the analyzer serves them to the engine and Pulumi Cloud", () => {
     it("severity, remediation steps, the NIST SP 800-53 Rev. 5 framework with control titles, the family as first tag, and a documentation url", async () => {
         const served = new Map((await guardrailsPack()).policies.map((p) => [p.name, p]));
-        const files = fs.readdirSync(path.join(REPO_ROOT, "policies"), { recursive: true, encoding: "utf8" });
+        const sources = fs
+            .readdirSync(path.join(REPO_ROOT, "policies"), { recursive: true, encoding: "utf8" })
+            .filter((f) => f.endsWith(".ts"))
+            .map((f) => ({ file: f, text: fs.readFileSync(path.join(REPO_ROOT, "policies", f), "utf8") }));
         for (const g of guardrails) {
             const info = served.get(g.name)!;
             assert.ok(["low", "medium", "high", "critical"].includes(info.severity ?? ""), `${g.name} severity ${info.severity}`);
@@ -191,9 +194,7 @@ describe("every policy carries @pulumi/policy's own metadata fields, as the anal
             });
             assert.deepEqual(info.tags, [familyOf(g)], g.name);
             // The family is the folder the policy's file sits in.
-            const file = files.find(
-                (f) => f.endsWith(".ts") && new RegExp(`(name: |NAME = )"${g.name}"`).test(fs.readFileSync(path.join(REPO_ROOT, "policies", f), "utf8")),
-            );
+            const file = sources.find((f) => new RegExp(`(name: |NAME = )"${g.name}"`).test(f.text))?.file;
             assert.equal(file?.split(path.sep)[0], familyOf(g), `${g.name} in ${file}`);
             assert.match(info.url ?? "", /^https:\/\/(docs\.aws\.amazon\.com|docs\.djl\.ai|huggingface\.co)\//, g.name);
         }
