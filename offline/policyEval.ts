@@ -863,7 +863,12 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
         pc.setProperties(Struct.fromJavaScript(entry.properties ?? {}));
         configMap.set(name, pc);
     }
-    await call(handlers.configure, configure);
+    // A pack may refuse its config at Configure (this repository's pack does for a setting given under
+    // a policy's former name and its current one); the engine then fails the preview with the message.
+    await call(handlers.configure, configure).catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new PolicyConfigError(`Policy pack '${pack.name}' refused its config: ${message}`, [message]);
+    });
 
     const first = resources[0]?.urn ?? "";
     const { stack, project } = urnParts(first);

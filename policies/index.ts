@@ -1,12 +1,17 @@
 /**
  * The guardrails pack: composes the policies of each family. Each policy lives in its own file with
- * its metadata (lib/guardrail.ts); nothing is decided here.
+ * its metadata (lib/guardrail.ts); nothing is decided here. Former policy names stay accepted in
+ * pack configs for one release (renamedPolicies.ts, lib/renamedConfig.ts).
  *
  * Run it: pulumi preview --policy-pack policies --policy-pack-config policies/config/<stack>.json
  */
 import { PolicyPack } from "@pulumi/policy";
 import { guardrails } from "./guardrails";
+import { withConfigureAdjusted } from "./lib/analyzerConfigure";
+import { formerNameSupport } from "./lib/renamedConfig";
+import { POLICY_RENAMES } from "./renamedPolicies";
 
 export const PACK_NAME = "sagemaker-llm-guardrails";
 
-new PolicyPack(PACK_NAME, { policies: guardrails });
+const formerNames = formerNameSupport(guardrails, POLICY_RENAMES);
+withConfigureAdjusted(formerNames.adjust, () => new PolicyPack(PACK_NAME, { policies: [...guardrails, ...formerNames.policies] }));

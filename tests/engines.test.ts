@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { containerEnvironment } from "../components/llmEndpoint";
-import { endpointInstanceTypeApproved } from "../policies/instances/endpointInstanceTypeApproved";
+import { sagemakerEndpointConfigInstanceTypeApproved } from "../policies/instances/sagemakerEndpointConfigInstanceTypeApproved";
 import { ENGINES, releasesFrom } from "../policies/catalog/engines";
 import { endpointInstanceTypesOffered, findInstanceType, InstanceType } from "../policies/catalog/instances";
 import { findModel, MODELS, weightsGiB } from "../policies/catalog/models";
@@ -734,10 +734,10 @@ describe("the AWS GovCloud sample's Falcon-40B configuration stays reproducible"
 // ---------------------------------------------------------------------------------------------
 
 describe("instance allow-lists: the program's settings and the pack agree", () => {
-    const policyDefault = (endpointInstanceTypeApproved as { configSchema?: { properties?: Record<string, { default?: unknown }> } }).configSchema?.properties
-        ?.endpointInstanceTypes?.default as Record<string, string[]> | undefined;
+    const policyDefault = (sagemakerEndpointConfigInstanceTypeApproved as { configSchema?: { properties?: Record<string, { default?: unknown }> } })
+        .configSchema?.properties?.endpointInstanceTypes?.default as Record<string, string[]> | undefined;
 
-    it("GovCloud: settings' default approvedInstanceTypes equals the pack's endpoint-instance-type-approved default", () => {
+    it("GovCloud: settings' default approvedInstanceTypes equals the pack's sagemaker-endpoint-config-instance-type-approved default", () => {
         assert.ok(policyDefault, "the policy's configSchema has a default");
         const settings = settingsFor("aws-us-gov", [{ id: "llama-3.1-8b-instruct" }], { approvedInstanceTypes: [] });
         assert.deepEqual(settings.approvedInstanceTypes, policyDefault["aws-us-gov"]);

@@ -39,7 +39,7 @@ describe("the policy pack as published: built, installed and run outside the rep
             .filter((f) => f.endsWith(".ts") && !f.startsWith("node_modules/"))
             .map((f) => f.replace(/\.ts$/, ".js"));
         const configs = fs.readdirSync(path.join(REPO_ROOT, "policies", "config")).map((f) => `config/${f}`);
-        assert.deepEqual(built.files, [...sources, ...configs, "PulumiPolicy.yaml", "README.md", "package.json"].sort());
+        assert.deepEqual(built.files, [...sources, ...configs, "CHANGELOG.md", "PulumiPolicy.yaml", "README.md", "package.json"].sort());
 
         const project = YAML.parse(fs.readFileSync(path.join(built.dir, "PulumiPolicy.yaml"), "utf8"));
         assert.deepEqual(project.runtime, { name: "nodejs", options: { typescript: false } });

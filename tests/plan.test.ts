@@ -144,7 +144,7 @@ describe("offline plan", function () {
         assert.match(tagged.stdout, /\+ aws:cloudwatch\/logGroup:LogGroup app/);
         const untagged = await plan("--stack", "untagged", "--program", fixture("plan-program"));
         assert.equal(untagged.code, EXIT.violations);
-        assert.match(untagged.stdout, /✖ mandatory tags-required \(2\)/);
+        assert.match(untagged.stdout, /✖ mandatory aws-resource-tags-required \(2\)/);
     });
 
     describe("a misconfigured stack", () => {
@@ -155,8 +155,8 @@ describe("offline plan", function () {
             // The GovCloud stack against a stricter organisation config: DataClassification must be "secret".
             const strict = path.join(tmp, "strict-policy.json");
             const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "config", "govcloud.json"), "utf8"));
-            config["tags-allowed-values"] = { allowedValues: { DataClassification: "^secret$" } };
-            config["endpoint-instance-type-approved"] = { endpointInstanceTypes: { "aws-us-gov": ["ml.g4dn.2xlarge"] } };
+            config["aws-resource-tag-values-allowed"] = { allowedValues: { DataClassification: "^secret$" } };
+            config["sagemaker-endpoint-config-instance-type-approved"] = { endpointInstanceTypes: { "aws-us-gov": ["ml.g4dn.2xlarge"] } };
             fs.writeFileSync(strict, JSON.stringify(config));
             outcome = await plan("--stack", "govcloud", "--policy-config", strict, "--sarif", sarifFile);
             sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
@@ -164,8 +164,8 @@ describe("offline plan", function () {
 
         it("exits 1 and groups the violations by policy with the fix", () => {
             assert.equal(outcome.code, EXIT.violations);
-            assert.match(outcome.stdout, /✖ mandatory endpoint-instance-type-approved \(1\)/);
-            assert.match(outcome.stdout, /✖ mandatory tags-allowed-values \(\d+\)/);
+            assert.match(outcome.stdout, /✖ mandatory sagemaker-endpoint-config-instance-type-approved \(1\)/);
+            assert.match(outcome.stdout, /✖ mandatory aws-resource-tag-values-allowed \(\d+\)/);
             assert.match(
                 outcome.stdout,
                 /llama-3-1-8b-instruct-config: .*"ml\.g5\.12xlarge" is not approved .* Set the variant's instanceType to a type approved/,
@@ -176,17 +176,17 @@ describe("offline plan", function () {
         it("SARIF names the right rules, located on the stack file's settings", () => {
             const run = sarif.runs[0];
             const ruleIds = [...new Set(run.results.map((r: any) => r.ruleId))].sort();
-            assert.deepEqual(ruleIds, ["endpoint-instance-type-approved", "tags-allowed-values"]);
+            assert.deepEqual(ruleIds, ["aws-resource-tag-values-allowed", "sagemaker-endpoint-config-instance-type-approved"]);
             const stackFile = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.govcloud.yaml"), "utf8").split("\n");
             for (const result of run.results) {
                 const location = result.locations[0].physicalLocation;
                 assert.equal(location.artifactLocation.uri, "Pulumi.govcloud.yaml");
-                const key = result.ruleId === "tags-allowed-values" ? "sagemaker-llm:tags:" : "sagemaker-llm:models:";
+                const key = result.ruleId === "aws-resource-tag-values-allowed" ? "sagemaker-llm:tags:" : "sagemaker-llm:models:";
                 assert.ok(stackFile[location.region.startLine - 1].includes(key), `${result.ruleId} points at line ${location.region.startLine}`);
                 assert.equal(result.level, "error");
                 assert.match(result.locations[0].logicalLocations[0].fullyQualifiedName, /^urn:pulumi:govcloud::sagemaker-llm::/);
             }
-            const rule = run.tool.driver.rules.find((r: any) => r.id === "endpoint-instance-type-approved");
+            const rule = run.tool.driver.rules.find((r: any) => r.id === "sagemaker-endpoint-config-instance-type-approved");
             assert.match(rule.help.text, /Remediation: /);
             // The policy's own @pulumi/policy fields, as the analyzer serves them: family tag, framework controls, url, severity.
             assert.deepEqual(rule.properties.tags.slice(0, 3), ["security", "instances", "NIST SP 800-53 Rev. 5: CM-7"]);
@@ -270,6 +270,18 @@ describe("offline plan", function () {
         assert.equal((await plan()).code, EXIT.invalid);
         assert.equal((await plan("--stack", "govcloud", "--bogus")).code, EXIT.invalid);
         assert.equal((await plan("--stack", "nosuchstack")).code, EXIT.invalid);
+    });
+
+    it("a policy config the pack refuses at Configure (a setting under a policy's former and current names) exits 2 with the pack's message", async () => {
+        const file = path.join(tmp, "both-names.json");
+        fs.writeFileSync(file, JSON.stringify({ "tags-required": { requiredTags: ["A"] }, "aws-resource-tags-required": { requiredTags: ["B"] } }));
+        const outcome = await plan("--stack", "govcloud", "--policy-config", file);
+        assert.equal(outcome.code, EXIT.invalid);
+        assert.match(
+            outcome.stderr,
+            /refused its config: Invalid policy pack config:\n {2}"tags-required" and "aws-resource-tags-required" both set properties/,
+        );
+        assert.doesNotMatch(outcome.stderr, /Internal error|\n {4}at /);
     });
 
     it("--graph writes a Mermaid diagram that Mermaid's parser accepts", async () => {

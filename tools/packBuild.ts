@@ -7,9 +7,9 @@
  *   cd dist/policy-pack && pulumi policy publish <org>
  *
  * The folder holds the pack compiled to JavaScript, its PulumiPolicy.yaml, a package.json whose
- * dependencies are the versions this repository installed and tested, the pack's README and its
- * shipped configs. `pulumi policy publish` packs the folder with `npm pack` and, where the pack is
- * enforced, the CLI installs its dependencies there (pulumi/pulumi pkg/backend/httpstate/policypack.go):
+ * dependencies are the versions this repository installed and tested, the pack's README, its
+ * changelog and its shipped configs. `pulumi policy publish` packs the folder with `npm pack` and,
+ * where the pack is enforced, the CLI installs its dependencies there (pulumi/pulumi pkg/backend/httpstate/policypack.go):
  * nothing outside the folder reaches the enforcing machine, which is why policies/ imports nothing
  * outside itself.
  *
@@ -85,6 +85,7 @@ export function buildPolicyPack(outDir: string = DEFAULT_OUT): BuiltPack {
     fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), YAML.stringify(project, { lineWidth: 0 }));
 
     fs.copyFileSync(path.join(PACK_SOURCE, "README.md"), path.join(dir, "README.md"));
+    fs.copyFileSync(path.join(PACK_SOURCE, "CHANGELOG.md"), path.join(dir, "CHANGELOG.md"));
     fs.cpSync(path.join(PACK_SOURCE, "config"), path.join(dir, "config"), { recursive: true });
 
     const files = (fs.readdirSync(dir, { recursive: true }) as string[])

@@ -1,6 +1,10 @@
 import { Guardrail } from "../lib/guardrail";
-import { endpointAutoRollbackAlarms } from "./endpointAutoRollbackAlarms";
-import { llmStartupHealthCheckTimeout } from "./llmStartupHealthCheckTimeout";
-import { productionEndpointRedundancy } from "./productionEndpointRedundancy";
+import { sagemakerEndpointAutoRollbackAlarms } from "./sagemakerEndpointAutoRollbackAlarms";
+import { sagemakerEndpointConfigStartupHealthCheckTimeout } from "./sagemakerEndpointConfigStartupHealthCheckTimeout";
+import { sagemakerEndpointConfigProductionRedundancy } from "./sagemakerEndpointConfigProductionRedundancy";
 
-export const availabilityGuardrails: Guardrail[] = [productionEndpointRedundancy, endpointAutoRollbackAlarms, llmStartupHealthCheckTimeout];
+export const availabilityGuardrails: Guardrail[] = [
+    sagemakerEndpointConfigProductionRedundancy,
+    sagemakerEndpointAutoRollbackAlarms,
+    sagemakerEndpointConfigStartupHealthCheckTimeout,
+];

@@ -235,7 +235,7 @@ export function instancePrice(type: InstanceType, partition: PartitionId): Insta
 
 /**
  * GPU instance types SageMaker hosting offers in a partition: the default endpoint allow-list of the
- * program's settings and of the pack's endpoint-instance-type-approved policy alike.
+ * program's settings and of the pack's sagemaker-endpoint-config-instance-type-approved policy alike.
  */
 export function endpointInstanceTypesOffered(partition: PartitionId): string[] {
     return INSTANCE_TYPES.filter((t) => t.gpuCount > 0 && t.offeredIn.includes(partition)).map((t) => t.name);

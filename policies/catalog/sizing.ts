@@ -2,7 +2,7 @@
  * Whether a model fits the GPUs it is sharded over, counting what the engine keeps in GPU memory:
  * the weights, the KV cache for the configured context and concurrency, and an allowance for the
  * engine's own use (activations, CUDA graphs), against the share of GPU memory the engine may use.
- * The settings validation, the policy pack's model-fits-gpu-memory and the offline plan print the
+ * The settings validation, the policy pack's sagemaker-model-fits-gpu-memory and the offline plan print the
  * same arithmetic.
  *
  * Sources:

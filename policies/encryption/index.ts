@@ -1,18 +1,18 @@
 import { Guardrail } from "../lib/guardrail";
-import { cloudwatchLogGroupKms } from "./logGroupKms";
-import { cloudwatchLogGroupRetention } from "./logGroupRetention";
+import { cloudwatchLogGroupKms } from "./cloudwatchLogGroupKms";
+import { cloudwatchLogGroupRetention } from "./cloudwatchLogGroupRetention";
 import { kmsKeyRotation } from "./kmsKeyRotation";
 import { s3BucketPublicAccessBlock } from "./s3BucketPublicAccessBlock";
 import { s3BucketSseKms } from "./s3BucketSseKms";
 import { s3BucketTlsOnly } from "./s3BucketTlsOnly";
 import { s3BucketVersioning } from "./s3BucketVersioning";
-import { sagemakerDataCaptureKms } from "./dataCaptureKms";
-import { sagemakerEndpointVolumeKms } from "./endpointVolumeKms";
-import { sagemakerNotebookKms } from "./notebookKms";
+import { sagemakerEndpointConfigDataCaptureKms } from "./sagemakerEndpointConfigDataCaptureKms";
+import { sagemakerEndpointConfigVolumeKms } from "./sagemakerEndpointConfigVolumeKms";
+import { sagemakerNotebookKms } from "./sagemakerNotebookKms";
 
 export const encryptionGuardrails: Guardrail[] = [
-    sagemakerEndpointVolumeKms,
-    sagemakerDataCaptureKms,
+    sagemakerEndpointConfigVolumeKms,
+    sagemakerEndpointConfigDataCaptureKms,
     sagemakerNotebookKms,
     s3BucketSseKms,
     s3BucketVersioning,

@@ -1,7 +1,7 @@
 import { Guardrail } from "../lib/guardrail";
-import { noBroadManagedPolicies } from "./noBroadManagedPolicies";
-import { noWildcardActions } from "./noWildcardActions";
-import { sageMakerTrustOnlySageMaker } from "./sagemakerTrustOnlySageMaker";
-import { sageMakerTrustSourceAccount } from "./sagemakerTrustSourceAccount";
+import { iamIdentityNoBroadManagedPolicies } from "./iamIdentityNoBroadManagedPolicies";
+import { iamPolicyNoWildcardActions } from "./iamPolicyNoWildcardActions";
+import { iamRoleTrustSagemakerOnly } from "./iamRoleTrustSagemakerOnly";
+import { iamRoleTrustSourceAccount } from "./iamRoleTrustSourceAccount";
 
-export const iamGuardrails: Guardrail[] = [noBroadManagedPolicies, noWildcardActions, sageMakerTrustOnlySageMaker, sageMakerTrustSourceAccount];
+export const iamGuardrails: Guardrail[] = [iamIdentityNoBroadManagedPolicies, iamPolicyNoWildcardActions, iamRoleTrustSagemakerOnly, iamRoleTrustSourceAccount];

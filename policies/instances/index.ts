@@ -1,14 +1,14 @@
 import { Guardrail } from "../lib/guardrail";
-import { endpointInstanceTypeApproved } from "./endpointInstanceTypeApproved";
-import { modelFitsGpuMemory } from "./modelFitsGpuMemory";
-import { notebookInstanceTypeApproved } from "./notebookInstanceTypeApproved";
-import { servingEngineMaintained } from "./servingEngineMaintained";
-import { smNumGpusWithinInstance } from "./smNumGpusWithinInstance";
+import { sagemakerEndpointConfigInstanceTypeApproved } from "./sagemakerEndpointConfigInstanceTypeApproved";
+import { sagemakerModelFitsGpuMemory } from "./sagemakerModelFitsGpuMemory";
+import { sagemakerNotebookInstanceTypeApproved } from "./sagemakerNotebookInstanceTypeApproved";
+import { sagemakerModelServingEngineMaintained } from "./sagemakerModelServingEngineMaintained";
+import { sagemakerModelNumGpusWithinInstance } from "./sagemakerModelNumGpusWithinInstance";
 
 export const instanceGuardrails: Guardrail[] = [
-    endpointInstanceTypeApproved,
-    notebookInstanceTypeApproved,
-    smNumGpusWithinInstance,
-    modelFitsGpuMemory,
-    servingEngineMaintained,
+    sagemakerEndpointConfigInstanceTypeApproved,
+    sagemakerNotebookInstanceTypeApproved,
+    sagemakerModelNumGpusWithinInstance,
+    sagemakerModelFitsGpuMemory,
+    sagemakerModelServingEngineMaintained,
 ];

@@ -7,6 +7,7 @@
  * and SARIF read these same fields.
  */
 import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
+import { policyNameProblem } from "./naming";
 import { nistFramework, NistControl } from "./nist";
 import { withProgramHint } from "./thisProgram";
 
@@ -91,8 +92,10 @@ export function stackGuardrail(spec: GuardrailSpec, validateStack: StackValidati
     return { ...policy, validateStack: (args, report) => validateStack(args, hinted(report, inThisProgram)), meta };
 }
 
-/** The spec as @pulumi/policy's fields, our own metadata, and the program hint. */
+/** The spec as @pulumi/policy's fields, our own metadata, and the program hint; a name off the scheme (./naming.ts) throws. */
 function split(spec: GuardrailSpec) {
+    const problem = policyNameProblem(spec.name);
+    if (problem !== undefined) throw new Error(problem);
     const { family, controls, unknowns, rationale, inThisProgram, ...fields } = spec;
     const policy: Policy & PulumiMetadata = { ...fields, framework: nistFramework(controls), tags: [family] };
     return { policy, meta: { unknowns, rationale }, inThisProgram };

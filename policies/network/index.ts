@@ -1,20 +1,20 @@
 import { Guardrail } from "../lib/guardrail";
-import { externalSubnetsApproved } from "./externalSubnetsApproved";
-import { interfaceEndpointPrivateDns } from "./interfaceEndpointPrivateDns";
-import { modelInVpc } from "./modelInVpc";
-import { notebookNoDirectInternet } from "./notebookNoDirectInternet";
-import { privateEndpointsComplete } from "./privateEndpointsComplete";
-import { sagemakerSubnetsPrivate } from "./sagemakerSubnetsPrivate";
-import { securityGroupNoPublicIngress } from "./securityGroupNoPublicIngress";
-import { vpcFlowLogs } from "./vpcFlowLogs";
+import { sagemakerWorkloadExternalSubnetsApproved } from "./sagemakerWorkloadExternalSubnetsApproved";
+import { ec2VpcEndpointPrivateDns } from "./ec2VpcEndpointPrivateDns";
+import { sagemakerModelInVpc } from "./sagemakerModelInVpc";
+import { sagemakerNotebookNoDirectInternet } from "./sagemakerNotebookNoDirectInternet";
+import { ec2VpcPrivateEndpointsComplete } from "./ec2VpcPrivateEndpointsComplete";
+import { sagemakerWorkloadSubnetsPrivate } from "./sagemakerWorkloadSubnetsPrivate";
+import { ec2SecurityGroupNoPublicIngress } from "./ec2SecurityGroupNoPublicIngress";
+import { ec2VpcFlowLogsEnabled } from "./ec2VpcFlowLogsEnabled";
 
 export const networkGuardrails: Guardrail[] = [
-    notebookNoDirectInternet,
-    modelInVpc,
-    sagemakerSubnetsPrivate,
-    externalSubnetsApproved,
-    securityGroupNoPublicIngress,
-    vpcFlowLogs,
-    interfaceEndpointPrivateDns,
-    privateEndpointsComplete,
+    sagemakerNotebookNoDirectInternet,
+    sagemakerModelInVpc,
+    sagemakerWorkloadSubnetsPrivate,
+    sagemakerWorkloadExternalSubnetsApproved,
+    ec2SecurityGroupNoPublicIngress,
+    ec2VpcFlowLogsEnabled,
+    ec2VpcEndpointPrivateDns,
+    ec2VpcPrivateEndpointsComplete,
 ];

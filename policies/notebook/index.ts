@@ -1,7 +1,12 @@
 import { Guardrail } from "../lib/guardrail";
-import { imdsV2Required } from "./imdsV2Required";
-import { notDefaultSecurityGroup } from "./notDefaultSecurityGroup";
-import { platformApproved } from "./platformApproved";
-import { rootAccessDisabled } from "./rootAccessDisabled";
+import { sagemakerNotebookImdsv2Required } from "./sagemakerNotebookImdsv2Required";
+import { sagemakerNotebookNotDefaultSecurityGroup } from "./sagemakerNotebookNotDefaultSecurityGroup";
+import { sagemakerNotebookPlatformApproved } from "./sagemakerNotebookPlatformApproved";
+import { sagemakerNotebookRootAccessDisabled } from "./sagemakerNotebookRootAccessDisabled";
 
-export const notebookGuardrails: Guardrail[] = [rootAccessDisabled, imdsV2Required, platformApproved, notDefaultSecurityGroup];
+export const notebookGuardrails: Guardrail[] = [
+    sagemakerNotebookRootAccessDisabled,
+    sagemakerNotebookImdsv2Required,
+    sagemakerNotebookPlatformApproved,
+    sagemakerNotebookNotDefaultSecurityGroup,
+];

@@ -1,5 +1,5 @@
 import { Guardrail } from "../lib/guardrail";
-import { allowedRegions } from "./allowedRegions";
-import { consistentReferences } from "./consistentReferences";
+import { awsResourceRegionAllowed } from "./awsResourceRegionAllowed";
+import { awsResourcePartitionConsistent } from "./awsResourcePartitionConsistent";
 
-export const partitionGuardrails: Guardrail[] = [consistentReferences, allowedRegions];
+export const partitionGuardrails: Guardrail[] = [awsResourcePartitionConsistent, awsResourceRegionAllowed];

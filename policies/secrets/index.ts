@@ -1,5 +1,5 @@
 import { Guardrail } from "../lib/guardrail";
-import { sagemakerModelEnvCredentialExposure } from "./modelEnvCredentialExposure";
-import { sagemakerModelEnvNoCredentials } from "./modelEnvNoCredentials";
+import { sagemakerModelEnvCredentialExposure } from "./sagemakerModelEnvCredentialExposure";
+import { sagemakerModelEnvNoCredentials } from "./sagemakerModelEnvNoCredentials";
 
 export const secretsGuardrails: Guardrail[] = [sagemakerModelEnvNoCredentials, sagemakerModelEnvCredentialExposure];

@@ -1,5 +1,5 @@
 import { Guardrail } from "../lib/guardrail";
-import { requiredTags } from "./requiredTags";
-import { tagValues } from "./tagValues";
+import { awsResourceTagsRequired } from "./awsResourceTagsRequired";
+import { awsResourceTagValuesAllowed } from "./awsResourceTagValuesAllowed";
 
-export const tagGuardrails: Guardrail[] = [requiredTags, tagValues];
+export const tagGuardrails: Guardrail[] = [awsResourceTagsRequired, awsResourceTagValuesAllowed];

@@ -6,17 +6,17 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { checkRollbackAlarms } from "../../policies/availability/endpointAutoRollbackAlarms";
-import { checkStartupTimeout } from "../../policies/availability/llmStartupHealthCheckTimeout";
-import { checkRedundancy } from "../../policies/availability/productionEndpointRedundancy";
+import { checkRollbackAlarms } from "../../policies/availability/sagemakerEndpointAutoRollbackAlarms";
+import { checkStartupTimeout } from "../../policies/availability/sagemakerEndpointConfigStartupHealthCheckTimeout";
+import { checkRedundancy } from "../../policies/availability/sagemakerEndpointConfigProductionRedundancy";
 import { PRODUCTION_DEFAULTS, productionReason } from "../../policies/lib/availabilityScope";
 import { stackOfUrn } from "../../policies/lib/urn";
 import { assertClean, messages, notRunMessage } from "./assertions";
 import { evaluateRepoStack, evaluateStack, EvaluateOptions, FIXTURES, guardrailsPack } from "./harness";
 
-const REDUNDANCY = "production-endpoint-redundancy";
-const ROLLBACK = "endpoint-auto-rollback-alarms";
-const STARTUP = "llm-startup-health-check-timeout";
+const REDUNDANCY = "sagemaker-endpoint-config-production-redundancy";
+const ROLLBACK = "sagemaker-endpoint-auto-rollback-alarms";
+const STARTUP = "sagemaker-endpoint-config-startup-health-check-timeout";
 const AVAILABILITY_POLICIES = [REDUNDANCY, ROLLBACK, STARTUP];
 
 const fixture = (name: string, options: EvaluateOptions = {}) => evaluateStack(`${FIXTURES}/policy-instances`, name, options);

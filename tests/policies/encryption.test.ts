@@ -8,9 +8,9 @@ import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
 import { UNKNOWN as WIRE_UNKNOWN } from "../../offline/mockRun";
 import { encryptionGuardrails } from "../../policies/encryption";
-import { volumeKeyProblems } from "../../policies/encryption/endpointVolumeKms";
+import { volumeKeyProblems } from "../../policies/encryption/sagemakerEndpointConfigVolumeKms";
 import { rotationProblem } from "../../policies/encryption/kmsKeyRotation";
-import { retentionProblem } from "../../policies/encryption/logGroupRetention";
+import { retentionProblem } from "../../policies/encryption/cloudwatchLogGroupRetention";
 import { publicAccessProblem } from "../../policies/encryption/s3BucketPublicAccessBlock";
 import { bucketSseProblem, sseRuleProblem, sseRulesFor } from "../../policies/encryption/s3BucketSseKms";
 import { versioningFor, versioningProblem } from "../../policies/encryption/s3BucketVersioning";
@@ -26,8 +26,8 @@ const FIXTURE = path.join(FIXTURES, "policy-encryption");
 const MINE = new Set(encryptionGuardrails.map((g) => g.name));
 
 const P = {
-    endpointVolume: "sagemaker-endpoint-volume-kms",
-    dataCapture: "sagemaker-data-capture-kms",
+    endpointVolume: "sagemaker-endpoint-config-volume-kms",
+    dataCapture: "sagemaker-endpoint-config-data-capture-kms",
     notebook: "sagemaker-notebook-kms",
     sse: "s3-bucket-sse-kms",
     versioning: "s3-bucket-versioning",
@@ -165,7 +165,7 @@ describe("encryption policies", function () {
             for (const name of ["nvme-without-key", "ebs-with-key", "capture-with-key"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
             // No instance type, nothing to judge: a serverless variant has no ML storage volume; an empty type is the instance-type policy's.
             for (const name of ["serverless-without-key", "empty-type"]) assert.ok(!f.flagged(P.endpointVolume).includes(name), name);
-            assert.ok(f.flagged("endpoint-instance-type-approved").includes("empty-type"));
+            assert.ok(f.flagged("sagemaker-endpoint-config-instance-type-approved").includes("empty-type"));
         });
 
         it("violating: a key on an NVMe type (production or shadow variant), no key on an EBS-backed type, an unlisted type", async () => {

@@ -7,20 +7,20 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { iamGuardrails } from "../../policies/iam";
-import { deniedManagedPolicyArns } from "../../policies/iam/noBroadManagedPolicies";
-import { wildcardFindings } from "../../policies/iam/noWildcardActions";
-import { sageMakerTrustProblems } from "../../policies/iam/sagemakerTrustOnlySageMaker";
-import { statementsWithoutSourceCondition } from "../../policies/iam/sagemakerTrustSourceAccount";
+import { deniedManagedPolicyArns } from "../../policies/iam/iamIdentityNoBroadManagedPolicies";
+import { wildcardFindings } from "../../policies/iam/iamPolicyNoWildcardActions";
+import { sageMakerTrustProblems } from "../../policies/iam/iamRoleTrustSagemakerOnly";
+import { statementsWithoutSourceCondition } from "../../policies/iam/iamRoleTrustSourceAccount";
 import { awsManagedPolicyName, statementsOf } from "../../policies/lib/iamDocuments";
 import { errorsOf } from "./assertions";
 import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 import { familyOf } from "../../policies/lib/guardrail";
 import { controlsOf } from "../../policies/lib/nist";
 
-const MANAGED = "iam-no-broad-managed-policies";
-const WILDCARD = "iam-no-wildcard-actions";
-const TRUST = "iam-sagemaker-role-trust";
-const SOURCE = "iam-sagemaker-trust-source-account";
+const MANAGED = "iam-identity-no-broad-managed-policies";
+const WILDCARD = "iam-policy-no-wildcard-actions";
+const TRUST = "iam-role-trust-sagemaker-only";
+const SOURCE = "iam-role-trust-source-account";
 const FAMILY = [MANAGED, WILDCARD, TRUST, SOURCE];
 
 const trust = (Principal: unknown, extra: object = {}) => ({ Effect: "Allow", Principal, Action: "sts:AssumeRole", ...extra });

@@ -5,11 +5,11 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { allowedTypes, checkInstanceType } from "../../policies/instances/endpointInstanceTypeApproved";
-import { checkModelFits, unsizedQuantization } from "../../policies/instances/modelFitsGpuMemory";
+import { allowedTypes, checkInstanceType } from "../../policies/instances/sagemakerEndpointConfigInstanceTypeApproved";
+import { checkModelFits, unsizedQuantization } from "../../policies/instances/sagemakerModelFitsGpuMemory";
 import { ENGINES } from "../../policies/catalog/engines";
-import { checkNumGpus } from "../../policies/instances/smNumGpusWithinInstance";
-import { unmaintainedEngines } from "../../policies/instances/servingEngineMaintained";
+import { checkNumGpus } from "../../policies/instances/sagemakerModelNumGpusWithinInstance";
+import { unmaintainedEngines } from "../../policies/instances/sagemakerModelServingEngineMaintained";
 import { endpointInstanceTypesOffered } from "../../policies/catalog/instances";
 import { findModel } from "../../policies/catalog/models";
 import { freshRequire } from "../freshModules";
@@ -28,12 +28,12 @@ function withModelEnvironment(env: Record<string, string | undefined>): pulumi.R
             : undefined;
 }
 
-const ENDPOINT_TYPES = "endpoint-instance-type-approved";
-const NOTEBOOK_TYPES = "notebook-instance-type-approved";
-const NUM_GPUS = "sm-num-gpus-within-instance";
-const MEMORY_FIT = "model-fits-gpu-memory";
-const ENGINE_MAINTAINED = "serving-engine-maintained";
-/** The mandatory policies of the family; serving-engine-maintained is advisory. */
+const ENDPOINT_TYPES = "sagemaker-endpoint-config-instance-type-approved";
+const NOTEBOOK_TYPES = "sagemaker-notebook-instance-type-approved";
+const NUM_GPUS = "sagemaker-model-num-gpus-within-instance";
+const MEMORY_FIT = "sagemaker-model-fits-gpu-memory";
+const ENGINE_MAINTAINED = "sagemaker-model-serving-engine-maintained";
+/** The mandatory policies of the family; sagemaker-model-serving-engine-maintained is advisory. */
 const INSTANCE_POLICIES = [ENDPOINT_TYPES, NOTEBOOK_TYPES, NUM_GPUS, MEMORY_FIT];
 /** The GovCloud stack running the AWS GovCloud sample's configuration: Falcon-40B on TGI 1.0.3, NF4, on ml.g4dn.12xlarge. */
 const SAMPLE: EvaluateOptions = { overrides: { models: [GOVCLOUD_SAMPLE] } };
@@ -561,11 +561,11 @@ describe("instances policies", function () {
             assert.match(checkModelFits(vllmQwen) ?? "", /GiB needed/, "bfloat16 7.6B does not fit one T4");
             assert.equal(checkModelFits({ ...vllmQwen, quantization: "awq_marlin" }), undefined, "4-bit AWQ does");
             // The kernel names are a table loaded with the module: loaded afresh here, so a mutation run's change to it is seen.
-            const fresh = freshRequire<typeof import("../../policies/instances/modelFitsGpuMemory")>("policies/instances/modelFitsGpuMemory");
+            const fresh = freshRequire<typeof import("../../policies/instances/sagemakerModelFitsGpuMemory")>("policies/instances/sagemakerModelFitsGpuMemory");
             for (const kernel of ["awq_marlin", "gptq_marlin"])
                 assert.equal(fresh.unsizedQuantization({ ...vllmQwen, quantization: kernel }), undefined, kernel);
             assert.match(unsizedQuantization({ ...vllmQwen, quantization: "compressed-tensors" }) ?? "", /SM_VLLM_QUANTIZATION/);
-            // A degree that is not a whole number is sm-num-gpus-within-instance's to report, not sized here.
+            // A degree that is not a whole number is sagemaker-model-num-gpus-within-instance's to report, not sized here.
             for (const tensorParallel of ["x4", "4x", "four"]) assert.equal(checkModelFits({ ...base, tensorParallel }), undefined, tensorParallel);
             // A model outside the catalog (sized by its parameter count) is quantized as the catalog's are: 180B at 4 bits is still 84 GiB.
             const custom = { ...base, model: { parametersBillions: 180, label: "custom" } };

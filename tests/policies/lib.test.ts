@@ -43,7 +43,7 @@ import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/pa
 import { compilePatterns, modelEnvironment } from "../../policies/lib/secretsCredentials";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
-import { subnetProblems } from "../../policies/network/sagemakerSubnetsPrivate";
+import { subnetProblems } from "../../policies/network/sagemakerWorkloadSubnetsPrivate";
 import { policyResource } from "./assertions";
 import { freshRequire } from "../freshModules";
 

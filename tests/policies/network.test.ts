@@ -11,12 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { isUnknown, UNKNOWN } from "../../offline/mockRun";
 import { evaluatePolicies, PolicyResult } from "../../offline/policyEval";
 import { networkGuardrails } from "../../policies/network";
-import { endpointFacts, missingEndpoints, requiredEndpoints } from "../../policies/network/privateEndpointsComplete";
-import { modelVpcProblems } from "../../policies/network/modelInVpc";
-import { privateDnsProblem } from "../../policies/network/interfaceEndpointPrivateDns";
-import { notebookInternetProblems } from "../../policies/network/notebookNoDirectInternet";
-import { attributeSubnets, subnetProblems, subnetUsers } from "../../policies/network/sagemakerSubnetsPrivate";
-import { openIngress } from "../../policies/network/securityGroupNoPublicIngress";
+import { endpointFacts, missingEndpoints, requiredEndpoints } from "../../policies/network/ec2VpcPrivateEndpointsComplete";
+import { modelVpcProblems } from "../../policies/network/sagemakerModelInVpc";
+import { privateDnsProblem } from "../../policies/network/ec2VpcEndpointPrivateDns";
+import { notebookInternetProblems } from "../../policies/network/sagemakerNotebookNoDirectInternet";
+import { attributeSubnets, subnetProblems, subnetUsers } from "../../policies/network/sagemakerWorkloadSubnetsPrivate";
+import { openIngress } from "../../policies/network/ec2SecurityGroupNoPublicIngress";
 import { NET } from "../../policies/lib/networkGraph";
 import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
@@ -31,12 +31,12 @@ const MINE = networkGuardrails.map((g) => g.name);
 const P = {
     notebookInternet: "sagemaker-notebook-no-direct-internet",
     modelVpc: "sagemaker-model-in-vpc",
-    subnets: "sagemaker-subnets-private",
-    externalSubnets: "sagemaker-external-subnets-approved",
-    ingress: "security-group-no-public-ingress",
-    flowLogs: "vpc-flow-logs-enabled",
-    privateDns: "vpc-interface-endpoint-private-dns",
-    endpoints: "vpc-private-endpoints-complete",
+    subnets: "sagemaker-workload-subnets-private",
+    externalSubnets: "sagemaker-workload-external-subnets-approved",
+    ingress: "ec2-security-group-no-public-ingress",
+    flowLogs: "ec2-vpc-flow-logs-enabled",
+    privateDns: "ec2-vpc-endpoint-private-dns",
+    endpoints: "ec2-vpc-private-endpoints-complete",
 };
 
 const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
@@ -340,7 +340,7 @@ describe("network policies", function () {
             assert.deepEqual(e.flagged(P.subnets), []);
             assert.deepEqual((await evaluateRepoStack("commercial", NAT)).flagged(P.subnets), []);
         });
-        it("subnets the stack does not create are not judged here (sagemaker-external-subnets-approved reports them)", async () => {
+        it("subnets the stack does not create are not judged here (sagemaker-workload-external-subnets-approved reports them)", async () => {
             for (const preview of [true, false]) {
                 assert.deepEqual((await evaluateRepoStack("govcloud", { ...ON_LANDING_ZONE, preview })).flagged(P.subnets), []);
                 assert.deepEqual((await fixture("external-subnets", { preview })).flagged(P.subnets), [], `preview=${preview}`);
@@ -349,7 +349,7 @@ describe("network policies", function () {
         it("approvedSubnetIds set here is reported as moved, not ignored", async () => {
             const e = await evaluateRepoStack("govcloud", { policyConfig: { [P.subnets]: { approvedSubnetIds: ["subnet-0aaaabbbbccccdddd"] } } });
             assert.deepEqual(e.flagged(P.subnets), ["(stack)"]);
-            assert.match(ownMessages(e, P.subnets)[0], /belongs to sagemaker-external-subnets-approved now; move it there/);
+            assert.match(ownMessages(e, P.subnets)[0], /belongs to sagemaker-workload-external-subnets-approved now; move it there/);
         });
         it("the message names the subnet, the resources that use it, and the route that reaches the internet", async () => {
             assert.match(

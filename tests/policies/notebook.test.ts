@@ -8,10 +8,10 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { isUnknown } from "../../offline/mockRun";
 import { notebookGuardrails } from "../../policies/notebook";
-import { imdsProblem } from "../../policies/notebook/imdsV2Required";
-import { DEFAULT_APPROVED_PLATFORMS, platformProblem } from "../../policies/notebook/platformApproved";
-import { defaultSecurityGroupProblems } from "../../policies/notebook/notDefaultSecurityGroup";
-import { rootAccessProblem } from "../../policies/notebook/rootAccessDisabled";
+import { imdsProblem } from "../../policies/notebook/sagemakerNotebookImdsv2Required";
+import { DEFAULT_APPROVED_PLATFORMS, platformProblem } from "../../policies/notebook/sagemakerNotebookPlatformApproved";
+import { defaultSecurityGroupProblems } from "../../policies/notebook/sagemakerNotebookNotDefaultSecurityGroup";
+import { rootAccessProblem } from "../../policies/notebook/sagemakerNotebookRootAccessDisabled";
 import { Graph } from "../graph";
 import { EXISTING, LANDING_ZONE } from "../landingZone";
 import { assertClean, ownMessages } from "./assertions";
@@ -23,10 +23,10 @@ const FIXTURE = path.join(FIXTURES, "policy-network");
 const MINE = notebookGuardrails.map((g) => g.name);
 
 const P = {
-    root: "notebook-root-access-disabled",
-    imds: "notebook-imdsv2-required",
-    platform: "notebook-platform-approved",
-    defaultSg: "notebook-not-default-security-group",
+    root: "sagemaker-notebook-root-access-disabled",
+    imds: "sagemaker-notebook-imdsv2-required",
+    platform: "sagemaker-notebook-platform-approved",
+    defaultSg: "sagemaker-notebook-not-default-security-group",
 };
 
 const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
@@ -69,7 +69,7 @@ describe("notebook policies", function () {
                     await evaluateRepoStack("govcloud", {
                         overrides: EXISTING,
                         landingZone: {},
-                        policyConfig: { "sagemaker-external-subnets-approved": { approvedSubnetIds: LANDING_ZONE.subnets } },
+                        policyConfig: { "sagemaker-workload-external-subnets-approved": { approvedSubnetIds: LANDING_ZONE.subnets } },
                         preview,
                     }),
                     MINE,

@@ -1,6 +1,6 @@
 /**
- * The partition family (policies/partition/): partition-consistent-references and
- * partition-allowed-regions, on the repo's stacks, variants of them, and fixture programs
+ * The partition family (policies/partition/): aws-resource-partition-consistent and
+ * aws-resource-region-allowed, on the repo's stacks, variants of them, and fixture programs
  * (tests/fixtures/policy-governance), through @pulumi/policy's analyzer.
  */
 import { strict as assert } from "assert";
@@ -8,8 +8,8 @@ import * as path from "path";
 import { UNKNOWN } from "../../offline/mockRun";
 import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/partitionReferences";
 import { partitionGuardrails } from "../../policies/partition";
-import { DEFAULT_ALLOWED_REGIONS, regionProblem } from "../../policies/partition/allowedRegions";
-import { partitionFindings } from "../../policies/partition/consistentReferences";
+import { DEFAULT_ALLOWED_REGIONS, regionProblem } from "../../policies/partition/awsResourceRegionAllowed";
+import { partitionFindings } from "../../policies/partition/awsResourcePartitionConsistent";
 import { regionsOf } from "../../policies/catalog/partitions";
 import { ENGINES, engineImageUri, imageAccount } from "../../policies/catalog/engines";
 
@@ -21,8 +21,8 @@ import { Evaluation, EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES
 import { familyOf } from "../../policies/lib/guardrail";
 import { controlsOf } from "../../policies/lib/nist";
 
-const REFS = "partition-consistent-references";
-const REGIONS = "partition-allowed-regions";
+const REFS = "aws-resource-partition-consistent";
+const REGIONS = "aws-resource-region-allowed";
 const FAMILY = [REFS, REGIONS];
 
 describe("partition family", function () {

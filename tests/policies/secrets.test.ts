@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import { isCredentialName, isLiteralCredentialValue } from "../../policies/lib/secretsCredentials";
 import { secretsGuardrails } from "../../policies/secrets";
-import { credentialFinding } from "../../policies/secrets/modelEnvNoCredentials";
+import { credentialFinding } from "../../policies/secrets/sagemakerModelEnvNoCredentials";
 import { assertClean, levels, notRunProperties } from "./assertions";
 import { EvaluateOptions, Evaluation, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 import { familyOf } from "../../policies/lib/guardrail";

@@ -1,5 +1,5 @@
 /**
- * The tags family (policies/tags/): tags-required and tags-allowed-values, on the repo's stacks and
+ * The tags family (policies/tags/): aws-resource-tags-required and aws-resource-tag-values-allowed, on the repo's stacks and
  * on fixture programs (tests/fixtures/policy-governance), through @pulumi/policy's analyzer.
  */
 import { strict as assert } from "assert";
@@ -8,8 +8,8 @@ import * as path from "path";
 import { UNKNOWN_TAG, describeTags, isTaggable, providerDefaultTags } from "../../policies/lib/tagsEffective";
 import { TAGGABLE_BY_MODULE, TAGGABLE_SOURCE, TAGGABLE_TYPES } from "../../policies/lib/tagsTaggable";
 import { tagGuardrails } from "../../policies/tags";
-import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing, tagSources } from "../../policies/tags/requiredTags";
-import { disallowedTagValues } from "../../policies/tags/tagValues";
+import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing, tagSources } from "../../policies/tags/awsResourceTagsRequired";
+import { disallowedTagValues } from "../../policies/tags/awsResourceTagValuesAllowed";
 import { UNKNOWN as WIRE_UNKNOWN } from "../../offline/mockRun";
 import { loadProject, qualifyKey } from "../../offline/projectConfig";
 import { REPO_ROOT } from "../graph";
@@ -156,15 +156,15 @@ describe("tags family", function () {
         });
 
         it("every type with a tags map also takes the provider's default tags (tagsAll)", function () {
-            assert.deepEqual(scan.withoutTagsAll, [], "such types need their own handling in tags-required (default tags do not reach them)");
+            assert.deepEqual(scan.withoutTagsAll, [], "such types need their own handling in aws-resource-tags-required (default tags do not reach them)");
         });
     });
 
     describe("metadata", function () {
-        it("lists tags-required and tags-allowed-values, mandatory, with controls, remediation and unknowns", function () {
+        it("lists aws-resource-tags-required and aws-resource-tag-values-allowed, mandatory, with controls, remediation and unknowns", function () {
             assert.deepEqual(
                 tagGuardrails.map((g) => g.name),
-                ["tags-required", "tags-allowed-values"],
+                ["aws-resource-tags-required", "aws-resource-tag-values-allowed"],
             );
             for (const g of tagGuardrails) {
                 assert.equal(g.enforcementLevel, "mandatory");
@@ -202,7 +202,7 @@ describe("tags family", function () {
             assert.throws(
                 () => disallowedTagValues({ Owner: "a" }, { Owner: "(" }),
                 (err: Error) =>
-                    /^tags-allowed-values config: allowedValues\.Owner = "\(" is not a valid regular expression \(/.test(err.message) &&
+                    /^aws-resource-tag-values-allowed config: allowedValues\.Owner = "\(" is not a valid regular expression \(/.test(err.message) &&
                     err.cause instanceof SyntaxError,
             );
         });
@@ -240,8 +240,8 @@ describe("tags family", function () {
         });
     });
 
-    describe("tags-required", function () {
-        const P = "tags-required";
+    describe("aws-resource-tags-required", function () {
+        const P = "aws-resource-tags-required";
 
         it("passes the repo's govcloud and commercial stacks, in preview and in an update", async function () {
             for (const stack of ["govcloud", "commercial"]) {
@@ -313,8 +313,8 @@ describe("tags family", function () {
         });
     });
 
-    describe("tags-allowed-values", function () {
-        const P = "tags-allowed-values";
+    describe("aws-resource-tag-values-allowed", function () {
+        const P = "aws-resource-tag-values-allowed";
         const CLASSIFICATION = { [P]: { allowedValues: { DataClassification: "^(CUI|internal|public)$" } } };
 
         it("checks nothing by default", async function () {
@@ -371,13 +371,13 @@ describe("tags family", function () {
 // Helpers
 // ------------------------------------------------------------------------------------------------
 
-const TAG_POLICIES = ["tags-required", "tags-allowed-values"];
+const TAG_POLICIES = ["aws-resource-tags-required", "aws-resource-tag-values-allowed"];
 
 function fixture(stack: string, options?: EvaluateOptions): Promise<Evaluation> {
     return evaluateStack(path.join(FIXTURES, "policy-governance"), stack, options);
 }
 
-/** Resources of the run that tags-required checks (taggable by the table). */
+/** Resources of the run that aws-resource-tags-required checks (taggable by the table). */
 function checkedResources(e: Evaluation): number {
     return e.run.result.resources.filter((r) => r.custom && TAGGABLE_TYPES.has(r.type)).length;
 }

@@ -13,8 +13,8 @@ import { messages } from "./assertions";
 import { REPO_ROOT } from "../graph";
 import { evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
 
-const ENDPOINT_TYPES = "endpoint-instance-type-approved";
-const NUM_GPUS = "sm-num-gpus-within-instance";
+const ENDPOINT_TYPES = "sagemaker-endpoint-config-instance-type-approved";
+const NUM_GPUS = "sagemaker-model-num-gpus-within-instance";
 
 /** Overrides the vLLM tensor-parallel degree of every Model's container. */
 const eightGpus: pulumi.ResourceTransformation = (a) =>
