@@ -26,6 +26,7 @@ import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
 import { toSarif } from "./sarif";
 import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
+import { ParsedWaivedFinding, parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
@@ -96,11 +97,27 @@ export interface Plan {
     updateSnapshot?: PlanResource[];
     outputs: unknown;
     cost: CostEstimate;
-    policies?: { pack: string; config?: string; result: PolicyResult };
+    /** `waived`: the findings waivers covered (this pack's policies/lib/waivers.ts), with their waivers. */
+    policies?: { pack: string; config?: string; result: PolicyResult; waived: WaivedInPlan[] };
     /** Data-source calls the run made, and whether an offline stand-in answered them. */
     lookups: CapturedInvoke[];
     /** With --against: the changes from the earlier plan. */
     changes?: ChangePreview & { against: string };
+}
+
+/** A finding a waiver covered, as --json records it. */
+export interface WaivedInPlan extends Omit<ParsedWaivedFinding, "message"> {
+    urn?: string;
+    resourceName?: string;
+    message: string;
+}
+
+/** The findings `aws-resource-findings-waived` reported as waived, each with its policy and waiver. Pure. */
+export function waivedFindings(result: PolicyResult): WaivedInPlan[] {
+    return result.violations.flatMap((v) => {
+        const waived = v.policyName === WAIVED_FINDINGS_POLICY ? parseWaivedFinding(v.message) : undefined;
+        return waived === undefined ? [] : [{ ...waived, urn: v.urn, resourceName: v.resourceName }];
+    });
 }
 
 class UsageError extends Error {}
@@ -214,11 +231,15 @@ function renderPolicies(result: PolicyResult): string {
         lines.push(`  ${level === "mandatory" ? "✖" : "!"} ${level.padEnd(9)} ${name} (${violations.length})`);
         for (const v of violations) {
             const where = v.resourceName ? `${v.resourceType} ${v.resourceName}` : "stack";
-            const message =
-                v.message
+            const lastLine = (text: string) =>
+                text
                     .split("\n")
                     .filter((l) => l.trim() !== "")
-                    .slice(-1)[0] ?? v.message;
+                    .slice(-1)[0] ?? text;
+            const waived = v.policyName === WAIVED_FINDINGS_POLICY ? parseWaivedFinding(v.message) : undefined;
+            const message = waived
+                ? `waived ${waived.policy} (${waived.reason}; approved by ${waived.approvedBy}, until ${waived.expires}): ${lastLine(waived.message)}`
+                : lastLine(v.message);
             lines.push(`      ${where}: ${message}`);
         }
         const remediation = remediationOf.get(name);
@@ -350,7 +371,7 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
         const result = await evaluatePolicies(pack, resources, { config, stackConfig: run.config.values, secretConfigKeys: run.config.secretKeys });
         mark("policyEvalEnd");
         count("policies", pack.policies.length);
-        policies = { pack: pack.name, config: configFile, result };
+        policies = { pack: pack.name, config: configFile, result, waived: waivedFindings(result) };
     }
     return {
         run,
@@ -401,7 +422,8 @@ export async function main(argv: string[]): Promise<number> {
                 `Policies: ${p.policies.pack}, ${p.policies.result.policies.length} policies${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`,
             );
             out.push(renderPolicies(p.policies.result));
-            out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
+            const waived = p.policies.waived.length > 0 ? ` (${p.policies.waived.length} of them waived findings)` : "";
+            out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory${waived}, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
         }
         const sizing = renderSizing(p.outputs);
         if (sizing) out.push("GPU memory per model (weights + KV cache + engine allowance):", sizing, "");

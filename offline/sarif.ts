@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { controlsOf } from "../policies/lib/nist";
+import { parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
 import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -113,16 +114,23 @@ export function toSarif(input: SarifInput): Log {
     const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
     const uri = path.relative(input.rootDir, input.stackFile).split(path.sep).join("/");
     const text = fs.existsSync(input.stackFile) ? fs.readFileSync(input.stackFile, "utf8") : "";
+    const locate = (v: PolicyViolation) =>
+        result(v, ruleIndex.get(v.policyName) ?? -1, uri, settingLine(text, SETTINGS_BY_FAMILY[settingsFamily(policyByName.get(v.policyName)) ?? ""] ?? []));
     const results = policyResult.violations
         .filter((v) => v.enforcementLevel !== "disabled")
-        .map((v) =>
-            result(
-                v,
-                ruleIndex.get(v.policyName) ?? -1,
-                uri,
-                settingLine(text, SETTINGS_BY_FAMILY[settingsFamily(policyByName.get(v.policyName)) ?? ""] ?? []),
-            ),
-        );
+        .map((v) => {
+            // A finding a waiver covered (this pack's policies/lib/waivers.ts) is a result of the waived
+            // policy's rule, suppressed externally (SARIF 2.1.0 §3.35) with the waiver's reason.
+            const waived = v.policyName === WAIVED_FINDINGS_POLICY ? parseWaivedFinding(v.message) : undefined;
+            if (waived === undefined) return locate(v);
+            const enforcementLevel = policyByName.get(waived.policy)?.enforcementLevel ?? v.enforcementLevel;
+            return {
+                ...locate({ ...v, policyName: waived.policy, enforcementLevel, message: waived.message }),
+                suppressions: [
+                    { kind: "external", status: "accepted", justification: `${waived.reason} (approved by ${waived.approvedBy}, until ${waived.expires})` },
+                ],
+            } satisfies Result;
+        });
     return {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",

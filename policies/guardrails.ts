@@ -9,6 +9,7 @@ import { notebookGuardrails } from "./notebook";
 import { partitionGuardrails } from "./partition";
 import { secretsGuardrails } from "./secrets";
 import { tagGuardrails } from "./tags";
+import { waiverGuardrails } from "./waivers";
 
 export const guardrails: Guardrail[] = [
     ...networkGuardrails,
@@ -20,4 +21,6 @@ export const guardrails: Guardrail[] = [
     ...iamGuardrails,
     ...availabilityGuardrails,
     ...secretsGuardrails,
+    // Last: they report what the policies above found and waivers covered.
+    ...waiverGuardrails,
 ];

@@ -147,6 +147,76 @@ describe("offline plan", function () {
         assert.match(untagged.stdout, /✖ mandatory aws-resource-tags-required \(2\)/);
     });
 
+    describe("a waived finding", () => {
+        let outcome: Outcome;
+        let sarif: any;
+        let json: any;
+        const sarifFile = path.join(tmp, "waived.sarif");
+        const jsonFile = path.join(tmp, "waived.json");
+        before(async () => {
+            // An instance type the config does not approve, waived for the one endpoint configuration.
+            const waivedConfig = path.join(tmp, "waived-policy.json");
+            const config = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "config", "govcloud.json"), "utf8"));
+            config["sagemaker-endpoint-config-instance-type-approved"] = { endpointInstanceTypes: { "aws-us-gov": ["ml.g4dn.2xlarge"] } };
+            config["aws-resource-waivers-valid"] = {
+                waivers: [
+                    {
+                        policy: "sagemaker-endpoint-config-instance-type-approved",
+                        resource: "llama-3-1-8b-instruct-config",
+                        reason: "Capacity reserved on g5 until the g4dn migration.",
+                        expires: "2099-06-30",
+                        approvedBy: "ML platform lead",
+                    },
+                ],
+            };
+            fs.writeFileSync(waivedConfig, JSON.stringify(config));
+            outcome = await plan("--stack", "govcloud", "--policy-config", waivedConfig, "--sarif", sarifFile, "--json", jsonFile);
+            sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+            json = JSON.parse(fs.readFileSync(jsonFile, "utf8"));
+        });
+
+        it("exits 0 and shows the finding as waived, with its waiver", () => {
+            assert.equal(outcome.code, EXIT.clean, outcome.stdout + outcome.stderr);
+            assert.doesNotMatch(outcome.stdout, /✖ mandatory sagemaker-endpoint-config-instance-type-approved/);
+            assert.match(outcome.stdout, /! advisory {2}aws-resource-findings-waived \(1\)/);
+            assert.match(
+                outcome.stdout,
+                /llama-3-1-8b-instruct-config: waived sagemaker-endpoint-config-instance-type-approved \(Capacity reserved on g5 until the g4dn migration\.; approved by ML platform lead, until 2099-06-30\): productionVariants\[0\]\.instanceType = "ml\.g5\.12xlarge" is not approved/,
+            );
+            assert.match(outcome.stdout, /advisory \(1 of them waived findings\)/);
+        });
+
+        it("--json lists it under policies.waived with its policy, resource and waiver", () => {
+            assert.equal(json.policies.waived.length, 1);
+            const [waived] = json.policies.waived;
+            assert.equal(waived.policy, "sagemaker-endpoint-config-instance-type-approved");
+            assert.equal(waived.resourceName, "llama-3-1-8b-instruct-config");
+            assert.deepEqual(
+                [waived.reason, waived.approvedBy, waived.expires],
+                ["Capacity reserved on g5 until the g4dn migration.", "ML platform lead", "2099-06-30"],
+            );
+            assert.match(waived.message, /"ml\.g5\.12xlarge" is not approved/);
+        });
+
+        it("SARIF has it as a result of the waived policy's rule, suppressed externally with the waiver, and stays valid SARIF 2.1.0", () => {
+            const results = sarif.runs[0].results.filter((r: any) => r.suppressions);
+            assert.equal(results.length, 1);
+            assert.equal(results[0].ruleId, "sagemaker-endpoint-config-instance-type-approved");
+            assert.equal(results[0].level, "error", "the waived policy's level");
+            assert.match(results[0].message.text, /"ml\.g5\.12xlarge" is not approved/);
+            assert.doesNotMatch(results[0].message.text, /Waived finding of/);
+            assert.deepEqual(results[0].suppressions, [
+                {
+                    kind: "external",
+                    status: "accepted",
+                    justification: "Capacity reserved on g5 until the g4dn migration. (approved by ML platform lead, until 2099-06-30)",
+                },
+            ]);
+            const validate = sarifValidator();
+            assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 1));
+        });
+    });
+
     describe("a misconfigured stack", () => {
         let outcome: Outcome;
         let sarif: any;

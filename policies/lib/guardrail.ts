@@ -10,8 +10,9 @@ import { EnforcementLevel, Policy, PolicyConfigSchema, ReportViolation, Resource
 import { policyNameProblem } from "./naming";
 import { nistFramework, NistControl } from "./nist";
 import { withProgramHint } from "./thisProgram";
+import { waiverLedger } from "./waivers";
 
-export type Family = "network" | "encryption" | "instances" | "tags" | "partition" | "notebook" | "iam" | "availability" | "secrets";
+export type Family = "network" | "encryption" | "instances" | "tags" | "partition" | "notebook" | "iam" | "availability" | "secrets" | "waivers";
 
 /**
  * How a policy treats a value unknown during `pulumi preview`:
@@ -71,10 +72,17 @@ export interface GuardrailSpec extends GuardrailMeta {
     inThisProgram?: string;
 }
 
-/** The violation reporter with the program's setting named on findings about the program's resources. */
-function hinted(report: ReportViolation, hint: string | undefined, resourceUrn?: string): ReportViolation {
-    if (hint === undefined) return report;
-    return (message, urn) => report(withProgramHint(message, urn ?? resourceUrn, hint), urn);
+/**
+ * The reporter a policy's check gets: the program's setting named on findings about the program's
+ * resources, and a finding a current waiver covers held back for `aws-resource-findings-waived` to
+ * report as waived (./waivers.ts).
+ */
+function reporter(policy: string, report: ReportViolation, hint: string | undefined, resourceUrn?: string): ReportViolation {
+    return (message, urn) => {
+        const target = urn ?? resourceUrn;
+        const full = withProgramHint(message, target, hint);
+        if (waiverLedger.waive(policy, target, full) === undefined) report(full, urn);
+    };
 }
 
 /** One validation function: the pack's resource policies each have one. */
@@ -83,13 +91,13 @@ type ResourceValidation = Extract<ResourceValidationPolicy["validateResource"], 
 /** A resource policy with its metadata. */
 export function resourceGuardrail(spec: GuardrailSpec, validateResource: ResourceValidation): Guardrail {
     const { policy, meta, inThisProgram } = split(spec);
-    return { ...policy, validateResource: (args, report) => validateResource(args, hinted(report, inThisProgram, args.urn)), meta };
+    return { ...policy, validateResource: (args, report) => validateResource(args, reporter(policy.name, report, inThisProgram, args.urn)), meta };
 }
 
 /** A stack policy with its metadata. */
 export function stackGuardrail(spec: GuardrailSpec, validateStack: StackValidationPolicy["validateStack"]): Guardrail {
     const { policy, meta, inThisProgram } = split(spec);
-    return { ...policy, validateStack: (args, report) => validateStack(args, hinted(report, inThisProgram)), meta };
+    return { ...policy, validateStack: (args, report) => validateStack(args, reporter(policy.name, report, inThisProgram)), meta };
 }
 
 /** The spec as @pulumi/policy's fields, our own metadata, and the program hint; a name off the scheme (./naming.ts) throws. */
