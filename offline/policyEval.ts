@@ -33,6 +33,11 @@
  * the provider-checked inputs (auto-names, defaults) and gives AnalyzeStack the resources'
  * outputs; offline both see the program's inputs (components and the stack: their registered
  * outputs). Provider config strings are JSON-decoded the way the provider's CheckConfig would.
+ * Resource options (`args.opts`): the engine sends protect, ignoreChanges, deleteBeforeReplace
+ * (defined when the program set it), additionalSecretOutputs, aliases, customTimeouts and parent
+ * (proto/pulumi/analyzer.proto AnalyzerResourceOptions; step_generator.go); offline the aliases are
+ * empty and the custom timeouts zero. No analyzer ever sees retainOnDelete: the protocol has no field
+ * for it.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -932,9 +937,11 @@ async function evaluate(pack: LoadedPack, state: PackInternals, resources: Captu
         const o = new pb.AnalyzerResourceOptions();
         o.setProtect(r.options?.protect ?? false);
         o.setIgnorechangesList(r.options?.ignoreChanges ?? []);
-        // Captured options only say whether deleteBeforeReplace is true.
-        if (r.options?.deleteBeforeReplace) {
-            o.setDeletebeforereplace(true);
+        // As the engine: deleteBeforeReplace is defined when the program set it, true or false
+        // (pkg/resource/deploy/source_eval.go RegisterResource: DeleteBeforeReplaceDefined or the value;
+        // pkg/resource/plugin/analyzer_plugin.go marshalResourceOptions: DeleteBeforeReplaceDefined).
+        if (r.options?.deleteBeforeReplace || r.options?.deleteBeforeReplaceDefined) {
+            o.setDeletebeforereplace(r.options.deleteBeforeReplace);
             o.setDeletebeforereplacedefined(true);
         }
         o.setAdditionalsecretoutputsList(r.options?.additionalSecretOutputs ?? []);

@@ -14,18 +14,20 @@
  * stack) makes the policy "not run" there; it runs at `pulumi up`, when the document is known.
  */
 import { resourceGuardrail } from "../lib/guardrail";
-import { asList, IamStatement, isAllow, PolicyDocumentError, serviceOfWildcardAction, statementLabel, statementsOf } from "../lib/iamDocuments";
+import {
+    asList,
+    IamStatement,
+    identityPolicyDocuments,
+    isAllow,
+    PolicyDocumentError,
+    serviceOfWildcardAction,
+    statementLabel,
+    statementsOf,
+} from "../lib/iamDocuments";
 
 const REMEDIATION =
     'List the specific actions the principal needs (e.g. "s3:GetObject", "s3:ListBucket") instead of "*" or "<service>:*", ' +
     "and use Action rather than NotAction in Allow statements.";
-
-const POLICY_PROPERTIES: Record<string, string> = {
-    "aws:iam/policy:Policy": "policy",
-    "aws:iam/rolePolicy:RolePolicy": "policy",
-    "aws:iam/userPolicy:UserPolicy": "policy",
-    "aws:iam/groupPolicy:GroupPolicy": "policy",
-};
 
 export interface WildcardFinding {
     statement: string;
@@ -81,18 +83,7 @@ export const iamPolicyNoWildcardActions = resourceGuardrail(
         rationale: "Wildcard actions grant every present and future action of a service, which least privilege rules out for workload roles.",
     },
     (args, reportViolation) => {
-        const props = args.props as Record<string, unknown>;
-        const documents: { where: string; document: unknown }[] = [];
-        const property = POLICY_PROPERTIES[args.type];
-        if (property) {
-            documents.push({ where: property, document: props[property] }); // throws in preview if unknown: deferred
-        } else if (args.type === "aws:iam/role:Role") {
-            const inline = asList(props.inlinePolicies);
-            inline.forEach((_, i) => {
-                const entry = (props.inlinePolicies as Record<string, unknown>[])[i];
-                if (entry && entry.policy !== undefined) documents.push({ where: `inlinePolicies[${i}].policy`, document: entry.policy });
-            });
-        }
+        const documents = identityPolicyDocuments(args);
         // Any other type has no documents: nothing below reports.
         const allowed = args.getConfig<{ allowedServiceWildcards: string[] }>().allowedServiceWildcards;
         for (const { where, document } of documents) {

@@ -18,6 +18,7 @@ export interface IamStatement {
     Action?: unknown;
     NotAction?: unknown;
     Resource?: unknown;
+    NotResource?: unknown;
     Condition?: Record<string, Record<string, unknown>>;
 }
 
@@ -53,6 +54,34 @@ export function roleTrustStatements(args: ResourceValidationArgs): IamStatement[
         if (err instanceof PolicyDocumentError) return undefined;
         throw err;
     }
+}
+
+/** Where the IAM identity policy resources hold their document. */
+const IDENTITY_POLICY_PROPERTIES: Record<string, string> = {
+    "aws:iam/policy:Policy": "policy",
+    "aws:iam/rolePolicy:RolePolicy": "policy",
+    "aws:iam/userPolicy:UserPolicy": "policy",
+    "aws:iam/groupPolicy:GroupPolicy": "policy",
+};
+
+/**
+ * The IAM identity policy documents a resource holds, with where: `policy` of aws.iam.Policy,
+ * RolePolicy, UserPolicy and GroupPolicy, and each `inlinePolicies[i].policy` of aws.iam.Role (an
+ * empty inline block, the provider's way to remove inline policies, has none). Read through the
+ * policy proxy: a document unknown in preview throws, so the caller is "not run" there and runs at
+ * `pulumi up`. None for other types.
+ */
+export function identityPolicyDocuments(args: ResourceValidationArgs): { where: string; document: unknown }[] {
+    const props = args.props as Record<string, unknown>;
+    const property = IDENTITY_POLICY_PROPERTIES[args.type];
+    if (property) return [{ where: property, document: props[property] }]; // throws in preview if unknown
+    if (args.type !== "aws:iam/role:Role") return [];
+    const documents: { where: string; document: unknown }[] = [];
+    asList(props.inlinePolicies).forEach((_, i) => {
+        const entry = (props.inlinePolicies as Record<string, unknown>[])[i];
+        if (entry && entry.policy !== undefined) documents.push({ where: `inlinePolicies[${i}].policy`, document: entry.policy });
+    });
+    return documents;
 }
 
 export function asList(value: unknown): unknown[] {
@@ -103,4 +132,17 @@ export const SAGEMAKER_PRINCIPAL = "sagemaker.amazonaws.com";
 /** Whether an Allow statement of a trust policy lets SageMaker assume the role. */
 export function trustsSageMaker(statement: IamStatement): boolean {
     return isAllow(statement) && principalsOf(statement.Principal).some((p) => p.type === "Service" && p.value.toLowerCase() === SAGEMAKER_PRINCIPAL);
+}
+
+/**
+ * Whether an IAM policy pattern matches a value: `*` matches any run of characters (also `/` and
+ * `:`), `?` any one character (IAM User Guide, "IAM JSON policy elements: Action" and "...: Resource",
+ * wildcards; checked 2026-12-02). Action names compare case-insensitively, ARNs exactly. Pure.
+ */
+export function iamPatternMatches(pattern: string, value: string, caseInsensitive = false): boolean {
+    const source = pattern
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .join("");
+    return new RegExp(`^${source}$`, caseInsensitive ? "is" : "s").test(value);
 }

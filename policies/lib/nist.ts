@@ -22,6 +22,7 @@ export const NIST_CONTROL_TITLES: Readonly<Record<NistControl, string>> = {
     "AC-6(1)": "Least Privilege | Authorize Access to Security Functions",
     "AC-6(10)": "Least Privilege | Prohibit Non-privileged Users from Executing Privileged Functions",
     "AC-16": "Security and Privacy Attributes",
+    "AC-21": "Information Sharing",
     "AC-17(2)": "Remote Access | Protection of Confidentiality and Integrity Using Encryption",
     "AU-2": "Event Logging",
     "AU-9": "Protection of Audit Information",

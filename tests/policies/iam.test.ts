@@ -27,7 +27,7 @@ const trust = (Principal: unknown, extra: object = {}) => ({ Effect: "Allow", Pr
 
 describe("iam family", function () {
     describe("metadata", function () {
-        it("lists the four policies with their levels, controls, remediation and unknown handling", function () {
+        it("lists the policies with their levels, controls, remediation and unknown handling", function () {
             assert.deepEqual(
                 iamGuardrails.map((g) => [g.name, g.enforcementLevel, g.meta.unknowns]),
                 [
@@ -35,6 +35,8 @@ describe("iam family", function () {
                     [WILDCARD, "mandatory", "deferred"],
                     [TRUST, "mandatory", "deferred"],
                     [SOURCE, "advisory", "deferred"],
+                    ["iam-policy-no-pass-role-wildcard", "mandatory", "deferred"],
+                    ["aws-resource-policy-principals-limited", "mandatory", "deferred"],
                 ],
             );
             for (const g of iamGuardrails) {

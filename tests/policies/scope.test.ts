@@ -40,6 +40,10 @@ const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] =
     ["policy-governance", "tags-no-defaults"],
     ["policy-governance", "partition-commercial"],
     ["policy-network", "external-subnets"],
+    ["policy-guardrails-a", "resource-policies"],
+    ["policy-guardrails-a", "pass-role"],
+    ["policy-guardrails-a", "key-deletion"],
+    ["policy-guardrails-a", "weights"],
     [
         REPO_ROOT,
         "govcloud",
