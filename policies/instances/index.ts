@@ -2,6 +2,9 @@ import { Guardrail } from "../lib/guardrail";
 import { endpointInstanceTypeApproved } from "./endpointInstanceTypeApproved";
 import { modelFitsGpuMemory } from "./modelFitsGpuMemory";
 import { notebookInstanceTypeApproved } from "./notebookInstanceTypeApproved";
+import { sagemakerModelHubRevisionPinned } from "./sagemakerModelHubRevisionPinned";
+import { sagemakerModelImageDigestPinned } from "./sagemakerModelImageDigestPinned";
+import { sagemakerModelImageRegistryApproved } from "./sagemakerModelImageRegistryApproved";
 import { servingEngineMaintained } from "./servingEngineMaintained";
 import { smNumGpusWithinInstance } from "./smNumGpusWithinInstance";
 
@@ -11,4 +14,7 @@ export const instanceGuardrails: Guardrail[] = [
     smNumGpusWithinInstance,
     modelFitsGpuMemory,
     servingEngineMaintained,
+    sagemakerModelHubRevisionPinned,
+    sagemakerModelImageDigestPinned,
+    sagemakerModelImageRegistryApproved,
 ];

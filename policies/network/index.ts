@@ -4,7 +4,10 @@ import { interfaceEndpointPrivateDns } from "./interfaceEndpointPrivateDns";
 import { modelInVpc } from "./modelInVpc";
 import { notebookNoDirectInternet } from "./notebookNoDirectInternet";
 import { privateEndpointsComplete } from "./privateEndpointsComplete";
+import { sagemakerModelNetworkIsolation } from "./sagemakerModelNetworkIsolation";
+import { sagemakerModelWeightsReachable } from "./sagemakerModelWeightsReachable";
 import { sagemakerSubnetsPrivate } from "./sagemakerSubnetsPrivate";
+import { sagemakerWorkloadCuiNoEgress } from "./sagemakerWorkloadCuiNoEgress";
 import { securityGroupNoPublicIngress } from "./securityGroupNoPublicIngress";
 import { vpcFlowLogs } from "./vpcFlowLogs";
 
@@ -17,4 +20,7 @@ export const networkGuardrails: Guardrail[] = [
     vpcFlowLogs,
     interfaceEndpointPrivateDns,
     privateEndpointsComplete,
+    sagemakerModelWeightsReachable,
+    sagemakerModelNetworkIsolation,
+    sagemakerWorkloadCuiNoEgress,
 ];
