@@ -95,7 +95,7 @@ export const sagemakerModelImageRegistryApproved = resourceGuardrail(
                 },
                 accountIds: {
                     type: "array",
-                    items: { type: "string", pattern: "^\\d{12}$" },
+                    items: { type: "string", minLength: 1, pattern: "^\\d{12}$" },
                     default: [],
                     description: "The stack's own AWS account ids, whose ECR in the stack's region is approved, besides the AWS provider's allowedAccountIds.",
                 },

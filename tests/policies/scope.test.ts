@@ -38,6 +38,11 @@ const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] =
     ["policy-governance", "tags-no-defaults"],
     ["policy-governance", "partition-commercial"],
     ["policy-network", "external-subnets"],
+    ["policy-weights", "hub-closed"],
+    ["policy-weights", "s3-weights"],
+    ["policy-weights", "revisions"],
+    ["policy-weights", "images"],
+    ["policy-weights", "cui-nat"],
     [
         REPO_ROOT,
         "govcloud",
