@@ -73,7 +73,10 @@ describe("offline plan", function () {
             const { code, stdout, stderr } = await plan("--stack", stack, "--json", json);
             assert.equal(code, EXIT.clean, stderr);
             assert.match(stdout, /▸ sagemaker-llm:components:LlmEndpoint /);
-            assert.match(stdout, /^ {2}0 mandatory, 0 advisory, \d+ not run$/m);
+            // The one advisory: the engine image is referenced by its (mutable) release tag, not a digest
+            // (sagemaker-model-image-digest-pinned; the engine table holds no digests).
+            assert.match(stdout, /^ {2}! advisory {2}sagemaker-model-image-digest-pinned \(1\)$/m);
+            assert.match(stdout, /^ {2}0 mandatory, 1 advisory, \d+ not run$/m);
             assert.match(stdout, /Estimated cost \(on-demand\):/);
             assert.match(stderr, /under mocks \(preview\)/, "progress goes to stderr");
             const report = JSON.parse(fs.readFileSync(json, "utf8"));
@@ -176,14 +179,15 @@ describe("offline plan", function () {
         it("SARIF names the right rules, located on the stack file's settings", () => {
             const run = sarif.runs[0];
             const ruleIds = [...new Set(run.results.map((r: any) => r.ruleId))].sort();
-            assert.deepEqual(ruleIds, ["endpoint-instance-type-approved", "tags-allowed-values"]);
+            // With the advisory every stack of the program has (its image is a release tag, not a digest).
+            assert.deepEqual(ruleIds, ["endpoint-instance-type-approved", "sagemaker-model-image-digest-pinned", "tags-allowed-values"]);
             const stackFile = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.govcloud.yaml"), "utf8").split("\n");
             for (const result of run.results) {
                 const location = result.locations[0].physicalLocation;
                 assert.equal(location.artifactLocation.uri, "Pulumi.govcloud.yaml");
                 const key = result.ruleId === "tags-allowed-values" ? "sagemaker-llm:tags:" : "sagemaker-llm:models:";
                 assert.ok(stackFile[location.region.startLine - 1].includes(key), `${result.ruleId} points at line ${location.region.startLine}`);
-                assert.equal(result.level, "error");
+                assert.equal(result.level, result.ruleId === "sagemaker-model-image-digest-pinned" ? "warning" : "error");
                 assert.match(result.locations[0].logicalLocations[0].fullyQualifiedName, /^urn:pulumi:govcloud::sagemaker-llm::/);
             }
             const rule = run.tool.driver.rules.find((r: any) => r.id === "endpoint-instance-type-approved");

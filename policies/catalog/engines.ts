@@ -96,8 +96,10 @@ export interface EngineVariables {
      * the repository's default branch. Sources (checked 2026-12-02): TGI's `sagemaker-entrypoint.sh`
      * (huggingface/text-generation-inference) exports `HF_MODEL_REVISION` as the launcher's
      * `REVISION`; the vLLM and SGLang images pass `SM_VLLM_REVISION` / `SM_SGLANG_REVISION` on as
-     * `--revision` (their entrypoints, above), which vLLM (vllm/engine/arg_utils.py) and SGLang
-     * (sgl-project/sglang docs/backend/server_arguments.md, `revision`) take as the model version.
+     * `--revision` (their entrypoints, above), which vLLM (engine arguments, `--revision`: "a branch
+     * name, a tag name, or a commit id"; vllm-project/vllm vllm/config/model.py `ModelConfig.revision`)
+     * and SGLang (sgl-project/sglang docs/backend/server_arguments.md, `revision`) take as the model
+     * version. vLLM's `--tokenizer-revision` and `--code-revision` are separate and not judged here.
      */
     revision: string;
 }
