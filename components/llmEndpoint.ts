@@ -72,6 +72,7 @@ export function parseEcrImage(imageUri: string): { account: string; repository: 
 export function containerEnvironment(d: ModelDeployment): Record<string, string> {
     return engineEnvironment(d.engine, d.release, {
         model: d.weights.source === "s3" ? LOCAL_MODEL_PATH : d.model.hfModelId,
+        revision: d.weights.source === "hub" ? d.weights.revision : undefined,
         servedModelName: d.model.hfModelId,
         tensorParallel: d.numGpus,
         contextLength: d.maxTotalTokens,

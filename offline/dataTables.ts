@@ -90,6 +90,7 @@ const VARIABLE_LABELS: Record<keyof EngineVariables, string> = {
     memoryFraction: "GPU memory fraction",
     servedModelName: "Served model name",
     hubToken: "Hub token",
+    revision: "Hub revision (branch, tag or commit)",
 };
 
 function variableCell(engine: Engine, key: keyof EngineVariables): string {

@@ -80,6 +80,7 @@ const modelEntrySchema = z.strictObject({
     concurrentRequests: z.number().int().min(1).optional(),
     gpuMemoryUtilization: z.number().positive().max(1).optional(),
     weightsSource: z.enum(["hub", "s3"]).optional(),
+    hubRevision: z.string().optional(),
     weightsS3Prefix: z.string().optional(),
     tgiVersion: z.string().optional(),
     imageUri: z.string().optional(),
@@ -179,7 +180,8 @@ export interface ModelDeployment {
     concurrentRequests: number;
     /** The memory arithmetic that admitted this deployment. */
     sizing: Sizing;
-    weights: { source: "hub" } | { source: "s3"; s3Prefix: string };
+    /** `revision`: the Hub commit the engine downloads; unset, the repository's default branch. */
+    weights: { source: "hub"; revision?: string } | { source: "s3"; s3Prefix: string };
     imageUri: string;
     trustRemoteCode: boolean;
     startupHealthCheckTimeoutSeconds: number;
@@ -749,6 +751,19 @@ function checkModel(
             message: `cannot work with egress 'none': the container cannot reach the Hugging Face Hub. Stage the weights in the artifact bucket and use weightsSource 's3', or set egress to 'nat'.`,
         });
     }
+    if (entry.hubRevision !== undefined && weightsSource !== "hub") {
+        problems.push({
+            key: key("hubRevision"),
+            value: entry.hubRevision,
+            message: `applies only to weightsSource 'hub' (this model's weights come from S3, staged from the revision you chose). Remove it, or set weightsSource 'hub'.`,
+        });
+    } else if (entry.hubRevision !== undefined && !HUB_COMMIT.test(entry.hubRevision)) {
+        problems.push({
+            key: key("hubRevision"),
+            value: entry.hubRevision,
+            message: `must be a commit sha of the Hub repository (40 hex characters, from https://huggingface.co/${model.hfModelId}/commits/main): a branch or tag name can move.`,
+        });
+    }
     const s3Prefix = normalizeKeyPrefix(entry.weightsS3Prefix ?? `models/${name}/`);
     if (entry.weightsS3Prefix !== undefined && !KEY_PREFIX_PATTERN.test(s3Prefix)) {
         problems.push({
@@ -835,7 +850,7 @@ function checkModel(
         memoryFraction,
         concurrentRequests,
         sizing,
-        weights: weightsSource === "s3" ? { source: "s3", s3Prefix } : { source: "hub" },
+        weights: weightsSource === "s3" ? { source: "s3", s3Prefix } : { source: "hub", revision: entry.hubRevision },
         imageUri,
         trustRemoteCode: entry.trustRemoteCode ?? false,
         startupHealthCheckTimeoutSeconds: startup,
@@ -995,6 +1010,8 @@ export function normalizeKeyPrefix(prefix: string): string {
 
 /** Characters safe in S3 keys, ending with '/' (a normalized weights prefix). */
 export const KEY_PREFIX_PATTERN = /^[A-Za-z0-9!_.*'()/-]+\/$/;
+/** A Hub repository commit: what a pinned revision is (a branch or tag can be pushed to). */
+const HUB_COMMIT = /^[0-9a-f]{40}$/;
 
 // ---------------------------------------------------------------------------------------------
 // Reading from Pulumi config

@@ -620,6 +620,27 @@ describe("model entry settings with limits and defaults, parsed directly (no sta
         assert.equal(commercial([{ id: "mistral-7b-instruct" }]).models[0].weights.source, "s3");
     });
 
+    it("hubRevision: a Hub commit for weights from the Hub, refused otherwise", () => {
+        const sha = "0123456789abcdef0123456789abcdef01234567";
+        const fromHub = (entry: Record<string, unknown>) =>
+            parseValues(
+                { partition: "aws", region: "us-east-1", notebookEnabled: false, egress: "nat", models: [{ ...mistral, ...entry }], huggingFaceToken: "hf_x" },
+                { tokenIsSecret: true },
+            );
+        const refused = (entry: Record<string, unknown>) => problemsOf(() => fromHub(entry)).map((p) => [p.key, p.value, p.message] as const);
+        assert.deepEqual(fromHub({ weightsSource: "hub", hubRevision: sha }).models[0].weights, { source: "hub", revision: sha });
+        assert.deepEqual(fromHub({ weightsSource: "hub" }).models[0].weights, { source: "hub", revision: undefined });
+        const [branch] = refused({ weightsSource: "hub", hubRevision: "main" });
+        assert.deepEqual(branch.slice(0, 2), ["models[0].hubRevision", "main"]);
+        assert.match(
+            branch[2],
+            /must be a commit sha of the Hub repository \(40 hex characters, from https:\/\/huggingface\.co\/mistralai\/.*\/commits\/main\)/,
+        );
+        const [fromS3] = refused({ weightsSource: "s3", hubRevision: sha });
+        assert.deepEqual(fromS3.slice(0, 2), ["models[0].hubRevision", sha]);
+        assert.match(fromS3[2], /applies only to weightsSource 'hub'/);
+    });
+
     it("weightsS3Prefix: a key prefix in the artifact bucket", () => {
         assert.deepEqual(commercial([{ ...mistral, weightsS3Prefix: "models/mistral/" }]).models[0].weights, { source: "s3", s3Prefix: "models/mistral/" });
         assert.deepEqual(refusedAt([{ ...mistral, weightsS3Prefix: "s3://bucket/models/" }]), [

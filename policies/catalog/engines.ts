@@ -91,6 +91,17 @@ export interface EngineVariables {
     servedModelName?: string;
     /** The Hugging Face Hub token for gated models. */
     hubToken: string;
+    /**
+     * The Hub revision (branch, tag or commit) of the model repository the engine downloads; unset,
+     * the repository's default branch. Sources (checked 2026-12-02): TGI's `sagemaker-entrypoint.sh`
+     * (huggingface/text-generation-inference) exports `HF_MODEL_REVISION` as the launcher's
+     * `REVISION`; the vLLM and SGLang images pass `SM_VLLM_REVISION` / `SM_SGLANG_REVISION` on as
+     * `--revision` (their entrypoints, above), which vLLM (engine arguments, `--revision`: "a branch
+     * name, a tag name, or a commit id"; vllm-project/vllm vllm/config/model.py `ModelConfig.revision`)
+     * and SGLang (sgl-project/sglang docs/backend/server_arguments.md, `revision`) take as the model
+     * version. vLLM's `--tokenizer-revision` and `--code-revision` are separate and not judged here.
+     */
+    revision: string;
 }
 
 export interface Engine {
@@ -201,6 +212,7 @@ export const ENGINES: Record<EngineId, Engine> = {
             memoryFraction: "SM_VLLM_GPU_MEMORY_UTILIZATION",
             servedModelName: "SM_VLLM_SERVED_MODEL_NAME",
             hubToken: "HF_TOKEN",
+            revision: "SM_VLLM_REVISION",
         },
         switchOn: "",
         // vLLM's `--quantization fp8` (dynamic FP8; W8A8 on compute capability 8.9+, weight-only
@@ -231,6 +243,7 @@ export const ENGINES: Record<EngineId, Engine> = {
             memoryFraction: "SM_SGLANG_MEM_FRACTION_STATIC",
             servedModelName: "SM_SGLANG_SERVED_MODEL_NAME",
             hubToken: "HF_TOKEN",
+            revision: "SM_SGLANG_REVISION",
         },
         switchOn: "",
         onTheFlyQuantizations: ["fp8"],
@@ -289,6 +302,7 @@ export const ENGINES: Record<EngineId, Engine> = {
             trustRemoteCode: "HF_MODEL_TRUST_REMOTE_CODE",
             memoryFraction: "CUDA_MEMORY_FRACTION",
             hubToken: "HUGGING_FACE_HUB_TOKEN",
+            revision: "HF_MODEL_REVISION",
         },
         switchOn: "true",
         onTheFlyQuantizations: ["bitsandbytes", "bitsandbytes-nf4", "bitsandbytes-fp4", "eetq", "fp8"],
@@ -368,6 +382,8 @@ export interface EngineLaunch {
     dtype?: string;
     trustRemoteCode: boolean;
     memoryFraction: number;
+    /** The Hub revision (a commit) of a Hub model; unset for staged weights. */
+    revision?: string;
 }
 
 /** The container environment that launches an engine release with these values. */
@@ -389,6 +405,7 @@ export function engineEnvironment(engine: Engine, release: EngineRelease, launch
     if (launch.quantization) env[v.quantization] = launch.quantization;
     if (launch.dtype) env[v.dtype] = launch.dtype;
     if (launch.trustRemoteCode) env[v.trustRemoteCode] = engine.switchOn;
+    if (launch.revision) env[v.revision] = launch.revision;
     return env;
 }
 
@@ -404,6 +421,15 @@ export function engineOfEnvironment(keys: string[]): Engine | undefined {
     if (keys.includes("HF_MODEL_ID") && keys.some((k) => tgiOnly.includes(k))) return ENGINES.tgi;
     return undefined;
 }
+
+/**
+ * What another Hugging Face container (the SageMaker Hugging Face inference toolkit, the HF LLM
+ * container) reads for a Hub model and its revision: `HF_MODEL_ID` and `HF_MODEL_REVISION`
+ * (aws/sagemaker-huggingface-inference-toolkit README, "Environment variables"; TGI's entrypoint
+ * above), checked 2026-12-02.
+ */
+export const HUB_MODEL_VARIABLE = "HF_MODEL_ID";
+export const HUB_REVISION_VARIABLE = "HF_MODEL_REVISION";
 
 /** Whether an image comes from the Hugging Face/AWS deep-learning-container registries (an engine's or another container's). */
 export function isDlcRegistryAccount(account: string): boolean {

@@ -1,6 +1,9 @@
 import { Guardrail } from "../lib/guardrail";
 import { sagemakerEndpointConfigInstanceTypeApproved } from "./sagemakerEndpointConfigInstanceTypeApproved";
 import { sagemakerModelFitsGpuMemory } from "./sagemakerModelFitsGpuMemory";
+import { sagemakerModelHubRevisionPinned } from "./sagemakerModelHubRevisionPinned";
+import { sagemakerModelImageDigestPinned } from "./sagemakerModelImageDigestPinned";
+import { sagemakerModelImageRegistryApproved } from "./sagemakerModelImageRegistryApproved";
 import { sagemakerNotebookInstanceTypeApproved } from "./sagemakerNotebookInstanceTypeApproved";
 import { sagemakerModelServingEngineMaintained } from "./sagemakerModelServingEngineMaintained";
 import { sagemakerModelNumGpusWithinInstance } from "./sagemakerModelNumGpusWithinInstance";
@@ -11,4 +14,7 @@ export const instanceGuardrails: Guardrail[] = [
     sagemakerModelNumGpusWithinInstance,
     sagemakerModelFitsGpuMemory,
     sagemakerModelServingEngineMaintained,
+    sagemakerModelHubRevisionPinned,
+    sagemakerModelImageDigestPinned,
+    sagemakerModelImageRegistryApproved,
 ];

@@ -120,7 +120,7 @@ export function engineOf(container: ServingContainer): Engine | undefined {
 }
 
 /** The containers of a Model that carry an environment (primaryContainer, containers[]). */
-export function containersOf(model: PolicyResource, deferrals: Deferrals): ServingContainer[] {
+export function containersOf(model: Pick<PolicyResource, "name" | "props">, deferrals: Deferrals): ServingContainer[] {
     const out: ServingContainer[] = [];
     const add = (container: unknown, path: string) => {
         if (isUnknownValue(container)) return deferrals.add(model.name, path, container);
@@ -167,7 +167,12 @@ export function* servedContainers(resources: PolicyResource[], deferrals: Deferr
 }
 
 /** An environment variable: its string value, undefined when unset, UNKNOWN when unknown (recorded). */
-export function envValue(model: PolicyResource, container: ServingContainer, key: string, deferrals: Deferrals): string | undefined | typeof UNKNOWN {
+export function envValue(
+    model: Pick<PolicyResource, "name">,
+    container: ServingContainer,
+    key: string,
+    deferrals: Deferrals,
+): string | undefined | typeof UNKNOWN {
     const value = deferrals.readKnown(container.environment, key, { resource: model.name, path: `${container.path}.environment.${key}` });
     if (value === UNKNOWN) return UNKNOWN;
     return isUnset(value) ? undefined : String(value);

@@ -20,6 +20,7 @@ export const NET = {
     mainRouteTableAssociation: "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
     internetGateway: "aws:ec2/internetGateway:InternetGateway",
     natGateway: "aws:ec2/natGateway:NatGateway",
+    egressOnlyInternetGateway: "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway",
     vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     securityGroup: "aws:ec2/securityGroup:SecurityGroup",
     defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
@@ -156,6 +157,94 @@ function isInternetGateway(gateway: unknown, dependsOnIgw: boolean, all: PolicyR
         if (/^[a-z]+-[0-9a-f]{8,17}$/.test(gateway)) return false;
     }
     return dependsOnIgw;
+}
+
+/**
+ * Where a default route goes: an internet gateway (which SageMaker's network interfaces, having no
+ * public address, cannot use), a NAT gateway or an egress-only internet gateway (internet egress),
+ * or another target the stack cannot see beyond (a transit gateway, peering connection, virtual
+ * private gateway, network interface or firewall endpoint: perhaps a central egress, perhaps not).
+ */
+export type RouteTarget = "internet gateway" | "NAT gateway" | "egress-only internet gateway" | "other";
+
+/** A default route (0.0.0.0/0 or ::/0) of a route table, and where it goes. */
+export interface DefaultRoute extends InternetRoute {
+    target: RouteTarget;
+}
+
+/** Set to something, possibly unknown in preview. */
+function hasTarget(route: unknown, key: string): boolean {
+    const value = peek(route, key);
+    return !isUnset(value) && value !== "";
+}
+
+/** Where a route goes; `dependsOn(type)` says whether the route's property depends on a resource of that type. */
+function routeTarget(route: unknown, dependsOn: (type: string) => boolean, all: PolicyResource[]): RouteTarget {
+    if (hasTarget(route, "natGatewayId")) return "NAT gateway";
+    if (hasTarget(route, "egressOnlyGatewayId")) return "egress-only internet gateway";
+    const gateway = peek(route, "gatewayId");
+    if (isInternetGateway(gateway, dependsOn(NET.internetGateway), all)) return "internet gateway";
+    return "other";
+}
+
+/**
+ * The default routes (0.0.0.0/0, ::/0) of a route table, with their targets: its inline `routes`
+ * and the aws.ec2.Route resources on it (`table` may be a VPC, standing for its main route table).
+ * A route list or destination unknown in preview is handed to `onUnknown` (resource, property path,
+ * value) and left out; the caller decides what that means. A route without a target property is a
+ * route the stack cannot judge ("other").
+ */
+export function defaultRoutes(
+    table: PolicyResource,
+    all: PolicyResource[],
+    onUnknown: (resource: PolicyResource, path: string, value: unknown) => void,
+): DefaultRoute[] {
+    const found: DefaultRoute[] = [];
+    const routes = peek(table.props, "routes");
+    if (isUnknownValue(routes)) onUnknown(table, "routes", routes);
+    const inlineDeps = (type: string) => depsOf(table, "routes", type).length > 0;
+    if (Array.isArray(routes)) {
+        routes.forEach((route, i) => {
+            if (isUnknownValue(route)) return onUnknown(table, `routes.${i}`, route);
+            for (const key of ["cidrBlock", "ipv6CidrBlock"]) {
+                const destination = peek(route, key);
+                if (isUnknownValue(destination)) onUnknown(table, `routes.${i}.${key}`, destination);
+                else if (isWholeAddressSpace(destination))
+                    found.push({ holder: table, where: `routes[${i}].${key}`, destination: String(destination), target: routeTarget(route, inlineDeps, all) });
+            }
+        });
+    }
+    for (const route of ofType(all, NET.route)) {
+        if (!linked(route, "routeTableId", table)) continue;
+        for (const key of ["destinationCidrBlock", "destinationIpv6CidrBlock"]) {
+            const destination = peek(route.props, key);
+            if (isUnknownValue(destination)) onUnknown(route, key, destination);
+            else if (isWholeAddressSpace(destination)) {
+                const dependsOn = (type: string) => depsOf(route, "gatewayId", type).length > 0;
+                found.push({ holder: route, where: key, destination: String(destination), target: routeTarget(route.props, dependsOn, all) });
+            }
+        }
+    }
+    return found;
+}
+
+/** Whether a default route sends traffic to the internet through a gateway of the VPC (NAT or egress-only). */
+export function isEgressRoute(route: DefaultRoute): boolean {
+    return route.target === "NAT gateway" || route.target === "egress-only internet gateway";
+}
+
+/**
+ * The default routes of the route tables a subnet uses, or undefined when the stack holds none of
+ * its route tables (a subnet of a VPC from outside the stack), so its routing cannot be seen.
+ */
+export function subnetDefaultRoutes(
+    subnet: PolicyResource,
+    all: PolicyResource[],
+    onUnknown: (resource: PolicyResource, path: string, value: unknown) => void,
+): DefaultRoute[] | undefined {
+    const tables = routeTablesOf(subnet, all);
+    if (tables.length === 0) return undefined;
+    return tables.flatMap((t) => defaultRoutes(t, all, onUnknown));
 }
 
 /**

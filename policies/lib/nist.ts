@@ -33,6 +33,7 @@ export const NIST_CONTROL_TITLES: Readonly<Record<NistControl, string>> = {
     "CM-3": "Configuration Change Control",
     "CM-6": "Configuration Settings",
     "CM-7": "Least Functionality",
+    "CM-7(5)": "Least Functionality | Authorized Software — Allow-by-exception",
     "CM-8": "System Component Inventory",
     "CP-2": "Contingency Plan",
     "CP-2(2)": "Contingency Plan | Capacity Planning",
@@ -47,6 +48,7 @@ export const NIST_CONTROL_TITLES: Readonly<Record<NistControl, string>> = {
     "SA-22": "Unsupported System Components",
     "SC-5": "Denial-of-service Protection",
     "SC-7": "Boundary Protection",
+    "SC-7(4)": "Boundary Protection | External Telecommunications Services",
     "SC-7(5)": "Boundary Protection | Deny by Default — Allow by Exception",
     "SC-8": "Transmission Confidentiality and Integrity",
     "SC-8(1)": "Transmission Confidentiality and Integrity | Cryptographic Protection",
@@ -60,6 +62,7 @@ export const NIST_CONTROL_TITLES: Readonly<Record<NistControl, string>> = {
     "SI-4": "System Monitoring",
     "SI-12": "Information Management and Retention",
     "SI-17": "Fail-safe Procedures",
+    "SR-4": "Provenance",
 };
 
 /**

@@ -37,7 +37,13 @@ const P = {
     flowLogs: "ec2-vpc-flow-logs-enabled",
     privateDns: "ec2-vpc-endpoint-private-dns",
     endpoints: "ec2-vpc-private-endpoints-complete",
+    // Tested in their own files (tests/policies/sagemakerModelWeightsReachable.test.ts and the like).
+    weightsReachable: "sagemaker-model-weights-reachable",
+    isolation: "sagemaker-model-network-isolation",
+    cui: "sagemaker-workload-cui-no-egress",
 };
+/** The family's advisory policies. */
+const ADVISORY: string[] = [P.externalSubnets, P.isolation];
 
 const fixture = (stack: string, options?: EvaluateOptions) => evaluateStack(FIXTURE, stack, options);
 
@@ -61,7 +67,7 @@ describe("network policies", function () {
         assert.deepEqual(MINE.sort(), Object.values(P).sort());
         for (const g of networkGuardrails) {
             assert.equal(familyOf(g), "network", g.name);
-            assert.equal(g.enforcementLevel, g.name === P.externalSubnets ? "advisory" : "mandatory", g.name);
+            assert.equal(g.enforcementLevel, ADVISORY.includes(g.name) ? "advisory" : "mandatory", g.name);
             assert.ok(
                 controlsOf(g.framework).length > 0 && controlsOf(g.framework).every((c) => /^[A-Z]{2}-\d+(\(\d+\))?$/.test(c)),
                 `${g.name}: ${controlsOf(g.framework)}`,
@@ -80,8 +86,12 @@ describe("network policies", function () {
         const e = await evaluateRepoStack("govcloud");
         const served = new Map(e.result.policies.map((p) => [p.name, p]));
         for (const name of MINE) {
-            assert.equal(served.get(name)?.effectiveEnforcementLevel, name === P.externalSubnets ? "advisory" : "mandatory", name);
-            assert.equal(served.get(name)?.policyType, [P.subnets, P.externalSubnets, P.flowLogs, P.endpoints].includes(name) ? "stack" : "resource", name);
+            assert.equal(served.get(name)?.effectiveEnforcementLevel, ADVISORY.includes(name) ? "advisory" : "mandatory", name);
+            assert.equal(
+                served.get(name)?.policyType,
+                [P.subnets, P.externalSubnets, P.flowLogs, P.endpoints, P.weightsReachable, P.cui].includes(name) ? "stack" : "resource",
+                name,
+            );
         }
         assert.deepEqual(served.get(P.subnets)!.config, { approvedSubnetIds: [] });
         assert.deepEqual(served.get(P.externalSubnets)!.config, { approvedSubnetIds: [] });

@@ -44,6 +44,11 @@ const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] =
     ["policy-guardrails-a", "pass-role"],
     ["policy-guardrails-a", "key-deletion"],
     ["policy-guardrails-a", "weights"],
+    ["policy-weights", "hub-closed"],
+    ["policy-weights", "s3-weights"],
+    ["policy-weights", "revisions"],
+    ["policy-weights", "images"],
+    ["policy-weights", "cui-nat"],
     [
         REPO_ROOT,
         "govcloud",

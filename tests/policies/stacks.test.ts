@@ -124,7 +124,8 @@ const CHANGES: CarelessChange[] = [
             ...p,
             primaryContainer: { ...p.primaryContainer, image: engineImageUri(ENGINES.vllm, "0.21.0", "us-east-1", "amazonaws.com") },
         })),
-        caughtBy: ["aws-resource-partition-consistent"],
+        // Another region's registry: inconsistent with the partition, and not an approved registry of the stack's region.
+        caughtBy: ["aws-resource-partition-consistent", "sagemaker-model-image-registry-approved"],
     },
     {
         stack: "commercial",
