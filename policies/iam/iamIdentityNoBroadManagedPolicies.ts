@@ -1,5 +1,6 @@
 /**
- * No broad AWS managed policy (default: AdministratorAccess, AmazonSageMakerFullAccess) is attached
+ * No broad AWS managed policy (default: AdministratorAccess, PowerUserAccess and every *FullAccess
+ * policy, such as AmazonSageMakerFullAccess, AmazonS3FullAccess and IAMFullAccess) is attached
  * to a role, user or group: through `aws.iam.Role.managedPolicyArns`, `RolePolicyAttachment`,
  * `UserPolicyAttachment`, `GroupPolicyAttachment`, `PolicyAttachment` (`policyArn`) or the
  * `*PolicyAttachmentsExclusive` resources (`policyArns`). Only AWS managed policies
@@ -10,9 +11,16 @@
  * policy "not run" there; it runs at `pulumi up`.
  */
 import { resourceGuardrail } from "../lib/guardrail";
+import { globMatches } from "../lib/glob";
 import { asList, awsManagedPolicyName } from "../lib/iamDocuments";
 
-export const DEFAULT_DENIED_MANAGED_POLICIES = ["AdministratorAccess", "AmazonSageMakerFullAccess"];
+/**
+ * Broad by AWS's own description (AWS Managed Policy Reference Guide, the policies' pages:
+ * PowerUserAccess "Provides full access to AWS services and resources, but does not allow management
+ * of Users and groups"; AdministratorAccess, full access without that exception; a *FullAccess policy,
+ * every action of its service, e.g. AmazonSageMakerFullAccess, IAMFullAccess), checked 2026-12-02.
+ */
+export const DEFAULT_DENIED_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "*FullAccess"];
 
 const REMEDIATION = "Detach the managed policy and grant only the actions and resources the principal needs in an inline or customer managed policy.";
 
@@ -28,19 +36,18 @@ const ARN_PROPERTIES: Record<string, "managedPolicyArns" | "policyArn" | "policy
     "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive": "policyArns",
 };
 
-/** The ARNs that name a denied AWS managed policy. Pure. */
+/** The ARNs that name a denied AWS managed policy (names or `*` patterns). Pure. */
 export function deniedManagedPolicyArns(arns: readonly unknown[], denied: readonly string[]): string[] {
-    const names = new Set(denied);
     return arns.filter((a): a is string => {
         const name = typeof a === "string" ? awsManagedPolicyName(a) : undefined;
-        return name !== undefined && names.has(name);
+        return name !== undefined && denied.some((pattern) => globMatches(pattern, name));
     });
 }
 
 export const iamIdentityNoBroadManagedPolicies = resourceGuardrail(
     {
         name: "iam-identity-no-broad-managed-policies",
-        description: "No AdministratorAccess, AmazonSageMakerFullAccess (or other denied) AWS managed policy is attached to a role, user or group.",
+        description: "No AdministratorAccess, PowerUserAccess, *FullAccess (or other denied) AWS managed policy is attached to a role, user or group.",
         enforcementLevel: "mandatory",
         severity: "critical",
         url: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
@@ -50,7 +57,8 @@ export const iamIdentityNoBroadManagedPolicies = resourceGuardrail(
                     type: "array",
                     items: { type: "string", minLength: 1 },
                     default: DEFAULT_DENIED_MANAGED_POLICIES,
-                    description: "Names of AWS managed policies (last segment of arn:<partition>:iam::aws:policy/...) that must not be attached.",
+                    description:
+                        "Names of AWS managed policies (last segment of arn:<partition>:iam::aws:policy/...) that must not be attached; `*` matches any run of characters (*FullAccess).",
                 },
             },
         },
@@ -59,8 +67,8 @@ export const iamIdentityNoBroadManagedPolicies = resourceGuardrail(
         controls: ["AC-6", "AC-6(1)", "AC-6(10)", "AC-3"],
         unknowns: "deferred",
         rationale:
-            "AdministratorAccess and AmazonSageMakerFullAccess grant far more than hosting a model needs (every SageMaker action and resource, " +
-            "or everything), so one compromised role or notebook would reach the whole account.",
+            "AdministratorAccess, PowerUserAccess and the *FullAccess policies grant far more than hosting a model needs (every action of a service " +
+            "on every resource, or everything), so one compromised role or notebook would reach the whole account.",
     },
     (args, reportViolation) => {
         const property = ARN_PROPERTIES[args.type];

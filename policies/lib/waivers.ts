@@ -11,6 +11,7 @@
  */
 import { PolicyConfigSchema } from "@pulumi/policy";
 import type { PolicyConfigEntry } from "./renamedConfig";
+import { globMatches } from "./glob";
 import { urnTypeChain } from "./urn";
 
 /** The policy whose config holds the waivers, and which reports expired ones. */
@@ -54,15 +55,6 @@ export function waiversSchema(): PolicyConfigSchema["properties"][string] {
             },
         },
     };
-}
-
-/** Whether `text` matches `pattern`, where `*` matches any run of characters and nothing else is special. Pure. */
-export function globMatches(pattern: string, text: string): boolean {
-    const source = pattern
-        .split("*")
-        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-        .join(".*");
-    return new RegExp(`^${source}$`, "s").test(text);
 }
 
 /** The resource name a URN ends with. Pure. */

@@ -7,7 +7,7 @@ import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { iamGuardrails } from "../../policies/iam";
-import { deniedManagedPolicyArns } from "../../policies/iam/iamIdentityNoBroadManagedPolicies";
+import { DEFAULT_DENIED_MANAGED_POLICIES, deniedManagedPolicyArns } from "../../policies/iam/iamIdentityNoBroadManagedPolicies";
 import { wildcardFindings } from "../../policies/iam/iamPolicyNoWildcardActions";
 import { sageMakerTrustProblems } from "../../policies/iam/iamRoleTrustSagemakerOnly";
 import { statementsWithoutSourceCondition } from "../../policies/iam/iamRoleTrustSourceAccount";
@@ -59,6 +59,15 @@ describe("iam family", function () {
                 ),
                 ["arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"],
             );
+        });
+
+        it("the default denied list: AdministratorAccess, PowerUserAccess and every *FullAccess policy, by pattern; read-only and scoped policies pass", function () {
+            const arn = (name: string) => `arn:aws-us-gov:iam::aws:policy/${name}`;
+            const broad = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess", "AmazonS3FullAccess", "AmazonSageMakerFullAccess"];
+            const narrow = ["ReadOnlyAccess", "AmazonS3ReadOnlyAccess", "AmazonSageMakerReadOnly", "FullAccessReviewer", "CloudWatchAgentServerPolicy"];
+            assert.deepEqual(deniedManagedPolicyArns([...broad, ...narrow].map(arn), DEFAULT_DENIED_MANAGED_POLICIES), broad.map(arn));
+            assert.deepEqual(deniedManagedPolicyArns([arn("AmazonS3FullAccess")], ["Amazon*FullAccess"]), [arn("AmazonS3FullAccess")], "a configured pattern");
+            assert.deepEqual(deniedManagedPolicyArns([arn("AmazonS3FullAccess")], ["S3FullAccess"]), [], "a name matches whole");
         });
 
         it("flags '*', '<service>:*' and NotAction in Allow statements only", function () {

@@ -6,11 +6,11 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyConfigError } from "../../offline/policyEval";
+import { globMatches } from "../../policies/lib/glob";
 import { PolicyConfigEntry } from "../../policies/lib/renamedConfig";
 import {
     configureWaivers,
     expiryProblem,
-    globMatches,
     parseWaivedFinding,
     Waiver,
     waivedFindingMessage,
