@@ -10,6 +10,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { guardrails } from "./guardrails";
 import { withConfigureAdjusted } from "./lib/analyzerConfigure";
 import { formerNameSupport } from "./lib/renamedConfig";
+import { rememberPackConfig } from "./lib/packConfig";
 import { configureWaivers } from "./lib/waivers";
 import { POLICY_RENAMES } from "./renamedPolicies";
 
@@ -19,6 +20,7 @@ const formerNames = formerNameSupport(guardrails, POLICY_RENAMES);
 withConfigureAdjusted(
     (config) => {
         formerNames.adjust(config);
+        rememberPackConfig(config);
         configureWaivers(config, new Date().toISOString().slice(0, 10));
     },
     () => new PolicyPack(PACK_NAME, { policies: [...guardrails, ...formerNames.policies] }),

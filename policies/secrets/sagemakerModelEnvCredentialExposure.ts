@@ -8,11 +8,17 @@
  * the Pulumi state, but SageMaker stores the environment with the model: DescribeModel and the
  * console show it in clear to anyone allowed sagemaker:DescribeModel, and it stays there until the
  * model is deleted. (The analyzer unwraps secrets before policies see them: see
- * modelEnvNoCredentials.ts.)
+ * sagemakerModelEnvNoCredentials.ts.)
+ *
+ * One finding per problem: a credential the mandatory policy reports (with its config, when it is
+ * not disabled) is left to it; this one reports the rest, the attested variables above all.
  */
 import { resourceGuardrail } from "../lib/guardrail";
+import { packConfigOf } from "../lib/packConfig";
 import {
     BUILTIN_VALUE_PATTERNS,
+    compilePatterns,
+    EnvVariable,
     isCredentialName,
     isLiteralCredentialValue,
     matchingPattern,
@@ -20,11 +26,21 @@ import {
     modelEnvironment,
     redacted,
 } from "../lib/secretsCredentials";
+import { credentialFinding, NAME as NO_CREDENTIALS } from "./sagemakerModelEnvNoCredentials";
 import { Deferrals } from "../lib/values";
 
 const REMEDIATION =
     "Keep credentials out of the model: stage gated weights in S3 (the model's data source) so the container needs no Hub token, and use the execution role for AWS access. " +
     "Where a token must stay, restrict sagemaker:DescribeModel to the operators who may read it, use a read-only fine-grained token scoped to the model's repository, and rotate it.";
+
+/** Whether sagemaker-model-env-no-credentials, as this run configures it, reports a variable (never, when it is disabled or its config is not known). */
+function mandatoryFinding(): (variable: EnvVariable) => boolean {
+    const entry = packConfigOf(NO_CREDENTIALS);
+    if (entry === undefined || entry.enforcementLevel === "disabled") return () => false;
+    const { extraPatterns = [], secretSourcedVariables = [] } = entry.properties as { extraPatterns?: string[]; secretSourcedVariables?: string[] };
+    const extra = compilePatterns(extraPatterns, NO_CREDENTIALS);
+    return (variable) => credentialFinding(variable, extra, secretSourcedVariables) !== undefined;
+}
 
 export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
     {
@@ -43,11 +59,13 @@ export const sagemakerModelEnvCredentialExposure = resourceGuardrail(
     },
     (args, reportViolation) => {
         if (args.type !== MODEL_TYPE) return;
+        const reportedByNoCredentials = mandatoryFinding();
         const deferrals = new Deferrals();
-        for (const { path, name, value } of modelEnvironment(args.props, deferrals)) {
+        for (const variable of modelEnvironment(args.props, deferrals)) {
+            const { path, name, value } = variable;
             const pattern = matchingPattern(value, BUILTIN_VALUE_PATTERNS);
             const named = isCredentialName(name) && isLiteralCredentialValue(value);
-            if (!pattern && !named) continue;
+            if ((!pattern && !named) || reportedByNoCredentials(variable)) continue;
             reportViolation(
                 `${path} holds ${pattern ? pattern.label : "a credential"} ${redacted(value)}: even when it comes from a Pulumi secret, SageMaker returns it in clear from DescribeModel and the console. ${REMEDIATION}`,
             );

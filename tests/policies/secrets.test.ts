@@ -218,9 +218,11 @@ describe("secrets policies", function () {
             assert.ok(!flagged(e, EXPOSURE).some((f) => f.startsWith("clean ")));
         });
 
-        it("advisory: the secret Hub token is still visible in DescribeModel, in preview and in an update", async () => {
+        it("advisory: the secret Hub token, attested as secret-sourced, is still visible in DescribeModel, in preview and in an update", async () => {
+            const attested = { ...HUB_VARIANT, policyConfig: { [NO_CREDENTIALS]: { secretSourcedVariables: ["HF_TOKEN"] } } };
             for (const preview of [true, false]) {
-                const e = await evaluateRepoStack("commercial", { ...HUB_VARIANT, preview });
+                const e = await evaluateRepoStack("commercial", { ...attested, preview });
+                assert.deepEqual(flagged(e, NO_CREDENTIALS), []);
                 assert.deepEqual(flagged(e, EXPOSURE), ["mistral-7b-instruct-model primaryContainer.environment.HF_TOKEN"]);
                 assert.deepEqual(levels(e, EXPOSURE), ["advisory"]);
                 assert.match(
@@ -232,8 +234,21 @@ describe("secrets policies", function () {
             }
         });
 
-        it("reports every credential of the fixture; unknown values wait for the update", async () => {
-            const preview = await fixture();
+        it("one finding per problem: a token the mandatory policy reports is not reported again here", async () => {
+            const e = await evaluateRepoStack("commercial", { ...HUB_VARIANT, preview: false });
+            assert.deepEqual(flagged(e, NO_CREDENTIALS), ["mistral-7b-instruct-model primaryContainer.environment.HF_TOKEN"]);
+            assert.deepEqual(flagged(e, EXPOSURE), []);
+            const both = await fixture({ preview: false });
+            const mandatory = new Set(flagged(both, NO_CREDENTIALS));
+            assert.ok(mandatory.size >= 4);
+            assert.deepEqual(
+                flagged(both, EXPOSURE).filter((f) => mandatory.has(f)),
+                [],
+            );
+        });
+
+        it("with the mandatory policy disabled, reports every credential of the fixture; unknown values wait for the update", async () => {
+            const preview = await fixture({ policyConfig: { [NO_CREDENTIALS]: "disabled" } });
             assert.deepEqual(flagged(preview, EXPOSURE), LITERALS_FOUND);
             // A value found by its variable's name, not by a known token format, is "a credential".
             assert.match(
@@ -241,15 +256,15 @@ describe("secrets policies", function () {
                 /primaryContainer\.environment\.DB_PASSWORD holds a credential <redacted, \d+ characters>: even when/,
             );
             assert.deepEqual(notRunProperties(preview, EXPOSURE), ["computed-token .primaryContainer.environment.HF_TOKEN"]);
-            const update = await fixture({ preview: false });
+            const update = await fixture({ preview: false, policyConfig: { [NO_CREDENTIALS]: "disabled" } });
             assert.ok(flagged(update, EXPOSURE).includes("computed-token primaryContainer.environment.HF_TOKEN"));
             assertNoValueRepeated(preview);
         });
 
         it("config: mandatory and disabled levels", async () => {
-            const mandatory = await fixture({ policyConfig: { [EXPOSURE]: "mandatory" } });
+            const mandatory = await fixture({ policyConfig: { [EXPOSURE]: "mandatory", [NO_CREDENTIALS]: "disabled" } });
             assert.deepEqual(levels(mandatory, EXPOSURE), ["mandatory"]);
-            const disabled = await fixture({ policyConfig: { [EXPOSURE]: { enforcementLevel: "disabled" } } });
+            const disabled = await fixture({ policyConfig: { [EXPOSURE]: { enforcementLevel: "disabled" }, [NO_CREDENTIALS]: "disabled" } });
             assert.deepEqual(disabled.of(EXPOSURE), []);
         });
     });
