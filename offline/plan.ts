@@ -27,6 +27,7 @@ import { runStack, StackRun } from "./runStack";
 import { toSarif } from "./sarif";
 import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
 import { ParsedWaivedFinding, parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
+import { missingTagsOfFinding } from "../policies/tags/awsResourceTagsRequired";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
@@ -229,7 +230,16 @@ function renderPolicies(result: PolicyResult): string {
     )) {
         const level = violations[0].enforcementLevel;
         lines.push(`  ${level === "mandatory" ? "✖" : "!"} ${level.padEnd(9)} ${name} (${violations.length})`);
+        // A missing tag is one problem on many resources: one line per tag, naming the resources.
+        const byMissingTag = new Map<string, string[]>();
+        const shortName = (v: (typeof violations)[number]) => (v.resourceName ? `${v.resourceType?.split(":").pop()} ${v.resourceName}` : "stack");
+        for (const v of violations) for (const tag of missingTagsOfFinding(v.message)) byMissingTag.set(tag, [...(byMissingTag.get(tag) ?? []), shortName(v)]);
+        const grouped = violations.filter((v) => missingTagsOfFinding(v.message).length > 0);
+        for (const [tag, resources] of byMissingTag) {
+            lines.push(`      missing tag ${JSON.stringify(tag)} on ${resources.length} resource${resources.length === 1 ? "" : "s"}: ${resources.join(", ")}`);
+        }
         for (const v of violations) {
+            if (grouped.includes(v)) continue;
             const where = v.resourceName ? `${v.resourceType} ${v.resourceName}` : "stack";
             const lastLine = (text: string) =>
                 text
@@ -243,7 +253,8 @@ function renderPolicies(result: PolicyResult): string {
             lines.push(`      ${where}: ${message}`);
         }
         const remediation = remediationOf.get(name);
-        if (remediation && !violations.every((v) => v.message.includes(remediation))) lines.push(`      fix: ${remediation}`);
+        // The grouped lines leave the findings' own text out, remediation included.
+        if (remediation && (grouped.length > 0 || !violations.every((v) => v.message.includes(remediation)))) lines.push(`      fix: ${remediation}`);
     }
     if (result.notRun.length > 0) {
         lines.push("  Not run in preview (they need values known only after 'pulumi up'):");

@@ -145,6 +145,17 @@ describe("offline plan", function () {
         const untagged = await plan("--stack", "untagged", "--program", fixture("plan-program"));
         assert.equal(untagged.code, EXIT.violations);
         assert.match(untagged.stdout, /✖ mandatory aws-resource-tags-required \(2\)/);
+        // One line per missing tag, naming the resources, then the fix once; no per-resource lines.
+        const tagLines = untagged.stdout.split("\n").filter((l) => l.startsWith("      missing tag "));
+        assert.deepEqual(
+            tagLines,
+            ["Owner", "Project", "Environment", "DataClassification"].map((t) => `      missing tag "${t}" on 2 resources: Key logs, LogGroup app`),
+        );
+        assert.match(
+            untagged.stdout,
+            /missing tag "DataClassification" on 2 resources: Key logs, LogGroup app\n {6}fix: Set the missing keys in the AWS provider's defaultTags/,
+        );
+        assert.doesNotMatch(untagged.stdout, /LogGroup app: .*is missing required tag/);
     });
 
     describe("a waived finding", () => {

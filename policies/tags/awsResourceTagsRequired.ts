@@ -42,6 +42,18 @@ export function tagSources(args: Pick<ResourceValidationArgs, "props" | "provide
     return { defaults: providerDefaultTags(args.provider), tagsAll, own };
 }
 
+const MISSING_PHRASE = "is missing required tag(s)";
+
+/**
+ * The tag keys a finding of this policy names as missing, or none for another message. Pure. (The
+ * offline plan reads findings with it to print one line per missing tag.)
+ */
+export function missingTagsOfFinding(message: string): string[] {
+    // Tag keys may hold spaces, ":" and other punctuation; the list ends where the tags are shown.
+    const m = /is missing required tag\(s\) (.+?): tags = \{/.exec(message);
+    return m ? m[1].split(", ") : [];
+}
+
 export const awsResourceTagsRequired = resourceGuardrail(
     {
         name: "aws-resource-tags-required",
@@ -78,7 +90,7 @@ export const awsResourceTagsRequired = resourceGuardrail(
         // Stryker disable next-line StringLiteral: the engine sends every AWS resource's provider, so there is always one to name.
         const provider = args.provider ? `provider '${args.provider.name}'` : "no provider";
         reportViolation(
-            `${args.type} '${args.name}' is missing required tag(s) ${missing.join(", ")}: ` +
+            `${args.type} '${args.name}' ${MISSING_PHRASE} ${missing.join(", ")}: ` +
                 `tags = {${describeTags(sources.own ?? {})}}, default tags of ${provider} = {${describeTags(sources.defaults)}}. ${REMEDIATION}`,
         );
     },

@@ -8,7 +8,7 @@ import * as path from "path";
 import { UNKNOWN_TAG, describeTags, isTaggable, providerDefaultTags } from "../../policies/lib/tagsEffective";
 import { TAGGABLE_BY_MODULE, TAGGABLE_SOURCE, TAGGABLE_TYPES } from "../../policies/lib/tagsTaggable";
 import { tagGuardrails } from "../../policies/tags";
-import { DEFAULT_REQUIRED_TAGS, requiredTagsMissing, tagSources } from "../../policies/tags/awsResourceTagsRequired";
+import { DEFAULT_REQUIRED_TAGS, missingTagsOfFinding, requiredTagsMissing, tagSources } from "../../policies/tags/awsResourceTagsRequired";
 import { disallowedTagValues } from "../../policies/tags/awsResourceTagValuesAllowed";
 import { UNKNOWN as WIRE_UNKNOWN } from "../../offline/mockRun";
 import { loadProject, qualifyKey } from "../../offline/projectConfig";
@@ -138,6 +138,17 @@ export const TAGGABLE_TYPES: ReadonlySet<string> = new Set(
 }
 
 describe("tags family", function () {
+    it("a missing-tags finding reads back as its tag keys (the plan's grouped lines), keys with spaces and colons too", async function () {
+        this.timeout(120_000);
+        const e = await evaluateRepoStack("govcloud", {
+            policyConfig: { "aws-resource-tags-required": { requiredTags: ["Cost Center", "team:owner", "Owner"] } },
+        });
+        const findings = e.of("aws-resource-tags-required");
+        assert.ok(findings.length > 10);
+        for (const v of findings) assert.deepEqual(missingTagsOfFinding(v.message), ["Cost Center", "team:owner"], v.resourceName);
+        assert.deepEqual(missingTagsOfFinding("Bucket 'b' is versioned: tags = {}"), []);
+    });
+
     describe("taggable types (policies/lib/tagsTaggable.ts)", function () {
         let scan: SdkScan;
         before(function () {
