@@ -50,8 +50,8 @@ function quantizedFormat(q: FitQuestion): WeightFormat | undefined {
 
 /**
  * Why the weights' size cannot be reckoned (a quantization whose bytes per parameter are not on
- * record, e.g. compressed-tensors, which holds several formats): the policy then reports itself as
- * not run for the model instead of guessing.
+ * record, e.g. compressed-tensors, which holds several formats): the policy then reports that the
+ * model cannot be sized, on the model, instead of guessing.
  */
 export function unsizedQuantization(q: FitQuestion): string | undefined {
     const quantization = q.quantization?.trim();
@@ -113,6 +113,10 @@ export function checkModelFits(q: FitQuestion): string | undefined {
     );
 }
 
+const SIZE_REMEDIATION =
+    "Make the model's size known to the policy: its catalog id in the model's sagemaker-llm:model tag, or its parameter count (billions) in this policy's modelParameters config; " +
+    "a quantization whose bytes per parameter are not on record is not sized (serve an unquantized or catalog-quantized checkpoint, or waive the finding for this model).";
+
 const REMEDIATION =
     "Choose an instance type with more GPU memory, raise the tensor-parallel degree up to the instance's GPU count, " +
     "quantize, or shorten the context (the engine variables above); for weights from S3, make the model known to the policy " +
@@ -162,8 +166,14 @@ export const sagemakerModelFitsGpuMemory = stackGuardrail(
             // SGLang reads /opt/ml/model when its model variable is unset; other engines' newer
             // entrypoints fall back on HF_MODEL_ID or /opt/ml/model, which says no more.
             const modelRef = modelId ?? (engine.id === "sglang" ? "/opt/ml/model" : undefined);
+            // What the pack cannot size is reported as such (a known fact, not a value unknown in preview).
+            const unsizable = (path: string, why: string) =>
+                reportViolation(
+                    `${model.name}: ${path}: ${why}, so the pack cannot tell whether the model fits ${variant.label}.instanceType = "${instanceType}" of ${endpointConfig.name}. ${SIZE_REMEDIATION}`,
+                    model.urn,
+                );
             if (modelRef === undefined) {
-                deferrals.add(model.name, `${container.path}.environment.${v.model}`, undefined, `model not determined: ${v.model} is not set`);
+                unsizable(`${container.path}.environment.${v.model}`, `${v.model} is not set, so the model is not determined`);
                 continue;
             }
             const values = [v.tensorParallel, v.contextLength, v.quantization, v.memoryFraction].map((k) =>
@@ -173,12 +183,7 @@ export const sagemakerModelFitsGpuMemory = stackGuardrail(
             const [tensorParallel, contextLength, quantization, memoryFraction] = values as (string | undefined)[];
             const identity = identifyModel(model, modelRef, modelParameters, v.model);
             if (!identity) {
-                deferrals.add(
-                    model.name,
-                    `${container.path}.environment.${v.model}`,
-                    undefined,
-                    `model not determined: ${unidentifiedModelReason(model, modelRef, v.model)}`,
-                );
+                unsizable(`${container.path}.environment.${v.model}`, unidentifiedModelReason(model, modelRef, v.model));
                 continue;
             }
             // The program tags the concurrency it sized for; any other program is held to what an
@@ -188,7 +193,7 @@ export const sagemakerModelFitsGpuMemory = stackGuardrail(
             const question = { model: identity, engine, instanceType, tensorParallel, contextLength, quantization, memoryFraction, concurrentRequests };
             const unsized = unsizedQuantization(question);
             if (unsized) {
-                deferrals.add(model.name, `${container.path}.environment.${v.quantization}`, undefined, `weights not sized: ${unsized}`);
+                unsizable(`${container.path}.environment.${v.quantization}`, unsized);
                 continue;
             }
             const problem = checkModelFits(question);

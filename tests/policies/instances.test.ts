@@ -428,19 +428,24 @@ describe("instances policies", function () {
             assert.match(violation.message, /quantize/);
         });
 
-        it("weights from S3 naming no catalog model: not run (not passed), until modelParameters names it", async () => {
+        it("weights from S3 naming no catalog model: reported on the model as not sizable (not passed, not 'not run'), until modelParameters names it", async () => {
             // The fixture's "chat" model carries no sagemaker-llm:model tag.
             for (const preview of [true, false]) {
                 const e = await fixture("s3-weights", { preview });
-                assert.equal(e.notRun(MEMORY_FIT), true, "an unidentified model is reported as not run");
+                assert.equal(e.notRun(MEMORY_FIT), false, "a known fact, not a value unknown in preview");
+                const unsizable = e.of(MEMORY_FIT).filter((v) => v.resourceName === "chat-model");
+                assert.equal(unsizable.length, 1);
+                assert.equal(unsizable[0].enforcementLevel, "mandatory");
                 assert.match(
-                    notRunMessage(e, MEMORY_FIT),
-                    /HF_MODEL_ID=\/opt\/ml\/model \(weights from S3\) does not say which model chat\S* holds; set policy config modelParameters \{"chat": <billions>\}/,
+                    unsizable[0].message,
+                    /chat-model: primaryContainer\.environment\.HF_MODEL_ID: HF_MODEL_ID=\/opt\/ml\/model \(weights from S3\) does not say which model chat\S* holds; set policy config modelParameters \{"chat": <billions>\}.*, so the pack cannot tell whether the model fits .*Make the model's size known to the policy/,
                 );
-                assert.match(notRunMessage(e, MEMORY_FIT), /\[not checked: chat-model\.primaryContainer\.environment\.HF_MODEL_ID \(model not determined: /);
             }
             const named = await fixture("s3-weights", { policyConfig: { [MEMORY_FIT]: { modelParameters: { chat: 41.8 } } } });
-            assert.equal(named.notRun(MEMORY_FIT), false);
+            assert.deepEqual(
+                named.of(MEMORY_FIT).filter((v) => v.resourceName === "chat-model"),
+                [],
+            );
             const huge = await fixture("s3-weights", { policyConfig: { [MEMORY_FIT]: { modelParameters: { chat: 180 } } } });
             assert.match(messages(huge, MEMORY_FIT).join(), /too small for chat \(180B parameters, from policy config modelParameters/);
         });
@@ -484,19 +489,27 @@ describe("instances policies", function () {
                 overrides: { models: [GOVCLOUD_SAMPLE] },
                 transformations: [withModelEnvironment({ HF_MODEL_ID: undefined })],
             });
-            assert.match(notRunMessage(tgi, MEMORY_FIT), /\.primaryContainer\.environment\.HF_MODEL_ID \(model not determined: HF_MODEL_ID is not set\)/);
+            assert.equal(tgi.notRun(MEMORY_FIT), false);
+            assert.match(
+                messages(tgi, MEMORY_FIT).join(),
+                /primaryContainer\.environment\.HF_MODEL_ID: HF_MODEL_ID is not set, so the model is not determined, so the pack cannot tell/,
+            );
         });
 
-        it("a quantization whose size is not on record is not guessed: not run on that model, naming the variable", async () => {
+        it("a quantization whose size is not on record is not guessed: the model is reported as not sizable, naming the variable", async () => {
             const e = await evaluateRepoStack("commercial", {
                 overrides: { models: [{ id: "qwen2.5-7b-instruct", engine: "vllm", maxTotalTokens: 4096 }] },
                 preview: false,
                 transformations: [withModelEnvironment({ SM_VLLM_QUANTIZATION: "compressed-tensors" })],
             });
-            assert.deepEqual(messages(e, MEMORY_FIT), []);
+            assert.equal(e.notRun(MEMORY_FIT), false);
+            assert.deepEqual(
+                e.of(MEMORY_FIT).map((v) => v.resourceName),
+                ["qwen2-5-7b-instruct-model"],
+            );
             assert.match(
-                notRunMessage(e, MEMORY_FIT),
-                /\.primaryContainer\.environment\.SM_VLLM_QUANTIZATION \(weights not sized: SM_VLLM_QUANTIZATION = "compressed-tensors" is a quantization whose size/,
+                messages(e, MEMORY_FIT).join(),
+                /primaryContainer\.environment\.SM_VLLM_QUANTIZATION: SM_VLLM_QUANTIZATION = "compressed-tensors" is a quantization whose size the pack's model catalog does not record/,
             );
         });
 
@@ -504,10 +517,10 @@ describe("instances policies", function () {
             const e = await fixture("s3-weights");
             assert.deepEqual(
                 e.of(MEMORY_FIT).map((v) => v.resourceName),
-                ["tagged-config"],
+                ["chat-model", "tagged-config"],
+                "the untagged model is reported as not sizable",
             );
             assert.match(messages(e, MEMORY_FIT).join(), /tiiuae\/falcon-40b-instruct \(41\.8B parameters, from tag sagemaker-llm:model=falcon-40b-instruct\)/);
-            assert.equal(e.notRun(MEMORY_FIT), true, "the untagged model is still not determined");
         });
 
         it("model links unknown in preview: not run in preview, run in an update", async () => {

@@ -25,6 +25,8 @@ const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] =
     ["policy-encryption", "logs-and-keys"],
     ["policy-encryption", "notebook"],
     ["policy-encryption", "model-env"],
+    // The exposure advisory reports what the mandatory credentials policy leaves: here, everything.
+    ["policy-encryption", "model-env", { policyConfig: { "sagemaker-model-env-no-credentials": "disabled" } }],
     ["policy-instances", "too-many-gpus"],
     ["policy-instances", "falcon40b-unquantized"],
     ["policy-instances", "no-rollback"],
