@@ -219,6 +219,13 @@ function renderTree(resources: CapturedResource[]): string {
     return lines.join("\n");
 }
 
+/** "44 policies", with the former names a pack serves for old configs (tagged "renamed") counted apart. Pure. */
+export function policyCount(result: PolicyResult): string {
+    const former = result.policies.filter((p) => p.tags?.includes("renamed")).length;
+    const current = result.policies.length - former;
+    return `${current} policies${former > 0 ? ` (and ${former} former names, accepted in configs)` : ""}`;
+}
+
 function renderPolicies(result: PolicyResult): string {
     const remediationOf = new Map(result.policies.map((p) => [p.name, p.remediationSteps]));
     const lines: string[] = [];
@@ -430,7 +437,7 @@ export async function main(argv: string[]): Promise<number> {
         if (p.policies) {
             const s = p.policies.result.summary;
             out.push(
-                `Policies: ${p.policies.pack}, ${p.policies.result.policies.length} policies${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`,
+                `Policies: ${p.policies.pack}, ${policyCount(p.policies.result)}${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`,
             );
             out.push(renderPolicies(p.policies.result));
             const waived = p.policies.waived.length > 0 ? ` (${p.policies.waived.length} of them waived findings)` : "";

@@ -3,6 +3,8 @@
  * validated with the official SARIF 2.1.0 schema and Mermaid's own parser.
  */
 import { strict as assert } from "assert";
+import { guardrails } from "../policies/guardrails";
+import { POLICY_RENAMES } from "../policies/renamedPolicies";
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -73,6 +75,13 @@ describe("offline plan", function () {
             const { code, stdout, stderr } = await plan("--stack", stack, "--json", json);
             assert.equal(code, EXIT.clean, stderr);
             assert.match(stdout, /▸ sagemaker-llm:components:LlmEndpoint /);
+            assert.match(
+                stdout,
+                new RegExp(
+                    `^Policies: sagemaker-llm-guardrails, ${guardrails.length} policies \\(and ${POLICY_RENAMES.length} former names, accepted in configs\\), config `,
+                    "m",
+                ),
+            );
             assert.match(stdout, /^ {2}0 mandatory, 0 advisory, \d+ not run$/m);
             assert.match(stdout, /Estimated cost \(on-demand\):/);
             assert.match(stderr, /under mocks \(preview\)/, "progress goes to stderr");
