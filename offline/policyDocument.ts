@@ -205,11 +205,15 @@ function renderConditions(conditions: Condition[] | undefined): unknown {
     return sortedKeys(Object.fromEntries(Object.entries(raw).map(([test, vars]) => [test, flat(vars)])));
 }
 
-/** Go's encoding/json `omitempty`: empty strings, arrays and objects and absent values are left out. */
+/**
+ * Go's encoding/json `omitempty` on the model's fields: strings and slices are left out when empty;
+ * Action, NotAction, Resource and NotResource are `any`, left out only when nil (an empty list or
+ * string from a merged document is kept, as Go keeps it).
+ */
+const ANY_FIELDS = new Set(["Action", "NotAction", "Resource", "NotResource"]);
 function omitEmpty(entries: [string, unknown][]): Record<string, unknown> {
-    const empty = (v: unknown) =>
-        v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && Object.keys(v as object).length === 0);
-    return Object.fromEntries(entries.filter(([, v]) => !empty(v)));
+    const empty = (key: string, v: unknown) => v === undefined || v === null || (!ANY_FIELDS.has(key) && (v === "" || (Array.isArray(v) && v.length === 0)));
+    return Object.fromEntries(entries.filter(([k, v]) => !empty(k, v)));
 }
 
 function render(doc: Doc): Record<string, unknown> {

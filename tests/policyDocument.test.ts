@@ -206,6 +206,36 @@ describe("offline aws.iam.getPolicyDocument", function () {
         assert.equal(policyDocument({}).minifiedJson, '{"Version":"2012-10-17"}');
     });
 
+    it('re-renders merged documents as the provider parses them: lists as written, Principal "*", conditions normalised, non-string values dropped', function () {
+        const source = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "Written",
+                    Effect: "Allow",
+                    Action: ["s3:GetObject", "s3:PutObject"],
+                    Resource: [],
+                    Principal: "*",
+                    Condition: {
+                        Bool: { "aws:SecureTransport": true },
+                        NumericLessThan: { "s3:max-keys": 10 },
+                        StringEquals: { "aws:SourceAccount": ["111122223333"] },
+                    },
+                },
+            ],
+        });
+        const statement = statementOf({ sourcePolicyDocuments: [source] });
+        assert.deepEqual(statement, {
+            Sid: "Written",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject"],
+            Resource: [],
+            Principal: "*",
+            Condition: { Bool: { "aws:SecureTransport": "true" }, StringEquals: { "aws:SourceAccount": "111122223333" } },
+        });
+        assert.throws(() => policyDocument({ overridePolicyDocuments: ["{"] }), /merging override document 0/);
+    });
+
     it("answers unknown when any input is unknown (a preview, before the inputs are known)", function () {
         for (const inputs of [
             { statements: [{ actions: ["s3:GetObject"], resources: [UNKNOWN] }] },
