@@ -24,7 +24,7 @@
  *   actions and resources as written, principals and conditions normalised as above, condition
  *   values that are neither strings, booleans nor arrays dropped.
  * - `json` is Go's MarshalIndent with two spaces, `minifiedJson` its Marshal (both escape <, >, &
- *   as Go does), `id` the CRC-32 of `json` in decimal (create.StringHashcode).
+ *   as Go does), `id` the CRC-32 of `json` in decimal (`internal/create/hashcode.go`, StringHashcode).
  * Any unknown input makes the whole answer unknown, as it is in a real preview.
  */
 import { crc32 } from "zlib";
