@@ -15,6 +15,7 @@ import "./sdkLoading";
 import { createHash } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "./policyDocument";
 import { PulumiProject, StackConfig } from "./projectConfig";
 import { autoNamedProperty, replacementIdentity } from "./replaceRules";
 
@@ -208,6 +209,9 @@ function mockCall(token: string, inputs: Record<string, unknown>, region: string
         case "aws:s3/getObjects:getObjects":
             // Only reached in an update (the bucket's name is unknown in preview): the objects are there.
             return { id: String(inputs.bucket), bucket: inputs.bucket, prefix: inputs.prefix, keys: [String(inputs.prefix ?? "")], commonPrefixes: [] };
+        case "aws:iam/getPolicyDocument:getPolicyDocument":
+            // Not a stand-in: the document the provider renders from the inputs (./policyDocument.ts).
+            return policyDocument(inputs);
         case "aws:ec2/getPrefixList:getPrefixList":
             // A stand-in id: the real one is account-independent but not published as data.
             return {

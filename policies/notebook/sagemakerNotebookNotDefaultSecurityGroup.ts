@@ -9,15 +9,23 @@ const remediation =
 /**
  * Why a notebook may end up on the VPC's default security group: `securityGroups` missing or empty
  * (SageMaker then attaches the default group), or an entry from an aws.ec2.DefaultSecurityGroup
- * (by dependency, or equal id). A list unknown in preview counts as set.
+ * (by dependency, or equal id) or read from the aws.ec2.Vpc itself (by dependency). A list unknown
+ * in preview counts as set.
  */
 export function defaultSecurityGroupProblems(notebook: PolicyResource, all: PolicyResource[]): string[] {
     const groups = peek(notebook.props, "securityGroups");
     if (isUnset(groups)) return ["securityGroups is not set: SageMaker attaches the VPC's default security group"];
     if (Array.isArray(groups) && groups.length === 0) return ["securityGroups is empty ([]): SageMaker attaches the VPC's default security group"];
-    return linkedOfType(notebook, "securityGroups", all, NET.defaultSecurityGroup).map(
-        (d) => `securityGroups includes the VPC's default security group ${describeResource(d)}`,
-    );
+    return [
+        ...linkedOfType(notebook, "securityGroups", all, NET.defaultSecurityGroup).map(
+            (d) => `securityGroups includes the VPC's default security group ${describeResource(d)}`,
+        ),
+        // A VPC's one security-group output is its default group (`defaultSecurityGroupId`,
+        // @pulumi/aws ec2.Vpc), so a group read from the VPC itself is that group.
+        ...linkedOfType(notebook, "securityGroups", all, NET.vpc).map(
+            (v) => `securityGroups includes the default security group of ${describeResource(v)} (its defaultSecurityGroupId)`,
+        ),
+    ];
 }
 
 export const sagemakerNotebookNotDefaultSecurityGroup = stackGuardrail(

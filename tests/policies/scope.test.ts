@@ -12,11 +12,15 @@
 import { strict as assert } from "assert";
 import { POLICY_RENAMES } from "../../policies/renamedPolicies";
 import { WAIVED_FINDINGS_POLICY, WAIVERS_POLICY } from "../../policies/lib/waivers";
+import * as fs from "fs";
 import * as path from "path";
 import { CapturedResource } from "../../offline/mockRun";
 import { evaluatePolicies } from "../../offline/policyEval";
 import { REPO_ROOT } from "../graph";
 import { EvaluateOptions, evaluateStack, FIXTURES, guardrailsPack } from "./harness";
+
+/** The pack config the outside program's platform team uses (tests/policies/outsidePrograms.test.ts). */
+const OUTSIDE_POLICY_CONFIG = JSON.parse(fs.readFileSync(path.join(FIXTURES, "outside-acme", "policy-config.json"), "utf8")) as Record<string, unknown>;
 
 /** Stacks whose resources violate the pack (tests/fixtures/policy-*, and this program under strict policy config). */
 const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] = [
@@ -51,6 +55,10 @@ const VIOLATING: [program: string, stack: string, options?: EvaluateOptions][] =
     ["policy-weights", "revisions"],
     ["policy-weights", "images"],
     ["policy-weights", "cui-nat"],
+    // A program written outside this repository (tests/policies/outsidePrograms.test.ts), with its platform team's pack config.
+    ...["broken-network", "broken-egress", "broken-data", "broken-iam", "broken-serving", "broken-notebook", "broken-governance"].map(
+        (stack): [string, string, EvaluateOptions] => ["outside-acme", stack, { preview: false, policyConfig: OUTSIDE_POLICY_CONFIG }],
+    ),
     [
         REPO_ROOT,
         "govcloud",
