@@ -241,12 +241,12 @@ function renderPolicies(result: PolicyResult): string {
         const byMissingTag = new Map<string, string[]>();
         const shortName = (v: (typeof violations)[number]) => (v.resourceName ? `${v.resourceType?.split(":").pop()} ${v.resourceName}` : "stack");
         for (const v of violations) for (const tag of missingTagsOfFinding(v.message)) byMissingTag.set(tag, [...(byMissingTag.get(tag) ?? []), shortName(v)]);
-        const grouped = violations.filter((v) => missingTagsOfFinding(v.message).length > 0);
+        const grouped = new Set(violations.filter((v) => missingTagsOfFinding(v.message).length > 0));
         for (const [tag, resources] of byMissingTag) {
             lines.push(`      missing tag ${JSON.stringify(tag)} on ${resources.length} resource${resources.length === 1 ? "" : "s"}: ${resources.join(", ")}`);
         }
         for (const v of violations) {
-            if (grouped.includes(v)) continue;
+            if (grouped.has(v)) continue;
             const where = v.resourceName ? `${v.resourceType} ${v.resourceName}` : "stack";
             const lastLine = (text: string) =>
                 text
@@ -261,7 +261,7 @@ function renderPolicies(result: PolicyResult): string {
         }
         const remediation = remediationOf.get(name);
         // The grouped lines leave the findings' own text out, remediation included.
-        if (remediation && (grouped.length > 0 || !violations.every((v) => v.message.includes(remediation)))) lines.push(`      fix: ${remediation}`);
+        if (remediation && (grouped.size > 0 || !violations.every((v) => v.message.includes(remediation)))) lines.push(`      fix: ${remediation}`);
     }
     if (result.notRun.length > 0) {
         lines.push("  Not run in preview (they need values known only after 'pulumi up'):");

@@ -158,6 +158,7 @@ export function formerNameSupport(
     return {
         policies,
         adjust: (config) => {
+            // Cleared first: a config refused below leaves nothing of an earlier run to report.
             applied = [];
             applied = reconcileRenamedConfig(config, renames, defaults);
         },
