@@ -126,16 +126,24 @@ export function weightsLink(
     return unknown.length > 0 ? { link: "maybe", readers: unknown } : { link: "no", readers: [] };
 }
 
-/** What keeps the bucket from surviving a destroy, or undefined. Pure. */
-export function retentionProblem(forceDestroy: unknown, protect: boolean, requireProtect: boolean): string | undefined {
-    if (forceDestroy === true) return "has forceDestroy: true: pulumi destroy deletes every object version in it, the weights included, and then the bucket";
-    if (requireProtect && !protect) return "does not have the protect resource option (policy config requireProtect), so pulumi destroy may delete it";
+/** What keeps the bucket from surviving a destroy, and what to change, or undefined. Pure. */
+export function retentionProblem(forceDestroy: unknown, protect: boolean, requireProtect: boolean): { problem: string; fix: string } | undefined {
+    if (forceDestroy === true)
+        return {
+            problem: "has forceDestroy: true: pulumi destroy deletes every object version in it, the weights included, and then the bucket",
+            fix: "Leave forceDestroy unset (or false) on the bucket, and set its retainOnDelete or protect resource option, so that pulumi destroy keeps the bucket and its weights.",
+        };
+    if (requireProtect && !protect)
+        return {
+            problem: "does not have the protect resource option (policy config requireProtect), so pulumi destroy may delete it",
+            fix: "Set the protect resource option on the bucket (retainOnDelete is not sent to policy packs, so this policy cannot see it).",
+        };
     return undefined;
 }
 
 const REMEDIATION =
-    "On the bucket the model's weights are read from, leave forceDestroy unset (or false) and set the retainOnDelete or protect resource option, " +
-    "so that pulumi destroy keeps the bucket and its weights.";
+    "On the bucket the model's weights are read from, leave forceDestroy unset (or false) and set the retainOnDelete or protect resource option " +
+    "(protect, where this policy's requireProtect is on), so that pulumi destroy keeps the bucket and its weights.";
 
 export const s3BucketWeightsRetained = stackGuardrail(
     {
@@ -172,15 +180,15 @@ export const s3BucketWeightsRetained = stackGuardrail(
             const { link, readers } = weightsLink(bucket, uris, buckets);
             if (link === "no") continue;
             const forceDestroy = deferrals.readKnown(bucket.props, "forceDestroy", { resource: bucket.name, path: "forceDestroy" });
-            const problem = retentionProblem(forceDestroy, bucket.opts.protect, requireProtect);
-            if (!problem) continue;
+            const retention = retentionProblem(forceDestroy, bucket.opts.protect, requireProtect);
+            if (!retention) continue;
             const reader = readers[0];
             if (link === "maybe") {
-                deferrals.add(reader.model.name, reader.path, undefined, `whether it names bucket ${bucket.name}, which ${problem}`);
+                deferrals.add(reader.model.name, reader.path, undefined, `whether it names bucket ${bucket.name}, which ${retention.problem}`);
                 continue;
             }
             const models = [...new Set(readers.map((r) => `'${r.model.name}' (${r.path})`))].join(", ");
-            reportViolation(`${describeBucket(bucket)} holds the weights of SageMaker model ${models} and ${problem}. ${REMEDIATION}`, bucket.urn);
+            reportViolation(`${describeBucket(bucket)} holds the weights of SageMaker model ${models} and ${retention.problem}. ${retention.fix}`, bucket.urn);
         }
         deferrals.settle();
     },

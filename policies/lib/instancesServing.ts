@@ -119,11 +119,20 @@ export function engineOf(container: ServingContainer): Engine | undefined {
     return engineOfEnvironment(Object.keys(container.environment));
 }
 
-/** The containers of a Model that carry an environment (primaryContainer, containers[]). */
-export function containersOf(model: Pick<PolicyResource, "name" | "props">, deferrals: Deferrals): ServingContainer[] {
+/**
+ * The containers of a Model that carry an environment (primaryContainer, containers[]); with
+ * `include`, only the containers it accepts (read before their environment, so an environment
+ * unknown in preview is recorded only for the containers asked about).
+ */
+export function containersOf(
+    model: Pick<PolicyResource, "name" | "props">,
+    deferrals: Deferrals,
+    include: (container: unknown) => boolean = () => true,
+): ServingContainer[] {
     const out: ServingContainer[] = [];
     const add = (container: unknown, path: string) => {
         if (isUnknownValue(container)) return deferrals.add(model.name, path, container);
+        if (!include(container)) return;
         // A container that is absent or no object has no environment (peek reads none), so it is skipped below.
         const environment = deferrals.readKnown(container, "environment", { resource: model.name, path: `${path}.environment` });
         const image = peek(container, "image");

@@ -14,7 +14,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { Engine, HUB_MODEL_VARIABLE, HUB_REVISION_VARIABLE } from "../catalog/engines";
 import { containersOf, engineOf, envValue, ServingContainer } from "./instancesServing";
-import { Deferrals, isPresent, isUnknownValue, isUnset, peek, UNKNOWN } from "./values";
+import { Deferrals, isPresent, isUnknownValue, peek, UNKNOWN } from "./values";
 
 /** What these functions read of a model: its name (for deferrals) and its properties. */
 export type ModelLike = Pick<PolicyResource, "name" | "props">;
@@ -26,19 +26,12 @@ const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 /** Whether the model variable's value is a Hub repository id (not a local path or a URL). */
 export function isHubModelId(value: string): boolean {
-    return HUB_ID.test(value) && !value.startsWith("/");
+    return HUB_ID.test(value);
 }
 
 /** Whether a Hub revision is pinned: a full commit sha, not a branch (`main`) or a tag. Pure. */
 export function isPinnedRevision(revision: string): boolean {
     return COMMIT_SHA.test(revision);
-}
-
-/** The raw container object at `primaryContainer` or `containers.<i>`. */
-function containerAt(model: ModelLike, path: string): unknown {
-    const [head, index] = path.split(".");
-    const value = peek(model.props, head);
-    return index === undefined ? value : peek(value, index);
 }
 
 /** Whether a container has model data from S3 (present counts: an S3 URI computed in preview is set). */
@@ -68,8 +61,8 @@ export interface HubContainer {
  */
 export function hubContainers(model: ModelLike, deferrals: Deferrals): HubContainer[] {
     const found: HubContainer[] = [];
-    for (const container of containersOf(model, deferrals)) {
-        if (hasS3ModelData(containerAt(model, container.path))) continue;
+    // Containers with model data from S3 are not asked about, so their environment is never read.
+    for (const container of containersOf(model, deferrals, (raw) => !hasS3ModelData(raw))) {
         const engine = engineOf(container);
         const variables = hubVariables(engine);
         const value = envValue(model, container, variables.model, deferrals);
@@ -92,7 +85,7 @@ export function s3Containers(model: ModelLike): string[] {
 export function networkIsolation(model: ModelLike, deferrals: Deferrals): boolean | typeof UNKNOWN {
     const value = deferrals.readKnown(model.props, "enableNetworkIsolation", { resource: model.name, path: "enableNetworkIsolation" });
     if (value === UNKNOWN) return UNKNOWN;
-    return !isUnset(value) && (value === true || value === "true");
+    return value === true || value === "true";
 }
 
 /** A container image and where it sits. */

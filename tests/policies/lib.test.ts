@@ -41,6 +41,7 @@ import {
 } from "../../policies/lib/networkGraph";
 import { referenceProblem, referencesIn, stringsIn } from "../../policies/lib/partitionReferences";
 import { compilePatterns, modelEnvironment } from "../../policies/lib/secretsCredentials";
+import { hubContainers } from "../../policies/lib/modelWeights";
 import { defaultTagsOfBlock, rawTagMap } from "../../policies/lib/tagsEffective";
 import { Deferrals, isUnset } from "../../policies/lib/values";
 import { subnetProblems } from "../../policies/network/sagemakerWorkloadSubnetsPrivate";
@@ -99,6 +100,17 @@ describe("the pack's shared reading of a stack (policies/lib)", () => {
             // Unknown default tags, or text that is not JSON, give no environment (nothing is read through the proxy).
             assert.equal(productionReason({ urn, props: {}, provider: awsProvider(UNKNOWN_STRING) }, noStackTags, PRODUCTION_DEFAULTS), undefined);
             assert.equal(productionReason({ urn, props: {}, provider: awsProvider("{not json") }, noStackTags, PRODUCTION_DEFAULTS), undefined);
+        });
+    });
+
+    describe("the containers that download weights from the Hub", () => {
+        it("a container with model data from S3 is not asked about: its environment, unknown in preview, defers nothing", () => {
+            const fromS3 = new Deferrals();
+            assert.deepEqual(hubContainers({ name: "m", props: { primaryContainer: { modelDataUrl: "s3://b/k/", environment: UNKNOWN_STRING } } }, fromS3), []);
+            assert.equal(fromS3.pending, false);
+            const fromHub = new Deferrals();
+            assert.deepEqual(hubContainers({ name: "h", props: { primaryContainer: { environment: UNKNOWN_STRING } } }, fromHub), []);
+            assert.equal(fromHub.pending, true, "without S3 data the environment decides, so it waits for the update");
         });
     });
 

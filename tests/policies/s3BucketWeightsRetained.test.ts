@@ -57,10 +57,13 @@ describe(POLICY, function () {
         });
 
         it("reports forceDestroy: true whatever protects the bucket, and the missing protect option only when required", () => {
-            assert.match(retentionProblem(true, true, false)!, /forceDestroy: true/);
+            assert.match(retentionProblem(true, true, false)!.problem, /forceDestroy: true/);
             assert.equal(retentionProblem(false, false, false), undefined);
             assert.equal(retentionProblem(undefined, false, false), undefined);
-            assert.match(retentionProblem(undefined, false, true)!, /does not have the protect resource option/);
+            assert.match(retentionProblem(undefined, false, true)!.problem, /does not have the protect resource option/);
+            // The fix names what satisfies that problem: protect, which retainOnDelete cannot stand in for here.
+            assert.match(retentionProblem(undefined, false, true)!.fix, /^Set the protect resource option on the bucket/);
+            assert.match(retentionProblem(true, false, false)!.fix, /^Leave forceDestroy unset/);
             assert.equal(retentionProblem(undefined, true, true), undefined);
         });
     });
