@@ -29,11 +29,11 @@
  * Unknowns (`deferred`): a policy unknown in preview (it usually embeds ARNs of resources created
  * in the stack) makes the policy "not run" there; it runs at `pulumi up`.
  */
-import { PolicyProviderResource } from "@pulumi/policy";
 import { LIMITING_CONDITION_KEYS } from "../catalog/limitingConditionKeys";
+import { providerAccountIds } from "../lib/context";
 import { resourceGuardrail } from "../lib/guardrail";
 import { asList, IamStatement, isAllow, PolicyDocumentError, principalsOf, statementLabel, statementsOf } from "../lib/iamDocuments";
-import { isUnknownValue, isUnset, peek } from "../lib/values";
+import { isUnset } from "../lib/values";
 
 /** The resource types holding a resource policy in `policy`, and whether it is a KMS key policy. */
 export const RESOURCE_POLICY_TYPES: Readonly<Record<string, { kms: boolean }>> = {
@@ -119,13 +119,6 @@ export function unlimitedPrincipals(statements: readonly IamStatement[], ownAcco
     return findings;
 }
 
-/** The stack's accounts the provider admits (`allowedAccountIds`), when known. */
-export function providerAccounts(provider: PolicyProviderResource | undefined): string[] {
-    const ids = provider ? peek(provider.props, "allowedAccountIds") : undefined;
-    const list = Array.isArray(ids) ? ids : [];
-    return list.filter((id): id is string => typeof id === "string" && !isUnknownValue(id) && ACCOUNT_ID.test(id));
-}
-
 const REMEDIATION =
     "In the resource's policy, name the principals that need access (role or account ARNs of the stack's account) instead of \"*\" or another account, " +
     'or add a condition that limits who, e.g. "Condition": { "StringEquals": { "aws:PrincipalOrgID": "o-..." } } or { "StringEquals": { "aws:SourceVpce": "vpce-..." } } ' +
@@ -179,7 +172,7 @@ export const awsResourcePolicyPrincipalsLimited = resourceGuardrail(
             throw err;
         }
         const config = args.getConfig<{ allowedAccounts: string[]; additionalLimitingConditionKeys: string[] }>();
-        const own = [...new Set([...providerAccounts(args.provider), ...config.allowedAccounts])];
+        const own = [...new Set([...providerAccountIds(args.provider), ...config.allowedAccounts])];
         const keys = limitingKeys(kind.kms, config.additionalLimitingConditionKeys);
         for (const f of unlimitedPrincipals(statements, own, keys)) {
             reportViolation(

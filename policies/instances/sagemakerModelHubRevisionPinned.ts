@@ -3,9 +3,9 @@
  * (../lib/modelWeights.ts) pins the revision it downloads to a commit: the engine's revision variable
  * (../catalog/engines.ts `variables.revision`: TGI `HF_MODEL_REVISION`, vLLM `SM_VLLM_REVISION`,
  * SGLang `SM_SGLANG_REVISION`; `HF_MODEL_REVISION` for the other Hugging Face containers) holds a
- * full 40-hex commit sha. Unset, the engine downloads the repository's default branch; a branch
- * (`main`) or a tag can be moved by the repository's owner, so each new instance (a scale-out, a
- * replacement) may load other weights, tokenizer or code than the ones reviewed.
+ * full 40-hex commit sha. Unset, the engine downloads whatever the repository holds when the
+ * instance starts; a branch or a tag can be moved by the repository's owner, so each new instance (a
+ * scale-out, a replacement) may load other weights, tokenizer or code than the ones reviewed.
  *
  * Family `instances`, not `secrets`: it is about what the serving container loads (the engine and
  * model tables, like sagemaker-model-serving-engine-maintained), not about credentials.

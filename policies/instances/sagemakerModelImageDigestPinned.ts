@@ -2,16 +2,15 @@
  * A SageMaker model's container images are referenced by digest (`<registry>/<repository>@sha256:<64
  * hex>`), not by tag. A tag is mutable unless its repository says otherwise ("You can prevent image
  * tags from being overwritten by turning on tag immutability in a repository": Amazon ECR User
- * Guide, "Preventing image tags from being overwritten in Amazon ECR", checked 2026-12-02), and the
- * AWS and Hugging Face deep-learning-container registries re-push their release tags with patches
- * (GovCloud mirrors only such tags: ../catalog/engines.ts). An instance started later (a scale-out, a
- * replacement after a failure) may then run another image than the one reviewed. Advisory: the
- * re-pushed tags carry security fixes, and a digest has to be looked up per region.
+ * Guide, "Preventing image tags from being overwritten in Amazon ECR", checked 2026-12-02), so an
+ * instance started later (a scale-out, a replacement after a failure) may run another image than
+ * the one reviewed. Advisory: a digest has to be looked up per region and registry.
  *
  * Reported where a digest is at hand: an image of the team's own or another registry (whoever pushes
  * there has the digest), and any image without a tag or tagged `latest`. A versioned release tag of
- * the AWS deep-learning-container registries is not reported: AWS publishes those images by tag, the
- * pack holds no digests for them, and pinning one is a choice (it stops the security re-pushes).
+ * the AWS deep-learning-container registries is not reported: the SageMaker documentation gives those
+ * images by tag (../catalog/engines.ts), the pack holds no digests for them, and pinning one is the
+ * team's choice.
  *
  * Unknowns (`deferred`): an image unknown in preview (an in-stack repository's URL) makes the policy
  * not run on the model; it runs at `pulumi up`.

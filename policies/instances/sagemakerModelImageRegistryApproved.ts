@@ -16,12 +16,11 @@
  * Unknowns (`deferred`): an image or the provider's region unknown in preview makes the policy not run
  * on the model; it runs at `pulumi up`.
  */
-import { PolicyProviderResource } from "@pulumi/policy";
 import { imageAccount } from "../catalog/engines";
+import { providerAccountIds } from "../lib/context";
 import { resourceGuardrail } from "../lib/guardrail";
 import { MODEL_TYPE } from "../lib/instancesServing";
 import { modelImages } from "../lib/modelWeights";
-import { knownStrings } from "../lib/networkGraph";
 import { Deferrals, isUnknownValue, peek } from "../lib/values";
 
 export interface RegistryConfig {
@@ -54,19 +53,6 @@ export function registryProblem(image: string, region: string, ownAccounts: read
             ? `the stack's account (${ownAccounts.join(", ")})`
             : "the stack's account (none known: set the provider's allowedAccountIds or this policy's accountIds)";
     return `is in account ${ecr.account}'s registry, which is neither the AWS deep-learning-container registry of ${region} (${dlc ?? "none known"}) nor ${own}`;
-}
-
-/** The provider's allowedAccountIds: a list, or the JSON text the SDK sends for a provider's list input. */
-export function providerAccountIds(provider: PolicyProviderResource | undefined): string[] {
-    let value = provider ? peek(provider.props, "allowedAccountIds") : undefined;
-    if (typeof value === "string" && !isUnknownValue(value)) {
-        try {
-            value = JSON.parse(value);
-        } catch {
-            // A single id as plain text.
-        }
-    }
-    return knownStrings(value);
 }
 
 const remediation =
