@@ -28,12 +28,11 @@
  *   bucket without failing. Accepted, unless `requireProtect` asks for the one guard policies can see.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { bucketsOf, describeBucket } from "../lib/encryptionBuckets";
+import { bucketNames, bucketsOf, describeBucket } from "../lib/encryptionBuckets";
 import { stackGuardrail } from "../lib/guardrail";
+import { MODEL_TYPE } from "../lib/instancesServing";
 import { depsOf } from "../lib/networkGraph";
 import { Deferrals, isUnknownValue, isUnset, peek } from "../lib/values";
-
-export const SAGEMAKER_MODEL_TYPE = "aws:sagemaker/model:Model";
 
 /** One S3 URI a model's container reads weights from: where, and the bucket it names (UNKNOWN_BUCKET in preview). */
 export interface WeightsUri {
@@ -87,7 +86,7 @@ function containerUris(container: unknown, property: string, path: string, model
 /** Every weights URI of the stack's SageMaker models. */
 export function weightsUris(resources: PolicyResource[]): WeightsUri[] {
     const out: WeightsUri[] = [];
-    for (const model of resources.filter((r) => r.type === SAGEMAKER_MODEL_TYPE)) {
+    for (const model of resources.filter((r) => r.type === MODEL_TYPE)) {
         const primary = peek(model.props, "primaryContainer");
         if (!isUnset(primary)) out.push(...containerUris(primary, "primaryContainer", "primaryContainer", model));
         const containers = peek(model.props, "containers");
@@ -98,10 +97,6 @@ export function weightsUris(resources: PolicyResource[]): WeightsUri[] {
 }
 
 /** A bucket's known S3 names (`bucket`, and `id`, which is the name). */
-function namesOf(bucket: PolicyResource): string[] {
-    return ["bucket", "id"].map((k) => peek(bucket.props, k)).filter((v): v is string => typeof v === "string" && v !== "" && !isUnknownValue(v));
-}
-
 /**
  * Whether the models read weights from `bucket`: `yes` when a known URI names it, or when a model's
  * container property depends on it, its name cannot be compared (not in the resource's properties)
@@ -113,10 +108,10 @@ export function weightsLink(
     uris: readonly WeightsUri[],
     stackBuckets: readonly PolicyResource[],
 ): { link: "yes" | "maybe" | "no"; readers: WeightsUri[] } {
-    const names = namesOf(bucket);
+    const names = bucketNames(bucket);
     const named = uris.filter((u) => typeof u.bucket === "string" && names.includes(u.bucket));
     if (named.length > 0) return { link: "yes", readers: named };
-    const otherNames = new Set(stackBuckets.filter((b) => b !== bucket).flatMap(namesOf));
+    const otherNames = new Set(stackBuckets.filter((b) => b !== bucket).flatMap(bucketNames));
     const dependent = uris.filter(
         (u) => depsOf(u.model, u.property).some((d) => d.urn === bucket.urn) && !(typeof u.bucket === "string" && otherNames.has(u.bucket)),
     );

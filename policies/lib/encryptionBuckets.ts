@@ -31,10 +31,15 @@ function knownString(value: unknown): string | undefined {
     return typeof value === "string" && value !== "" && !isUnknownValue(value) ? value : undefined;
 }
 
+/** The names a bucket is known by now (its `bucket` and `id`), for matching references to it. */
+export function bucketNames(bucket: PolicyResource): string[] {
+    // Stryker disable next-line MethodExpression: an absent name (undefined) is never matched: only a truthy target is looked up
+    return [knownString(peek(bucket.props, "bucket")), knownString(peek(bucket.props, "id"))].filter((n): n is string => !!n);
+}
+
 /** Companions of `bucket` among `resources`, of the given types. */
 export function companionsOf(bucket: PolicyResource, resources: PolicyResource[], types: string[]): PolicyResource[] {
-    // Stryker disable next-line MethodExpression: an absent name (undefined) is never matched: only a truthy target is looked up
-    const names = new Set([knownString(peek(bucket.props, "bucket")), knownString(peek(bucket.props, "id"))].filter((n): n is string => !!n));
+    const names = new Set(bucketNames(bucket));
     return resources.filter((r) => {
         if (!types.includes(r.type)) return false;
         // Stryker disable next-line ArrayDeclaration: a placeholder dependency has no urn, so it is not the bucket

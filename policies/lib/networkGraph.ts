@@ -7,7 +7,7 @@
  * during preview" error and so defers the policy to `pulumi up`.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { isUnknownValue, isUnset, peek } from "./values";
+import { isPresent, isUnknownValue, isUnset, peek } from "./values";
 
 /** Resource types, as the engine names them. */
 export const NET = {
@@ -173,15 +173,10 @@ export interface DefaultRoute extends InternetRoute {
 }
 
 /** Set to something, possibly unknown in preview. */
-function hasTarget(route: unknown, key: string): boolean {
-    const value = peek(route, key);
-    return !isUnset(value) && value !== "";
-}
-
 /** Where a route goes; `dependsOn(type)` says whether the route's property depends on a resource of that type. */
 function routeTarget(route: unknown, dependsOn: (type: string) => boolean, all: PolicyResource[]): RouteTarget {
-    if (hasTarget(route, "natGatewayId")) return "NAT gateway";
-    if (hasTarget(route, "egressOnlyGatewayId")) return "egress-only internet gateway";
+    if (isPresent(route, "natGatewayId")) return "NAT gateway";
+    if (isPresent(route, "egressOnlyGatewayId")) return "egress-only internet gateway";
     const gateway = peek(route, "gatewayId");
     if (isInternetGateway(gateway, dependsOn(NET.internetGateway), all)) return "internet gateway";
     return "other";

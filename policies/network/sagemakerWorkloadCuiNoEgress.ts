@@ -76,15 +76,16 @@ export const sagemakerWorkloadCuiNoEgress = stackGuardrail(
         const all = args.resources;
         const { classificationTag, cuiValues } = args.getConfig<CuiConfig>();
         const deferrals = new Deferrals();
-        const cui = new Set<PolicyResource>();
+        // The CUI workloads and their classification, read once.
+        const cui = new Map<PolicyResource, string>();
         for (const r of ofType(all, NET.sagemakerModel, NET.notebookInstance)) {
             const value = classificationOf(r, classificationTag);
             if (value === UNKNOWN_TAG) deferrals.add(r.name, `tags.${classificationTag}`, undefined, "classification unknown in preview");
-            else if (value !== undefined && cuiValues.includes(value)) cui.add(r);
+            else if (value !== undefined && cuiValues.includes(value)) cui.set(r, value);
         }
-        const label = (r: PolicyResource) => `${describeResource(r)} (${classificationTag}=${String(classificationOf(r, classificationTag))})`;
+        const label = (r: PolicyResource) => `${describeResource(r)} (${classificationTag}=${cui.get(r)})`;
 
-        for (const model of [...cui].filter((r) => r.type === NET.sagemakerModel)) {
+        for (const model of [...cui.keys()].filter((r) => r.type === NET.sagemakerModel)) {
             for (const hub of hubContainers(model, deferrals)) {
                 reportViolation(
                     `${label(model)} downloads its weights from the Hugging Face Hub (${hub.container.path}.environment.${hub.variable}=${hub.hubId}): a CUI workload reaches the internet. ${remediation}`,
