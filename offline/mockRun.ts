@@ -19,13 +19,13 @@ import { policyDocument } from "./policyDocument";
 import { PulumiProject, StackConfig } from "./projectConfig";
 import { autoNamedProperty, replacementIdentity } from "./replaceRules";
 
-/** The SDK's wire sentinel for a value unknown during preview (`@pulumi/pulumi/runtime/rpc`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-/** The SDK's wire signature key and signatures of special values (`@pulumi/pulumi/runtime/rpc`). */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+/** The SDK's wire sentinel for a value unknown during preview (exported by @pulumi/pulumi as `runtime.unknownValue`). */
+export const UNKNOWN: string = pulumi.runtime.unknownValue;
+/** The SDK's wire signature key and signatures of special values (exported by @pulumi/pulumi's `runtime`). */
+export const SIG_KEY: string = pulumi.runtime.specialSigKey;
+export const SECRET_SIG: string = pulumi.runtime.specialSecretSig;
+export const RESOURCE_REF_SIG: string = pulumi.runtime.specialResourceSig;
+export const OUTPUT_VALUE_SIG: string = pulumi.runtime.specialOutputValueSig;
 
 /** The AWS documentation's example account id: what invokes return for the caller's account offline. */
 export const OFFLINE_ACCOUNT_ID = "111122223333";
