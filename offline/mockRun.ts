@@ -13,9 +13,9 @@
 // use, and the SDK records promise stack traces only when it can print them (./sdkLoading.ts).
 import "./sdkLoading";
 import { createHash } from "crypto";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "./policyDocument";
+import { loadProgram, prepareProgramLoading } from "./programLoader";
+import { answerLookup, LookupKind, OFFLINE_ACCOUNT_ID, partitionOf } from "./lookups";
 import { PulumiProject, StackConfig } from "./projectConfig";
 import { autoNamedProperty, replacementIdentity } from "./replaceRules";
 
@@ -26,9 +26,6 @@ export const SIG_KEY: string = pulumi.runtime.specialSigKey;
 export const SECRET_SIG: string = pulumi.runtime.specialSecretSig;
 export const RESOURCE_REF_SIG: string = pulumi.runtime.specialResourceSig;
 export const OUTPUT_VALUE_SIG: string = pulumi.runtime.specialOutputValueSig;
-
-/** The AWS documentation's example account id: what invokes return for the caller's account offline. */
-export const OFFLINE_ACCOUNT_ID = "111122223333";
 
 export interface CapturedResource {
     urn: string;
@@ -65,12 +62,28 @@ export interface CapturedInvoke {
     token: string;
     inputs: Record<string, unknown>;
     /**
-     * `stand-in`: answered by this module's offline stand-ins (made-up facts, not AWS's);
-     * `test`: answered by a caller's `standIns.call`; `none`: no answer (the program got `{}`).
+     * `computed`, `stand-in` or `unknown`: the offline answers of ./lookups.ts (an `unknown` answer
+     * is a blind spot of the run); `test`: answered by a caller's `standIns.call`.
      */
-    answeredBy: "stand-in" | "test" | "none";
+    answeredBy: LookupKind | "test";
+    /** For `unknown`: the result fields the program got as unknown (empty when the provider SDK declares none the run could find). */
+    unknownFields?: string[];
     /** The provider reference (`urn::id`) the call went through; undefined when the program named none (mocks have no default provider). */
     provider?: string;
+}
+
+/**
+ * A resource the program read instead of creating (`aws.ec2.Vpc.get(...)`, a `pulumi.StackReference`):
+ * its state is AWS's (or the other stack's), which an offline run does not have, so its properties
+ * are unknown in preview and what depends on them is a blind spot.
+ */
+export interface CapturedRead {
+    urn: string;
+    type: string;
+    name: string;
+    /** The id it was read by (for a stack reference, the referenced stack's name). */
+    id: string;
+    parent?: string;
 }
 
 /**
@@ -92,6 +105,8 @@ export interface MockRunResult {
     resources: CapturedResource[];
     /** Data-source calls, in the order they were answered. */
     invokes: CapturedInvoke[];
+    /** Resources read rather than created, in the order they were read. */
+    reads: CapturedRead[];
     /** The program's exports, as the stack's outputs (unknowns as UNKNOWN). */
     stackOutputs: Record<string, unknown>;
     /** What stopped the program, if anything did. */
@@ -147,83 +162,6 @@ function regionForInvoke(providerRef: string | undefined, resources: CapturedRes
     const region = provider?.inputs.region;
     if (typeof region === "string") return region;
     return config.values["aws:region"] ?? "us-east-1";
-}
-
-function partitionOf(region: string): { partition: string; dnsSuffix: string } {
-    if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
-    if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
-    return { partition: "aws", dnsSuffix: "amazonaws.com" };
-}
-
-/** Zones the stand-ins name for a region: `<region>a`, `b`, `c`. */
-function standInZones(region: string): string[] {
-    return ["a", "b", "c"].map((l) => `${region}${l}`);
-}
-
-/**
- * Answers the data-source calls programs commonly make; undefined for calls it has no stand-in for.
- * Values that identify the caller use the AWS documentation's example account; zones are derived
- * from the provider's region. Facts about resources outside the program that offline runs cannot
- * know (an existing VPC's subnets, routes and CIDR) come back unknown, as a value AWS would compute
- * does in preview, so nothing is judged on a made-up answer.
- */
-function mockCall(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> | undefined {
-    const { partition, dnsSuffix } = partitionOf(region);
-    switch (token) {
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                accountId: OFFLINE_ACCOUNT_ID,
-                arn: `arn:${partition}:iam::${OFFLINE_ACCOUNT_ID}:user/offline-plan`,
-                userId: "AIDAOFFLINEPLAN",
-                id: OFFLINE_ACCOUNT_ID,
-            };
-        case "aws:index/getPartition:getPartition":
-            return { partition, dnsSuffix, reverseDnsPrefix: dnsSuffix.split(".").reverse().join("."), id: partition };
-        case "aws:index/getRegion:getRegion":
-            return { name: region, region, endpoint: `ec2.${region}.${dnsSuffix}`, id: region };
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const names = standInZones(region);
-            return {
-                names,
-                zoneIds: names.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`),
-                id: region,
-                state: inputs.state,
-            };
-        }
-        case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
-            // Every service offered in every stand-in zone.
-            return {
-                id: String(inputs.serviceName ?? inputs.service),
-                serviceName: inputs.serviceName ?? `com.amazonaws.${region}.${String(inputs.service)}`,
-                serviceType: inputs.serviceType ?? "Interface",
-                availabilityZones: standInZones(region),
-            };
-        case "aws:ec2/getVpc:getVpc":
-            return { id: inputs.id, cidrBlock: UNKNOWN, enableDnsSupport: UNKNOWN, enableDnsHostnames: UNKNOWN };
-        case "aws:ec2/getSubnet:getSubnet":
-            return { id: inputs.id, vpcId: UNKNOWN, availabilityZone: UNKNOWN, mapPublicIpOnLaunch: UNKNOWN, assignIpv6AddressOnCreation: UNKNOWN };
-        case "aws:ec2/getRouteTables:getRouteTables":
-            return { id: UNKNOWN, ids: UNKNOWN };
-        case "aws:ec2/getRouteTable:getRouteTable":
-            return { id: UNKNOWN, routeTableId: UNKNOWN, routes: UNKNOWN, associations: UNKNOWN };
-        case "aws:s3/getObjects:getObjects":
-            // Only reached in an update (the bucket's name is unknown in preview): the objects are there.
-            return { id: String(inputs.bucket), bucket: inputs.bucket, prefix: inputs.prefix, keys: [String(inputs.prefix ?? "")], commonPrefixes: [] };
-        case "aws:iam/getPolicyDocument:getPolicyDocument":
-            // Not a stand-in: the document the provider renders from the inputs (./policyDocument.ts).
-            return policyDocument(inputs);
-        case "aws:ec2/getPrefixList:getPrefixList":
-            // A stand-in id: the real one is account-independent but not published as data.
-            return {
-                id: `pl-offline-${String(inputs.name ?? "s3")
-                    .split(".")
-                    .pop()}`,
-                name: inputs.name,
-                cidrBlocks: [],
-            };
-        default:
-            return undefined;
-    }
 }
 
 /** Deterministic characters of `alphabet` derived from a seed string (SHA-256 of it, counter mode). */
@@ -298,14 +236,6 @@ function updateModeState(args: pulumi.runtime.MockResourceArgs, region: string):
     return { id, state };
 }
 
-/** Removes the program's own modules from the require cache so a second run re-executes it. */
-function forgetProgramModules(programDir: string): void {
-    const prefix = programDir + path.sep;
-    for (const id of Object.keys(require.cache)) {
-        if (id.startsWith(prefix) && !id.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[id];
-    }
-}
-
 function structToJs(struct: { toJavaScript(): Record<string, unknown> } | undefined): Record<string, unknown> {
     return struct ? struct.toJavaScript() : {};
 }
@@ -319,6 +249,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     const preview = options.preview ?? true;
     const resources: CapturedResource[] = [];
     const invokes: CapturedInvoke[] = [];
+    const reads: CapturedRead[] = [];
     const errors: Error[] = [];
     // The Node.js language host reports an unhandled rejection as the program's error and exits
     // (@pulumi/pulumi cmd/run: uncaughtHandler), whatever is still waiting on the failed value; a
@@ -343,14 +274,15 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
             call: (args: pulumi.runtime.MockCallArgs) => {
                 const region = regionForInvoke(args.provider, resources, config);
                 const fromTest = options.standIns?.call?.(args.token, args.inputs, region);
-                const answer = fromTest ?? mockCall(args.token, args.inputs, region);
-                invokes.push({
-                    token: args.token,
-                    inputs: args.inputs,
-                    answeredBy: fromTest ? "test" : answer ? "stand-in" : "none",
-                    provider: args.provider || undefined,
-                });
-                return answer ?? {};
+                const provider = args.provider || undefined;
+                if (fromTest) {
+                    invokes.push({ token: args.token, inputs: args.inputs, answeredBy: "test", provider });
+                    return fromTest;
+                }
+                // The program's own provider SDKs first, as its requires resolve them.
+                const answer = answerLookup(args.token, args.inputs, region, [project.dir, __dirname]);
+                invokes.push({ token: args.token, inputs: args.inputs, answeredBy: answer.kind, unknownFields: answer.unknownFields, provider });
+                return answer.result;
             },
         },
         project.name,
@@ -362,12 +294,21 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterResourceRequest, callback: (err: Error | null, resp?: { getUrn(): string }) => void): void;
         registerResourceOutputs(req: RegisterOutputsRequest, callback: (err: Error | null, resp?: unknown) => void): void;
+        readResource(req: ReadResourceRequest, callback: (err: Error | null, resp?: { getUrn(): string }) => void): void;
     };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, callback) => {
         const captured = resources.find((r) => r.urn === req.getUrn());
         if (captured) captured.outputs = structToJs(req.getOutputs() ?? undefined);
         registerOutputs(req, callback);
+    };
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, callback) => {
+        read(req, (err, resp) => {
+            if (!err && resp)
+                reads.push({ urn: resp.getUrn(), type: req.getType(), name: req.getName(), id: req.getId(), parent: req.getParent() || undefined });
+            callback(err, resp);
+        });
     };
     const register = monitor.registerResource.bind(monitor);
     const seenUrns = new Set<string>();
@@ -383,14 +324,16 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         });
     };
 
-    const program = project.main;
-    forgetProgramModules(project.dir);
+    // From the project's folder, as the CLI runs a program (./programLoader.ts); restored below even
+    // when the run stops on an unhandled rejection with the program's work still pending.
+    const previousDir = process.cwd();
+    prepareProgramLoading(project);
+    process.chdir(project.dir);
     try {
         const completed = (async () => {
             await runInPulumiStack(async () => {
                 for (const t of options.transformations ?? []) pulumi.runtime.registerStackTransformation(t);
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
-                const exported = require(program) as Record<string, unknown> | (() => unknown);
+                const exported = (await loadProgram(project)) as Record<string, unknown> | (() => unknown);
                 // A program may export a function (sync or async) whose result holds the outputs.
                 return typeof exported === "function" ? await exported() : exported;
             });
@@ -406,9 +349,10 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         // Let any rejection still in flight surface before the listener goes.
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
+        process.chdir(previousDir);
     }
     const stackOutputs = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
-    return { project: project.name, stack: config.stack, preview, resources, invokes, stackOutputs, error: errors[0] };
+    return { project: project.name, stack: config.stack, preview, resources, invokes, reads, stackOutputs, error: errors[0] };
 }
 
 /** The subset of the generated RegisterResourceRequest accessors the capture reads. */
@@ -430,6 +374,14 @@ interface RegisterResourceRequest {
     getAdditionalsecretoutputsList(): string[];
     getRetainondelete?(): boolean;
     getAliasesList?(): unknown[];
+}
+
+/** The subset of the generated ReadResourceRequest accessors the capture reads. */
+interface ReadResourceRequest {
+    getType(): string;
+    getName(): string;
+    getId(): string;
+    getParent(): string;
 }
 
 interface RegisterOutputsRequest {

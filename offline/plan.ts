@@ -7,8 +7,9 @@
  * With `--against <earlier plan JSON>`, it also previews the changes from that plan to this one
  * (./changes.ts) and flags the unsafe ones.
  *
- * Exit codes: 0 clean, 1 mandatory violations, 2 invalid settings or usage, 3 internal error,
- * 4 unsafe changes (with --against).
+ * Exit codes: 0 clean, 1 mandatory violations, 2 the user's input is wrong (settings, flags, files,
+ * the program's own errors), 3 a fault of this tool, 4 unsafe changes (with --against), 5 an
+ * incomplete evaluation (blind spots, ./completeness.ts; --allow-incomplete accepts it).
  */
 // First: it records when the plan's modules began to load (PLAN_TIMINGS, for the benchmark).
 import { count, emitTimings, mark } from "./timings";
@@ -22,6 +23,8 @@ import { CostEstimate, estimateCost } from "./cost";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockRun";
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
+import { BlindSpot, blindSpotsOf, renderBlindSpots } from "./completeness";
+import { describeProgramFailure } from "./programErrors";
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
 import { toSarif } from "./sarif";
@@ -32,7 +35,7 @@ import { missingTagsOfFinding } from "../policies/tags/awsResourceTagsRequired";
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
 
-export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3, unsafeChanges: 4 } as const;
+export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3, unsafeChanges: 4, incomplete: 5 } as const;
 
 /** The version of the plan JSON: 2 added resource options, secret fingerprints and changes. */
 export const PLAN_FORMAT = 2;
@@ -55,16 +58,24 @@ Options:
       --graph <file>          write a Mermaid diagram of the architecture
       --against <file>        preview the changes from an earlier plan's --json file to this one:
                               create, update, replace (and in which order), delete, and which are unsafe
+      --allow-incomplete      exit 0 (not 5) when parts of the program could not be evaluated offline
+                              (remote components, reads, lookups without an offline answer); they are
+                              still listed
   -h, --help                  show this help
 
-Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error,
-4 unsafe changes against the earlier plan (--against; mandatory violations take precedence).
+Exit codes: 0 clean; 1 mandatory policy violations; 2 the input is wrong (settings, flags, files, or
+an error the program itself raised); 3 a fault of this tool; 4 unsafe changes against the earlier plan
+(--against); 5 incomplete: parts of the program could not be evaluated offline (--allow-incomplete
+accepts that). The first that applies, in the order 2, 3, 1, 4, 5.
 Progress goes to stderr; the report to stdout.
 
 Limits: this is not a preview against AWS. No provider-side checks or defaults run (a value AWS would
 reject is not caught here unless a policy checks it); values AWS computes (ids, ARNs, generated names)
-stay unknown, and policies that need them report "not run" as in a real preview; data-source calls
-return offline stand-ins (account 111122223333, region-derived zones). When an account is available,
+stay unknown, and policies that need them report "not run" as in a real preview; data-source calls are
+computed from their arguments where the provider does so (partition, region, policy documents, ARNs,
+service principals), answered by stand-ins (account 111122223333, region-derived zones), or left
+unknown and listed. Remote components' children, resources read from AWS and stack references
+cannot be seen offline: the plan lists them and exits 5. When an account is available,
 'pulumi preview --policy-pack' remains the authority.`;
 
 interface Options {
@@ -78,6 +89,7 @@ interface Options {
     sarif?: string;
     graph?: string;
     against?: string;
+    allowIncomplete: boolean;
 }
 
 export interface Plan {
@@ -100,8 +112,12 @@ export interface Plan {
     cost: CostEstimate;
     /** `waived`: the findings waivers covered (this pack's policies/lib/waivers.ts), with their waivers. */
     policies?: { pack: string; config?: string; result: PolicyResult; waived: WaivedInPlan[] };
-    /** Data-source calls the run made, and whether an offline stand-in answered them. */
+    /** Data-source calls the run made, and how each was answered offline (./lookups.ts). */
     lookups: CapturedInvoke[];
+    /** What the run could not see (./completeness.ts); `complete` is false when there is any. */
+    completeness: { complete: boolean; blindSpots: BlindSpot[] };
+    /** Why `updateSnapshot` is missing when --json asked for it: the mocked update of the program failed. */
+    updateSnapshotError?: string;
     /** With --against: the changes from the earlier plan. */
     changes?: ChangePreview & { against: string };
 }
@@ -123,6 +139,23 @@ export function waivedFindings(result: PolicyResult): WaivedInPlan[] {
 
 class UsageError extends Error {}
 
+/** An error that stopped the program, told as ./programErrors.ts tells it. */
+class ProgramRunError extends Error {
+    constructor(
+        readonly fault: "program" | "tool",
+        text: string,
+    ) {
+        super(text);
+    }
+}
+
+/** Settings errors of this project's program pass as they are; any other error is classified. */
+function programRunError(err: Error, run: StackRun, what: string): Error {
+    if (err.name === "SettingsError") return err;
+    const failure = describeProgramFailure(err, run.project.dir, __dirname);
+    return new ProgramRunError(failure.fault, failure.fault === "program" ? `${what}: ${failure.text}` : failure.text);
+}
+
 function parseOptions(argv: string[]): Options | "help" {
     let values;
     try {
@@ -139,6 +172,7 @@ function parseOptions(argv: string[]): Options | "help" {
                 sarif: { type: "string" },
                 graph: { type: "string" },
                 against: { type: "string" },
+                "allow-incomplete": { type: "boolean", default: false },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -165,6 +199,7 @@ function parseOptions(argv: string[]): Options | "help" {
         sarif: values.sarif,
         graph: values.graph,
         against: values.against,
+        allowIncomplete: values["allow-incomplete"] as boolean,
     };
 }
 
@@ -336,13 +371,13 @@ function stackPartition(run: StackRun): PartitionId | undefined {
  */
 function renderLookups(lookups: CapturedInvoke[]): string | undefined {
     const byToken = new Map<string, CapturedInvoke[]>();
-    for (const l of lookups.filter((l) => l.answeredBy !== "test")) byToken.set(l.token, [...(byToken.get(l.token) ?? []), l]);
+    for (const l of lookups.filter((l) => l.answeredBy === "computed" || l.answeredBy === "stand-in"))
+        byToken.set(l.token, [...(byToken.get(l.token) ?? []), l]);
     if (byToken.size === 0) return undefined;
-    const lines = ["Lookups answered offline (stand-ins, not AWS; unknown facts stay unknown and are checked by 'pulumi preview'):"];
-    for (const [token, calls] of byToken) {
-        const none = calls.filter((c) => c.answeredBy === "none").length;
-        lines.push(`  ${token} ×${calls.length}${none ? ` (${none} with no stand-in: the program got an empty answer)` : ""}`);
-    }
+    const lines = [
+        "Lookups answered offline (computed from their arguments, or stand-ins, not AWS; unknown facts stay unknown and are checked by 'pulumi preview'):",
+    ];
+    for (const [token, calls] of byToken) lines.push(`  ${token} ×${calls.length} (${calls[0].answeredBy})`);
     return lines.join("\n");
 }
 
@@ -363,19 +398,34 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
     mark("programStart");
     const run = await runStack({ programDir: options.program, stack: options.stack, overrides: options.overrides });
     mark("programEnd");
-    if (run.result.error) throw run.result.error;
+    if (run.result.error)
+        throw programRunError(
+            run.result.error,
+            run,
+            `Running ${path.relative(process.cwd(), run.project.main) || run.project.main} for stack '${options.stack}'`,
+        );
     const resources = run.result.resources;
     const earlier = options.against ? loadEarlierPlan(options.against, run.project.name, options.stack) : undefined;
     // Under the earlier plan's salt, equal secrets have equal fingerprints.
     const secretSalt = earlier?.secretSalt ?? newSecretSalt();
     const recorded = planResources(resources, secretSalt);
     let updateSnapshot: PlanResource[] | undefined;
+    let updateSnapshotError: string | undefined;
     if (options.json || earlier) {
         const update = await runStack({ programDir: options.program, stack: options.stack, overrides: options.overrides, preview: false });
-        if (update.result.error) throw update.result.error;
-        updateSnapshot = planResources(update.result.resources, secretSalt);
+        if (update.result.error) {
+            // Offline, a value AWS or another stack would give (a lookup, a read) has no stand-in in an
+            // update, where nothing may stay unknown; the preview stands, the snapshot is what is lost.
+            const error = programRunError(update.result.error, update, "The mocked update (for --json's update snapshot and --against)");
+            if (earlier || !(error instanceof ProgramRunError) || error.fault === "tool") throw error;
+            updateSnapshotError = error.message;
+            process.stderr.write(`${error.message}\nThe plan goes on without the update snapshot.\n`);
+        } else {
+            updateSnapshot = planResources(update.result.resources, secretSalt);
+        }
     }
     count("resources", resources.length);
+    const blindSpots = blindSpotsOf(run.result);
     let policies: Plan["policies"];
     if (options.policies) {
         const configFile = defaultPolicyConfig(options);
@@ -406,6 +456,8 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
             cost: estimateCost(resources, stackPartition(run)),
             policies,
             lookups: run.result.invokes.map((i) => ({ ...i, inputs: masked(i.inputs) as Record<string, unknown> })),
+            completeness: { complete: blindSpots.length === 0, blindSpots },
+            updateSnapshotError,
             changes: earlier && updateSnapshot ? { ...previewChanges(earlier.updateSnapshot!, updateSnapshot), against: options.against! } : undefined,
         },
     };
@@ -433,6 +485,8 @@ export async function main(argv: string[]): Promise<number> {
         out.push(`Resources: ${custom.length} in ${components.length} components`, renderTree(run.result.resources), "");
         const offline = renderLookups(p.lookups);
         if (offline) out.push(offline, "");
+        const blind = renderBlindSpots(p.completeness.blindSpots, options.allowIncomplete);
+        if (blind) out.push(blind, "");
         if (p.changes) out.push(renderChanges(p.changes, path.relative(process.cwd(), p.changes.against) || p.changes.against), "");
         if (p.policies) {
             const s = p.policies.result.summary;
@@ -455,18 +509,23 @@ export async function main(argv: string[]): Promise<number> {
             const { result } = p.policies;
             write(
                 options.sarif,
-                `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, stackFile: p.stackFile, rootDir: process.cwd() }), null, 2)}\n`,
+                `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, stackFile: p.stackFile, rootDir: process.cwd(), blindSpots: p.completeness.blindSpots }), null, 2)}\n`,
             );
         }
         const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);
         const unsafe = p.changes?.findings.some((f) => f.level === "unsafe");
+        const incomplete = !p.completeness.complete && !options.allowIncomplete;
         mark("reportEnd");
-        return failed ? EXIT.violations : unsafe ? EXIT.unsafeChanges : EXIT.clean;
+        return failed ? EXIT.violations : unsafe ? EXIT.unsafeChanges : incomplete ? EXIT.incomplete : EXIT.clean;
     } catch (err) {
         const e = err as Error;
         if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError) {
             process.stderr.write(`${e.message}\n`);
             return EXIT.invalid;
+        }
+        if (e instanceof ProgramRunError) {
+            process.stderr.write(e.fault === "program" ? `${e.message}\n` : `Internal error: ${e.message}\n`);
+            return e.fault === "program" ? EXIT.invalid : EXIT.internal;
         }
         if (e instanceof UsageError) {
             process.stderr.write(`${e.message}\n`);

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { NodeRuntimeOptions, ProgramLoadError, resolveProgramEntry } from "./programLoader";
 
 /** What `Pulumi.yaml`'s `config` block may declare for a key (Pulumi project file reference). */
 export interface ConfigDeclaration {
@@ -23,8 +24,12 @@ export interface PulumiProject {
     name: string;
     runtime: string;
     description?: string;
-    /** Entry module of a Node.js program, resolved against `dir`. */
+    /** Entry module of a Node.js program, resolved against `dir` as the CLI's language host does (./programLoader.ts). */
     main: string;
+    /** Whether the entry is an ES module. */
+    esm: boolean;
+    /** `runtime.options` that change how the program loads. */
+    runtimeOptions: NodeRuntimeOptions;
     stackConfigDir: string;
     /** Declarations keyed by fully qualified key (`project:key` or `aws:region`). */
     declarations: Record<string, ConfigDeclaration>;
@@ -84,26 +89,33 @@ export function loadProject(dir: string): PulumiProject {
         name: doc.name,
         runtime,
         description: typeof doc.description === "string" ? doc.description : undefined,
-        main: resolveMain(absolute, typeof doc.main === "string" ? doc.main : undefined),
+        ...programEntry(file, absolute, typeof doc.main === "string" ? doc.main : undefined),
+        runtimeOptions: nodeRuntimeOptions(file, doc.runtime),
         stackConfigDir: path.join(absolute, typeof doc.stackConfigDir === "string" ? doc.stackConfigDir : ""),
         declarations,
     };
 }
 
-/** The Node.js language host's rule: `main` from Pulumi.yaml, else package.json's main, else index. */
-function resolveMain(dir: string, main: string | undefined): string {
-    const base = main ? path.resolve(dir, main) : dir;
-    if (fs.existsSync(base) && fs.statSync(base).isFile()) return base;
-    const pkgFile = path.join(base, "package.json");
-    if (fs.existsSync(pkgFile)) {
-        const pkgMain = (JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string }).main;
-        if (pkgMain) {
-            const candidate = path.resolve(base, pkgMain);
-            for (const file of [candidate, `${candidate}.ts`, `${candidate}.js`]) if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
-        }
+function programEntry(file: string, dir: string, main: string | undefined): { main: string; esm: boolean } {
+    try {
+        const entry = resolveProgramEntry(dir, main);
+        return { main: entry.file, esm: entry.esm };
+    } catch (err) {
+        if (err instanceof ProgramLoadError) throw new ProjectConfigError(`${file}: ${err.message}`);
+        throw err;
     }
-    for (const file of ["index.ts", "index.js"]) if (fs.existsSync(path.join(base, file))) return path.join(base, file);
-    throw new ProjectConfigError(`Cannot find the program's entry module in ${base} (index.ts, index.js or package.json main).`);
+}
+
+/** `runtime.options.typescript` and `nodeargs` (Pulumi project file reference, "runtime options"), checked for type. */
+function nodeRuntimeOptions(file: string, runtime: unknown): NodeRuntimeOptions {
+    const options = (runtime && typeof runtime === "object" ? (runtime as { options?: unknown }).options : undefined) ?? {};
+    if (typeof options !== "object" || options === null) throw new ProjectConfigError(`${file}: runtime.options must be a map.`);
+    const { typescript, nodeargs } = options as Record<string, unknown>;
+    if (typescript !== undefined && typeof typescript !== "boolean")
+        throw new ProjectConfigError(`${file}: runtime.options.typescript must be true or false, not ${JSON.stringify(typescript)}.`);
+    if (nodeargs !== undefined && typeof nodeargs !== "string")
+        throw new ProjectConfigError(`${file}: runtime.options.nodeargs must be a string of node arguments, not ${JSON.stringify(nodeargs)}.`);
+    return { typescript, nodeargs };
 }
 
 function toConfigString(value: unknown): string {

@@ -10,6 +10,7 @@ import * as path from "path";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { controlsOf } from "../policies/lib/nist";
 import { parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
+import type { BlindSpot } from "./completeness";
 import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -21,6 +22,8 @@ export interface SarifInput {
     /** The stack file, and the directory SARIF paths are relative to (the repository root). */
     stackFile: string;
     rootDir: string;
+    /** What the run could not see (./completeness.ts): each becomes a warning notification of the run's invocation. */
+    blindSpots?: BlindSpot[];
 }
 
 /** Stack settings whose lines a violation of each family points at, most specific first. */
@@ -138,6 +141,19 @@ export function toSarif(input: SarifInput): Log {
             {
                 tool: { driver: { name: input.packName, version: input.packVersion, rules } },
                 originalUriBaseIds: { "%SRCROOT%": { uri: `file://${input.rootDir.split(path.sep).join("/")}/` } },
+                // An incomplete evaluation says so where SARIF consumers look for a run's problems
+                // (SARIF 2.1.0 §3.20.21 toolExecutionNotifications): what was not evaluated, and why.
+                invocations: [
+                    {
+                        executionSuccessful: true,
+                        toolExecutionNotifications: (input.blindSpots ?? []).map((s) => ({
+                            level: "warning" as const,
+                            message: { text: `Not evaluated offline: ${s.type}${s.name ? ` ${s.name}` : ""}: ${s.detail}` },
+                            descriptor: { id: `offline-blind-spot/${s.kind}` },
+                            ...(s.urn ? { locations: [{ logicalLocations: [{ fullyQualifiedName: s.urn, kind: "resource" }] }] } : {}),
+                        })),
+                    },
+                ],
                 results,
             },
         ],

@@ -120,11 +120,45 @@ function tsNodeHook() {
     return registered;
 }
 
+/**
+ * Pulumi programs planned from outside this repository (`--program`), by folder: each compiles with
+ * its own tsconfig.json, as the CLI's Node.js language host compiles a program (@pulumi/pulumi
+ * cmd/run/run.js: ts-node with the project's tsconfig.json if there is one, else none, over the
+ * defaults target ES2020 and module/moduleResolution nodenext). Type checking is left to the program's
+ * own `tsc`: the plan transpiles only, as for this repository.
+ */
+const programRoots = new Map();
+
+function registerProgramRoot(dir) {
+    const root = path.resolve(dir);
+    // This repository's own programs and fixtures compile from the cache, with its tsconfig.json.
+    if (root === ROOT || inRepo(root) || programRoots.has(root)) return;
+    const tsconfig = path.join(root, "tsconfig.json");
+    const hasConfig = fs.existsSync(tsconfig);
+    const tsNodePackage = require(require.resolve("ts-node", { paths: [ROOT] }));
+    const service = tsNodePackage.create({
+        transpileOnly: true,
+        project: hasConfig ? tsconfig : undefined,
+        skipProject: !hasConfig,
+        compilerOptions: hasConfig ? {} : { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true },
+    });
+    programRoots.set(root, service);
+}
+
+/** The compiler service of the registered program holding `file` (the deepest root), if any. */
+function programServiceOf(file) {
+    let best;
+    for (const [root, service] of programRoots) if (file.startsWith(root + path.sep) && (!best || root.length > best.root.length)) best = { root, service };
+    return best && best.service;
+}
+
 function install() {
     const jsHandler = require.extensions[".js"];
     require.extensions[".ts"] = function (module, filename) {
         // ts-node leaves node_modules alone: such a file loads as JavaScript.
         if (inNodeModules(filename)) return jsHandler(module, filename);
+        const program = programServiceOf(filename);
+        if (program) return module._compile(program.compile(fs.readFileSync(filename, "utf8"), filename), filename);
         if (!inRepo(filename)) return tsNodeHook()(module, filename);
         module._compile(compiled(filename, fs.readFileSync(filename, "utf8")), filename);
     };
@@ -178,4 +212,4 @@ if (require.main === module) {
     install();
 }
 
-module.exports = { build, sources, ROOT, CACHE_DIR };
+module.exports = { build, sources, registerProgramRoot, ROOT, CACHE_DIR };

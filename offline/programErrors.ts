@@ -1,0 +1,60 @@
+/**
+ * An error that stopped the program, told as the Pulumi CLI tells a program's error: the message
+ * first, then where in the program it was raised, without the stack of the tool running it. An error
+ * the program raised (a missing `config.require` value, a module it cannot load, a throw in its
+ * code, a resource the SDK refused) is the user's input to fix; only an error raised in the offline
+ * engine's own code is the tool's fault.
+ *
+ * Pure but for `path`; the engine directory is given, so a test can place it anywhere.
+ */
+import * as path from "path";
+
+export interface ProgramFailure {
+    /** The user's to fix (exit 2), or the engine's fault (exit 3). */
+    fault: "program" | "tool";
+    /** What to print: the message, and the program's file:line:column where there is one. */
+    text: string;
+}
+
+/** `file:line:column` of each stack frame, outermost last (`file://` URLs of ES modules as paths). */
+export function stackLocations(stack: string | undefined): string[] {
+    const out: string[] = [];
+    for (const line of (stack ?? "").split("\n")) {
+        const m = /^\s+at (?:.*? \()?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?$/.exec(line);
+        if (!m) continue;
+        let file = m[1];
+        if (file.startsWith("file://")) file = decodeURIComponent(new URL(file).pathname);
+        out.push(`${file.split("?")[0]}:${m[2]}:${m[3]}`);
+    }
+    return out;
+}
+
+const inside = (dir: string, file: string) => file.startsWith(dir + path.sep);
+const inNodeModules = (file: string) => file.split(path.sep).includes("node_modules");
+
+/**
+ * Classifies what stopped a program run. `programDir`: the program's folder; `engineDir`: the
+ * offline engine's folder (which may lie inside `programDir` when the program is this repository).
+ */
+export function describeProgramFailure(err: Error, programDir: string, engineDir: string, relativeTo: string = process.cwd()): ProgramFailure {
+    const code = (err as NodeJS.ErrnoException).code;
+    const frames = stackLocations(err.stack).map((l) => ({ location: l, file: l.replace(/:\d+:\d+$/, "") }));
+    const ours = (f: { file: string }) => inside(engineDir, f.file);
+    const programFrame = frames.find((f) => inside(programDir, f.file) && !inNodeModules(f.file) && !ours(f));
+    const where = programFrame
+        ? `\n    at ${path.relative(relativeTo, programFrame.file) || programFrame.file}${programFrame.location.slice(programFrame.file.length)}`
+        : "";
+    if (code === "MODULE_NOT_FOUND" || code === "ERR_MODULE_NOT_FOUND") {
+        const missing = /Cannot find (?:module|package) '([^']+)'/.exec(err.message)?.[1];
+        const fix =
+            missing && !missing.startsWith(".") && !path.isAbsolute(missing)
+                ? ` Install the program's dependencies ('npm install' in ${path.relative(relativeTo, programDir) || "."}).`
+                : "";
+        return { fault: "program", text: `The program could not load a module: ${err.message.split("\n")[0]}.${fix}${where}` };
+    }
+    // How the program is to be loaded (its entry, runtime options) is the user's to fix.
+    if (err.name === "ProgramLoadError") return { fault: "program", text: err.message };
+    // The engine's own code at the top of the stack, with no program frame under it, is a fault of the tool.
+    if (frames.length > 0 && ours(frames[0]) && !programFrame) return { fault: "tool", text: err.stack ?? err.message };
+    return { fault: "program", text: `The program failed: ${err.message}${where}` };
+}
