@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { NodeRuntimeOptions, ProgramLoadError, resolveProgramEntry } from "./programLoader";
+import { NodeRuntimeOptions, parseNodeArgs, ProgramLoadError, resolveProgramEntry } from "./programLoader";
 
 /** What `Pulumi.yaml`'s `config` block may declare for a key (Pulumi project file reference). */
 export interface ConfigDeclaration {
@@ -115,6 +115,12 @@ function nodeRuntimeOptions(file: string, runtime: unknown): NodeRuntimeOptions 
         throw new ProjectConfigError(`${file}: runtime.options.typescript must be true or false, not ${JSON.stringify(typescript)}.`);
     if (nodeargs !== undefined && typeof nodeargs !== "string")
         throw new ProjectConfigError(`${file}: runtime.options.nodeargs must be a string of node arguments, not ${JSON.stringify(nodeargs)}.`);
+    try {
+        parseNodeArgs(nodeargs);
+    } catch (err) {
+        if (err instanceof ProgramLoadError) throw new ProjectConfigError(`${file}: ${err.message}`);
+        throw err;
+    }
     return { typescript, nodeargs };
 }
 

@@ -1,0 +1,214 @@
+/**
+ * The offline plan on programs in the shapes real programs take (tests/fixtures/program-shapes):
+ * each is copied outside this repository with a node_modules of its own (the Pulumi SDKs linked from
+ * this repository's, as an install would provide them), planned with the pack, and held to the
+ * honest result: no false clean, no stack trace of ours, the right exit code.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EXIT, main } from "../offline/plan";
+import { REPO_ROOT } from "./graph";
+
+interface Outcome {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+async function plan(...argv: string[]): Promise<Outcome> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const stdout = process.stdout.write.bind(process.stdout);
+    const stderr = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+        const code = await main(argv);
+        return { code, stdout: out.join(""), stderr: err.join("") };
+    } finally {
+        process.stdout.write = stdout;
+        process.stderr.write = stderr;
+    }
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "program-shapes-"));
+
+/** A copy of a fixture outside the repository, with node_modules/@pulumi/{pulumi,aws} linked to this repository's. */
+function installed(name: string, as: string = name): string {
+    const dir = path.join(tmp, as);
+    fs.cpSync(path.join(REPO_ROOT, "tests", "fixtures", "program-shapes", name), dir, { recursive: true });
+    fs.mkdirSync(path.join(dir, "node_modules", "@pulumi"), { recursive: true });
+    for (const pkg of ["pulumi", "aws"])
+        fs.symlinkSync(path.join(REPO_ROOT, "node_modules", "@pulumi", pkg), path.join(dir, "node_modules", "@pulumi", pkg), "dir");
+    return dir;
+}
+
+const noStackTraceOfOurs = (text: string) => {
+    assert.doesNotMatch(text, /Internal error/);
+    assert.doesNotMatch(text, /offline[/\\]\w+\.(ts|js):\d+/);
+    assert.doesNotMatch(text, /node:internal/);
+};
+
+describe("offline plan on programs of other shapes", function () {
+    this.timeout(300000);
+    const cwd = process.cwd();
+    afterEach(() => assert.equal(process.cwd(), cwd, "the plan restores the working directory"));
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    describe("a remote component (awsx-style)", () => {
+        let dir: string;
+        before(() => (dir = installed("remote-component")));
+
+        it("is not a clean pass: it is listed with its type, and the plan exits 5 (incomplete)", async () => {
+            const json = path.join(tmp, "remote.json");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json);
+            assert.equal(code, EXIT.incomplete, stderr);
+            assert.match(stdout, /Not evaluated offline \(1 remote component\): the plan is incomplete/);
+            assert.match(stdout, /\? awsx:ec2:Vpc network: component implemented by the 'awsx' plugin/);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            assert.equal(written.completeness.complete, false);
+            assert.deepEqual(
+                written.completeness.blindSpots.map((s: { kind: string; type: string; name: string }) => [s.kind, s.type, s.name]),
+                [["remote-component", "awsx:ec2:Vpc", "network"]],
+            );
+        });
+
+        it("--allow-incomplete accepts it (exit 0) and still lists it", async () => {
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--allow-incomplete");
+            assert.equal(code, EXIT.clean, stderr);
+            assert.match(stdout, /accepted with --allow-incomplete/);
+            assert.match(stdout, /awsx:ec2:Vpc network/);
+        });
+
+        it("mandatory violations take precedence (exit 1), and SARIF carries the blind spot as a warning notification of the run", async () => {
+            const sarif = path.join(tmp, "remote.sarif");
+            const { code } = await plan("--stack", "dev", "--program", dir, "--sarif", sarif);
+            assert.equal(code, EXIT.violations);
+            const log = JSON.parse(fs.readFileSync(sarif, "utf8"));
+            const notes = log.runs[0].invocations[0].toolExecutionNotifications;
+            assert.equal(notes.length, 1);
+            assert.equal(notes[0].level, "warning");
+            assert.match(notes[0].message.text, /awsx:ec2:Vpc network/);
+            assert.match(notes[0].locations[0].logicalLocations[0].fullyQualifiedName, /awsx:ec2:Vpc::network$/);
+        });
+    });
+
+    describe("an ES module program in a subfolder (main: src/)", () => {
+        it("runs from the project's folder (reads lifecycle.json next to Pulumi.yaml), takes the default export, and runs again fresh for the update snapshot", async () => {
+            const dir = installed("esm");
+            const json = path.join(tmp, "esm.json");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json);
+            assert.equal(code, EXIT.clean, stderr);
+            assert.match(stdout, /aws:s3\/bucketLifecycleConfiguration:BucketLifecycleConfiguration logs/);
+            assert.match(stdout, /expirationDays: 90/);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            const types = (rs: Array<{ type: string }>) => rs.map((r) => r.type).sort();
+            // The second (update) run executed the program again: the same resources, not none.
+            assert.deepEqual(types(written.updateSnapshot), types(written.resources));
+            assert.equal(written.resources.filter((r: { type: string }) => r.type === "aws:s3/bucket:Bucket").length, 1);
+        });
+    });
+
+    describe("data sources", () => {
+        it("computes getServicePrincipal, getPolicyDocument and getArn, and names a lookup it cannot answer as a blind spot", async () => {
+            const dir = installed("lookups");
+            const json = path.join(tmp, "lookups.json");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json);
+            assert.equal(code, EXIT.incomplete, stderr);
+            assert.match(stdout, /principalName: sagemaker\.amazonaws\.com/);
+            assert.match(stdout, /alertsAccount: 111122223333/);
+            assert.match(stdout, /sharedGroupVpc: <computed>/);
+            assert.match(stdout, /\? aws:ec2\/getSecurityGroup:getSecurityGroup: no offline answer: its result \([^)]*vpcId[^)]*\) is unknown/);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            const role = written.resources.find((r: { type: string }) => r.type === "aws:iam/role:Role");
+            const trust = JSON.parse(role.inputs.assumeRolePolicy);
+            assert.deepEqual(trust.Statement[0].Principal, { Service: "sagemaker.amazonaws.com" });
+            const kinds = Object.fromEntries(written.lookups.map((l: { token: string; answeredBy: string }) => [l.token.split(":").pop(), l.answeredBy]));
+            assert.equal(kinds.getServicePrincipal, "computed");
+            assert.equal(kinds.getPolicyDocument, "computed");
+            assert.equal(kinds.getArn, "computed");
+            assert.equal(kinds.getSecurityGroup, "unknown");
+        });
+    });
+
+    describe("reads and stack references", () => {
+        it("lists the read VPC and the stack reference as blind spots, exits 5, and keeps the preview when the mocked update cannot run", async () => {
+            const dir = installed("reads");
+            const json = path.join(tmp, "reads.json");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json);
+            assert.equal(code, EXIT.incomplete, stderr);
+            assert.match(stdout, /\? pulumi:pulumi:StackReference acme\/network\/prod: outputs of stack 'acme\/network\/prod' are not known offline/);
+            assert.match(stdout, /\? aws:ec2\/vpc:Vpc shared: read from AWS by id 'vpc-0123456789abcdef0'/);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            assert.ok(written.resources.some((r: { type: string }) => r.type === "aws:ec2/securityGroup:SecurityGroup"));
+            if (written.updateSnapshot === undefined) assert.match(written.updateSnapshotError, /mocked update/);
+            noStackTraceOfOurs(stderr);
+        });
+    });
+
+    describe("the program's own errors are input errors (exit 2), told as the CLI tells them", () => {
+        it("a config.require with no value: the message first, then the program's file and line", async () => {
+            const dir = installed("config-require");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir);
+            assert.equal(code, EXIT.invalid);
+            assert.equal(stdout, "");
+            assert.match(stderr, /The program failed: Missing required configuration variable 'config-require:retentionDays'/);
+            assert.match(stderr, /at .*index\.ts:5:\d+/);
+            noStackTraceOfOurs(stderr);
+        });
+
+        it("a module that is not installed: names it and says to install the program's dependencies", async () => {
+            const dir = installed("missing-module");
+            const { code, stderr } = await plan("--stack", "dev", "--program", dir);
+            assert.equal(code, EXIT.invalid);
+            assert.match(stderr, /could not load a module: Cannot find module '@acme\/not-installed'/);
+            assert.match(stderr, /Install the program's dependencies \('npm install' in /);
+            noStackTraceOfOurs(stderr);
+        });
+
+        it("a program that no longer exists under Pulumi.yaml's main", async () => {
+            const dir = installed("esm", "esm-moved");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: esm-program\nruntime: nodejs\nmain: build/\n");
+            const { code, stderr } = await plan("--stack", "dev", "--program", dir);
+            assert.equal(code, EXIT.invalid);
+            assert.match(stderr, /Pulumi\.yaml: Pulumi\.yaml's main 'build\/' names nothing to run/);
+        });
+    });
+
+    describe("its own node_modules, tsconfig.json and runtime.options", () => {
+        let dir: string;
+        before(() => {
+            dir = installed("own-modules");
+            fs.cpSync(path.join(dir, "vendor", "acme-naming"), path.join(dir, "node_modules", "acme-naming"), { recursive: true });
+        });
+
+        it("resolves the program's own package, compiles with its esModuleInterop, and loads its nodeargs --require module first", async () => {
+            const json = path.join(tmp, "own.json");
+            const { code, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json);
+            assert.equal(code, EXIT.clean, stderr);
+            const bucket = JSON.parse(fs.readFileSync(json, "utf8")).resources.find((r: { type: string }) => r.type === "aws:s3/bucket:Bucket");
+            assert.equal(bucket.inputs.bucket, "acme-artifacts-us-east-1");
+            assert.equal(bucket.inputs.tags.CostCenter, "cc-1234");
+        });
+
+        it("refuses a node argument it cannot apply offline, naming it", async () => {
+            const copy = path.join(tmp, "own-loader");
+            fs.cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+            fs.writeFileSync(path.join(copy, "Pulumi.yaml"), 'name: own-modules\nruntime:\n  name: nodejs\n  options:\n    nodeargs: "--loader ./hooks.mjs"\n');
+            const { code, stderr } = await plan("--stack", "dev", "--program", copy);
+            assert.equal(code, EXIT.invalid);
+            assert.match(stderr, /runtime\.options\.nodeargs: '--loader' cannot be applied offline/);
+        });
+
+        it("typescript: false with a TypeScript entry is an input error, not a silent compile", async () => {
+            const copy = path.join(tmp, "own-no-ts");
+            fs.cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
+            fs.writeFileSync(path.join(copy, "Pulumi.yaml"), "name: own-modules\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
+            const { code, stderr } = await plan("--stack", "dev", "--program", copy);
+            assert.equal(code, EXIT.invalid);
+            assert.match(stderr, /runtime\.options\.typescript to false, but the program's entry is TypeScript \(index\.ts\)/);
+        });
+    });
+});
