@@ -25,7 +25,18 @@ const nodeGlobals = {
 };
 
 export default defineConfig(
-    globalIgnores(["**/node_modules/", "tests/fixtures/program-shapes/", "bin/", "out/", ".pulumi/", "bench/results/", "coverage/", "reports/", ".stryker-tmp/", "dist/"]),
+    globalIgnores([
+        "**/node_modules/",
+        "tests/fixtures/program-shapes/",
+        "bin/",
+        "out/",
+        ".pulumi/",
+        "bench/results/",
+        "coverage/",
+        "reports/",
+        ".stryker-tmp/",
+        "dist/",
+    ]),
     {
         linterOptions: {
             // A disable comment that no longer suppresses anything is dead weight: reported, as a warning
