@@ -142,7 +142,7 @@ class UsageError extends Error {}
 /** An error that stopped the program, told as ./programErrors.ts tells it. */
 class ProgramRunError extends Error {
     constructor(
-        readonly fault: "program" | "tool",
+        readonly fault: "program" | "tool" | "unsupported",
         text: string,
     ) {
         super(text);
@@ -153,7 +153,7 @@ class ProgramRunError extends Error {
 function programRunError(err: Error, run: StackRun, what: string): Error {
     if (err.name === "SettingsError") return err;
     const failure = describeProgramFailure(err, run.project.dir, __dirname);
-    return new ProgramRunError(failure.fault, failure.fault === "program" ? `${what}: ${failure.text}` : failure.text);
+    return new ProgramRunError(failure.fault, failure.fault === "tool" ? failure.text : `${what}: ${failure.text}`);
 }
 
 function parseOptions(argv: string[]): Options | "help" {
@@ -417,7 +417,7 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
             // Offline, a value AWS or another stack would give (a lookup, a read) has no stand-in in an
             // update, where nothing may stay unknown; the preview stands, the snapshot is what is lost.
             const error = programRunError(update.result.error, update, "The mocked update (for --json's update snapshot and --against)");
-            if (earlier || !(error instanceof ProgramRunError) || error.fault === "tool") throw error;
+            if (earlier || !(error instanceof ProgramRunError) || error.fault !== "program") throw error;
             updateSnapshotError = error.message;
             process.stderr.write(`${error.message}\nThe plan goes on without the update snapshot.\n`);
         } else {
@@ -524,7 +524,7 @@ export async function main(argv: string[]): Promise<number> {
             return EXIT.invalid;
         }
         if (e instanceof ProgramRunError) {
-            process.stderr.write(e.fault === "program" ? `${e.message}\n` : `Internal error: ${e.message}\n`);
+            process.stderr.write(e.fault === "tool" ? `Internal error: ${e.message}\n` : `${e.message}\n`);
             return e.fault === "program" ? EXIT.invalid : EXIT.internal;
         }
         if (e instanceof UsageError) {

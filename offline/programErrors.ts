@@ -10,8 +10,11 @@
 import * as path from "path";
 
 export interface ProgramFailure {
-    /** The user's to fix (exit 2), or the engine's fault (exit 3). */
-    fault: "program" | "tool";
+    /**
+     * `program`: the user's to fix (exit 2); `tool`: the engine's fault (exit 3); `unsupported`: the
+     * program uses an engine feature Pulumi's mock runtime does not provide (exit 3, a limit of the tool).
+     */
+    fault: "program" | "tool" | "unsupported";
     /** What to print: the message, and the program's file:line:column where there is one. */
     text: string;
 }
@@ -51,6 +54,20 @@ export function describeProgramFailure(err: Error, programDir: string, engineDir
                 ? ` Install the program's dependencies ('npm install' in ${path.relative(relativeTo, programDir) || "."}).`
                 : "";
         return { fault: "program", text: `The program could not load a module: ${err.message.split("\n")[0]}.${fix}${where}` };
+    }
+    // Features the engine provides and Pulumi's mock runtime does not: the mocks report them as
+    // an outdated CLI (@pulumi/pulumi runtime/mocks.js setMocks turns transforms off; resource.js
+    // and stack.js then throw "The Pulumi CLI does not support ...").
+    const unsupported =
+        /The Pulumi CLI does not support (?:the )?(.+?)(?: option)?\. Please update the Pulumi CLI/.exec(err.message)?.[1] ??
+        (/registerStackTransform is not a function/.test(err.message) ? "transforms" : undefined);
+    if (unsupported) {
+        return {
+            fault: "unsupported",
+            text:
+                `The offline plan cannot run this program: it uses ${unsupported} (${unsupported === "transforms" ? "pulumi.runtime.registerResourceTransform or the 'transforms' resource option" : "a resource option"}), ` +
+                `which the Pulumi engine provides and Pulumi's mock runtime does not, so nothing could be evaluated. Plan it with 'pulumi preview --policy-pack'.${where}`,
+        };
     }
     // How the program is to be loaded (its entry, runtime options) is the user's to fix.
     if (err.name === "ProgramLoadError") return { fault: "program", text: err.message };

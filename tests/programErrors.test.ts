@@ -71,6 +71,28 @@ describe("program errors", () => {
         assert.doesNotMatch(relative.text, /npm install/);
     });
 
+    it("an engine feature the mock runtime turns off (reported by the SDK as an outdated CLI) is a limit of the tool, named", () => {
+        const transforms = describeProgramFailure(
+            errorWith("The Pulumi CLI does not support transforms. Please update the Pulumi CLI", ["f (/work/app/index.ts:3:1)"]),
+            programDir,
+            engineDir,
+            "/work",
+        );
+        assert.equal(transforms.fault, "unsupported");
+        assert.match(transforms.text, /^The offline plan cannot run this program: it uses transforms \(pulumi\.runtime\.registerResourceTransform/);
+        assert.match(transforms.text, /at app\/index\.ts:3:1$/);
+        assert.equal(
+            describeProgramFailure(errorWith("this._monitor.registerStackTransform is not a function", []), programDir, engineDir).fault,
+            "unsupported",
+        );
+        const option = describeProgramFailure(
+            errorWith("The Pulumi CLI does not support the DeletedWith option. Please update the Pulumi CLI.", []),
+            programDir,
+            engineDir,
+        );
+        assert.match(option.text, /it uses DeletedWith \(a resource option\)/);
+    });
+
     it("a load error of the program's setup (ProgramLoadError) is the user's, told as it is", () => {
         const err = errorWith("runtime.options says no", ["loadProgram (/work/tool/offline/programLoader.ts:1:1)"]);
         err.name = "ProgramLoadError";

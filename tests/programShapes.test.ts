@@ -177,6 +177,17 @@ describe("offline plan on programs of other shapes", function () {
         });
     });
 
+    describe("an engine feature mocks do not provide", () => {
+        it("a stack transform: exit 3 naming the feature and 'pulumi preview', never a clean pass or the user's fault", async () => {
+            const dir = installed("transforms");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--allow-incomplete");
+            assert.equal(code, EXIT.internal);
+            assert.equal(stdout, "");
+            assert.match(stderr, /The offline plan cannot run this program: it uses transforms .*Plan it with 'pulumi preview --policy-pack'/);
+            assert.doesNotMatch(stderr, /Internal error|update the Pulumi CLI/);
+        });
+    });
+
     describe("its own node_modules, tsconfig.json and runtime.options", () => {
         let dir: string;
         before(() => {
