@@ -329,6 +329,12 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     const previousDir = process.cwd();
     prepareProgramLoading(project);
     process.chdir(project.dir);
+    // A program that exits the process would end the plan with its own exit code and no report
+    // (an exit 1 would read as policy violations): it stops the run instead, as the program's error.
+    const exit = process.exit;
+    process.exit = ((code?: number | string | null) => {
+        throw new Error(`The program called process.exit(${code ?? ""})`);
+    }) as typeof process.exit;
     try {
         const completed = (async () => {
             await runInPulumiStack(async () => {
@@ -350,6 +356,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onRejection);
         process.chdir(previousDir);
+        process.exit = exit;
     }
     const stackOutputs = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {};
     return { project: project.name, stack: config.stack, preview, resources, invokes, reads, stackOutputs, error: errors[0] };

@@ -168,6 +168,17 @@ describe("offline plan on programs of other shapes", function () {
             noStackTraceOfOurs(stderr);
         });
 
+        it("a program that calls process.exit(1): an input error with the program's line, never the plan exiting 1 with no report", async () => {
+            const dir = installed("config-require", "exits");
+            fs.writeFileSync(path.join(dir, "index.ts"), 'import * as aws from "@pulumi/aws";\nnew aws.s3.Bucket("b");\nprocess.exit(1);\n');
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir);
+            assert.equal(code, EXIT.invalid);
+            assert.equal(stdout, "");
+            assert.match(stderr, /The program failed: The program called process\.exit\(1\)\n {4}at .*index\.ts:3:\d+/);
+            assert.equal(typeof process.exit, "function");
+            assert.doesNotMatch(String(process.exit), /The program called/);
+        });
+
         it("a program that no longer exists under Pulumi.yaml's main", async () => {
             const dir = installed("esm", "esm-moved");
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: esm-program\nruntime: nodejs\nmain: build/\n");
