@@ -5,6 +5,7 @@
  * honest result: no false clean, no stack trace of ours, the right exit code.
  */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -185,6 +186,35 @@ describe("offline plan on programs of other shapes", function () {
             const { code, stderr } = await plan("--stack", "dev", "--program", dir);
             assert.equal(code, EXIT.invalid);
             assert.match(stderr, /Pulumi\.yaml: Pulumi\.yaml's main 'build\/' names nothing to run/);
+        });
+    });
+
+    describe("a run that works as a preview but not as a mocked update", () => {
+        it("this project on an existing VPC with --json: the plan process exits 0 with the preview's report and says why the update snapshot is missing", async () => {
+            const json = path.join(tmp, "existing.json");
+            const args = [
+                "-r",
+                "./offline/tsCache.js",
+                "offline/plan.ts",
+                "--stack",
+                "commercial",
+                "-c",
+                "networkMode=existing",
+                "-c",
+                "existingVpcId=vpc-0123456789abcdef0",
+                "-c",
+                'existingPrivateSubnetIds=["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]',
+                "--json",
+                json,
+            ];
+            // A process of its own: the SDK's leak check runs when the process exits.
+            const { status, stderr } = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: "utf8" });
+            assert.equal(status, EXIT.clean, stderr);
+            assert.doesNotMatch(stderr, /promises were still active|Internal error/);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            assert.equal(written.updateSnapshot, undefined);
+            assert.match(written.updateSnapshotError, /^The mocked update \(for --json's update snapshot and --against\): The program failed: /);
+            assert.ok(written.resources.some((r: { type: string }) => r.type === "aws:sagemaker/endpoint:Endpoint"));
         });
     });
 
