@@ -9,8 +9,8 @@
  *   folder's index;
  * - CommonJS with `require`, ES modules (`"type": "module"` in the nearest package.json) with
  *   `import()`, taking a default export as the program when it is the only export; TypeScript
- *   through ts-node with the program's own tsconfig.json (offline/tsCache.js), unless
- *   `runtime.options.typescript` is false;
+ *   through ts-node with the program's own tsconfig.json (offline/tsCache.js), as ES modules
+ *   through ./freshEsm.mjs, unless `runtime.options.typescript` is false;
  * - its own node_modules first, as Node.js resolves them from the program's files; a package the
  *   program does not have resolves from this repository's (the Pulumi SDKs, when the program has no
  *   node_modules of its own);

@@ -112,6 +112,20 @@ describe("offline plan on programs of other shapes", function () {
         });
     });
 
+    describe("a TypeScript ES module program", () => {
+        it("compiles its .ts modules as ES modules with its tsconfig.json, resolves './tags.js' to tags.ts, and runs again fresh", async () => {
+            const dir = installed("esm-typescript");
+            const json = path.join(tmp, "esm-ts.json");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json);
+            assert.equal(code, EXIT.clean, stderr);
+            assert.match(stdout, /tagCount: 2/);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            const key = written.resources.find((r: { type: string }) => r.type === "aws:kms/key:Key");
+            assert.deepEqual(key.inputs.tags, { Owner: "esm-team", Project: "esm" });
+            assert.equal(written.updateSnapshot.length, written.resources.length);
+        });
+    });
+
     describe("data sources", () => {
         it("computes getServicePrincipal, getPolicyDocument and getArn, and names a lookup it cannot answer as a blind spot", async () => {
             const dir = installed("lookups");
