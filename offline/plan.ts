@@ -19,7 +19,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChanges, renderChanges } from "./changes";
+import { splitConfigPair } from "./configPath";
 import { CostEstimate, estimateCost } from "./cost";
+import { InputFileError } from "./inputFiles";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockRun";
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
@@ -49,7 +51,8 @@ preview mode, and the pack runs through @pulumi/policy's own analyzer, in-proces
 Options:
   -s, --stack <name>          stack to plan (reads Pulumi.<name>.yaml)            (required)
   -p, --program <dir>         Pulumi Node.js program to plan                      (default: this project)
-  -c, --config <key=value>    override a stack setting (repeatable); secure values are never printed
+  -c, --config <key=value>    override a stack setting (repeatable), as 'pulumi config set --path' sets it:
+                              tags.Owner=me, models[0].instanceType=ml.g5.2xlarge; secure values are never printed
       --policy-pack <dir>     policy pack to evaluate                             (default: ./policies)
       --policy-config <file>  policy pack config (as for --policy-pack-config)    (default: <pack>/config/<stack>.json if present)
       --no-policies           skip the policy evaluation
@@ -184,9 +187,10 @@ function parseOptions(argv: string[]): Options | "help" {
     if (!values.stack) throw new UsageError("--stack is required");
     const overrides: Record<string, string> = {};
     for (const pair of values.config as string[]) {
-        const eq = pair.indexOf("=");
-        if (eq <= 0) throw new UsageError(`--config takes key=value, got '${pair}'`);
-        overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
+        // Keys may be paths (`tags.Owner=me`), read as 'pulumi config set --path' reads them (./configPath.ts).
+        const split = splitConfigPair(pair);
+        if (!split) throw new UsageError(`--config takes key=value (the key may be a path such as tags.Owner or models[0].instanceType), got '${pair}'`);
+        overrides[split[0]] = split[1];
     }
     return {
         stack: values.stack,
@@ -519,7 +523,7 @@ export async function main(argv: string[]): Promise<number> {
         return failed ? EXIT.violations : unsafe ? EXIT.unsafeChanges : incomplete ? EXIT.incomplete : EXIT.clean;
     } catch (err) {
         const e = err as Error;
-        if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError) {
+        if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError || e instanceof InputFileError) {
             process.stderr.write(`${e.message}\n`);
             return EXIT.invalid;
         }

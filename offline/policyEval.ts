@@ -46,6 +46,7 @@ import { parse as parseYaml } from "yaml";
 import type Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
 import { CapturedResource, isDefaultProviderRef, OUTPUT_VALUE_SIG, RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "./mockRun";
+import { readJsonFile } from "./inputFiles";
 
 /** The engine validates policy config with a JSON Schema implementation too; all errors, not the first. */
 const AJV_OPTIONS = { allErrors: true, strict: false } as const;
@@ -675,11 +676,9 @@ export function parsePolicyPackConfig(config: Record<string, unknown>): Record<s
     return result;
 }
 
-/** Reads a `--policy-pack-config` JSON file. */
+/** Reads a `--policy-pack-config` JSON file; a missing or malformed one is an InputFileError (./inputFiles.ts). */
 export function loadPolicyConfigFile(file: string): Record<string, unknown> {
-    const text = fs.readFileSync(file, "utf8");
-    if (text.trim() === "") return {};
-    return JSON.parse(text) as Record<string, unknown>;
+    return readJsonFile(file, "policy config") as Record<string, unknown>;
 }
 
 function applyConfig(result: Record<string, PolicyConfigEntry>, toApply: Record<string, PolicyConfigEntry>): void {

@@ -26,6 +26,7 @@ import * as fs from "fs";
 import Module from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
+import { readJsonFile } from "./inputFiles";
 
 export class ProgramLoadError extends Error {
     constructor(message: string) {
@@ -46,13 +47,7 @@ export interface NodeRuntimeOptions {
 export function nearestPackageJson(dir: string): { dir: string; json: Record<string, unknown> } | undefined {
     for (let d = path.resolve(dir); ; d = path.dirname(d)) {
         const file = path.join(d, "package.json");
-        if (fs.existsSync(file)) {
-            try {
-                return { dir: d, json: JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> };
-            } catch (err) {
-                throw new ProgramLoadError(`${file} is not valid JSON: ${(err as Error).message}`);
-            }
-        }
+        if (fs.existsSync(file)) return { dir: d, json: readJsonFile(file, "the program's package.json") as Record<string, unknown> };
         if (path.dirname(d) === d) return undefined;
     }
 }

@@ -6,7 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { ConfigPathError, holdsSecret, parseConfigKeyPath, readSecureLeaves, revealSecrets, setConfigPath } from "./configPath";
+import { readYamlFile } from "./inputFiles";
 import { NodeRuntimeOptions, parseNodeArgs, ProgramLoadError, resolveProgramEntry } from "./programLoader";
 
 /** What `Pulumi.yaml`'s `config` block may declare for a key (Pulumi project file reference). */
@@ -71,8 +72,8 @@ export function qualifyKey(project: string, key: string): string {
 export function loadProject(dir: string): PulumiProject {
     const absolute = path.resolve(dir);
     const file = findProjectFile(absolute);
-    const doc = parseYaml(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null;
-    if (!doc || typeof doc.name !== "string") throw new ProjectConfigError(`${file} has no project 'name'.`);
+    const doc = readYamlFile(file, "the project file") as Record<string, unknown> | null;
+    if (!doc || typeof doc !== "object" || typeof doc.name !== "string") throw new ProjectConfigError(`${file} has no project 'name'.`);
     const runtime = typeof doc.runtime === "string" ? doc.runtime : (doc.runtime as { name?: string } | undefined)?.name;
     if (runtime !== "nodejs") {
         throw new ProjectConfigError(`${file} declares runtime '${runtime}'; only nodejs (TypeScript or JavaScript) programs can be run offline.`);
@@ -145,36 +146,47 @@ function matchesType(decl: ConfigDeclaration, value: unknown): boolean {
 
 /**
  * Builds the config of one stack: stack file values, then `overrides` (`key=value` from the command
- * line, strings as `pulumi config set` stores them), then project defaults for keys still unset.
+ * line, applied in order as `pulumi config set --path` applies them: ./configPath.ts), then project
+ * defaults for keys still unset. A key is secret when its value is, or holds, an encrypted value (a
+ * nested `{ secure: ... }`), or when `secretOverrides` lists it (as `pulumi config set --secret`);
+ * encrypted values, which offline runs cannot decrypt, reach the program as ENCRYPTED_SECRET_PLACEHOLDER.
  * Throws ProjectConfigError, with the CLI's wording, for a missing stack file, a missing required
- * value, or a value of the wrong declared type.
+ * value, a value of the wrong declared type, a plain value for a key declared secret, or an override
+ * the CLI would refuse.
  */
 export function loadStackConfig(project: PulumiProject, stack: string, overrides: Record<string, string> = {}, secretOverrides: string[] = []): StackConfig {
     const stackFile = path.join(project.stackConfigDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         throw new ProjectConfigError(`No stack file ${path.relative(process.cwd(), stackFile) || stackFile} for stack '${stack}'.`);
     }
-    const doc = (parseYaml(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const raw: Record<string, unknown> = {};
-    const secretKeys = new Set<string>();
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        const qualified = qualifyKey(project.name, key);
-        if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-            raw[qualified] = ENCRYPTED_SECRET_PLACEHOLDER;
-            secretKeys.add(qualified);
-        } else {
-            raw[qualified] = value;
-        }
+    const doc = (readYamlFile(stackFile, "the stack file") ?? {}) as { config?: unknown };
+    if (typeof doc !== "object" || (doc.config !== undefined && doc.config !== null && (typeof doc.config !== "object" || Array.isArray(doc.config)))) {
+        throw new ProjectConfigError(`${stackFile}: 'config' must be a map of key: value.`);
     }
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries((doc.config ?? {}) as Record<string, unknown>)) raw[qualifyKey(project.name, key)] = readSecureLeaves(value);
+    // Top-level override strings for a declared non-string type, read below as the CLI reads them.
+    const typedStrings = new Set<string>();
     for (const [key, value] of Object.entries(overrides)) {
-        const qualified = qualifyKey(project.name, key);
-        raw[qualified] = value;
-        if (secretOverrides.includes(key)) secretKeys.add(qualified);
+        let target: ReturnType<typeof parseConfigKeyPath>;
+        try {
+            target = parseConfigKeyPath(project.name, key);
+            raw[target.key] = setConfigPath(raw[target.key], target.key, target.path, value, secretOverrides.includes(key));
+        } catch (err) {
+            if (!(err instanceof ConfigPathError)) throw err;
+            throw new ProjectConfigError(`--config ${key}: ${err.message} ('pulumi config set --path' refuses it too).`);
+        }
+        if (target.path.length === 0) typedStrings.add(target.key);
+        else typedStrings.delete(target.key);
+    }
+    const secretKeys = new Set(Object.keys(raw).filter((key) => holdsSecret(raw[key])));
+    for (const [key, value] of Object.entries(raw)) raw[key] = revealSecrets(value, ENCRYPTED_SECRET_PLACEHOLDER);
+    for (const key of typedStrings) {
         // `pulumi config set` stores a string; a declared non-string type reads it as the CLI would.
-        const decl = project.declarations[qualified];
-        if (decl?.type && decl.type !== "string") {
+        const decl = project.declarations[key];
+        if (decl?.type && decl.type !== "string" && typeof raw[key] === "string") {
             try {
-                raw[qualified] = JSON.parse(value);
+                raw[key] = JSON.parse(raw[key] as string);
             } catch {
                 /* leave it a string: the type check below reports it */
             }
@@ -184,14 +196,19 @@ export function loadStackConfig(project: PulumiProject, stack: string, overrides
     const missing: string[] = [];
     const problems: string[] = [];
     for (const [key, decl] of Object.entries(project.declarations)) {
+        const name = key.split(":").slice(1).join(":") || key;
         if (raw[key] === undefined) {
             if (decl.value !== undefined) raw[key] = decl.value;
             else if (decl.default !== undefined) raw[key] = decl.default;
-            else if (decl.type !== undefined || decl.description !== undefined) missing.push(key.split(":").slice(1).join(":") || key);
+            else if (decl.type !== undefined || decl.description !== undefined) missing.push(name);
         } else if (!matchesType(decl, raw[key])) {
-            problems.push(`Stack '${stack}' with configuration key '${key.split(":")[1]}' must be of type '${decl.type}'`);
+            problems.push(`Stack '${stack}' with configuration key '${name}' must be of type '${decl.type}'`);
         }
-        if (decl.secret) secretKeys.add(key);
+        // The CLI checks a declared secret only on typed keys, defaults included (pulumi/pulumi
+        // pkg/workspace/config.go validateStackConfigValues, validateStackConfigValue).
+        if (decl.secret && decl.type !== undefined && raw[key] !== undefined && !secretKeys.has(key)) {
+            problems.push(`Stack '${stack}' with configuration key '${name}' must be encrypted as it's secret`);
+        }
     }
     if (missing.length === 1) problems.unshift(`Stack '${stack}' is missing configuration value '${missing[0]}'`);
     if (missing.length > 1) problems.unshift(`Stack '${stack}' is missing configuration values ${missing.map((k) => `'${k}'`).join(", ")}`);

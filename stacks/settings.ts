@@ -36,6 +36,7 @@ import {
 } from "../policies/catalog/models";
 import { longestFittingContext, Sizing, SizingQuestion, sizeDeployment, tensorParallelProblem, validTensorParallelDegrees } from "../policies/catalog/sizing";
 import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "../policies/catalog/partitions";
+import { isConfigSecret } from "./configSecrets";
 
 /** SageMaker endpoint, config, model and notebook names (SageMaker API Reference). */
 export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
@@ -253,7 +254,9 @@ export class SettingsError extends Error {
 function formatProblems(stack: string, namespace: string, problems: SettingProblem[]): string {
     const lines = problems.map((p) => {
         const value = p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`;
-        return `  - ${namespace}:${p.key}${value}: ${p.message}`;
+        // A key of another namespace (`aws:region`) is shown as it is.
+        const key = /^[^.[]*:/.test(p.key) ? p.key : `${namespace}:${p.key}`;
+        return `  - ${key}${value}: ${p.message}`;
     });
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
     return `Invalid settings for stack '${stack}' (${count}); nothing was created:\n${lines.join("\n")}`;
@@ -272,9 +275,14 @@ export interface ParseInput {
     stack: string;
     /** Config namespace (the project name), used in messages. */
     namespace: string;
+    /** Every key the stack sets in the namespace, without it: the settings, and any other (refused). */
     values: Record<string, unknown>;
     /** Whether `huggingFaceToken` was stored as a secret. */
     tokenIsSecret: boolean;
+    /** Other keys of the namespace stored as secrets (or holding one): their values are never shown. */
+    secretKeys?: string[];
+    /** Fully qualified keys the stack sets in other namespaces (`aws:region`); their values are never read. */
+    otherNamespaceKeys?: string[];
 }
 
 /** Validated settings without Pulumi outputs; `loadSettings` adds the secret token. */
@@ -282,7 +290,9 @@ export type ParsedSettings = Omit<StackSettings, "huggingFaceToken"> & { hugging
 
 /** Validates raw settings; throws SettingsError listing every problem. Pure: no Pulumi calls. */
 export function parseSettings(input: ParseInput): ParsedSettings {
-    const problems: SettingProblem[] = [];
+    const problems: SettingProblem[] = [...keyProblems(input)];
+    const values = Object.fromEntries(Object.entries(input.values).filter(([k]) => (SETTING_KEYS as string[]).includes(k)));
+    input = { ...input, values };
     const missing = SETTING_KEYS.filter((k) => input.values[k] === undefined);
     for (const key of missing) {
         problems.push({
@@ -297,11 +307,122 @@ export function parseSettings(input: ParseInput): ParsedSettings {
             if (missing.includes(issue.path[0] as keyof RawSettings)) continue;
             problems.push({ key: pathToKey(issue.path), value: issue.input, message: zodMessage(issue) });
         }
-        throw new SettingsError(input.stack, input.namespace, problems);
+        refuse(input, problems);
     }
     const settings = crossCheck(input, shape.data, problems);
-    if (problems.length > 0) throw new SettingsError(input.stack, input.namespace, problems);
+    if (problems.length > 0) refuse(input, problems);
     return settings!;
+}
+
+/** Throws the SettingsError, without the values of secret settings. */
+function refuse(input: ParseInput, problems: SettingProblem[]): never {
+    const secret = new Set([...(input.secretKeys ?? []), ...(input.tokenIsSecret ? ["huggingFaceToken"] : [])]);
+    const shown = problems.map((p) => (secret.has(p.key.split(/[.[]/)[0]) ? { ...p, value: undefined } : p));
+    throw new SettingsError(input.stack, input.namespace, shown);
+}
+
+/**
+ * `aws:*` keys and the project setting that takes each one's place. The program's AWS provider is
+ * explicit and built from its settings alone (index.ts): stack config in the `aws` namespace
+ * configures only Pulumi's default provider (pulumi/pulumi pkg/resource/deploy/default_providers.go
+ * newRegisterDefaultProviderEvent, GetPackageConfig), which no resource here uses; an explicit
+ * provider's inputs are its arguments (@pulumi/aws 7.x provider.js: `region` falls back to the
+ * AWS_REGION environment variable only). Checked 2026-12-02.
+ */
+const AWS_KEY_REPLACEMENTS: Record<string, keyof RawSettings> = {
+    region: "region",
+    allowedAccountIds: "allowedAccountIds",
+    forbiddenAccountIds: "allowedAccountIds",
+    defaultTags: "tags",
+};
+/** `aws:*` keys that choose credentials, which the explicit provider takes from the environment (AWS SDK variables). */
+const AWS_CREDENTIAL_KEYS = new Set([
+    "profile",
+    "accessKey",
+    "secretKey",
+    "token",
+    "sharedCredentialsFiles",
+    "sharedConfigFiles",
+    "assumeRole",
+    "assumeRoles",
+    "assumeRoleWithWebIdentity",
+]);
+
+/** Keys the program would otherwise ignore: unknown keys of the namespace (a typo, a path set without --path), and `aws:*` keys. */
+function keyProblems(input: ParseInput): SettingProblem[] {
+    const problems: SettingProblem[] = [];
+    const secret = new Set(input.secretKeys ?? []);
+    for (const [key, value] of Object.entries(input.values)) {
+        if ((SETTING_KEYS as string[]).includes(key)) continue;
+        const root = key.split(/[.[]/)[0];
+        const shown = secret.has(key) ? undefined : value;
+        if (root !== key && (SETTING_KEYS as string[]).includes(root)) {
+            problems.push({
+                key,
+                value: shown,
+                message: `is not a setting: it names a path inside '${root}', set as a key of its own. Remove it ('pulumi config rm ${key}') and set the path with 'pulumi config set --path ${key} <value>'.`,
+            });
+            continue;
+        }
+        if (Object.keys(modelEntrySchema.shape).includes(key)) {
+            problems.push({
+                key,
+                value: shown,
+                message: `is a field of a model entry, not a setting of its own. Remove it and set it on the model: 'pulumi config set --path models[<index>].${key} <value>'.`,
+            });
+            continue;
+        }
+        const near = nearestKey(key, SETTING_KEYS);
+        problems.push({
+            key,
+            value: shown,
+            message: near
+                ? `is not a setting of this project; did you mean '${near}'? Rename it to ${near}.`
+                : `is not a setting of this project (Pulumi.yaml's config block lists them; README, Settings). Remove it or correct its name.`,
+        });
+    }
+    for (const fullKey of input.otherNamespaceKeys ?? []) {
+        const [namespace, key] = [fullKey.slice(0, fullKey.indexOf(":")), fullKey.slice(fullKey.indexOf(":") + 1)];
+        if (namespace !== "aws") continue;
+        const replacement = AWS_KEY_REPLACEMENTS[key.split(/[.[]/)[0]];
+        const ignored = `is ignored by this program: its AWS provider is explicit, built from ${input.namespace} settings, and aws:* config configures only Pulumi's default provider.`;
+        const fix = replacement
+            ? `Set ${input.namespace}:${replacement} instead ('pulumi config rm ${fullKey}', then 'pulumi config set ${replacement === "tags" ? "--path tags.<Key> <value>" : `${replacement} <value>`}').`
+            : AWS_CREDENTIAL_KEYS.has(key)
+              ? `The provider takes credentials from the environment of the shell running pulumi (AWS_PROFILE, AWS_ACCESS_KEY_ID and the other AWS SDK variables, or the default credential chain): set them there and 'pulumi config rm ${fullKey}'.`
+              : `No setting of this project replaces it; remove it ('pulumi config rm ${fullKey}').`;
+        problems.push({ key: fullKey, message: `${ignored} ${fix}` });
+    }
+    for (const key of secret) {
+        if (key === "huggingFaceToken" || !(SETTING_KEYS as string[]).includes(key)) continue;
+        problems.push({
+            key,
+            message: `is stored as a secret (or holds one), but the program reads this setting in plain text: it would reach the stack's state, and AWS, unencrypted. Store it in plain text ('pulumi config set ${key} <value>', with --path for a field), or keep secrets out of it.`,
+        });
+    }
+    return problems;
+}
+
+/** Levenshtein distance, case-insensitive. */
+function editDistance(a: string, b: string): number {
+    const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+    let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= x.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= y.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+        previous = current;
+    }
+    return previous[y.length];
+}
+
+/** The known key nearest to `key` by edit distance, when near enough to be a typo of it (at most 2 edits, or a third of its length). */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+    let best: { name: string; distance: number } | undefined;
+    for (const name of known) {
+        const distance = editDistance(key, name);
+        if (!best || distance < best.distance) best = { name, distance };
+    }
+    return best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.name : undefined;
 }
 
 function pathToKey(path: PropertyKey[]): string {
@@ -310,7 +431,12 @@ function pathToKey(path: PropertyKey[]): string {
 
 function zodMessage(issue: z.core.$ZodIssue): string {
     if (issue.code === "unrecognized_keys") {
-        return `unknown field(s) ${issue.keys.join(", ")}; see the README's settings table for the fields a model entry takes.`;
+        const fields = Object.keys(modelEntrySchema.shape);
+        const guesses = issue.keys.flatMap((k) => {
+            const near = nearestKey(k, fields);
+            return near ? [`${k} → ${near}`] : [];
+        });
+        return `unknown field(s) ${issue.keys.join(", ")}${guesses.length > 0 ? ` (did you mean ${guesses.join(", ")}?)` : ""}; see the README's settings table for the fields a model entry takes.`;
     }
     if (issue.code === "invalid_value") return `must be one of ${oneOf(issue.values as string[])}.`;
     return `${issue.message}.`;
@@ -1029,32 +1155,36 @@ export function decodeConfigValue(value: string | undefined): unknown {
 
 /**
  * Reads and validates the stack's settings from Pulumi config. Call once, before creating any
- * resource: it throws SettingsError (with every problem) when the stack is invalid.
+ * resource: it throws SettingsError (with every problem) when the stack is invalid. It reads every
+ * key the stack sets, so a key it would otherwise ignore (a typo, an `aws:*` key) is refused too.
  */
 export function loadSettings(): StackSettings {
     const namespace = pulumi.getProject();
     const config = new pulumi.Config(namespace);
     const values: Record<string, unknown> = {};
-    for (const key of SETTING_KEYS) values[key] = decodeConfigValue(config.get(key));
-    // huggingFaceToken must never be decoded as JSON (a token could look like a number).
-    values.huggingFaceToken = config.get("huggingFaceToken");
+    const secretKeys: string[] = [];
+    const otherNamespaceKeys: string[] = [];
+    for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+        const key = fullKey.slice(fullKey.indexOf(":") + 1);
+        if (!fullKey.startsWith(`${namespace}:`)) {
+            otherNamespaceKeys.push(fullKey);
+            continue;
+        }
+        // huggingFaceToken must never be decoded as JSON (a token could look like a number).
+        values[key] = key === "huggingFaceToken" ? text : decodeConfigValue(text);
+        if (isConfigSecret(fullKey)) secretKeys.push(key);
+    }
     const parsed = parseSettings({
         stack: pulumi.getStack(),
         namespace,
         values,
-        tokenIsSecret: isSecretKey(`${namespace}:huggingFaceToken`),
+        tokenIsSecret: secretKeys.includes("huggingFaceToken"),
+        secretKeys,
+        otherNamespaceKeys,
     });
     const { huggingFaceTokenSet, ...settings } = parsed;
     return {
         ...settings,
         huggingFaceToken: huggingFaceTokenSet ? config.requireSecret("huggingFaceToken") : undefined,
     };
-}
-
-/** Whether the CLI passed a config key as secret (PULUMI_CONFIG_SECRET_KEYS). */
-function isSecretKey(fullKey: string): boolean {
-    // The SDK keeps this lookup internal; it reads the list the CLI sets in PULUMI_CONFIG_SECRET_KEYS.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
-    return runtimeConfig.isConfigSecret?.(fullKey) ?? false;
 }
