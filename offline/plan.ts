@@ -22,6 +22,7 @@ import { CostEstimate, estimateCost } from "./cost";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, mapSecrets } from "./mockRun";
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
+import { planJson, PlanResourceJson, restoreComputed } from "./planJson";
 import { ProjectConfigError } from "./projectConfig";
 import { renderReport } from "./report";
 import { runStack, StackRun } from "./runStack";
@@ -34,8 +35,11 @@ const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
 
 export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3, unsafeChanges: 4 } as const;
 
-/** The version of the plan JSON: 2 added resource options, secret fingerprints and changes. */
-export const PLAN_FORMAT = 2;
+/**
+ * The version of the plan JSON: 2 added resource options, secret fingerprints and changes; 3 writes
+ * values unknown in preview as null with `computed` lists (./planJson.ts) instead of the SDK's sentinel.
+ */
+export const PLAN_FORMAT = 3;
 
 export const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
@@ -154,7 +158,7 @@ function parseOptions(argv: string[]): Options | "help" {
         if (eq <= 0) throw new UsageError(`--config takes key=value, got '${pair}'`);
         overrides[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
-    return {
+    return checkOutputPaths({
         stack: values.stack,
         program: path.resolve(values.program as string),
         overrides,
@@ -165,7 +169,33 @@ function parseOptions(argv: string[]): Options | "help" {
         sarif: values.sarif,
         graph: values.graph,
         against: values.against,
-    };
+    });
+}
+
+/**
+ * Output files go into folders that exist: a mistyped folder is a usage error before the program
+ * runs, rather than a folder created somewhere unintended (or a failure after a long run).
+ */
+function checkOutputPaths(options: Options): Options {
+    for (const [flag, file] of [
+        ["--json", options.json],
+        ["--sarif", options.sarif],
+        ["--graph", options.graph],
+    ] as const) {
+        if (file === undefined) continue;
+        const folder = path.dirname(path.resolve(file));
+        if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+            throw new UsageError(
+                `${flag} ${file}: the folder ${path.dirname(file)} does not exist; create it first (mkdir -p ${JSON.stringify(path.dirname(file))}) or give a path in an existing folder`,
+            );
+        }
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+            throw new UsageError(
+                `${flag} ${file}: is a folder; give a file path, e.g. ${path.join(file, `plan${flag === "--json" ? ".json" : flag === "--sarif" ? ".sarif" : ".mmd"}`)}`,
+            );
+        }
+    }
+    return options;
 }
 
 /** An earlier plan's JSON, checked to be one this version can compare against. */
@@ -184,7 +214,11 @@ function loadEarlierPlan(file: string, project: string, stack: string): Plan {
     if (earlier.project !== project || earlier.stack !== stack) {
         throw new UsageError(`--against ${file}: it plans ${earlier.project}/${earlier.stack}, not ${project}/${stack}`);
     }
-    return earlier;
+    try {
+        return { ...earlier, updateSnapshot: (earlier.updateSnapshot as PlanResourceJson[]).map(restoreComputed) };
+    } catch (err) {
+        throw new UsageError(`--against ${file}: ${(err as Error).message}; write it again with 'npm run plan -- --stack ${stack} --json <file>'`);
+    }
 }
 
 /** Inputs with secret values replaced, so nothing secret reaches a report. */
@@ -203,8 +237,8 @@ function stackPartition(run: StackRun): PartitionId | undefined {
     return region ? partitionOfRegion(region) : undefined;
 }
 
+/** Writes an output file; its folder was checked to exist (checkOutputPaths). */
 function write(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text);
     process.stderr.write(`Wrote ${file}\n`);
 }
@@ -285,7 +319,7 @@ export async function main(argv: string[]): Promise<number> {
         const { plan: p, run } = await plan(options);
         process.stdout.write(renderReport(p, run.result.resources));
 
-        if (options.json) write(options.json, `${JSON.stringify(p, null, 2)}\n`);
+        if (options.json) write(options.json, `${JSON.stringify(planJson(p), null, 2)}\n`);
         if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
         if (options.sarif && p.policies) {
             const { result } = p.policies;
