@@ -2,7 +2,7 @@
  * `npm run plan -- --stack <name>`: the offline plan and policy gate. Runs a Pulumi program for a
  * stack under Pulumi's mock runtime in preview mode (no Pulumi CLI, plugins, backend or AWS
  * credentials), evaluates the policy pack on what it would create through @pulumi/policy's own
- * analyzer, estimates the GPU cost, and writes JSON, SARIF and Mermaid reports on request.
+ * analyzer, estimates the cost, and writes JSON, SARIF and Mermaid reports on request.
  *
  * With `--against <earlier plan JSON>`, it also previews the changes from that plan to this one
  * (./changes.ts) and flags the unsafe ones.
@@ -26,6 +26,7 @@ import { planJson, PlanResourceJson, restoreComputed } from "./planJson";
 import { ProjectConfigError } from "./projectConfig";
 import { renderReport } from "./report";
 import { runStack, StackRun } from "./runStack";
+import { fitModelParameters, ServedModel, servedModels } from "./servedModels";
 import { toSarif } from "./sarif";
 import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
 import { ParsedWaivedFinding, parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
@@ -101,6 +102,8 @@ export interface Plan {
      */
     updateSnapshot?: PlanResource[];
     outputs: unknown;
+    /** Per served model: engine, image, GPUs, quantization, memory, quota (./servedModels.ts). */
+    models: ServedModel[];
     cost: CostEstimate;
     /** `waived`: the findings waivers covered (this pack's policies/lib/waivers.ts), with their waivers. */
     policies?: { pack: string; config?: string; result: PolicyResult; waived: WaivedInPlan[] };
@@ -294,6 +297,7 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
             resources: recorded,
             updateSnapshot,
             outputs: masked(run.result.stackOutputs),
+            models: servedModels(resources, fitModelParameters(policies?.result)),
             cost: estimateCost(resources, stackPartition(run)),
             policies,
             lookups: run.result.invokes.map((i) => ({ ...i, inputs: masked(i.inputs) as Record<string, unknown> })),

@@ -5,10 +5,12 @@
  */
 import * as path from "path";
 import { renderChanges } from "./changes";
-import { CostEstimate } from "./cost";
+import { CostEstimate, CostLine } from "./cost";
 import { CapturedInvoke, CapturedResource, isUnknown } from "./mockRun";
+import { NETWORK_PRICES_FILE } from "./networkPrices";
 import type { Plan } from "./plan";
 import { PolicyResult } from "./policyEval";
+import { ServedModel } from "./servedModels";
 import { parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
 import { missingTagsOfFinding } from "../policies/tags/awsResourceTagsRequired";
 
@@ -113,29 +115,99 @@ export function money(usd: number): string {
     return `$${digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${digits.slice(-2)}`;
 }
 
-/** The sizing arithmetic this program exports per deployment (`llmEndpoints[].gpuMemorySizing`), when it does. */
-export function renderSizing(outputs: unknown): string | undefined {
-    const endpoints = (outputs as { llmEndpoints?: unknown } | undefined)?.llmEndpoints;
-    if (!Array.isArray(endpoints)) return undefined;
-    const blocks = endpoints.flatMap((e: { name?: unknown; gpuMemorySizing?: unknown }) =>
-        Array.isArray(e.gpuMemorySizing) ? [`  ${String(e.name)}:`, ...e.gpuMemorySizing.map((l) => `    ${String(l)}`)] : [],
-    );
-    return blocks.length > 0 ? blocks.join("\n") : undefined;
+const UNKNOWN_TEXT = "unknown";
+
+/** Why a field is unknown, from a model's `unknown` notes (`field: reason`). */
+function why(m: ServedModel, field: string): string {
+    const reasons = m.unknown.filter((u) => u.startsWith(`${field}: `)).map((u) => u.slice(field.length + 2));
+    return reasons.length > 0 ? `${UNKNOWN_TEXT} (${reasons.join("; ")})` : UNKNOWN_TEXT;
+}
+
+/**
+ * Per served model: engine, image, instance and GPUs, quantization, the model, GPU memory needed and
+ * available (with the arithmetic), and the Service Quotas quota to request; "unknown" with the reason
+ * where a value is computed in preview or not in the pack's catalogs.
+ */
+export function renderModels(models: ServedModel[]): string {
+    if (models.length === 0) return "  no SageMaker models";
+    const lines: string[] = [];
+    const row = (name: string, value: string) => lines.push(`    ${name.padEnd(13)} ${value}`);
+    for (const m of models) {
+        const where = m.endpointConfig ? ` → ${m.endpointConfig} ${m.variant}` : "";
+        lines.push(`  ${m.model}${m.container ? ` ${m.container}` : ""}${where}`);
+        row("engine", m.engine ?? why(m, "engine"));
+        row("image", m.image ?? why(m, "image"));
+        const count =
+            m.instanceCount === undefined
+                ? ` × ${why(m, "instanceCount")}`
+                : ` × ${m.instanceCount}${m.maxInstanceCount !== undefined && m.maxInstanceCount !== m.instanceCount ? ` (up to ${m.maxInstanceCount})` : ""}`;
+        row("instance", m.instanceType ? `${m.instanceType}${count}` : why(m, "instanceType"));
+        row(
+            "GPUs",
+            m.gpus?.count === 0
+                ? "none (a CPU instance type)"
+                : m.gpus
+                  ? `${m.gpus.count} × ${m.gpus.name}, ${m.gpus.memoryGiBEach.toFixed(1)} GiB each; the model uses ${m.gpus.used ?? UNKNOWN_TEXT}`
+                  : m.instanceType
+                    ? why(m, "gpus")
+                    : UNKNOWN_TEXT,
+        );
+        row("quantization", m.quantization ?? why(m, "quantization"));
+        if (m.identity) row("model", m.identity);
+        if (m.memory) {
+            row(
+                "memory",
+                `${m.memory.requiredGiB.toFixed(1)} GiB needed, ${m.memory.availableGiB.toFixed(1)} GiB available${m.memory.fits ? "" : ": does not fit"}`,
+            );
+            for (const l of m.memory.lines) lines.push(`${" ".repeat(18)}${l}`);
+        } else row("memory", `needed ${UNKNOWN_TEXT}, available ${UNKNOWN_TEXT} (${why(m, "memory").replace(/^unknown \(|\)$/g, "") || "no reason recorded"})`);
+        row(
+            "quota",
+            m.quota
+                ? `"${m.quota.name}" (Service Quotas, Amazon SageMaker)${m.quota.instances !== undefined ? `: at least ${m.quota.instances}, more while a blue/green update runs both fleets` : ""}`
+                : UNKNOWN_TEXT,
+        );
+    }
+    return lines.join("\n");
+}
+
+/** An hourly rate: cents from $1 up, else the digits the rate has (a NAT gateway's $0.045/h is not $0.05). */
+function hourly(usd: number): string {
+    return usd >= 1 || usd === 0 ? money(usd) : `$${Number(usd.toFixed(4))}`;
+}
+
+/** What is billed per hour on a cost line: `ml.g5.2xlarge × 2 (up to 4)`, `NAT gateway × 1`, `sts: AZ × 2`. */
+function billedUnits(l: CostLine): string {
+    const what = l.instanceType ?? (l.service ? `${l.service.split(".").slice(3).join(".") || l.service}: ${l.unit}` : l.unit);
+    const count = l.count === undefined ? "unknown (computed in preview)" : String(l.count);
+    return `${what} × ${count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
+}
+
+/** Where a line's missing price would be recorded. */
+function priceTable(l: CostLine): string {
+    return l.instanceType ? "policies/catalog/instances.ts" : NETWORK_PRICES_FILE;
 }
 
 export function renderCost(cost: CostEstimate): string {
-    if (cost.lines.length === 0) return "  no SageMaker endpoints or notebooks";
+    if (cost.lines.length === 0) return "  no SageMaker endpoints, notebooks, NAT gateways or interface VPC endpoints";
     const lines = cost.lines.map((l) => {
-        const count = `${l.instanceType} × ${l.count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
-        const price = l.price
-            ? `${money(l.usdPerHour!)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
-            : "no price on record in policies/catalog/instances.ts for this partition";
-        return `  ${l.kind.padEnd(8)} ${l.resource.padEnd(34)} ${count.padEnd(30)} ${price}`;
+        const price =
+            l.usdPerHour !== undefined && l.price
+                ? `${hourly(l.usdPerHour)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
+                : l.price
+                  ? "unknown: the count is computed in preview"
+                  : `unknown: no price on record in ${priceTable(l)} for this partition`;
+        return `  ${l.kind.padEnd(18)} ${l.resource.padEnd(34)} ${billedUnits(l).padEnd(30)} ${price}`;
     });
+    const priced = cost.lines.length - cost.unpriced;
     lines.push(
-        `  Total of priced lines: ${money(cost.usdPerHour)}/h, ${money(cost.usdPerMonth)}/month (${cost.hoursPerMonth} h)${cost.unpriced ? `; ${cost.unpriced} line(s) without a price` : ""}.`,
+        priced === 0
+            ? `  Total: unknown (none of the ${cost.lines.length} lines has a price on record).`
+            : `  Total of the ${priced} priced line(s): ${hourly(cost.usdPerHour)}/h, ${money(cost.usdPerMonth)}/month (${cost.hoursPerMonth} h)${cost.unpriced ? `; ${cost.unpriced} line(s) unknown, not included` : ""}.`,
     );
-    lines.push("  List prices of the region and date shown; prices in other regions, and in GovCloud, differ.");
+    lines.push(
+        "  List prices of the region and date shown; prices in other regions, and in GovCloud, differ. Data processed (NAT gateway, endpoint GBs) is not estimated.",
+    );
     return lines.join("\n");
 }
 
@@ -173,8 +245,7 @@ export function renderReport(p: Plan, resources: CapturedResource[], cwd: string
         const waived = p.policies.waived.length > 0 ? ` (${p.policies.waived.length} of them waived findings)` : "";
         out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory${waived}, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
     }
-    const sizing = renderSizing(p.outputs);
-    if (sizing) out.push("GPU memory per model (weights + KV cache + engine allowance):", sizing, "");
+    out.push("Models (engine, GPUs and memory from the Model and EndpointConfiguration resources, sized with the pack's catalog):", renderModels(p.models), "");
     out.push("Estimated cost (on-demand):", renderCost(p.cost), "");
     out.push("Outputs:", ...Object.entries(p.outputs as Record<string, unknown>).map(([k, v]) => `  ${k}: ${renderValue(v)}`));
     return `${out.join("\n")}\n`;
