@@ -83,6 +83,21 @@ describe("plan --json: unknowns as null with computed lists", function () {
         assert.match(same.stdout, /0 to create, 0 to update, 0 to replace, 0 to delete, \d+ unchanged/);
     });
 
+    it("with --against and a change, the changes hold no sentinel either, and each changed input has its computed list", async () => {
+        const later = path.join(tmp, "govcloud-moved.json");
+        // Another region replaces nearly everything (unsafe: exit 4), with many changed inputs.
+        const moved = await runPlan("--stack", "govcloud", "--no-policies", "--config", "region=us-gov-east-1", "--against", file, "--json", later);
+        assert.equal(moved.code, EXIT.unsafeChanges, moved.stderr);
+        const laterText = fs.readFileSync(later, "utf8");
+        assert.equal(laterText.split(SENTINEL).length - 1, 0);
+        const inputs = JSON.parse(laterText).changes.changes.flatMap((c: any) => c.inputs);
+        assert.ok(inputs.length > 0);
+        for (const input of inputs) {
+            assert.ok(Array.isArray(input.computed), input.path);
+            for (const pointer of input.computed) assert.equal(at(input, pointer), null, `${input.path} ${pointer}`);
+        }
+    });
+
     it("an earlier format is refused with the clear message", async () => {
         const older = path.join(tmp, "format-2.json");
         fs.writeFileSync(older, JSON.stringify({ ...json, planFormat: 2 }));
