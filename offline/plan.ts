@@ -64,7 +64,9 @@ Options:
 
 Exit codes: 0 clean, 1 mandatory policy violations, 2 invalid settings or usage, 3 internal error,
 4 unsafe changes against the earlier plan (--against; mandatory violations take precedence).
-Progress goes to stderr; the report to stdout.
+Progress goes to stderr; the report to stdout. Output files (--json, --sarif, --graph) go into folders
+that exist (a missing one exits 2 before the program runs). --json writes values unknown in preview as
+null, listed in each record's "computed" (see the README).
 
 Limits: this is not a preview against AWS. No provider-side checks or defaults run (a value AWS would
 reject is not caught here unless a policy checks it); values AWS computes (ids, ARNs, generated names)
