@@ -2,7 +2,7 @@
  * `npm run plan -- --stack <name>`: the offline plan and policy gate. Runs a Pulumi program for a
  * stack under Pulumi's mock runtime in preview mode (no Pulumi CLI, plugins, backend or AWS
  * credentials), evaluates the policy pack on what it would create through @pulumi/policy's own
- * analyzer, estimates the GPU cost, and writes JSON, SARIF and Mermaid reports on request.
+ * analyzer, estimates the cost, and writes JSON, SARIF and Mermaid reports on request.
  *
  * With `--against <earlier plan JSON>`, it also previews the changes from that plan to this one
  * (./changes.ts) and flags the unsafe ones.
@@ -18,29 +18,34 @@ import "./sdkLoading";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChanges, renderChanges } from "./changes";
+import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChanges } from "./changes";
 import { splitConfigPair } from "./configPath";
 import { CostEstimate, estimateCost } from "./cost";
 import { InputFileError } from "./inputFiles";
 import { toMermaid } from "./mermaid";
-import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockRun";
+import { CapturedInvoke, mapSecrets } from "./mockRun";
 import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
-import { BlindSpot, blindSpotsOf, renderBlindSpots } from "./completeness";
+import { BlindSpot, blindSpotsOf } from "./completeness";
+import { planJson, PlanResourceJson, restoreComputed } from "./planJson";
 import { describeProgramFailure } from "./programErrors";
 import { ProjectConfigError } from "./projectConfig";
+import { renderReport } from "./report";
 import { runStack, StackRun } from "./runStack";
+import { fitModelParameters, ServedModel, servedModels } from "./servedModels";
 import { toSarif } from "./sarif";
 import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
 import { ParsedWaivedFinding, parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
-import { missingTagsOfFinding } from "../policies/tags/awsResourceTagsRequired";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
 
 export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3, unsafeChanges: 4, incomplete: 5 } as const;
 
-/** The version of the plan JSON: 2 added resource options, secret fingerprints and changes. */
-export const PLAN_FORMAT = 2;
+/**
+ * The version of the plan JSON: 2 added resource options, secret fingerprints and changes; 3 writes
+ * values unknown in preview as null with `computed` lists (./planJson.ts) instead of the SDK's sentinel.
+ */
+export const PLAN_FORMAT = 3;
 
 export const USAGE = `Usage: npm run plan -- --stack <name> [options]
 
@@ -70,7 +75,9 @@ Exit codes: 0 clean; 1 mandatory policy violations; 2 the input is wrong (settin
 an error the program itself raised); 3 a fault of this tool; 4 unsafe changes against the earlier plan
 (--against); 5 incomplete: parts of the program could not be evaluated offline (--allow-incomplete
 accepts that). The first that applies, in the order 2, 3, 1, 4, 5.
-Progress goes to stderr; the report to stdout.
+Progress goes to stderr; the report to stdout. Output files (--json, --sarif, --graph) go into folders
+that exist (a missing one exits 2 before the program runs). --json writes values unknown in preview as
+null, listed in each record's "computed" (see the README).
 
 Limits: this is not a preview against AWS. No provider-side checks or defaults run (a value AWS would
 reject is not caught here unless a policy checks it); values AWS computes (ids, ARNs, generated names)
@@ -112,13 +119,18 @@ export interface Plan {
      */
     updateSnapshot?: PlanResource[];
     outputs: unknown;
+    /** Per served model: engine, image, GPUs, quantization, memory, quota (./servedModels.ts). */
+    models: ServedModel[];
     cost: CostEstimate;
     /** `waived`: the findings waivers covered (this pack's policies/lib/waivers.ts), with their waivers. */
     policies?: { pack: string; config?: string; result: PolicyResult; waived: WaivedInPlan[] };
     /** Data-source calls the run made, and how each was answered offline (./lookups.ts). */
     lookups: CapturedInvoke[];
-    /** What the run could not see (./completeness.ts); `complete` is false when there is any. */
-    completeness: { complete: boolean; blindSpots: BlindSpot[] };
+    /**
+     * What the run could not see (./completeness.ts): `complete` is false when there is any, and
+     * `accepted` says whether --allow-incomplete accepted that.
+     */
+    completeness: { complete: boolean; accepted: boolean; blindSpots: BlindSpot[] };
     /** Why `updateSnapshot` is missing when --json asked for it: the mocked update of the program failed. */
     updateSnapshotError?: string;
     /** With --against: the changes from the earlier plan. */
@@ -192,7 +204,7 @@ function parseOptions(argv: string[]): Options | "help" {
         if (!split) throw new UsageError(`--config takes key=value (the key may be a path such as tags.Owner or models[0].instanceType), got '${pair}'`);
         overrides[split[0]] = split[1];
     }
-    return {
+    return checkOutputPaths({
         stack: values.stack,
         program: path.resolve(values.program as string),
         overrides,
@@ -204,7 +216,33 @@ function parseOptions(argv: string[]): Options | "help" {
         graph: values.graph,
         against: values.against,
         allowIncomplete: values["allow-incomplete"] as boolean,
-    };
+    });
+}
+
+/**
+ * Output files go into folders that exist: a mistyped folder is a usage error before the program
+ * runs, rather than a folder created somewhere unintended (or a failure after a long run).
+ */
+function checkOutputPaths(options: Options): Options {
+    for (const [flag, file] of [
+        ["--json", options.json],
+        ["--sarif", options.sarif],
+        ["--graph", options.graph],
+    ] as const) {
+        if (file === undefined) continue;
+        const folder = path.dirname(path.resolve(file));
+        if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+            throw new UsageError(
+                `${flag} ${file}: the folder ${path.dirname(file)} does not exist; create it first (mkdir -p ${JSON.stringify(path.dirname(file))}) or give a path in an existing folder`,
+            );
+        }
+        if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+            throw new UsageError(
+                `${flag} ${file}: is a folder; give a file path, e.g. ${path.join(file, `plan${flag === "--json" ? ".json" : flag === "--sarif" ? ".sarif" : ".mmd"}`)}`,
+            );
+        }
+    }
+    return options;
 }
 
 /** An earlier plan's JSON, checked to be one this version can compare against. */
@@ -223,139 +261,16 @@ function loadEarlierPlan(file: string, project: string, stack: string): Plan {
     if (earlier.project !== project || earlier.stack !== stack) {
         throw new UsageError(`--against ${file}: it plans ${earlier.project}/${earlier.stack}, not ${project}/${stack}`);
     }
-    return earlier;
+    try {
+        return { ...earlier, updateSnapshot: (earlier.updateSnapshot as PlanResourceJson[]).map(restoreComputed) };
+    } catch (err) {
+        throw new UsageError(`--against ${file}: ${(err as Error).message}; write it again with 'npm run plan -- --stack ${stack} --json <file>'`);
+    }
 }
 
 /** Inputs with secret values replaced, so nothing secret reaches a report. */
 function masked(value: unknown): unknown {
     return mapSecrets(value, () => "[secret]");
-}
-
-/** A masked value for the terminal. */
-function renderValue(value: unknown): string {
-    if (isUnknown(value)) return "<computed>";
-    if (Array.isArray(value)) return `[${value.map(renderValue).join(", ")}]`;
-    if (value && typeof value === "object")
-        return `{ ${Object.entries(value)
-            .map(([k, v]) => `${k}: ${renderValue(v)}`)
-            .join(", ")} }`;
-    return String(value);
-}
-
-/** The resource tree, children indented under their component, with child counts. */
-function renderTree(resources: CapturedResource[]): string {
-    const children = new Map<string | undefined, CapturedResource[]>();
-    for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
-    const lines: string[] = [];
-    const walk = (parent: string | undefined, depth: number) => {
-        for (const r of children.get(parent) ?? []) {
-            const kids = children.get(r.urn)?.length ?? 0;
-            lines.push(`${"  ".repeat(depth)}${r.custom ? "+" : "▸"} ${r.type} ${r.name}${kids ? `  (${kids})` : ""}`);
-            walk(r.urn, depth + 1);
-        }
-    };
-    walk(undefined, 0);
-    return lines.join("\n");
-}
-
-/** "44 policies", with the former names a pack serves for old configs (tagged "renamed") counted apart. Pure. */
-export function policyCount(result: PolicyResult): string {
-    const former = result.policies.filter((p) => p.tags?.includes("renamed")).length;
-    const current = result.policies.length - former;
-    return `${current} policies${former > 0 ? ` (and ${former} former names, accepted in configs)` : ""}`;
-}
-
-function renderPolicies(result: PolicyResult): string {
-    const remediationOf = new Map(result.policies.map((p) => [p.name, p.remediationSteps]));
-    const lines: string[] = [];
-    const byPolicy = new Map<string, typeof result.violations>();
-    for (const v of result.violations) byPolicy.set(v.policyName, [...(byPolicy.get(v.policyName) ?? []), v]);
-    const order = { mandatory: 0, advisory: 1, remediate: 2, disabled: 3 } as Record<string, number>;
-    for (const [name, violations] of [...byPolicy].sort(
-        (a, b) => order[a[1][0].enforcementLevel] - order[b[1][0].enforcementLevel] || a[0].localeCompare(b[0]),
-    )) {
-        const level = violations[0].enforcementLevel;
-        lines.push(`  ${level === "mandatory" ? "✖" : "!"} ${level.padEnd(9)} ${name} (${violations.length})`);
-        // A missing tag is one problem on many resources: one line per tag, naming the resources.
-        const byMissingTag = new Map<string, string[]>();
-        const shortName = (v: (typeof violations)[number]) => (v.resourceName ? `${v.resourceType?.split(":").pop()} ${v.resourceName}` : "stack");
-        for (const v of violations) for (const tag of missingTagsOfFinding(v.message)) byMissingTag.set(tag, [...(byMissingTag.get(tag) ?? []), shortName(v)]);
-        const grouped = new Set(violations.filter((v) => missingTagsOfFinding(v.message).length > 0));
-        for (const [tag, resources] of byMissingTag) {
-            lines.push(`      missing tag ${JSON.stringify(tag)} on ${resources.length} resource${resources.length === 1 ? "" : "s"}: ${resources.join(", ")}`);
-        }
-        for (const v of violations) {
-            if (grouped.has(v)) continue;
-            const where = v.resourceName ? `${v.resourceType} ${v.resourceName}` : "stack";
-            const lastLine = (text: string) =>
-                text
-                    .split("\n")
-                    .filter((l) => l.trim() !== "")
-                    .slice(-1)[0] ?? text;
-            const waived = v.policyName === WAIVED_FINDINGS_POLICY ? parseWaivedFinding(v.message) : undefined;
-            const message = waived
-                ? `waived ${waived.policy} (${waived.reason}; approved by ${waived.approvedBy}, until ${waived.expires}): ${lastLine(waived.message)}`
-                : lastLine(v.message);
-            lines.push(`      ${where}: ${message}`);
-        }
-        const remediation = remediationOf.get(name);
-        // The grouped lines leave the findings' own text out, remediation included.
-        if (remediation && (grouped.size > 0 || !violations.every((v) => v.message.includes(remediation)))) lines.push(`      fix: ${remediation}`);
-    }
-    if (result.notRun.length > 0) {
-        lines.push("  Not run in preview (they need values known only after 'pulumi up'):");
-        const notRun = new Map<string, string[]>();
-        for (const n of result.notRun)
-            notRun.set(n.policyName, [...(notRun.get(n.policyName) ?? []), `${n.resourceName ?? "stack"}${n.property ? ` (${n.property})` : ""}`]);
-        for (const [name, where] of notRun) lines.push(`    - ${name}: ${where.join(", ")}`);
-    }
-    for (const e of result.errors) lines.push(`  ✖ error    ${e.urn ?? "stack"}: ${e.message}`);
-    if (lines.length === 0) lines.push("  ✔ no violations");
-    return lines.join("\n");
-}
-
-/**
- * `$1,234.56`: what `usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })`
- * writes, without initializing ICU's number formatting (10 ms, 1.5% of a plan, to print two
- * prices). ICU rounds the shortest decimal form of the number half away from zero; so does this, on
- * `String(usd)`. Anything else (negative, not finite, exponent notation) still goes to toLocaleString.
- */
-function money(usd: number): string {
-    const text = String(usd);
-    if (!Number.isFinite(usd) || usd < 0 || Object.is(usd, -0) || text.includes("e")) {
-        return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-    }
-    const [whole, fraction = ""] = text.split(".");
-    let cents = BigInt(whole + fraction.padEnd(2, "0").slice(0, 2));
-    if (fraction.length > 2 && fraction[2] >= "5") cents += 1n;
-    const digits = cents.toString().padStart(3, "0");
-    return `$${digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${digits.slice(-2)}`;
-}
-
-/** The sizing arithmetic this program exports per deployment (`llmEndpoints[].gpuMemorySizing`), when it does. */
-function renderSizing(outputs: unknown): string | undefined {
-    const endpoints = (outputs as { llmEndpoints?: unknown } | undefined)?.llmEndpoints;
-    if (!Array.isArray(endpoints)) return undefined;
-    const blocks = endpoints.flatMap((e: { name?: unknown; gpuMemorySizing?: unknown }) =>
-        Array.isArray(e.gpuMemorySizing) ? [`  ${String(e.name)}:`, ...e.gpuMemorySizing.map((l) => `    ${String(l)}`)] : [],
-    );
-    return blocks.length > 0 ? blocks.join("\n") : undefined;
-}
-
-function renderCost(cost: CostEstimate): string {
-    if (cost.lines.length === 0) return "  no SageMaker endpoints or notebooks";
-    const lines = cost.lines.map((l) => {
-        const count = `${l.instanceType} × ${l.count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
-        const price = l.price
-            ? `${money(l.usdPerHour!)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
-            : "no price on record in policies/catalog/instances.ts for this partition";
-        return `  ${l.kind.padEnd(8)} ${l.resource.padEnd(34)} ${count.padEnd(30)} ${price}`;
-    });
-    lines.push(
-        `  Total of priced lines: ${money(cost.usdPerHour)}/h, ${money(cost.usdPerMonth)}/month (${cost.hoursPerMonth} h)${cost.unpriced ? `; ${cost.unpriced} line(s) without a price` : ""}.`,
-    );
-    lines.push("  List prices of the region and date shown; prices in other regions, and in GovCloud, differ.");
-    return lines.join("\n");
 }
 
 /**
@@ -369,24 +284,8 @@ function stackPartition(run: StackRun): PartitionId | undefined {
     return region ? partitionOfRegion(region) : undefined;
 }
 
-/**
- * The data-source calls an offline run answered with stand-ins, grouped by call: what the report
- * rests on that is not AWS's answer (an existing VPC's subnets are unknown offline, for instance).
- */
-function renderLookups(lookups: CapturedInvoke[]): string | undefined {
-    const byToken = new Map<string, CapturedInvoke[]>();
-    for (const l of lookups.filter((l) => l.answeredBy === "computed" || l.answeredBy === "stand-in"))
-        byToken.set(l.token, [...(byToken.get(l.token) ?? []), l]);
-    if (byToken.size === 0) return undefined;
-    const lines = [
-        "Lookups answered offline (computed from their arguments, or stand-ins, not AWS; unknown facts stay unknown and are checked by 'pulumi preview'):",
-    ];
-    for (const [token, calls] of byToken) lines.push(`  ${token} ×${calls.length} (${calls[0].answeredBy})`);
-    return lines.join("\n");
-}
-
+/** Writes an output file; its folder was checked to exist (checkOutputPaths). */
 function write(file: string, text: string): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     fs.writeFileSync(file, text);
     process.stderr.write(`Wrote ${file}\n`);
 }
@@ -457,10 +356,11 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
             resources: recorded,
             updateSnapshot,
             outputs: masked(run.result.stackOutputs),
+            models: servedModels(resources, fitModelParameters(policies?.result)),
             cost: estimateCost(resources, stackPartition(run)),
             policies,
             lookups: run.result.invokes.map((i) => ({ ...i, inputs: masked(i.inputs) as Record<string, unknown> })),
-            completeness: { complete: blindSpots.length === 0, blindSpots },
+            completeness: { complete: blindSpots.length === 0, accepted: options.allowIncomplete, blindSpots },
             updateSnapshotError,
             changes: earlier && updateSnapshot ? { ...previewChanges(earlier.updateSnapshot!, updateSnapshot), against: options.against! } : undefined,
         },
@@ -482,32 +382,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     try {
         const { plan: p, run } = await plan(options);
-        const out: string[] = [];
-        const custom = run.result.resources.filter((r) => r.custom);
-        const components = run.result.resources.filter((r) => !r.custom && r.type !== "pulumi:pulumi:Stack");
-        out.push(`Plan for ${p.project}/${p.stack} (offline: mock runtime, preview mode)`, "");
-        out.push(`Resources: ${custom.length} in ${components.length} components`, renderTree(run.result.resources), "");
-        const offline = renderLookups(p.lookups);
-        if (offline) out.push(offline, "");
-        const blind = renderBlindSpots(p.completeness.blindSpots, options.allowIncomplete);
-        if (blind) out.push(blind, "");
-        if (p.changes) out.push(renderChanges(p.changes, path.relative(process.cwd(), p.changes.against) || p.changes.against), "");
-        if (p.policies) {
-            const s = p.policies.result.summary;
-            out.push(
-                `Policies: ${p.policies.pack}, ${policyCount(p.policies.result)}${p.policies.config ? `, config ${path.relative(process.cwd(), p.policies.config)}` : ""}`,
-            );
-            out.push(renderPolicies(p.policies.result));
-            const waived = p.policies.waived.length > 0 ? ` (${p.policies.waived.length} of them waived findings)` : "";
-            out.push(`  ${s.mandatory} mandatory, ${s.advisory} advisory${waived}, ${s.notRun} not run${s.errors ? `, ${s.errors} errors` : ""}`, "");
-        }
-        const sizing = renderSizing(p.outputs);
-        if (sizing) out.push("GPU memory per model (weights + KV cache + engine allowance):", sizing, "");
-        out.push("Estimated cost (on-demand):", renderCost(p.cost), "");
-        out.push("Outputs:", ...Object.entries(p.outputs as Record<string, unknown>).map(([k, v]) => `  ${k}: ${renderValue(v)}`));
-        process.stdout.write(`${out.join("\n")}\n`);
+        process.stdout.write(renderReport(p, run.result.resources));
 
-        if (options.json) write(options.json, `${JSON.stringify(p, null, 2)}\n`);
+        if (options.json) write(options.json, `${JSON.stringify(planJson(p), null, 2)}\n`);
         if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
         if (options.sarif && p.policies) {
             const { result } = p.policies;

@@ -298,7 +298,7 @@ describe("offline plan", function () {
 
         it("records what a later plan compares: format, salt, options, and the update snapshot", () => {
             const report = JSON.parse(fs.readFileSync(earlier, "utf8"));
-            assert.equal(report.planFormat, 2);
+            assert.equal(report.planFormat, 3);
             assert.match(report.secretSalt, /^[0-9a-f]{32}$/);
             const endpoint = report.updateSnapshot.find((r: { type: string }) => r.type === "aws:sagemaker/endpoint:Endpoint");
             assert.deepEqual(endpoint.options, { deleteBeforeReplace: false, retainOnDelete: false, replaceOnChanges: [] });
@@ -350,7 +350,7 @@ describe("offline plan", function () {
             fs.writeFileSync(path.join(tmp, "old-format.json"), JSON.stringify({ project: "sagemaker-llm", stack: "commercial", resources: [] }));
             const old = await plan("--stack", "commercial", "--no-policies", "--against", path.join(tmp, "old-format.json"));
             assert.equal(old.code, EXIT.invalid);
-            assert.match(old.stderr, /not a plan --json file of format 2/);
+            assert.match(old.stderr, /not a plan --json file of format 3/);
         });
     });
 

@@ -16,7 +16,7 @@ import {
     weightsGiB,
     weightsReckoning,
 } from "../catalog/models";
-import { sizeDeployment, WEIGHTS_BUFFER } from "../catalog/sizing";
+import { sizeDeployment, Sizing, WEIGHTS_BUFFER } from "../catalog/sizing";
 import { stackGuardrail } from "../lib/guardrail";
 import { engineOf, envValue, identifyModel, tagValue, ModelIdentity, servedContainers, unidentifiedModelReason } from "../lib/instancesServing";
 import { Deferrals, UNKNOWN } from "../lib/values";
@@ -67,16 +67,29 @@ function servedParts(q: FitQuestion): WeightPart[] {
     return q.model.spec ? servedWeights(q.model.spec, format) : [{ billions: q.model.parametersBillions, format }];
 }
 
+/** The arithmetic behind a fit judgement, with the engine settings it resolved. */
+export interface FitSizing {
+    sizing: Sizing;
+    instance: InstanceType;
+    /** GPUs the model is sharded over: the tensor-parallel degree (as set, or the engine's default) up to the instance's GPUs. */
+    gpus: number;
+    /** The degree set or defaulted, before the cap at the instance's GPUs. */
+    requested: number;
+    memoryFraction: number;
+    /** Tokens of one request: the engine's setting, else the catalog's context; undefined without KV facts. */
+    contextLength?: number;
+}
+
 /**
- * Why the model does not fit (with the arithmetic), or undefined when it fits, a value is invalid
- * (other policies report those) or the weights cannot be sized (`unsizedQuantization`).
+ * The sizing of a fit question: a reason string when the instance type cannot be sized (not in the
+ * catalog, no GPUs), undefined when a value is invalid (other policies report those) or the weights
+ * cannot be sized (`unsizedQuantization`). The offline plan prints it per model.
  */
-export function checkModelFits(q: FitQuestion): string | undefined {
+export function sizeFit(q: FitQuestion): FitSizing | string | undefined {
     if (unsizedQuantization(q)) return undefined;
     const type: InstanceType | undefined = findInstanceType(q.instanceType);
     if (!type) return `is not in the pack's instance catalog, so its GPU memory is unknown and ${q.model.label} cannot be sized`;
     if (type.gpuCount === 0) return `has no GPUs; ${q.model.label} needs GPU memory`;
-    const v = q.engine.variables;
     if (q.tensorParallel !== undefined && !wholeNumber(q.tensorParallel)) return undefined;
     // Unset: vLLM and SGLang use one GPU; TGI shards over every GPU it sees.
     const requested = q.tensorParallel !== undefined ? Math.max(1, Number(q.tensorParallel)) : q.engine.id === "tgi" ? type.gpuCount : 1;
@@ -100,7 +113,20 @@ export function checkModelFits(q: FitQuestion): string | undefined {
         concurrentRequests: q.concurrentRequests,
         memoryFraction: fraction,
     });
+    return { sizing, instance: type, gpus, requested, memoryFraction: fraction, contextLength: context };
+}
+
+/**
+ * Why the model does not fit (with the arithmetic), or undefined when it fits, a value is invalid
+ * (other policies report those) or the weights cannot be sized (`unsizedQuantization`).
+ */
+export function checkModelFits(q: FitQuestion): string | undefined {
+    const fit = sizeFit(q);
+    if (fit === undefined || typeof fit === "string") return fit;
+    const { sizing, requested, memoryFraction: fraction, contextLength: context } = fit;
     if (sizing.fits) return undefined;
+    const v = q.engine.variables;
+    const spec = q.model.spec;
     const settings = [
         `${v.tensorParallel}=${q.tensorParallel ?? `unset (${requested})`}`,
         `${v.contextLength}=${q.contextLength ?? `unset (${context ?? "no KV facts"})`}`,
