@@ -204,7 +204,7 @@ function parseOptions(argv: string[]): Options | "help" {
         if (!split) throw new UsageError(`--config takes key=value (the key may be a path such as tags.Owner or models[0].instanceType), got '${pair}'`);
         overrides[split[0]] = split[1];
     }
-    return checkOutputPaths({
+    return checkInputPaths({
         stack: values.stack,
         program: path.resolve(values.program as string),
         overrides,
@@ -217,6 +217,23 @@ function parseOptions(argv: string[]): Options | "help" {
         against: values.against,
         allowIncomplete: values["allow-incomplete"] as boolean,
     });
+}
+
+/**
+ * A policy pack is a folder with a PulumiPolicy.yaml or a package.json, as `--policy-pack` takes it:
+ * a mistyped one is a usage error before the program runs, not a failure to load after it.
+ */
+function checkInputPaths(options: Options): Options {
+    if (options.policies) {
+        const pack = options.policyPack;
+        const isPack = ["PulumiPolicy.yaml", "package.json"].some((f) => fs.existsSync(path.join(pack, f)));
+        if (!isPack) {
+            throw new UsageError(
+                `--policy-pack ${path.relative(process.cwd(), pack) || pack}: ${fs.existsSync(pack) ? "is not a policy pack (no PulumiPolicy.yaml or package.json in it)" : "does not exist"}; give the folder of a CrossGuard policy pack, or --no-policies`,
+            );
+        }
+    }
+    return checkOutputPaths(options);
 }
 
 /**

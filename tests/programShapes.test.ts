@@ -194,6 +194,16 @@ describe("offline plan on programs of other shapes", function () {
             assert.doesNotMatch(String(process.exit), /The program called/);
         });
 
+        it("a policy pack that does not exist, or a folder that is not one: an input error before the program runs", async () => {
+            const missing = await plan("--stack", "dev", "--program", installed("config-require", "no-pack"), "--policy-pack", path.join(tmp, "no-such-pack"));
+            assert.equal(missing.code, EXIT.invalid);
+            assert.match(missing.stderr, /--policy-pack .*no-such-pack: does not exist; give the folder of a CrossGuard policy pack, or --no-policies/);
+            assert.doesNotMatch(missing.stderr, /Running /);
+            const notAPack = await plan("--stack", "dev", "--program", installed("config-require", "not-a-pack"), "--policy-pack", tmp);
+            assert.equal(notAPack.code, EXIT.invalid);
+            assert.match(notAPack.stderr, /is not a policy pack \(no PulumiPolicy\.yaml or package\.json in it\)/);
+        });
+
         it("a program that no longer exists under Pulumi.yaml's main", async () => {
             const dir = installed("esm", "esm-moved");
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: esm-program\nruntime: nodejs\nmain: build/\n");
