@@ -12,8 +12,6 @@
  */
 // First: it records when the plan's modules began to load (PLAN_TIMINGS, for the benchmark).
 import { count, emitTimings, mark } from "./timings";
-// Before anything loads the SDKs (see the module).
-import "./sdkLoading";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -21,7 +19,7 @@ import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChang
 import { CostEstimate, estimateCost } from "./cost";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockRun";
-import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
+import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEngine";
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
 import { toSarif } from "./sarif";

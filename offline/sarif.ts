@@ -10,7 +10,7 @@ import * as path from "path";
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import { controlsOf } from "../policies/lib/nist";
 import { parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
-import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
+import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEngine";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -19,7 +19,7 @@ import {
     parsePolicyPackConfig,
     resolvePolicyConfig,
     synthesizeDefaultProvider,
-} from "../offline/policyEval";
+} from "../offline/policyEngine";
 import { StackConfig, loadProject, loadStackConfig } from "../offline/projectConfig";
 
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -299,7 +299,7 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             const script = `
                 const { loadProject, loadStackConfig } = require("./offline/projectConfig");
                 const { runProgramUnderMocks } = require("./offline/mockRun");
-                const { loadPolicyPack, evaluatePolicies } = require("./offline/policyEval");
+                const { loadPolicyPack, evaluatePolicies } = require("./offline/policyEngine");
                 (async () => {
                     const pack = await loadPolicyPack(${JSON.stringify(PACK_DIR)});
                     const second = await loadPolicyPack(${JSON.stringify(SECOND_PACK_DIR)});

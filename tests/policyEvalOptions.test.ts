@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { evaluatePolicies, loadPolicyPack } from "../offline/policyEval";
+import { evaluatePolicies, loadPolicyPack } from "../offline/policyEngine";
 import { runStack } from "../offline/runStack";
 
 const FIXTURES = path.join(__dirname, "fixtures");
