@@ -19,7 +19,7 @@ import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChang
 import { CostEstimate, estimateCost } from "./cost";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, CapturedResource, isUnknown, mapSecrets } from "./mockRun";
-import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEngine";
+import { checkSdkVersions, evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEngine";
 import { ProjectConfigError } from "./projectConfig";
 import { runStack, StackRun } from "./runStack";
 import { toSarif } from "./sarif";
@@ -421,6 +421,12 @@ export async function main(argv: string[]): Promise<number> {
     if (options === "help") {
         process.stdout.write(`${USAGE}\n`);
         return EXIT.clean;
+    }
+    const sdk = checkSdkVersions();
+    if (sdk.warning) process.stderr.write(sdk.warning);
+    if (sdk.error) {
+        process.stderr.write(sdk.error);
+        return EXIT.internal;
     }
     try {
         const { plan: p, run } = await plan(options);

@@ -311,11 +311,10 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
                     console.log("RESULT " + JSON.stringify([a.summary, b.summary]));
                 })();`;
             const root = path.resolve(__dirname, "..");
-            const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+            const child = spawnSync(process.execPath, ["-r", "./offline/tsCache.js", "-e", script], {
                 cwd: root,
                 encoding: "utf8",
                 timeout: 45000,
-                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: path.join(root, "tsconfig.json") },
             });
             assert.equal(child.error, undefined, "the child did not exit by itself");
             assert.equal(child.status, 0, child.stderr);

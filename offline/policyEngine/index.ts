@@ -17,3 +17,4 @@ export type { AnalyzerProvider } from "./analyzerRequests";
 export { evaluatePolicies } from "./evaluate";
 export type { EffectivePolicy, EvaluateOptions, PolicyError, PolicyNotRun, PolicyResult, PolicyViolation } from "./evaluate";
 export { MutationSafeCache } from "./mutationSafeCache";
+export { ALLOW_UNTESTED_SDK, checkSdkVersions, TESTED_VERSIONS } from "./testedVersions";
