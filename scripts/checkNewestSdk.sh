@@ -4,11 +4,12 @@
 # `npm test`) pins the versions offline/policyEngine/testedVersions.ts lists.
 #
 # In a temporary directory: the committed tree (git archive HEAD, so uncommitted edits are not
-# checked), `npm ci`, then `npm install` of the newest versions in range; Node.js 22 from the
-# registry's `node@22` package when the newest @pulumi/pulumi's engines field asks for more than the
-# running Node.js; then the plan of both stacks (exit 0 or 1 expected: the report ran) and the
-# engine's and the pack's tests. The plan runs with OFFLINE_ENGINE_ALLOW_UNTESTED_SDK=1, since the
-# point is to try versions outside the tested table. Needs the npm registry.
+# checked); Node.js 22 from the registry's `node@22` package when the newest @pulumi/pulumi's engines
+# field asks for more than the running Node.js; `npm ci` and the plan of both stacks with the locked
+# versions; `npm install` of the newest versions in range; the plan of both stacks again, which must
+# exit 0 or 1 and print the same report; then the engine's and the pack's tests. The plans run with
+# OFFLINE_ENGINE_ALLOW_UNTESTED_SDK=1, since the point is to try versions outside the tested table.
+# Needs the npm registry; takes about 6 minutes on 2 cores.
 #
 #   npm run check:newest-sdk [-- --keep]     --keep leaves the temporary directory for inspection
 set -euo pipefail
@@ -19,7 +20,7 @@ for arg in "$@"; do
     case "$arg" in
         --keep) KEEP=true ;;
         -h | --help)
-            sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
@@ -71,8 +72,18 @@ if [[ -n "$NEEDS" ]] && ! node -e 'process.exit(require(require.resolve("semver"
 fi
 log "Node.js $(node --version)"
 
-log "installing (npm ci, then the newest SDKs)"
+# The plan of a stack: its report in $WORK/plan-<stack>-<label>.txt, and its exit code.
+plan() {
+    local stack=$1 label=$2 code=0
+    node -r ./offline/tsCache.js offline/plan.ts --stack "$stack" > "$WORK/plan-$stack-$label.txt" 2> "$WORK/plan-$stack-$label.err" || code=$?
+    return $code
+}
+
+log "installing the locked versions (npm ci) and planning both stacks with them, for comparison"
 npm ci --no-audit --no-fund --loglevel=error >&2
+for stack in govcloud commercial; do plan "$stack" locked || true; done
+
+log "installing the newest versions in range"
 npm install --no-audit --no-fund --loglevel=error "@pulumi/pulumi@$PULUMI" "@pulumi/policy@$POLICY" >&2
 log "installed: @pulumi/pulumi $(node -p 'require("@pulumi/pulumi/package.json").version'), @pulumi/policy $(node -p 'require("@pulumi/policy/package.json").version')"
 
@@ -80,13 +91,16 @@ status=0
 export OFFLINE_ENGINE_ALLOW_UNTESTED_SDK=1
 for stack in govcloud commercial; do
     code=0
-    node -r ./offline/tsCache.js offline/plan.ts --stack "$stack" > "$WORK/plan-$stack.txt" 2> "$WORK/plan-$stack.err" || code=$?
-    if [[ $code -le 1 ]]; then
-        log "plan --stack $stack: exit $code, $(grep -Eo '[0-9]+ mandatory, [0-9]+ advisory, [0-9]+ not run' "$WORK/plan-$stack.txt" | head -1)"
-    else
+    plan "$stack" newest || code=$?
+    if [[ $code -gt 1 ]]; then
         log "plan --stack $stack: FAILED (exit $code):"
-        tail -20 "$WORK/plan-$stack.err" >&2
+        tail -20 "$WORK/plan-$stack-newest.err" >&2
         status=1
+    elif ! diff -u "$WORK/plan-$stack-locked.txt" "$WORK/plan-$stack-newest.txt" >&2; then
+        log "plan --stack $stack: exit $code, but its report differs from the locked versions' (diff above)"
+        status=1
+    else
+        log "plan --stack $stack: exit $code, $(grep -Eo '[0-9]+ mandatory, [0-9]+ advisory, [0-9]+ not run' "$WORK/plan-$stack-newest.txt" | head -1), the same report as with the locked versions"
     fi
 done
 
