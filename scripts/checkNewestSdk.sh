@@ -9,7 +9,7 @@
 # versions; `npm install` of the newest versions in range; the plan of both stacks again, which must
 # exit 0 or 1 and print the same report; then the engine's and the pack's tests. The plans run with
 # OFFLINE_ENGINE_ALLOW_UNTESTED_SDK=1, since the point is to try versions outside the tested table.
-# Needs the npm registry; takes about 6 minutes on 2 cores.
+# Needs the npm registry; takes about 7 minutes on 2 cores.
 #
 #   npm run check:newest-sdk [-- --keep]     --keep leaves the temporary directory for inspection
 set -euo pipefail
