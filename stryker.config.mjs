@@ -11,7 +11,7 @@
 //
 // How the test harness is made right for it (the runner keeps one process across mutants and
 // switches the active mutant at run time, `globalThis.__stryker__.activeMutant`):
-// - Caches: the loaded policy pack (offline/policyEval.ts) and the stack evaluations the policy tests
+// - Caches: the loaded policy pack (offline/policyEngine/packLoader.ts) and the stack evaluations the policy tests
 //   share (tests/policies/harness.ts) are MutationSafeCaches: emptied whenever the active mutant
 //   changes, so nothing computed under another mutant (or none) is served; and in the dry run a hit
 //   computes again (result thrown away), so every test that uses a cached value is credited with the
@@ -20,8 +20,7 @@
 //   re-executes under the active mutant. The Pulumi mock runtime is reset by setMocks per run (the
 //   suite already runs hundreds of stacks per process). Compiled-code caches are keyed by content:
 //   bin/ts-cache (offline/tsCache.js, used only by child processes such as `npm run plan`) by a hash
-//   of the source, which Stryker's instrumented copy changes, and ajv validators by schema text;
-//   offline/sdkLoading.ts rewrites only @pulumi SDK files in node_modules, which are not mutated.
+//   of the source, which Stryker's instrumented copy changes, and ajv validators by schema text.
 // - Per-test coverage: coverageAnalysis "perTest" runs each mutant against only the tests that
 //   executed its code in the dry run (not the whole suite). Stryker credits code that a suite's
 //   `before` hook executes to whichever test ran before it; stryker.mochaHooks.cjs credits it to

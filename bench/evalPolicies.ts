@@ -2,7 +2,7 @@
  * Benchmark child: the policy evaluation alone, in a fresh process, on resources bench/capture.ts
  * captured. Prints one JSON line (EvalReport) to stdout.
  *
- * 1. Loads the pack (offline/policyEval.ts loadPolicyPack) and times it.
+ * 1. Loads the pack (offline/policyEngine loadPolicyPack) and times it.
  * 2. Evaluates once, cold, as the plan does (this is the figure comparable with a plan run), and
  *    reads the peak RSS.
  * 3. Evaluates `--repeat` more times, warm.
@@ -10,7 +10,7 @@
  *    objects, found through its `guardrails` module) with a timer and evaluates `--repeat` more
  *    times; reports each policy's time per evaluation. The rest of the evaluation time is the
  *    analyzer's (@pulumi/policy unmarshalling properties for every policy, its unknown-checking
- *    proxies, diagnostics) and offline/policyEval.ts's (protobuf requests, providers).
+ *    proxies, diagnostics) and offline/policyEngine's (protobuf requests, providers).
  *
  *   node -r ./offline/tsCache.js bench/evalPolicies.ts --repo . --capture FILE [--repeat 3] [--per-policy]
  */
@@ -20,7 +20,7 @@ import { performance } from "perf_hooks";
 import { parseArgs } from "util";
 import type { Capture } from "./capture";
 
-type PolicyEvalModule = typeof import("../offline/policyEval");
+type PolicyEngineModule = typeof import("../offline/policyEngine");
 
 export interface PolicyTime {
     name: string;
@@ -106,6 +106,13 @@ function instrument(policies: PolicyObject[]): Map<string, { kind: "resource" | 
     return slots;
 }
 
+/** The checkout's policy engine: offline/policyEngine, or offline/policyEval.ts in a checkout from before it was split. */
+function policyEngineOf(repo: string): PolicyEngineModule {
+    const split = path.join(repo, "offline", "policyEngine");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(fs.existsSync(split) ? split : path.join(repo, "offline", "policyEval")) as PolicyEngineModule;
+}
+
 async function main(): Promise<void> {
     const { values } = parseArgs({
         options: {
@@ -118,8 +125,7 @@ async function main(): Promise<void> {
     if (!values.capture) throw new Error("--capture is required");
     const repo = path.resolve(values.repo!);
     const repeat = Number(values.repeat);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack } = require(path.join(repo, "offline", "policyEval")) as PolicyEvalModule;
+    const { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack } = policyEngineOf(repo);
     const capture = JSON.parse(fs.readFileSync(values.capture, "utf8")) as Capture;
     const rssBeforeKiB = process.resourceUsage().maxRSS;
 

@@ -143,7 +143,7 @@ export function scalingModels(count: number): Array<typeof SCALING_MODEL & { nam
 }
 
 /**
- * Analyze calls an evaluation makes (offline/policyEval.ts): every captured resource, plus one
+ * Analyze calls an evaluation makes (offline/policyEngine/evaluate.ts): every captured resource, plus one
  * synthesized default provider per package that resources use without a registered provider.
  */
 export function analyzeCalls(resources: Array<Pick<CapturedResource, "urn" | "type" | "custom" | "provider">>): number {

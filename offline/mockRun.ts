@@ -9,9 +9,6 @@
  * `registerResource` instead (@pulumi/pulumi runtime/mocks.d.ts: MockResourceArgs holds only type,
  * name, inputs, provider, custom and id).
  */
-// First, before anything loads the SDKs: programs run here load only the @pulumi/aws services they
-// use, and the SDK records promise stack traces only when it can print them (./sdkLoading.ts).
-import "./sdkLoading";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgram, prepareProgramLoading } from "./programLoader";

@@ -13,8 +13,6 @@
  */
 // First: it records when the plan's modules began to load (PLAN_TIMINGS, for the benchmark).
 import { count, emitTimings, mark } from "./timings";
-// Before anything loads the SDKs (see the module).
-import "./sdkLoading";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -24,7 +22,7 @@ import { CostEstimate, estimateCost } from "./cost";
 import { InputFileError } from "./inputFiles";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, mapSecrets } from "./mockRun";
-import { evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEval";
+import { checkSdkVersions, evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEngine";
 import { BlindSpot, blindSpotsOf } from "./completeness";
 import { planJson, PlanResourceJson, restoreComputed } from "./planJson";
 import { describeProgramFailure } from "./programErrors";
@@ -396,6 +394,12 @@ export async function main(argv: string[]): Promise<number> {
     if (options === "help") {
         process.stdout.write(`${USAGE}\n`);
         return EXIT.clean;
+    }
+    const sdk = checkSdkVersions();
+    if (sdk.warning) process.stderr.write(sdk.warning);
+    if (sdk.error) {
+        process.stderr.write(sdk.error);
+        return EXIT.internal;
     }
     try {
         const { plan: p, run } = await plan(options);

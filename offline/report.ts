@@ -10,7 +10,7 @@ import { CostEstimate, CostLine } from "./cost";
 import { CapturedInvoke, CapturedResource, isUnknown } from "./mockRun";
 import { NETWORK_PRICES_FILE } from "./networkPrices";
 import type { Plan } from "./plan";
-import { PolicyResult } from "./policyEval";
+import { PolicyResult } from "./policyEngine";
 import { ServedModel } from "./servedModels";
 import { parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
 import { missingTagsOfFinding } from "../policies/tags/awsResourceTagsRequired";

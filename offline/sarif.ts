@@ -11,7 +11,7 @@ import type { Log, ReportingDescriptor, Result } from "sarif";
 import { controlsOf } from "../policies/lib/nist";
 import { parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
 import type { BlindSpot } from "./completeness";
-import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEval";
+import { EffectivePolicy, PolicyResult, PolicyViolation } from "./policyEngine";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 

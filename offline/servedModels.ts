@@ -38,7 +38,7 @@ import {
 } from "../policies/lib/instancesServing";
 import { Deferrals, isUnknownValue, peek, UNKNOWN } from "../policies/lib/values";
 import { CapturedResource, mapSecrets } from "./mockRun";
-import { PolicyResult } from "./policyEval";
+import { PolicyResult } from "./policyEngine";
 
 /** The policy the pack sizes models with; its `modelParameters` config names models the catalog does not. */
 export const FIT_POLICY = "sagemaker-model-fits-gpu-memory";

@@ -632,7 +632,7 @@ describe("invoke (tools/invoke.ts)", function () {
             new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
                 execFile(
                     process.execPath,
-                    ["-r", "ts-node/register/transpile-only", "tools/invoke.ts", ...args],
+                    ["-r", "./offline/tsCache.js", "tools/invoke.ts", ...args],
                     { cwd: REPO_ROOT, timeout: 30_000, env: process.env },
                     (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
                 );

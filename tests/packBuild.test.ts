@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import * as YAML from "yaml";
-import { loadPolicyPack, LoadedPack } from "../offline/policyEval";
+import { loadPolicyPack, LoadedPack } from "../offline/policyEngine";
 import { buildPolicyPack, BuiltPack, PackBuildError } from "../tools/packBuild";
 import { REPO_ROOT } from "./graph";
 

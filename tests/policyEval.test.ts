@@ -1,5 +1,5 @@
 /**
- * offline/policyEval.ts against a throwaway policy pack (tests/fixtures/tiny-pack) and program
+ * offline/policyEngine against a throwaway policy pack (tests/fixtures/tiny-pack) and program
  * (tests/fixtures/tiny-program) run under mocks in preview mode. Every expectation here fails if
  * the evaluator stops going through @pulumi/policy's analyzer the way the engine does: unknowns,
  * provider synthesis, config reconciliation, stack-policy linking, remediation, pack isolation.
@@ -19,7 +19,7 @@ import {
     parsePolicyPackConfig,
     resolvePolicyConfig,
     synthesizeDefaultProvider,
-} from "../offline/policyEval";
+} from "../offline/policyEngine";
 import { StackConfig, loadProject, loadStackConfig } from "../offline/projectConfig";
 
 const FIXTURES = path.join(__dirname, "fixtures");
@@ -299,7 +299,7 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
             const script = `
                 const { loadProject, loadStackConfig } = require("./offline/projectConfig");
                 const { runProgramUnderMocks } = require("./offline/mockRun");
-                const { loadPolicyPack, evaluatePolicies } = require("./offline/policyEval");
+                const { loadPolicyPack, evaluatePolicies } = require("./offline/policyEngine");
                 (async () => {
                     const pack = await loadPolicyPack(${JSON.stringify(PACK_DIR)});
                     const second = await loadPolicyPack(${JSON.stringify(SECOND_PACK_DIR)});
@@ -311,11 +311,10 @@ describe("policyEval: CrossGuard packs through @pulumi/policy's analyzer", funct
                     console.log("RESULT " + JSON.stringify([a.summary, b.summary]));
                 })();`;
             const root = path.resolve(__dirname, "..");
-            const child = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+            const child = spawnSync(process.execPath, ["-r", "./offline/tsCache.js", "-e", script], {
                 cwd: root,
                 encoding: "utf8",
                 timeout: 45000,
-                env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", TS_NODE_PROJECT: path.join(root, "tsconfig.json") },
             });
             assert.equal(child.error, undefined, "the child did not exit by itself");
             assert.equal(child.status, 0, child.stderr);

@@ -1,5 +1,5 @@
 /**
- * The resource options offline/policyEval.ts gives policies, through @pulumi/policy's analyzer, as
+ * The resource options offline/policyEngine gives policies, through @pulumi/policy's analyzer, as
  * the engine sends them (pulumi/pulumi proto/pulumi/analyzer.proto AnalyzerResourceOptions,
  * pkg/resource/deploy/step_generator.go, checked 2026-12-02): protect, ignoreChanges, and
  * deleteBeforeReplace when the program set it (true or false); never retainOnDelete, for which the
@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { evaluatePolicies, loadPolicyPack } from "../offline/policyEval";
+import { evaluatePolicies, loadPolicyPack } from "../offline/policyEngine";
 import { runStack } from "../offline/runStack";
 
 const FIXTURES = path.join(__dirname, "fixtures");

@@ -419,7 +419,7 @@ describe("stage-model (tools/stageModel.ts)", function () {
             new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
                 execFile(
                     process.execPath,
-                    ["-r", "ts-node/register/transpile-only", "tools/stageModel.ts", ...args],
+                    ["-r", "./offline/tsCache.js", "tools/stageModel.ts", ...args],
                     { cwd: REPO_ROOT, timeout: 30_000 },
                     (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
                 );

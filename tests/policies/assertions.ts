@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import { PolicyResource } from "@pulumi/policy";
-import { PolicyError } from "../../offline/policyEval";
+import { PolicyError } from "../../offline/policyEngine";
 import { Evaluation } from "./harness";
 
 /** The analyzer's messages of a policy's violations (the policy description, a newline, then the policy's message). */

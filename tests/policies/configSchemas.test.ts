@@ -6,7 +6,7 @@
  */
 import * as assert from "assert";
 import { PolicyConfigSchema } from "@pulumi/policy";
-import { PolicyConfigError, resolvePolicyConfig } from "../../offline/policyEval";
+import { PolicyConfigError, resolvePolicyConfig } from "../../offline/policyEngine";
 import { freshRequire } from "../freshModules";
 import { POLICY_RENAMES } from "../../policies/renamedPolicies";
 import { guardrailsPack } from "./harness";

@@ -1,7 +1,7 @@
 /** Runs a program's stack under mocks and evaluates this repo's policy pack on it, in-process. */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluatePolicies, loadPolicyPack, LoadedPack, MutationSafeCache, PolicyResult, PolicyViolation } from "../../offline/policyEval";
+import { evaluatePolicies, loadPolicyPack, LoadedPack, MutationSafeCache, PolicyResult, PolicyViolation } from "../../offline/policyEngine";
 import { runStack, StackRun } from "../../offline/runStack";
 import { configOverrides, REPO_ROOT } from "../graph";
 import { LandingZoneVariant, landingZoneStandIns } from "../landingZone";

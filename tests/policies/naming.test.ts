@@ -13,7 +13,7 @@ import { moduleNameOf, parsePolicyName, policyNameProblem } from "../../policies
 import { withConfigureAdjusted } from "../../policies/lib/analyzerConfigure";
 import { defaultEntryOf, PolicyConfigEntry, reconcileRenamedConfig, RenamedConfigError, renamedConfigMessage } from "../../policies/lib/renamedConfig";
 import { POLICY_RENAMES, PolicyRename } from "../../policies/renamedPolicies";
-import { PolicyConfigError } from "../../offline/policyEval";
+import { PolicyConfigError } from "../../offline/policyEngine";
 import { REPO_ROOT } from "../graph";
 import { evaluateRepoStack, guardrailsPack } from "./harness";
 

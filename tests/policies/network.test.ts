@@ -9,7 +9,7 @@ import * as path from "path";
 import { PolicyResource } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
 import { isUnknown, UNKNOWN } from "../../offline/mockRun";
-import { evaluatePolicies, PolicyResult } from "../../offline/policyEval";
+import { evaluatePolicies, PolicyResult } from "../../offline/policyEngine";
 import { networkGuardrails } from "../../policies/network";
 import { endpointFacts, missingEndpoints, requiredEndpoints } from "../../policies/network/ec2VpcPrivateEndpointsComplete";
 import { modelVpcProblems } from "../../policies/network/sagemakerModelInVpc";

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { guardrails } from "../../policies/guardrails";
 import { WAIVED_FINDINGS_POLICY, WAIVERS_POLICY } from "../../policies/lib/waivers";
-import { PolicyViolation } from "../../offline/policyEval";
+import { PolicyViolation } from "../../offline/policyEngine";
 import { errorsOf, messages } from "./assertions";
 import { Evaluation, evaluateStack, FIXTURES } from "./harness";
 

@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { loadPolicyConfigFile } from "../../offline/policyEval";
+import { loadPolicyConfigFile } from "../../offline/policyEngine";
 import { ENGINES } from "../../policies/catalog/engines";
 import { guardrails } from "../../policies/guardrails";
 import { familyOf } from "../../policies/lib/guardrail";

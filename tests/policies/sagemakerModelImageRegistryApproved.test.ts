@@ -6,7 +6,7 @@
 import { strict as assert } from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { loadPolicyConfigFile } from "../../offline/policyEval";
+import { loadPolicyConfigFile } from "../../offline/policyEngine";
 import { guardrails } from "../../policies/guardrails";
 import { parseEcrImage, registryProblem, underRegistry } from "../../policies/instances/sagemakerModelImageRegistryApproved";
 import { providerAccountIds } from "../../policies/lib/context";

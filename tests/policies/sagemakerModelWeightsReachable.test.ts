@@ -12,7 +12,7 @@ import { DefaultRoute } from "../../policies/lib/networkGraph";
 import { noEgressReason } from "../../policies/network/sagemakerModelWeightsReachable";
 import { assertClean, levels, notRunProperties, ownMessages } from "./assertions";
 import { EvaluateOptions, evaluateRepoStack, evaluateStack, FIXTURES } from "./harness";
-import { loadPolicyConfigFile } from "../../offline/policyEval";
+import { loadPolicyConfigFile } from "../../offline/policyEngine";
 import { PACK_DIR } from "./harness";
 
 const POLICY = "sagemaker-model-weights-reachable";

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as path from "path";
-import { loadPolicyConfigFile } from "../../offline/policyEval";
+import { loadPolicyConfigFile } from "../../offline/policyEngine";
 import { guardrails } from "../../policies/guardrails";
 import { familyOf } from "../../policies/lib/guardrail";
 import { assertClean, levels, notRunProperties, ownMessages } from "./assertions";

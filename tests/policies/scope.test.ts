@@ -15,7 +15,7 @@ import { WAIVED_FINDINGS_POLICY, WAIVERS_POLICY } from "../../policies/lib/waive
 import * as fs from "fs";
 import * as path from "path";
 import { CapturedResource } from "../../offline/mockRun";
-import { evaluatePolicies } from "../../offline/policyEval";
+import { evaluatePolicies } from "../../offline/policyEngine";
 import { REPO_ROOT } from "../graph";
 import { EvaluateOptions, evaluateStack, FIXTURES, guardrailsPack } from "./harness";
 

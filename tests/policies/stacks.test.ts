@@ -9,7 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { guardrails } from "../../policies/guardrails";
 import { POLICY_RENAMES } from "../../policies/renamedPolicies";
-import { loadPolicyConfigFile } from "../../offline/policyEval";
+import { loadPolicyConfigFile } from "../../offline/policyEngine";
 import { section } from "../../offline/readme";
 import { ENGINES, engineImageUri } from "../../policies/catalog/engines";
 import { forgetRepoModules, freshRequire, requireRepoModule } from "../freshModules";

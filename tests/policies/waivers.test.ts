@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyConfigError } from "../../offline/policyEval";
+import { PolicyConfigError } from "../../offline/policyEngine";
 import { globMatches } from "../../policies/lib/glob";
 import { PolicyConfigEntry } from "../../policies/lib/renamedConfig";
 import {
