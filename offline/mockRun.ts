@@ -9,6 +9,8 @@
  * `registerResource` instead (@pulumi/pulumi runtime/mocks.d.ts: MockResourceArgs holds only type,
  * name, inputs, provider, custom and id).
  */
+// First, before the SDK makes promises: it formats their stack traces only where they can be read.
+import "./promiseStackTraces";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgram, prepareProgramLoading } from "./programLoader";
