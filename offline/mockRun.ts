@@ -10,7 +10,7 @@
  * name, inputs, provider, custom and id).
  */
 // First, before the SDK makes promises: it formats their stack traces only where they can be read.
-import "./promiseStackTraces";
+import { installPromiseStackTraces } from "./promiseStackTraces";
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgram, prepareProgramLoading } from "./programLoader";
@@ -326,6 +326,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     // From the project's folder, as the CLI runs a program (./programLoader.ts); restored below even
     // when the run stops on an unhandled rejection with the program's work still pending.
     const previousDir = process.cwd();
+    installPromiseStackTraces();
     prepareProgramLoading(project);
     process.chdir(project.dir);
     // A program that exits the process would end the plan with its own exit code and no report

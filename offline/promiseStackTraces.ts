@@ -15,7 +15,7 @@
  * is checked by tests/sdkInternals.test.ts.
  */
 const DEBUGGABLE = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
-const INSTALLED = Symbol.for("sagemaker-llm.offline.promiseStackTraces");
+const OURS = Symbol.for("sagemaker-llm.offline.promiseStackTraces");
 
 type Prepare = (error: Error, sites: NodeJS.CallSite[]) => unknown;
 
@@ -36,17 +36,22 @@ export function isSdkPromiseTrace(sites: NodeJS.CallSite[]): boolean {
     return file !== undefined && file !== null && DEBUGGABLE.test(file);
 }
 
-/** Installs the formatter once per process; returns whether it is in place. */
+/**
+ * Puts the formatter in place, over whatever formatter is installed now (source-map-support, which
+ * ts-node installs when it compiles, replaces any before it: the mock runs call this before each run).
+ * Returns whether it is in place.
+ */
 export function installPromiseStackTraces(): boolean {
-    const registry = Error as unknown as { prepareStackTrace?: Prepare; [INSTALLED]?: boolean };
-    if (registry[INSTALLED]) return true;
+    const registry = Error as unknown as { prepareStackTrace?: Prepare & { [OURS]?: true } };
+    if (registry.prepareStackTrace?.[OURS]) return true;
     if (process.sourceMapsEnabled) return false;
     const previous = registry.prepareStackTrace;
-    registry.prepareStackTrace = (error, sites) => {
+    const prepare: Prepare & { [OURS]?: true } = (error, sites) => {
         if (!process.env.PULUMI_DEBUG_PROMISE_LEAKS && isSdkPromiseTrace(sites)) return "";
         return previous ? previous(error, sites) : v8Format(error, sites);
     };
-    registry[INSTALLED] = true;
+    prepare[OURS] = true;
+    registry.prepareStackTrace = prepare;
     return true;
 }
 

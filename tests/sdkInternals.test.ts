@@ -32,9 +32,10 @@ describe("@pulumi/pulumi internals the mock runs use", () => {
             debuggablePromise(quiet, "test");
             assert.equal((quiet as unknown as { _debugStackTrace: string })._debugStackTrace, "");
             process.env.PULUMI_DEBUG_PROMISE_LEAKS = "1";
+            // Formatted in full (debuggable.ts when ts-node has installed source-map-support, which formats it then).
             const traced = Promise.resolve(1);
             debuggablePromise(traced, "test");
-            assert.match((traced as unknown as { _debugStackTrace: string })._debugStackTrace, /^Error\n {4}at .*debuggable\.js:\d+:\d+/);
+            assert.match((traced as unknown as { _debugStackTrace: string })._debugStackTrace, /^Error\n {4}at .*debuggable\.[jt]s:\d+:\d+/);
         } finally {
             if (previous === undefined) delete process.env.PULUMI_DEBUG_PROMISE_LEAKS;
             else process.env.PULUMI_DEBUG_PROMISE_LEAKS = previous;
