@@ -15,6 +15,7 @@ import { EXIT } from "../offline/plan";
 import { renderCost } from "../offline/report";
 import { HOURS_PER_MONTH } from "../policies/catalog/instances";
 import { runPlan } from "./planRun";
+import { capturedResource } from "./capturedResource";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cost-"));
 const costSection = (stdout: string) => stdout.slice(stdout.indexOf("Estimated cost (on-demand):"), stdout.indexOf("\nOutputs:"));
@@ -76,26 +77,7 @@ describe("cost: NAT gateways and interface endpoints", function () {
 });
 
 describe("estimateCost on its own", () => {
-    const resource = (type: string, name: string, inputs: Record<string, unknown>): CapturedResource => ({
-        urn: `urn:pulumi:s::p::${type}::${name}`,
-        type,
-        name,
-        custom: true,
-        remote: false,
-        dependencies: [],
-        propertyDependencies: {},
-        inputs,
-        options: {
-            protect: false,
-            deleteBeforeReplace: false,
-            deleteBeforeReplaceDefined: false,
-            replaceOnChanges: [],
-            ignoreChanges: [],
-            additionalSecretOutputs: [],
-            retainOnDelete: false,
-            aliases: 0,
-        },
-    });
+    const resource = (type: string, name: string, inputs: Record<string, unknown>): CapturedResource => capturedResource(type, name, inputs);
     const NAT = "aws:ec2/natGateway:NatGateway";
     const ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
 

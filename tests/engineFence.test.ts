@@ -10,31 +10,13 @@ import * as path from "path";
 import { CapturedResource, UNKNOWN } from "../offline/mockRun";
 import { evaluatePolicies, LoadedPack, loadPolicyPack } from "../offline/policyEngine";
 import { PackAnalyzer, parseNotRun, resolveAnalyzerModules, withAnalyzer } from "../offline/policyEngine/packLoader";
+import { capturedResource } from "./capturedResource";
 
 const FENCE_PACK = path.join(__dirname, "fixtures", "fence-pack");
 const POLICY_DIR = path.dirname(require.resolve("@pulumi/policy", { paths: [FENCE_PACK] }));
 const PACKAGES = `@pulumi/policy ${(JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "package.json"), "utf8")) as { version: string }).version} (${POLICY_DIR})`;
 
-const THING: CapturedResource = {
-    urn: "urn:pulumi:dev::fence::test:index:Thing::one",
-    type: "test:index:Thing",
-    name: "one",
-    custom: true,
-    remote: false,
-    dependencies: [],
-    propertyDependencies: {},
-    inputs: { value: UNKNOWN },
-    options: {
-        protect: false,
-        deleteBeforeReplace: false,
-        deleteBeforeReplaceDefined: false,
-        replaceOnChanges: [],
-        ignoreChanges: [],
-        additionalSecretOutputs: [],
-        retainOnDelete: false,
-        aliases: 0,
-    },
-};
+const THING: CapturedResource = capturedResource("test:index:Thing", "one", { value: UNKNOWN }, { urn: "urn:pulumi:dev::fence::test:index:Thing::one" });
 
 describe("@pulumi/policy internals the offline policy engine relies on", function () {
     let pack: LoadedPack;

@@ -10,32 +10,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import AjvDraft04 from "ajv-draft-04";
-import { EXIT, main } from "../offline/plan";
+import { EXIT } from "../offline/plan";
+import { PlanOutcome, runPlan } from "./planRun";
 import { DIAGRAM_STACKS, diagramBlock, graphMarkers, README, section } from "../offline/readme";
 import { REPO_ROOT } from "./graph";
 
-interface Outcome {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs the plan in-process, capturing what it prints. */
-async function plan(...argv: string[]): Promise<Outcome> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = process.stdout.write.bind(process.stdout);
-    const stderr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-        const code = await main(argv);
-        return { code, stdout: out.join(""), stderr: err.join("") };
-    } finally {
-        process.stdout.write = stdout;
-        process.stderr.write = stderr;
-    }
-}
+const plan = runPlan;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
 const fixture = (name: string) => path.join(REPO_ROOT, "tests", "fixtures", name);
@@ -169,7 +149,7 @@ describe("offline plan", function () {
     });
 
     describe("a waived finding", () => {
-        let outcome: Outcome;
+        let outcome: PlanOutcome;
         let sarif: any;
         let json: any;
         const sarifFile = path.join(tmp, "waived.sarif");
@@ -239,7 +219,7 @@ describe("offline plan", function () {
     });
 
     describe("a misconfigured stack", () => {
-        let outcome: Outcome;
+        let outcome: PlanOutcome;
         let sarif: any;
         const sarifFile = path.join(tmp, "strict.sarif");
         before(async () => {

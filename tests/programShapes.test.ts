@@ -9,30 +9,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXIT, main } from "../offline/plan";
+import { EXIT } from "../offline/plan";
+import { runPlan } from "./planRun";
 import { REPO_ROOT } from "./graph";
 
-interface Outcome {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-async function plan(...argv: string[]): Promise<Outcome> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = process.stdout.write.bind(process.stdout);
-    const stderr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-        const code = await main(argv);
-        return { code, stdout: out.join(""), stderr: err.join("") };
-    } finally {
-        process.stdout.write = stdout;
-        process.stderr.write = stderr;
-    }
-}
+const plan = runPlan;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "program-shapes-"));
 

@@ -14,6 +14,7 @@ import { renderModels } from "../offline/report";
 import { endpointQuotaName, servedModels } from "../offline/servedModels";
 import { REPO_ROOT } from "./graph";
 import { runPlan } from "./planRun";
+import { capturedResource } from "./capturedResource";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-report-"));
 const outsideAcme = path.join(REPO_ROOT, "tests", "fixtures", "outside-acme");
@@ -113,26 +114,8 @@ describe("plan report: per model", function () {
 });
 
 describe("servedModels: values unknown in preview or not in the catalogs", () => {
-    const resource = (type: string, name: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}): CapturedResource => ({
-        urn: `urn:pulumi:s::p::${type}::${name}`,
-        type,
-        name,
-        custom: true,
-        remote: false,
-        dependencies: Object.values(propertyDependencies).flat(),
-        propertyDependencies,
-        inputs,
-        options: {
-            protect: false,
-            deleteBeforeReplace: false,
-            deleteBeforeReplaceDefined: false,
-            replaceOnChanges: [],
-            ignoreChanges: [],
-            additionalSecretOutputs: [],
-            retainOnDelete: false,
-            aliases: 0,
-        },
-    });
+    const resource = (type: string, name: string, inputs: Record<string, unknown>, propertyDependencies: Record<string, string[]> = {}): CapturedResource =>
+        capturedResource(type, name, inputs, { propertyDependencies });
     const MODEL = "aws:sagemaker/model:Model";
     const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
     const vllm = (environment: Record<string, unknown>, image: unknown = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-vllm:0.21.0-gpu") =>

@@ -10,34 +10,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { EXIT, main } from "../offline/plan";
+import { EXIT } from "../offline/plan";
+import { runPlan } from "./planRun";
 import { isConfigSecret } from "../stacks/configSecrets";
 import { nearestKey, SETTING_KEYS } from "../stacks/settings";
 import { REPO_ROOT } from "./graph";
 import { DECLARED_DEFAULTS, freshParseSettings, parseValues, problemsOf, TEST_TAGS } from "./parsedSettings";
 
-interface Outcome {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-/** Runs the plan in-process, capturing what it prints. */
-async function plan(...argv: string[]): Promise<Outcome> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdout = process.stdout.write.bind(process.stdout);
-    const stderr = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-    try {
-        const code = await main(argv);
-        return { code, stdout: out.join(""), stderr: err.join("") };
-    } finally {
-        process.stdout.write = stdout;
-        process.stderr.write = stderr;
-    }
-}
+const plan = runPlan;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "settings-strict-"));
 const GOVCLOUD_STACK = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.govcloud.yaml"), "utf8");
