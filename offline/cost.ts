@@ -15,8 +15,10 @@ export interface CostLine {
     /** Resource name in the program. */
     resource: string;
     kind: "endpoint" | "notebook" | NetworkPriceItem;
-    /** SageMaker lines: the instance type. */
+    /** SageMaker lines: the instance type (undefined, with `instanceTypeComputed`, when it is computed in preview). */
     instanceType?: string;
+    /** A SageMaker line whose instance type is computed in preview: neither its type nor its price is known. */
+    instanceTypeComputed?: boolean;
     /** Interface endpoint lines: the service, e.g. `com.amazonaws.us-east-1.sts`. */
     service?: string;
     /** What one of `count` is: `instance`, `NAT gateway`, `AZ` (an interface endpoint's network interface in one zone). */
@@ -66,10 +68,11 @@ function instanceLine(
     partition: PartitionId | undefined,
     resource: string,
     kind: "endpoint" | "notebook",
-    instanceType: string,
-    count: number,
+    instanceType: string | undefined,
+    count: number | undefined,
     maxCount?: number,
 ) {
+    if (instanceType === undefined) return priced({ resource, kind, instanceTypeComputed: true, unit: "instance", count, maxCount });
     const type = findInstanceType(instanceType);
     const price = type && partition ? instancePrice(type, partition) : undefined;
     return priced({ resource, kind, instanceType, unit: "instance", count, maxCount, price });
@@ -105,13 +108,14 @@ export function estimateCost(resources: CapturedResource[], partition: Partition
         if (r.type === ENDPOINT_CONFIG) {
             const variants = (unwrapSecrets(r.inputs.productionVariants) ?? []) as Array<Record<string, unknown>>;
             for (const variant of Array.isArray(variants) ? variants : []) {
-                const type = variant.instanceType;
-                if (typeof type !== "string" || isUnknown(type)) continue;
-                const count = typeof variant.initialInstanceCount === "number" ? variant.initialInstanceCount : 1;
-                lines.push(instanceLine(partition, r.name, "endpoint", type, count, scalingMaximum(r, resources)));
+                // Serverless variants have no instance type and are not priced per hour.
+                if (variant.instanceType === undefined) continue;
+                // A count computed in preview (or not set) is unknown, never guessed.
+                const count = typeof variant.initialInstanceCount === "number" ? variant.initialInstanceCount : undefined;
+                lines.push(instanceLine(partition, r.name, "endpoint", knownString(variant.instanceType), count, scalingMaximum(r, resources)));
             }
-        } else if (r.type === NOTEBOOK && typeof r.inputs.instanceType === "string" && !isUnknown(r.inputs.instanceType)) {
-            lines.push(instanceLine(partition, r.name, "notebook", r.inputs.instanceType, 1));
+        } else if (r.type === NOTEBOOK) {
+            lines.push(instanceLine(partition, r.name, "notebook", knownString(r.inputs.instanceType), 1));
         } else if (r.type === NAT_GATEWAY) {
             // The source's price is a public NAT gateway's (the default connectivity type).
             lines.push(networkLine(partition, r.name, "nat-gateway", 1, (knownString(r.inputs.connectivityType) ?? "public") === "public"));

@@ -111,13 +111,13 @@ function standInAnswer(token: string, inputs: Record<string, unknown>, region: s
                 id: OFFLINE_ACCOUNT_ID,
             };
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-            const names = standInZones(region);
-            return {
-                names,
-                zoneIds: names.map((_, i) => `${region.slice(0, 3)}${i + 1}-az${i + 1}`),
-                id: region,
-                state: inputs.state,
-            };
+            // Every stand-in zone is available; the exclusions the program asks for apply.
+            const excludeNames = Array.isArray(inputs.excludeNames) ? inputs.excludeNames : [];
+            const excludeZoneIds = Array.isArray(inputs.excludeZoneIds) ? inputs.excludeZoneIds : [];
+            const zones = standInZones(region)
+                .map((name, i) => ({ name, zoneId: `${region.slice(0, 3)}${i + 1}-az${i + 1}` }))
+                .filter((z) => !excludeNames.includes(z.name) && !excludeZoneIds.includes(z.zoneId));
+            return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), id: region, state: inputs.state };
         }
         case "aws:ec2/getVpcEndpointService:getVpcEndpointService":
             // Every service offered in every stand-in zone.
@@ -127,10 +127,17 @@ function standInAnswer(token: string, inputs: Record<string, unknown>, region: s
                 serviceType: inputs.serviceType ?? "Interface",
                 availabilityZones: standInZones(region),
             };
+        // Looked up by filters or `default` rather than by id, even the id is AWS's to know.
         case "aws:ec2/getVpc:getVpc":
-            return { id: inputs.id, cidrBlock: UNKNOWN, enableDnsSupport: UNKNOWN, enableDnsHostnames: UNKNOWN };
+            return { id: inputs.id ?? UNKNOWN, cidrBlock: UNKNOWN, enableDnsSupport: UNKNOWN, enableDnsHostnames: UNKNOWN };
         case "aws:ec2/getSubnet:getSubnet":
-            return { id: inputs.id, vpcId: UNKNOWN, availabilityZone: UNKNOWN, mapPublicIpOnLaunch: UNKNOWN, assignIpv6AddressOnCreation: UNKNOWN };
+            return {
+                id: inputs.id ?? UNKNOWN,
+                vpcId: UNKNOWN,
+                availabilityZone: UNKNOWN,
+                mapPublicIpOnLaunch: UNKNOWN,
+                assignIpv6AddressOnCreation: UNKNOWN,
+            };
         case "aws:ec2/getRouteTables:getRouteTables":
             return { id: UNKNOWN, ids: UNKNOWN };
         case "aws:ec2/getRouteTable:getRouteTable":

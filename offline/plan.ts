@@ -222,14 +222,22 @@ function parseOptions(argv: string[]): Options | "help" {
  * a mistyped one is a usage error before the program runs, not a failure to load after it.
  */
 function checkInputPaths(options: Options): Options {
+    const shown = (p: string) => path.relative(process.cwd(), p) || p;
     if (options.policies) {
         const pack = options.policyPack;
-        const isPack = ["PulumiPolicy.yaml", "package.json"].some((f) => fs.existsSync(path.join(pack, f)));
+        const isPack = ["PulumiPolicy.yaml", "PulumiPolicy.yml"].some((f) => fs.existsSync(path.join(pack, f)));
         if (!isPack) {
             throw new UsageError(
-                `--policy-pack ${path.relative(process.cwd(), pack) || pack}: ${fs.existsSync(pack) ? "is not a policy pack (no PulumiPolicy.yaml or package.json in it)" : "does not exist"}; give the folder of a CrossGuard policy pack, or --no-policies`,
+                `--policy-pack ${shown(pack)}: ${fs.existsSync(pack) ? "is not a policy pack (no PulumiPolicy.yaml in it)" : "does not exist"}; give the folder of a CrossGuard policy pack, or --no-policies`,
             );
         }
+        if (options.policyConfig && !fs.existsSync(options.policyConfig)) {
+            throw new UsageError(
+                `--policy-config ${shown(options.policyConfig)}: does not exist; give the pack's config file (as for 'pulumi preview --policy-pack-config')`,
+            );
+        }
+    } else if (options.sarif) {
+        throw new UsageError("--sarif writes the policy results, and --no-policies evaluates none: drop one of them");
     }
     return checkOutputPaths(options);
 }
@@ -301,7 +309,11 @@ function stackPartition(run: StackRun): PartitionId | undefined {
 
 /** Writes an output file; its folder was checked to exist (checkOutputPaths). */
 function write(file: string, text: string): void {
-    fs.writeFileSync(file, text);
+    try {
+        fs.writeFileSync(file, text);
+    } catch (err) {
+        throw new UsageError(`Cannot write ${file}: ${(err as Error).message}`);
+    }
     process.stderr.write(`Wrote ${file}\n`);
 }
 
@@ -434,8 +446,9 @@ export async function main(argv: string[]): Promise<number> {
             return EXIT.invalid;
         }
         if (e instanceof PolicyPackLoadError) {
+            // The pack is the user's input: not installed, not a pack, or failing as it loads.
             process.stderr.write(`Could not load the policy pack: ${e.message}\n`);
-            return EXIT.internal;
+            return EXIT.invalid;
         }
         process.stderr.write(`Internal error: ${e.stack ?? String(e)}\n`);
         return EXIT.internal;

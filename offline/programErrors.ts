@@ -2,8 +2,9 @@
  * An error that stopped the program, told as the Pulumi CLI tells a program's error: the message
  * first, then where in the program it was raised, without the stack of the tool running it. An error
  * the program raised (a missing `config.require` value, a module it cannot load, a throw in its
- * code, a resource the SDK refused) is the user's input to fix; only an error raised in the offline
- * engine's own code is the tool's fault.
+ * code, a resource the SDK refused, an argument the engine's offline lookups refused) is the user's
+ * input to fix; only a programming error (TypeError and the like) in the offline engine's own code
+ * is the tool's fault.
  *
  * Pure but for `path`; the engine directory is given, so a test can place it anywhere.
  */
@@ -71,7 +72,9 @@ export function describeProgramFailure(err: Error, programDir: string, engineDir
     }
     // How the program is to be loaded (its entry, runtime options) is the user's to fix.
     if (err.name === "ProgramLoadError") return { fault: "program", text: err.message };
-    // The engine's own code at the top of the stack, with no program frame under it, is a fault of the tool.
-    if (frames.length > 0 && ours(frames[0]) && !programFrame) return { fault: "tool", text: err.stack ?? err.message };
+    // A plain Error the engine raises is about the program's input (an ARN that is not one, two
+    // resources with one URN, a value the program rejected with); a TypeError, ReferenceError or
+    // the like raised in the engine's own code, with no program frame under it, is a fault of the tool.
+    if (frames.length > 0 && ours(frames[0]) && !programFrame && err.name !== "Error") return { fault: "tool", text: err.stack ?? err.message };
     return { fault: "program", text: `The program failed: ${err.message}${where}` };
 }

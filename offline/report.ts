@@ -179,14 +179,16 @@ function hourly(usd: number): string {
 
 /** What is billed per hour on a cost line: `ml.g5.2xlarge × 2 (up to 4)`, `NAT gateway × 1`, `sts: AZ × 2`. */
 function billedUnits(l: CostLine): string {
-    const what = l.instanceType ?? (l.service ? `${l.service.split(".").slice(3).join(".") || l.service}: ${l.unit}` : l.unit);
+    const what = l.instanceTypeComputed
+        ? "instance type computed in preview"
+        : (l.instanceType ?? (l.service ? `${l.service.split(".").slice(3).join(".") || l.service}: ${l.unit}` : l.unit));
     const count = l.count === undefined ? "unknown (computed in preview)" : String(l.count);
     return `${what} × ${count}${l.maxCount !== undefined && l.maxCount !== l.count ? ` (up to ${l.maxCount})` : ""}`;
 }
 
 /** Where a line's missing price would be recorded. */
 function priceTable(l: CostLine): string {
-    return l.instanceType ? "policies/catalog/instances.ts" : NETWORK_PRICES_FILE;
+    return l.instanceType || l.instanceTypeComputed ? "policies/catalog/instances.ts" : NETWORK_PRICES_FILE;
 }
 
 export function renderCost(cost: CostEstimate): string {
@@ -195,9 +197,11 @@ export function renderCost(cost: CostEstimate): string {
         const price =
             l.usdPerHour !== undefined && l.price
                 ? `${hourly(l.usdPerHour)}/h  ${money(l.usdPerMonth!)}/month${l.usdPerMonthAtMax !== undefined && l.maxCount !== l.count ? ` (${money(l.usdPerMonthAtMax)} at max)` : ""}  [${l.price.region} on-demand, ${l.price.asOf}: ${l.price.source}]`
-                : l.price
-                  ? "unknown: the count is computed in preview"
-                  : `unknown: no price on record in ${priceTable(l)} for this partition`;
+                : l.instanceTypeComputed
+                  ? "unknown: the instance type is computed in preview"
+                  : l.price
+                    ? "unknown: the count is computed in preview"
+                    : `unknown: no price on record in ${priceTable(l)} for this partition`;
         return `  ${l.kind.padEnd(18)} ${l.resource.padEnd(34)} ${billedUnits(l).padEnd(30)} ${price}`;
     });
     const priced = cost.lines.length - cost.unpriced;

@@ -111,6 +111,32 @@ describe("estimateCost on its own", () => {
         }
     });
 
+    it("an endpoint whose instance type or count is computed in preview, and a notebook whose type is, get a line that says unknown, never a guess or no line", () => {
+        const CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration";
+        const cost = estimateCost(
+            [
+                resource(CONFIG, "typeComputed", { productionVariants: [{ instanceType: UNKNOWN, initialInstanceCount: 1 }] }),
+                resource(CONFIG, "countComputed", { productionVariants: [{ instanceType: "ml.g5.2xlarge", initialInstanceCount: UNKNOWN }] }),
+                resource(CONFIG, "serverless", { productionVariants: [{ serverlessConfig: { memorySizeInMb: 2048 } }] }),
+                resource("aws:sagemaker/notebookInstance:NotebookInstance", "nb", { instanceType: UNKNOWN }),
+            ],
+            "aws",
+        );
+        assert.deepEqual(
+            cost.lines.map((l) => [l.resource, l.instanceType, l.instanceTypeComputed, l.count, l.usdPerHour]),
+            [
+                ["typeComputed", undefined, true, 1, undefined],
+                ["countComputed", "ml.g5.2xlarge", undefined, undefined, undefined],
+                ["nb", undefined, true, 1, undefined],
+            ],
+        );
+        assert.equal(cost.unpriced, 3);
+        const text = renderCost(cost);
+        assert.match(text, /typeComputed\s+instance type computed in preview × 1\s+unknown: the instance type is computed in preview/);
+        assert.match(text, /countComputed\s+ml\.g5\.2xlarge × unknown \(computed in preview\)\s+unknown: the count is computed in preview/);
+        assert.match(text, /Total: unknown/);
+    });
+
     it("every network price names its source, region and month", () => {
         for (const [item, pricing] of Object.entries(NETWORK_PRICES)) {
             for (const price of Object.values(pricing.prices)) {

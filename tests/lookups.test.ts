@@ -66,6 +66,19 @@ describe("offline lookups", () => {
         );
     });
 
+    it("stand-ins: a VPC or subnet looked up without an id has an unknown id, not none; zone exclusions apply", () => {
+        assert.equal(answerLookup("aws:ec2/getVpc:getVpc", { default: true }, "us-east-1", here).result.id, UNKNOWN);
+        assert.equal(answerLookup("aws:ec2/getVpc:getVpc", { id: "vpc-1" }, "us-east-1", here).result.id, "vpc-1");
+        assert.equal(answerLookup("aws:ec2/getSubnet:getSubnet", { filters: [{ name: "tag:Name", values: ["a"] }] }, "us-east-1", here).result.id, UNKNOWN);
+        const zonesOf = (inputs: Record<string, unknown>) =>
+            answerLookup("aws:index/getAvailabilityZones:getAvailabilityZones", inputs, "us-east-1", here).result as { names: string[]; zoneIds: string[] };
+        const all = zonesOf({});
+        assert.deepEqual(all.names, ["us-east-1a", "us-east-1b", "us-east-1c"]);
+        const zones = zonesOf({ excludeNames: ["us-east-1b"], excludeZoneIds: [all.zoneIds[2]] });
+        assert.deepEqual(zones.names, ["us-east-1a"]);
+        assert.deepEqual(zones.zoneIds, [all.zoneIds[0]]);
+    });
+
     it("a call with no offline answer: every field the SDK declares for its result unknown, except the arguments it echoes", () => {
         const answer = answerLookup("aws:ec2/getSecurityGroup:getSecurityGroup", { name: "shared" }, "us-east-1", here);
         assert.equal(answer.kind, "unknown");

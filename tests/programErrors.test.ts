@@ -42,9 +42,13 @@ describe("program errors", () => {
         assert.equal(failure.text, "The program failed: Missing required configuration variable 'app:x'\n    at app/index.ts:5:20");
     });
 
-    it("an error raised in the engine with no program frame under it is the tool's", () => {
-        const err = errorWith("boom", ["capture (/work/tool/offline/mockRun.ts:10:1)", "x (/work/tool/node_modules/@pulumi/pulumi/runtime/mocks.js:1:1)"]);
-        assert.equal(describeProgramFailure(err, programDir, engineDir).fault, "tool");
+    it("a TypeError raised in the engine with no program frame under it is the tool's; a plain Error it raises on the program's input is the program's", () => {
+        const frames = ["capture (/work/tool/offline/mockRun.ts:10:1)", "x (/work/tool/node_modules/@pulumi/pulumi/runtime/mocks.js:1:1)"];
+        const bug = errorWith("Cannot read properties of undefined", frames);
+        bug.name = "TypeError";
+        assert.equal(describeProgramFailure(bug, programDir, engineDir).fault, "tool");
+        const duplicate = describeProgramFailure(errorWith("Duplicate resource URN 'urn:x'; try giving it a unique name", frames), programDir, engineDir);
+        assert.deepEqual(duplicate, { fault: "program", text: "The program failed: Duplicate resource URN 'urn:x'; try giving it a unique name" });
     });
 
     it("when the program is the tool's own repository, the engine's folder is still the tool's and the rest the program's", () => {

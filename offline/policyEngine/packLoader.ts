@@ -25,12 +25,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import type * as AnalyzerPb from "@pulumi/pulumi/proto/analyzer_pb";
 import type * as StructPb from "google-protobuf/google/protobuf/struct_pb";
 import { initialConfigFromProto, policyInfoFromProto, PropertiesStruct, ProtoModules } from "./analyzerRequests";
 import { MutationSafeCache } from "./mutationSafeCache";
 import { LoadedPack } from "./types";
+import { readJsonFile, readYamlFile } from "../inputFiles";
 
 export class PolicyPackLoadError extends Error {
     constructor(message: string) {
@@ -171,7 +171,7 @@ let loadQueue: Promise<unknown> = Promise.resolve();
 function readPackManifest(dir: string): { version?: string; runtime?: string } {
     const file = ["PulumiPolicy.yaml", "PulumiPolicy.yml"].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
     if (!file) throw new PolicyPackLoadError(`No PulumiPolicy.yaml in ${dir}: not a policy pack directory.`);
-    const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { version?: unknown; runtime?: unknown };
+    const doc = (readYamlFile(file, "the policy pack's manifest") ?? {}) as { version?: unknown; runtime?: unknown };
     const runtime = typeof doc.runtime === "string" ? doc.runtime : (doc.runtime as { name?: string } | undefined)?.name;
     if (runtime !== "nodejs") throw new PolicyPackLoadError(`${file} declares runtime '${runtime}'; only nodejs policy packs can be evaluated in-process.`);
     return { version: doc.version === undefined ? undefined : String(doc.version), runtime };
@@ -202,7 +202,7 @@ function ensureTypeScript(main: string): void {
 function resolveMain(dir: string): string {
     const pkgFile = path.join(dir, "package.json");
     if (!fs.existsSync(pkgFile)) throw new PolicyPackLoadError(`No package.json in ${dir}: a policy pack needs one (PolicyPack reads its version).`);
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { main?: string; version?: string };
+    const pkg = readJsonFile(pkgFile, "the policy pack's package.json") as { main?: string; version?: string };
     if (!pkg.version) throw new PolicyPackLoadError(`${pkgFile} has no version; PolicyPack requires one.`);
     const candidates = pkg.main ? [path.resolve(dir, pkg.main)] : [];
     candidates.push(path.join(dir, "index"));

@@ -6,7 +6,7 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
-import { readJsonFile } from "../inputFiles";
+import { InputFileError, readJsonFile } from "../inputFiles";
 import * as path from "path";
 import type Ajv from "ajv";
 import type { ValidateFunction } from "ajv";
@@ -60,7 +60,13 @@ export function parsePolicyPackConfig(config: Record<string, unknown>): Record<s
 
 /** Reads a `--policy-pack-config` JSON file. */
 export function loadPolicyConfigFile(file: string): Record<string, unknown> {
-    return readJsonFile(file, "policy config") as Record<string, unknown>;
+    const config = readJsonFile(file, "policy config");
+    if (config === null || typeof config !== "object" || Array.isArray(config)) {
+        throw new InputFileError(
+            `${path.relative(process.cwd(), file) || file}: the policy config must be a JSON object of policy names (or "all") to levels or settings, not ${JSON.stringify(config)}.`,
+        );
+    }
+    return config as Record<string, unknown>;
 }
 
 function applyConfig(result: Record<string, PolicyConfigEntry>, toApply: Record<string, PolicyConfigEntry>): void {
