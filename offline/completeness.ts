@@ -9,12 +9,13 @@
  *   stack's, which the run does not have; what the program builds from them is unknown.
  * - Lookups with no offline answer (./lookups.ts `unknown`): their results are unknown, and a
  *   program that branches on them may register other resources than it would.
+ * - Pulumi ESC environments the stack file imports: the settings they supply are not available.
  *
  * Pure: a run's captured resources, reads and lookups in, the blind spots out.
  */
 import type { CapturedInvoke, CapturedRead, CapturedResource } from "./mockRun";
 
-export type BlindSpotKind = "remote-component" | "read" | "unknown-lookup";
+export type BlindSpotKind = "esc-environment" | "remote-component" | "read" | "unknown-lookup";
 
 export interface BlindSpot {
     kind: BlindSpotKind;
@@ -34,9 +35,16 @@ function packageOf(type: string): string {
     return type.split(":")[0];
 }
 
-/** The blind spots of a run, in the order remote components, reads, lookups (each in run order). */
-export function blindSpotsOf(run: { resources: CapturedResource[]; reads: CapturedRead[]; invokes: CapturedInvoke[] }): BlindSpot[] {
+/** The blind spots of a run, in the order ESC environments, remote components, reads, lookups (each in run order). */
+export function blindSpotsOf(run: { resources: CapturedResource[]; reads: CapturedRead[]; invokes: CapturedInvoke[]; environments?: string[] }): BlindSpot[] {
     const spots: BlindSpot[] = [];
+    for (const environment of run.environments ?? []) {
+        spots.push({
+            kind: "esc-environment",
+            type: environment,
+            detail: "Pulumi ESC environment imported by the stack file: the settings it supplies are not known offline, so the program ran on the stack file's values and the project's defaults alone",
+        });
+    }
     for (const r of run.resources) {
         if (!r.remote) continue;
         spots.push({
@@ -79,6 +87,7 @@ export function blindSpotsOf(run: { resources: CapturedResource[]; reads: Captur
 /** "2 remote components, 1 read, 3 lookups": the blind spots counted by kind, for one line. Pure. */
 export function describeBlindSpots(spots: BlindSpot[]): string {
     const counts: Array<[BlindSpotKind, string, string]> = [
+        ["esc-environment", "ESC environment", "ESC environments"],
         ["remote-component", "remote component", "remote components"],
         ["read", "read resource", "read resources"],
         ["unknown-lookup", "lookup without an offline answer", "lookups without an offline answer"],

@@ -2,9 +2,9 @@
  * Module hooks (node:module `register`) for offline program runs (./programLoader.ts).
  *
  * Fresh instances: a program's ES modules are imported under a run tag (`?offline-run=<n>`), and
- * each module they import from outside node_modules gets the same tag, so every run gets fresh
- * instances of the program's own modules, as each CLI run is a new process. Packages keep one
- * instance per process.
+ * each module they import from outside node_modules gets the same tag (a CommonJS module's `import()`
+ * gets the current run's, shared by the loader), so every run gets fresh instances of the program's
+ * own modules, as each CLI run is a new process. Packages keep one instance per process.
  *
  * TypeScript ES modules: the CLI's language host runs a `"type": "module"` TypeScript program
  * through ts-node's ES module hooks (@pulumi/pulumi cmd/run/run.js, "automatic ESM mode"), which
@@ -25,9 +25,25 @@ let ts;
 /** Project folder → compiler options from its tsconfig.json (none when it has none). */
 const optionsByProject = new Map();
 
+/** The current run's number, written by the loader before each run (./programLoader.ts). */
+let currentRun;
+
+export function initialize(data) {
+    currentRun = data && data.currentRun;
+}
+
+/**
+ * The run tag for what `context.parentURL` imports: the parent's own tag, or, for a parent with
+ * none outside node_modules (a CommonJS module of the program calling `import()`), the current run's.
+ */
 function tagOf(context) {
     const parent = context.parentURL && context.parentURL.startsWith("file:") ? new URL(context.parentURL) : undefined;
-    return parent ? parent.searchParams.get("offline-run") : undefined;
+    if (!parent) return undefined;
+    const own = parent.searchParams.get("offline-run");
+    if (own) return own;
+    if (parent.pathname.includes("/node_modules/") || !currentRun) return undefined;
+    const run = Atomics.load(currentRun, 0);
+    return run > 0 ? String(run) : undefined;
 }
 
 export async function resolve(specifier, context, nextResolve) {

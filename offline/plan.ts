@@ -26,7 +26,8 @@ import { checkSdkVersions, evaluatePolicies, loadPolicyConfigFile, loadPolicyPac
 import { BlindSpot, blindSpotsOf } from "./completeness";
 import { planJson, PlanResourceJson, restoreComputed } from "./planJson";
 import { describeProgramFailure } from "./programErrors";
-import { ProjectConfigError } from "./projectConfig";
+import { UnsupportedProgramError } from "./programLoader";
+import { escEnvironmentsNote, ProjectConfigError } from "./projectConfig";
 import { renderReport } from "./report";
 import { runStack, StackRun } from "./runStack";
 import { fitModelParameters, ServedModel, servedModels } from "./servedModels";
@@ -166,7 +167,8 @@ class ProgramRunError extends Error {
 function programRunError(err: Error, run: StackRun, what: string): Error {
     if (err.name === "SettingsError") return err;
     const failure = describeProgramFailure(err, run.project.dir, __dirname);
-    return new ProgramRunError(failure.fault, failure.fault === "tool" ? failure.text : `${what}: ${failure.text}`);
+    const environments = run.config.environments.length > 0 ? `\n${escEnvironmentsNote(run.config.environments)}` : "";
+    return new ProgramRunError(failure.fault, failure.fault === "tool" ? failure.text : `${what}: ${failure.text}${environments}`);
 }
 
 function parseOptions(argv: string[]): Options | "help" {
@@ -355,7 +357,7 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
         }
     }
     count("resources", resources.length);
-    const blindSpots = blindSpotsOf(run.result);
+    const blindSpots = blindSpotsOf({ ...run.result, environments: run.config.environments });
     let policies: Plan["policies"];
     if (options.policies) {
         const configFile = defaultPolicyConfig(options);
@@ -444,6 +446,10 @@ export async function main(argv: string[]): Promise<number> {
         if (e instanceof UsageError) {
             process.stderr.write(`${e.message}\n`);
             return EXIT.invalid;
+        }
+        if (e instanceof UnsupportedProgramError) {
+            process.stderr.write(`${e.message}\n`);
+            return EXIT.internal;
         }
         if (e instanceof PolicyPackLoadError) {
             // The pack is the user's input: not installed, not a pack, or failing as it loads.

@@ -35,6 +35,14 @@ export class ProgramLoadError extends Error {
     }
 }
 
+/** A setup the Pulumi CLI accepts and an in-process offline run cannot reproduce: a limit of the tool, not the user's mistake. */
+export class UnsupportedProgramError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UnsupportedProgramError";
+    }
+}
+
 /** `runtime.options` of a nodejs project that change how the program loads (Pulumi project file reference, "runtime options"). */
 export interface NodeRuntimeOptions {
     /** Compile TypeScript (default true). */
@@ -143,18 +151,22 @@ export function parseNodeArgs(nodeargs: string | undefined): NodeArgs {
         else if (word === "--import" || word.startsWith("--import=")) out.imports.push(value("--import"));
         else if (PROCESS_ONLY.test(word)) out.processOnly.push(word);
         else {
-            throw new ProgramLoadError(
-                `Pulumi.yaml runtime.options.nodeargs: '${word}' cannot be applied offline (the program runs inside the plan's process); ` +
-                    "the offline plan honours --require/-r, --import and options that change only the process. Remove it for the offline plan, or plan with 'pulumi preview'.",
+            throw new UnsupportedProgramError(
+                `The offline plan cannot run this program as the CLI would: Pulumi.yaml runtime.options.nodeargs '${word}' cannot be applied offline (the program runs inside the plan's process); ` +
+                    "the offline plan honours --require/-r, --import and options that change only the process. Plan it with 'pulumi preview --policy-pack'.",
             );
         }
     }
     return out;
 }
 
+const THIS_REPOSITORY = path.resolve(__dirname, "..");
+
 // The run tag that makes an ES module program's modules fresh for each run (./freshEsm.mjs).
 let esmHooksRegistered = false;
 let runCount = 0;
+/** The current run's number, shared with the hooks' thread: modules a CommonJS program imports are tagged with it. */
+const currentRun = new Int32Array(new SharedArrayBuffer(4));
 const dynamicImport = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<Record<string, unknown>>;
 
 /**
@@ -162,13 +174,20 @@ const dynamicImport = new Function("specifier", "return import(specifier)") as (
  * directory changes: node starts the hooks' thread with this process's `-r` options, which are
  * relative to the directory the plan was started in.
  */
-export function prepareProgramLoading(project: { esm: boolean; runtimeOptions: NodeRuntimeOptions }): void {
-    if (project.esm || parseNodeArgs(project.runtimeOptions.nodeargs).imports.length > 0) registerFreshEsm();
+export function prepareProgramLoading(project: { dir: string; esm: boolean; runtimeOptions: NodeRuntimeOptions }): void {
+    // Any program but this repository's own may import an ES module, even from CommonJS (`import()`).
+    if (project.dir !== THIS_REPOSITORY || project.esm || parseNodeArgs(project.runtimeOptions.nodeargs).imports.length > 0) registerFreshEsm();
 }
 
 function registerFreshEsm(): void {
     if (esmHooksRegistered) return;
-    (Module as unknown as { register(specifier: string, parentURL: string): void }).register("./freshEsm.mjs", pathToFileURL(__filename).href);
+    (Module as unknown as { register(specifier: string, parentURL: string, options: { data: unknown }): void }).register(
+        "./freshEsm.mjs",
+        pathToFileURL(__filename).href,
+        {
+            data: { currentRun },
+        },
+    );
     esmHooksRegistered = true;
 }
 
@@ -205,7 +224,8 @@ export async function loadProgram(project: { dir: string; main: string; esm: boo
     tsCache.registerProgramRoot?.(dir);
     const fromProgram = Module.createRequire(path.join(dir, "noop.js"));
     for (const r of nodeArgs.requires) fromProgram(r.startsWith(".") ? path.resolve(dir, r) : r);
-    const tag = `${process.pid}-${++runCount}`;
+    const tag = String(++runCount);
+    Atomics.store(currentRun, 0, runCount);
     const tagged = (file: string) => `${pathToFileURL(file).href}?offline-run=${tag}`;
     for (const i of nodeArgs.imports) await dynamicImport(i.startsWith(".") ? tagged(path.resolve(dir, i)) : pathToFileURL(fromProgram.resolve(i)).href);
     if (!esm) return fromProgram(main);

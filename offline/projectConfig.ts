@@ -47,6 +47,8 @@ export interface StackConfig {
     secretKeys: string[];
     /** The stack file, for messages and SARIF locations. */
     stackFile: string;
+    /** Pulumi ESC environments the stack file imports (`environment:`), whose values an offline run does not have. */
+    environments: string[];
 }
 
 export class ProjectConfigError extends Error {
@@ -125,6 +127,11 @@ function nodeRuntimeOptions(file: string, runtime: unknown): NodeRuntimeOptions 
     return { typescript, nodeargs };
 }
 
+/** Said with an error that may come from settings an imported ESC environment would have supplied. */
+export function escEnvironmentsNote(environments: string[]): string {
+    return `The stack file imports Pulumi ESC environment${environments.length === 1 ? "" : "s"} ${environments.map((e) => `'${e}'`).join(", ")}, whose settings are not available offline; set the ones the program needs with --config.`;
+}
+
 function toConfigString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
@@ -159,7 +166,7 @@ export function loadStackConfig(project: PulumiProject, stack: string, overrides
     if (!fs.existsSync(stackFile)) {
         throw new ProjectConfigError(`No stack file ${path.relative(process.cwd(), stackFile) || stackFile} for stack '${stack}'.`);
     }
-    const doc = (readYamlFile(stackFile, "the stack file") ?? {}) as { config?: unknown };
+    const doc = (readYamlFile(stackFile, "the stack file") ?? {}) as { config?: unknown; environment?: unknown };
     if (typeof doc !== "object" || (doc.config !== undefined && doc.config !== null && (typeof doc.config !== "object" || Array.isArray(doc.config)))) {
         throw new ProjectConfigError(`${stackFile}: 'config' must be a map of key: value.`);
     }
@@ -193,6 +200,9 @@ export function loadStackConfig(project: PulumiProject, stack: string, overrides
         }
     }
 
+    // `environment:` names one ESC environment or a list of them (Pulumi stack settings file reference).
+    const imported = doc.environment === undefined || doc.environment === null ? [] : Array.isArray(doc.environment) ? doc.environment : [doc.environment];
+    const environments = imported.map((e) => (typeof e === "string" ? e : JSON.stringify(e)));
     const missing: string[] = [];
     const problems: string[] = [];
     for (const [key, decl] of Object.entries(project.declarations)) {
@@ -212,9 +222,13 @@ export function loadStackConfig(project: PulumiProject, stack: string, overrides
     }
     if (missing.length === 1) problems.unshift(`Stack '${stack}' is missing configuration value '${missing[0]}'`);
     if (missing.length > 1) problems.unshift(`Stack '${stack}' is missing configuration values ${missing.map((k) => `'${k}'`).join(", ")}`);
-    if (problems.length > 0) throw new ProjectConfigError(problems.join("\n"));
+    if (problems.length > 0) {
+        // Settings an imported ESC environment would supply are missing offline: say so with the error.
+        const note = missing.length > 0 && environments.length > 0 ? `\n${escEnvironmentsNote(environments)}` : "";
+        throw new ProjectConfigError(problems.join("\n") + note);
+    }
 
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(raw)) values[key] = toConfigString(value);
-    return { stack, values, secretKeys: [...secretKeys], stackFile };
+    return { stack, values, secretKeys: [...secretKeys], stackFile, environments };
 }

@@ -71,8 +71,11 @@ describe("program loader: runtime.options.nodeargs", () => {
 
     it("refuses a flag without its value, and any option it cannot apply in-process, naming it", () => {
         assert.throws(() => parseNodeArgs("--require"), /'--require' needs a value/);
-        assert.throws(() => parseNodeArgs("--experimental-vm-modules"), /'--experimental-vm-modules' cannot be applied offline/);
-        assert.throws(() => parseNodeArgs("--loader ts-node/esm"), /'--loader' cannot be applied offline/);
+        assert.throws(() => parseNodeArgs("--experimental-vm-modules"), {
+            name: "UnsupportedProgramError",
+            message: /'--experimental-vm-modules' cannot be applied offline/,
+        });
+        assert.throws(() => parseNodeArgs("--loader ts-node/esm"), { name: "UnsupportedProgramError", message: /'--loader' cannot be applied offline/ });
     });
 });
 

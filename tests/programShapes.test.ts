@@ -93,6 +93,40 @@ describe("offline plan on programs of other shapes", function () {
         });
     });
 
+    describe("a CommonJS program that imports an ES module", () => {
+        it("runs the imported module again for the update snapshot (fresh instances per run)", async () => {
+            const dir = installed("config-require", "cjs-imports-esm");
+            fs.writeFileSync(path.join(dir, "index.js"), 'module.exports = async () => ({ count: (await import("./net.mjs")).count });\n');
+            fs.rmSync(path.join(dir, "index.ts"));
+            fs.writeFileSync(path.join(dir, "net.mjs"), 'import * as aws from "@pulumi/aws";\nnew aws.s3.Bucket("from-esm");\nexport const count = 1;\n');
+            const json = path.join(tmp, "cjs-esm.json");
+            const { code, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies", "--json", json, "-c", "retentionDays=1");
+            assert.equal(code, EXIT.clean, stderr);
+            const written = JSON.parse(fs.readFileSync(json, "utf8"));
+            const buckets = (rs: Array<{ type: string }>) => rs.filter((r) => r.type === "aws:s3/bucket:Bucket").length;
+            assert.equal(buckets(written.resources), 1);
+            assert.equal(buckets(written.updateSnapshot), 1);
+        });
+    });
+
+    describe("a stack file that imports a Pulumi ESC environment", () => {
+        it("is a blind spot (exit 5); a setting the environment would supply is named as missing offline", async () => {
+            const dir = installed("remote-component", "esc");
+            fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "environment:\n  - acme/aws-dev\nconfig:\n  aws:region: us-east-1\n");
+            const { code, stdout, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies");
+            assert.equal(code, EXIT.incomplete, stderr);
+            assert.match(stdout, /\? acme\/aws-dev: Pulumi ESC environment imported by the stack file: the settings it supplies are not known offline/);
+            const requires = installed("config-require", "esc-require");
+            fs.writeFileSync(path.join(requires, "Pulumi.dev.yaml"), "environment: acme/aws-dev\nconfig:\n  aws:region: us-east-1\n");
+            const missing = await plan("--stack", "dev", "--program", requires, "--no-policies");
+            assert.equal(missing.code, EXIT.invalid);
+            assert.match(
+                missing.stderr,
+                /Missing required configuration variable 'config-require:retentionDays'[\s\S]*imports Pulumi ESC environment 'acme\/aws-dev', whose settings are not available offline/,
+            );
+        });
+    });
+
     describe("a TypeScript ES module program", () => {
         it("compiles its .ts modules as ES modules with its tsconfig.json, resolves './tags.js' to tags.ts, and runs again fresh", async () => {
             const dir = installed("esm-typescript");
@@ -139,7 +173,9 @@ describe("offline plan on programs of other shapes", function () {
             assert.match(stdout, /\? aws:ec2\/vpc:Vpc shared: read from AWS by id 'vpc-0123456789abcdef0'/);
             const written = JSON.parse(fs.readFileSync(json, "utf8"));
             assert.ok(written.resources.some((r: { type: string }) => r.type === "aws:ec2/securityGroup:SecurityGroup"));
-            if (written.updateSnapshot === undefined) assert.match(written.updateSnapshotError, /mocked update/);
+            // A stack reference has no outputs in a mocked update, where nothing may stay unknown.
+            assert.equal(written.updateSnapshot, undefined);
+            assert.match(written.updateSnapshotError, /^The mocked update \(for --json's update snapshot and --against\): The program failed: /);
             noStackTraceOfOurs(stderr);
         });
     });
@@ -182,7 +218,37 @@ describe("offline plan on programs of other shapes", function () {
             assert.doesNotMatch(missing.stderr, /Running /);
             const notAPack = await plan("--stack", "dev", "--program", installed("config-require", "not-a-pack"), "--policy-pack", tmp);
             assert.equal(notAPack.code, EXIT.invalid);
-            assert.match(notAPack.stderr, /is not a policy pack \(no PulumiPolicy\.yaml or package\.json in it\)/);
+            assert.match(notAPack.stderr, /is not a policy pack \(no PulumiPolicy\.yaml in it\)/);
+        });
+
+        it("an error the engine raises on the program's input (two resources with one name) is the program's: exit 2, not an internal error", async () => {
+            const dir = installed("config-require", "duplicate");
+            fs.writeFileSync(path.join(dir, "index.ts"), 'import * as aws from "@pulumi/aws";\nnew aws.s3.Bucket("b");\nnew aws.s3.Bucket("b");\n');
+            const { code, stderr } = await plan("--stack", "dev", "--program", dir, "--no-policies");
+            assert.equal(code, EXIT.invalid);
+            assert.match(stderr, /The program failed: Duplicate resource URN '.*aws:s3\/bucket:Bucket::b'; try giving it a unique name/);
+            noStackTraceOfOurs(stderr);
+        });
+
+        it("a pack's malformed manifest, a policy config that is not an object, and --sarif with --no-policies: input errors naming the file or flags", async () => {
+            const dir = installed("config-require", "pack-inputs");
+            const pack = path.join(tmp, "broken-pack");
+            fs.mkdirSync(pack, { recursive: true });
+            fs.writeFileSync(path.join(pack, "PulumiPolicy.yaml"), "runtime: nodejs\nversion: [1\n");
+            fs.writeFileSync(path.join(pack, "package.json"), '{ "name": "broken", "version": "1.0.0" }');
+            const manifest = await plan("--stack", "dev", "--program", dir, "-c", "retentionDays=30", "--policy-pack", pack);
+            assert.equal(manifest.code, EXIT.invalid);
+            assert.match(manifest.stderr, /broken-pack\/PulumiPolicy\.yaml:\d+:\d+: the policy pack's manifest is not valid YAML/);
+            noStackTraceOfOurs(manifest.stderr);
+            const nullConfig = path.join(tmp, "null-config.json");
+            fs.writeFileSync(nullConfig, "null\n");
+            const config = await plan("--stack", "dev", "--program", dir, "-c", "retentionDays=30", "--policy-config", nullConfig);
+            assert.equal(config.code, EXIT.invalid);
+            assert.match(config.stderr, /null-config\.json: the policy config must be a JSON object/);
+            noStackTraceOfOurs(config.stderr);
+            const sarif = await plan("--stack", "dev", "--program", dir, "--no-policies", "--sarif", path.join(tmp, "x.sarif"));
+            assert.equal(sarif.code, EXIT.invalid);
+            assert.match(sarif.stderr, /--sarif writes the policy results, and --no-policies evaluates none/);
         });
 
         it("a program that no longer exists under Pulumi.yaml's main", async () => {
@@ -250,13 +316,14 @@ describe("offline plan on programs of other shapes", function () {
             assert.equal(bucket.inputs.tags.CostCenter, "cc-1234");
         });
 
-        it("refuses a node argument it cannot apply offline, naming it", async () => {
+        it("a node argument it cannot apply offline is a limit of the tool (exit 3), named with 'pulumi preview'", async () => {
             const copy = path.join(tmp, "own-loader");
             fs.cpSync(dir, copy, { recursive: true, verbatimSymlinks: true });
             fs.writeFileSync(path.join(copy, "Pulumi.yaml"), 'name: own-modules\nruntime:\n  name: nodejs\n  options:\n    nodeargs: "--loader ./hooks.mjs"\n');
             const { code, stderr } = await plan("--stack", "dev", "--program", copy);
-            assert.equal(code, EXIT.invalid);
-            assert.match(stderr, /runtime\.options\.nodeargs: '--loader' cannot be applied offline/);
+            assert.equal(code, EXIT.internal);
+            assert.match(stderr, /runtime\.options\.nodeargs '--loader' cannot be applied offline.*Plan it with 'pulumi preview --policy-pack'/);
+            assert.doesNotMatch(stderr, /Internal error/);
         });
 
         it("typescript: false with a TypeScript entry is an input error, not a silent compile", async () => {
