@@ -19,7 +19,7 @@ import { parseArgs } from "util";
 import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChanges } from "./changes";
 import { splitConfigPair } from "./configPath";
 import { CostEstimate, estimateCost } from "./cost";
-import { InputFileError } from "./inputFiles";
+import { InputFileError, readJsonFile } from "./inputFiles";
 import { toMermaid } from "./mermaid";
 import { CapturedInvoke, mapSecrets } from "./mockRun";
 import { checkSdkVersions, evaluatePolicies, loadPolicyConfigFile, loadPolicyPack, PolicyConfigError, PolicyPackLoadError, PolicyResult } from "./policyEngine";
@@ -272,12 +272,8 @@ function checkOutputPaths(options: Options): Options {
 
 /** An earlier plan's JSON, checked to be one this version can compare against. */
 function loadEarlierPlan(file: string, project: string, stack: string): Plan {
-    let earlier: Plan;
-    try {
-        earlier = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
-    } catch (err) {
-        throw new UsageError(`--against ${file}: cannot read it as a plan's JSON (${(err as Error).message})`);
-    }
+    // Missing or malformed: an InputFileError naming the file (and the line and column).
+    const earlier = (readJsonFile(file, "the earlier plan (--against)") ?? {}) as Plan;
     if (!Array.isArray(earlier.updateSnapshot) || typeof earlier.secretSalt !== "string" || earlier.planFormat !== PLAN_FORMAT) {
         throw new UsageError(
             `--against ${file}: not a plan --json file of format ${PLAN_FORMAT}; write one with 'npm run plan -- --stack ${stack} --json <file>' before the change`,

@@ -115,7 +115,7 @@ export function resolveProgramEntry(dir: string, main: string | undefined): { fi
     if (!file) {
         throw new ProgramLoadError(
             main
-                ? `Pulumi.yaml's main '${main}' names nothing to run in ${root}: give a file, or a folder with an index.ts or index.js.`
+                ? `main '${main}' names nothing to run in ${root}: give a file, or a folder with an index.ts or index.js.`
                 : `Cannot find the program's entry module in ${root}: Pulumi.yaml 'main', package.json 'exports' or 'main', or an index.ts or index.js.`,
         );
     }

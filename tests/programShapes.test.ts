@@ -251,12 +251,35 @@ describe("offline plan on programs of other shapes", function () {
             assert.match(sarif.stderr, /--sarif writes the policy results, and --no-policies evaluates none/);
         });
 
+        it("an --against file that is missing or not JSON: an input error naming the file, and the line and column", async () => {
+            const dir = installed("config-require", "against-inputs");
+            const broken = path.join(tmp, "broken-plan.json");
+            fs.writeFileSync(broken, '{\n  "planFormat": 3,\n  "resources": [,]\n}\n');
+            const malformed = await plan("--stack", "dev", "--program", dir, "-c", "retentionDays=30", "--no-policies", "--against", broken);
+            assert.equal(malformed.code, EXIT.invalid);
+            assert.match(malformed.stderr, /broken-plan\.json:3:\d+: the earlier plan \(--against\) is not valid JSON/);
+            const missing = await plan(
+                "--stack",
+                "dev",
+                "--program",
+                dir,
+                "-c",
+                "retentionDays=30",
+                "--no-policies",
+                "--against",
+                path.join(tmp, "no-plan.json"),
+            );
+            assert.equal(missing.code, EXIT.invalid);
+            assert.match(missing.stderr, /no-plan\.json/);
+            noStackTraceOfOurs(malformed.stderr + missing.stderr);
+        });
+
         it("a program that no longer exists under Pulumi.yaml's main", async () => {
             const dir = installed("esm", "esm-moved");
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: esm-program\nruntime: nodejs\nmain: build/\n");
             const { code, stderr } = await plan("--stack", "dev", "--program", dir);
             assert.equal(code, EXIT.invalid);
-            assert.match(stderr, /Pulumi\.yaml: Pulumi\.yaml's main 'build\/' names nothing to run/);
+            assert.match(stderr, /Pulumi\.yaml: main 'build\/' names nothing to run/);
         });
     });
 
