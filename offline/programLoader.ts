@@ -11,9 +11,9 @@
  *   `import()`, taking a default export as the program when it is the only export; TypeScript
  *   through ts-node with the program's own tsconfig.json (offline/tsCache.js), as ES modules
  *   through ./freshEsm.mjs, unless `runtime.options.typescript` is false;
- * - its own node_modules first, as Node.js resolves them from the program's files; a package the
- *   program does not have resolves from this repository's (the Pulumi SDKs, when the program has no
- *   node_modules of its own);
+ * - its own node_modules, as Node.js resolves them from the program's files (a package it has not
+ *   installed is the program's error, as under the CLI; a program inside this repository resolves to
+ *   the repository's);
  * - `runtime.options.nodeargs`: `--require`/`-r` and `--import` modules load before the program, as
  *   node would load them; options that change only the process (memory, warnings, source maps) have
  *   no bearing on what the program registers and are listed; any other is refused, naming it.

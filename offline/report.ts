@@ -1,7 +1,8 @@
 /**
- * The offline plan's terminal report: the resource tree, the lookups answered offline, the change
- * preview, the policy results, the GPU-memory sizing, the cost and the stack outputs, as text from a
- * Plan (./plan.ts). Pure: ./plan.ts runs the program and prints what this returns.
+ * The offline plan's terminal report: the resource tree, the lookups answered offline, what was not
+ * evaluated (blind spots), the change preview, the policy results, the models served, the cost and
+ * the stack outputs, as text from a Plan (./plan.ts). Pure: ./plan.ts runs the program and prints what
+ * this returns.
  */
 import * as path from "path";
 import { renderBlindSpots } from "./completeness";
@@ -100,8 +101,8 @@ export function renderPolicies(result: PolicyResult): string {
 
 /**
  * `$1,234.56`: what `usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })`
- * writes, without initializing ICU's number formatting (10 ms, 1.5% of a plan, to print two
- * prices). ICU rounds the shortest decimal form of the number half away from zero; so does this, on
+ * writes, without initializing ICU's number formatting for a few prices (bench/README.md has its
+ * cost). ICU rounds the shortest decimal form of the number half away from zero; so does this, on
  * `String(usd)`. Anything else (negative, not finite, exponent notation) still goes to toLocaleString.
  */
 export function money(usd: number): string {
@@ -217,8 +218,9 @@ export function renderCost(cost: CostEstimate): string {
 }
 
 /**
- * The data-source calls an offline run answered with stand-ins, grouped by call: what the report
- * rests on that is not AWS's answer (an existing VPC's subnets are unknown offline, for instance).
+ * The data-source calls an offline run answered itself (computed from their arguments, or stand-ins),
+ * grouped by call: what the report rests on that is not AWS's answer. Calls left unknown are blind
+ * spots (./completeness.ts).
  */
 export function renderLookups(lookups: CapturedInvoke[]): string | undefined {
     const byToken = new Map<string, CapturedInvoke[]>();

@@ -2,8 +2,9 @@
  * The offline policy engine: a real CrossGuard pack run in-process through @pulumi/policy's own
  * analyzer, as `pulumi preview --policy-pack` runs it.
  *
- * - ./packLoader.ts loads a pack and hands out its analyzer: the only code that relies on
- *   @pulumi/policy's internals (tests/engineFence.test.ts checks each reliance).
+ * - ./packLoader.ts loads a pack and hands out its analyzer: the only code of the offline engine that
+ *   relies on @pulumi/policy's internals (tests/engineFence.test.ts checks each reliance; the pack's
+ *   own reliances are in policies/lib/analyzerConfigure.ts and policies/lib/values.ts).
  * - ./policyConfig.ts reconciles and validates policy config as the engine does (pure).
  * - ./analyzerRequests.ts marshals resources, providers and requests as the engine does.
  * - ./evaluate.ts runs the analyzer's calls and reads its answers.

@@ -122,7 +122,7 @@ const validators = new Map<string, ValidateFunction>();
 /**
  * And once per machine: ajv's code for a validator (its "standalone" code, the same code ajv.compile
  * generates and runs) is kept in bin/ajv-cache/, keyed by ajv's version, the options and the schema,
- * so a plan process neither loads ajv's compiler nor compiles ~20 schemas (about 50 ms cold).
+ * so a plan process neither loads ajv's compiler nor compiles ~20 schemas.
  */
 const VALIDATOR_CACHE = path.join(__dirname, "..", "..", "bin", "ajv-cache");
 let ajv: Ajv | undefined;
