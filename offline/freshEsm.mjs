@@ -76,7 +76,12 @@ function optionsFor(file) {
         const tsconfig = path.join(dir, "tsconfig.json");
         let options = {};
         if (existsSync(tsconfig)) {
-            const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+            // A tsconfig.json the compiler cannot read stops the program, as under the CLI, naming it.
+            const fail = (diagnostic) => {
+                throw new Error(`${tsconfig}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n")}`);
+            };
+            const parsed = ts.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: fail });
+            if (parsed && parsed.errors.length > 0) fail(parsed.errors[0]);
             options = parsed ? parsed.options : {};
         }
         optionsByProject.set(dir, options);
