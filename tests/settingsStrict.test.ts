@@ -253,6 +253,6 @@ describe("the plan refuses what it would otherwise ignore, and reads path overri
         const file = path.join(tmp, "no-such-policy.json");
         const { code, stderr } = await plan("--stack", "govcloud", "--policy-config", file);
         assert.equal(code, EXIT.invalid, stderr);
-        assert.match(stderr, /policy config .*no-such-policy\.json: no such file\./);
+        assert.match(stderr, /--policy-config .*no-such-policy\.json: does not exist; give the pack.s config file/);
     });
 });
