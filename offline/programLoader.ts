@@ -47,8 +47,10 @@ export class UnsupportedProgramError extends Error {
 export interface NodeRuntimeOptions {
     /** Compile TypeScript (default true). */
     typescript?: boolean;
-    /** Arguments the CLI passes to node. */
+    /** Arguments the CLI passes to node, as written. */
     nodeargs?: string;
+    /** The same, read once as node reads them (parseNodeArgs). */
+    nodeArgs: NodeArgs;
 }
 
 /** The nearest package.json at or above `dir`, parsed, with its folder. */
@@ -176,7 +178,7 @@ const dynamicImport = new Function("specifier", "return import(specifier)") as (
  */
 export function prepareProgramLoading(project: { dir: string; esm: boolean; runtimeOptions: NodeRuntimeOptions }): void {
     // Any program but this repository's own may import an ES module, even from CommonJS (`import()`).
-    if (project.dir !== THIS_REPOSITORY || project.esm || parseNodeArgs(project.runtimeOptions.nodeargs).imports.length > 0) registerFreshEsm();
+    if (project.dir !== THIS_REPOSITORY || project.esm || project.runtimeOptions.nodeArgs.imports.length > 0) registerFreshEsm();
 }
 
 function registerFreshEsm(): void {
@@ -218,7 +220,7 @@ export async function loadProgram(project: { dir: string; main: string; esm: boo
             `Pulumi.yaml sets runtime.options.typescript to false, but the program's entry is TypeScript (${path.relative(dir, main)}): compile it and point 'main' at the JavaScript, or remove the option.`,
         );
     }
-    const nodeArgs = parseNodeArgs(runtimeOptions.nodeargs);
+    const { nodeArgs } = runtimeOptions;
     forgetProgramModules(dir);
     // TypeScript files under the program's folder compile with its own tsconfig.json.
     tsCache.registerProgramRoot?.(dir);

@@ -119,12 +119,11 @@ function nodeRuntimeOptions(file: string, runtime: unknown): NodeRuntimeOptions 
     if (nodeargs !== undefined && typeof nodeargs !== "string")
         throw new ProjectConfigError(`${file}: runtime.options.nodeargs must be a string of node arguments, not ${JSON.stringify(nodeargs)}.`);
     try {
-        parseNodeArgs(nodeargs);
+        return { typescript, nodeargs, nodeArgs: parseNodeArgs(nodeargs) };
     } catch (err) {
         if (err instanceof ProgramLoadError) throw new ProjectConfigError(`${file}: ${err.message}`);
         throw err;
     }
-    return { typescript, nodeargs };
 }
 
 /** Said with an error that may come from settings an imported ESC environment would have supplied. */
