@@ -11,6 +11,7 @@
  * Secrets are compared by fingerprint.
  */
 import { createHash, randomBytes } from "crypto";
+import { aliasUrns } from "./aliases";
 import { CapturedResource, isUnknown, mapSecrets } from "./mockRun";
 import { InputChange, replaceRulesOf, replacingChanges } from "./replaceRules";
 
@@ -26,6 +27,8 @@ export interface PlanResource {
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     inputs: Record<string, unknown>;
+    /** URNs the resource may have had before (its aliases, resolved); absent when none. */
+    aliases?: string[];
     options?: {
         /** Present only when the program set it. */
         deleteBeforeReplace?: boolean;
@@ -49,6 +52,8 @@ export interface ResourceChange {
     reason?: string;
     /** A deleted resource with retainOnDelete: left in AWS, dropped from the state. */
     retained?: boolean;
+    /** The URN it had in the earlier plan, when an alias carried it over (it keeps its state). */
+    previousUrn?: string;
 }
 
 export interface ChangeFinding {
@@ -90,6 +95,7 @@ export function newSecretSalt(): string {
 
 /** A mocked run's resources as a plan records them. */
 export function planResources(resources: CapturedResource[], salt: string): PlanResource[] {
+    const aliases = aliasUrns(resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, aliases: r.options.aliases })));
     return resources.map((r) => ({
         urn: r.urn,
         type: r.type,
@@ -100,6 +106,7 @@ export function planResources(resources: CapturedResource[], salt: string): Plan
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
         inputs: mapSecrets(r.inputs, (secret) => secretFingerprint(salt, secret.value)) as Record<string, unknown>,
+        ...(aliases.get(r.urn)?.length ? { aliases: aliases.get(r.urn) } : {}),
         options: {
             ...(r.options.deleteBeforeReplaceDefined ? { deleteBeforeReplace: r.options.deleteBeforeReplace } : {}),
             retainOnDelete: r.options.retainOnDelete,
@@ -151,7 +158,8 @@ function underAny(path: string, prefixes: string[] | undefined): boolean {
 }
 
 /** What `pulumi up` would do to go from `before` to `after` (two plans' resources), and what is unsafe. Pure. */
-export function previewChanges(before: PlanResource[], after: PlanResource[]): ChangePreview {
+export function previewChanges(earlier: PlanResource[], after: PlanResource[]): ChangePreview {
+    const { graph: before, renamed } = followAliases(earlier, after);
     const old = new Map(before.map((r) => [r.urn, r]));
     const current = new Map(after.map((r) => [r.urn, r]));
     const renewed = new Set<string>();
@@ -165,8 +173,9 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
             changes.push({ urn: r.urn, type: r.type, name: r.name, action: "create", inputs: [] });
             continue;
         }
+        const previousUrn = renamed.get(r.urn);
         if (!r.custom) {
-            changes.push({ urn: r.urn, type: r.type, name: r.name, action: "same", inputs: [] });
+            changes.push({ urn: r.urn, type: r.type, name: r.name, action: "same", inputs: [], ...(previousUrn ? { previousUrn } : {}) });
             continue;
         }
         const diffs: InputChange[] = [];
@@ -198,6 +207,7 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
             action,
             inputs: diffs.map((d) => ({ ...d, replaces: forcing.has(d) })),
             reason,
+            ...(previousUrn ? { previousUrn } : {}),
         };
         if (action === "replace") {
             renewed.add(r.urn);
@@ -233,6 +243,37 @@ export function previewChanges(before: PlanResource[], after: PlanResource[]): C
     const counts = { create: 0, update: 0, replace: 0, delete: 0, same: 0 } as Record<ChangeAction, number>;
     for (const c of changes) counts[c.action]++;
     return { changes, findings, counts };
+}
+
+/**
+ * The earlier plan as the engine reads it against this one: a resource whose URN is gone but which
+ * a current resource names among its aliases (./aliases.ts) is that resource, renamed, so its URN is
+ * rewritten wherever the earlier plan uses it (parents, dependencies). The first current resource to
+ * claim an earlier URN keeps it, as the engine refuses a second claim.
+ */
+function followAliases(earlier: PlanResource[], after: PlanResource[]): { graph: PlanResource[]; renamed: Map<string, string> } {
+    const current = new Set(after.map((r) => r.urn));
+    const earlierUrns = new Set(earlier.map((r) => r.urn));
+    const newUrnOf = new Map<string, string>();
+    const renamed = new Map<string, string>();
+    for (const r of after) {
+        if (earlierUrns.has(r.urn)) continue;
+        const previous = r.aliases?.find((a) => earlierUrns.has(a) && !current.has(a) && !newUrnOf.has(a));
+        if (previous) {
+            newUrnOf.set(previous, r.urn);
+            renamed.set(r.urn, previous);
+        }
+    }
+    if (newUrnOf.size === 0) return { graph: earlier, renamed };
+    const map = (urn: string) => newUrnOf.get(urn) ?? urn;
+    const graph = earlier.map((r) => ({
+        ...r,
+        urn: map(r.urn),
+        parent: r.parent === undefined ? undefined : map(r.parent),
+        dependencies: r.dependencies.map(map),
+        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies).map(([k, urns]) => [k, urns.map(map)])),
+    }));
+    return { graph, renamed };
 }
 
 /**
@@ -447,6 +488,8 @@ export function renderChanges(preview: ChangePreview, against: string): string {
     }
     const n = preview.counts;
     lines.push(`  ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete, ${n.same} unchanged`);
+    const carried = preview.changes.filter((c) => c.previousUrn !== undefined).length;
+    if (carried > 0) lines.push(`  ${carried} under a new URN, carried over by their aliases (the engine moves their state; nothing is recreated)`);
     const unsafe = preview.findings.filter((f) => f.level === "unsafe");
     const warnings = preview.findings.filter((f) => f.level === "warning");
     if (unsafe.length > 0) lines.push("  Unsafe changes:", ...unsafe.map((f) => `    ✖ ${f.name}: ${f.message}`));

@@ -12,6 +12,7 @@
 // First, before the SDK makes promises: it formats their stack traces only where they can be read.
 import { installPromiseStackTraces } from "./promiseStackTraces";
 import { createHash } from "crypto";
+import type { AliasSpec } from "./aliases";
 import * as pulumi from "@pulumi/pulumi";
 import { loadProgram, prepareProgramLoading } from "./programLoader";
 import { answerLookup, LookupKind, OFFLINE_ACCOUNT_ID, partitionOf } from "./lookups";
@@ -52,7 +53,8 @@ export interface CapturedResource {
         ignoreChanges: string[];
         additionalSecretOutputs: string[];
         retainOnDelete: boolean;
-        aliases: number;
+        /** The aliases the program declared (offline/aliases.ts resolves them to earlier URNs). */
+        aliases: AliasSpec[];
     };
 }
 
@@ -396,6 +398,26 @@ interface RegisterOutputsRequest {
     getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
+/** The subset of the generated Alias message's accessors the capture reads (proto/alias_pb.js). */
+interface AliasMessage {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
+}
+
+function aliasSpecOf(message: unknown): AliasSpec {
+    const alias = message as AliasMessage;
+    const spec = alias.getSpec();
+    if (!spec) return { urn: alias.getUrn() };
+    return {
+        name: spec.getName() || undefined,
+        type: spec.getType() || undefined,
+        stack: spec.getStack() || undefined,
+        project: spec.getProject() || undefined,
+        parentUrn: spec.getParenturn() || undefined,
+        noParent: spec.getNoparent() || undefined,
+    };
+}
+
 function captureRequest(urn: string, req: RegisterResourceRequest): CapturedResource {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((value, key) => {
@@ -420,7 +442,7 @@ function captureRequest(urn: string, req: RegisterResourceRequest): CapturedReso
             ignoreChanges: req.getIgnorechangesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             retainOnDelete: req.getRetainondelete?.() ?? false,
-            aliases: req.getAliasesList?.().length ?? 0,
+            aliases: (req.getAliasesList?.() ?? []).map(aliasSpecOf),
         },
     };
 }

@@ -21,7 +21,7 @@ export function capturedResource(type: string, name: string, inputs: Record<stri
             ignoreChanges: [],
             additionalSecretOutputs: [],
             retainOnDelete: false,
-            aliases: 0,
+            aliases: [],
         },
         ...extra,
     };
