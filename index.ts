@@ -1,15 +1,12 @@
 /**
  * Private LLM hosting on SageMaker GPU endpoints, with a research notebook, in AWS GovCloud (US) or
  * commercial AWS. Settings are read and validated once (stacks/settings.ts): an invalid stack stops
- * here, before any resource is registered.
+ * here, before any resource is registered. The resources come from the component package
+ * (components/, usable from any Pulumi language); this program passes it the settings as plain values.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArtifactBucket } from "./components/artifactBucket";
-import { StackEncryption } from "./components/encryption";
-import { LlmEndpoint } from "./components/llmEndpoint";
-import { CreatedNetwork, ExistingNetwork, PrivateNetwork } from "./components/network";
-import { ResearchNotebook } from "./components/notebook";
+import { ArtifactBucket, LlmEndpoint, PrivateNetwork, ResearchNotebook, StackEncryption } from "./components";
 import { checkExistingNetwork, stagedWeightsUri, weightsUri } from "./stacks/preconditions";
 import { loadSettings, ModelDeployment } from "./stacks/settings";
 
@@ -30,21 +27,22 @@ const accountId = aws.getCallerIdentityOutput({}, { provider }).accountId;
 // What must outlive the stack is kept together, or nothing is (README, "Destroying a stack").
 const retain = settings.retainDataOnDestroy;
 
-const encryption = new StackEncryption("stack", { partition, region, accountId, aliasName: `sagemaker-llm-${stack}`, retainOnDelete: retain }, opts);
+const encryption = new StackEncryption("stack", { region, accountId, aliasName: `sagemaker-llm-${stack}`, retainOnDelete: retain }, opts);
 
 // A landing-zone VPC is checked (private subnets, two zones) and its CIDR read before anything uses it.
-const networkArgs: CreatedNetwork | ExistingNetwork =
-    settings.network.mode === "create"
-        ? settings.network
-        : { mode: "existing", vpcId: settings.network.vpcId, ...checkExistingNetwork(settings.network, stack, project, { provider }) };
+const existing = settings.network.mode === "existing" ? checkExistingNetwork(settings.network, stack, project, { provider }) : undefined;
 const network = new PrivateNetwork(
     "network",
     {
-        network: networkArgs,
-        partition,
         region,
         accountId,
         kmsKeyArn: encryption.keyArn,
+        networkMode: settings.network.mode,
+        egress: settings.network.egress,
+        fipsEndpoints: settings.network.fipsEndpoints,
+        ...(settings.network.mode === "create"
+            ? { vpcCidr: settings.network.vpcCidr, availabilityZones: settings.network.availabilityZones }
+            : { existingVpcId: settings.network.vpcId, existingPrivateSubnetIds: settings.network.privateSubnetIds, existingVpcCidr: existing!.vpcCidr }),
         logRetentionDays: settings.logRetentionDays,
         retainLogs: retain,
     },
@@ -64,15 +62,17 @@ const endpoints = deployed.map(
         new LlmEndpoint(
             deployment.name,
             {
-                deployment,
-                partition,
+                modelId: deployment.requested.modelId,
+                ...deployment.requested.settings,
+                production: settings.production,
+                approvedInstanceTypes: settings.approvedInstanceTypes,
+                egress: settings.network.egress,
                 region,
                 accountId,
                 vpcId: network.vpcId,
                 vpcCidr: network.vpcCidr,
                 privateSubnetIds: network.privateSubnetIds,
                 s3PrefixListId: network.s3PrefixListId,
-                network,
                 kmsKeyArn: encryption.keyArn,
                 artifactBucketName: artifacts.bucketName,
                 artifactBucketArn: artifacts.bucketArn,
@@ -86,7 +86,8 @@ const endpoints = deployed.map(
                 retainLogs: retain,
                 alarmTopicArn: settings.alarmTopicArn,
             },
-            opts,
+            // The containers need the network's VPC endpoints: the model waits for the whole network.
+            { ...opts, dependsOn: [network] },
         ),
 );
 
@@ -95,14 +96,12 @@ const notebook =
         ? new ResearchNotebook(
               "research",
               {
-                  partition,
                   region,
                   accountId,
                   vpcId: network.vpcId,
                   vpcCidr: network.vpcCidr,
                   subnetId: network.privateSubnetIds.apply((ids) => ids[0]),
                   s3PrefixListId: network.s3PrefixListId,
-                  network,
                   kmsKeyArn: encryption.keyArn,
                   endpoints: deployed.map((d, i) => ({
                       deploymentName: d.name,
@@ -119,7 +118,8 @@ const notebook =
                   volumeSizeGb: settings.notebook.volumeSizeGb,
                   platformIdentifier: settings.notebook.platformIdentifier,
               },
-              opts,
+              // The notebook needs the network's SageMaker API, notebook and S3 endpoints.
+              { ...opts, dependsOn: [network] },
           )
         : undefined;
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
+import { packageType, withPreviousType } from "./packageTypes";
 
 export interface ArtifactBucketArgs {
     /** The stack key; objects are encrypted with SSE-KMS and an S3 bucket key. */
@@ -10,6 +11,7 @@ export interface ArtifactBucketArgs {
      * access block, TLS-only policy, versioning, ownership), so what stays is still protected; its
      * key must then stay too (StackEncryption's `retainOnDelete`). False deletes the bucket with
      * every object version.
+     * Default: true.
      * @default true
      */
     retainOnDelete?: boolean;
@@ -21,11 +23,13 @@ export interface ArtifactBucketArgs {
  * Each guard is a resource of its own (@pulumi/aws v7), so keeping the bucket on destroy keeps them all.
  */
 export class ArtifactBucket extends pulumi.ComponentResource {
+    /** The bucket's name. */
     readonly bucketName: pulumi.Output<string>;
+    /** The bucket's ARN. */
     readonly bucketArn: pulumi.Output<string>;
 
     constructor(name: string, args: ArtifactBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("sagemaker-llm:components:ArtifactBucket", name, {}, opts);
+        super(packageType("ArtifactBucket"), name, {}, withPreviousType("ArtifactBucket", opts));
         const retainOnDelete = args.retainOnDelete ?? true;
         const child = { parent: this, retainOnDelete };
 

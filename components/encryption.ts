@@ -1,20 +1,27 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Partition } from "../policies/catalog/partitions";
+import { refuseArguments, regionPartition } from "./arguments";
+import { SettingProblem } from "./modelDeployment";
 import { policyDocument } from "./iam";
+import { packageType, withPreviousType } from "./packageTypes";
+
+/** KMS ScheduleKeyDeletion's PendingWindowInDays bounds (AWS KMS API Reference). */
+const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
 
 export interface StackEncryptionArgs {
-    partition: Partition;
+    /** The region (AWS GovCloud (US) or commercial); the partition of the key policy's ARNs follows from it. */
     region: string;
+    /** The account whose IAM policies the key policy delegates to. */
     accountId: pulumi.Input<string>;
-    /** Alias name without the `alias/` prefix. */
-    aliasName: string;
-    /** Days KMS waits before deleting the key after the stack is destroyed. @default 30 (the maximum) */
+    /** Alias name without the `alias/` prefix. Default: `sagemaker-llm-<stack>`. @default `sagemaker-llm-<stack>` */
+    aliasName?: string;
+    /** Days KMS waits before deleting the key after the stack is destroyed (7–30). Default: 30 (the maximum). @default 30 (the maximum) */
     deletionWindowInDays?: number;
     /**
      * On destroy, keep the key (enabled, with its policy and rotation), so data kept elsewhere (the
      * artifact bucket, log groups) can still be read. The alias is deleted either way: alias names
      * are unique in an account and region, and a stack deployed again creates it anew.
+     * Default: true.
      * @default true
      */
     retainOnDelete?: boolean;
@@ -26,21 +33,35 @@ export interface StackEncryptionArgs {
  * Every other component encrypts with it.
  */
 export class StackEncryption extends pulumi.ComponentResource {
+    /** The key's ARN. */
     readonly keyArn: pulumi.Output<string>;
+    /** The key's id. */
     readonly keyId: pulumi.Output<string>;
+    /** The alias, `alias/<aliasName>`. */
     readonly aliasName: pulumi.Output<string>;
 
     constructor(name: string, args: StackEncryptionArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("sagemaker-llm:components:StackEncryption", name, {}, opts);
-        const { partition, region, accountId } = args;
-        const arnPrefix = partition.arnPrefix;
+        const problems: SettingProblem[] = [];
+        const partition = regionPartition(args.region, problems);
+        const window = args.deletionWindowInDays ?? DELETION_WINDOW_DAYS.max;
+        if (!Number.isInteger(window) || window < DELETION_WINDOW_DAYS.min || window > DELETION_WINDOW_DAYS.max) {
+            problems.push({
+                key: "deletionWindowInDays",
+                value: window,
+                message: `must be a whole number of days from ${DELETION_WINDOW_DAYS.min} to ${DELETION_WINDOW_DAYS.max}.`,
+            });
+        }
+        refuseArguments("StackEncryption", name, problems);
+        super(packageType("StackEncryption"), name, {}, withPreviousType("StackEncryption", opts));
+        const { region, accountId } = args;
+        const arnPrefix = partition!.arnPrefix;
 
         const key = new aws.kms.Key(
             `${name}-key`,
             {
                 description: `Stack key for SageMaker LLM hosting (${pulumi.getStack()})`,
                 enableKeyRotation: true,
-                deletionWindowInDays: args.deletionWindowInDays ?? 30,
+                deletionWindowInDays: window,
                 policy: policyDocument([
                     {
                         Sid: "EnableIamPoliciesOfThisAccount",
@@ -64,7 +85,11 @@ export class StackEncryption extends pulumi.ComponentResource {
             },
             { parent: this, retainOnDelete: args.retainOnDelete ?? true },
         );
-        const alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.aliasName}`, targetKeyId: key.keyId }, { parent: this });
+        const alias = new aws.kms.Alias(
+            `${name}-alias`,
+            { name: `alias/${args.aliasName ?? `sagemaker-llm-${pulumi.getStack()}`}`, targetKeyId: key.keyId },
+            { parent: this },
+        );
 
         this.keyArn = key.arn;
         this.keyId = key.keyId;

@@ -4,7 +4,10 @@ import * as random from "@pulumi/random";
 import { engineEnvironment } from "../policies/catalog/engines";
 import { CONCURRENCY_TAG_KEY, MODEL_TAG_KEY } from "../policies/catalog/models";
 import { Partition } from "../policies/catalog/partitions";
-import { ModelDeployment } from "../stacks/settings";
+import { checkLogRetention, DEFAULT_LOG_RETENTION_DAYS, refuseArguments, regionPartition } from "./arguments";
+import { Egress, enumValues } from "./enums";
+import { approvedInstanceTypes, ModelDeployment, ModelSettings, modelSettingsSchema, resolveModelDeployment, SettingProblem } from "./modelDeployment";
+import { dependenciesOf, packageType, withPreviousType } from "./packageTypes";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
 import { HTTPS, privateEgressGroup } from "./privateEgress";
 
@@ -17,11 +20,17 @@ export const VARIANT_NAME = "AllTraffic";
  */
 export const LOCAL_MODEL_PATH = "/opt/ml/model";
 
-export interface LlmEndpointArgs {
-    /** The validated model deployment (model, instance, token limits, weights, scaling, alarms). */
-    deployment: ModelDeployment;
-    partition: Partition;
+/**
+ * One model behind a private endpoint: the model and how it is served (ModelSettings, every field
+ * with its default), where it runs, and the stack's key and bucket. The component's resource name is
+ * the deployment name: the base of every resource name of the deployment (at most 40 characters).
+ */
+export interface LlmEndpointArgs extends ModelSettings {
+    /** The model: an id of the package's model catalog (policies/catalog/models.ts), e.g. `llama-3.1-8b-instruct`. */
+    modelId: string;
+    /** The region (AWS GovCloud (US) or commercial); the partition follows from it. */
     region: string;
+    /** The account the stack deploys into. */
     accountId: pulumi.Input<string>;
     /** VPC the model's containers attach to. */
     vpcId: pulumi.Input<string>;
@@ -31,34 +40,115 @@ export interface LlmEndpointArgs {
     privateSubnetIds: pulumi.Input<string[]>;
     /** S3's managed prefix list, for egress to the gateway endpoint. */
     s3PrefixListId: pulumi.Input<string>;
-    /**
-     * What the model must wait for besides its own resources: the network whose VPC endpoints (S3,
-     * ECR, logs) the containers need. Depending on a component waits for all of its children.
-     * @default none
-     */
-    network?: pulumi.Resource;
     /** The stack key: log group, data capture, and the ML storage volume where SageMaker accepts a key. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Artifact bucket holding staged weights (weights.source `s3`) and data capture. */
+    /** Artifact bucket holding staged weights (weightsSource `s3`) and data capture. */
     artifactBucketName: pulumi.Input<string>;
+    /** The artifact bucket's ARN. */
     artifactBucketArn: pulumi.Input<string>;
     /**
-     * `s3://bucket/prefix/` of the staged weights, resolving only once they are known to be there
-     * (stacks/preconditions.ts), so the model is not created before. Required with weights.source `s3`.
+     * `s3://bucket/prefix/` of the staged weights, resolving only once they are known to be there,
+     * so the model is not created before. Required with weightsSource `s3`.
+     * Default: none.
+     * @default none
      */
     stagedWeightsUri?: pulumi.Input<string>;
-    /** Hub token for gated models pulled from the Hub; a Pulumi secret, never plain config. @default none */
-    huggingFaceToken?: pulumi.Output<string>;
-    /** Retention of the endpoint's log group, days. */
-    logRetentionDays: number;
+    /** Hub token for gated models pulled from the Hub; kept secret. Default: none. @default none */
+    huggingFaceToken?: pulumi.Input<string>;
+    /** Retention of the endpoint's log group, days (a value CloudWatch Logs accepts). Default: 365. @default 365 */
+    logRetentionDays?: number;
     /**
      * Keep the endpoint's log group in AWS when it is replaced (a new endpoint name) or the stack is
      * destroyed; it then leaves Pulumi's state.
+     * Default: true.
      * @default true
      */
     retainLogs?: boolean;
-    /** SNS topic the alarms notify. @default none (the rollback alarm still drives rollback) */
+    /** SNS topic the alarms notify, in the same region. Default: none (the rollback alarm still drives rollback). @default none (the rollback alarm still drives rollback) */
     alarmTopicArn?: string;
+    /** A production deployment: two instances and an autoscaling maximum of four by default. Default: false. @default false */
+    production?: boolean;
+    /** GPU instance types the deployment may use. Default: every GPU type SageMaker hosting offers in the partition (policies/catalog/instances.ts). @default every GPU type SageMaker hosting offers in the partition (policies/catalog/instances.ts) */
+    approvedInstanceTypes?: string[];
+    /** Internet egress of the network the containers attach to; weights from the Hub need `nat`. Default: `none`. @default `none` */
+    egress?: Egress;
+}
+
+/** The LlmEndpoint arguments that are not model settings. */
+const PLACEMENT_ARGUMENTS = new Set<string>([
+    "modelId",
+    "region",
+    "accountId",
+    "vpcId",
+    "vpcCidr",
+    "privateSubnetIds",
+    "s3PrefixListId",
+    "kmsKeyArn",
+    "artifactBucketName",
+    "artifactBucketArn",
+    "stagedWeightsUri",
+    "huggingFaceToken",
+    "logRetentionDays",
+    "retainLogs",
+    "alarmTopicArn",
+    "production",
+    "approvedInstanceTypes",
+    "egress",
+] satisfies (keyof LlmEndpointArgs)[]);
+
+/**
+ * The deployment LlmEndpoint `name` with `args` makes: every default applied and every argument
+ * checked, with the catalog and the sizing the stack settings use. Throws ComponentArgumentsError
+ * listing every problem; pure, so callers can check arguments before constructing anything.
+ */
+export function resolveLlmEndpoint(name: string, args: LlmEndpointArgs): { deployment: ModelDeployment; partition: Partition } {
+    const problems: SettingProblem[] = [];
+    const partition = regionPartition(args.region, problems);
+    const settings = Object.fromEntries(Object.entries(args).filter(([key, value]) => !PLACEMENT_ARGUMENTS.has(key) && value !== undefined));
+    const parsed = modelSettingsSchema.safeParse(settings, { reportInput: true });
+    if (!parsed.success) {
+        for (const issue of parsed.error.issues)
+            problems.push({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message });
+    }
+    const egress = args.egress ?? "none";
+    if (!(enumValues(Egress) as string[]).includes(egress)) {
+        problems.push({ key: "egress", value: egress, message: `must be one of ${enumValues(Egress).join(", ")}.` });
+    }
+    checkLogRetention("logRetentionDays", args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, problems);
+    refuseArguments("LlmEndpoint", name, problems);
+    const deployment = resolveModelDeployment(
+        { modelId: args.modelId, name, settings: parsed.data! },
+        {
+            partition: partition!,
+            region: args.region,
+            production: args.production ?? false,
+            approved: approvedInstanceTypes(partition!, args.approvedInstanceTypes),
+            egress,
+        },
+        (field) => field,
+        problems,
+    );
+    if (deployment?.weights.source === "s3" && args.stagedWeightsUri === undefined) {
+        problems.push({
+            key: "stagedWeightsUri",
+            message: "is required: the weights come from S3 (weightsSource `s3`). Stage them, then pass their s3:// URI.",
+        });
+    }
+    if (deployment?.weights.source === "hub" && deployment.model.gated && args.huggingFaceToken === undefined) {
+        problems.push({
+            key: "huggingFaceToken",
+            message: `is required: ${deployment.model.hfModelId} is gated on the Hugging Face Hub. Pass a Hub token (as a secret), or stage the weights in S3 (weightsSource \`s3\`).`,
+        });
+    }
+    if (args.alarmTopicArn && !args.alarmTopicArn.startsWith(`${partition!.arnPrefix}:sns:${args.region}:`)) {
+        problems.push({
+            key: "alarmTopicArn",
+            value: args.alarmTopicArn,
+            message: `must be an SNS topic ARN in ${partition!.id}/${args.region} (starting '${partition!.arnPrefix}:sns:${args.region}:').`,
+        });
+    }
+    refuseArguments("LlmEndpoint", name, problems);
+    return { deployment: deployment!, partition: partition! };
 }
 
 /** Registry account and repository of an image URI `<account>.dkr.ecr.<region>.<suffix>/<repo>:<tag>`. */
@@ -130,31 +220,40 @@ export class EndpointRolledBackError extends Error {
  * alarms on errors, latency and GPU memory, and the endpoint's log group created up front with KMS
  * and retention.
  *
+ * The component's resource name is the deployment name (at most 40 characters), the base of every
+ * resource name of the deployment. Its arguments are checked before anything is created, with the
+ * model catalog's sizing: a model that does not fit the instance type is refused with the fixes.
+ *
  * Naming: the model, endpoint configuration, alarms, role and security group are named by the
  * provider (Pulumi auto-naming), so a replacement gets a new name and is created before the old one
  * is deleted. The endpoint's name is stable: `<deployment>-<suffix>`, the suffix renewed only when
- * the endpoint must be replaced (`endpointIdentity`), and then created before the old one goes.
+ * the endpoint must be replaced (a new instance type), and then created before the old one goes.
  */
 export class LlmEndpoint extends pulumi.ComponentResource {
+    /** The endpoint's name, `<deployment>-<suffix>`. */
     readonly endpointName: pulumi.Output<string>;
+    /** The endpoint's ARN. */
     readonly endpointArn: pulumi.Output<string>;
     /** The configuration the endpoint serves; resolving it fails the update when SageMaker rolled back. */
     readonly endpointConfigName: pulumi.Output<string>;
+    /** The SageMaker model's name. */
     readonly modelName: pulumi.Output<string>;
+    /** The role the model's containers run with. */
     readonly executionRoleArn: pulumi.Output<string>;
+    /** The endpoint's log group, created before the endpoint. */
     readonly logGroupName: pulumi.Output<string>;
+    /** Every alarm of the endpoint: rollback, 5XX errors, latency, GPU memory. */
     readonly alarmNames: pulumi.Output<string[]>;
     /** The alarm that rolls a deployment back. */
     readonly rollbackAlarmName: pulumi.Output<string>;
 
     constructor(name: string, args: LlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("sagemaker-llm:components:LlmEndpoint", name, {}, opts);
-        const d = args.deployment;
+        // Arguments are checked before the component registers: a refused one leaves nothing behind.
+        const { deployment: d, partition } = resolveLlmEndpoint(name, args);
+        super(packageType("LlmEndpoint"), name, {}, withPreviousType("LlmEndpoint", opts));
         const { accountId } = args;
         const child = { parent: this };
-        if (d.weights.source === "s3" && args.stagedWeightsUri === undefined) {
-            throw new Error(`LlmEndpoint ${name}: weights come from S3, so stagedWeightsUri is required.`);
-        }
+        const huggingFaceToken = args.huggingFaceToken === undefined ? undefined : pulumi.secret(args.huggingFaceToken);
 
         // The endpoint's name must be known before the endpoint exists (its log group is created
         // first, and the role may write only there), so the suffix comes from a random string, not
@@ -169,7 +268,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
             {
                 name: logGroupName,
                 kmsKeyId: args.kmsKeyArn,
-                retentionInDays: args.logRetentionDays,
+                retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
             },
             // The name changes exactly when the endpoint is replaced: create the new group first.
             { parent: this, retainOnDelete: args.retainLogs ?? true, deleteBeforeReplace: false },
@@ -223,10 +322,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 // The form SageMaker documents for inference (Developer Guide, "Cross-service confused
                 // deputy prevention", SageMaker Inference): the account is part of the ARN, and the ARN
                 // must be `arn:<partition>:sagemaker:<region>:<account>:*`, not a model's or endpoint's.
-                assumeRolePolicy: serviceTrustPolicy(
-                    "sagemaker.amazonaws.com",
-                    sageMakerSourceCondition(args.partition.arnPrefix, args.region, accountId, false),
-                ),
+                assumeRolePolicy: serviceTrustPolicy("sagemaker.amazonaws.com", sageMakerSourceCondition(partition.arnPrefix, args.region, accountId, false)),
                 maxSessionDuration: 3600,
             },
             child,
@@ -235,15 +331,15 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         const alarms = this.createNotificationAlarms(name, d, endpointName, args.alarmTopicArn);
 
         const environment: pulumi.Input<Record<string, pulumi.Input<string>>> =
-            args.huggingFaceToken && d.weights.source === "hub" && d.model.gated
-                ? { ...containerEnvironment(d), [d.engine.variables.hubToken]: args.huggingFaceToken }
+            huggingFaceToken && d.weights.source === "hub" && d.model.gated
+                ? { ...containerEnvironment(d), [d.engine.variables.hubToken]: huggingFaceToken }
                 : containerEnvironment(d);
         const image = parseEcrImage(d.imageUri);
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-execution`,
             {
                 role: role.id,
-                policy: policyDocument(this.executionStatements(args, image, logGroup.arn)),
+                policy: policyDocument(this.executionStatements(args, d, partition, image, logGroup.arn)),
             },
             child,
         );
@@ -270,8 +366,8 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 // when vpcConfig's subnets or security groups changed (its update applies tags only).
                 replaceOnChanges: ["vpcConfig"],
                 // The containers start only with their permissions, security-group rules and the VPC's
-                // endpoints in place.
-                dependsOn: [rolePolicy, ...networkRules, ...(args.network ? [args.network] : [])],
+                // endpoints in place: the network is among the component's own dependsOn.
+                dependsOn: [rolePolicy, ...networkRules, ...dependenciesOf(opts)],
             },
         );
 
@@ -393,9 +489,14 @@ export class LlmEndpoint extends pulumi.ComponentResource {
      * granted beside the alarm). Each statement names its source; the SageMaker Developer Guide is
      * cited by page.
      */
-    private executionStatements(args: LlmEndpointArgs, image: { account: string; repository: string }, logGroupArn: pulumi.Output<string>): PolicyStatement[] {
-        const d = args.deployment;
-        const arnPrefix = args.partition.arnPrefix;
+    private executionStatements(
+        args: LlmEndpointArgs,
+        d: ModelDeployment,
+        partition: Partition,
+        image: { account: string; repository: string },
+        logGroupArn: pulumi.Output<string>,
+    ): PolicyStatement[] {
+        const arnPrefix = partition.arnPrefix;
         const statements: PolicyStatement[] = [
             {
                 // "SageMaker Roles", CreateModel API: Execution Role Permissions.

@@ -8,46 +8,150 @@ import {
     Partition,
     s3GatewayServiceName,
 } from "../policies/catalog/partitions";
+import { checkLogRetention, DEFAULT_LOG_RETENTION_DAYS, refuseArguments, regionPartition } from "./arguments";
+import { Egress, enumValues, NetworkMode } from "./enums";
 import { policyDocument, serviceTrustPolicy } from "./iam";
+import { SettingProblem } from "./modelDeployment";
+import { packageType, withPreviousType } from "./packageTypes";
 import { HTTPS } from "./privateEgress";
 
-/** A VPC to create. */
+/** A VPC to create, its arguments checked. */
 export interface CreatedNetwork {
     mode: "create";
-    /** `none`: no internet gateway at all; `nat`: public subnets that hold only NAT gateways. */
-    egress: "none" | "nat";
+    egress: Egress;
     vpcCidr: string;
     /** Zones for the private subnets (two or more); empty: the first two zones where every endpoint service is offered. */
     availabilityZones: string[];
-    /** FIPS interface endpoint services where the partition has them (policies/catalog/partitions.ts). */
     fipsEndpoints: boolean;
 }
 
-/** An existing (landing-zone) VPC, already checked (stacks/preconditions.ts). */
+/** An existing (landing-zone) VPC, its arguments checked. */
 export interface ExistingNetwork {
     mode: "existing";
+    egress: Egress;
     vpcId: string;
-    /** The VPC's CIDR as AWS reports it. */
-    vpcCidr: pulumi.Input<string>;
-    /** Private subnets in two or more AZs. */
-    privateSubnetIds: pulumi.Input<string[]>;
+    privateSubnetIds: string[];
+    fipsEndpoints: boolean;
 }
 
-export interface PrivateNetworkArgs {
-    network: CreatedNetwork | ExistingNetwork;
-    partition: Partition;
+/** What PrivateNetwork builds or uses, resolved from its arguments. */
+export type NetworkPlan = CreatedNetwork | ExistingNetwork;
+
+/** The VPC created when `vpcCidr` is not given. */
+export const DEFAULT_VPC_CIDR = "10.80.0.0/16";
+
+/** The network's shape: one VPC to create (the default), or an existing one. The names are the stack settings' own. */
+export interface NetworkShape {
+    /** `create` a private VPC, or use an `existing` (landing-zone) VPC and its private subnets. Default: `create`. @default `create` */
+    networkMode?: NetworkMode;
+    /** Internet egress: `none` (no internet gateway) or `nat` (public subnets that hold only NAT gateways). With an existing VPC, what it provides. Default: `none`. @default `none` */
+    egress?: Egress;
+    /** CIDR of the VPC to create (/16 to /22); not with an existing VPC. Default: 10.80.0.0/16. @default 10.80.0.0/16 */
+    vpcCidr?: string;
+    /** Zones for the private subnets (two or more) of the VPC to create. Default: [] (the first two zones where every endpoint service is offered). @default [] (the first two zones where every endpoint service is offered) */
+    availabilityZones?: string[];
+    /** FIPS interface endpoint services where the partition has them (policies/catalog/partitions.ts). Default: false. @default false */
+    fipsEndpoints?: boolean;
+    /** The existing VPC's id (networkMode `existing`). Default: none. @default none */
+    existingVpcId?: string;
+    /** Private subnet ids of the existing VPC, in at least two AZs (networkMode `existing`). Default: none. @default none */
+    existingPrivateSubnetIds?: string[];
+}
+
+export interface PrivateNetworkArgs extends NetworkShape {
+    /** The region (AWS GovCloud (US) or commercial); endpoint service names follow from it. */
     region: string;
+    /** The account the stack deploys into. */
     accountId: pulumi.Input<string>;
     /** The stack key, for the flow-log group. */
     kmsKeyArn: pulumi.Input<string>;
-    /** Flow-log retention in days. */
-    logRetentionDays: number;
+    /** The existing VPC's CIDR (networkMode `existing`), which security groups admit. Default: looked up from the VPC. @default looked up from the VPC */
+    existingVpcCidr?: pulumi.Input<string>;
+    /** Flow-log retention in days (a value CloudWatch Logs accepts). Default: 365. @default 365 */
+    logRetentionDays?: number;
     /**
      * Keep the flow-log group in AWS when it is replaced (a new VPC) or the stack is destroyed; it
      * then leaves Pulumi's state.
+     * Default: true.
      * @default true
      */
     retainLogs?: boolean;
+}
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** A created VPC is split into /+4 subnets, so it can be at most a /22 (giving /26 subnets). */
+function checkCidr(key: string, cidr: string, maxPrefix: number, problems: SettingProblem[]): boolean {
+    const m = CIDR.exec(cidr);
+    const ok = !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= maxPrefix;
+    if (!ok) problems.push({ key, value: cidr, message: `must be an IPv4 CIDR block from /16 to /${maxPrefix}, e.g. 10.80.0.0/16.` });
+    return ok;
+}
+
+/**
+ * The network a shape describes, with its defaults, in `region`; every problem pushed (keys are the
+ * shape's field names). Undefined when any was found.
+ */
+export function resolveNetwork(shape: NetworkShape, region: string, problems: SettingProblem[]): NetworkPlan | undefined {
+    const before = problems.length;
+    const mode = shape.networkMode ?? "create";
+    const egress = shape.egress ?? "none";
+    const fipsEndpoints = shape.fipsEndpoints ?? false;
+    if (!(enumValues(NetworkMode) as string[]).includes(mode)) {
+        problems.push({ key: "networkMode", value: mode, message: `must be one of ${enumValues(NetworkMode).join(", ")}.` });
+        return undefined;
+    }
+    if (!(enumValues(Egress) as string[]).includes(egress)) {
+        problems.push({ key: "egress", value: egress, message: `must be one of ${enumValues(Egress).join(", ")}.` });
+    }
+    if (mode === "create") {
+        const availabilityZones = shape.availabilityZones ?? [];
+        checkCidr("vpcCidr", shape.vpcCidr || DEFAULT_VPC_CIDR, 22, problems);
+        if (availabilityZones.length === 1) {
+            problems.push({
+                key: "availabilityZones",
+                value: availabilityZones,
+                message: "must list at least two zones (SageMaker needs subnets in two AZs), or be empty to use the region's first two.",
+            });
+        }
+        for (const [i, az] of availabilityZones.entries()) {
+            if (!az.startsWith(region)) {
+                problems.push({ key: `availabilityZones[${i}]`, value: az, message: `is not a zone of region ${region}.` });
+            }
+        }
+        if (problems.length > before) return undefined;
+        return { mode: "create", egress, vpcCidr: shape.vpcCidr || DEFAULT_VPC_CIDR, availabilityZones, fipsEndpoints };
+    }
+    const vpcId = shape.existingVpcId ?? "";
+    const privateSubnetIds = shape.existingPrivateSubnetIds ?? [];
+    if (!/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) {
+        problems.push({
+            key: "existingVpcId",
+            value: vpcId,
+            message: "must be the id of the landing-zone VPC (vpc-...) when networkMode is 'existing'.",
+        });
+    }
+    if (privateSubnetIds.length < 2) {
+        problems.push({
+            key: "existingPrivateSubnetIds",
+            value: privateSubnetIds,
+            message: "must list at least two private subnets in different AZs when networkMode is 'existing'.",
+        });
+    }
+    for (const [i, id] of privateSubnetIds.entries()) {
+        if (!/^subnet-[0-9a-f]{8,17}$/.test(id))
+            problems.push({ key: `existingPrivateSubnetIds[${i}]`, value: id, message: "is not a subnet id (subnet-...)." });
+    }
+    if (shape.vpcCidr) {
+        problems.push({
+            key: "vpcCidr",
+            value: shape.vpcCidr,
+            message:
+                "applies only to networkMode 'create'. With 'existing' the program reads the VPC's CIDR from AWS (security groups admit it); remove vpcCidr from the stack file.",
+        });
+    }
+    if (problems.length > before) return undefined;
+    return { mode: "existing", egress, vpcId, privateSubnetIds, fipsEndpoints };
 }
 
 /** Prefix length of the subnets carved from the VPC CIDR: 4 more bits (a /16 gives /20 subnets). */
@@ -139,8 +243,11 @@ export function unofferedServiceError(serviceName: string, region: string, fipsE
  * endpoints, routes and flow logs belong to the landing zone).
  */
 export class PrivateNetwork extends pulumi.ComponentResource {
+    /** The VPC's id. */
     readonly vpcId: pulumi.Output<string>;
+    /** The VPC's CIDR block. */
     readonly vpcCidr: pulumi.Output<string>;
+    /** The private subnets, one per zone. */
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Managed prefix list of S3 in the region, for security-group egress to the gateway endpoint. */
     readonly s3PrefixListId: pulumi.Output<string>;
@@ -148,19 +255,31 @@ export class PrivateNetwork extends pulumi.ComponentResource {
     readonly interfaceEndpointIds: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: PrivateNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("sagemaker-llm:components:PrivateNetwork", name, {}, opts);
-        const { network, region, partition } = args;
-        this.vpcCidr = pulumi.output(network.vpcCidr);
+        const problems: SettingProblem[] = [];
+        const regionOf = regionPartition(args.region, problems);
+        const resolved = resolveNetwork(args, args.region, problems);
+        checkLogRetention("logRetentionDays", args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, problems);
+        if (resolved?.mode === "create" && args.existingVpcCidr !== undefined) {
+            problems.push({ key: "existingVpcCidr", message: "applies only to networkMode 'existing'; remove it." });
+        }
+        refuseArguments("PrivateNetwork", name, problems);
+        super(packageType("PrivateNetwork"), name, {}, withPreviousType("PrivateNetwork", opts));
+        const network = resolved!;
+        const partition = regionOf!;
+        const { region } = args;
 
         if (network.mode === "existing") {
+            this.vpcCidr = pulumi.output(args.existingVpcCidr ?? aws.ec2.getVpcOutput({ id: network.vpcId }, { parent: this }).cidrBlock);
             this.vpcId = pulumi.output(network.vpcId);
-            this.privateSubnetIds = pulumi.output(network.privateSubnetIds);
+            // Resolved together with the CIDR, so a caller's check of the VPC (which the CIDR waits for) gates the subnets too.
+            this.privateSubnetIds = pulumi.all([this.vpcCidr, network.privateSubnetIds]).apply(([, ids]) => ids);
             this.s3PrefixListId = aws.ec2.getPrefixListOutput({ name: s3GatewayServiceName(region) }, { parent: this }).apply((pl) => pl.id);
             this.interfaceEndpointIds = pulumi.output<Record<string, string>>({});
             this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, s3PrefixListId: this.s3PrefixListId });
             return;
         }
 
+        this.vpcCidr = pulumi.output(network.vpcCidr);
         const child = { parent: this };
         const azCount = Math.max(2, network.availabilityZones.length);
         const interfaceServices = INTERFACE_ENDPOINT_SERVICES.map((service) => ({
@@ -324,7 +443,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         );
         endpointIds[NOTEBOOK_ENDPOINT_KEY] = notebookEndpoint.id;
 
-        this.createFlowLogs(name, vpc, args);
+        this.createFlowLogs(name, vpc, args, partition);
 
         this.vpcId = vpc.id;
         this.privateSubnetIds = pulumi.all(subnetIds);
@@ -344,16 +463,16 @@ export class PrivateNetwork extends pulumi.ComponentResource {
      * action takes a resource, and the trust with
      * aws:SourceAccount and aws:SourceArn (the flow log's ARN, `*` for its id until it exists).
      */
-    private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: PrivateNetworkArgs): void {
+    private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: PrivateNetworkArgs, partition: Partition): void {
         const child = { parent: this };
         const { region, accountId } = args;
-        const arnPrefix = args.partition.arnPrefix;
+        const arnPrefix = partition.arnPrefix;
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
             {
                 name: pulumi.interpolate`/vpc/flow-logs/${vpc.id}`,
                 kmsKeyId: args.kmsKeyArn,
-                retentionInDays: args.logRetentionDays,
+                retentionInDays: args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
             },
             // The name changes exactly when the VPC is replaced: create the new group first.
             { parent: this, retainOnDelete: args.retainLogs ?? true, deleteBeforeReplace: false },

@@ -1,9 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { notebookInstanceTypesOffered } from "../policies/catalog/instances";
 import { Partition } from "../policies/catalog/partitions";
+import { refuseArguments, regionPartition } from "./arguments";
+import { Engine } from "./enums";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
-import { EngineId } from "../policies/catalog/engines";
+import { SettingProblem } from "./modelDeployment";
 import { sampleNotebookScript } from "./notebookSample";
+import { dependenciesOf, packageType, withPreviousType } from "./packageTypes";
 import { privateEgressGroup } from "./privateEgress";
 
 /**
@@ -15,53 +19,100 @@ import { privateEgressGroup } from "./privateEgress";
  */
 const NOTEBOOK_LOG_GROUP = "/aws/sagemaker/NotebookInstances";
 
+/** An endpoint the notebook may invoke, and what its sample notebook sends it. */
 export interface NotebookEndpoint {
     /** Deployment name, for the sample notebook's file name. */
     deploymentName: string;
+    /** The endpoint's name. */
     endpointName: pulumi.Input<string>;
+    /** The endpoint's ARN, which the notebook's role may invoke. */
     endpointArn: pulumi.Input<string>;
-    /** The serving engine and release, which decide the request body the sample sends. */
-    engine: EngineId;
+    /** The serving engine, which decides (with its release) the request body the sample sends. */
+    engine: Engine;
+    /** The engine's release. */
     engineVersion: string;
     /** The name the engine serves the model as (the catalog's Hub id). */
     servedModelName: string;
 }
 
-export interface ResearchNotebookArgs {
-    partition: Partition;
+/** The notebook instance's settings when none are given. */
+export const NOTEBOOK_DEFAULTS = { instanceType: "ml.t3.medium", volumeSizeGb: 50, platformIdentifier: "notebook-al2023-v1" } as const;
+
+/** The notebook instance itself: its type, volume and platform, each with its default. The stack settings name them `notebook<Field>`. */
+export interface NotebookInstanceSettings {
+    /** Notebook instance type, one SageMaker offers in the partition. Default: ml.t3.medium. @default ml.t3.medium */
+    instanceType?: string;
+    /** EBS volume size in GB (5–16384), encrypted with the stack key. Default: 50. @default 50 */
+    volumeSizeGb?: number;
+    /** A current (Amazon Linux 2023) platform. Default: notebook-al2023-v1. @default notebook-al2023-v1 */
+    platformIdentifier?: string;
+}
+
+export interface ResearchNotebookArgs extends NotebookInstanceSettings {
+    /** The region (AWS GovCloud (US) or commercial); the partition follows from it. */
     region: string;
+    /** The account the stack deploys into. */
     accountId: pulumi.Input<string>;
+    /** The VPC the notebook runs in. */
     vpcId: pulumi.Input<string>;
     /** The VPC CIDR: the notebook may reach HTTPS inside it (the interface endpoints) and S3, nothing else. */
     vpcCidr: pulumi.Input<string>;
     /** A private subnet; the notebook never gets direct internet access. */
     subnetId: pulumi.Input<string>;
+    /** S3's managed prefix list, for egress to the gateway endpoint. */
     s3PrefixListId: pulumi.Input<string>;
-    /**
-     * The network whose VPC endpoints (SageMaker API and notebook, S3) the notebook needs; the
-     * instance waits for all of its children.
-     * @default none
-     */
-    network?: pulumi.Resource;
     /** The stack key, for the notebook's EBS volume. */
     kmsKeyArn: pulumi.Input<string>;
     /** Endpoints the notebook may invoke, and nothing else. */
     endpoints: NotebookEndpoint[];
-    /** The artifact bucket. */
+    /** The artifact bucket's name. */
     artifactBucketName: pulumi.Input<string>;
+    /** The artifact bucket's ARN. */
     artifactBucketArn: pulumi.Input<string>;
     /**
      * Key prefixes of the bucket the notebook may read (the models' weights, e.g. `models/x/`); the
      * captured requests and responses are not among them unless listed.
+     * Default: [] (nothing in the bucket).
      * @default [] (nothing in the bucket)
      */
     readablePrefixes?: string[];
-    /** Default: ml.t3.medium. */
-    instanceType: string;
-    /** EBS volume size, GB. */
-    volumeSizeGb: number;
-    /** A current (Amazon Linux 2023) platform, e.g. notebook-al2023-v1. */
-    platformIdentifier: string;
+}
+
+/** The notebook instance's settings with their defaults, checked in `partition`; keys of problems come from `key`. */
+export function resolveNotebookInstance(
+    settings: NotebookInstanceSettings,
+    partition: Partition,
+    key: (field: keyof NotebookInstanceSettings) => string,
+    problems: SettingProblem[],
+): Required<NotebookInstanceSettings> {
+    const resolved = {
+        instanceType: settings.instanceType ?? NOTEBOOK_DEFAULTS.instanceType,
+        volumeSizeGb: settings.volumeSizeGb ?? NOTEBOOK_DEFAULTS.volumeSizeGb,
+        platformIdentifier: settings.platformIdentifier ?? NOTEBOOK_DEFAULTS.platformIdentifier,
+    };
+    const offered = notebookInstanceTypesOffered(partition.id);
+    if (!offered.includes(resolved.instanceType)) {
+        problems.push({
+            key: key("instanceType"),
+            value: resolved.instanceType,
+            message: `is not a notebook instance type offered in ${partition.id}; use one of ${offered.join(", ")}.`,
+        });
+    }
+    if (!/^notebook-al2023-v\d+$/.test(resolved.platformIdentifier)) {
+        problems.push({
+            key: key("platformIdentifier"),
+            value: resolved.platformIdentifier,
+            message: "must be a current Amazon Linux 2023 platform such as 'notebook-al2023-v1' (Amazon Linux 2 platforms are being retired).",
+        });
+    }
+    if (!Number.isInteger(resolved.volumeSizeGb) || resolved.volumeSizeGb < 5 || resolved.volumeSizeGb > 16384) {
+        problems.push({
+            key: key("volumeSizeGb"),
+            value: resolved.volumeSizeGb,
+            message: "must be a whole number of GB from 5 to 16384 (SageMaker's limits).",
+        });
+    }
+    return resolved;
 }
 
 /** Console URL of a notebook instance in its partition. */
@@ -80,15 +131,27 @@ export function notebookConsoleUrl(partition: Partition, region: string, noteboo
  * before the old one is deleted. Anything written on the old instance's volume is lost then.
  */
 export class ResearchNotebook extends pulumi.ComponentResource {
+    /** The notebook instance's name. */
     readonly notebookName: pulumi.Output<string>;
+    /** The notebook instance's ARN. */
     readonly notebookArn: pulumi.Output<string>;
+    /** The notebook in the partition's SageMaker console. */
     readonly consoleUrl: pulumi.Output<string>;
+    /** The role the notebook's code runs with. */
     readonly roleArn: pulumi.Output<string>;
 
     constructor(name: string, args: ResearchNotebookArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("sagemaker-llm:components:ResearchNotebook", name, {}, opts);
+        const problems: SettingProblem[] = [];
+        const regionOf = regionPartition(args.region, problems);
+        const instance = regionOf ? resolveNotebookInstance(args, regionOf, (field) => field, problems) : undefined;
+        if (!Array.isArray(args.endpoints) || args.endpoints.length === 0) {
+            problems.push({ key: "endpoints", value: args.endpoints, message: "must list at least one endpoint: the notebook exists to call them." });
+        }
+        refuseArguments("ResearchNotebook", name, problems);
+        super(packageType("ResearchNotebook"), name, {}, withPreviousType("ResearchNotebook", opts));
         const child = { parent: this };
-        const { partition, region, accountId } = args;
+        const partition = regionOf!;
+        const { region, accountId } = args;
         const arnPrefix = partition.arnPrefix;
 
         const role = new aws.iam.Role(
@@ -167,21 +230,21 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         const notebook = new aws.sagemaker.NotebookInstance(
             `${name}-instance`,
             {
-                instanceType: args.instanceType,
+                instanceType: instance!.instanceType,
                 roleArn: role.arn,
                 subnetId: args.subnetId,
                 securityGroups: [securityGroup.group.id],
                 directInternetAccess: "Disabled",
                 rootAccess: "Disabled",
                 kmsKeyId: args.kmsKeyArn,
-                volumeSize: args.volumeSizeGb,
-                platformIdentifier: args.platformIdentifier,
+                volumeSize: instance!.volumeSizeGb,
+                platformIdentifier: instance!.platformIdentifier,
                 instanceMetadataServiceConfiguration: { minimumInstanceMetadataServiceVersion: "2" },
                 // Referencing the lifecycle configuration's output makes it a real dependency.
                 lifecycleConfigName: lifecycle.name,
             },
             // The lifecycle script runs, and logs, with the role as the instance starts.
-            { parent: this, dependsOn: [rolePolicy, ...securityGroup.rules, ...(args.network ? [args.network] : [])] },
+            { parent: this, dependsOn: [rolePolicy, ...securityGroup.rules, ...dependenciesOf(opts)] },
         );
 
         this.notebookName = notebook.name;

@@ -1,8 +1,9 @@
 /**
  * The README's generated sections: the policy table (from each guardrail's metadata), the data
  * tables (engines, instance types, model catalog, per-model settings; ./dataTables.ts) and the
- * architecture diagram of each stack (from its mocked run). `npm run docs` rewrites them; a test
- * checks they are current, so the README cannot drift from the code.
+ * architecture diagram of each stack (from its mocked run); and docs/components.md, from the component
+ * package's schema (./componentSchema.ts). `npm run docs` rewrites them; tests check they are
+ * current, so the documents cannot drift from the code.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -18,6 +19,7 @@ import {
     renderSettingsTable,
 } from "./dataTables";
 import { loadProject } from "./projectConfig";
+import { COMPONENT_DOCS, componentPackageSchema, renderComponentDocs } from "./componentSchema";
 import { toMermaid } from "./mermaid";
 import { runStack } from "./runStack";
 
@@ -86,9 +88,23 @@ async function updateReadme(): Promise<boolean> {
     return updated !== text;
 }
 
+/** docs/components.md from the component package's schema; true when it changed. */
+async function updateComponentDocs(): Promise<boolean> {
+    const content = renderComponentDocs(await componentPackageSchema());
+    const before = fs.existsSync(COMPONENT_DOCS) ? fs.readFileSync(COMPONENT_DOCS, "utf8") : undefined;
+    if (content !== before) fs.writeFileSync(COMPONENT_DOCS, content);
+    return content !== before;
+}
+
+async function updateDocs(): Promise<string> {
+    const readme = await updateReadme();
+    const components = await updateComponentDocs();
+    return `README.md ${readme ? "updated" : "already current"}; docs/components.md ${components ? "updated" : "already current"}\n`;
+}
+
 if (require.main === module) {
-    updateReadme().then(
-        (changed) => process.stdout.write(changed ? "README.md updated\n" : "README.md already current\n"),
+    updateDocs().then(
+        (message) => process.stdout.write(message),
         (err) => {
             process.stderr.write(`${(err as Error).stack}\n`);
             process.exit(1);

@@ -57,7 +57,10 @@ describe("components on their own: the defaults they apply without the program's
             stack: "test",
             overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:stagedWeights": "false" },
         });
-        assert.equal(run.result.error?.message, "LlmEndpoint endpoint: weights come from S3, so stagedWeightsUri is required.");
+        assert.equal(
+            run.result.error?.message,
+            "LlmEndpoint 'endpoint': invalid arguments; nothing was created:\n  - stagedWeightsUri: is required: the weights come from S3 (weightsSource `s3`). Stage them, then pass their s3:// URI.",
+        );
         assert.deepEqual(
             run.result.resources.filter((r) => r.custom).map((r) => r.type),
             [],

@@ -21,7 +21,7 @@ import {
 } from "../policies/catalog/sizing";
 import { Graph, runRepoStack } from "./graph";
 import { GOVCLOUD_SAMPLE } from "./govcloudSample";
-import { gpuProblems } from "../stacks/settings";
+import { gpuProblems } from "../components/modelDeployment";
 import { problemAt, refusal, settingsFor } from "./parsedSettings";
 
 const T = {

@@ -51,7 +51,7 @@ async function stackUnderTest(stack: string, overrides: Record<string, unknown>)
     const region = outputs.awsRegion;
     const account = outputs.kmsKeyArn.split(":")[4];
     const endpoint = outputs.llmEndpoints[0];
-    const component = g.ofType("sagemaker-llm:components:LlmEndpoint")[0];
+    const component = g.ofType("sagemaker-llm:index:LlmEndpoint")[0];
     const image = parseEcrImage(g.inputs(g.one("aws:sagemaker/model:Model")).primaryContainer.image);
     const flowLogGroup = g.ofType("aws:cloudwatch/logGroup:LogGroup").find((r) => r.name.endsWith("flow-logs"))!;
     const role = (name: string): RoleUnderTest => {

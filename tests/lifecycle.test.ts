@@ -179,7 +179,7 @@ describe("a deployment SageMaker rolls back fails pulumi up, and says how to kee
         // The next update would first delete what the endpoint still serves (pending deletion): the message says how to keep it.
         assert.match(
             error.message,
-            /which Pulumi now holds as pending deletion and would delete at the start of the next 'pulumi up'\. Before that, keep them: 'pulumi stack export --file stack\.json'; remove the entries with "delete": true whose urn is urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/endpointConfiguration:EndpointConfiguration::llama-3-1-8b-instruct-config or urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:components:LlmEndpoint\$aws:sagemaker\/model:Model::llama-3-1-8b-instruct-model; 'pulumi stack import --file stack\.json'/,
+            /which Pulumi now holds as pending deletion and would delete at the start of the next 'pulumi up'\. Before that, keep them: 'pulumi stack export --file stack\.json'; remove the entries with "delete": true whose urn is urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:index:LlmEndpoint\$aws:sagemaker\/endpointConfiguration:EndpointConfiguration::llama-3-1-8b-instruct-config or urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:index:LlmEndpoint\$aws:sagemaker\/model:Model::llama-3-1-8b-instruct-model; 'pulumi stack import --file stack\.json'/,
         );
     });
 });

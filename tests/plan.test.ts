@@ -55,7 +55,7 @@ describe("offline plan", function () {
             const json = path.join(tmp, `${stack}.json`);
             const { code, stdout, stderr } = await plan("--stack", stack, "--json", json);
             assert.equal(code, EXIT.clean, stderr);
-            assert.match(stdout, /▸ sagemaker-llm:components:LlmEndpoint /);
+            assert.match(stdout, /▸ sagemaker-llm:index:LlmEndpoint /);
             assert.match(
                 stdout,
                 new RegExp(

@@ -73,7 +73,7 @@ describe("GovCloud stack (Pulumi.govcloud.yaml)", () => {
         });
         for (const r of g.programResources.filter((r) => r.custom && r.type.startsWith("aws:"))) {
             assert.ok(r.provider?.startsWith(provider.urn), `${r.name} is not on the stack's provider`);
-            assert.match(g.ancestorTypes(r)[0], /^sagemaker-llm:components:/, `${r.name} has no component parent`);
+            assert.match(g.ancestorTypes(r)[0], /^sagemaker-llm:index:/, `${r.name} has no component parent`);
         }
     });
 
@@ -894,14 +894,14 @@ describe("a GovCloud stack with NAT egress and Hub weights: its network, lookups
 
     it("each component registers its outputs, the contract a caller reads", async () => {
         const outputsOf = (graph: Graph, type: string) =>
-            Object.keys(graph.resources.find((r) => r.type === `sagemaker-llm:components:${type}`)?.outputs ?? {}).sort();
+            Object.keys(graph.resources.find((r) => r.type === `sagemaker-llm:index:${type}`)?.outputs ?? {}).sort();
         assert.deepEqual(outputsOf(g, "PrivateNetwork"), ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcId"]);
         assert.deepEqual(outputsOf(g, "ArtifactBucket"), ["bucketArn", "bucketName"]);
         assert.deepEqual(outputsOf(g, "StackEncryption"), ["aliasName", "keyArn", "keyId"]);
         assert.deepEqual(outputsOf(g, "ResearchNotebook"), ["consoleUrl", "notebookArn", "notebookName", "roleArn"]);
         assert.deepEqual(outputsOf(new Graph(landing.result.resources), "PrivateNetwork"), ["privateSubnetIds", "s3PrefixListId", "vpcId"]);
         const deployed = new Graph((await runRepoStack("govcloud", {}, { preview: false })).result.resources);
-        const endpoint = deployed.resources.find((r) => r.type === "sagemaker-llm:components:LlmEndpoint")!.outputs as Record<string, unknown>;
+        const endpoint = deployed.resources.find((r) => r.type === "sagemaker-llm:index:LlmEndpoint")!.outputs as Record<string, unknown>;
         const kinds = (endpoint.alarmNames as string[]).map((n) => /^llama-3-1-8b-instruct-(.+)-[0-9a-f]{7}$/.exec(n)?.[1]);
         assert.deepEqual(kinds, ["rollback", "5xx", "latency", "gpu-memory"], "every alarm of the deployment, by the name the provider gave it");
     });

@@ -21,7 +21,7 @@
  * Nothing is written under the prefix but the model's files: SageMaker copies everything under it
  * into the container's /opt/ml/model.
  */
-import { KEY_PREFIX_PATTERN, normalizeKeyPrefix } from "../stacks/settings";
+import { KEY_PREFIX_PATTERN, normalizeKeyPrefix } from "../components/modelDeployment";
 import {
     DeleteObjectCommand,
     GetObjectCommand,

@@ -3,23 +3,27 @@
  * the program never wrote, so its findings speak of the resource and the property to change; only
  * on a resource the program made does a finding also name the program's setting that changes it.
  *
- * A URN carries the types of the resource's parents (./urn.ts), so a resource parented by one of
- * the program's components says so in its own URN, in preview and at `pulumi up` alike.
+ * A URN carries the project and the types of the resource's parents (./urn.ts), so a resource
+ * parented by one of the program's components says so in its own URN, in preview and at `pulumi up`
+ * alike. The components are also a package other programs use (components/, from any language),
+ * whose settings are their own arguments, so the project must be this program's too.
  */
-import { urnTypeChain } from "./urn";
+import { projectOfUrn, urnTypeChain } from "./urn";
 
-/** The component types the program registers (components/*.ts); tests/policies/thisProgram.test.ts checks the list against them. */
-export const PROGRAM_COMPONENT_TYPES: readonly string[] = [
-    "sagemaker-llm:components:ArtifactBucket",
-    "sagemaker-llm:components:LlmEndpoint",
-    "sagemaker-llm:components:PrivateNetwork",
-    "sagemaker-llm:components:ResearchNotebook",
-    "sagemaker-llm:components:StackEncryption",
-];
+/** The program's project name (Pulumi.yaml); tests/policies/thisProgram.test.ts checks it. */
+export const PROGRAM_PROJECT = "sagemaker-llm";
 
-/** True when one of the resource's parents (or the resource) is a component of this program. Pure. */
+/**
+ * The component types the program registers (components/*.ts), and the types they had before the
+ * component package (their aliases); tests/policies/thisProgram.test.ts checks the list against them.
+ */
+export const PROGRAM_COMPONENT_TYPES: readonly string[] = ["ArtifactBucket", "LlmEndpoint", "PrivateNetwork", "ResearchNotebook", "StackEncryption"].flatMap(
+    (component) => [`sagemaker-llm:index:${component}`, `sagemaker-llm:components:${component}`],
+);
+
+/** True when the resource is in this program's project and one of its parents (or it) is one of the program's components. Pure. */
 export function madeByThisProgram(urn: string | undefined): boolean {
-    return urn !== undefined && urnTypeChain(urn).some((type) => PROGRAM_COMPONENT_TYPES.includes(type));
+    return urn !== undefined && projectOfUrn(urn) === PROGRAM_PROJECT && urnTypeChain(urn).some((type) => PROGRAM_COMPONENT_TYPES.includes(type));
 }
 
 /** The message, with the program's setting named when the resource is the program's. Pure. */

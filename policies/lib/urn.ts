@@ -10,6 +10,12 @@ export function stackOfUrn(urn: string): string | undefined {
     return match?.[1];
 }
 
+/** The project name in a URN; undefined when the text is not a URN. Pure. */
+export function projectOfUrn(urn: string): string | undefined {
+    const match = /^urn:pulumi:[^:]+::([^:]+)::/.exec(urn);
+    return match?.[1];
+}
+
 /** The types in a URN's type chain, outermost parent first; none when the text is not a URN. Pure. */
 export function urnTypeChain(urn: string): string[] {
     const parts = urn.split("::");

@@ -7,7 +7,8 @@ import { strict as assert } from "assert";
 import { readdirSync, readFileSync } from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { madeByThisProgram, PROGRAM_COMPONENT_TYPES, withProgramHint } from "../../policies/lib/thisProgram";
+import { packageType, previousType } from "../../components/packageTypes";
+import { madeByThisProgram, PROGRAM_COMPONENT_TYPES, PROGRAM_PROJECT, withProgramHint } from "../../policies/lib/thisProgram";
 import { urnTypeChain } from "../../policies/lib/urn";
 import { messages } from "./assertions";
 import { REPO_ROOT } from "../graph";
@@ -34,13 +35,16 @@ const eightGpus: pulumi.ResourceTransformation = (a) =>
 describe("findings on this program's resources, and on other programs'", function () {
     this.timeout(120_000);
 
-    it("the component types the pack recognises are the ones the program's components register", () => {
+    it("the component types the pack recognises are the ones the program's components register, and the types they had before", () => {
         const dir = path.join(REPO_ROOT, "components");
         const registered = readdirSync(dir)
             .filter((f) => f.endsWith(".ts"))
-            .flatMap((f) => [...readFileSync(path.join(dir, f), "utf8").matchAll(/super\("([^"]+)"/g)].map((m) => m[1]))
+            .flatMap((f) => [...readFileSync(path.join(dir, f), "utf8").matchAll(/super\(packageType\("([^"]+)"\)/g)].map((m) => m[1]))
+            .flatMap((component) => [packageType(component), previousType(component)])
             .sort();
+        assert.equal(registered.length, 10);
         assert.deepEqual([...PROGRAM_COMPONENT_TYPES].sort(), registered);
+        assert.match(readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8"), new RegExp(`^name: ${PROGRAM_PROJECT}$`, "m"));
     });
 
     it("reads the parents' types from a URN; a resource is the program's when one of them is a program component", () => {
@@ -49,6 +53,9 @@ describe("findings on this program's resources, and on other programs'", functio
         assert.equal(madeByThisProgram(child), true);
         const outside = "urn:pulumi:dev::other::my:index:Llm$aws:sagemaker/model:Model::chat-model";
         assert.equal(madeByThisProgram(outside), false);
+        assert.equal(madeByThisProgram("urn:pulumi:govcloud::sagemaker-llm::sagemaker-llm:index:LlmEndpoint$aws:sagemaker/model:Model::m"), true);
+        // The package's components in another program (Python, YAML...): their settings are not this program's.
+        assert.equal(madeByThisProgram("urn:pulumi:dev::platform::sagemaker-llm:index:LlmEndpoint$aws:sagemaker/model:Model::m"), false);
         assert.deepEqual(urnTypeChain("chat-model"), [], "not a URN");
         assert.deepEqual(urnTypeChain("urn:pulumi:dev::other"), [], "too short to hold a type");
         assert.equal(madeByThisProgram(undefined), false);

@@ -1,0 +1,358 @@
+/**
+ * The component package (components/): its schema as `pulumi package add` generates it, the
+ * documents and examples made from it, the arguments it checks itself, and the move of its type
+ * tokens, which must leave a stack deployed before the move without a single resource created,
+ * replaced or deleted.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { ComponentArgumentsError } from "../components/arguments";
+import { resolveLlmEndpoint } from "../components/llmEndpoint";
+import { NOTEBOOK_DEFAULTS } from "../components/notebook";
+import { PACKAGE_NAME, previousType } from "../components/packageTypes";
+import { aliasUrns, makeUrn } from "../offline/aliases";
+import { PlanResource, previewChanges } from "../offline/changes";
+import { COMPONENT_DOCS, COMPONENTS_DIR, componentPackageSchema, PackageSchema, providerNaming, renderComponentDocs } from "../offline/componentSchema";
+import { ENGINE_IDS } from "../policies/catalog/engines";
+import { REPO_ROOT } from "./graph";
+import { runPlan } from "./planRun";
+
+const COMPONENTS = ["ArtifactBucket", "LlmEndpoint", "PrivateNetwork", "ResearchNotebook", "StackEncryption"];
+const token = (component: string) => `sagemaker-llm:index:${component}`;
+
+describe("the component package's schema, generated as `pulumi package add` generates it", function () {
+    this.timeout(120_000);
+    let schema: PackageSchema;
+    before(async () => {
+        schema = await componentPackageSchema();
+    });
+
+    it("names the package after components/package.json and lists the five components under <package>:index:<Component>", () => {
+        assert.equal(schema.name, PACKAGE_NAME);
+        assert.deepEqual(Object.keys(schema.resources).sort(), COMPONENTS.map(token));
+        for (const resource of Object.values(schema.resources)) {
+            assert.equal(resource.isComponent, true);
+            assert.ok((resource.description ?? "").length > 40, "each component is described");
+        }
+    });
+
+    it("requires only what has no secure default, and takes the rest as optional with the default it names", () => {
+        const required = Object.fromEntries(COMPONENTS.map((c) => [c, schema.resources[token(c)].requiredInputs]));
+        assert.deepEqual(required, {
+            ArtifactBucket: ["kmsKeyArn"],
+            LlmEndpoint: [
+                "accountId",
+                "artifactBucketArn",
+                "artifactBucketName",
+                "kmsKeyArn",
+                "modelId",
+                "privateSubnetIds",
+                "region",
+                "s3PrefixListId",
+                "vpcCidr",
+                "vpcId",
+            ],
+            PrivateNetwork: ["accountId", "kmsKeyArn", "region"],
+            ResearchNotebook: [
+                "accountId",
+                "artifactBucketArn",
+                "artifactBucketName",
+                "endpoints",
+                "kmsKeyArn",
+                "region",
+                "s3PrefixListId",
+                "subnetId",
+                "vpcCidr",
+                "vpcId",
+            ],
+            StackEncryption: ["accountId", "region"],
+        });
+        for (const [name, resource] of Object.entries(schema.resources)) {
+            for (const [input, p] of Object.entries(resource.inputProperties)) {
+                assert.ok(p.description, `${name}.${input} has no description`);
+                if (p.optional) assert.match(p.description!, /Default: [^.]/, `${name}.${input} does not name its default`);
+            }
+        }
+        // Spot checks of defaults the components apply (tests/components.test.ts checks they are applied).
+        const input = (component: string, name: string) => schema.resources[token(component)].inputProperties[name].description!;
+        assert.match(input("StackEncryption", "deletionWindowInDays"), /Default: 30 \(the maximum\)\.$/);
+        assert.match(input("LlmEndpoint", "egress"), /Default: `none`\.$/);
+        assert.match(input("LlmEndpoint", "concurrentRequests"), /Default: 4\.$/);
+        assert.match(input("ResearchNotebook", "instanceType"), /Default: ml\.t3\.medium\.$/);
+    });
+
+    it("gives every model setting to LlmEndpoint, with the same names as a stack's `models` entry", () => {
+        const projectModels = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        const inputs = Object.keys(schema.resources[token("LlmEndpoint")].inputProperties);
+        for (const field of ["engine", "engineVersion", "instanceType", "quantize", "maxTotalTokens", "weightsSource", "hubRevision", "rollbackErrorPercent"]) {
+            assert.ok(inputs.includes(field), field);
+            assert.ok(projectModels.includes(`| \`${field}\` | no |`), `${field} is not a models field in the README`);
+        }
+    });
+
+    it("turns the enumerations into schema enums with the catalog's values", () => {
+        const values = (name: string) => schema.types[token(name)].enum!.map((e) => e.value);
+        assert.deepEqual(values("Engine"), ENGINE_IDS);
+        assert.deepEqual(values("Egress"), ["none", "nat"]);
+        assert.deepEqual(values("NetworkMode"), ["create", "existing"]);
+        assert.equal(schema.resources[token("LlmEndpoint")].inputProperties.engine.$ref, "#/types/sagemaker-llm:index:Engine");
+    });
+
+    it("registers each component's documented outputs as its contract", () => {
+        const outputs = Object.fromEntries(COMPONENTS.map((c) => [c, Object.keys(schema.resources[token(c)].properties).sort()]));
+        assert.deepEqual(outputs, {
+            ArtifactBucket: ["bucketArn", "bucketName"],
+            LlmEndpoint: [
+                "alarmNames",
+                "endpointArn",
+                "endpointConfigName",
+                "endpointName",
+                "executionRoleArn",
+                "logGroupName",
+                "modelName",
+                "rollbackAlarmName",
+            ],
+            PrivateNetwork: ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcCidr", "vpcId"],
+            ResearchNotebook: ["consoleUrl", "notebookArn", "notebookName", "roleArn"],
+            StackEncryption: ["aliasName", "keyArn", "keyId"],
+        });
+        for (const resource of Object.values(schema.resources)) for (const p of Object.values(resource.properties)) assert.ok(p.description);
+    });
+
+    it("docs/components.md is the schema's current rendering (npm run docs)", () => {
+        assert.equal(fs.readFileSync(COMPONENT_DOCS, "utf8"), renderComponentDocs(schema), "docs/components.md is stale: run npm run docs");
+    });
+
+    it("the Python and YAML examples use only components and inputs the schema has, and give every required one", () => {
+        const resources = schema.resources;
+        const yamlProgram = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8")) as {
+            resources: Record<string, { type: string; properties?: Record<string, unknown> }>;
+        };
+        const used = Object.values(yamlProgram.resources).filter((r) => r.type.startsWith(`${PACKAGE_NAME}:`));
+        assert.ok(used.length >= 3);
+        for (const r of used) {
+            const resource = resources[r.type];
+            assert.ok(resource, `${r.type} is not a component of the package`);
+            for (const key of Object.keys(r.properties ?? {})) assert.ok(key in resource.inputProperties, `${r.type} has no input ${key}`);
+            for (const key of resource.requiredInputs) assert.ok(key in (r.properties ?? {}), `${r.type} needs ${key}`);
+        }
+        // Python: the SDK names inputs in snake_case.
+        const python = fs.readFileSync(path.join(REPO_ROOT, "examples", "python", "__main__.py"), "utf8");
+        const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+        const calls = [...python.matchAll(/sagemaker_llm\.(\w+)\(\s*"[^"]+",([\s\S]*?)\n\)/g)];
+        assert.ok(calls.length >= 3, "the Python example constructs components");
+        for (const [, component, body] of calls) {
+            const resource = resources[token(component)];
+            assert.ok(resource, `${component} is not a component of the package`);
+            const inputs = new Set(Object.keys(resource.inputProperties).map(snake));
+            const given = [...body.matchAll(/^\s{4}(\w+)=/gm)].map((m) => m[1]).filter((k) => k !== "opts");
+            for (const key of given) assert.ok(inputs.has(key), `${component} has no input ${key}`);
+            for (const key of resource.requiredInputs.map(snake)) assert.ok(given.includes(key), `${component} needs ${key}`);
+        }
+    });
+});
+
+describe("the component package's files", () => {
+    it("is a Node.js source plugin whose name gives the tokens' package", () => {
+        const plugin = parseYaml(fs.readFileSync(path.join(COMPONENTS_DIR, "PulumiPlugin.yaml"), "utf8")) as { runtime: string };
+        assert.equal(plugin.runtime, "nodejs");
+        const manifest = JSON.parse(fs.readFileSync(path.join(COMPONENTS_DIR, "package.json"), "utf8")) as {
+            name: string;
+            main: string;
+            dependencies: Record<string, string>;
+        };
+        assert.deepEqual(providerNaming(manifest.name), { name: PACKAGE_NAME, namespace: undefined });
+        assert.ok(fs.existsSync(path.join(COMPONENTS_DIR, manifest.main)));
+        // The package runs with the versions the program is tested with.
+        const root = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+            dependencies: Record<string, string>;
+            devDependencies: Record<string, string>;
+        };
+        for (const [name, range] of Object.entries(manifest.dependencies)) assert.equal(range, root.dependencies[name] ?? root.devDependencies[name], name);
+    });
+
+    it("names scoped and unusual package names as the plugin host does", () => {
+        assert.deepEqual(providerNaming("@acme/llm.hosting"), { name: "llm-hosting", namespace: "acme" });
+    });
+
+    it("applies the defaults Pulumi.yaml declares for the same settings", () => {
+        const project = parseYaml(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> };
+        const defaultOf = (key: string) => project.config[key].default;
+        assert.deepEqual(
+            [defaultOf("notebookInstanceType"), defaultOf("notebookVolumeSizeGb"), defaultOf("notebookPlatform")],
+            [NOTEBOOK_DEFAULTS.instanceType, NOTEBOOK_DEFAULTS.volumeSizeGb, NOTEBOOK_DEFAULTS.platformIdentifier],
+        );
+        assert.deepEqual(
+            [defaultOf("networkMode"), defaultOf("egress"), defaultOf("fipsEndpoints"), defaultOf("logRetentionDays")],
+            ["create", "none", false, 365],
+        );
+    });
+
+    it("states each default twice only where both say the same: the text the schema carries, and @default", () => {
+        for (const file of fs.readdirSync(COMPONENTS_DIR).filter((f) => f.endsWith(".ts"))) {
+            const text = fs.readFileSync(path.join(COMPONENTS_DIR, file), "utf8");
+            for (const comment of text.match(/\/\*\*[\s\S]*?\*\//g) ?? []) {
+                const tag = /@default (.*?)(?: \*\/|\n)/.exec(comment)?.[1];
+                const prose = /Default: (.*?)\.(?: @default|\n)/.exec(comment)?.[1];
+                assert.equal(prose, tag, `${file}: ${comment}`);
+            }
+        }
+    });
+});
+
+describe("component arguments from any language are checked before anything is created", () => {
+    const placement = {
+        modelId: "llama-3.1-8b-instruct",
+        region: "us-gov-west-1",
+        accountId: "111122223333",
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        vpcCidr: "10.80.0.0/16",
+        privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+        s3PrefixListId: "pl-0123456789abcdef0",
+        kmsKeyArn: "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/x",
+        artifactBucketName: "artifacts",
+        artifactBucketArn: "arn:aws-us-gov:s3:::artifacts",
+        stagedWeightsUri: "s3://artifacts/models/x/",
+    };
+
+    it("resolves a deployment with the catalog's defaults for the region's partition", () => {
+        const { deployment, partition } = resolveLlmEndpoint("chat", placement);
+        assert.equal(partition.id, "aws-us-gov");
+        assert.deepEqual([deployment.name, deployment.engine.id, deployment.instance.name, deployment.instanceCount], ["chat", "vllm", "ml.g5.12xlarge", 1]);
+        assert.equal(resolveLlmEndpoint("chat", { ...placement, production: true }).deployment.instanceCount, 2);
+    });
+
+    it("refuses values a type checker would have caught, naming each argument, value and fix", () => {
+        // What a Python or YAML program can pass: a string for a number, an unknown engine, a region of no partition here.
+        const bad = { ...placement, instanceCount: "2", engine: "triton", region: "cn-north-1", logRetentionDays: 10 } as unknown as typeof placement;
+        assert.throws(
+            () => resolveLlmEndpoint("chat", bad),
+            (err: unknown) => {
+                assert.ok(err instanceof ComponentArgumentsError);
+                assert.match(err.message, /^LlmEndpoint 'chat': invalid arguments; nothing was created:/);
+                assert.deepEqual(err.problems.map((p) => p.key).sort(), ["engine", "instanceCount", "logRetentionDays", "region"]);
+                assert.match(err.message, /- region = "cn-north-1": is not a region of AWS GovCloud \(US\) or commercial AWS/);
+                return true;
+            },
+        );
+    });
+
+    it("refuses a deployment that does not fit its instance type, with the catalog's sizing and fixes", () => {
+        assert.throws(
+            () => resolveLlmEndpoint("big", { ...placement, modelId: "llama-3.3-70b-instruct", instanceType: "ml.g5.2xlarge" }),
+            /- instanceType = "ml\.g5\.2xlarge": too small for meta-llama\/Llama-3\.3-70B-Instruct[\s\S]*Fix: /,
+        );
+    });
+
+    it("refuses weights from the Hub without egress, and a gated model from the Hub without a token", () => {
+        assert.throws(() => resolveLlmEndpoint("chat", { ...placement, weightsSource: "hub" }), /weightsSource = "hub": cannot work with egress 'none'/);
+        assert.throws(
+            () => resolveLlmEndpoint("chat", { ...placement, weightsSource: "hub", egress: "nat" }),
+            /- huggingFaceToken: is required: meta-llama\/Llama-3\.1-8B-Instruct is gated/,
+        );
+    });
+});
+
+describe("moving the components into the package keeps every deployed resource", function () {
+    this.timeout(300_000);
+
+    for (const stack of ["govcloud", "commercial"]) {
+        it(`${stack}: an update from the graph before the move creates, replaces and deletes nothing`, async () => {
+            // Written by the plan of commit 8176d2c (tokens sagemaker-llm:components:*); tests/fixtures/before-component-package/README.md.
+            const earlier = path.join(REPO_ROOT, "tests", "fixtures", "before-component-package", `${stack}.plan.json`);
+            const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "package-move-")), "plan.json");
+            const run = await runPlan("--stack", stack, "--against", earlier, "--json", out);
+            assert.equal(run.code, 0, run.stderr);
+            const plan = JSON.parse(fs.readFileSync(out, "utf8")) as {
+                updateSnapshot: PlanResource[];
+                changes: { counts: Record<string, number>; changes: { action: string; previousUrn?: string; type: string }[] };
+            };
+            assert.deepEqual(
+                {
+                    create: plan.changes.counts.create,
+                    update: plan.changes.counts.update,
+                    replace: plan.changes.counts.replace,
+                    delete: plan.changes.counts.delete,
+                },
+                { create: 0, update: 0, replace: 0, delete: 0 },
+            );
+            const moved = plan.changes.changes.filter((c) => c.previousUrn);
+            assert.ok(moved.length > 50, `${moved.length} resources carried over`);
+            assert.ok(moved.every((c) => c.previousUrn!.includes("sagemaker-llm:components:")));
+            assert.match(run.stdout, /under a new URN, carried over by their aliases/);
+
+            // The aliases are what keeps them: without them, the same update recreates everything.
+            const before = JSON.parse(fs.readFileSync(earlier, "utf8")) as { updateSnapshot: PlanResource[] };
+            const withoutAliases = plan.updateSnapshot.map((r) => ({ ...r, aliases: undefined }));
+            const counts = previewChanges(before.updateSnapshot, withoutAliases).counts;
+            assert.ok(counts.create > 50 && counts.delete > 50, JSON.stringify(counts));
+        });
+    }
+
+    it("each component declares its type before the package as an alias", async () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "package-aliases-")), "plan.json");
+        const run = await runPlan("--stack", "govcloud", "--json", out);
+        assert.equal(run.code, 0, run.stderr);
+        const plan = JSON.parse(fs.readFileSync(out, "utf8")) as { updateSnapshot: PlanResource[] };
+        for (const component of COMPONENTS) {
+            const resource = plan.updateSnapshot.find((r) => r.type === token(component))!;
+            assert.ok(resource, component);
+            // Mock URNs put the root stack's type before it (offline/aliases.ts).
+            assert.ok(
+                resource.aliases?.some((a) => a.endsWith(`$${previousType(component)}::${resource.name}`)),
+                `${component}: ${resource.aliases}`,
+            );
+        }
+    });
+});
+
+describe("alias resolution, as the engine resolves alias specs", () => {
+    const stackUrn = "urn:pulumi:dev::proj::pulumi:pulumi:Stack::proj-dev";
+
+    it("forms URNs as the engine does (the root stack out of the chain) and as the mock monitor does", () => {
+        const parent = "urn:pulumi:dev::proj::a:index:Outer$b:index:Inner::inner";
+        assert.equal(makeUrn("dev", "proj", parent, "aws:s3/bucket:Bucket", "b"), "urn:pulumi:dev::proj::a:index:Outer$b:index:Inner$aws:s3/bucket:Bucket::b");
+        assert.equal(makeUrn("dev", "proj", stackUrn, "a:index:Outer", "o"), "urn:pulumi:dev::proj::a:index:Outer::o");
+        assert.equal(makeUrn("dev", "proj", parent, "aws:s3/bucket:Bucket", "b", "mock"), "urn:pulumi:dev::proj::b:index:Inner$aws:s3/bucket:Bucket::b");
+        assert.equal(makeUrn("dev", "proj", stackUrn, "a:index:Outer", "o", "mock"), "urn:pulumi:dev::proj::pulumi:pulumi:Stack$a:index:Outer::o");
+    });
+
+    it("gives a component's earlier type to the component and, through it, to its children and grandchildren", () => {
+        const outer = "urn:pulumi:dev::proj::new:index:Outer::o";
+        const inner = "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner::i";
+        const leaf = "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner$aws:s3/bucket:Bucket::b";
+        const aliases = aliasUrns([
+            { urn: stackUrn, type: "pulumi:pulumi:Stack", name: "proj-dev", aliases: [] },
+            { urn: outer, type: "new:index:Outer", name: "o", parent: stackUrn, aliases: [{ type: "old:mod:Outer", parentUrn: stackUrn }] },
+            { urn: inner, type: "x:index:Inner", name: "i", parent: outer, aliases: [{ name: "i-before" }] },
+            { urn: leaf, type: "aws:s3/bucket:Bucket", name: "b", parent: inner, aliases: [] },
+        ]);
+        assert.deepEqual(aliases.get(outer), ["urn:pulumi:dev::proj::old:mod:Outer::o"]);
+        assert.deepEqual(aliases.get(inner)!.sort(), [
+            "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner::i-before",
+            "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner::i",
+            "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner::i-before",
+        ]);
+        // A parent's new name is no part of its children's URNs; its earlier type is.
+        assert.deepEqual(aliases.get(leaf), ["urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner$aws:s3/bucket:Bucket::b"]);
+        assert.deepEqual(aliases.get(stackUrn), []);
+    });
+
+    it("takes a whole URN as given, and noParent as a top-level resource", () => {
+        const child = "urn:pulumi:dev::proj::p:index:P$t:index:T::c";
+        const aliases = aliasUrns([
+            { urn: "urn:pulumi:dev::proj::p:index:P::p", type: "p:index:P", name: "p", aliases: [] },
+            {
+                urn: child,
+                type: "t:index:T",
+                name: "c",
+                parent: "urn:pulumi:dev::proj::p:index:P::p",
+                aliases: [{ urn: "urn:pulumi:x::y::t:index:T::z" }, { noParent: true }],
+            },
+        ]);
+        assert.deepEqual(aliases.get(child), ["urn:pulumi:x::y::t:index:T::z", "urn:pulumi:dev::proj::t:index:T::c"]);
+    });
+});
