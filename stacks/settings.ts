@@ -4,8 +4,11 @@
  * problem listed together (setting, bad value, fix).
  *
  * Defaults of top-level settings live in one place: the `config` block of Pulumi.yaml, which the
- * Pulumi CLI (and the offline harness in ../offline) applies before the program runs. Defaults of
- * per-model fields come from the catalog (./models.ts) and the partition (./partitions.ts).
+ * Pulumi CLI (and the offline harness in ../offline) applies before the program runs (a test checks
+ * those the components share agree with theirs). A `models` entry, the network's shape and the
+ * notebook instance are resolved by the component package's own code (components/modelDeployment.ts,
+ * network.ts, notebook.ts), so the stack and a component called from any language get the same
+ * defaults and the same refusals; here only the keys are the stack file's.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
