@@ -76,6 +76,25 @@ export interface StageResult {
     extraKeys: string[];
 }
 
+/** What staging does with one file. */
+export interface StageDecision {
+    file: ModelFile;
+    key: string;
+    action: "upload" | "skip";
+    /** Why, for an object that is already there; empty for a new object. */
+    reason: string;
+    /** The file's SHA-256 when known without reading it (published by the source) or already computed. */
+    sha256?: string;
+}
+
+export interface DryRunResult {
+    decisions: StageDecision[];
+    /** Keys under the prefix that are not files of this model. */
+    extraKeys: string[];
+}
+
+const STORED_BYTES_DIFFER = "replaces an object whose stored bytes do not match its recorded SHA-256";
+
 /** A `--prefix` normalized and checked as stacks/settings.ts does `weightsS3Prefix`. */
 export function checkedKeyPrefix(prefix: string): string {
     const normalized = normalizeKeyPrefix(prefix);
@@ -158,20 +177,50 @@ export class ModelStager {
     /** Stages one file; true when it was uploaded, false when it was already there. */
     private async stageFile(source: ModelSource, file: ModelFile): Promise<boolean> {
         const key = this.target.prefix + file.path;
-        const stored = await this.head(key);
-        const expected = file.sha256 ?? (await this.hashSource(source, file));
-        if (stored && stored.ContentLength === file.size && stored.Metadata?.[SHA256_METADATA_KEY] === expected) {
-            if (!this.transfer.verifyRead || (await this.storedSha256(key, file)) === expected) {
-                this.progress.advance(file.size);
-                this.progress.log(`= ${file.path} (${formatBytes(file.size)}) already staged`);
-                return false;
-            }
-            this.progress.log(`! ${file.path}: the stored bytes do not match the recorded SHA-256; uploading again`);
+        const decision = await this.decide(source, file, key);
+        if (decision.action === "skip") {
+            this.progress.advance(file.size);
+            this.progress.log(`= ${file.path} (${formatBytes(file.size)}) already staged`);
+            return false;
         }
+        if (decision.reason === STORED_BYTES_DIFFER) this.progress.log(`! ${file.path}: the stored bytes do not match the recorded SHA-256; uploading again`);
+        const expected = decision.sha256 ?? (await this.hashSource(source, file));
         await this.upload(source, file, key, expected);
         await this.verify(file, key, expected);
         this.progress.log(`+ ${file.path} (${formatBytes(file.size)}) uploaded, sha256 ${expected.slice(0, 12)}… verified`);
         return true;
+    }
+
+    /**
+     * What `stage` would do with each file, found with reads only: HeadBucket, HeadObject per file,
+     * ListObjectsV2 for the keys that are not the model's; the source's bytes only for a file whose
+     * object has the same size and whose source publishes no SHA-256 (to compute it), and the
+     * object's bytes only with `verifyRead` (to compare them).
+     */
+    async dryRun(source: ModelSource): Promise<DryRunResult> {
+        await this.checkBucket();
+        const decisions: StageDecision[] = [];
+        for (const file of source.files) {
+            if (this.transfer.signal?.aborted) throw interrupted();
+            decisions.push(await this.decide(source, file, this.target.prefix + file.path));
+        }
+        return { decisions, extraKeys: await this.keysNotIn(source.files) };
+    }
+
+    /**
+     * Upload or skip: skip when the object has the file's size and records its SHA-256 (and, with
+     * verifyRead, its stored bytes hash to it). The source is hashed only when that comparison needs it.
+     */
+    private async decide(source: ModelSource, file: ModelFile, key: string): Promise<StageDecision> {
+        const upload = (reason: string, sha256 = file.sha256): StageDecision => ({ file, key, action: "upload", reason, sha256 });
+        const stored = await this.head(key);
+        if (!stored) return upload("");
+        if (stored.ContentLength !== file.size) return upload(`replaces an object of ${formatBytes(stored.ContentLength ?? 0)}`);
+        const expected = file.sha256 ?? (await this.hashSource(source, file));
+        const recorded = stored.Metadata?.[SHA256_METADATA_KEY];
+        if (recorded !== expected) return upload(recorded ? "replaces an object with another SHA-256" : "replaces an object that records no SHA-256", expected);
+        if (this.transfer.verifyRead && (await this.storedSha256(key, file)) !== expected) return upload(STORED_BYTES_DIFFER, expected);
+        return { file, key, action: "skip", reason: "same size and SHA-256", sha256: expected };
     }
 
     /** The SHA-256 of a file the source publishes none for, by reading it once. */

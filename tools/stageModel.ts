@@ -4,17 +4,18 @@
  * prefix the endpoint reads, for stacks whose containers cannot reach the Hub (egress `none`,
  * weightsSource `s3`). See tools/s3Stage.ts for checksums and resume, USAGE for the options.
  *
- * Exit codes: 0 staged, 1 failed (run again to resume), 2 usage.
+ * Exit codes: 0 staged (or listed, with --dryrun), 1 failed (run again to resume), 2 usage.
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { defaultDeploymentName, findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../policies/catalog/models";
 import { AwsConnection, clientConfig, clientRegion, describeRegion, regionFrom } from "./awsConfig";
 import { CliIo, numberOption, OperationError, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
-import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, HUB_TOKEN_ENV, isHubRepoId, openHubModel } from "./hub";
+import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, isHubRepoId, openHubModel } from "./hub";
+import { findHubToken, HubTokenLookup } from "./hubToken";
 import { openLocalDir } from "./localDir";
 import { filterFiles, ModelSource } from "./modelFiles";
 import { ConsoleProgress, formatBytes } from "./progress";
-import { checkedKeyPrefix, MIN_PART_SIZE_BYTES, ModelStager, StageTarget, TransferOptions } from "./s3Stage";
+import { checkedKeyPrefix, DryRunResult, MIN_PART_SIZE_BYTES, ModelStager, StageTarget, TransferOptions } from "./s3Stage";
 import { findEndpointOutput, loadStackOutputs, parseS3Uri } from "./stackOutputs";
 
 export const USAGE = `Usage: npm run stage-model -- --model <id> (--bucket <name> | --stack <name>) [options]
@@ -56,10 +57,16 @@ Transfer:
       --concurrency <n>      parts of a file uploaded in parallel     (default: 4)
       --verify-read          read every object back and compare its SHA-256 (after upload, and
                              before skipping an object that is already there)
+      --dryrun               list what would be uploaded and what skipped, as 'aws s3 sync --dryrun'
+                             does, and upload nothing (also --dry-run). See "Dry run" below
   -h, --help                 show this help
 
-Environment: ${HUB_TOKEN_ENV} (Hub access token, for gated or private models; never an option, never
-printed), AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
+Hub token (gated or private models), found as the Hugging Face CLI finds it: HF_TOKEN, else
+HUGGING_FACE_HUB_TOKEN, else the file 'hf auth login' writes: $HF_TOKEN_PATH, else $HF_HOME/token,
+else ~/.cache/huggingface/token (none sent when HF_HUB_DISABLE_IMPLICIT_TOKEN is true). Never an
+option, never printed; messages name only where it came from.
+Environment: ${HUB_ENDPOINT_ENV} (Hub or mirror URL), AWS credentials (AWS_PROFILE or
+AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
 
 Checksums and resume: each object records its SHA-256 (x-amz-meta-sha256: the Hub's for LFS files,
 else computed from the file). A file whose object already has the same size and SHA-256 is skipped,
@@ -67,8 +74,16 @@ so an interrupted run resumes where it stopped. After each upload the bytes sent
 the expected SHA-256 and size, and the object's size, recorded SHA-256 and SSE-KMS encryption are
 read back with HeadObject (--verify-read also hashes the stored bytes).
 
-Exit codes: 0 staged, 1 failed (run the same command again to resume), 2 usage. Progress goes to
-stderr, the summary to stdout.`;
+Dry run: prints '(dryrun) upload: <source> to s3://<bucket>/<key>' (with the reason when it
+replaces an object) and '(dryrun) skip: <source> to s3://<bucket>/<key> (same size and SHA-256)'
+per file, then a summary, on stdout; writes nothing to S3 and downloads no weights. It reads the
+Hub's commit and file list (sizes and LFS SHA-256s), HeadBucket, HeadObject per file and the
+bucket listing under the prefix; a file without a published SHA-256 (small git-kept Hub files,
+--from-dir files) is read to hash it only when an object of its size is already there, and
+--verify-read reads those objects back as a real run would.
+
+Exit codes: 0 staged (or listed, with --dryrun), 1 failed (run the same command again to resume),
+2 usage. Progress goes to stderr, the summary (and the dry-run listing) to stdout.`;
 
 const OPTIONS = {
     model: { type: "string", short: "m" },
@@ -89,10 +104,12 @@ const OPTIONS = {
     "part-size-mib": { type: "string" },
     concurrency: { type: "string" },
     "verify-read": { type: "boolean" },
+    dryrun: { type: "boolean" },
+    "dry-run": { type: "boolean" },
     help: { type: "boolean", short: "h" },
 } as const;
 
-type SourceSpec = { kind: "hub"; repo: string; revision: string; endpoint: string } | { kind: "dir"; dir: string };
+type SourceSpec = { kind: "hub"; repo: string; revision: string; endpoint: string; auth: HubTokenLookup } | { kind: "dir"; dir: string };
 
 /** Everything a run needs, resolved from the options, the environment and the stack outputs. */
 export interface StagePlan {
@@ -102,6 +119,8 @@ export interface StagePlan {
     target: StageTarget;
     connection: AwsConnection;
     transfer: Omit<TransferOptions, "signal">;
+    /** List what would be uploaded and skipped; upload nothing. */
+    dryRun: boolean;
     /** Warnings found while resolving (e.g. the stack's deployment serves another model). */
     warnings: string[];
 }
@@ -150,19 +169,42 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): StagePlan |
     return {
         source: fromDir
             ? { kind: "dir", dir: fromDir }
-            : { kind: "hub", repo: repo!, revision: o.revision ?? "main", endpoint: o["hub-endpoint"] ?? env[HUB_ENDPOINT_ENV] ?? DEFAULT_HUB_ENDPOINT },
+            : {
+                  kind: "hub",
+                  repo: repo!,
+                  revision: o.revision ?? "main",
+                  endpoint: o["hub-endpoint"] ?? env[HUB_ENDPOINT_ENV] ?? DEFAULT_HUB_ENDPOINT,
+                  auth: findHubToken(env),
+              },
         include: o.include ?? [],
         exclude: o.exclude ?? [],
         target: { bucket, prefix: checkedKeyPrefix(prefix), kmsKeyId: o["kms-key-id"] ?? outputs?.kmsKeyArn },
         connection: { region: regionFrom(o.region ?? outputs?.awsRegion, env), fips: !!o.fips, endpointUrl: o["endpoint-url"] },
         transfer: { partSizeBytes: Math.round(partSizeMiB * 1024 * 1024), concurrency, verifyRead: !!o["verify-read"] },
+        dryRun: !!(o.dryrun || o["dry-run"]),
         warnings,
     };
 }
 
-async function openSource(spec: SourceSpec, env: NodeJS.ProcessEnv): Promise<ModelSource> {
+async function openSource(spec: SourceSpec): Promise<ModelSource> {
     if (spec.kind === "dir") return openLocalDir(spec.dir);
-    return openHubModel(spec.repo, spec.revision, { endpoint: spec.endpoint, token: env[HUB_TOKEN_ENV] || undefined });
+    return openHubModel(spec.repo, spec.revision, { endpoint: spec.endpoint, auth: spec.auth });
+}
+
+/** The dry-run listing, in `aws s3 sync --dryrun`'s form (awscli/customizations/s3/results.py, DRY_RUN_FORMAT). */
+function writeDryRun(io: CliIo, source: ModelSource, target: StageTarget, result: DryRunResult): void {
+    const { bucket, prefix } = target;
+    const from = source.description.startsWith("dir:") ? source.description.slice(4) : source.description;
+    for (const d of result.decisions) {
+        const reason = d.reason ? ` (${d.reason})` : "";
+        io.stdout.write(`(dryrun) ${d.action}: ${from}/${d.file.path} to s3://${bucket}/${d.key}${reason}\n`);
+    }
+    const uploads = result.decisions.filter((d) => d.action === "upload");
+    const bytes = uploads.reduce((n, d) => n + d.file.size, 0);
+    io.stdout.write(
+        `Dry run of ${source.description} to s3://${bucket}/${prefix}: ` +
+            `${uploads.length} to upload (${formatBytes(bytes)}), ${result.decisions.length - uploads.length} already staged; nothing was uploaded.\n`,
+    );
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -177,7 +219,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             const region = await clientRegion(s3);
             for (const warning of plan.warnings) io.stderr.write(`! ${warning}\n`);
 
-            const opened = await openSource(plan.source, io.env);
+            const opened = await openSource(plan.source);
             const files = filterFiles(opened.files, plan.include, plan.exclude);
             if (files.length === 0)
                 throw new OperationError(
@@ -188,17 +230,21 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             const { bucket, prefix, kmsKeyId } = plan.target;
             const where = plan.connection.endpointUrl ?? `S3 in ${describeRegion(region)}${plan.connection.fips ? " (FIPS)" : ""}`;
             io.stderr.write(
-                `Staging ${source.description} to s3://${bucket}/${prefix} (${where}; ` +
+                `${plan.dryRun ? "Dry run: staging" : "Staging"} ${source.description} to s3://${bucket}/${prefix} (${where}; ` +
                     `${kmsKeyId ? `SSE-KMS with ${kmsKeyId}` : "the bucket's default encryption"})\n`,
             );
             const stager = new ModelStager(s3, plan.target, { ...plan.transfer, signal: io.signal }, new ConsoleProgress(io.stderr), where);
-            const result = await stager.stage(source);
+            const result = plan.dryRun ? await stager.dryRun(source) : await stager.stage(source);
 
             if (result.extraKeys.length > 0) {
                 const shown = result.extraKeys.slice(0, 5).join(", ") + (result.extraKeys.length > 5 ? ", …" : "");
                 io.stderr.write(
                     `! ${result.extraKeys.length} object(s) under s3://${bucket}/${prefix} are not files of this model; SageMaker copies them into the container too: ${shown}\n`,
                 );
+            }
+            if ("decisions" in result) {
+                writeDryRun(io, source, plan.target, result);
+                return;
             }
             io.stdout.write(
                 `Staged ${source.description} to s3://${bucket}/${prefix}: ${result.uploaded.length} uploaded (${formatBytes(result.bytesUploaded)}), ` +
