@@ -16,16 +16,17 @@ const ROOT = path.resolve(__dirname, "..");
 
 /**
  * Needed by `pulumi up` although no module imports them: with `runtime.options.typescript` (Pulumi.yaml)
- * the language host registers the project's ts-node with its typescript and type-checks against
- * tsconfig.json, whose `types` names node and mocha (@pulumi/pulumi cmd/run/run.js, "tsn.register";
- * without the project's own typescript and ts-node it falls back to vendored TypeScript 3.8.3 and ts-node 7,
- * older than the TypeScript 5.9 this project is written for).
+ * the language host registers the project's ts-node with its typescript, type-checking each file it
+ * loads (@pulumi/pulumi cmd/run/run.js, "tsn.register"). Without them it falls back to its vendored
+ * ts-node 7.0.1 and TypeScript 3.8.3, which reject tsconfig's `target: es2022` (TS6046). The files use
+ * Node.js globals (Buffer, require), so @types/node too. @types/mocha, also in tsconfig.json's `types`,
+ * is not needed: ts-node reports the diagnostics of the files it compiles, not that option's. (Checked
+ * on 2026-12-02 by loading index.ts and policies/index.ts that way after `npm ci --omit=dev`.)
  */
 const LANGUAGE_HOST: Record<string, string> = {
     typescript: "the compiler the language host loads from the project",
     "ts-node": "the loader the language host registers",
-    "@types/node": "tsconfig.json types",
-    "@types/mocha": "tsconfig.json types",
+    "@types/node": "the Node.js globals the program and the pack use",
 };
 
 /** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`), or undefined for builtins. */
@@ -138,15 +139,11 @@ describe("runtime dependencies", () => {
         assert.deepEqual(problems, []);
     });
 
-    it("the language host's packages are what tsconfig.json and Pulumi.yaml ask for", () => {
-        const tsconfig = ts.readConfigFile(path.join(ROOT, "tsconfig.json"), ts.sys.readFile).config as { compilerOptions?: { types?: string[] } };
-        const types = (tsconfig.compilerOptions?.types ?? []).map((t) => `@types/${t}`).sort();
-        assert.deepEqual(
-            Object.keys(LANGUAGE_HOST)
-                .filter((n) => n.startsWith("@types/"))
-                .sort(),
-            types,
-        );
+    it("the language host's packages are what Pulumi.yaml and the tsconfig files ask for", () => {
         assert.match(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), /^\s+typescript: true$/m);
+        for (const file of ["tsconfig.json", "policies/tsconfig.json"]) {
+            const config = ts.readConfigFile(path.join(ROOT, file), ts.sys.readFile).config as { compilerOptions?: { types?: string[] } };
+            assert.ok(config.compilerOptions?.types?.includes("node"), `${file} names the node types`);
+        }
     });
 });
