@@ -4,6 +4,7 @@
  *
  *   npm run bench                          everything (about 6 minutes on 2 cores, 3 of them `npm test`)
  *   npm run bench -- --skip-tests          without timing `npm test`
+ *   npm run bench -- --skip-install        without timing the fresh-clone `npm ci`
  *   npm run bench -- --runs 10 --sizes 1,10,50,100,200
  *   npm run bench -- --repo ../other-checkout --label before    measure another checkout of this repository
  *
@@ -16,6 +17,8 @@
  *    (bench/capture.ts, bench/evalPolicies.ts).
  * 3. Policy throughput: analyze calls × policies / seconds of evaluation, and the slowest policies.
  * 4. `npm test`'s two halves (`npm run typecheck`, `npm run mocha`), unless --skip-tests.
+ * 5. The fresh-clone install (bench/install.ts): `npm ci` in a `git clone` of the repository in a
+ *    temporary directory, and `npm ci --omit=dev` in another, unless --skip-install.
  * Prints tables and writes bench/results/<date>-<machine>[-<label>].json.
  */
 import * as fs from "fs";
@@ -26,6 +29,7 @@ import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components
 import type { CapturedResource } from "../offline/mockRun";
 import type { PlanTimings } from "../offline/timings";
 import type { EvalReport, PolicyTime } from "./evalPolicies";
+import { freshInstall, type InstallRun } from "./install";
 import {
     analyzeCalls,
     BENCH_DIR,
@@ -50,6 +54,7 @@ interface Options {
     scalingRuns: number;
     sizes: number[];
     skipTests: boolean;
+    skipInstall: boolean;
     label?: string;
     out?: string;
 }
@@ -101,6 +106,7 @@ function parseOptions(): Options {
             "scaling-runs": { type: "string", default: "3" },
             sizes: { type: "string", default: "1,10,50,100" },
             "skip-tests": { type: "boolean", default: false },
+            "skip-install": { type: "boolean", default: false },
             label: { type: "string" },
             out: { type: "string" },
         },
@@ -114,6 +120,7 @@ function parseOptions(): Options {
             .map(Number)
             .filter((n) => n > 0),
         skipTests: values["skip-tests"]!,
+        skipInstall: values["skip-install"]!,
         label: values.label,
         out: values.out,
     };
@@ -289,6 +296,12 @@ async function main(): Promise<void> {
             if (r.code !== 0) log(`  exit ${r.code}:\n${(r.stdout + r.stderr).trim().split("\n").slice(-15).join("\n")}`);
         }
     }
+
+    // 5. The fresh-clone install.
+    const installs: InstallRun[] = [];
+    if (!opts.skipInstall) {
+        for (const flags of [[], ["--omit=dev"]]) installs.push(await freshInstall(opts.repo, flags, log));
+    }
     const loadAfter = os.loadavg();
 
     // ---------------------------------------------------------------------------------------------
@@ -426,7 +439,26 @@ async function main(): Promise<void> {
         out.push(`total: ${(Object.values(tests).reduce((a, t) => a + t.wallMs, 0) / 1000).toFixed(1)} s`, "");
     }
 
-    // Goals (issue 6).
+    if (installs.length > 0) {
+        out.push(`5. Fresh-clone install (git clone of the committed HEAD into a temporary directory; npm's cache as it is; one run each)`);
+        out.push(
+            table(
+                ["command", "wall s", "of it prepare s", "node_modules MiB", "packages", "EBADENGINE", "exit"],
+                installs.map((i) => [
+                    i.command,
+                    (i.wallMs / 1000).toFixed(1),
+                    i.prepareMs !== undefined ? (i.prepareMs / 1000).toFixed(1) : "-",
+                    mib(i.nodeModulesBytes / 1024),
+                    i.packages,
+                    i.engineWarnings.length > 0 ? i.engineWarnings.join("; ") : "none",
+                    i.code,
+                ]),
+            ),
+            "",
+        );
+    }
+
+    // Goals (issue 6; the install, issue 13).
     const goals = [
         { goal: "govcloud plan cold process ≤ 1.5× the floor (median wall)", value: `${ratio.toFixed(2)}×`, met: ratio <= 1.5 },
         last && base && last !== base
@@ -449,6 +481,13 @@ async function main(): Promise<void> {
                       met: cold >= 20000 && (!Number.isFinite(big) || big >= 20000),
                   };
               })()
+            : undefined,
+        installs.length > 0
+            ? {
+                  goal: `fresh-clone npm ci on Node.js ${m.node} succeeds with no engine warning`,
+                  value: installs.map((i) => `${i.command}: exit ${i.code}, ${i.engineWarnings.length} EBADENGINE`).join("; "),
+                  met: installs.every((i) => i.code === 0 && i.engineWarnings.length === 0),
+              }
             : undefined,
     ].filter((g): g is { goal: string; value: string; met: boolean } => !!g);
     out.push("Goals");
@@ -483,6 +522,7 @@ async function main(): Promise<void> {
         scaling: scaling.map((row) => ({ ...row, plan: strip(row.plan) })),
         policyEvaluation: { govcloud: govEval },
         tests: opts.skipTests ? undefined : tests,
+        install: opts.skipInstall ? undefined : installs,
         goals,
     };
     fs.mkdirSync(path.dirname(file), { recursive: true });

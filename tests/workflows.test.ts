@@ -4,7 +4,9 @@
  * against that action's action.yml, and the properties the pipelines promise checked on the parsed
  * YAML: OIDC role assumption in the right partition and region, the SARIF upload of the offline plan
  * even when it fails, the destroy confirmation, environments and concurrency per stack, least
- * privilege, forks kept away from secrets, and every npm script and policy config path existing.
+ * privilege, forks kept away from secrets, and every npm script and policy config path existing;
+ * every action pinned to a commit SHA with its version in a comment, an exact Pulumi CLI version, the
+ * optional Pulumi Cloud OIDC and ESC credential steps wired as alternatives, and the Dependabot config.
  *
  * Every check returns its problems as text, so the last part of this file can break copies of the
  * real workflows in memory and show that each check notices.
@@ -14,11 +16,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { type ValidationError, validateAction, validateWorkflow } from "@action-validator/core";
+import * as semver from "semver";
 import { parseDocument } from "yaml";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
 const ACTION_DIR = path.join(ROOT, ".github", "actions");
+const DEPENDABOT = path.join(ROOT, ".github", "dependabot.yml");
 
 /** Parsed YAML: untyped by nature. */
 type Node = any;
@@ -29,7 +33,11 @@ interface Workflow {
     doc: Node;
 }
 
-/** Inputs of the actions the workflows use, from each action's action.yml at the major version tag. */
+/**
+ * Inputs of the actions the workflows use, by major version, from each action's action.yml at the
+ * release the workflows pin (the version in the comment after the SHA; read from the action's
+ * repository at that tag, 2026-12-02).
+ */
 const ACTION_INPUTS: Record<string, { inputs: string[]; required?: string[] }> = {
     "actions/checkout@v5": {
         inputs: [
@@ -113,6 +121,24 @@ const ACTION_INPUTS: Record<string, { inputs: string[]; required?: string[] }> =
         ],
         required: ["aws-region"],
     },
+    "pulumi/auth-actions@v2": {
+        inputs: ["organization", "requested-token-type", "scope", "token-expiration", "export-environment-variables", "cloud-url"],
+        required: ["organization"],
+    },
+    "pulumi/esc-action@v3": {
+        inputs: [
+            "version",
+            "environment",
+            "keys",
+            "cloud-url",
+            "export-environment-variables",
+            "oidc-auth",
+            "oidc-organization",
+            "oidc-requested-token-type",
+            "oidc-scope",
+            "oidc-token-expiration",
+        ],
+    },
     "pulumi/actions@v6": {
         inputs: [
             "command",
@@ -160,6 +186,8 @@ const ACTION_INPUTS: Record<string, { inputs: string[]; required?: string[] }> =
 const CONFIGURE_AWS = "aws-actions/configure-aws-credentials";
 const PULUMI = "pulumi/actions";
 const UPLOAD_SARIF = "github/codeql-action/upload-sarif";
+const PULUMI_AUTH = "pulumi/auth-actions";
+const ESC = "pulumi/esc-action";
 
 // ---------------------------------------------------------------------------------------------
 // Loading and the repository's facts
@@ -186,6 +214,8 @@ function clone(workflows: Workflow[]): Workflow[] {
 
 interface Repo {
     scripts: Record<string, string>;
+    /** The @pulumi/pulumi version package-lock.json installs. */
+    lockedPulumi: string;
     exists(relative: string): boolean;
     /** Stack name -> partition and region from Pulumi.<stack>.yaml. */
     stacks: Record<string, { partition: string; region: string }>;
@@ -201,7 +231,9 @@ function repoFacts(): Repo {
         const config = (parseDocument(fs.readFileSync(path.join(ROOT, f), "utf8")).toJS() as { config?: Record<string, unknown> }).config ?? {};
         stacks[m[1]] = { partition: String(config[`${project.name}:partition`]), region: String(config[`${project.name}:region`]) };
     }
-    return { scripts: pkg.scripts ?? {}, exists: (relative) => fs.existsSync(path.join(ROOT, relative)), stacks };
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+    const lockedPulumi = lock.packages["node_modules/@pulumi/pulumi"]?.version ?? "";
+    return { scripts: pkg.scripts ?? {}, lockedPulumi, exists: (relative) => fs.existsSync(path.join(ROOT, relative)), stacks };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -329,7 +361,21 @@ function schemaProblems(workflows: Workflow[]): string[] {
     });
 }
 
-/** Every `uses:` pinned to a major version (or a full commit SHA), a known action, given only inputs it declares. */
+/**
+ * The version comment of a step's `uses:` line (`uses: owner/repo@<sha> # v1.2.3`), read from the
+ * workflow's text since YAML parsing drops comments; undefined without one.
+ */
+function pinnedVersion(w: Workflow, uses: string): string | undefined {
+    const escaped = uses.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const versions = [...w.text.matchAll(new RegExp(`uses:\\s*${escaped}\\s*#\\s*(\\S+)`, "g"))].map((m) => m[1]);
+    return versions.length > 0 && versions.every((v) => v === versions[0]) ? versions[0] : undefined;
+}
+
+/**
+ * Every `uses:` pinned to a full commit SHA with its release in a comment (a tag can be moved by its
+ * owner; a SHA cannot), a known action, given only inputs it declares. Whether the SHA is the commit
+ * of that tag cannot be checked offline; Dependabot keeps the two together.
+ */
 function actionInputProblems(workflows: Workflow[], repo: Repo): string[] {
     const problems: string[] = [];
     for (const w of workflows) {
@@ -344,18 +390,25 @@ function actionInputProblems(workflows: Workflow[], repo: Repo): string[] {
                 const where = `${w.file} job ${id} step ${step?.name ?? i + 1}`;
                 const action = actionOf(step);
                 if (!action) return;
-                const major = /^v\d+$/.test(action.ref);
-                if (!major && !/^[0-9a-f]{40}$/.test(action.ref)) {
-                    problems.push(`${where}: ${step.uses} is pinned neither to a major version (@v4) nor to a commit SHA`);
+                if (!/^[0-9a-f]{40}$/.test(action.ref)) {
+                    problems.push(`${where}: ${step.uses} is not pinned to a full commit SHA (uses: ${action.name}@<40-hex sha> # vX.Y.Z)`);
+                    return;
                 }
-                const known = ACTION_INPUTS[`${action.name}@${action.ref}`];
+                const version = pinnedVersion(w, step.uses);
+                const major = version ? /^v(\d+)\.\d+\.\d+$/.exec(version)?.[1] : undefined;
+                if (!major) {
+                    problems.push(`${where}: ${step.uses} has no version comment of the form '# v1.2.3' (got ${JSON.stringify(version ?? "")})`);
+                    return;
+                }
+                const known = ACTION_INPUTS[`${action.name}@v${major}`];
                 if (!known) {
-                    problems.push(`${where}: ${step.uses} is not in ACTION_INPUTS; add its inputs from its action.yml at that version`);
+                    problems.push(`${where}: ${action.name}@v${major} is not in ACTION_INPUTS; add its inputs from its action.yml at ${version}`);
                     return;
                 }
                 const given = Object.keys((step.with ?? {}) as Record<string, unknown>);
-                for (const input of given) if (!known.inputs.includes(input)) problems.push(`${where}: ${step.uses} has no input '${input}'`);
-                for (const input of known.required ?? []) if (!given.includes(input)) problems.push(`${where}: ${step.uses} needs input '${input}'`);
+                for (const input of given) if (!known.inputs.includes(input)) problems.push(`${where}: ${action.name}@v${major} has no input '${input}'`);
+                for (const input of known.required ?? [])
+                    if (!given.includes(input)) problems.push(`${where}: ${action.name}@v${major} needs input '${input}'`);
             });
         }
     }
@@ -387,7 +440,8 @@ function permissionProblems(workflows: Workflow[]): string[] {
             }
             const p = permissionsOf(job);
             for (const [scope, grant] of Object.entries(p)) if (!GRANTS.has(grant)) problems.push(`${where}: ${scope}: ${grant} is not read, write or none`);
-            const usesAws = stepsOf(job, CONFIGURE_AWS).length > 0;
+            // configure-aws-credentials and pulumi/auth-actions both exchange the job's OIDC token.
+            const usesAws = stepsOf(job, CONFIGURE_AWS).length > 0 || stepsOf(job, PULUMI_AUTH).length > 0;
             const sarif = stepsOf(job, UPLOAD_SARIF).length > 0;
             const comments = stepsOf(job, PULUMI).some((s) => String(s.with?.["comment-on-pr"]) === "true");
             const needed: Record<string, boolean> = { "id-token": usesAws, "security-events": sarif, "pull-requests": comments };
@@ -660,6 +714,184 @@ function forkProblems(workflows: Workflow[]): string[] {
     return problems;
 }
 
+/**
+ * The Pulumi CLI the steps install: one exact release (`3.248.0`, not `^3` or a variable) in every
+ * workflow, not older than the locked @pulumi/pulumi (the CLI and the SDK are released together).
+ */
+function pulumiVersionProblems(workflows: Workflow[], repo: Repo): string[] {
+    const problems: string[] = [];
+    const versions = new Set<string>();
+    for (const instance of jobInstances(workflows)) {
+        for (const step of stepsOf(instance.job, PULUMI)) {
+            const where = `${instance.where}: pulumi ${step.with?.command ?? ""}`;
+            const raw = step.with?.["pulumi-version"];
+            const version = literal(raw, instance.matrix);
+            if (!version || !/^\d+\.\d+\.\d+$/.test(version)) {
+                problems.push(
+                    `${where}: pulumi-version ${JSON.stringify(raw ?? "(none: the latest)")} floats; pin an exact release such as ${repo.lockedPulumi}`,
+                );
+                continue;
+            }
+            versions.add(version);
+            if (repo.lockedPulumi && semver.lt(version, repo.lockedPulumi))
+                problems.push(`${where}: pulumi-version ${version} is older than the locked @pulumi/pulumi ${repo.lockedPulumi}`);
+        }
+    }
+    if (versions.size > 1) problems.push(`the workflows install different Pulumi CLI versions: ${[...versions].join(", ")}`);
+    return problems;
+}
+
+const TOKEN_EXPRESSION = /^\$\{\{\s*steps\.pulumi-auth\.outputs\.pulumi-access-token\s*\|\|\s*secrets\.PULUMI_ACCESS_TOKEN\s*\}\}$/;
+const ESC_KEYS = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+
+/** `X` of an `if: X == ''` or `if: X != ''` condition, or undefined. */
+function emptinessTest(condition: unknown, op: "==" | "!="): string | undefined {
+    const m = new RegExp(`^\\s*(?:\\$\\{\\{\\s*)?([A-Za-z0-9_.-]+)\\s*${op}\\s*''\\s*(?:\\}\\})?\\s*$`).exec(String(condition ?? ""));
+    return m?.[1];
+}
+
+/**
+ * The optional credentials without long-lived secrets (docs/credentials.md), in every job that runs
+ * Pulumi: a Pulumi Cloud token from GitHub's OIDC token (pulumi/auth-actions, step id pulumi-auth) when
+ * vars.PULUMI_CLOUD_AUTH is 'oidc', else the stored PULUMI_ACCESS_TOKEN; and the AWS credentials from a
+ * Pulumi ESC environment when one is named, else configure-aws-credentials, exactly one of the two.
+ */
+function credentialOptionProblems(workflows: Workflow[]): string[] {
+    const problems: string[] = [];
+    for (const w of workflows) {
+        for (const [id, job] of Object.entries((w.doc?.jobs ?? {}) as Record<string, Node>)) {
+            const list = steps(job);
+            const pulumiAt = list.findIndex((s) => actionOf(s)?.name === PULUMI);
+            if (pulumiAt < 0) continue;
+            const where = `${w.file} job ${id}`;
+            const auth = list.map((s, i) => [s, i] as const).filter(([s]) => actionOf(s)?.name === PULUMI_AUTH);
+            if (auth.length !== 1) problems.push(`${where}: needs one ${PULUMI_AUTH} step (the Pulumi Cloud OIDC option), has ${auth.length}`);
+            for (const [step, index] of auth) {
+                if (step.id !== "pulumi-auth") problems.push(`${where}: the ${PULUMI_AUTH} step needs id: pulumi-auth (the token expressions read its output)`);
+                if (!/^\s*vars\.PULUMI_CLOUD_AUTH\s*==\s*'oidc'\s*$/.test(String(step.if ?? "")))
+                    problems.push(
+                        `${where}: the ${PULUMI_AUTH} step must be optional: if: vars.PULUMI_CLOUD_AUTH == 'oidc' (got ${JSON.stringify(step.if ?? "")})`,
+                    );
+                if (!String(step.with?.["requested-token-type"] ?? "").startsWith("urn:pulumi:token-type:access_token:"))
+                    problems.push(`${where}: the ${PULUMI_AUTH} step needs requested-token-type urn:pulumi:token-type:access_token:<type>`);
+                if (index > pulumiAt) problems.push(`${where}: the ${PULUMI_AUTH} step runs after pulumi`);
+            }
+            const esc = list.map((s, i) => [s, i] as const).filter(([s]) => actionOf(s)?.name === ESC);
+            const configure = stepsOf(job, CONFIGURE_AWS);
+            if (esc.length !== 1 || configure.length !== 1) {
+                problems.push(`${where}: needs one ${ESC} step and one ${CONFIGURE_AWS} step (has ${esc.length} and ${configure.length})`);
+            }
+            for (const [step, index] of esc) {
+                const chosen = emptinessTest(step.if, "!=");
+                const fallback = configure.map((c) => emptinessTest(c.if, "=="));
+                if (!chosen || fallback.some((f) => f !== chosen))
+                    problems.push(
+                        `${where}: the ESC step (if: ${JSON.stringify(step.if ?? "")}) and configure-aws-credentials (if: ${JSON.stringify(configure.map((c) => c.if ?? ""))}) must test the same setting, X != '' and X == '', so exactly one runs`,
+                    );
+                else if (!new RegExp(`^\\$\\{\\{\\s*${chosen.replace(/\./g, "\\.")}\\s*\\}\\}$`).test(String(step.with?.environment ?? "")))
+                    problems.push(`${where}: the ESC step opens ${JSON.stringify(step.with?.environment)}, not the \${{ ${chosen} }} its condition tests`);
+                const keys = String(step.with?.keys ?? "")
+                    .split(",")
+                    .map((k) => k.trim());
+                for (const key of ESC_KEYS) if (!keys.includes(key)) problems.push(`${where}: the ESC step does not inject ${key}`);
+                if (index > pulumiAt) problems.push(`${where}: the ESC step runs after pulumi`);
+            }
+            for (const step of list.filter((s) => actionOf(s)?.name === PULUMI || actionOf(s)?.name === ESC)) {
+                const token = step.env?.PULUMI_ACCESS_TOKEN;
+                if (!TOKEN_EXPRESSION.test(String(token ?? "")))
+                    problems.push(
+                        `${where}: ${actionOf(step)?.name} gets PULUMI_ACCESS_TOKEN ${JSON.stringify(token ?? "(none)")}; use \${{ steps.pulumi-auth.outputs.pulumi-access-token || secrets.PULUMI_ACCESS_TOKEN }} so both ways work`,
+                    );
+            }
+        }
+    }
+    return problems;
+}
+
+interface DependabotConfig {
+    file: string;
+    text: string;
+}
+
+function loadDependabot(file = DEPENDABOT): DependabotConfig | undefined {
+    return fs.existsSync(file) ? { file: path.relative(ROOT, file), text: fs.readFileSync(file, "utf8") } : undefined;
+}
+
+const DEPENDABOT_ECOSYSTEMS = new Set([
+    "npm",
+    "github-actions",
+    "bundler",
+    "cargo",
+    "composer",
+    "docker",
+    "gomod",
+    "gradle",
+    "maven",
+    "nuget",
+    "pip",
+    "terraform",
+]);
+const DEPENDABOT_INTERVALS = new Set(["daily", "weekly", "monthly", "quarterly", "semiannually", "yearly", "cron"]);
+const DEPENDABOT_UPDATE_KEYS = new Set([
+    "package-ecosystem",
+    "directory",
+    "directories",
+    "schedule",
+    "allow",
+    "assignees",
+    "commit-message",
+    "cooldown",
+    "groups",
+    "ignore",
+    "insecure-external-code-execution",
+    "labels",
+    "milestone",
+    "open-pull-requests-limit",
+    "pull-request-branch-name",
+    "rebase-strategy",
+    "registries",
+    "reviewers",
+    "target-branch",
+    "vendor",
+    "versioning-strategy",
+]);
+
+/**
+ * .github/dependabot.yml: version 2, known keys, a valid schedule, and updates for the npm packages
+ * (the root and every other package.json of the project: policies/) and for the workflows' actions.
+ * Keys and values from GitHub's "Dependabot options reference" (docs.github.com, checked 2026-12-02).
+ */
+function dependabotProblems(config: DependabotConfig | undefined, repo: Repo): string[] {
+    if (!config) return [".github/dependabot.yml is missing (npm and github-actions updates)"];
+    const parsed = parseDocument(config.text, { uniqueKeys: true });
+    if (parsed.errors.length > 0) return [`${config.file}: ${parsed.errors.map((e) => e.message).join("; ")}`];
+    const doc = parsed.toJS() as Node;
+    const problems: string[] = [];
+    if (doc?.version !== 2) problems.push(`${config.file}: version must be 2 (got ${JSON.stringify(doc?.version)})`);
+    const updates = Array.isArray(doc?.updates) ? (doc.updates as Node[]) : [];
+    if (updates.length === 0) problems.push(`${config.file}: no updates`);
+    const covered = new Set<string>();
+    updates.forEach((u, i) => {
+        const where = `${config.file} updates[${i}]`;
+        const ecosystem = String(u?.["package-ecosystem"] ?? "");
+        if (!DEPENDABOT_ECOSYSTEMS.has(ecosystem)) problems.push(`${where}: package-ecosystem ${JSON.stringify(ecosystem)} is not one Dependabot knows`);
+        for (const key of Object.keys(u ?? {})) if (!DEPENDABOT_UPDATE_KEYS.has(key)) problems.push(`${where}: unknown key ${key}`);
+        const dirs: unknown[] = u?.directories ?? (u?.directory !== undefined ? [u.directory] : []);
+        if (dirs.length === 0) problems.push(`${where}: no directory`);
+        const interval = u?.schedule?.interval;
+        if (!DEPENDABOT_INTERVALS.has(String(interval)))
+            problems.push(`${where}: schedule.interval ${JSON.stringify(interval)} is not one of ${[...DEPENDABOT_INTERVALS].join(", ")}`);
+        for (const dir of dirs) {
+            const d = String(dir);
+            if (ecosystem === "npm" && !repo.exists(path.posix.join(d.replace(/^\//, ""), "package.json"))) problems.push(`${where}: ${d} has no package.json`);
+            covered.add(`${ecosystem} ${d.replace(/\/$/, "") || "/"}`);
+        }
+    });
+    const wanted = ["npm /", "github-actions /", ...(repo.exists("policies/package.json") ? ["npm /policies"] : [])];
+    for (const w of wanted) if (!covered.has(w)) problems.push(`${config.file}: no ${w.replace(" ", " update for ")}`);
+    return problems;
+}
+
 /** Runs a `run:` script with bash and the given env; returns the exit status. */
 function runScript(script: string, env: Record<string, string>): number {
     const result = spawnSync("bash", ["--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], {
@@ -763,7 +995,7 @@ describe("GitHub Actions workflows", function () {
         );
     });
 
-    it("pin actions to major versions and give them only inputs their action.yml declares", () => {
+    it("pin every action to a commit SHA with its release in a comment, and give it only inputs its action.yml declares", () => {
         expectNone(actionInputProblems(workflows, repo));
     });
 
@@ -801,6 +1033,18 @@ describe("GitHub Actions workflows", function () {
 
     it("destroy only on manual dispatch, when the confirmation equals the stack", () => {
         expectNone(destroyProblems(workflows, repo));
+    });
+
+    it("install one exact Pulumi CLI release, not older than the locked SDK", () => {
+        expectNone(pulumiVersionProblems(workflows, repo));
+    });
+
+    it("offer Pulumi Cloud OIDC and Pulumi ESC credentials as options next to the stored token and configure-aws-credentials", () => {
+        expectNone(credentialOptionProblems(workflows));
+    });
+
+    it("have a Dependabot config for npm (root and policies/) and the actions", () => {
+        expectNone(dependabotProblems(loadDependabot(), repo));
     });
 
     describe("the checks notice a broken workflow", () => {
@@ -848,7 +1092,73 @@ describe("GitHub Actions workflows", function () {
             });
             const problems = actionInputProblems(copy, repo);
             expectSome(problems, /pulumi\/actions@v6 has no input 'policy-packs'/);
-            expectSome(problems, /configure-aws-credentials@main is pinned neither/);
+            expectSome(problems, /configure-aws-credentials@main is not pinned to a full commit SHA/);
+        });
+
+        it("an action pinned by tag, or by SHA without its version comment", () => {
+            const byTag = broken("checks.yml", (doc) => (stepOf(doc, "test", "actions/checkout").uses = "actions/checkout@v5"));
+            expectSome(actionInputProblems(byTag, repo), /checks\.yml job test .*actions\/checkout@v5 is not pinned to a full commit SHA/);
+            const sha = "0123456789abcdef0123456789abcdef01234567";
+            const noComment = broken(
+                "deploy.yml",
+                (doc) => (stepOf(doc, "up", PULUMI).uses = `${PULUMI}@${sha}`),
+                (text) => text.replace(/uses: pulumi\/actions@[0-9a-f]{40} # v[0-9.]+/, `uses: ${PULUMI}@${sha}`),
+            );
+            expectSome(actionInputProblems(noComment, repo), /deploy\.yml job up .*pulumi\/actions@0123.* has no version comment/);
+        });
+
+        it("a floating or outdated Pulumi CLI version", () => {
+            const floating = broken("pull-request.yml", (doc) => (stepOf(doc, "preview", PULUMI).with["pulumi-version"] = "^3"));
+            expectSome(pulumiVersionProblems(floating, repo), /pull-request\.yml job preview \(govcloud\): pulumi preview: pulumi-version "\^3" floats/);
+            const variable = broken("destroy.yml", (doc) => (stepOf(doc, "destroy-govcloud", PULUMI).with["pulumi-version"] = "${{ vars.PULUMI_VERSION }}"));
+            expectSome(pulumiVersionProblems(variable, repo), /destroy-govcloud: pulumi destroy: pulumi-version .* floats/);
+            const missing = broken("deploy.yml", (doc) => delete stepOf(doc, "up", PULUMI).with["pulumi-version"]);
+            expectSome(pulumiVersionProblems(missing, repo), /pulumi-version "\(none: the latest\)" floats/);
+            const old = broken("deploy.yml", (doc) => (stepOf(doc, "up", PULUMI).with["pulumi-version"] = "3.100.0"));
+            expectSome(pulumiVersionProblems(old, repo), /3\.100\.0 is older than the locked @pulumi\/pulumi/);
+            expectSome(pulumiVersionProblems(old, repo), /different Pulumi CLI versions/);
+        });
+
+        it("a credential option that is not optional, runs with its alternative, or loses the stored token", () => {
+            const always = broken("deploy.yml", (doc) => delete stepOf(doc, "up", PULUMI_AUTH).if);
+            expectSome(credentialOptionProblems(always), /deploy\.yml job up: the pulumi\/auth-actions step must be optional/);
+            const both = broken("pull-request.yml", (doc) => delete stepOf(doc, "preview", CONFIGURE_AWS).if);
+            expectSome(credentialOptionProblems(both), /pull-request\.yml job preview: the ESC step .* exactly one runs/);
+            const tokenOnly = broken(
+                "destroy.yml",
+                (doc) => (stepOf(doc, "destroy-commercial", PULUMI).env.PULUMI_ACCESS_TOKEN = "${{ secrets.PULUMI_ACCESS_TOKEN }}"),
+            );
+            expectSome(credentialOptionProblems(tokenOnly), /destroy-commercial: pulumi\/actions gets PULUMI_ACCESS_TOKEN/);
+            const noOption = broken("deploy.yml", (doc) => (jobOf(doc, "up").steps = steps(jobOf(doc, "up")).filter((s) => actionOf(s)?.name !== ESC)));
+            expectSome(credentialOptionProblems(noOption), /deploy\.yml job up: needs one pulumi\/esc-action step/);
+            const noIdToken = broken("destroy.yml", (doc) => {
+                const job = jobOf(doc, "destroy-govcloud");
+                job.steps = steps(job).filter((s) => actionOf(s)?.name !== CONFIGURE_AWS);
+                delete job.permissions["id-token"];
+            });
+            expectSome(permissionProblems(noIdToken), /destroy-govcloud: needs id-token: write/);
+        });
+
+        it("a Dependabot config that is missing, leaves out an ecosystem, or has an invalid schedule", () => {
+            expectSome(dependabotProblems(undefined, repo), /dependabot\.yml is missing/);
+            const real = loadDependabot();
+            assert.ok(real, ".github/dependabot.yml exists");
+            const edit = (change: (doc: Node) => void) => {
+                const doc = parseDocument(real.text).toJS() as Node;
+                change(doc);
+                return { file: real.file, text: JSON.stringify(doc) };
+            };
+            const noActions = edit((doc) => (doc.updates = doc.updates.filter((u: Node) => u["package-ecosystem"] !== "github-actions")));
+            expectSome(dependabotProblems(noActions, repo), /no github-actions update for \//);
+            const hourly = edit((doc) => (doc.updates[0].schedule.interval = "hourly"));
+            expectSome(dependabotProblems(hourly, repo), /schedule\.interval "hourly"/);
+            const noPolicies = edit(
+                (doc) => (doc.updates = doc.updates.filter((u: Node) => !(u["package-ecosystem"] === "npm" && u.directory === "/policies"))),
+            );
+            expectSome(dependabotProblems(noPolicies, repo), /no npm update for \/policies/);
+            const v1 = edit((doc) => (doc.version = 1));
+            expectSome(dependabotProblems(v1, repo), /version must be 2/);
+            expectSome(dependabotProblems({ file: real.file, text: "version: 2\nupdates: [" }, repo), /dependabot\.yml: /);
         });
 
         it("a job that assumes a role without id-token: write", () => {
