@@ -11,7 +11,7 @@
  * Secrets are compared by fingerprint.
  */
 import { createHash, randomBytes } from "crypto";
-import { aliasUrns } from "./aliases";
+import { AliasSpec, matchEarlierResources } from "./aliases";
 import { CapturedResource, isUnknown, mapSecrets } from "./mockRun";
 import { InputChange, replaceRulesOf, replacingChanges } from "./replaceRules";
 
@@ -27,8 +27,8 @@ export interface PlanResource {
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
     inputs: Record<string, unknown>;
-    /** URNs the resource may have had before (its aliases, resolved); absent when none. */
-    aliases?: string[];
+    /** The aliases the program declared (./aliases.ts matches them to an earlier plan's URNs); absent when none. */
+    aliases?: AliasSpec[];
     options?: {
         /** Present only when the program set it. */
         deleteBeforeReplace?: boolean;
@@ -95,7 +95,6 @@ export function newSecretSalt(): string {
 
 /** A mocked run's resources as a plan records them. */
 export function planResources(resources: CapturedResource[], salt: string): PlanResource[] {
-    const aliases = aliasUrns(resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent, aliases: r.options.aliases })));
     return resources.map((r) => ({
         urn: r.urn,
         type: r.type,
@@ -106,7 +105,7 @@ export function planResources(resources: CapturedResource[], salt: string): Plan
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
         inputs: mapSecrets(r.inputs, (secret) => secretFingerprint(salt, secret.value)) as Record<string, unknown>,
-        ...(aliases.get(r.urn)?.length ? { aliases: aliases.get(r.urn) } : {}),
+        ...(r.options.aliases.length > 0 ? { aliases: r.options.aliases } : {}),
         options: {
             ...(r.options.deleteBeforeReplaceDefined ? { deleteBeforeReplace: r.options.deleteBeforeReplace } : {}),
             retainOnDelete: r.options.retainOnDelete,
@@ -247,23 +246,13 @@ export function previewChanges(earlier: PlanResource[], after: PlanResource[]): 
 
 /**
  * The earlier plan as the engine reads it against this one: a resource whose URN is gone but which
- * a current resource names among its aliases (./aliases.ts) is that resource, renamed, so its URN is
- * rewritten wherever the earlier plan uses it (parents, dependencies). The first current resource to
- * claim an earlier URN keeps it, as the engine refuses a second claim.
+ * a current resource finds through its aliases (./aliases.ts) is that resource, renamed, so its URN
+ * is rewritten wherever the earlier plan uses it (parents, dependencies).
  */
 function followAliases(earlier: PlanResource[], after: PlanResource[]): { graph: PlanResource[]; renamed: Map<string, string> } {
-    const current = new Set(after.map((r) => r.urn));
-    const earlierUrns = new Set(earlier.map((r) => r.urn));
     const newUrnOf = new Map<string, string>();
-    const renamed = new Map<string, string>();
-    for (const r of after) {
-        if (earlierUrns.has(r.urn)) continue;
-        const previous = r.aliases?.find((a) => earlierUrns.has(a) && !current.has(a) && !newUrnOf.has(a));
-        if (previous) {
-            newUrnOf.set(previous, r.urn);
-            renamed.set(r.urn, previous);
-        }
-    }
+    const renamed = matchEarlierResources(after, new Set(earlier.map((r) => r.urn)));
+    for (const [urn, previous] of renamed) newUrnOf.set(previous, urn);
     if (newUrnOf.size === 0) return { graph: earlier, renamed };
     const map = (urn: string) => newUrnOf.get(urn) ?? urn;
     const graph = earlier.map((r) => ({

@@ -13,7 +13,7 @@ import { ComponentArgumentsError } from "../components/arguments";
 import { resolveLlmEndpoint } from "../components/llmEndpoint";
 import { NOTEBOOK_DEFAULTS } from "../components/notebook";
 import { PACKAGE_NAME, previousType } from "../components/packageTypes";
-import { aliasUrns, makeUrn } from "../offline/aliases";
+import { makeUrn, matchEarlierResources } from "../offline/aliases";
 import { PlanResource, previewChanges } from "../offline/changes";
 import { COMPONENT_DOCS, COMPONENTS_DIR, componentPackageSchema, PackageSchema, providerNaming, renderComponentDocs } from "../offline/componentSchema";
 import { ENGINE_IDS } from "../policies/catalog/engines";
@@ -300,10 +300,9 @@ describe("moving the components into the package keeps every deployed resource",
         for (const component of COMPONENTS) {
             const resource = plan.updateSnapshot.find((r) => r.type === token(component))!;
             assert.ok(resource, component);
-            // Mock URNs put the root stack's type before it (offline/aliases.ts).
             assert.ok(
-                resource.aliases?.some((a) => a.endsWith(`$${previousType(component)}::${resource.name}`)),
-                `${component}: ${resource.aliases}`,
+                resource.aliases?.some((a) => a.type === previousType(component) && a.name === undefined),
+                `${component}: ${JSON.stringify(resource.aliases)}`,
             );
         }
     });
@@ -320,39 +319,58 @@ describe("alias resolution, as the engine resolves alias specs", () => {
         assert.equal(makeUrn("dev", "proj", stackUrn, "a:index:Outer", "o", "mock"), "urn:pulumi:dev::proj::pulumi:pulumi:Stack$a:index:Outer::o");
     });
 
-    it("gives a component's earlier type to the component and, through it, to its children and grandchildren", () => {
-        const outer = "urn:pulumi:dev::proj::new:index:Outer::o";
-        const inner = "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner::i";
-        const leaf = "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner$aws:s3/bucket:Bucket::b";
-        const aliases = aliasUrns([
-            { urn: stackUrn, type: "pulumi:pulumi:Stack", name: "proj-dev", aliases: [] },
-            { urn: outer, type: "new:index:Outer", name: "o", parent: stackUrn, aliases: [{ type: "old:mod:Outer", parentUrn: stackUrn }] },
-            { urn: inner, type: "x:index:Inner", name: "i", parent: outer, aliases: [{ name: "i-before" }] },
-            { urn: leaf, type: "aws:s3/bucket:Bucket", name: "b", parent: inner, aliases: [] },
-        ]);
-        assert.deepEqual(aliases.get(outer), ["urn:pulumi:dev::proj::old:mod:Outer::o"]);
-        assert.deepEqual(aliases.get(inner)!.sort(), [
-            "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner::i-before",
-            "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner::i",
+    const outer = "urn:pulumi:dev::proj::new:index:Outer::o";
+    const inner = "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner::i";
+    const leaf = "urn:pulumi:dev::proj::new:index:Outer$x:index:Inner$aws:s3/bucket:Bucket::i-bucket";
+    const run = [
+        { urn: stackUrn, type: "pulumi:pulumi:Stack", name: "proj-dev" },
+        { urn: outer, type: "new:index:Outer", name: "o", parent: stackUrn, aliases: [{ type: "old:mod:Outer", parentUrn: stackUrn }] },
+        { urn: inner, type: "x:index:Inner", name: "i", parent: outer, aliases: [{ name: "i-before" }] },
+        { urn: leaf, type: "aws:s3/bucket:Bucket", name: "i-bucket", parent: inner },
+    ];
+
+    it("finds a component by its earlier type and, through it, its children and grandchildren under the earlier chain", () => {
+        const earlier = new Set([
+            stackUrn,
+            "urn:pulumi:dev::proj::old:mod:Outer::o",
             "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner::i-before",
+            "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner$aws:s3/bucket:Bucket::i-before-bucket",
         ]);
-        // A parent's new name is no part of its children's URNs; its earlier type is.
-        assert.deepEqual(aliases.get(leaf), ["urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner$aws:s3/bucket:Bucket::b"]);
-        assert.deepEqual(aliases.get(stackUrn), []);
+        assert.deepEqual(
+            [...matchEarlierResources(run, earlier)],
+            [
+                [outer, "urn:pulumi:dev::proj::old:mod:Outer::o"],
+                [inner, "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner::i-before"],
+                // The child's name began with its parent's, so it takes the parent's earlier name as that prefix.
+                [leaf, "urn:pulumi:dev::proj::old:mod:Outer$x:index:Inner$aws:s3/bucket:Bucket::i-before-bucket"],
+            ],
+        );
+    });
+
+    it("keeps a resource found by its own URN, and lets one earlier resource be claimed once", () => {
+        const earlier = new Set([stackUrn, outer, "urn:pulumi:dev::proj::old:mod:Outer::o"]);
+        assert.deepEqual([...matchEarlierResources(run, earlier)], []);
+        const twins = [
+            { urn: "urn:pulumi:dev::proj::t:index:A::a", type: "t:index:A", name: "a", aliases: [{ name: "old" }] },
+            { urn: "urn:pulumi:dev::proj::t:index:A::b", type: "t:index:A", name: "b", aliases: [{ name: "old" }] },
+        ];
+        assert.deepEqual(
+            [...matchEarlierResources(twins, new Set(["urn:pulumi:dev::proj::t:index:A::old"]))],
+            [["urn:pulumi:dev::proj::t:index:A::a", "urn:pulumi:dev::proj::t:index:A::old"]],
+        );
     });
 
     it("takes a whole URN as given, and noParent as a top-level resource", () => {
+        const parent = "urn:pulumi:dev::proj::p:index:P::p";
         const child = "urn:pulumi:dev::proj::p:index:P$t:index:T::c";
-        const aliases = aliasUrns([
-            { urn: "urn:pulumi:dev::proj::p:index:P::p", type: "p:index:P", name: "p", aliases: [] },
-            {
-                urn: child,
-                type: "t:index:T",
-                name: "c",
-                parent: "urn:pulumi:dev::proj::p:index:P::p",
-                aliases: [{ urn: "urn:pulumi:x::y::t:index:T::z" }, { noParent: true }],
-            },
-        ]);
-        assert.deepEqual(aliases.get(child), ["urn:pulumi:x::y::t:index:T::z", "urn:pulumi:dev::proj::t:index:T::c"]);
+        const resources = [
+            { urn: parent, type: "p:index:P", name: "p" },
+            { urn: child, type: "t:index:T", name: "c", parent, aliases: [{ urn: "urn:pulumi:x::y::t:index:T::z" }, { noParent: true }] },
+        ];
+        assert.deepEqual([...matchEarlierResources(resources, new Set(["urn:pulumi:x::y::t:index:T::z"]))], [[child, "urn:pulumi:x::y::t:index:T::z"]]);
+        assert.deepEqual(
+            [...matchEarlierResources(resources, new Set(["urn:pulumi:dev::proj::t:index:T::c"]))],
+            [[child, "urn:pulumi:dev::proj::t:index:T::c"]],
+        );
     });
 });
