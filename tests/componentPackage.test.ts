@@ -9,10 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { ComponentArgumentsError } from "../components/arguments";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentArgumentsError, LOG_RETENTION_DAYS } from "../components/arguments";
 import { resolveLlmEndpoint } from "../components/llmEndpoint";
 import { NOTEBOOK_DEFAULTS } from "../components/notebook";
-import { PACKAGE_NAME, previousType } from "../components/packageTypes";
+import { dependenciesOf, PACKAGE_NAME, previousType, withPreviousType } from "../components/packageTypes";
 import { makeUrn, matchEarlierResources } from "../offline/aliases";
 import { PlanResource, previewChanges } from "../offline/changes";
 import { COMPONENT_DOCS, COMPONENTS_DIR, componentPackageSchema, PackageSchema, providerNaming, renderComponentDocs } from "../offline/componentSchema";
@@ -240,6 +241,26 @@ describe("component arguments from any language are checked before anything is c
         );
     });
 
+    it("lists every problem on a line of its own, with the regions and retentions AWS accepts", () => {
+        const bad = { ...placement, region: "eu-west-9", logRetentionDays: 10 };
+        assert.throws(
+            () => resolveLlmEndpoint("chat", bad),
+            (err: unknown) => {
+                assert.ok(err instanceof ComponentArgumentsError);
+                assert.equal(err.name, "ComponentArgumentsError");
+                const lines = err.message.split("\n");
+                assert.equal(lines.length, 3);
+                assert.match(
+                    lines[1],
+                    /^ {2}- region = "eu-west-9": is not a region of AWS GovCloud \(US\) or commercial AWS where the serving engines' images are published; use one of [a-z0-9-]+(, [a-z0-9-]+)+\.$/,
+                );
+                assert.ok(lines[1].includes("us-gov-west-1") && lines[1].includes("us-east-1"));
+                assert.equal(lines[2], `  - logRetentionDays = 10: is not a retention CloudWatch Logs accepts; use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
+                return true;
+            },
+        );
+    });
+
     it("refuses a deployment that does not fit its instance type, with the catalog's sizing and fixes", () => {
         assert.throws(
             () => resolveLlmEndpoint("big", { ...placement, modelId: "llama-3.3-70b-instruct", instanceType: "ml.g5.2xlarge" }),
@@ -252,6 +273,29 @@ describe("component arguments from any language are checked before anything is c
         assert.throws(
             () => resolveLlmEndpoint("chat", { ...placement, weightsSource: "hub", egress: "nat" }),
             /- huggingFaceToken: is required: meta-llama\/Llama-3\.1-8B-Instruct is gated/,
+        );
+    });
+});
+
+describe("the package's resource options", () => {
+    it("adds the type before the package to the caller's aliases, keeping theirs", () => {
+        assert.deepEqual(withPreviousType("LlmEndpoint", undefined).aliases, [{ type: "sagemaker-llm:components:LlmEndpoint" }]);
+        const own = { name: "before" };
+        assert.deepEqual(withPreviousType("LlmEndpoint", { aliases: [own], protect: true }), {
+            aliases: [own, { type: "sagemaker-llm:components:LlmEndpoint" }],
+            protect: true,
+        });
+    });
+
+    it("hands the caller's dependsOn to the children that must wait, as a list, and refuses forms it cannot list", () => {
+        // What Resource.isInstance recognises, without registering anything.
+        const resource = { __pulumiResource: true } as unknown as pulumi.Resource;
+        assert.deepEqual(dependenciesOf(undefined), []);
+        assert.deepEqual(dependenciesOf({ dependsOn: resource }), [resource]);
+        assert.deepEqual(dependenciesOf({ dependsOn: [resource] }), [resource]);
+        assert.throws(
+            () => dependenciesOf({ dependsOn: pulumi.output([resource]) }),
+            /dependsOn of a sagemaker-llm component must be a resource or a list of resources, not an output or a promise of them\./,
         );
     });
 });
