@@ -1,27 +1,180 @@
 /**
- * AWS client settings shared by the tools: region, FIPS endpoints and a custom endpoint URL, and the
- * plain-language explanation of the AWS errors any command can hit (credentials, region, network).
+ * AWS client settings shared by the tools: region, profile, FIPS and dual-stack endpoints and a custom
+ * endpoint URL, resolved as the AWS SDK and CLI resolve them, and the plain-language explanation of the
+ * AWS errors any command can hit (credentials, region, network).
+ *
+ * Precedence, as the SDK's own config loaders apply it: a value set on the client wins, then the
+ * environment, then the profile of the shared config file (AWS SDKs and Tools Reference Guide,
+ * "Precedence of settings" in the settings reference, and "Dual-stack and FIPS endpoints", which also
+ * says the AWS CLI's --endpoint-url overrides the FIPS setting; checked 2026-12-03):
+ *   profile:    --profile, else AWS_PROFILE, else "default"
+ *   FIPS:       --fips / --no-fips, else AWS_USE_FIPS_ENDPOINT, else the profile's use_fips_endpoint
+ *   dual-stack: --dualstack / --no-dualstack, else AWS_USE_DUALSTACK_ENDPOINT, else use_dualstack_endpoint
+ * so a tool sets `useFipsEndpoint` and `useDualstackEndpoint` on its client only when the flag was
+ * given: an explicit `false` would override a FedRAMP shell's AWS_USE_FIPS_ENDPOINT=true.
  *
  * Endpoints come from the SDK's own endpoint rules for the region, so the partition is always
  * right: us-gov-* regions resolve to GovCloud hosts (e.g. s3.us-gov-west-1.amazonaws.com,
- * runtime.sagemaker.us-gov-west-1.amazonaws.com). With `fips`, the rules give (SDK v3, checked by
- * tests/stageModel.test.ts and tests/invoke.test.ts):
+ * runtime.sagemaker.us-gov-west-1.amazonaws.com). With FIPS the rules give (SDK v3, checked by
+ * tests/awsConnection.test.ts, tests/stageModel.test.ts and tests/invoke.test.ts):
  *   S3:                 s3-fips.<region>.amazonaws.com in commercial US regions and in GovCloud
  *   SageMaker Runtime:  runtime-fips.sagemaker.<region>.amazonaws.com in commercial US regions;
  *                       runtime.sagemaker.<region>.amazonaws.com in GovCloud, whose standard
  *                       endpoint is the FIPS endpoint (as policies/catalog/partitions.ts notes for the VPC).
  */
+import * as os from "os";
+// The SDK's own parser of the shared files (profile sections as "name", sso-session ones as
+// "sso-session.name"); tests/awsConnection.test.ts lists profiles through it and fails if that changes.
+import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { PARTITIONS, partitionOfRegion } from "../policies/catalog/partitions";
 import { UsageError } from "./cli";
 
-/** Where a tool's AWS client connects. */
+/** Where a tool's AWS client connects. Undefined settings are left to the SDK (environment, then profile). */
 export interface AwsConnection {
     /** AWS region; undefined lets the SDK use AWS_REGION or the profile's region. */
     region?: string;
-    /** Use the service's FIPS endpoint in the region. */
-    fips: boolean;
-    /** An explicit endpoint (an S3-compatible server or a local stand-in); excludes `fips`. */
+    /** Named profile of the shared config and credentials files; undefined: AWS_PROFILE, else default. */
+    profile?: string;
+    /** --fips (true) or --no-fips (false); undefined: AWS_USE_FIPS_ENDPOINT, else the profile's use_fips_endpoint. */
+    fips?: boolean;
+    /** --dualstack or --no-dualstack; undefined: AWS_USE_DUALSTACK_ENDPOINT, else the profile's use_dualstack_endpoint. */
+    dualstack?: boolean;
+    /** An explicit endpoint (an S3-compatible server or a local stand-in); excludes `fips` and `dualstack`. */
     endpointUrl?: string;
+}
+
+/** The AWS connection options every tool takes (util.parseArgs form), with the AWS CLI's names. */
+export const AWS_OPTIONS = {
+    region: { type: "string" },
+    profile: { type: "string" },
+    fips: { type: "boolean" },
+    "no-fips": { type: "boolean" },
+    dualstack: { type: "boolean" },
+    "no-dualstack": { type: "boolean" },
+    "endpoint-url": { type: "string" },
+} as const;
+
+type AwsOptionValues = { [K in keyof typeof AWS_OPTIONS]?: (typeof AWS_OPTIONS)[K]["type"] extends "string" ? string : boolean };
+
+/**
+ * The --help lines of AWS_OPTIONS after --region (whose default differs per tool), with their
+ * descriptions from `column` on. `fipsHosts` says what the FIPS endpoint is for the tool's service;
+ * `endpointUrl` adds to what --endpoint-url says.
+ */
+export function awsOptionsUsage(column: number, fipsHosts: string[], endpointUrl: string[] = []): string {
+    const rows: [string, string[]][] = [
+        ["--profile <name>", ["named profile of ~/.aws/config and ~/.aws/credentials", "(default: AWS_PROFILE, else default)"]],
+        [
+            "--fips, --no-fips",
+            [
+                `use (or not) the FIPS endpoint: ${fipsHosts[0]}`,
+                ...fipsHosts.slice(1),
+                "(default: AWS_USE_FIPS_ENDPOINT, else the profile's use_fips_endpoint)",
+            ],
+        ],
+        [
+            "--dualstack, --no-dualstack",
+            ["use (or not) the dual-stack (IPv4 and IPv6) endpoint (default:", "AWS_USE_DUALSTACK_ENDPOINT, else the profile's use_dualstack_endpoint)"],
+        ],
+        [
+            "--endpoint-url <url>",
+            ["another endpoint (a local stand-in); FIPS and dual-stack settings", "from the environment or profile do not apply to it", ...endpointUrl],
+        ],
+    ];
+    const indent = " ".repeat(column);
+    return rows
+        .map(([option, [first, ...rest]]) => {
+            const head = `      ${option}`;
+            const firstLine = head.length < column ? `${head.padEnd(column)}${first}` : `${head}\n${indent}${first}`;
+            return [firstLine, ...rest.map((line) => `${indent}${line}`)].join("\n");
+        })
+        .join("\n");
+}
+
+/** A setting given as --x or --no-x: true, false, or undefined when neither. */
+function flagPair(values: AwsOptionValues, name: "fips" | "dualstack"): boolean | undefined {
+    const on = values[name];
+    const off = values[`no-${name}`];
+    if (on && off) throw new UsageError(`--${name} and --no-${name} exclude each other: give one`);
+    return on ? true : off ? false : undefined;
+}
+
+/** An endpoint variant the SDK can turn on: its flag, environment variable and shared-config key. */
+const VARIANTS = {
+    fips: { flag: "fips", env: "AWS_USE_FIPS_ENDPOINT", key: "use_fips_endpoint", label: "FIPS" },
+    dualstack: { flag: "dualstack", env: "AWS_USE_DUALSTACK_ENDPOINT", key: "use_dualstack_endpoint", label: "dual-stack" },
+} as const;
+type Variant = keyof typeof VARIANTS;
+
+/** A connection and what the tool should say about it before it connects. */
+export interface ResolvedConnection {
+    connection: AwsConnection;
+    /** Where each variant's setting comes from when not from a flag ("AWS_USE_FIPS_ENDPOINT", "profile gov's use_fips_endpoint"). */
+    settingSources: Partial<Record<Variant, string>>;
+    /** Settings that do not apply, said rather than ignored (FIPS from the environment with --endpoint-url). */
+    notes: string[];
+}
+
+/**
+ * The connection from the AWS options. `defaultRegion` is the tool's own default (the stack's
+ * awsRegion output), ahead of the environment. Checks what can be checked before any request: the
+ * URL is a URL, no flag contradicts another or --endpoint-url, the named profile exists, and a FIPS
+ * or dual-stack setting in the environment or profile is "true" or "false" (the SDK would take any
+ * other value, "1" or "yes", as false without a word).
+ */
+export async function resolveConnection(values: AwsOptionValues, defaultRegion: string | undefined, env: NodeJS.ProcessEnv): Promise<ResolvedConnection> {
+    const connection: AwsConnection = {
+        region: regionFrom(values.region ?? defaultRegion, env),
+        profile: values.profile,
+        fips: flagPair(values, "fips"),
+        dualstack: flagPair(values, "dualstack"),
+        endpointUrl: values["endpoint-url"],
+    };
+    clientConfig(connection);
+    const profileSetting = values.profile !== undefined ? "--profile" : "AWS_PROFILE";
+    const profileName = values.profile ?? env.AWS_PROFILE;
+    if (profileName === "") throw new UsageError(`${profileSetting} is empty: name a profile of ~/.aws/config or ~/.aws/credentials, or leave it out`);
+    const files = sharedFilePaths(env);
+    const { configFile, credentialsFile } = await loadSharedConfigFiles({ configFilepath: files.config, filepath: files.credentials, ignoreCache: true });
+    if (profileName !== undefined && !(profileName in configFile) && !(profileName in credentialsFile)) {
+        // The SDK would say only "Could not load credentials from any providers", and take no region or FIPS setting from it.
+        const known = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])].filter((name) => !name.includes("."));
+        throw new UsageError(
+            `${profileSetting} '${profileName}': no such profile in ${files.config} or ${files.credentials}; ` +
+                (known.length ? `profiles there: ${known.join(", ")}` : "they define no profiles") +
+                ` (add it with 'aws configure --profile ${profileName}' or 'aws configure sso')`,
+        );
+    }
+    const profile = profileName ?? "default";
+    const resolved: ResolvedConnection = { connection, settingSources: {}, notes: [] };
+    for (const variant of Object.keys(VARIANTS) as Variant[]) {
+        if (connection[variant] !== undefined) continue;
+        const { env: envName, key, label, flag } = VARIANTS[variant];
+        const fromEnv = env[envName];
+        const fromProfile = configFile[profile]?.[key];
+        const [value, source] = fromEnv !== undefined ? [fromEnv, envName] : [fromProfile, `profile ${profile}'s ${key}`];
+        if (value === undefined) continue;
+        if (value !== "true" && value !== "false") {
+            throw new UsageError(
+                `${source} is '${value}': the AWS SDK reads only true or false and would take this as false; ` +
+                    `set it to true or false, or pass --${flag} or --no-${flag}`,
+            );
+        }
+        resolved.settingSources[variant] = source;
+        if (value === "true" && connection.endpointUrl !== undefined) {
+            resolved.notes.push(`${source} asks for the ${label} endpoint; it does not apply to --endpoint-url ${connection.endpointUrl}`);
+        }
+    }
+    return resolved;
+}
+
+/** The shared config and credentials files, where the SDK looks for them. */
+function sharedFilePaths(env: NodeJS.ProcessEnv): { config: string; credentials: string } {
+    const home = env.HOME || env.USERPROFILE || os.homedir();
+    return {
+        config: env.AWS_CONFIG_FILE || `${home}/.aws/config`,
+        credentials: env.AWS_SHARED_CREDENTIALS_FILE || `${home}/.aws/credentials`,
+    };
 }
 
 /** The region from an option, else AWS_REGION, else AWS_DEFAULT_REGION (the AWS CLI's variable). */
@@ -29,15 +182,28 @@ export function regionFrom(option: string | undefined, env: NodeJS.ProcessEnv): 
     return option || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 }
 
-/** The configuration every SDK v3 client of the tools takes. */
-export function clientConfig(connection: AwsConnection): { region?: string; useFipsEndpoint: boolean; endpoint?: string } {
-    if (connection.fips && connection.endpointUrl) {
-        throw new UsageError("--fips and --endpoint-url exclude each other: the FIPS host comes from the region");
+/** The SDK v3 client configuration of a connection: only what was set, so the SDK resolves the rest. */
+export function clientConfig(connection: AwsConnection): {
+    region?: string;
+    profile?: string;
+    useFipsEndpoint?: boolean;
+    useDualstackEndpoint?: boolean;
+    endpoint?: string;
+} {
+    const { region, profile, fips, dualstack, endpointUrl } = connection;
+    if (endpointUrl !== undefined) {
+        if (fips) throw new UsageError("--fips and --endpoint-url exclude each other: the FIPS host comes from the region");
+        if (dualstack) throw new UsageError("--dualstack and --endpoint-url exclude each other: the dual-stack host comes from the region");
+        if (!/^https?:\/\/[^/]+/.test(endpointUrl)) throw new UsageError(`--endpoint-url must be an http(s) URL, got '${endpointUrl}'`);
+        // The URL names the host, so the environment's or profile's FIPS and dual-stack choices do not apply
+        // (the S3 rules would otherwise refuse it: "A custom endpoint cannot be combined with FIPS").
+        return { ...defined({ region, profile }), endpoint: endpointUrl, useFipsEndpoint: false, useDualstackEndpoint: false };
     }
-    if (connection.endpointUrl && !/^https?:\/\/[^/]+/.test(connection.endpointUrl)) {
-        throw new UsageError(`--endpoint-url must be an http(s) URL, got '${connection.endpointUrl}'`);
-    }
-    return { region: connection.region, useFipsEndpoint: connection.fips, endpoint: connection.endpointUrl };
+    return defined({ region, profile, useFipsEndpoint: fips, useDualstackEndpoint: dualstack });
+}
+
+function defined<T extends object>(values: T): Partial<T> {
+    return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** The region an SDK v3 client sends requests to; UsageError when none is configured. */
@@ -45,6 +211,29 @@ export function clientRegion(client: { config: { region(): Promise<string> } }):
     return client.config.region().catch(() => {
         throw new UsageError("no AWS region: pass --region (the stack's awsRegion output) or set AWS_REGION");
     });
+}
+
+/** The resolved settings of an SDK v3 client that decide its endpoint. */
+interface EndpointSettings {
+    config: { region(): Promise<string>; useFipsEndpoint(): Promise<boolean>; useDualstackEndpoint(): Promise<boolean> };
+}
+
+/**
+ * Where a client's requests go, in words, from the settings the SDK itself resolved:
+ * "us-gov-west-1 (AWS GovCloud (US)), FIPS endpoint (AWS_USE_FIPS_ENDPOINT)". UsageError when no
+ * region is configured.
+ */
+export async function describeClientEndpoint(client: EndpointSettings, resolved: ResolvedConnection): Promise<{ region: string; description: string }> {
+    const region = await clientRegion(client);
+    const on: Record<Variant, boolean> = { fips: await client.config.useFipsEndpoint(), dualstack: await client.config.useDualstackEndpoint() };
+    const variants = (Object.keys(VARIANTS) as Variant[])
+        .filter((variant) => on[variant])
+        .map((variant) => {
+            const flag = resolved.connection[variant] ? `--${VARIANTS[variant].flag}` : undefined;
+            const source = flag ?? resolved.settingSources[variant];
+            return `${VARIANTS[variant].label} endpoint${source ? ` (${source})` : ""}`;
+        });
+    return { region, description: [describeRegion(region), ...variants].join(", ") };
 }
 
 /** "us-gov-west-1 (AWS GovCloud (US))", for messages. */

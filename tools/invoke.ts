@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import { ENGINE_IDS, ENGINES, findEngine, findRelease, RequestFormat } from "../policies/catalog/engines";
-import { regionFrom } from "./awsConfig";
+import { AWS_OPTIONS, awsOptionsUsage, ResolvedConnection, resolveConnection } from "./awsConfig";
 import { CliIo, numberOption, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import {
     acceptsRawPrompt,
@@ -54,12 +54,14 @@ Endpoint:
       --outputs-file <file>   the same from a file: pulumi stack output --json -s <stack> > <file>
       --name <deployment>     which deployment (llmEndpoints[].name) when the stack has several
   -e, --endpoint-name <name>  the endpoint itself, instead of stack outputs
+AWS:
       --region <region>       AWS region (default: outputs' awsRegion, AWS_REGION,
                               AWS_DEFAULT_REGION, the profile's region)
-      --fips                  the SageMaker Runtime FIPS endpoint: runtime-fips.sagemaker.<region>
-                              in commercial US regions; in GovCloud the standard endpoint
-                              (runtime.sagemaker.us-gov-*.amazonaws.com) is the FIPS endpoint
-      --endpoint-url <url>    another SageMaker Runtime endpoint (a local stand-in)
+${awsOptionsUsage(30, [
+    "runtime-fips.sagemaker.<region>.amazonaws.com",
+    "in commercial US regions; in GovCloud the standard endpoint",
+    "(runtime.sagemaker.us-gov-*.amazonaws.com) is the FIPS endpoint",
+])}
 Engine (decides the request body):
       --engine <id>           ${ENGINE_IDS.join(", ")} (default: the outputs' llmEndpoints[].engine)
       --engine-version <v>    its release (default: the outputs' engineVersion, else the engine's
@@ -101,9 +103,7 @@ const OPTIONS = {
     "outputs-file": { type: "string" },
     name: { type: "string" },
     "endpoint-name": { type: "string", short: "e" },
-    region: { type: "string" },
-    fips: { type: "boolean" },
-    "endpoint-url": { type: "string" },
+    ...AWS_OPTIONS,
     engine: { type: "string" },
     "engine-version": { type: "string" },
     prompt: { type: "string", short: "p" },
@@ -128,9 +128,7 @@ export interface StdinInput {
 
 export interface InvokePlan {
     endpointName: string;
-    region?: string;
-    fips: boolean;
-    endpointUrl?: string;
+    connection: ResolvedConnection;
     target: EngineTarget;
     input: EngineInput | StdinInput;
     format: RequestFormat;
@@ -144,7 +142,7 @@ export interface InvokePlan {
 type Options = ReturnType<typeof parseOptions<typeof OPTIONS>>;
 
 /** Resolves the options (and the stack outputs they point to) into a plan; UsageError when incomplete. */
-export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): InvokePlan | "help" {
+export async function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): Promise<InvokePlan | "help"> {
     const o = parseOptions(argv, OPTIONS);
     if (o.help) return "help";
     const outputs = loadStackOutputs({ stack: o.stack, outputsFile: o["outputs-file"] });
@@ -170,9 +168,7 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): InvokePlan 
     const maxNewTokens = generation.maxNewTokens ?? (typeof fromParameters === "number" ? fromParameters : DEFAULT_MAX_NEW_TOKENS);
     return {
         endpointName,
-        region: regionFrom(o.region ?? outputs?.awsRegion, env),
-        fips: !!o.fips,
-        endpointUrl: o["endpoint-url"],
+        connection: await resolveConnection(o, outputs?.awsRegion, env),
         target,
         input,
         format,
@@ -313,17 +309,15 @@ async function readInput(plan: InvokePlan, io: CliIo): Promise<EngineInput> {
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
     return runCommand(io, "invoke", async () => {
-        const plan = resolvePlan(argv, io.env);
+        const plan = await resolvePlan(argv, io.env);
         if (plan === "help") {
             io.stdout.write(`${USAGE}\n`);
             return;
         }
-        const client = new RuntimeClient(
-            { region: plan.region, fips: plan.fips, endpointUrl: plan.endpointUrl },
-            { container: targetLabel(plan.target), maxNewTokens: plan.maxNewTokens },
-        );
+        const client = new RuntimeClient(plan.connection, { container: targetLabel(plan.target), maxNewTokens: plan.maxNewTokens });
         try {
-            await client.region();
+            await client.describeEndpoint();
+            for (const note of plan.connection.notes) io.stderr.write(`! ${note}\n`);
             const body = JSON.stringify(requestBody(plan.format, await readInput(plan, io), plan.generation, plan.stream));
             if (!plan.stream) {
                 io.stdout.write(`${answerText(plan.target, plan.format, await client.invoke(plan.endpointName, body, plan.timeoutMs))}\n`);

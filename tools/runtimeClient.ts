@@ -21,7 +21,7 @@ import {
     ModelStreamError,
     SageMakerRuntimeClient,
 } from "@aws-sdk/client-sagemaker-runtime";
-import { AwsConnection, clientConfig, clientRegion, describeAwsError, describeRegion } from "./awsConfig";
+import { clientConfig, describeAwsError, describeClientEndpoint, describeRegion, ResolvedConnection } from "./awsConfig";
 import { errorText, OperationError, UsageError } from "./cli";
 import { errorBodyMessage } from "./engineApi";
 
@@ -38,17 +38,20 @@ export interface InvocationContext {
 
 export class RuntimeClient {
     private readonly client: SageMakerRuntimeClient;
+    /** "us-gov-west-1 (AWS GovCloud (US)), FIPS endpoint (--fips)", once describeEndpoint has run. */
+    private endpointDescription?: string;
 
     constructor(
-        private readonly connection: AwsConnection,
+        private readonly resolved: ResolvedConnection,
         private readonly context: InvocationContext = {},
     ) {
-        this.client = new SageMakerRuntimeClient(clientConfig(connection));
+        this.client = new SageMakerRuntimeClient(clientConfig(resolved.connection));
     }
 
-    /** The region requests go to; UsageError when none is configured. */
-    async region(): Promise<string> {
-        return clientRegion(this.client);
+    /** Where requests go, from the SDK's resolved settings; UsageError when no region is configured. */
+    async describeEndpoint(): Promise<string> {
+        this.endpointDescription = (await describeClientEndpoint(this.client, this.resolved)).description;
+        return this.endpointDescription;
     }
 
     /** InvokeEndpoint; the response body. */
@@ -108,7 +111,7 @@ export class RuntimeClient {
     private async explain(err: unknown, endpointName: string, deadline: Deadline, streaming: boolean): Promise<Error> {
         if (err instanceof OperationError || err instanceof UsageError) return err;
         const region = await this.client.config.region().catch(() => "the configured region");
-        const where = `endpoint '${endpointName}' in ${describeRegion(region)}`;
+        const where = `endpoint '${endpointName}' in ${this.endpointDescription ?? describeRegion(region)}`;
         if (deadline.expired) return new OperationError(deadlineMessage(where, deadline.seconds, streaming, this.context.maxNewTokens));
         const e = err as Error & { $metadata?: { httpStatusCode?: number } };
         const container = this.context.container ? `the model container (${this.context.container})` : "the model container";
@@ -154,7 +157,7 @@ export class RuntimeClient {
             case "InternalStreamFailure":
                 return new OperationError(`SageMaker failed internally serving ${where} (${e.name}: ${e.message}); retry.`);
         }
-        const common = describeAwsError(err, this.connection.endpointUrl ?? `SageMaker Runtime in ${region}`);
+        const common = describeAwsError(err, this.resolved.connection.endpointUrl ?? `SageMaker Runtime in ${region}`);
         if (common) return new OperationError(common);
         return new OperationError(`invoking ${where} failed: ${e.name}: ${errorText(err)}`);
     }

@@ -8,7 +8,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { defaultDeploymentName, findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../policies/catalog/models";
-import { AwsConnection, clientConfig, clientRegion, describeRegion, regionFrom } from "./awsConfig";
+import { AWS_OPTIONS, awsOptionsUsage, clientConfig, describeClientEndpoint, ResolvedConnection, resolveConnection } from "./awsConfig";
 import { CliIo, numberOption, OperationError, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import { DEFAULT_HUB_ENDPOINT, HUB_ENDPOINT_ENV, isHubRepoId, openHubModel } from "./hub";
 import { findHubToken, HubTokenLookup } from "./hubToken";
@@ -47,10 +47,10 @@ Destination:
       --kms-key-id <key>     encrypt the objects with SSE-KMS and this key (id, ARN or alias).
                              Default: the stack's key when read from outputs, else none given: the
                              bucket's default encryption applies (SSE-KMS with the stack key)
+AWS:
       --region <region>      AWS region of the bucket (default: outputs' awsRegion, AWS_REGION,
                              AWS_DEFAULT_REGION, the profile's region); GovCloud: us-gov-west-1
-      --fips                 use the S3 FIPS endpoint (s3-fips.<region>.amazonaws.com)
-      --endpoint-url <url>   an S3-compatible endpoint instead of AWS (path-style requests)
+${awsOptionsUsage(29, ["s3-fips.<region>.amazonaws.com"], ["(S3-compatible endpoints get path-style requests)"])}
 Transfer:
       --part-size-mib <n>    multipart part size in MiB, at least 5   (default: 64); larger files
                              go in parts; memory is about part size x concurrency
@@ -98,9 +98,7 @@ const OPTIONS = {
     stack: { type: "string", short: "s" },
     "outputs-file": { type: "string" },
     "kms-key-id": { type: "string" },
-    region: { type: "string" },
-    fips: { type: "boolean" },
-    "endpoint-url": { type: "string" },
+    ...AWS_OPTIONS,
     "part-size-mib": { type: "string" },
     concurrency: { type: "string" },
     "verify-read": { type: "boolean" },
@@ -117,7 +115,7 @@ export interface StagePlan {
     include: string[];
     exclude: string[];
     target: StageTarget;
-    connection: AwsConnection;
+    connection: ResolvedConnection;
     transfer: Omit<TransferOptions, "signal">;
     /** List what would be uploaded and skipped; upload nothing. */
     dryRun: boolean;
@@ -126,7 +124,7 @@ export interface StagePlan {
 }
 
 /** Resolves the options into a plan; UsageError for anything missing or contradictory. */
-export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): StagePlan | "help" {
+export async function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): Promise<StagePlan | "help"> {
     const o = parseOptions(argv, OPTIONS);
     if (o.help) return "help";
     const fromDir = o["from-dir"];
@@ -179,7 +177,7 @@ export function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): StagePlan |
         include: o.include ?? [],
         exclude: o.exclude ?? [],
         target: { bucket, prefix: checkedKeyPrefix(prefix), kmsKeyId: o["kms-key-id"] ?? outputs?.kmsKeyArn },
-        connection: { region: regionFrom(o.region ?? outputs?.awsRegion, env), fips: !!o.fips, endpointUrl: o["endpoint-url"] },
+        connection: await resolveConnection(o, outputs?.awsRegion, env),
         transfer: { partSizeBytes: Math.round(partSizeMiB * 1024 * 1024), concurrency, verifyRead: !!o["verify-read"] },
         dryRun: !!(o.dryrun || o["dry-run"]),
         warnings,
@@ -209,15 +207,16 @@ function writeDryRun(io: CliIo, source: ModelSource, target: StageTarget, result
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
     return runCommand(io, "stage-model", async () => {
-        const plan = resolvePlan(argv, io.env);
+        const plan = await resolvePlan(argv, io.env);
         if (plan === "help") {
             io.stdout.write(`${USAGE}\n`);
             return;
         }
-        const s3 = new S3Client({ ...clientConfig(plan.connection), forcePathStyle: !!plan.connection.endpointUrl });
+        const { connection } = plan.connection;
+        const s3 = new S3Client({ ...clientConfig(connection), forcePathStyle: connection.endpointUrl !== undefined });
         try {
-            const region = await clientRegion(s3);
-            for (const warning of plan.warnings) io.stderr.write(`! ${warning}\n`);
+            const endpoint = await describeClientEndpoint(s3, plan.connection);
+            for (const warning of [...plan.connection.notes, ...plan.warnings]) io.stderr.write(`! ${warning}\n`);
 
             const opened = await openSource(plan.source);
             const files = filterFiles(opened.files, plan.include, plan.exclude);
@@ -228,7 +227,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             const source = { ...opened, files };
 
             const { bucket, prefix, kmsKeyId } = plan.target;
-            const where = plan.connection.endpointUrl ?? `S3 in ${describeRegion(region)}${plan.connection.fips ? " (FIPS)" : ""}`;
+            const where = connection.endpointUrl ?? `S3 in ${endpoint.description}`;
             io.stderr.write(
                 `${plan.dryRun ? "Dry run: staging" : "Staging"} ${source.description} to s3://${bucket}/${prefix} (${where}; ` +
                     `${kmsKeyId ? `SSE-KMS with ${kmsKeyId}` : "the bucket's default encryption"})\n`,

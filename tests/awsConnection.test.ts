@@ -1,0 +1,322 @@
+/**
+ * How the day-2 tools (stage-model, invoke) resolve their AWS connection, as the AWS SDK and CLI do
+ * (tools/awsConfig.ts): --profile / AWS_PROFILE, FIPS and dual-stack endpoints from a flag, else the
+ * environment, else the profile of a shared config file written here. Each case resolves a tool's
+ * plan from its options and checks the request the SDK client would send (host and signing key),
+ * without a network; the notes and refusals are checked on the commands themselves.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Readable } from "stream";
+import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
+import { clientConfig, describeClientEndpoint, ResolvedConnection, resolveConnection } from "../tools/awsConfig";
+import { CliIo } from "../tools/cli";
+import { main as invokeMain, resolvePlan as invokePlan } from "../tools/invoke";
+import { resolvePlan as stagePlan } from "../tools/stageModel";
+import { FakeRuntime, startFakeRuntime } from "./fixtures/tools/fakeSageMakerRuntime";
+import { capturedRequest } from "./fixtures/tools/resolvedHost";
+import { S3RVER_CREDENTIALS, S3TestServer, startS3Server } from "./fixtures/tools/s3Server";
+import { stageModel } from "./fixtures/tools/stageModelRun";
+
+const BUCKET = "artifacts-1234";
+const CONFIG = `[default]
+region = us-east-1
+
+[profile gov]
+region = us-gov-west-1
+use_fips_endpoint = true
+
+[profile gov-dualstack]
+region = us-gov-east-1
+use_dualstack_endpoint = true
+
+[profile typo]
+region = us-gov-west-1
+use_fips_endpoint = 1
+
+[sso-session corp]
+sso_region = us-gov-west-1
+`;
+const CREDENTIALS = `[default]
+aws_access_key_id = DEFAULTKEY
+aws_secret_access_key = secret
+
+[gov]
+aws_access_key_id = GOVKEY
+aws_secret_access_key = secret
+
+[gov-dualstack]
+aws_access_key_id = DUALSTACKKEY
+aws_secret_access_key = secret
+`;
+
+/** Variables of the developer's shell that would change the outcome. */
+const CLEARED = [
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME",
+    "HF_TOKEN",
+];
+
+describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
+    const savedEnv = { ...process.env };
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aws-connection-test-"));
+
+    /** The SDK reads process.env itself, so each case sets it (and passes the same object to the tool). */
+    function useEnvironment(vars: Record<string, string> = {}): NodeJS.ProcessEnv {
+        for (const key of CLEARED) delete process.env[key];
+        Object.assign(process.env, {
+            HOME: tmp,
+            AWS_CONFIG_FILE: path.join(tmp, "config"),
+            AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, "credentials"),
+            AWS_EC2_METADATA_DISABLED: "true",
+            ...vars,
+        });
+        return process.env;
+    }
+
+    const connectionOf = (plan: { connection: ResolvedConnection } | "help"): ResolvedConnection => {
+        assert.notEqual(plan, "help");
+        return (plan as { connection: ResolvedConnection }).connection;
+    };
+
+    /** The S3 request stage-model's client would send for these options. */
+    async function s3Request(...args: string[]) {
+        const plan = await stagePlan(["--model", "acme/tiny-llm", "--bucket", BUCKET, "--prefix", "models/tiny/", ...args], process.env);
+        return capturedRequest((c) => new S3Client(c), new HeadBucketCommand({ Bucket: BUCKET }), clientConfig(connectionOf(plan).connection));
+    }
+
+    /** The SageMaker Runtime request invoke's client would send for these options. */
+    async function runtimeRequest(...args: string[]) {
+        const plan = await invokePlan(["--endpoint-name", "e", "--engine", "vllm", "--chat", "hi", ...args], process.env);
+        return capturedRequest(
+            (c) => new SageMakerRuntimeClient(c),
+            new InvokeEndpointCommand({ EndpointName: "e", Body: new Uint8Array() }),
+            clientConfig(connectionOf(plan).connection),
+        );
+    }
+
+    before(function () {
+        fs.writeFileSync(path.join(tmp, "config"), CONFIG);
+        fs.writeFileSync(path.join(tmp, "credentials"), CREDENTIALS);
+    });
+
+    after(function () {
+        for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+        Object.assign(process.env, savedEnv);
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it("honours AWS_USE_FIPS_ENDPOINT when no flag is given (no explicit false overrides it)", async function () {
+        useEnvironment({ AWS_USE_FIPS_ENDPOINT: "true" });
+        assert.equal((await s3Request("--region", "us-east-1")).host, `${BUCKET}.s3-fips.us-east-1.amazonaws.com`);
+        assert.equal((await runtimeRequest("--region", "us-east-1")).host, "runtime-fips.sagemaker.us-east-1.amazonaws.com");
+        assert.equal((await s3Request("--region", "us-gov-west-1")).host, `${BUCKET}.s3-fips.us-gov-west-1.amazonaws.com`);
+
+        useEnvironment();
+        assert.equal((await s3Request("--region", "us-east-1")).host, `${BUCKET}.s3.us-east-1.amazonaws.com`, "off without a setting");
+    });
+
+    it("--fips and --no-fips win over the environment and the profile", async function () {
+        useEnvironment({ AWS_USE_FIPS_ENDPOINT: "true" });
+        assert.equal((await s3Request("--region", "us-east-1", "--no-fips")).host, `${BUCKET}.s3.us-east-1.amazonaws.com`);
+        assert.equal((await runtimeRequest("--region", "us-east-1", "--no-fips")).host, "runtime.sagemaker.us-east-1.amazonaws.com");
+        useEnvironment({ AWS_USE_FIPS_ENDPOINT: "false" });
+        assert.equal((await s3Request("--region", "us-east-1", "--fips")).host, `${BUCKET}.s3-fips.us-east-1.amazonaws.com`);
+        useEnvironment();
+        assert.equal((await s3Request("--profile", "gov", "--no-fips")).host, `${BUCKET}.s3.us-gov-west-1.amazonaws.com`);
+    });
+
+    it("--profile, else AWS_PROFILE, gives the profile's region, FIPS setting and credentials", async function () {
+        useEnvironment();
+        assert.deepEqual(await s3Request("--profile", "gov"), { host: `${BUCKET}.s3-fips.us-gov-west-1.amazonaws.com`, accessKeyId: "GOVKEY" });
+        assert.deepEqual(await runtimeRequest("--profile", "gov"), { host: "runtime.sagemaker.us-gov-west-1.amazonaws.com", accessKeyId: "GOVKEY" });
+        assert.deepEqual(await s3Request(), { host: `${BUCKET}.s3.us-east-1.amazonaws.com`, accessKeyId: "DEFAULTKEY" }, "the default profile");
+
+        useEnvironment({ AWS_PROFILE: "gov" });
+        assert.deepEqual(await s3Request(), { host: `${BUCKET}.s3-fips.us-gov-west-1.amazonaws.com`, accessKeyId: "GOVKEY" });
+        useEnvironment({ AWS_PROFILE: "gov-dualstack" });
+        assert.equal((await s3Request("--profile", "gov")).accessKeyId, "GOVKEY", "--profile over AWS_PROFILE");
+
+        useEnvironment({ AWS_USE_FIPS_ENDPOINT: "false" });
+        assert.equal((await s3Request("--profile", "gov")).host, `${BUCKET}.s3.us-gov-west-1.amazonaws.com`, "the environment over the profile");
+        assert.equal(
+            (await s3Request("--profile", "gov", "--region", "us-gov-east-1")).host,
+            `${BUCKET}.s3.us-gov-east-1.amazonaws.com`,
+            "--region over the profile",
+        );
+    });
+
+    it("takes the dual-stack setting the same way: --dualstack/--no-dualstack, AWS_USE_DUALSTACK_ENDPOINT, use_dualstack_endpoint", async function () {
+        useEnvironment({ AWS_USE_DUALSTACK_ENDPOINT: "true" });
+        assert.equal((await s3Request("--region", "us-gov-west-1")).host, `${BUCKET}.s3.dualstack.us-gov-west-1.amazonaws.com`);
+        assert.equal((await runtimeRequest("--region", "us-east-1")).host, "runtime.sagemaker.us-east-1.api.aws");
+        assert.equal((await s3Request("--region", "us-gov-west-1", "--no-dualstack")).host, `${BUCKET}.s3.us-gov-west-1.amazonaws.com`);
+        assert.equal((await s3Request("--region", "us-gov-west-1", "--fips")).host, `${BUCKET}.s3-fips.dualstack.us-gov-west-1.amazonaws.com`);
+
+        useEnvironment();
+        assert.deepEqual(await s3Request("--profile", "gov-dualstack"), {
+            host: `${BUCKET}.s3.dualstack.us-gov-east-1.amazonaws.com`,
+            accessKeyId: "DUALSTACKKEY",
+        });
+        assert.equal((await s3Request("--region", "us-east-1", "--dualstack")).host, `${BUCKET}.s3.dualstack.us-east-1.amazonaws.com`);
+    });
+
+    it("says which endpoint the client resolved, and which setting chose it", async function () {
+        const describe = async (args: string[], vars: Record<string, string> = {}) => {
+            useEnvironment(vars);
+            const resolved = await resolveConnection(
+                {
+                    region: args.includes("--region") ? args[args.indexOf("--region") + 1] : undefined,
+                    profile: args.includes("--profile") ? args[args.indexOf("--profile") + 1] : undefined,
+                    fips: args.includes("--fips") || undefined,
+                    dualstack: args.includes("--dualstack") || undefined,
+                },
+                undefined,
+                process.env,
+            );
+            const client = new S3Client(clientConfig(resolved.connection));
+            try {
+                return (await describeClientEndpoint(client, resolved)).description;
+            } finally {
+                client.destroy();
+            }
+        };
+        assert.equal(
+            await describe(["--region", "us-east-1"], { AWS_USE_FIPS_ENDPOINT: "true" }),
+            "us-east-1 (AWS commercial), FIPS endpoint (AWS_USE_FIPS_ENDPOINT)",
+        );
+        assert.equal(await describe(["--profile", "gov"]), "us-gov-west-1 (AWS GovCloud (US)), FIPS endpoint (profile gov's use_fips_endpoint)");
+        assert.equal(
+            await describe(["--region", "us-gov-east-1", "--fips", "--dualstack"]),
+            "us-gov-east-1 (AWS GovCloud (US)), FIPS endpoint (--fips), dual-stack endpoint (--dualstack)",
+        );
+        assert.equal(
+            await describe([], { AWS_PROFILE: "gov-dualstack" }),
+            "us-gov-east-1 (AWS GovCloud (US)), dual-stack endpoint (profile gov-dualstack's use_dualstack_endpoint)",
+        );
+        assert.equal(await describe(["--region", "us-east-1"]), "us-east-1 (AWS commercial)");
+    });
+
+    describe("on the commands", function () {
+        let runtime: FakeRuntime;
+        let s3: S3TestServer;
+
+        before(async function () {
+            runtime = await startFakeRuntime();
+            runtime.endpoints.set("tiny", { kind: "generate", text: "GovCloud is an isolated AWS region." });
+            s3 = await startS3Server([BUCKET]);
+        });
+
+        after(async function () {
+            await runtime?.close();
+            await s3?.close();
+        });
+
+        async function invoke(argv: string[], env: NodeJS.ProcessEnv) {
+            const out: string[] = [];
+            const err: string[] = [];
+            const io: CliIo = {
+                stdout: { write: (s: string) => out.push(s) },
+                stderr: { write: (s: string) => err.push(s) },
+                stdin: Object.assign(Readable.from([]), { isTTY: true }),
+                env,
+            };
+            const code = await invokeMain(argv, io);
+            return { code, stdout: out.join(""), stderr: err.join("") };
+        }
+
+        it("refuses contradictory flags, an unknown profile and a setting the SDK would read as false, before any request", async function () {
+            const refusals: [string[], Record<string, string>, RegExp][] = [
+                [["--fips", "--no-fips"], {}, /--fips and --no-fips exclude each other/],
+                [["--dualstack", "--no-dualstack"], {}, /--dualstack and --no-dualstack exclude each other/],
+                [["--dualstack", "--endpoint-url", "http://127.0.0.1:9"], {}, /--dualstack and --endpoint-url exclude each other/],
+                [["--fips", "--endpoint-url", "http://127.0.0.1:9"], {}, /--fips and --endpoint-url exclude each other/],
+                [
+                    ["--profile", "nope"],
+                    {},
+                    /--profile 'nope': no such profile in .*config or .*credentials; profiles there: default, gov, gov-dualstack, typo \(add it with 'aws configure --profile nope'/,
+                ],
+                [[], { AWS_PROFILE: "nope" }, /AWS_PROFILE 'nope': no such profile/],
+                [["--profile", ""], {}, /--profile is empty/],
+                [
+                    [],
+                    { AWS_USE_FIPS_ENDPOINT: "yes" },
+                    /AWS_USE_FIPS_ENDPOINT is 'yes': the AWS SDK reads only true or false and would take this as false; set it to true or false, or pass --fips or --no-fips/,
+                ],
+                [[], { AWS_USE_DUALSTACK_ENDPOINT: "1" }, /AWS_USE_DUALSTACK_ENDPOINT is '1'/],
+                [["--profile", "typo"], {}, /profile typo's use_fips_endpoint is '1'/],
+            ];
+            for (const [args, vars, expected] of refusals) {
+                const env = useEnvironment({ ...vars, ...S3RVER_CREDENTIALS });
+                const staged = await stageModel(
+                    ["--model", "acme/tiny-llm", "--bucket", BUCKET, "--prefix", "models/tiny/", "--region", "us-gov-west-1", ...args],
+                    env,
+                );
+                assert.equal(staged.code, 2, `stage-model ${args.join(" ")}: ${staged.stderr}`);
+                assert.match(staged.stderr, expected);
+                const invoked = await invoke(["--endpoint-name", "tiny", "--engine", "tgi", "--prompt", "hi", "--region", "us-gov-west-1", ...args], env);
+                assert.equal(invoked.code, 2, `invoke ${args.join(" ")}: ${invoked.stderr}`);
+                assert.match(invoked.stderr, expected);
+            }
+            assert.equal(runtime.requests.length, 0, "nothing was sent to the runtime");
+            assert.equal(s3.requests.length, 0, "nothing was sent to S3");
+            // A flag decides, so the environment's value is not read.
+            useEnvironment({ AWS_USE_FIPS_ENDPOINT: "yes" });
+            assert.equal((await s3Request("--region", "us-east-1", "--no-fips")).host, `${BUCKET}.s3.us-east-1.amazonaws.com`);
+        });
+
+        it("with --endpoint-url, says that FIPS and dual-stack settings from the environment or profile do not apply", async function () {
+            const env = useEnvironment({ AWS_USE_FIPS_ENDPOINT: "true", AWS_USE_DUALSTACK_ENDPOINT: "true", ...S3RVER_CREDENTIALS });
+            const invoked = await invoke(
+                ["--endpoint-name", "tiny", "--engine", "tgi", "--prompt", "hi", "--region", "us-gov-west-1", "--endpoint-url", runtime.url],
+                env,
+            );
+            assert.equal(invoked.code, 0, invoked.stderr);
+            assert.equal(invoked.stdout, "GovCloud is an isolated AWS region.\n");
+            assert.match(invoked.stderr, new RegExp(`! AWS_USE_FIPS_ENDPOINT asks for the FIPS endpoint; it does not apply to --endpoint-url ${runtime.url}`));
+            assert.match(invoked.stderr, /! AWS_USE_DUALSTACK_ENDPOINT asks for the dual-stack endpoint; it does not apply/);
+
+            const modelDir = fs.mkdtempSync(path.join(tmp, "model-"));
+            fs.writeFileSync(path.join(modelDir, "config.json"), "{}");
+            const staged = await stageModel(
+                [
+                    "--from-dir",
+                    modelDir,
+                    "--bucket",
+                    BUCKET,
+                    "--prefix",
+                    "models/tiny/",
+                    "--region",
+                    "us-gov-west-1",
+                    "--endpoint-url",
+                    s3.endpoint,
+                    "--dryrun",
+                ],
+                env,
+            );
+            assert.equal(staged.code, 0, staged.stderr);
+            assert.match(staged.stderr, /! AWS_USE_FIPS_ENDPOINT asks for the FIPS endpoint; it does not apply to --endpoint-url http:\/\/127\.0\.0\.1/);
+            assert.match(staged.stdout, /\(dryrun\) upload: .*config\.json to s3:\/\/artifacts-1234\/models\/tiny\/config\.json/);
+
+            useEnvironment({ ...S3RVER_CREDENTIALS });
+            const quiet = await invoke(
+                ["--endpoint-name", "tiny", "--engine", "tgi", "--prompt", "hi", "--region", "us-gov-west-1", "--endpoint-url", runtime.url],
+                process.env,
+            );
+            assert.equal(quiet.code, 0, quiet.stderr);
+            assert.equal(quiet.stderr, "", "no note without such a setting");
+        });
+    });
+});
