@@ -15,7 +15,6 @@
 import { count, emitTimings, mark } from "./timings";
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { ChangePreview, newSecretSalt, PlanResource, planResources, previewChanges } from "./changes";
 import { splitConfigPair } from "./configPath";
 import { CostEstimate, estimateCost } from "./cost";
@@ -33,12 +32,21 @@ import { runStack, StackRun } from "./runStack";
 import { fitModelParameters, ServedModel, servedModels } from "./servedModels";
 import { toSarif } from "./sarif";
 import { PartitionId, partitionOfRegion } from "../policies/catalog/partitions";
+import { CliIo, EXIT as CLI_EXIT, ErrorClassifier, InputError, parseOptions as parseCliOptions, processIo, runCommand, UsageError } from "../tools/cli";
 import { ParsedWaivedFinding, parseWaivedFinding, WAIVED_FINDINGS_POLICY } from "../policies/lib/waivers";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const DEFAULT_PACK = path.join(REPO_ROOT, "policies");
 
-export const EXIT = { clean: 0, violations: 1, invalid: 2, internal: 3, unsafeChanges: 4, incomplete: 5 } as const;
+/** The exit codes of the repository's commands (tools/cli.ts), and the plan's own from 4 up. */
+export const EXIT = {
+    clean: CLI_EXIT.ok,
+    violations: CLI_EXIT.failed,
+    invalid: CLI_EXIT.usage,
+    internal: CLI_EXIT.internal,
+    unsafeChanges: 4,
+    incomplete: 5,
+} as const;
 
 /**
  * The version of the plan JSON: 2 added resource options, secret fingerprints and changes; 3 writes
@@ -151,8 +159,6 @@ export function waivedFindings(result: PolicyResult): WaivedInPlan[] {
     });
 }
 
-class UsageError extends Error {}
-
 /** An error that stopped the program, told as ./programErrors.ts tells it. */
 class ProgramRunError extends Error {
     constructor(
@@ -171,34 +177,27 @@ function programRunError(err: Error, run: StackRun, what: string): Error {
     return new ProgramRunError(failure.fault, failure.fault === "tool" ? failure.text : `${what}: ${failure.text}${environments}`);
 }
 
+const OPTIONS = {
+    stack: { type: "string", short: "s" },
+    program: { type: "string", short: "p", default: REPO_ROOT },
+    config: { type: "string", short: "c", multiple: true },
+    "policy-pack": { type: "string", default: DEFAULT_PACK },
+    "policy-config": { type: "string" },
+    "no-policies": { type: "boolean", default: false },
+    json: { type: "string" },
+    sarif: { type: "string" },
+    graph: { type: "string" },
+    against: { type: "string" },
+    "allow-incomplete": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h" },
+} as const;
+
 function parseOptions(argv: string[]): Options | "help" {
-    let values;
-    try {
-        values = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", short: "s" },
-                program: { type: "string", short: "p", default: REPO_ROOT },
-                config: { type: "string", short: "c", multiple: true, default: [] },
-                "policy-pack": { type: "string", default: DEFAULT_PACK },
-                "policy-config": { type: "string" },
-                "no-policies": { type: "boolean", default: false },
-                json: { type: "string" },
-                sarif: { type: "string" },
-                graph: { type: "string" },
-                against: { type: "string" },
-                "allow-incomplete": { type: "boolean", default: false },
-                help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-        }).values;
-    } catch (err) {
-        throw new UsageError((err as Error).message);
-    }
+    const values = parseCliOptions(argv, OPTIONS);
     if (values.help) return "help";
     if (!values.stack) throw new UsageError("--stack is required");
     const overrides: Record<string, string> = {};
-    for (const pair of values.config as string[]) {
+    for (const pair of values.config ?? []) {
         // Keys may be paths (`tags.Owner=me`), read as 'pulumi config set --path' reads them (./configPath.ts).
         const split = splitConfigPair(pair);
         if (!split) throw new UsageError(`--config takes key=value (the key may be a path such as tags.Owner or models[0].instanceType), got '${pair}'`);
@@ -229,12 +228,12 @@ function checkInputPaths(options: Options): Options {
         const pack = options.policyPack;
         const isPack = ["PulumiPolicy.yaml", "PulumiPolicy.yml"].some((f) => fs.existsSync(path.join(pack, f)));
         if (!isPack) {
-            throw new UsageError(
+            throw new InputError(
                 `--policy-pack ${shown(pack)}: ${fs.existsSync(pack) ? "is not a policy pack (no PulumiPolicy.yaml in it)" : "does not exist"}; give the folder of a CrossGuard policy pack, or --no-policies`,
             );
         }
         if (options.policyConfig && !fs.existsSync(options.policyConfig)) {
-            throw new UsageError(
+            throw new InputError(
                 `--policy-config ${shown(options.policyConfig)}: does not exist; give the pack's config file (as for 'pulumi preview --policy-pack-config')`,
             );
         }
@@ -257,12 +256,12 @@ function checkOutputPaths(options: Options): Options {
         if (file === undefined) continue;
         const folder = path.dirname(path.resolve(file));
         if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-            throw new UsageError(
+            throw new InputError(
                 `${flag} ${file}: the folder ${path.dirname(file)} does not exist; create it first (mkdir -p ${JSON.stringify(path.dirname(file))}) or give a path in an existing folder`,
             );
         }
         if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
-            throw new UsageError(
+            throw new InputError(
                 `${flag} ${file}: is a folder; give a file path, e.g. ${path.join(file, `plan${flag === "--json" ? ".json" : flag === "--sarif" ? ".sarif" : ".mmd"}`)}`,
             );
         }
@@ -275,17 +274,17 @@ function loadEarlierPlan(file: string, project: string, stack: string): Plan {
     // Missing or malformed: an InputFileError naming the file (and the line and column).
     const earlier = (readJsonFile(file, "the earlier plan (--against)") ?? {}) as Plan;
     if (!Array.isArray(earlier.updateSnapshot) || typeof earlier.secretSalt !== "string" || earlier.planFormat !== PLAN_FORMAT) {
-        throw new UsageError(
+        throw new InputError(
             `--against ${file}: not a plan --json file of format ${PLAN_FORMAT}; write one with 'npm run plan -- --stack ${stack} --json <file>' before the change`,
         );
     }
     if (earlier.project !== project || earlier.stack !== stack) {
-        throw new UsageError(`--against ${file}: it plans ${earlier.project}/${earlier.stack}, not ${project}/${stack}`);
+        throw new InputError(`--against ${file}: it plans ${earlier.project}/${earlier.stack}, not ${project}/${stack}`);
     }
     try {
         return { ...earlier, updateSnapshot: (earlier.updateSnapshot as PlanResourceJson[]).map(restoreComputed) };
     } catch (err) {
-        throw new UsageError(`--against ${file}: ${(err as Error).message}; write it again with 'npm run plan -- --stack ${stack} --json <file>'`);
+        throw new InputError(`--against ${file}: ${(err as Error).message}; write it again with 'npm run plan -- --stack ${stack} --json <file>'`);
     }
 }
 
@@ -310,7 +309,7 @@ function write(file: string, text: string): void {
     try {
         fs.writeFileSync(file, text);
     } catch (err) {
-        throw new UsageError(`Cannot write ${file}: ${(err as Error).message}`);
+        throw new InputError(`cannot write ${file}: ${(err as Error).message}`);
     }
     process.stderr.write(`Wrote ${file}\n`);
 }
@@ -392,69 +391,59 @@ async function plan(options: Options): Promise<{ plan: Plan; run: StackRun }> {
     };
 }
 
-export async function main(argv: string[]): Promise<number> {
-    mark("mainStart");
-    let options: Options | "help";
-    try {
-        options = parseOptions(argv);
-    } catch (err) {
-        process.stderr.write(`${(err as Error).message}\n\n${USAGE}\n`);
-        return EXIT.invalid;
+/** The plan's own errors: each is the user's input (2) or a fault of this tool (3). */
+const classifyPlanError: ErrorClassifier = (e) => {
+    if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError || e instanceof InputFileError) {
+        return { code: EXIT.invalid, message: e.message };
     }
-    if (options === "help") {
-        process.stdout.write(`${USAGE}\n`);
-        return EXIT.clean;
+    if (e instanceof ProgramRunError) {
+        return e.fault === "program"
+            ? { code: EXIT.invalid, message: e.message }
+            : { code: EXIT.internal, message: e.fault === "tool" ? `internal error: ${e.message}` : e.message };
     }
-    const sdk = checkSdkVersions();
-    if (sdk.warning) process.stderr.write(sdk.warning);
-    if (sdk.error) {
-        process.stderr.write(sdk.error);
-        return EXIT.internal;
-    }
-    try {
-        const { plan: p, run } = await plan(options);
-        process.stdout.write(renderReport(p, run.result.resources));
+    if (e instanceof UnsupportedProgramError) return { code: EXIT.internal, message: e.message };
+    // The pack is the user's input: not installed, not a pack, or failing as it loads.
+    if (e instanceof PolicyPackLoadError) return { code: EXIT.invalid, message: `could not load the policy pack: ${e.message}` };
+    return undefined;
+};
 
-        if (options.json) write(options.json, `${JSON.stringify(planJson(p), null, 2)}\n`);
-        if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
-        if (options.sarif && p.policies) {
-            const { result } = p.policies;
-            write(
-                options.sarif,
-                `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, stackFile: p.stackFile, rootDir: process.cwd(), blindSpots: p.completeness.blindSpots }), null, 2)}\n`,
-            );
-        }
-        const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);
-        const unsafe = p.changes?.findings.some((f) => f.level === "unsafe");
-        const incomplete = !p.completeness.complete && !options.allowIncomplete;
-        mark("reportEnd");
-        return failed ? EXIT.violations : unsafe ? EXIT.unsafeChanges : incomplete ? EXIT.incomplete : EXIT.clean;
-    } catch (err) {
-        const e = err as Error;
-        if (e.name === "SettingsError" || e instanceof ProjectConfigError || e instanceof PolicyConfigError || e instanceof InputFileError) {
-            process.stderr.write(`${e.message}\n`);
-            return EXIT.invalid;
-        }
-        if (e instanceof ProgramRunError) {
-            process.stderr.write(e.fault === "tool" ? `Internal error: ${e.message}\n` : `${e.message}\n`);
-            return e.fault === "program" ? EXIT.invalid : EXIT.internal;
-        }
-        if (e instanceof UsageError) {
-            process.stderr.write(`${e.message}\n`);
-            return EXIT.invalid;
-        }
-        if (e instanceof UnsupportedProgramError) {
-            process.stderr.write(`${e.message}\n`);
-            return EXIT.internal;
-        }
-        if (e instanceof PolicyPackLoadError) {
-            // The pack is the user's input: not installed, not a pack, or failing as it loads.
-            process.stderr.write(`Could not load the policy pack: ${e.message}\n`);
-            return EXIT.invalid;
-        }
-        process.stderr.write(`Internal error: ${e.stack ?? String(e)}\n`);
-        return EXIT.internal;
-    }
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+    mark("mainStart");
+    return runCommand(
+        io,
+        "plan",
+        async () => {
+            const options = parseOptions(argv);
+            if (options === "help") {
+                io.stdout.write(`${USAGE}\n`);
+                return EXIT.clean;
+            }
+            const sdk = checkSdkVersions();
+            if (sdk.warning) io.stderr.write(sdk.warning);
+            if (sdk.error) {
+                io.stderr.write(sdk.error);
+                return EXIT.internal;
+            }
+            const { plan: p, run } = await plan(options);
+            io.stdout.write(renderReport(p, run.result.resources));
+
+            if (options.json) write(options.json, `${JSON.stringify(planJson(p), null, 2)}\n`);
+            if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
+            if (options.sarif && p.policies) {
+                const { result } = p.policies;
+                write(
+                    options.sarif,
+                    `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, stackFile: p.stackFile, rootDir: process.cwd(), blindSpots: p.completeness.blindSpots }), null, 2)}\n`,
+                );
+            }
+            const failed = p.policies && (p.policies.result.summary.mandatory > 0 || p.policies.result.summary.errors > 0);
+            const unsafe = p.changes?.findings.some((f) => f.level === "unsafe");
+            const incomplete = !p.completeness.complete && !options.allowIncomplete;
+            mark("reportEnd");
+            return failed ? EXIT.violations : unsafe ? EXIT.unsafeChanges : incomplete ? EXIT.incomplete : EXIT.clean;
+        },
+        classifyPlanError,
+    );
 }
 
 if (require.main === module) {

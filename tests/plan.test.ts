@@ -352,7 +352,7 @@ describe("offline plan", function () {
             outcome.stderr,
             /refused its config: Invalid policy pack config:\n {2}"tags-required" and "aws-resource-tags-required" both set properties/,
         );
-        assert.doesNotMatch(outcome.stderr, /Internal error|\n {4}at /);
+        assert.doesNotMatch(outcome.stderr, /internal error|\n {4}at /i);
     });
 
     it("--graph writes a Mermaid diagram that Mermaid's parser accepts", async () => {

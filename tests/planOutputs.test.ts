@@ -142,7 +142,7 @@ describe("output paths in missing folders", function () {
             const outcome = await runPlan("--stack", "govcloud", flag, missing);
             assert.equal(outcome.code, EXIT.invalid);
             assert.ok(
-                outcome.stderr.startsWith(`${flag} ${missing}: the folder ${path.dirname(missing)} does not exist; create it first (mkdir -p`),
+                outcome.stderr.startsWith(`plan: ${flag} ${missing}: the folder ${path.dirname(missing)} does not exist; create it first (mkdir -p`),
                 outcome.stderr.slice(0, 300),
             );
             assert.doesNotMatch(outcome.stderr, /under mocks/, "the program did not run");
@@ -154,7 +154,7 @@ describe("output paths in missing folders", function () {
     it("an output path that is a folder is refused the same way", async () => {
         const outcome = await runPlan("--stack", "govcloud", "--json", tmp);
         assert.equal(outcome.code, EXIT.invalid);
-        assert.match(outcome.stderr, /^--json .*: is a folder; give a file path/);
+        assert.match(outcome.stderr, /^plan: --json .*: is a folder; give a file path[^\n]*\n$/);
         assert.doesNotMatch(outcome.stderr, /under mocks/);
     });
 });

@@ -1,16 +1,31 @@
 /**
- * What the command-line tools in tools/ share: exit codes, the two kinds of user-facing errors, the
- * streams a command writes to (injectable, so tests run commands in-process), option parsing with
- * node's util.parseArgs, and the wrapper that turns a command's outcome into an exit code.
+ * The command-line convention every command of this repository follows (plan, stage-model, invoke,
+ * pack:build): option parsing with node's util.parseArgs (strict, no positionals, -h/--help prints
+ * the usage on stdout and exits 0), the kinds of user-facing errors, the streams a command writes to
+ * (injectable, so tests run commands in-process), and the wrapper that turns a command's outcome into
+ * an exit code and its error into one message on stderr, prefixed with the command's name.
  */
 import { parseArgs, ParseArgsConfig } from "util";
 
-/** Exit codes of every tool: 0 done, 1 the operation failed, 2 bad usage (nothing was attempted). */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * Exit codes every command shares: 0 done, 1 the operation failed or its check found problems
+ * (policy violations), 2 the input is wrong (options, settings, files; nothing was attempted), 3 a
+ * fault of the command itself. A command may add its own from 4 up (the plan: 4 unsafe changes,
+ * 5 an incomplete evaluation).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 3 } as const;
 
-/** Wrong or missing options: the command did nothing. Exit code 2. */
+/** Wrong or missing options: the command did nothing. Exit code 2, with a pointer to --help. */
 export class UsageError extends Error {
     override name = "UsageError";
+}
+
+/**
+ * Something the options point to is wrong (a settings file, an earlier plan, a policy config): the
+ * message says what and how to fix it. Exit code 2, without the pointer to --help.
+ */
+export class InputError extends Error {
+    override name = "InputError";
 }
 
 /**
@@ -52,7 +67,7 @@ export function processIo(): CliIo {
     return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 }
 
-/** util.parseArgs in strict mode, its errors turned into UsageError. */
+/** util.parseArgs in strict mode without positionals, its errors turned into UsageError. */
 export function parseOptions<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T) {
     try {
         return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
@@ -71,24 +86,37 @@ export function numberOption(name: string, value: string | undefined, fallback: 
     return n;
 }
 
+/** How a command's own error classes map to an exit code and a message (undefined: not one of them). */
+export type ErrorClassifier = (err: Error) => { code: number; message: string } | undefined;
+
 /**
- * Runs a command body and maps its outcome to an exit code: UsageError → 2 (with a pointer to
- * --help), OperationError → 1 (message only), anything else → 1 (message; stack trace when
- * DEBUG is set).
+ * Runs a command body and maps its outcome to an exit code: the body's own code (or 0);
+ * UsageError → 2 with a pointer to --help; InputError → 2; OperationError → 1; what `classify` knows
+ * → its code; anything else → 3, a fault of the command, with its stack trace. Every message is one
+ * block on stderr, prefixed with the command's name.
  */
-export async function runCommand(io: CliIo, command: string, body: () => Promise<void>): Promise<number> {
+export async function runCommand(io: CliIo, command: string, body: () => Promise<number | void>, classify?: ErrorClassifier): Promise<number> {
     try {
-        await body();
-        return EXIT.ok;
+        return (await body()) ?? EXIT.ok;
     } catch (err) {
-        const e = err as Error;
+        const e = err instanceof Error ? err : new Error(String(err));
+        const known = classify?.(e);
+        if (known) {
+            io.stderr.write(`${command}: ${known.message}\n`);
+            return known.code;
+        }
         if (e instanceof UsageError) {
-            io.stderr.write(`${command}: ${e.message}\nRun '${command} --help' for the options.\n`);
+            io.stderr.write(`${command}: ${e.message}\nRun 'npm run ${command} -- --help' for the options.\n`);
             return EXIT.usage;
         }
-        const detail = e instanceof OperationError || !io.env.DEBUG ? e.message : (e.stack ?? e.message);
-        io.stderr.write(`${command}: ${detail}\n`);
-        return EXIT.failed;
+        if (e instanceof InputError || e instanceof OperationError) {
+            io.stderr.write(`${command}: ${e.message}\n`);
+            return e instanceof InputError ? EXIT.usage : EXIT.failed;
+        }
+        io.stderr.write(
+            `${command}: internal error, a fault of this command rather than of its input; please report it with this output:\n${e.stack ?? e.message}\n`,
+        );
+        return EXIT.internal;
     }
 }
 
@@ -98,7 +126,7 @@ export function runAsScript(main: (argv: string[], io: CliIo) => Promise<number>
         (code) => process.exit(code),
         (err) => {
             process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-            process.exit(EXIT.failed);
+            process.exit(EXIT.internal);
         },
     );
 }

@@ -6,7 +6,7 @@
  * from the stack's outputs (the pulumi CLI, or a file of `pulumi stack output --json`) or from
  * --endpoint-name, --region and --engine.
  *
- * Exit codes: 0 answered, 1 the invocation failed, 2 usage.
+ * Exit codes (tools/cli.ts): 0 answered, 1 the invocation failed, 2 usage, 3 a fault of this command.
  */
 import * as fs from "fs";
 import { ENGINE_IDS, ENGINES, findEngine, findRelease, RequestFormat } from "../policies/catalog/engines";
@@ -96,7 +96,8 @@ Environment: AWS credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCES
 (the SDK's attempts on throttling and transient errors, default 3).
 
 Exit codes: 0 answered, 1 the invocation failed (model error, unknown endpoint, throttling, timeout),
-2 usage. The generated text goes to stdout, everything else to stderr.`;
+2 usage (nothing was sent), 3 a fault of this command. The generated text goes to stdout, everything
+else to stderr.`;
 
 const OPTIONS = {
     stack: { type: "string", short: "s" },

@@ -20,9 +20,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import * as ts from "typescript";
 import * as YAML from "yaml";
+import { CliIo, InputError, parseOptions, processIo, runAsScript, runCommand } from "./cli";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const PACK_SOURCE = path.join(REPO_ROOT, "policies");
@@ -37,7 +37,7 @@ export interface BuiltPack {
     dependencies: Record<string, string>;
 }
 
-export class PackBuildError extends Error {
+export class PackBuildError extends InputError {
     override name = "PackBuildError";
 }
 
@@ -95,29 +95,25 @@ export function buildPolicyPack(outDir: string = DEFAULT_OUT): BuiltPack {
     return { dir, files, dependencies };
 }
 
-function main(): void {
-    const usage = "Usage: npm run pack:build [-- --out <folder>]   (default dist/policy-pack)";
-    let out: string | undefined;
-    try {
-        const { values } = parseArgs({ options: { out: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
-        if (values.help) {
-            console.log(usage);
+export const USAGE = `Usage: npm run pack:build [-- --out <folder>]
+
+Builds the policy pack as 'pulumi policy publish' takes it, into --out (default dist/policy-pack,
+emptied first).
+
+Exit codes: 0 built; 2 the input is wrong (policies/ does not compile, --out is the pack's source,
+unknown options); 3 a fault of this command.`;
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+    return runCommand(io, "pack:build", async () => {
+        const o = parseOptions(argv, { out: { type: "string" }, help: { type: "boolean", short: "h" } });
+        if (o.help) {
+            io.stdout.write(`${USAGE}\n`);
             return;
         }
-        out = values.out;
-    } catch (err) {
-        console.error(`${(err as Error).message}\n${usage}`);
-        process.exitCode = 2;
-        return;
-    }
-    try {
-        const built = buildPolicyPack(out);
-        console.log(`Built the policy pack in ${path.relative(process.cwd(), built.dir) || "."} (${built.files.length} files).`);
-        console.log(`Publish it: cd ${path.relative(process.cwd(), built.dir)} && pulumi policy publish <org>`);
-    } catch (err) {
-        console.error(err instanceof PackBuildError ? err.message : err);
-        process.exitCode = err instanceof PackBuildError ? 2 : 3;
-    }
+        const built = buildPolicyPack(o.out);
+        const folder = path.relative(process.cwd(), built.dir) || ".";
+        io.stdout.write(`Built the policy pack in ${folder} (${built.files.length} files).\nPublish it: cd ${folder} && pulumi policy publish <org>\n`);
+    });
 }
 
-if (require.main === module) main();
+if (require.main === module) runAsScript(main);

@@ -4,7 +4,8 @@
  * prefix the endpoint reads, for stacks whose containers cannot reach the Hub (egress `none`,
  * weightsSource `s3`). See tools/s3Stage.ts for checksums and resume, USAGE for the options.
  *
- * Exit codes: 0 staged (or listed, with --dryrun), 1 failed (run again to resume), 2 usage.
+ * Exit codes (tools/cli.ts): 0 staged (or listed, with --dryrun), 1 failed (run again to resume), 2 usage,
+ * 3 a fault of this command.
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { defaultDeploymentName, findModelByIdOrHubId, MODEL_IDS, ModelSpec } from "../policies/catalog/models";
@@ -83,7 +84,8 @@ bucket listing under the prefix; a file without a published SHA-256 (small git-k
 --verify-read reads those objects back as a real run would.
 
 Exit codes: 0 staged (or listed, with --dryrun), 1 failed (run the same command again to resume),
-2 usage. Progress goes to stderr, the summary (and the dry-run listing) to stdout.`;
+2 usage (nothing was attempted), 3 a fault of this command. Progress goes to stderr, the summary
+(and the dry-run listing) to stdout.`;
 
 const OPTIONS = {
     model: { type: "string", short: "m" },
