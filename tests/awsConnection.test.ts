@@ -9,13 +9,12 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Readable } from "stream";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { clientConfig, describeClientEndpoint, ResolvedConnection, resolveConnection } from "../tools/awsConfig";
-import { CliIo } from "../tools/cli";
 import { main as invokeMain, resolvePlan as invokePlan } from "../tools/invoke";
 import { resolvePlan as stagePlan } from "../tools/stageModel";
+import { AWS_SHELL_VARIABLES, runCaptured } from "./fixtures/tools/cliIo";
 import { FakeRuntime, startFakeRuntime } from "./fixtures/tools/fakeSageMakerRuntime";
 import { capturedRequest } from "./fixtures/tools/resolvedHost";
 import { S3RVER_CREDENTIALS, S3TestServer, startS3Server } from "./fixtures/tools/s3Server";
@@ -53,29 +52,13 @@ aws_access_key_id = DUALSTACKKEY
 aws_secret_access_key = secret
 `;
 
-/** Variables of the developer's shell that would change the outcome. */
-const CLEARED = [
-    "AWS_PROFILE",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_USE_FIPS_ENDPOINT",
-    "AWS_USE_DUALSTACK_ENDPOINT",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_S3",
-    "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME",
-    "HF_TOKEN",
-];
-
 describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
     const savedEnv = { ...process.env };
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "aws-connection-test-"));
 
     /** The SDK reads process.env itself, so each case sets it (and passes the same object to the tool). */
     function useEnvironment(vars: Record<string, string> = {}): NodeJS.ProcessEnv {
-        for (const key of CLEARED) delete process.env[key];
+        for (const key of [...AWS_SHELL_VARIABLES, "HF_TOKEN"]) delete process.env[key];
         Object.assign(process.env, {
             HOME: tmp,
             AWS_CONFIG_FILE: path.join(tmp, "config"),
@@ -224,18 +207,7 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
             await s3?.close();
         });
 
-        async function invoke(argv: string[], env: NodeJS.ProcessEnv) {
-            const out: string[] = [];
-            const err: string[] = [];
-            const io: CliIo = {
-                stdout: { write: (s: string) => out.push(s) },
-                stderr: { write: (s: string) => err.push(s) },
-                stdin: Object.assign(Readable.from([]), { isTTY: true }),
-                env,
-            };
-            const code = await invokeMain(argv, io);
-            return { code, stdout: out.join(""), stderr: err.join("") };
-        }
+        const invoke = (argv: string[], env: NodeJS.ProcessEnv) => runCaptured(invokeMain, argv, { env });
 
         it("refuses contradictory flags, an unknown profile and a setting the SDK would read as false, before any request", async function () {
             const refusals: [string[], Record<string, string>, RegExp][] = [

@@ -8,32 +8,14 @@ import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
-import { Readable } from "stream";
 import { main as plan, USAGE as PLAN_USAGE } from "../offline/plan";
 import { CliIo, EXIT, InputError, OperationError, runCommand, UsageError } from "../tools/cli";
 import { main as invoke, USAGE as INVOKE_USAGE } from "../tools/invoke";
 import { main as packBuild, USAGE as PACK_BUILD_USAGE } from "../tools/packBuild";
 import { main as stageModel, USAGE as STAGE_MODEL_USAGE } from "../tools/stageModel";
+import { captureIo, Outcome, runCaptured } from "./fixtures/tools/cliIo";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
-
-interface Outcome {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
-function capture(): { io: CliIo; outcome: (code: number) => Outcome } {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-        stdout: { write: (s: string) => out.push(s) },
-        stderr: { write: (s: string) => err.push(s) },
-        stdin: Object.assign(Readable.from([]), { isTTY: true }),
-        env: {},
-    };
-    return { io, outcome: (code) => ({ code, stdout: out.join(""), stderr: err.join("") }) };
-}
 
 /** Each command, with one of its options that takes a value. */
 const COMMANDS: { name: string; main: (argv: string[], io: CliIo) => Promise<number>; usage: string; script: string; valueOption: string }[] = [
@@ -46,10 +28,7 @@ const COMMANDS: { name: string; main: (argv: string[], io: CliIo) => Promise<num
 describe("one command-line convention (tools/cli.ts)", function () {
     for (const command of COMMANDS) {
         describe(`npm run ${command.name}`, function () {
-            async function run(...argv: string[]): Promise<Outcome> {
-                const { io, outcome } = capture();
-                return outcome(await command.main(argv, io));
-            }
+            const run = (...argv: string[]) => runCaptured(command.main, argv);
 
             it("--help and -h print the usage on stdout and exit 0", async function () {
                 for (const flag of ["--help", "-h"]) {
@@ -102,7 +81,7 @@ describe("one command-line convention (tools/cli.ts)", function () {
 
     describe("runCommand", function () {
         async function outcomeOf(body: () => Promise<number | void>, classify?: Parameters<typeof runCommand>[3]): Promise<Outcome> {
-            const { io, outcome } = capture();
+            const { io, outcome } = captureIo();
             return outcome(await runCommand(io, "demo", body, classify));
         }
 

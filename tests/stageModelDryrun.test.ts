@@ -9,9 +9,9 @@ import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { FakeHub, FakeRepo, sha256Hex, startFakeHub, TREE_PAGE_SIZE } from "./fixtures/tools/fakeHub";
-import { S3TestServer, startS3Server } from "./fixtures/tools/s3Server";
-import { stageModel, tempHome, useFakeAwsEnvironment } from "./fixtures/tools/stageModelRun";
+import { FakeHub, FakeRepo, sha256Hex, TREE_PAGE_SIZE } from "./fixtures/tools/fakeHub";
+import { S3TestServer } from "./fixtures/tools/s3Server";
+import { hubToS3Args, stageModel, StageStandIns, startStageStandIns, tempHome } from "./fixtures/tools/stageModelRun";
 
 const BUCKET = "artifacts";
 const TOKEN = "hf_dryrun_token_never_printed_5151";
@@ -36,27 +36,12 @@ describe("stage-model --dryrun", function () {
     let s3: S3TestServer;
     let hub: FakeHub;
     let client: S3Client;
-    let restoreEnv: () => void;
+    let standIns: StageStandIns;
     const home = tempHome("stage-model-dryrun-");
     const env = { HF_TOKEN: TOKEN, HOME: home };
 
-    const args = (prefix: string, ...more: string[]) => [
-        "--model",
-        REPO.id,
-        "--prefix",
-        prefix,
-        "--bucket",
-        BUCKET,
-        "--region",
-        "us-gov-west-1",
-        "--endpoint-url",
-        s3.endpoint,
-        "--hub-endpoint",
-        hub.url,
-        "--part-size-mib",
-        "5",
-        ...more,
-    ];
+    const args = (prefix: string, ...more: string[]) =>
+        hubToS3Args({ repo: REPO.id, prefix, bucket: BUCKET, s3Endpoint: s3.endpoint, hubUrl: hub.url }, ...more);
     /** Every object under a prefix with its size, ETag and recorded SHA-256: what "unchanged" compares. */
     const snapshot = async (prefix: string) => {
         const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
@@ -86,17 +71,13 @@ describe("stage-model --dryrun", function () {
             .sort();
 
     before(async function () {
-        restoreEnv = useFakeAwsEnvironment(home);
-        s3 = await startS3Server([BUCKET]);
-        hub = await startFakeHub([REPO], TOKEN);
-        client = new S3Client({ region: "us-gov-west-1", endpoint: s3.endpoint, forcePathStyle: true });
+        // Fake credentials (s3rver's own key pair) and no AWS config files: nothing reaches AWS.
+        standIns = await startStageStandIns(home, BUCKET, [REPO], TOKEN);
+        ({ s3, hub, client } = standIns);
     });
 
     after(async function () {
-        client?.destroy();
-        await hub?.close();
-        await s3?.close();
-        restoreEnv?.();
+        await standIns?.close();
         fs.rmSync(home, { recursive: true, force: true });
     });
 
