@@ -11,7 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { clientConfig, describeClientEndpoint, ResolvedConnection, resolveConnection } from "../tools/awsConfig";
+import { clientConfig, describeAwsError, describeClientEndpoint, networkErrorCode, ResolvedConnection, resolveConnection } from "../tools/awsConfig";
 import { main as invokeMain, resolvePlan as invokePlan } from "../tools/invoke";
 import { resolvePlan as stagePlan } from "../tools/stageModel";
 import { AWS_SHELL_VARIABLES, runCaptured } from "./fixtures/tools/cliIo";
@@ -190,6 +190,72 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
             "us-gov-east-1 (AWS GovCloud (US)), dual-stack endpoint (profile gov-dualstack's use_dualstack_endpoint)",
         );
         assert.equal(await describe(["--region", "us-east-1"]), "us-east-1 (AWS commercial)");
+    });
+
+    it("reads the shared files where the SDK does by default: ~/.aws/config and ~/.aws/credentials", async function () {
+        const home = fs.mkdtempSync(path.join(tmp, "home-"));
+        fs.mkdirSync(path.join(home, ".aws"));
+        fs.writeFileSync(path.join(home, ".aws", "config"), "[profile home-only]\nregion = us-gov-east-1\nuse_fips_endpoint = true\n");
+        fs.writeFileSync(path.join(home, ".aws", "credentials"), "[creds-only]\naws_access_key_id = K\naws_secret_access_key = S\n");
+        const env = { HOME: home };
+        const fromConfig = await resolveConnection({ profile: "home-only" }, undefined, env);
+        assert.deepEqual(fromConfig.settingSources, { fips: "profile home-only's use_fips_endpoint" });
+        assert.equal((await resolveConnection({ profile: "creds-only" }, undefined, env)).connection.profile, "creds-only");
+        await assert.rejects(resolveConnection({ profile: "x" }, undefined, env), {
+            message: `--profile 'x': no such profile in ${home}/.aws/config or ${home}/.aws/credentials; profiles there: home-only, creds-only (add it with 'aws configure --profile x' or 'aws configure sso')`,
+        });
+        await assert.rejects(
+            resolveConnection({ profile: "x" }, undefined, { HOME: path.join(tmp, "no-home") }),
+            /no such profile in .* they define no profiles/,
+        );
+    });
+
+    it("notes a setting only when --endpoint-url sets it aside", async function () {
+        const env = { AWS_USE_FIPS_ENDPOINT: "true", AWS_CONFIG_FILE: path.join(tmp, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, "credentials") };
+        const regional = await resolveConnection({ region: "us-east-1" }, undefined, env);
+        assert.deepEqual(regional, {
+            connection: { region: "us-east-1", profile: undefined, fips: undefined, dualstack: undefined, endpointUrl: undefined },
+            settingSources: { fips: "AWS_USE_FIPS_ENDPOINT" },
+            notes: [],
+        });
+        const local = await resolveConnection({ region: "us-east-1", "endpoint-url": "http://127.0.0.1:9" }, undefined, env);
+        assert.deepEqual(local.notes, ["AWS_USE_FIPS_ENDPOINT asks for the FIPS endpoint; it does not apply to --endpoint-url http://127.0.0.1:9"]);
+        const off = await resolveConnection({ region: "us-east-1", "endpoint-url": "http://127.0.0.1:9" }, undefined, {
+            ...env,
+            AWS_USE_FIPS_ENDPOINT: "false",
+        });
+        assert.deepEqual(off.notes, [], "a setting that asks for nothing");
+        assert.equal(
+            (await resolveConnection({}, "us-gov-west-1", { ...env, AWS_REGION: "us-east-1" })).connection.region,
+            "us-gov-west-1",
+            "the stack's region over AWS_REGION",
+        );
+        assert.equal((await resolveConnection({}, undefined, { ...env, AWS_DEFAULT_REGION: "us-gov-east-1" })).connection.region, "us-gov-east-1");
+    });
+
+    it("explains the AWS errors any command can meet, and leaves the others to the command", function () {
+        const host = "S3 in us-gov-west-1";
+        assert.match(
+            describeAwsError(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), host)!,
+            /^no AWS credentials found: set AWS_PROFILE/,
+        );
+        assert.match(describeAwsError(new Error("Region is missing"), host)!, /^no AWS region: pass --region or set AWS_REGION/);
+        assert.match(
+            describeAwsError(Object.assign(new Error("The security token included in the request is expired"), { name: "ExpiredTokenException" }), host)!,
+            /^the AWS credentials have expired \(The security token/,
+        );
+        assert.match(
+            describeAwsError(
+                Object.assign(new Error("The security token included in the request is invalid."), { name: "UnrecognizedClientException" }),
+                host,
+            )!,
+            /^AWS rejected the credentials \(UnrecognizedClientException: .*GovCloud and commercial accounts have separate credentials/,
+        );
+        const refused = new Error("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED" }) });
+        assert.equal(networkErrorCode(refused), "ECONNREFUSED");
+        assert.match(describeAwsError(refused, host)!, /^cannot reach S3 in us-gov-west-1 \(ECONNREFUSED\)\. Check the network path/);
+        assert.equal(networkErrorCode(Object.assign(new Error("x"), { code: "EACCES" })), undefined, "not a network error");
+        assert.equal(describeAwsError(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }), host), undefined);
     });
 
     describe("on the commands", function () {

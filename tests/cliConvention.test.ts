@@ -9,7 +9,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { promisify } from "util";
 import { main as plan, USAGE as PLAN_USAGE } from "../offline/plan";
-import { CliIo, EXIT, InputError, OperationError, runCommand, UsageError } from "../tools/cli";
+import { CliIo, errorText, EXIT, InputError, numberOption, OperationError, runCommand, UsageError } from "../tools/cli";
 import { main as invoke, USAGE as INVOKE_USAGE } from "../tools/invoke";
 import { main as packBuild, USAGE as PACK_BUILD_USAGE } from "../tools/packBuild";
 import { main as stageModel, USAGE as STAGE_MODEL_USAGE } from "../tools/stageModel";
@@ -77,6 +77,34 @@ describe("one command-line convention (tools/cli.ts)", function () {
                 },
             );
         }
+    });
+
+    it("reads numeric options strictly: a finite number past the bound, never blank or text", function () {
+        assert.equal(numberOption("timeout", undefined, 60), 60, "the default when not given");
+        assert.equal(numberOption("timeout", "2.5", 60), 2.5);
+        assert.equal(numberOption("temperature", "0", 1, 0, true), 0, "inclusive bound");
+        const refused = (value: string, inclusive: boolean) => () => numberOption("temperature", value, 1, 0, inclusive);
+        assert.throws(refused("0", false), { name: "UsageError", message: "--temperature must be a number above 0, got '0'" });
+        for (const value of [" ", "", "abc", "Infinity", "-1"]) {
+            assert.throws(refused(value, true), { name: "UsageError", message: `--temperature must be a number of at least 0, got '${value}'` });
+        }
+    });
+
+    it("tells an error with its causes, each message once, at most four deep", function () {
+        const root = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
+        assert.equal(errorText(new Error("terminated", { cause: root })), "terminated: other side closed");
+        assert.equal(errorText(new Error("fetch failed", { cause: new Error("fetch failed") })), "fetch failed", "a repeated message once");
+        let deep: Error = new Error("5");
+        for (const level of ["4", "3", "2", "1"]) deep = new Error(level, { cause: deep });
+        assert.equal(errorText(deep), "1: 2: 3: 4");
+        assert.equal(errorText("plain text"), "plain text");
+        assert.equal(errorText(new Error("")), "Error", "an empty message falls back to the error itself");
+    });
+
+    it("names its error kinds, as stack traces and String() show them", function () {
+        assert.equal(String(new UsageError("u")), "UsageError: u");
+        assert.equal(String(new InputError("i")), "InputError: i");
+        assert.equal(String(new OperationError("o")), "OperationError: o");
     });
 
     describe("runCommand", function () {
