@@ -10,46 +10,24 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Readable } from "stream";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
 import { ENGINES, EngineId, findRelease } from "../policies/catalog/engines";
-import { CliIo } from "../tools/cli";
 import { answerText, EngineTarget, errorBodyMessage, requestBody, StreamDecoder } from "../tools/engineApi";
 import { main } from "../tools/invoke";
 import { deadlineMessage } from "../tools/runtimeClient";
 import { parseStackOutputs } from "../tools/stackOutputs";
+import { CaptureOptions, Outcome, runCaptured } from "./fixtures/tools/cliIo";
 import { startEngineStandIn, StandIn, StandInOptions } from "./fixtures/tools/engineStandIns";
 import { cut, FakeRuntime, sageMakerTimeoutError, startFakeRuntime, tgiEventStreamBytes } from "./fixtures/tools/fakeSageMakerRuntime";
 import { resolvedHost } from "./fixtures/tools/resolvedHost";
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 
-interface Outcome {
-    code: number;
-    stdout: string;
-    stderr: string;
-    ms: number;
-}
-
-/** Runs the command in-process; `onStdout` sees every write as it happens. */
-async function invoke(argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; onStdout?: (all: string) => void } = {}): Promise<Outcome> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const stdin = Object.assign(Readable.from(options.stdin !== undefined ? [Buffer.from(options.stdin)] : []), { isTTY: options.stdin === undefined });
-    const io: CliIo = {
-        stdout: {
-            write: (s: string) => {
-                out.push(s);
-                options.onStdout?.(out.join(""));
-            },
-        },
-        stderr: { write: (s: string) => err.push(s) },
-        stdin,
-        env: options.env ?? {},
-    };
+/** Runs the command in-process (tests/fixtures/tools/cliIo.ts), timed. */
+async function invoke(argv: string[], options: CaptureOptions = {}): Promise<Outcome & { ms: number }> {
     const started = Date.now();
-    const code = await main(argv, io);
-    return { code, stdout: out.join(""), stderr: err.join(""), ms: Date.now() - started };
+    const outcome = await runCaptured(main, argv, options);
+    return { ...outcome, ms: Date.now() - started };
 }
 
 const target = (engine: EngineId, version: string): EngineTarget => ({ engine: ENGINES[engine], release: findRelease(ENGINES[engine], version)! });
@@ -337,6 +315,113 @@ describe("invoke (tools/invoke.ts)", function () {
                 assert.equal(broken.stdout, "You said:\n", mode[0]);
                 assert.match(broken.stderr, /TGI 3\.3\.6 error while generating: CUDA error: an illegal memory access was encountered \(generation\)/, mode[0]);
             }
+        });
+    });
+
+    describe("--output json and --body", function () {
+        const jsonLines = (stdout: string) =>
+            stdout
+                .split("\n")
+                .filter((line) => line !== "")
+                .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+        it("--output json prints the engine's whole answer, indented: vLLM's chat completion, TGI's generate array", async function () {
+            const chat = await invoke(["--endpoint-name", "vllm-ep", ...VLLM, "--chat", "What is GovCloud?", "--output", "json", ...at()]);
+            assert.equal(chat.code, 0, chat.stderr);
+            const answer = JSON.parse(chat.stdout) as { choices: { message: { content: string } }[] };
+            assert.equal(chat.stdout, `${JSON.stringify(answer, null, 2)}\n`, "indented JSON");
+            assert.equal(answer.choices[0].message.content, "You said: What is GovCloud?");
+
+            const generate = await invoke(["--endpoint-name", "tgi-ep", ...TGI, "--prompt", "Hi", "--output", "json", ...at()]);
+            assert.equal(generate.code, 0, generate.stderr);
+            assert.deepEqual(JSON.parse(generate.stdout), [{ generated_text: "You said: Hi" }]);
+        });
+
+        it("--output json --stream prints each event's JSON on a line of its own, without [DONE] or keep-alive comments", async function () {
+            const chat = await invoke(["--endpoint-name", "vllm-ep", ...VLLM, "--chat", CLOUD, "--stream", "--output", "json", ...at()]);
+            assert.equal(chat.code, 0, chat.stderr);
+            const events = jsonLines(chat.stdout) as { choices: { delta: { content?: string } }[] }[];
+            assert.ok(events.length > 3, chat.stdout);
+            assert.equal(events.map((e) => e.choices[0]?.delta.content ?? "").join(""), `You said: ${CLOUD}`);
+            assert.ok(chat.stdout.endsWith("}\n") && !chat.stdout.includes("[DONE]"), chat.stdout);
+
+            const generate = await invoke(["--endpoint-name", "tgi-ep", ...TGI, "--prompt", "Hi", "--stream", "--output", "json", ...at()]);
+            assert.equal(generate.code, 0, generate.stderr);
+            const tokens = jsonLines(generate.stdout) as { token: { text: string; special: boolean }; generated_text: string | null }[];
+            assert.equal(tokens.at(-1)?.generated_text, "You said: Hi", "the last event carries the whole text");
+            assert.ok(
+                tokens.some((t) => t.token.special),
+                "special tokens are events too",
+            );
+            assert.doesNotMatch(generate.stdout, /^:/m, "no keep-alive comment");
+        });
+
+        it("--body sends the body byte for byte, with no --engine, and prints the answer as the endpoint returned it", async function () {
+            const text = '{"messages": [{"role": "user", "content": "hi"}],   "max_tokens": 8}';
+            const raw = await invoke(["--endpoint-name", "vllm-ep", "--body", text, ...at()]);
+            assert.equal(raw.code, 0, raw.stderr);
+            assert.equal(runtime.requests[0].body, text);
+            const answer = JSON.parse(raw.stdout) as { choices: { message: { content: string } }[] };
+            assert.equal(answer.choices[0].message.content, "You said: hi");
+            assert.notEqual(raw.stdout, `${JSON.stringify(answer, null, 2)}\n`, "not re-formatted");
+            assert.ok(raw.stdout.endsWith("\n"));
+
+            const file = path.join(tmp, "body.json");
+            fs.writeFileSync(file, '{"inputs": "hi", "parameters": {"max_new_tokens": 4}}');
+            const fromFile = await invoke(["--endpoint-name", "tgi-ep", "--body", `@${file}`, "--output", "json", ...at()]);
+            assert.equal(fromFile.code, 0, fromFile.stderr);
+            assert.equal(runtime.requests[1].body, fs.readFileSync(file, "utf8"));
+            assert.equal(fromFile.stdout, `${JSON.stringify([{ generated_text: "You said: hi" }], null, 2)}\n`);
+
+            const fromStdin = await invoke(["--endpoint-name", "sglang-ep", "--body", "-", ...at()], {
+                stdin: '{"messages": [{"role": "user", "content": "piped"}]}',
+            });
+            assert.equal(fromStdin.code, 0, fromStdin.stderr);
+            assert.equal(runtime.requests[2].body, '{"messages": [{"role": "user", "content": "piped"}]}');
+            assert.match(fromStdin.stdout, /You said: piped/);
+        });
+
+        it("--body --stream prints the event stream as it comes; with --output json, its events' JSON", async function () {
+            const text = JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true });
+            const raw = await invoke(["--endpoint-name", "vllm-ep", "--body", text, "--stream", ...at()]);
+            assert.equal(raw.code, 0, raw.stderr);
+            assert.equal(runtime.requests[0].path, "/endpoints/vllm-ep/invocations-response-stream");
+            assert.equal(runtime.requests[0].body, text);
+            assert.match(raw.stdout, /^data: \{/);
+            assert.match(raw.stdout, /data: \[DONE\]\n/);
+
+            const events = await invoke(["--endpoint-name", "vllm-ep", "--body", text, "--stream", "--output", "json", ...at()]);
+            assert.equal(events.code, 0, events.stderr);
+            assert.equal(
+                jsonLines(events.stdout)
+                    .map((e) => (e as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+                    .join(""),
+                "You said: hi",
+            );
+        });
+
+        it("refuses --body with the options that build a body, a body that is not a JSON object, and an unknown --output, before sending", async function () {
+            const refusals: [string[], RegExp][] = [
+                [["--body", "{}", "--chat", "hi"], /--body is sent as it is: --chat would build another body; put that field in --body, or leave --body out/],
+                [
+                    ["--body", "{}", "--max-new-tokens", "8", "--temperature", "0"],
+                    /--body is sent as it is: --max-new-tokens, --temperature would build another body; put those fields in --body/,
+                ],
+                [["--body", "not json"], /--body \(inline\) is not JSON \(.*\): give the request body as a JSON object/],
+                [["--body", "[1, 2]"], /--body \(inline\) must be a JSON object \(the body \/invocations takes\), got \[1,2\]/],
+                [["--body", `@${path.join(tmp, "absent.json")}`], /--body @.*absent\.json: cannot read the file/],
+                [["--body", "-"], /--body - reads the body from standard input: pipe it in/],
+                [["--chat", "hi", ...VLLM, "--output", "yaml"], /--output must be text or json, got 'yaml'/],
+            ];
+            for (const [args, expected] of refusals) {
+                const refused = await invoke(["--endpoint-name", "vllm-ep", ...args, ...at()]);
+                assert.equal(refused.code, 2, `${args.join(" ")}: ${refused.stderr}`);
+                assert.match(refused.stderr, expected);
+            }
+            const piped = await invoke(["--endpoint-name", "vllm-ep", "--body", "-", ...at()], { stdin: "[]" });
+            assert.equal(piped.code, 2);
+            assert.match(piped.stderr, /the body on standard input \(--body -\) must be a JSON object/);
+            assert.equal(runtime.requests.length, 0, "nothing was sent");
         });
     });
 

@@ -202,6 +202,24 @@ export function answerText(target: EngineTarget, format: RequestFormat, body: Ui
     );
 }
 
+/**
+ * A non-streamed answer as JSON for --output json: parsed and printed with two-space indents, an
+ * engine's error object refused as answerText refuses it. `target` only names the engine in messages.
+ */
+export function answerJson(target: EngineTarget | undefined, body: Uint8Array): string {
+    const label = target ? targetLabel(target) : "the endpoint";
+    const text = new TextDecoder().decode(body);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch {
+        throw new OperationError(`${label} answered with something other than JSON (--output json prints JSON): ${excerpt(text) || "(empty body)"}`);
+    }
+    const error = engineError(Array.isArray(parsed) ? parsed[0] : parsed);
+    if (error) throw new OperationError(`${label} error: ${describeError(error)}`);
+    return JSON.stringify(parsed, null, 2);
+}
+
 function generatedText(parsed: unknown): string | undefined {
     const first = (Array.isArray(parsed) ? parsed[0] : parsed) as { generated_text?: unknown } | undefined;
     return first && typeof first.generated_text === "string" ? first.generated_text : undefined;
@@ -216,9 +234,16 @@ function choiceText(parsed: unknown, format: "chat" | "completions"): string | u
 }
 
 /**
- * Turns the bytes of PayloadPart events into the text to print: decodes UTF-8 across parts
+ * How a stream's events are printed: the text of each in a release's format, or with "events" (for
+ * --output json) each event's JSON on a line of its own (JSON Lines), `[DONE]` and comments left out.
+ */
+export type StreamReading = RequestFormat | "events";
+
+/**
+ * Turns the bytes of PayloadPart events into what to print: decodes UTF-8 across parts
  * (TextDecoder in stream mode), parses server-sent events with eventsource-parser (`data:` with or
- * without a space, LF/CR/CRLF, comments), and reads each event in the release's format.
+ * without a space, LF/CR/CRLF, comments), and reads each event as `reading` says. An engine's error
+ * event stops the stream with an OperationError either way.
  */
 export class StreamDecoder {
     private readonly decoder = new TextDecoder("utf-8");
@@ -229,11 +254,12 @@ export class StreamDecoder {
     private head = "";
     private done = false;
 
+    /** `target` names the engine in messages (undefined: "the endpoint"). */
     constructor(
-        target: EngineTarget,
-        private readonly format: RequestFormat,
+        target: EngineTarget | undefined,
+        private readonly reading: StreamReading,
     ) {
-        this.label = targetLabel(target);
+        this.label = target ? targetLabel(target) : "the endpoint";
         this.parser = createParser({ onEvent: (event) => this.onData(event.data) });
     }
 
@@ -278,7 +304,11 @@ export class StreamDecoder {
         }
         const error = engineError(event);
         if (error) throw new OperationError(`${this.label} error while generating: ${describeError(error)}`);
-        const text = this.format === "tgi-generate" ? tokenText(event) : deltaText(event, this.format);
+        if (this.reading === "events") {
+            this.pieces.push(`${JSON.stringify(event)}\n`);
+            return;
+        }
+        const text = this.reading === "tgi-generate" ? tokenText(event) : deltaText(event, this.reading);
         if (text) this.pieces.push(text);
     }
 }
@@ -288,7 +318,7 @@ function tokenText(event: unknown): string {
     return token && !token.special && typeof token.text === "string" ? token.text : "";
 }
 
-function deltaText(event: unknown, format: RequestFormat): string {
+function deltaText(event: unknown, format: "chat" | "completions"): string {
     const choices = (event as { choices?: unknown } | null)?.choices;
     if (!Array.isArray(choices)) return "";
     return choices

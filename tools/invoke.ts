@@ -1,10 +1,10 @@
 /**
  * `npm run invoke -- --stack <name> (--chat <text> | --prompt <text> | --messages <json>) [--stream]`:
  * sends chat messages or a raw prompt to a stack's SageMaker endpoint, in the body its serving engine's
- * `/invocations` takes (vLLM, SGLang or TGI, and the release: ./engineApi.ts), and prints the
- * generated text; with --stream, the text as it is generated. The endpoint, region and engine come
- * from the stack's outputs (the pulumi CLI, or a file of `pulumi stack output --json`) or from
- * --endpoint-name, --region and --engine.
+ * `/invocations` takes (vLLM, SGLang or TGI, and the release: ./engineApi.ts), or a body given as it is
+ * (--body), and prints the generated text (--output json: the engine's JSON answer); with --stream, as
+ * it is generated. The endpoint, region and engine come from the stack's outputs (the pulumi CLI, or a
+ * file of `pulumi stack output --json`) or from --endpoint-name, --region and --engine.
  *
  * Exit codes (tools/cli.ts): 0 answered, 1 the invocation failed, 2 usage, 3 a fault of this command.
  */
@@ -14,6 +14,7 @@ import { AWS_OPTIONS, awsOptionsUsage, ResolvedConnection, resolveConnection } f
 import { CliIo, numberOption, parseOptions, processIo, runAsScript, runCommand, UsageError } from "./cli";
 import {
     acceptsRawPrompt,
+    answerJson,
     answerText,
     ChatMessage,
     DEFAULT_MAX_NEW_TOKENS,
@@ -74,6 +75,11 @@ Request (one of):
                               [{"role": "system"|"user"|"assistant", "content": "..."}, ...]
   -p, --prompt <text>         a raw prompt the model continues: TGI's generate body {"inputs": ...},
                               vLLM's completions body {"prompt": ...}; SGLang takes only chat
+      --body <json|@file|->   the request body itself, sent as it is: a JSON object, inline, from a
+                              file, or from standard input (-). Excludes the options above and
+                              under Generation; --engine is not needed. The answer is printed as the
+                              endpoint returned it (--output json: indented). With --stream the body
+                              must ask for a stream itself ("stream": true)
                               Without any of these, standard input is read and sent as --prompt, or
                               as --chat to engines without a raw-prompt body (SGLang) or with --system.
 Generation:
@@ -87,6 +93,10 @@ Generation:
       --model <name>          the chat/completions "model" field; it must be the served model name
                               (llmEndpoints[].model); not sent by default
       --stream                print text as it is generated (InvokeEndpointWithResponseStream)
+Output:
+      --output <text|json>    text: the generated text (default); json: the engine's whole answer as
+                              JSON, indented (choices, usage, finish reasons), and with --stream each
+                              event's JSON on a line of its own (JSON Lines), for jq
       --timeout <seconds>     give up after this long without an answer, or with --stream without
                               a new event (default: ${DEFAULT_TIMEOUT_SECONDS}, SageMaker's limit for the container to
                               answer InvokeEndpoint: a longer generation needs --stream or fewer tokens)
@@ -115,10 +125,19 @@ const OPTIONS = {
     temperature: { type: "string" },
     parameters: { type: "string" },
     model: { type: "string" },
+    body: { type: "string" },
+    output: { type: "string" },
     stream: { type: "boolean" },
     timeout: { type: "string" },
     help: { type: "boolean", short: "h" },
 } as const;
+
+/** --output's values, as the AWS CLI names them: the generated text, or the engine's JSON. */
+export const OUTPUT_FORMATS = ["text", "json"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** The options that build a request body, which --body replaces. */
+const BODY_BUILDING_OPTIONS = ["chat", "prompt", "messages", "system", "parameters", "max-new-tokens", "temperature", "model"] as const;
 
 /** Text still to be read from standard input, and how it goes out. */
 export interface StdinInput {
@@ -127,15 +146,30 @@ export interface StdinInput {
     system?: string;
 }
 
-export interface InvokePlan {
-    endpointName: string;
-    connection: ResolvedConnection;
+/** A request body this tool builds for the engine release. */
+export interface BuiltRequest {
+    kind: "built";
     target: EngineTarget;
     input: EngineInput | StdinInput;
     format: RequestFormat;
     generation: Generation;
     /** The token budget the body will carry (for messages). */
     maxNewTokens: number;
+}
+
+/** A request body given as it is (--body): JSON text, or still to be read from standard input. */
+export interface RawRequest {
+    kind: "raw";
+    /** The engine, when --engine or the outputs name it: only for messages. */
+    target?: EngineTarget;
+    body: { text: string } | "stdin";
+}
+
+export interface InvokePlan {
+    endpointName: string;
+    connection: ResolvedConnection;
+    request: BuiltRequest | RawRequest;
+    output: OutputFormat;
     stream: boolean;
     timeoutMs: number;
 }
@@ -162,22 +196,62 @@ export async function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): Promi
                 : "--stack, --outputs-file or --endpoint-name is required",
         );
     }
+    const output = o.output ?? "text";
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`--output must be ${OUTPUT_FORMATS.join(" or ")}, got '${output}'`);
+    return {
+        endpointName,
+        connection: await resolveConnection(o, outputs?.awsRegion, env),
+        request: o.body !== undefined ? resolveRawRequest(o, entry, o.body) : resolveBuiltRequest(o, entry),
+        output: output as OutputFormat,
+        stream: !!o.stream,
+        timeoutMs: numberOption("timeout", o.timeout, DEFAULT_TIMEOUT_SECONDS) * 1000,
+    };
+}
+
+function resolveBuiltRequest(o: Options, entry: LlmEndpointOutput | undefined): BuiltRequest {
     const target = resolveTarget(o, entry);
     const { input, format } = resolveInput(o, target);
     const generation = resolveGeneration(o, format);
     const fromParameters = generation.extra?.[format === "tgi-generate" ? "max_new_tokens" : "max_tokens"];
     const maxNewTokens = generation.maxNewTokens ?? (typeof fromParameters === "number" ? fromParameters : DEFAULT_MAX_NEW_TOKENS);
-    return {
-        endpointName,
-        connection: await resolveConnection(o, outputs?.awsRegion, env),
-        target,
-        input,
-        format,
-        generation,
-        maxNewTokens,
-        stream: !!o.stream,
-        timeoutMs: numberOption("timeout", o.timeout, DEFAULT_TIMEOUT_SECONDS) * 1000,
-    };
+    return { kind: "built", target, input, format, generation, maxNewTokens };
+}
+
+/** --body: sent as given, so the options that build a body are refused; the engine is needed only to name it. */
+function resolveRawRequest(o: Options, entry: LlmEndpointOutput | undefined, body: string): RawRequest {
+    const building = BODY_BUILDING_OPTIONS.filter((k) => o[k] !== undefined);
+    if (building.length) {
+        throw new UsageError(
+            `--body is sent as it is: ${building.map((k) => `--${k}`).join(", ")} would build another body; put ${building.length > 1 ? "those fields" : "that field"} in --body, or leave --body out`,
+        );
+    }
+    const target = o.engine !== undefined || entry?.engine !== undefined ? resolveTarget(o, entry) : undefined;
+    if (body === "-") return { kind: "raw", target, body: "stdin" };
+    let text = body;
+    if (body.startsWith("@")) {
+        try {
+            text = fs.readFileSync(body.slice(1), "utf8");
+        } catch (err) {
+            throw new UsageError(`--body ${body}: cannot read the file: ${(err as Error).message}`);
+        }
+    }
+    return { kind: "raw", target, body: { text: checkedBody(text, `--body ${body.startsWith("@") ? body : "(inline)"}`) } };
+}
+
+/** A raw body must be a JSON object: what every engine's /invocations takes. Returned unchanged. */
+function checkedBody(text: string, from: string): string {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (err) {
+        throw new UsageError(
+            `${from} is not JSON (${(err as Error).message}): give the request body as a JSON object, e.g. '{"messages": [...], "max_tokens": 64}'`,
+        );
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new UsageError(`${from} must be a JSON object (the body /invocations takes), got ${JSON.stringify(parsed).slice(0, 80)}`);
+    }
+    return text;
 }
 
 /** The engine release from --engine/--engine-version, else the deployment's outputs. */
@@ -297,15 +371,47 @@ function resolveGeneration(o: Options, format: RequestFormat): Generation {
     return { maxNewTokens, temperature, extra, model: o.model };
 }
 
-async function readInput(plan: InvokePlan, io: CliIo): Promise<EngineInput> {
-    const input = plan.input;
-    if (input.kind !== "stdin") return input;
-    if (io.stdin.isTTY) throw new UsageError("--chat, --messages or --prompt is required (or pipe the text on standard input)");
+async function readStdin(io: CliIo): Promise<string> {
     const chunks: Buffer[] = [];
     for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-    const text = Buffer.concat(chunks).toString("utf8").trim();
-    if (!text) throw new UsageError("standard input is empty: pass --chat, --messages or --prompt, or pipe text on standard input");
-    return input.as === "prompt" ? { kind: "prompt", prompt: text } : { kind: "chat", messages: withSystem(input.system, text) };
+    return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The body to send: built from the input (read from standard input if it is there), or the raw one. */
+async function requestText(plan: InvokePlan, io: CliIo): Promise<string> {
+    const request = plan.request;
+    if (request.kind === "raw") {
+        if (request.body !== "stdin") return request.body.text;
+        if (io.stdin.isTTY) throw new UsageError("--body - reads the body from standard input: pipe it in");
+        return checkedBody(await readStdin(io), "the body on standard input (--body -)");
+    }
+    let input = request.input;
+    if (input.kind === "stdin") {
+        if (io.stdin.isTTY) throw new UsageError("--chat, --messages or --prompt is required (or pipe the text on standard input)");
+        const text = (await readStdin(io)).trim();
+        if (!text) throw new UsageError("standard input is empty: pass --chat, --messages or --prompt, or pipe text on standard input");
+        input = input.as === "prompt" ? { kind: "prompt", prompt: text } : { kind: "chat", messages: withSystem(input.system, text) };
+    }
+    return JSON.stringify(requestBody(request.format, input, request.generation, plan.stream));
+}
+
+/** The text of a non-streamed answer as --output and the request's kind say. */
+function printedAnswer(plan: InvokePlan, answer: Uint8Array): string {
+    const { request } = plan;
+    if (plan.output === "json") return `${answerJson(request.target, answer)}\n`;
+    if (request.kind === "built") return `${answerText(request.target, request.format, answer)}\n`;
+    return withFinalNewline(new TextDecoder().decode(answer));
+}
+
+const withFinalNewline = (text: string) => (text === "" || text.endsWith("\n") ? text : `${text}\n`);
+
+/** What to print of each streamed PayloadPart: decoded events, or (a raw body's text output) the bytes as they come. */
+function streamReader(plan: InvokePlan): { push(bytes: Uint8Array): string[]; end(): string[] } {
+    const { request } = plan;
+    if (plan.output === "json") return new StreamDecoder(request.target, "events");
+    if (request.kind === "built") return new StreamDecoder(request.target, request.format);
+    const decoder = new TextDecoder("utf-8");
+    return { push: (bytes) => [decoder.decode(bytes, { stream: true })], end: () => [decoder.decode()] };
 }
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -315,29 +421,33 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             io.stdout.write(`${USAGE}\n`);
             return;
         }
-        const client = new RuntimeClient(plan.connection, { container: targetLabel(plan.target), maxNewTokens: plan.maxNewTokens });
+        const { request } = plan;
+        const client = new RuntimeClient(plan.connection, {
+            container: request.target ? targetLabel(request.target) : undefined,
+            maxNewTokens: request.kind === "built" ? request.maxNewTokens : undefined,
+        });
         try {
             await client.describeEndpoint();
             for (const note of plan.connection.notes) io.stderr.write(`! ${note}\n`);
-            const body = JSON.stringify(requestBody(plan.format, await readInput(plan, io), plan.generation, plan.stream));
+            const body = await requestText(plan, io);
             if (!plan.stream) {
-                io.stdout.write(`${answerText(plan.target, plan.format, await client.invoke(plan.endpointName, body, plan.timeoutMs))}\n`);
+                io.stdout.write(printedAnswer(plan, await client.invoke(plan.endpointName, body, plan.timeoutMs)));
                 return;
             }
-            const decoder = new StreamDecoder(plan.target, plan.format);
-            let printed = false;
+            const reader = streamReader(plan);
+            let last = "\n";
             const print = (pieces: string[]) => {
-                for (const text of pieces) {
+                for (const text of pieces.filter((p) => p !== "")) {
                     io.stdout.write(text);
-                    printed = true;
+                    last = text;
                 }
             };
             try {
-                for await (const bytes of client.invokeStream(plan.endpointName, body, plan.timeoutMs)) print(decoder.push(bytes));
-                print(decoder.end());
+                for await (const bytes of client.invokeStream(plan.endpointName, body, plan.timeoutMs)) print(reader.push(bytes));
+                print(reader.end());
             } finally {
                 // End the line of text, also before an error message.
-                if (printed) io.stdout.write("\n");
+                if (!last.endsWith("\n")) io.stdout.write("\n");
             }
         } finally {
             client.destroy();
