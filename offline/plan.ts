@@ -305,13 +305,13 @@ function stackPartition(run: StackRun): PartitionId | undefined {
 }
 
 /** Writes an output file; its folder was checked to exist (checkOutputPaths). */
-function write(file: string, text: string): void {
+function write(io: CliIo, file: string, text: string): void {
     try {
         fs.writeFileSync(file, text);
     } catch (err) {
         throw new InputError(`cannot write ${file}: ${(err as Error).message}`);
     }
-    process.stderr.write(`Wrote ${file}\n`);
+    io.stderr.write(`Wrote ${file}\n`);
 }
 
 function defaultPolicyConfig(options: Options): string | undefined {
@@ -427,11 +427,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             const { plan: p, run } = await plan(options);
             io.stdout.write(renderReport(p, run.result.resources));
 
-            if (options.json) write(options.json, `${JSON.stringify(planJson(p), null, 2)}\n`);
-            if (options.graph) write(options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
+            if (options.json) write(io, options.json, `${JSON.stringify(planJson(p), null, 2)}\n`);
+            if (options.graph) write(io, options.graph, toMermaid(run.result.resources, `${p.project}/${p.stack}`));
             if (options.sarif && p.policies) {
                 const { result } = p.policies;
                 write(
+                    io,
                     options.sarif,
                     `${JSON.stringify(toSarif({ packName: result.pack.name, packVersion: result.pack.version, result, stackFile: p.stackFile, rootDir: process.cwd(), blindSpots: p.completeness.blindSpots }), null, 2)}\n`,
                 );

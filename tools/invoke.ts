@@ -227,15 +227,7 @@ function resolveRawRequest(o: Options, entry: LlmEndpointOutput | undefined, bod
     }
     const target = o.engine !== undefined || entry?.engine !== undefined ? resolveTarget(o, entry) : undefined;
     if (body === "-") return { kind: "raw", target, body: "stdin" };
-    let text = body;
-    if (body.startsWith("@")) {
-        try {
-            text = fs.readFileSync(body.slice(1), "utf8");
-        } catch (err) {
-            throw new UsageError(`--body ${body}: cannot read the file: ${(err as Error).message}`);
-        }
-    }
-    return { kind: "raw", target, body: { text: checkedBody(text, `--body ${body.startsWith("@") ? body : "(inline)"}`) } };
+    return { kind: "raw", target, body: { text: checkedBody(inlineOrFile("body", body), `--body ${body.startsWith("@") ? body : "(inline)"}`) } };
 }
 
 /** A raw body must be a JSON object: what every engine's /invocations takes. Returned unchanged. */
@@ -304,16 +296,19 @@ function withSystem(system: string | undefined, user: string): ChatMessage[] {
     return [...(system !== undefined ? [{ role: "system" as const, content: system }] : []), { role: "user", content: user }];
 }
 
+/** An option's value given inline, or as `@file` for the file's text; UsageError when the file cannot be read. */
+function inlineOrFile(option: string, value: string): string {
+    if (!value.startsWith("@")) return value;
+    try {
+        return fs.readFileSync(value.slice(1), "utf8");
+    } catch (err) {
+        throw new UsageError(`--${option} ${value}: cannot read the file: ${(err as Error).message}`);
+    }
+}
+
 /** --messages: a JSON array of {role, content}, inline or `@file`. */
 export function parseMessages(value: string): ChatMessage[] {
-    let text = value;
-    if (value.startsWith("@")) {
-        try {
-            text = fs.readFileSync(value.slice(1), "utf8");
-        } catch (err) {
-            throw new UsageError(`--messages ${value}: cannot read the file: ${(err as Error).message}`);
-        }
-    }
+    const text = inlineOrFile("messages", value);
     let parsed: unknown;
     try {
         parsed = JSON.parse(text);
