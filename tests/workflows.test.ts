@@ -750,6 +750,13 @@ function emptinessTest(condition: unknown, op: "==" | "!="): string | undefined 
     return m?.[1];
 }
 
+/** The values a `with:` input can take: itself, or the quoted strings of its `${{ a && 'x' || 'y' }}` expression. */
+function possibleValues(value: unknown): string[] {
+    const text = String(value ?? "");
+    const expression = /^\$\{\{(.*)\}\}$/s.exec(text.trim());
+    return expression ? [...expression[1].matchAll(/'([^']*)'/g)].map((m) => m[1]).filter((v) => v !== "") : text ? [text] : [];
+}
+
 /**
  * The optional credentials without long-lived secrets (docs/credentials.md), in every job that runs
  * Pulumi: a Pulumi Cloud token from GitHub's OIDC token (pulumi/auth-actions, step id pulumi-auth) when
@@ -772,7 +779,8 @@ function credentialOptionProblems(workflows: Workflow[]): string[] {
                     problems.push(
                         `${where}: the ${PULUMI_AUTH} step must be optional: if: vars.PULUMI_CLOUD_AUTH == 'oidc' (got ${JSON.stringify(step.if ?? "")})`,
                     );
-                if (!String(step.with?.["requested-token-type"] ?? "").startsWith("urn:pulumi:token-type:access_token:"))
+                const tokenTypes = possibleValues(step.with?.["requested-token-type"]);
+                if (tokenTypes.length === 0 || !tokenTypes.every((t) => t.startsWith("urn:pulumi:token-type:access_token:")))
                     problems.push(`${where}: the ${PULUMI_AUTH} step needs requested-token-type urn:pulumi:token-type:access_token:<type>`);
                 if (index > pulumiAt) problems.push(`${where}: the ${PULUMI_AUTH} step runs after pulumi`);
             }
@@ -802,6 +810,43 @@ function credentialOptionProblems(workflows: Workflow[]): string[] {
                     problems.push(
                         `${where}: ${actionOf(step)?.name} gets PULUMI_ACCESS_TOKEN ${JSON.stringify(token ?? "(none)")}; use \${{ steps.pulumi-auth.outputs.pulumi-access-token || secrets.PULUMI_ACCESS_TOKEN }} so both ways work`,
                     );
+            }
+        }
+    }
+    return problems;
+}
+
+const PREVIEW_TEAM_TOKEN_TYPE =
+    /^\$\{\{\s*vars\.PULUMI_PREVIEW_TEAM\s*!=\s*''\s*&&\s*'urn:pulumi:token-type:access_token:team'\s*\|\|\s*'urn:pulumi:token-type:access_token:organization'\s*\}\}$/;
+const PREVIEW_TEAM_SCOPE = /^\$\{\{\s*vars\.PULUMI_PREVIEW_TEAM\s*!=\s*''\s*&&\s*format\('team:\{0\}',\s*vars\.PULUMI_PREVIEW_TEAM\)\s*\|\|\s*''\s*\}\}$/;
+
+/**
+ * What a pull request's preview may open (docs/credentials.md, "Keep previews away from the deploy
+ * environment"): the read-only preview ESC environment (`vars.<STACK>_ESC_PREVIEW_ENVIRONMENT`), never the
+ * deploy one, and with vars.PULUMI_PREVIEW_TEAM a team token of that team rather than an organization
+ * token. Jobs of the other workflows open the deploy environment, never a preview one.
+ */
+function previewCredentialProblems(workflows: Workflow[]): string[] {
+    const problems: string[] = [];
+    for (const instance of jobInstances(workflows)) {
+        const preview = triggers(instance.workflow).includes("pull_request");
+        for (const step of preview ? stepsOf(instance.job, PULUMI_AUTH) : []) {
+            if (!PREVIEW_TEAM_TOKEN_TYPE.test(String(step.with?.["requested-token-type"] ?? "")) || !PREVIEW_TEAM_SCOPE.test(String(step.with?.scope ?? "")))
+                problems.push(
+                    `${instance.where}: the ${PULUMI_AUTH} step of a preview must ask for a team token scoped to vars.PULUMI_PREVIEW_TEAM when it is set (requested-token-type ${JSON.stringify(step.with?.["requested-token-type"] ?? "")}, scope ${JSON.stringify(step.with?.scope ?? "")})`,
+                );
+        }
+        for (const step of stepsOf(instance.job, ESC)) {
+            const opened = resolve(step.with?.environment, instance.matrix);
+            const variable = /^\$\{\{\s*vars\.([A-Z0-9_]+)\s*\}\}$/.exec(opened)?.[1];
+            if (!variable) {
+                problems.push(`${instance.where}: the ESC step opens ${JSON.stringify(opened)}; name the environment with one repository variable`);
+            } else if (preview && !/_ESC_PREVIEW_ENVIRONMENT$/.test(variable)) {
+                problems.push(
+                    `${instance.where}: a pull request's preview opens vars.${variable}; previews take the read-only <STACK>_ESC_PREVIEW_ENVIRONMENT, not the deploy environment`,
+                );
+            } else if (!preview && !/_ESC_ENVIRONMENT$/.test(variable)) {
+                problems.push(`${instance.where}: opens vars.${variable}; jobs outside pull requests take <STACK>_ESC_ENVIRONMENT`);
             }
         }
     }
@@ -1043,6 +1088,10 @@ describe("GitHub Actions workflows", function () {
         expectNone(credentialOptionProblems(workflows));
     });
 
+    it("give pull-request previews only the read-only ESC environment and, when a preview team is named, its team token; the other jobs the deploy environment", () => {
+        expectNone(previewCredentialProblems(workflows));
+    });
+
     it("have a Dependabot config for npm (root and policies/) and the actions", () => {
         expectNone(dependabotProblems(loadDependabot(), repo));
     });
@@ -1137,6 +1186,24 @@ describe("GitHub Actions workflows", function () {
                 delete job.permissions["id-token"];
             });
             expectSome(permissionProblems(noIdToken), /destroy-govcloud: needs id-token: write/);
+        });
+
+        it("a pull-request preview that opens the deploy ESC environment or always gets an organization token", () => {
+            const deployEnvironment = broken("pull-request.yml", (doc) => {
+                const commercial = jobOf(doc, "preview").strategy.matrix.include.find((e: Node) => e.stack === "commercial");
+                commercial["esc-environment"] = "${{ vars.COMMERCIAL_ESC_ENVIRONMENT }}";
+            });
+            expectSome(previewCredentialProblems(deployEnvironment), /preview \(commercial\): a pull request's preview opens vars\.COMMERCIAL_ESC_ENVIRONMENT/);
+            const previewInDeploy = broken("deploy.yml", (doc) => {
+                const govcloud = jobOf(doc, "up").strategy.matrix.include.find((e: Node) => e.stack === "govcloud");
+                govcloud["esc-environment"] = "${{ vars.GOVCLOUD_ESC_PREVIEW_ENVIRONMENT }}";
+            });
+            expectSome(previewCredentialProblems(previewInDeploy), /up \(govcloud\): opens vars\.GOVCLOUD_ESC_PREVIEW_ENVIRONMENT/);
+            const organizationToken = broken("pull-request.yml", (doc) => delete stepOf(doc, "preview", PULUMI_AUTH).with.scope);
+            expectSome(
+                previewCredentialProblems(organizationToken),
+                /preview \(govcloud\): the pulumi\/auth-actions step of a preview must ask for a team token/,
+            );
         });
 
         it("a Dependabot config that is missing, leaves out an ecosystem, or has an invalid schedule", () => {
