@@ -7,7 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArtifactBucket, LlmEndpoint, PrivateNetwork, ResearchNotebook, StackEncryption } from "./components";
-import { checkExistingNetwork, stagedWeightsUri, weightsUri } from "./stacks/preconditions";
+import { stagedWeightsLocation } from "./components/llmEndpoint";
+import { checkExistingNetwork, stagedWeightsUri } from "./stacks/preconditions";
 import { loadSettings, ModelDeployment } from "./stacks/settings";
 
 const settings = loadSettings();
@@ -81,7 +82,8 @@ const endpoints = deployed.map(
                     deployment.weights.source === "s3"
                         ? stagedWeightsUri({ ...deployment, weights: deployment.weights }, artifacts.bucketName, stack, { provider })
                         : undefined,
-                huggingFaceToken: settings.huggingFaceToken,
+                // Only where the container gets it: a gated model from the Hub (the component refuses it elsewhere).
+                huggingFaceToken: deployment.weights.source === "hub" && deployment.model.gated ? settings.huggingFaceToken : undefined,
                 logRetentionDays: settings.logRetentionDays,
                 retainLogs: retain,
                 alarmTopicArn: settings.alarmTopicArn,
@@ -153,7 +155,7 @@ export const llmEndpoints = settings.models.map((d) => {
         instanceType: d.instance.name,
         /** The GPU-memory arithmetic that admitted the deployment (policies/catalog/sizing.ts). */
         gpuMemorySizing: d.sizing.lines,
-        weightsS3Uri: prefix === undefined ? undefined : artifacts.bucketName.apply((bucket) => weightsUri(bucket, prefix)),
+        weightsS3Uri: prefix === undefined ? undefined : artifacts.bucketName.apply((bucket) => stagedWeightsLocation(bucket, prefix)),
         endpointName: endpoint?.endpointName,
         endpointArn: endpoint?.endpointArn,
         endpointConfigName: endpoint?.endpointConfigName,

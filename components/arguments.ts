@@ -21,10 +21,15 @@ export class ComponentArgumentsError extends Error {
         readonly resourceName: string,
         readonly problems: SettingProblem[],
     ) {
-        const lines = problems.map((p) => `  - ${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`);
+        const lines = problems.map((p) => `  - ${describeProblem(p)}`);
         super(`${component} '${resourceName}': invalid arguments; nothing was created:\n${lines.join("\n")}`);
         this.name = "ComponentArgumentsError";
     }
+}
+
+/** `key = value: message`, the value left out when there is none. */
+export function describeProblem(p: SettingProblem): string {
+    return `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`;
 }
 
 /** Throws ComponentArgumentsError when any problem was found. */

@@ -1,12 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { z } from "zod";
 import { engineEnvironment } from "../policies/catalog/engines";
-import { CONCURRENCY_TAG_KEY, MODEL_TAG_KEY } from "../policies/catalog/models";
+import { CONCURRENCY_TAG_KEY, findModel, MODEL_IDS, MODEL_TAG_KEY } from "../policies/catalog/models";
 import { Partition } from "../policies/catalog/partitions";
-import { checkLogRetention, DEFAULT_LOG_RETENTION_DAYS, refuseArguments, regionPartition } from "./arguments";
+import { checkLogRetention, ComponentArgumentsError, DEFAULT_LOG_RETENTION_DAYS, describeProblem, refuseArguments, regionPartition } from "./arguments";
 import { Egress, enumValues } from "./enums";
-import { approvedInstanceTypes, ModelDeployment, ModelSettings, modelSettingsSchema, resolveModelDeployment, SettingProblem } from "./modelDeployment";
+import {
+    checkApprovedInstanceTypes,
+    ModelDeployment,
+    ModelSettings,
+    modelSettingsSchema,
+    oneOf,
+    resolveModelDeployment,
+    SettingProblem,
+} from "./modelDeployment";
 import { dependenciesOf, packageType, withPreviousType } from "./packageTypes";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
 import { HTTPS, privateEgressGroup } from "./privateEgress";
@@ -48,12 +57,13 @@ export interface LlmEndpointArgs extends ModelSettings {
     artifactBucketArn: pulumi.Input<string>;
     /**
      * `s3://bucket/prefix/` of the staged weights, resolving only once they are known to be there,
-     * so the model is not created before. Required with weightsSource `s3`.
+     * so the model is not created before: the artifact bucket at the deployment's weightsS3Prefix
+     * (the only place its execution role may read). Required with weightsSource `s3`, refused with `hub`.
      * Default: none.
      * @default none
      */
     stagedWeightsUri?: pulumi.Input<string>;
-    /** Hub token for gated models pulled from the Hub; kept secret. Default: none. @default none */
+    /** Hub token for a gated model pulled from the Hub (required there, refused elsewhere); kept secret. Default: none. @default none */
     huggingFaceToken?: pulumi.Input<string>;
     /** Retention of the endpoint's log group, days (a value CloudWatch Logs accepts). Default: 365. @default 365 */
     logRetentionDays?: number;
@@ -97,6 +107,17 @@ const PLACEMENT_ARGUMENTS = new Set<string>([
 ] satisfies (keyof LlmEndpointArgs)[]);
 
 /**
+ * The types of the arguments that are plain values, as a program in another language may get them
+ * wrong (the Inputs can be outputs of other resources, whose values are not known yet).
+ */
+const plainArgumentsSchema = z.object({
+    modelId: z.string(),
+    production: z.boolean().optional(),
+    retainLogs: z.boolean().optional(),
+    alarmTopicArn: z.string().optional(),
+});
+
+/**
  * The deployment LlmEndpoint `name` with `args` makes: every default applied and every argument
  * checked, with the catalog and the sizing the stack settings use. Throws ComponentArgumentsError
  * listing every problem; pure, so callers can check arguments before constructing anything.
@@ -104,51 +125,108 @@ const PLACEMENT_ARGUMENTS = new Set<string>([
 export function resolveLlmEndpoint(name: string, args: LlmEndpointArgs): { deployment: ModelDeployment; partition: Partition } {
     const problems: SettingProblem[] = [];
     const partition = regionPartition(args.region, problems);
+    const plain = plainArgumentsSchema.safeParse(args, { reportInput: true });
+    if (!plain.success) pushIssues(plain.error.issues, problems);
     const settings = Object.fromEntries(Object.entries(args).filter(([key, value]) => !PLACEMENT_ARGUMENTS.has(key) && value !== undefined));
     const parsed = modelSettingsSchema.safeParse(settings, { reportInput: true });
-    if (!parsed.success) {
-        for (const issue of parsed.error.issues)
-            problems.push({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message });
-    }
+    if (!parsed.success) pushIssues(parsed.error.issues, problems);
     const egress = args.egress ?? "none";
     if (!(enumValues(Egress) as string[]).includes(egress)) {
         problems.push({ key: "egress", value: egress, message: `must be one of ${enumValues(Egress).join(", ")}.` });
     }
     checkLogRetention("logRetentionDays", args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, problems);
-    refuseArguments("LlmEndpoint", name, problems);
+    if (!partition || !plain.success || !parsed.success) {
+        // The deployment's own checks need the partition and well-typed settings; the model is still named.
+        if (plain.success && !findModel(args.modelId))
+            problems.push({
+                key: "modelId",
+                value: args.modelId,
+                message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.`,
+            });
+        throw new ComponentArgumentsError("LlmEndpoint", name, problems);
+    }
     const deployment = resolveModelDeployment(
-        { modelId: args.modelId, name, settings: parsed.data! },
+        { modelId: args.modelId, name, settings: parsed.data },
         {
-            partition: partition!,
+            partition,
             region: args.region,
             production: args.production ?? false,
-            approved: approvedInstanceTypes(partition!, args.approvedInstanceTypes),
+            approved: checkApprovedInstanceTypes(partition, args.approvedInstanceTypes, "approvedInstanceTypes", problems),
             egress,
         },
         (field) => field,
         problems,
     );
-    if (deployment?.weights.source === "s3" && args.stagedWeightsUri === undefined) {
-        problems.push({
-            key: "stagedWeightsUri",
-            message: "is required: the weights come from S3 (weightsSource `s3`). Stage them, then pass their s3:// URI.",
-        });
-    }
-    if (deployment?.weights.source === "hub" && deployment.model.gated && args.huggingFaceToken === undefined) {
-        problems.push({
-            key: "huggingFaceToken",
-            message: `is required: ${deployment.model.hfModelId} is gated on the Hugging Face Hub. Pass a Hub token (as a secret), or stage the weights in S3 (weightsSource \`s3\`).`,
-        });
-    }
-    if (args.alarmTopicArn && !args.alarmTopicArn.startsWith(`${partition!.arnPrefix}:sns:${args.region}:`)) {
+    if (deployment) checkWeightsArguments(args, deployment, problems);
+    if (args.alarmTopicArn && !args.alarmTopicArn.startsWith(`${partition.arnPrefix}:sns:${args.region}:`)) {
         problems.push({
             key: "alarmTopicArn",
             value: args.alarmTopicArn,
-            message: `must be an SNS topic ARN in ${partition!.id}/${args.region} (starting '${partition!.arnPrefix}:sns:${args.region}:').`,
+            message: `must be an SNS topic ARN in ${partition.id}/${args.region} (starting '${partition.arnPrefix}:sns:${args.region}:').`,
         });
     }
     refuseArguments("LlmEndpoint", name, problems);
-    return { deployment: deployment!, partition: partition! };
+    return { deployment: deployment!, partition };
+}
+
+function pushIssues(issues: z.core.$ZodIssue[], problems: SettingProblem[]): void {
+    for (const issue of issues) problems.push({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message });
+}
+
+/**
+ * The staged-weights URI and the Hub token only where the deployment uses them: the URI with weights
+ * from S3, at the prefix the execution role may read; the token with a gated model from the Hub (the
+ * only case the container gets it).
+ */
+function checkWeightsArguments(args: LlmEndpointArgs, d: ModelDeployment, problems: SettingProblem[]): void {
+    if (d.weights.source === "s3") {
+        if (args.stagedWeightsUri === undefined) {
+            problems.push({
+                key: "stagedWeightsUri",
+                message: "is required: the weights come from S3 (weightsSource `s3`). Stage them, then pass their s3:// URI.",
+            });
+        } else if (typeof args.stagedWeightsUri === "string" && typeof args.artifactBucketName === "string") {
+            const problem = stagedWeightsProblem(args.stagedWeightsUri, args.artifactBucketName, d.weights.s3Prefix);
+            if (problem) problems.push(problem);
+        }
+    } else if (args.stagedWeightsUri !== undefined) {
+        problems.push({
+            key: "stagedWeightsUri",
+            message:
+                "is not used: the weights come from the Hugging Face Hub (weightsSource `hub`). Remove it, or set weightsSource `s3` to serve the staged weights.",
+        });
+    }
+    if (args.huggingFaceToken !== undefined && !(d.weights.source === "hub" && d.model.gated)) {
+        problems.push({
+            key: "huggingFaceToken",
+            message:
+                d.weights.source === "s3"
+                    ? "is not used: the weights come from S3 and the container never contacts the Hub. Remove it."
+                    : `is not used: ${d.model.hfModelId} is not gated on the Hub, so the container is not given a token. Remove it.`,
+        });
+    }
+    if (d.weights.source === "hub" && d.model.gated && args.huggingFaceToken === undefined) {
+        problems.push({
+            key: "huggingFaceToken",
+            message: `is required: ${d.model.hfModelId} is gated on the Hugging Face Hub. Pass a Hub token (as a secret), or stage the weights in S3 (weightsSource \`s3\`).`,
+        });
+    }
+}
+
+/** `s3://<bucket>/<prefix>`: where a deployment's staged weights are, and so what `stagedWeightsUri` must be. */
+export function stagedWeightsLocation(bucket: string, prefix: string): string {
+    return `s3://${bucket}/${prefix}`;
+}
+
+/** A problem when `uri` is not where the deployment's weights must be staged. */
+function stagedWeightsProblem(uri: string, bucket: string, prefix: string): SettingProblem | undefined {
+    const expected = stagedWeightsLocation(bucket, prefix);
+    if (uri === expected) return undefined;
+    return {
+        key: "stagedWeightsUri",
+        value: uri,
+        message: `must be ${expected}: the artifact bucket at the deployment's weightsS3Prefix, the only place its execution role may read. Stage the weights there, or set weightsS3Prefix to where they are.`,
+    };
 }
 
 /** Registry account and repository of an image URI `<account>.dkr.ecr.<region>.<suffix>/<repo>:<tag>`. */
@@ -223,6 +301,8 @@ export class EndpointRolledBackError extends Error {
  * The component's resource name is the deployment name (at most 40 characters), the base of every
  * resource name of the deployment. Its arguments are checked before anything is created, with the
  * model catalog's sizing: a model that does not fit the instance type is refused with the fixes.
+ * Pass `dependsOn: [network]` (the PrivateNetwork): the model is created only once the VPC's
+ * endpoints it needs exist.
  *
  * Naming: the model, endpoint configuration, alarms, role and security group are named by the
  * provider (Pulumi auto-naming), so a replacement gets a new name and is created before the old one
@@ -250,6 +330,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
     constructor(name: string, args: LlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
         // Arguments are checked before the component registers: a refused one leaves nothing behind.
         const { deployment: d, partition } = resolveLlmEndpoint(name, args);
+        const callerDependencies = dependenciesOf(opts);
         super(packageType("LlmEndpoint"), name, {}, withPreviousType("LlmEndpoint", opts));
         const { accountId } = args;
         const child = { parent: this };
@@ -335,6 +416,16 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 ? { ...containerEnvironment(d), [d.engine.variables.hubToken]: huggingFaceToken }
                 : containerEnvironment(d);
         const image = parseEcrImage(d.imageUri);
+        // A URI that is an output of another resource is checked once known, before the model is created.
+        const weights = d.weights;
+        const stagedWeights =
+            weights.source === "s3"
+                ? pulumi.all([args.stagedWeightsUri!, args.artifactBucketName]).apply(([uri, bucket]) => {
+                      const problem = stagedWeightsProblem(uri, bucket, weights.s3Prefix);
+                      if (problem) throw new Error(`LlmEndpoint '${name}': ${describeProblem(problem)} Its SageMaker model and endpoint were not created.`);
+                      return uri;
+                  })
+                : undefined;
         const rolePolicy = new aws.iam.RolePolicy(
             `${name}-execution`,
             {
@@ -351,9 +442,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 primaryContainer: {
                     image: d.imageUri,
                     environment,
-                    modelDataSource: args.stagedWeightsUri
-                        ? { s3DataSources: [{ s3Uri: args.stagedWeightsUri, s3DataType: "S3Prefix", compressionType: "None" }] }
-                        : undefined,
+                    modelDataSource: stagedWeights ? { s3DataSources: [{ s3Uri: stagedWeights, s3DataType: "S3Prefix", compressionType: "None" }] } : undefined,
                 },
                 vpcConfig: { subnets: args.privateSubnetIds, securityGroupIds: [securityGroup.group.id] },
                 // Weights from S3 need no network at all inside the container.
@@ -367,7 +456,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
                 replaceOnChanges: ["vpcConfig"],
                 // The containers start only with their permissions, security-group rules and the VPC's
                 // endpoints in place: the network is among the component's own dependsOn.
-                dependsOn: [rolePolicy, ...networkRules, ...dependenciesOf(opts)],
+                dependsOn: [rolePolicy, ...networkRules, ...callerDependencies],
             },
         );
 

@@ -238,9 +238,30 @@ export interface DeploymentContext {
     egress: Egress | undefined;
 }
 
-/** The approved instance types: those listed, else every GPU type SageMaker hosting offers in the partition. */
-export function approvedInstanceTypes(partition: Partition, listed: readonly string[] | undefined): string[] {
-    return listed && listed.length > 0 ? [...listed] : endpointInstanceTypesOffered(partition.id);
+/**
+ * The approved instance types: those listed, else every GPU type SageMaker hosting offers in the
+ * partition. Each listed one must be a type the instance table (policies/catalog/instances.ts) says
+ * SageMaker hosting offers there; a problem with the key `key[i]` otherwise. Only the valid ones are
+ * returned, so the checks that follow never meet an unknown type.
+ */
+export function checkApprovedInstanceTypes(partition: Partition, listed: unknown, key: string, problems: SettingProblem[]): string[] {
+    const offered = endpointInstanceTypesOffered(partition.id);
+    if (listed === undefined) return offered;
+    if (!Array.isArray(listed)) {
+        problems.push({ key, value: listed, message: `must be a list of instance type names, e.g. ["${offered[0]}"]; leave it unset for every type offered.` });
+        return offered;
+    }
+    const valid: string[] = [];
+    for (const [i, type] of listed.entries()) {
+        if (typeof type === "string" && findInstanceType(type)?.offeredIn.includes(partition.id)) valid.push(type);
+        else
+            problems.push({
+                key: `${key}[${i}]`,
+                value: type,
+                message: `is not an instance type SageMaker hosting offers in ${partition.id} per policies/catalog/instances.ts; remove it or add the type to that table with its source.`,
+            });
+    }
+    return valid.length > 0 ? valid : offered;
 }
 
 /**

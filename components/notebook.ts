@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { notebookInstanceTypesOffered } from "../policies/catalog/instances";
 import { Partition } from "../policies/catalog/partitions";
 import { refuseArguments, regionPartition } from "./arguments";
-import { Engine } from "./enums";
+import { findEngine, findRelease } from "../policies/catalog/engines";
+import { Engine, enumValues } from "./enums";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
 import { SettingProblem } from "./modelDeployment";
 import { sampleNotebookScript } from "./notebookSample";
@@ -115,6 +116,27 @@ export function resolveNotebookInstance(
     return resolved;
 }
 
+/**
+ * An endpoint entry the sample notebook can be written for: its names given, and an engine release of
+ * the engine table (policies/catalog/engines.ts), which decides the request body; problems keyed `key.<field>`.
+ */
+function checkNotebookEndpoint(e: NotebookEndpoint, key: string, problems: SettingProblem[]): void {
+    for (const field of ["deploymentName", "servedModelName"] as const) {
+        if (typeof e?.[field] !== "string" || e[field] === "")
+            problems.push({ key: `${key}.${field}`, value: e?.[field], message: "must be a non-empty string." });
+    }
+    const engine = findEngine(String(e?.engine));
+    if (!engine) {
+        problems.push({ key: `${key}.engine`, value: e?.engine, message: `must be one of ${enumValues(Engine).join(", ")}.` });
+    } else if (!findRelease(engine, String(e.engineVersion))) {
+        problems.push({
+            key: `${key}.engineVersion`,
+            value: e.engineVersion,
+            message: `is not a ${engine.label} release of policies/catalog/engines.ts; use one of ${engine.releases.map((r) => r.version).join(", ")} (the endpoint's own engineVersion).`,
+        });
+    }
+}
+
 /** Console URL of a notebook instance in its partition. */
 export function notebookConsoleUrl(partition: Partition, region: string, notebookName: string): string {
     return `https://${partition.consoleHost(region)}/sagemaker/home?region=${region}#/notebook-instances/${notebookName}`;
@@ -129,6 +151,8 @@ export function notebookConsoleUrl(partition: Partition, region: string, noteboo
  * The instance and its lifecycle configuration are named by the provider (Pulumi auto-naming), so a
  * replacement (another subnet, security group, key or platform) gets a new name and is created
  * before the old one is deleted. Anything written on the old instance's volume is lost then.
+ * Pass `dependsOn: [network]` (the PrivateNetwork): the instance is created only once the VPC's
+ * endpoints it needs exist.
  */
 export class ResearchNotebook extends pulumi.ComponentResource {
     /** The notebook instance's name. */
@@ -146,8 +170,11 @@ export class ResearchNotebook extends pulumi.ComponentResource {
         const instance = regionOf ? resolveNotebookInstance(args, regionOf, (field) => field, problems) : undefined;
         if (!Array.isArray(args.endpoints) || args.endpoints.length === 0) {
             problems.push({ key: "endpoints", value: args.endpoints, message: "must list at least one endpoint: the notebook exists to call them." });
+        } else {
+            args.endpoints.forEach((e, i) => checkNotebookEndpoint(e, `endpoints[${i}]`, problems));
         }
         refuseArguments("ResearchNotebook", name, problems);
+        const callerDependencies = dependenciesOf(opts);
         super(packageType("ResearchNotebook"), name, {}, withPreviousType("ResearchNotebook", opts));
         const child = { parent: this };
         const partition = regionOf!;
@@ -244,7 +271,7 @@ export class ResearchNotebook extends pulumi.ComponentResource {
                 lifecycleConfigName: lifecycle.name,
             },
             // The lifecycle script runs, and logs, with the role as the instance starts.
-            { parent: this, dependsOn: [rolePolicy, ...securityGroup.rules, ...dependenciesOf(opts)] },
+            { parent: this, dependsOn: [rolePolicy, ...securityGroup.rules, ...callerDependencies] },
         );
 
         this.notebookName = notebook.name;

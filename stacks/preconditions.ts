@@ -18,6 +18,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingNetworkSettings, ModelDeployment, SettingProblem, SettingsError } from "./settings";
 import { defaultDeploymentName } from "../policies/catalog/models";
+import { stagedWeightsLocation } from "../components/llmEndpoint";
 
 /** A route as the check reads it. */
 export interface RouteFacts {
@@ -136,11 +137,6 @@ function routeTableOf(subnetId: string, vpcId: string, opts: pulumi.InvokeOption
     });
 }
 
-/** Where a deployment's weights are staged: `s3://<bucket>/<prefix>`. */
-export function weightsUri(bucket: string, prefix: string): string {
-    return `s3://${bucket}/${prefix}`;
-}
-
 /** Thrown at `pulumi up` (or preview, once the bucket exists) when an S3-weights model's files are not staged. */
 export class WeightsNotStagedError extends Error {
     constructor(deployment: ModelDeployment, uri: string, stack: string) {
@@ -168,7 +164,7 @@ export function stagedWeightsUri(
     const prefix = deployment.weights.s3Prefix;
     const listing = aws.s3.getObjectsOutput({ bucket: bucketName, prefix: `${prefix}config.json`, maxKeys: 1 }, opts);
     return pulumi.all([bucketName, listing.keys]).apply(([bucket, keys]) => {
-        const uri = weightsUri(bucket, prefix);
+        const uri = stagedWeightsLocation(bucket, prefix);
         if (keys.length === 0) throw new WeightsNotStagedError(deployment, uri, stack);
         return uri;
     });

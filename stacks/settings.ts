@@ -14,10 +14,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { LIFECYCLE_SCRIPT_MAX_CHARS, lifecycleScriptLength } from "../components/notebookSample";
 import { LOG_RETENTION_DAYS } from "../components/arguments";
-import { approvedInstanceTypes, ModelDeployment, modelSettingsSchema, oneOf, resolveModelDeployment, SettingProblem } from "../components/modelDeployment";
+import { checkApprovedInstanceTypes, ModelDeployment, modelSettingsSchema, oneOf, resolveModelDeployment, SettingProblem } from "../components/modelDeployment";
 import { ExistingNetwork, NetworkPlan, resolveNetwork } from "../components/network";
 import { resolveNotebookInstance } from "../components/notebook";
-import { findInstanceType } from "../policies/catalog/instances";
 import { Partition, PARTITIONS, PARTITION_IDS, PartitionId, partitionOfRegion, regionsOf } from "../policies/catalog/partitions";
 import { isConfigSecret } from "./configSecrets";
 
@@ -367,17 +366,7 @@ function crossCheck(input: ParseInput, raw: RawSettings, problems: SettingProble
 
     if (!partition) return undefined;
 
-    const approved = approvedInstanceTypes(partition, raw.approvedInstanceTypes);
-    for (const [i, type] of raw.approvedInstanceTypes.entries()) {
-        const known = findInstanceType(type);
-        if (!known || !known.offeredIn.includes(partition.id)) {
-            problems.push({
-                key: `approvedInstanceTypes[${i}]`,
-                value: type,
-                message: `is not an instance type SageMaker hosting offers in ${partition.id} per policies/catalog/instances.ts; remove it or add the type to that table with its source.`,
-            });
-        }
-    }
+    const approved = checkApprovedInstanceTypes(partition, raw.approvedInstanceTypes, "approvedInstanceTypes", problems);
 
     const models: ModelDeployment[] = [];
     const names = new Set<string>();

@@ -12,12 +12,13 @@ import { parse as parseYaml } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentArgumentsError, LOG_RETENTION_DAYS } from "../components/arguments";
 import { resolveLlmEndpoint } from "../components/llmEndpoint";
-import { NOTEBOOK_DEFAULTS } from "../components/notebook";
+import { Engine } from "../components/enums";
+import { NOTEBOOK_DEFAULTS, ResearchNotebook } from "../components/notebook";
 import { dependenciesOf, PACKAGE_NAME, previousType, withPreviousType } from "../components/packageTypes";
 import { makeUrn, matchEarlierResources } from "../offline/aliases";
 import { PlanResource, previewChanges } from "../offline/changes";
 import { COMPONENT_DOCS, COMPONENTS_DIR, componentPackageSchema, PackageSchema, providerNaming, renderComponentDocs } from "../offline/componentSchema";
-import { ENGINE_IDS } from "../policies/catalog/engines";
+import { ENGINE_IDS, ENGINES } from "../policies/catalog/engines";
 import { REPO_ROOT } from "./graph";
 import { runPlan } from "./planRun";
 
@@ -143,13 +144,14 @@ describe("the component package's schema, generated as `pulumi package add` gene
         // Python: the SDK names inputs in snake_case.
         const python = fs.readFileSync(path.join(REPO_ROOT, "examples", "python", "__main__.py"), "utf8");
         const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-        const calls = [...python.matchAll(/sagemaker_llm\.(\w+)\(\s*"[^"]+",([\s\S]*?)\n\)/g)];
+        // A call ends at the first line holding only its closing parenthesis, at any indentation.
+        const calls = [...python.matchAll(/sagemaker_llm\.(\w+)\(\s*"[^"]+",([\s\S]*?)\n\s*\)\n/g)];
         assert.ok(calls.length >= 3, "the Python example constructs components");
         for (const [, component, body] of calls) {
             const resource = resources[token(component)];
             assert.ok(resource, `${component} is not a component of the package`);
             const inputs = new Set(Object.keys(resource.inputProperties).map(snake));
-            const given = [...body.matchAll(/^\s{4}(\w+)=/gm)].map((m) => m[1]).filter((k) => k !== "opts");
+            const given = [...body.matchAll(/^\s+(\w+)=/gm)].map((m) => m[1]).filter((k) => k !== "opts");
             for (const key of given) assert.ok(inputs.has(key), `${component} has no input ${key}`);
             for (const key of resource.requiredInputs.map(snake)) assert.ok(given.includes(key), `${component} needs ${key}`);
         }
@@ -216,7 +218,7 @@ describe("component arguments from any language are checked before anything is c
         kmsKeyArn: "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/x",
         artifactBucketName: "artifacts",
         artifactBucketArn: "arn:aws-us-gov:s3:::artifacts",
-        stagedWeightsUri: "s3://artifacts/models/x/",
+        stagedWeightsUri: "s3://artifacts/models/chat/",
     };
 
     it("resolves a deployment with the catalog's defaults for the region's partition", () => {
@@ -261,6 +263,66 @@ describe("component arguments from any language are checked before anything is c
         );
     });
 
+    /** The problems resolveLlmEndpoint reports for `args`, as `key: message` lines. */
+    const problemsOf = (args: Record<string, unknown>): string[] => {
+        try {
+            resolveLlmEndpoint("chat", args as unknown as typeof placement);
+        } catch (err) {
+            assert.ok(err instanceof ComponentArgumentsError, String(err));
+            return err.problems.map((p) => `${p.key}: ${p.message}`);
+        }
+        return [];
+    };
+
+    it("refuses plain arguments of the wrong type, and unknown approved instance types, instead of failing inside", () => {
+        // A string where a list belongs, and a type the instance table does not know (a TypeError before).
+        assert.deepEqual(problemsOf({ ...placement, approvedInstanceTypes: ["ml.g5.12xlarge", "ml.z9.huge"] }), [
+            "approvedInstanceTypes[1]: is not an instance type SageMaker hosting offers in aws-us-gov per policies/catalog/instances.ts; remove it or add the type to that table with its source.",
+        ]);
+        assert.match(
+            problemsOf({ ...placement, approvedInstanceTypes: "ml.g5.12xlarge" }).join("\n"),
+            /^approvedInstanceTypes: must be a list of instance type names/,
+        );
+        const wrong = problemsOf({ ...placement, production: "yes", retainLogs: "false", alarmTopicArn: 7 });
+        assert.deepEqual(
+            wrong.map((p) => p.split(":")[0]),
+            ["production", "retainLogs", "alarmTopicArn"],
+        );
+        assert.deepEqual(
+            problemsOf({ ...placement, modelId: 42 }).map((p) => p.split(":")[0]),
+            ["modelId"],
+        );
+    });
+
+    it("reports the model's problems with the other arguments' instead of stopping at the first", () => {
+        assert.deepEqual(
+            problemsOf({ ...placement, modelId: "llama-9", logRetentionDays: 10 }).map((p) => p.split(":")[0]),
+            ["logRetentionDays", "modelId"],
+        );
+        assert.deepEqual(
+            problemsOf({ ...placement, instanceType: "ml.g5.2xlarge", logRetentionDays: 10 }).map((p) => p.split(":")[0]),
+            ["logRetentionDays", "instanceType"],
+        );
+    });
+
+    it("takes the staged-weights URI only at the prefix the role reads, and the Hub token only where the container gets it", () => {
+        assert.deepEqual(problemsOf({ ...placement, stagedWeightsUri: "s3://artifacts/models/x/" }), [
+            "stagedWeightsUri: must be s3://artifacts/models/chat/: the artifact bucket at the deployment's weightsS3Prefix, the only place its execution role may read. Stage the weights there, or set weightsS3Prefix to where they are.",
+        ]);
+        assert.deepEqual(problemsOf({ ...placement, stagedWeightsUri: "s3://artifacts/weights/", weightsS3Prefix: "weights" }), []);
+        const hub = { ...placement, weightsSource: "hub", egress: "nat", stagedWeightsUri: undefined };
+        assert.deepEqual(problemsOf({ ...hub, huggingFaceToken: "hf_x", stagedWeightsUri: "s3://artifacts/models/chat/" }), [
+            "stagedWeightsUri: is not used: the weights come from the Hugging Face Hub (weightsSource `hub`). Remove it, or set weightsSource `s3` to serve the staged weights.",
+        ]);
+        assert.deepEqual(problemsOf({ ...placement, huggingFaceToken: "hf_x" }), [
+            "huggingFaceToken: is not used: the weights come from S3 and the container never contacts the Hub. Remove it.",
+        ]);
+        assert.deepEqual(problemsOf({ ...hub, modelId: "qwen3-8b", huggingFaceToken: "hf_x" }), [
+            "huggingFaceToken: is not used: Qwen/Qwen3-8B is not gated on the Hub, so the container is not given a token. Remove it.",
+        ]);
+        assert.deepEqual(problemsOf({ ...hub, huggingFaceToken: "hf_x" }), []);
+    });
+
     it("refuses a deployment that does not fit its instance type, with the catalog's sizing and fixes", () => {
         assert.throws(
             () => resolveLlmEndpoint("big", { ...placement, modelId: "llama-3.3-70b-instruct", instanceType: "ml.g5.2xlarge" }),
@@ -273,6 +335,50 @@ describe("component arguments from any language are checked before anything is c
         assert.throws(
             () => resolveLlmEndpoint("chat", { ...placement, weightsSource: "hub", egress: "nat" }),
             /- huggingFaceToken: is required: meta-llama\/Llama-3\.1-8B-Instruct is gated/,
+        );
+    });
+});
+
+describe("ResearchNotebook's arguments are checked before it registers", () => {
+    const notebookArgs = {
+        region: "us-gov-west-1",
+        accountId: "111122223333",
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        vpcCidr: "10.80.0.0/16",
+        subnetId: "subnet-0123456789abcdef0",
+        s3PrefixListId: "pl-0123456789abcdef0",
+        kmsKeyArn: "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/x",
+        artifactBucketName: "artifacts",
+        artifactBucketArn: "arn:aws-us-gov:s3:::artifacts",
+        endpoints: [
+            {
+                deploymentName: "chat",
+                endpointName: "chat-abc",
+                endpointArn: "arn:aws-us-gov:sagemaker:us-gov-west-1:111122223333:endpoint/chat-abc",
+                engine: "vllm" as Engine,
+                engineVersion: ENGINES.vllm.releases[0].version,
+                servedModelName: "meta-llama/Llama-3.1-8B-Instruct",
+            },
+        ],
+    };
+
+    it("refuses an endpoint entry whose engine or release the sample notebook cannot write a request for", () => {
+        const endpoints = [
+            { ...notebookArgs.endpoints[0], engine: "triton" as Engine },
+            { ...notebookArgs.endpoints[0], engineVersion: "0.0.1" },
+            { ...notebookArgs.endpoints[0], deploymentName: "" },
+        ];
+        assert.throws(
+            () => new ResearchNotebook("notebook", { ...notebookArgs, endpoints }),
+            (err: unknown) => {
+                assert.ok(err instanceof ComponentArgumentsError, String(err));
+                assert.deepEqual(
+                    err.problems.map((p) => p.key),
+                    ["endpoints[0].engine", "endpoints[1].engineVersion", "endpoints[2].deploymentName"],
+                );
+                assert.match(err.message, /endpoints\[1\]\.engineVersion = "0\.0\.1": is not a vLLM release of policies\/catalog\/engines\.ts; use one of /);
+                return true;
+            },
         );
     });
 });

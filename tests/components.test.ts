@@ -55,7 +55,7 @@ describe("components on their own: the defaults they apply without the program's
         const run = await runStack({
             programDir: FIXTURE,
             stack: "test",
-            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:stagedWeights": "false" },
+            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:stagedWeights": "none" },
         });
         assert.equal(
             run.result.error?.message,
@@ -63,6 +63,36 @@ describe("components on their own: the defaults they apply without the program's
         );
         assert.deepEqual(
             run.result.resources.filter((r) => r.custom).map((r) => r.type),
+            [],
+        );
+    });
+
+    it("LlmEndpoint refuses a dependsOn it cannot hand to its children before it registers anything", async () => {
+        const run = await runStack({
+            programDir: FIXTURE,
+            stack: "test",
+            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:dependsOnOutput": "true" },
+        });
+        assert.match(String(run.result.error?.message), /dependsOn of a sagemaker-llm component must be a resource or a list of resources/);
+        assert.deepEqual(
+            run.result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
+            [],
+        );
+    });
+
+    it("LlmEndpoint refuses staged weights its role cannot read, given as an output, before the model is created", async () => {
+        const run = await runStack({
+            programDir: FIXTURE,
+            stack: "test",
+            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:stagedWeights": "output-elsewhere" },
+        });
+        assert.match(
+            String(run.result.error?.message),
+            // The SDK reports it as the failure of the model's input that carries the URI.
+            /LlmEndpoint 'endpoint': stagedWeightsUri = "s3:\/\/artifacts\/models\/other\/": must be s3:\/\/artifacts\/models\/endpoint\/: the artifact bucket at the deployment's weightsS3Prefix[^\n]* Its SageMaker model and endpoint were not created\.$/,
+        );
+        assert.deepEqual(
+            run.result.resources.filter((r) => r.type.startsWith("aws:sagemaker/")).map((r) => r.type),
             [],
         );
     });
