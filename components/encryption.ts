@@ -6,14 +6,19 @@ import { policyDocument } from "./iam";
 import { packageType, withPreviousType } from "./packageTypes";
 
 /** KMS ScheduleKeyDeletion's PendingWindowInDays bounds (AWS KMS API Reference). */
-const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
+export const DELETION_WINDOW_DAYS = { min: 7, max: 30 } as const;
 
 export interface StackEncryptionArgs {
     /** The region (AWS GovCloud (US) or commercial); the partition of the key policy's ARNs follows from it. */
     region: string;
     /** The account whose IAM policies the key policy delegates to. */
     accountId: pulumi.Input<string>;
-    /** Alias name without the `alias/` prefix. Default: `sagemaker-llm-<stack>`. @default `sagemaker-llm-<stack>` */
+    /**
+     * Alias name without the `alias/` prefix: letters, digits, '/', '_' and '-', not starting with `aws/`.
+     * Alias names are unique in an account and region, so the default names the project and the stack.
+     * Default: `<project>-<stack>`.
+     * @default `<project>-<stack>`
+     */
     aliasName?: string;
     /** Days KMS waits before deleting the key after the stack is destroyed (7–30). Default: 30 (the maximum). @default 30 (the maximum) */
     deletionWindowInDays?: number;
@@ -51,6 +56,8 @@ export class StackEncryption extends pulumi.ComponentResource {
                 message: `must be a whole number of days from ${DELETION_WINDOW_DAYS.min} to ${DELETION_WINDOW_DAYS.max}.`,
             });
         }
+        const aliasName = args.aliasName ?? `${pulumi.getProject()}-${pulumi.getStack()}`;
+        checkAliasName(aliasName, problems);
         refuseArguments("StackEncryption", name, problems);
         super(packageType("StackEncryption"), name, {}, withPreviousType("StackEncryption", opts));
         const { region, accountId } = args;
@@ -85,15 +92,35 @@ export class StackEncryption extends pulumi.ComponentResource {
             },
             { parent: this, retainOnDelete: args.retainOnDelete ?? true },
         );
-        const alias = new aws.kms.Alias(
-            `${name}-alias`,
-            { name: `alias/${args.aliasName ?? `sagemaker-llm-${pulumi.getStack()}`}`, targetKeyId: key.keyId },
-            { parent: this },
-        );
+        const alias = new aws.kms.Alias(`${name}-alias`, { name: `alias/${aliasName}`, targetKeyId: key.keyId }, { parent: this });
 
         this.keyArn = key.arn;
         this.keyId = key.keyId;
         this.aliasName = alias.name;
         this.registerOutputs({ keyArn: this.keyArn, keyId: this.keyId, aliasName: this.aliasName });
+    }
+}
+
+/**
+ * What KMS accepts as a customer-managed key's alias (AWS KMS Developer Guide, "Create aliases"): 1–256
+ * characters with the `alias/` prefix, only letters, digits, '/', '_' and '-', and not `alias/aws/`,
+ * which AWS managed keys use.
+ */
+function checkAliasName(aliasName: unknown, problems: SettingProblem[]): void {
+    const full = `alias/${String(aliasName)}`;
+    if (typeof aliasName !== "string" || !/^[A-Za-z0-9/_-]+$/.test(aliasName) || full.length > 256) {
+        problems.push({
+            key: "aliasName",
+            value: aliasName,
+            message: "must be 1 to 250 letters, digits, '/', '_' or '-', without the 'alias/' prefix (KMS adds it; at most 256 characters with it).",
+        });
+    } else if (aliasName.startsWith("aws/") || aliasName.startsWith("alias/")) {
+        problems.push({
+            key: "aliasName",
+            value: aliasName,
+            message: aliasName.startsWith("aws/")
+                ? "must not start with 'aws/': KMS keeps alias/aws/ for AWS managed keys."
+                : "is given with the 'alias/' prefix, which the component adds; remove it.",
+        });
     }
 }

@@ -2,7 +2,7 @@
  * The package's enumerations, as objects of string constants with a type of the same name: the form
  * @pulumi/pulumi's component analyzer turns into schema enums (provider/experimental/analyzer.js
  * `analyzeType`, "the `as const` object pattern"); a plain union of string literals is refused there.
- * tests/componentSchema.test.ts checks each against the catalog's own list where one exists.
+ * tests/componentPackage.test.ts checks each against the catalog's own list where one exists.
  */
 
 /** A serving engine (policies/catalog/engines.ts). */

@@ -266,7 +266,6 @@ export function endpointIdentity(d: ModelDeployment): Record<string, string> {
     return { instanceType: d.instance.name };
 }
 
-/** Thrown when SageMaker rolled an endpoint update back: the endpoint serves another configuration than the one requested. */
 /**
  * Thrown when SageMaker rolled an endpoint update back: the endpoint serves another configuration than
  * the one requested. The update stops before its deletions, but Pulumi marked the previous model and

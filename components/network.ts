@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import {
     INTERFACE_ENDPOINT_SERVICES,
     interfaceEndpointServiceName,
@@ -94,6 +95,13 @@ function checkCidr(key: string, cidr: string, maxPrefix: number, problems: Setti
  */
 export function resolveNetwork(shape: NetworkShape, region: string, problems: SettingProblem[]): NetworkPlan | undefined {
     const before = problems.length;
+    // What a program in another language can pass: a string where a list belongs, and the like.
+    const typed = networkShapeTypes.safeParse(shape, { reportInput: true });
+    if (!typed.success) {
+        for (const issue of typed.error.issues)
+            problems.push({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message });
+        return undefined;
+    }
     const mode = shape.networkMode ?? "create";
     const egress = shape.egress ?? "none";
     const fipsEndpoints = shape.fipsEndpoints ?? false;
@@ -119,6 +127,7 @@ export function resolveNetwork(shape: NetworkShape, region: string, problems: Se
                 problems.push({ key: `availabilityZones[${i}]`, value: az, message: `is not a zone of region ${region}.` });
             }
         }
+        otherModeProblems(shape, ["existingVpcId", "existingPrivateSubnetIds"], "existing", problems);
         if (problems.length > before) return undefined;
         return { mode: "create", egress, vpcCidr: shape.vpcCidr || DEFAULT_VPC_CIDR, availabilityZones, fipsEndpoints };
     }
@@ -150,8 +159,38 @@ export function resolveNetwork(shape: NetworkShape, region: string, problems: Se
                 "applies only to networkMode 'create'. With 'existing' the program reads the VPC's CIDR from AWS (security groups admit it); remove vpcCidr from the stack file.",
         });
     }
+    otherModeProblems(shape, ["availabilityZones"], "create", problems);
     if (problems.length > before) return undefined;
     return { mode: "existing", egress, vpcId, privateSubnetIds, fipsEndpoints };
+}
+
+/** The shape's fields and their types; the values are checked by resolveNetwork. */
+const networkShapeTypes = z.object({
+    networkMode: z.string().optional(),
+    egress: z.string().optional(),
+    vpcCidr: z.string().optional(),
+    availabilityZones: z.array(z.string()).optional(),
+    fipsEndpoints: z.boolean().optional(),
+    existingVpcId: z.string().optional(),
+    existingPrivateSubnetIds: z.array(z.string()).optional(),
+});
+
+/** A problem for each of `keys` given a value (not empty) although it belongs to the other networkMode. */
+function otherModeProblems(
+    shape: NetworkShape,
+    keys: ("existingVpcId" | "existingPrivateSubnetIds" | "availabilityZones")[],
+    otherMode: NetworkMode,
+    problems: SettingProblem[],
+): void {
+    for (const key of keys) {
+        const value = shape[key];
+        if (value !== undefined && value.length > 0)
+            problems.push({
+                key,
+                value,
+                message: `applies only to networkMode '${otherMode}', and would be ignored; remove it, or set networkMode '${otherMode}'.`,
+            });
+    }
 }
 
 /** Prefix length of the subnets carved from the VPC CIDR: 4 more bits (a /16 gives /20 subnets). */
@@ -275,7 +314,13 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             this.privateSubnetIds = pulumi.all([this.vpcCidr, network.privateSubnetIds]).apply(([, ids]) => ids);
             this.s3PrefixListId = aws.ec2.getPrefixListOutput({ name: s3GatewayServiceName(region) }, { parent: this }).apply((pl) => pl.id);
             this.interfaceEndpointIds = pulumi.output<Record<string, string>>({});
-            this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, s3PrefixListId: this.s3PrefixListId });
+            this.registerOutputs({
+                vpcId: this.vpcId,
+                vpcCidr: this.vpcCidr,
+                privateSubnetIds: this.privateSubnetIds,
+                s3PrefixListId: this.s3PrefixListId,
+                interfaceEndpointIds: this.interfaceEndpointIds,
+            });
             return;
         }
 
@@ -451,6 +496,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         this.interfaceEndpointIds = pulumi.all(endpointIds);
         this.registerOutputs({
             vpcId: this.vpcId,
+            vpcCidr: this.vpcCidr,
             privateSubnetIds: this.privateSubnetIds,
             s3PrefixListId: this.s3PrefixListId,
             interfaceEndpointIds: this.interfaceEndpointIds,

@@ -156,7 +156,7 @@ function underAny(path: string, prefixes: string[] | undefined): boolean {
     return (prefixes ?? []).some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`) || p === "*");
 }
 
-/** What `pulumi up` would do to go from `before` to `after` (two plans' resources), and what is unsafe. Pure. */
+/** What `pulumi up` would do to go from `earlier` to `after` (two plans' resources; `earlier` under the URNs before any alias), and what is unsafe. Pure. */
 export function previewChanges(earlier: PlanResource[], after: PlanResource[]): ChangePreview {
     const { graph: before, renamed } = followAliases(earlier, after);
     const old = new Map(before.map((r) => [r.urn, r]));

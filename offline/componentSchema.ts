@@ -5,7 +5,7 @@
  * provider after package.json's name (scope as namespace, other characters than [-a-zA-Z0-9_] as
  * `-`), and answers GetSchema with `ComponentProvider.getSchema()`, which runs the component
  * analyzer over the TypeScript sources (provider/experimental/analyzer.js). This module is the only
- * code on that experimental API; tests/componentSchema.test.ts fails when it changes.
+ * code on that experimental API; tests/componentPackage.test.ts fails when it changes.
  *
  * `npm run docs` writes docs/components.md from the schema (a test checks it is current).
  */

@@ -10,15 +10,19 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { ComponentArgumentsError, LOG_RETENTION_DAYS } from "../components/arguments";
+import { ComponentArgumentsError, DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../components/arguments";
 import { resolveLlmEndpoint } from "../components/llmEndpoint";
+import { DELETION_WINDOW_DAYS, StackEncryption } from "../components/encryption";
 import { Engine } from "../components/enums";
+import { modelSettingsSchema, SettingProblem } from "../components/modelDeployment";
+import { NetworkShape, resolveNetwork } from "../components/network";
 import { NOTEBOOK_DEFAULTS, ResearchNotebook } from "../components/notebook";
 import { dependenciesOf, PACKAGE_NAME, previousType, withPreviousType } from "../components/packageTypes";
 import { makeUrn, matchEarlierResources } from "../offline/aliases";
 import { PlanResource, previewChanges } from "../offline/changes";
 import { COMPONENT_DOCS, COMPONENTS_DIR, componentPackageSchema, PackageSchema, providerNaming, renderComponentDocs } from "../offline/componentSchema";
 import { ENGINE_IDS, ENGINES } from "../policies/catalog/engines";
+import { DEFAULT_CONCURRENT_REQUESTS } from "../policies/catalog/models";
 import { REPO_ROOT } from "./graph";
 import { runPlan } from "./planRun";
 
@@ -78,18 +82,21 @@ describe("the component package's schema, generated as `pulumi package add` gene
                 if (p.optional) assert.match(p.description!, /Default: [^.]/, `${name}.${input} does not name its default`);
             }
         }
-        // Spot checks of defaults the components apply (tests/components.test.ts checks they are applied).
+        // The defaults the documents name are the ones the code applies (tests/components.test.ts checks they are applied).
         const input = (component: string, name: string) => schema.resources[token(component)].inputProperties[name].description!;
-        assert.match(input("StackEncryption", "deletionWindowInDays"), /Default: 30 \(the maximum\)\.$/);
-        assert.match(input("LlmEndpoint", "egress"), /Default: `none`\.$/);
-        assert.match(input("LlmEndpoint", "concurrentRequests"), /Default: 4\.$/);
-        assert.match(input("ResearchNotebook", "instanceType"), /Default: ml\.t3\.medium\.$/);
+        const named = (value: string | number) => new RegExp(`Default: \`?${String(value).replace(/\./g, "\\.")}\`?( \\(.*\\))?\\.$`);
+        assert.match(input("StackEncryption", "deletionWindowInDays"), named(DELETION_WINDOW_DAYS.max));
+        assert.match(input("LlmEndpoint", "egress"), named(resolveNetwork({}, "us-gov-west-1", [])!.egress));
+        assert.match(input("LlmEndpoint", "concurrentRequests"), named(DEFAULT_CONCURRENT_REQUESTS));
+        assert.match(input("LlmEndpoint", "logRetentionDays"), named(DEFAULT_LOG_RETENTION_DAYS));
+        assert.match(input("ResearchNotebook", "instanceType"), named(NOTEBOOK_DEFAULTS.instanceType));
+        assert.match(input("ResearchNotebook", "volumeSizeGb"), named(NOTEBOOK_DEFAULTS.volumeSizeGb));
     });
 
     it("gives every model setting to LlmEndpoint, with the same names as a stack's `models` entry", () => {
         const projectModels = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
         const inputs = Object.keys(schema.resources[token("LlmEndpoint")].inputProperties);
-        for (const field of ["engine", "engineVersion", "instanceType", "quantize", "maxTotalTokens", "weightsSource", "hubRevision", "rollbackErrorPercent"]) {
+        for (const field of Object.keys(modelSettingsSchema.shape)) {
             assert.ok(inputs.includes(field), field);
             assert.ok(projectModels.includes(`| \`${field}\` | no |`), `${field} is not a models field in the README`);
         }
@@ -188,9 +195,10 @@ describe("the component package's files", () => {
             [defaultOf("notebookInstanceType"), defaultOf("notebookVolumeSizeGb"), defaultOf("notebookPlatform")],
             [NOTEBOOK_DEFAULTS.instanceType, NOTEBOOK_DEFAULTS.volumeSizeGb, NOTEBOOK_DEFAULTS.platformIdentifier],
         );
+        const network = resolveNetwork({}, "us-gov-west-1", []);
         assert.deepEqual(
             [defaultOf("networkMode"), defaultOf("egress"), defaultOf("fipsEndpoints"), defaultOf("logRetentionDays")],
-            ["create", "none", false, 365],
+            [network?.mode, network?.egress, network?.fipsEndpoints, DEFAULT_LOG_RETENTION_DAYS],
         );
     });
 
@@ -379,6 +387,56 @@ describe("ResearchNotebook's arguments are checked before it registers", () => {
                 assert.match(err.message, /endpoints\[1\]\.engineVersion = "0\.0\.1": is not a vLLM release of policies\/catalog\/engines\.ts; use one of /);
                 return true;
             },
+        );
+    });
+});
+
+describe("StackEncryption's alias is one KMS accepts", () => {
+    it("refuses an alias name KMS would refuse, or that would become alias/alias/..., before it registers", () => {
+        for (const [aliasName, message] of [
+            ["aws/llm", /must not start with 'aws\/': KMS keeps alias\/aws\/ for AWS managed keys/],
+            ["alias/llm", /is given with the 'alias\/' prefix, which the component adds; remove it/],
+            ["llm key", /must be 1 to 250 letters, digits/],
+            ["x".repeat(251), /must be 1 to 250 letters, digits/],
+            ["", /must be 1 to 250 letters, digits/],
+        ] as const) {
+            assert.throws(
+                () => new StackEncryption("stack", { region: "us-gov-west-1", accountId: "111122223333", aliasName }),
+                (err: unknown) => err instanceof ComponentArgumentsError && err.problems[0]?.key === "aliasName" && message.test(err.message),
+                aliasName,
+            );
+        }
+    });
+});
+
+describe("PrivateNetwork's shape is checked whole", () => {
+    const problemsOf = (shape: Record<string, unknown>): string[] => {
+        const problems: SettingProblem[] = [];
+        resolveNetwork(shape as NetworkShape, "us-gov-west-1", problems);
+        return problems.map((p) => `${p.key}: ${p.message}`);
+    };
+
+    it("refuses a setting of the other networkMode instead of ignoring it", () => {
+        assert.deepEqual(problemsOf({ existingVpcId: "vpc-0a1b2c3d4e5f60718" }), [
+            "existingVpcId: applies only to networkMode 'existing', and would be ignored; remove it, or set networkMode 'existing'.",
+        ]);
+        const existing = {
+            networkMode: "existing",
+            existingVpcId: "vpc-0a1b2c3d4e5f60718",
+            existingPrivateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+        };
+        assert.deepEqual(problemsOf(existing), []);
+        assert.deepEqual(problemsOf({ ...existing, availabilityZones: ["us-gov-west-1a", "us-gov-west-1b"] }), [
+            "availabilityZones: applies only to networkMode 'create', and would be ignored; remove it, or set networkMode 'create'.",
+        ]);
+        // Empty is what the stack settings default to: not a value.
+        assert.deepEqual(problemsOf({ existingVpcId: "", existingPrivateSubnetIds: [] }), []);
+    });
+
+    it("refuses values of the wrong type, naming them, instead of failing inside", () => {
+        assert.deepEqual(
+            problemsOf({ availabilityZones: "us-gov-west-1a", fipsEndpoints: "true" }).map((p) => p.split(":")[0]),
+            ["availabilityZones", "fipsEndpoints"],
         );
     });
 });

@@ -29,6 +29,8 @@ describe("components on their own: the defaults they apply without the program's
         assert.deepEqual(logs.Action, ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]);
         assert.equal(logs.Resource, "*");
         assert.equal(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], "arn:aws-us-gov:logs:us-gov-west-1:111122223333:log-group:*");
+        // Alias names are unique per account and region: the default names the project and the stack.
+        assert.equal(g.one("aws:kms/alias:Alias").inputs.name, "alias/component-defaults-test");
     });
 
     it("ArtifactBucket keeps the bucket and every guard on it when the stack is destroyed", async () => {

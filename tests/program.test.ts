@@ -895,11 +895,13 @@ describe("a GovCloud stack with NAT egress and Hub weights: its network, lookups
     it("each component registers its outputs, the contract a caller reads", async () => {
         const outputsOf = (graph: Graph, type: string) =>
             Object.keys(graph.resources.find((r) => r.type === `sagemaker-llm:index:${type}`)?.outputs ?? {}).sort();
-        assert.deepEqual(outputsOf(g, "PrivateNetwork"), ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcId"]);
+        // The same contract in both network modes (an existing VPC's interfaceEndpointIds is empty).
+        const networkOutputs = ["interfaceEndpointIds", "privateSubnetIds", "s3PrefixListId", "vpcCidr", "vpcId"];
+        assert.deepEqual(outputsOf(g, "PrivateNetwork"), networkOutputs);
         assert.deepEqual(outputsOf(g, "ArtifactBucket"), ["bucketArn", "bucketName"]);
         assert.deepEqual(outputsOf(g, "StackEncryption"), ["aliasName", "keyArn", "keyId"]);
         assert.deepEqual(outputsOf(g, "ResearchNotebook"), ["consoleUrl", "notebookArn", "notebookName", "roleArn"]);
-        assert.deepEqual(outputsOf(new Graph(landing.result.resources), "PrivateNetwork"), ["privateSubnetIds", "s3PrefixListId", "vpcId"]);
+        assert.deepEqual(outputsOf(new Graph(landing.result.resources), "PrivateNetwork"), networkOutputs);
         const deployed = new Graph((await runRepoStack("govcloud", {}, { preview: false })).result.resources);
         const endpoint = deployed.resources.find((r) => r.type === "sagemaker-llm:index:LlmEndpoint")!.outputs as Record<string, unknown>;
         const kinds = (endpoint.alarmNames as string[]).map((n) => /^llama-3-1-8b-instruct-(.+)-[0-9a-f]{7}$/.exec(n)?.[1]);
