@@ -2,7 +2,7 @@
  * `npm run bench`: how fast the offline plan and the policy pack are, and how they grow with the
  * stack. A benchmark, not a test: it asserts nothing and never runs in `npm test`.
  *
- *   npm run bench                          everything (about 6 minutes on 2 cores, 3 of them `npm test`)
+ *   npm run bench                          everything, `npm test` and the fresh-clone `npm ci` included
  *   npm run bench -- --skip-tests          without timing `npm test`
  *   npm run bench -- --skip-install        without timing the fresh-clone `npm ci`
  *   npm run bench -- --runs 10 --sizes 1,10,50,100,200

@@ -1,9 +1,9 @@
 /**
  * A local directory as a model source: a model downloaded on a connected machine, e.g. with
- * `huggingface-cli download <repo> --local-dir <dir>` or a Hub cache snapshot
+ * `hf download <repo> --local-dir <dir>` (formerly `huggingface-cli download`) or a Hub cache snapshot
  * (`~/.cache/huggingface/hub/models--org--name/snapshots/<commit>/`, whose files are symlinks into
  * the cache's blobs: links are followed). Git metadata and the download cache that
- * `huggingface-cli --local-dir` keeps (`.git/`, `.cache/huggingface/`) are not model files and are
+ * `hf download --local-dir` keeps (`.git/`, `.cache/huggingface/`) are not model files and are
  * skipped. The directory publishes no checksums; the stager hashes each file itself.
  */
 import * as fs from "fs";

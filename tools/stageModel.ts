@@ -34,7 +34,7 @@ Source:
                              read at the one commit it points to
       --hub-endpoint <url>   Hub base URL                             (default: $${HUB_ENDPOINT_ENV} or ${DEFAULT_HUB_ENDPOINT})
       --from-dir <dir>       upload a directory downloaded on a connected machine instead
-                             (huggingface-cli download <repo> --local-dir <dir>)
+                             (hf download <repo> --local-dir <dir>)
       --include <glob>       stage only matching files (repeatable; * and ? also match '/')
       --exclude <glob>       skip matching files (repeatable), e.g. '*.bin' when *.safetensors exist
 Destination:
@@ -64,7 +64,8 @@ Transfer:
 
 Hub token (gated or private models), found as the Hugging Face CLI finds it: HF_TOKEN, else
 HUGGING_FACE_HUB_TOKEN, else the file 'hf auth login' writes: $HF_TOKEN_PATH, else $HF_HOME/token,
-else ~/.cache/huggingface/token (none sent when HF_HUB_DISABLE_IMPLICIT_TOKEN is true). Never an
+else \${XDG_CACHE_HOME:-~/.cache}/huggingface/token (none sent when HF_HUB_DISABLE_IMPLICIT_TOKEN is
+true). Never an
 option, never printed; messages name only where it came from.
 Environment: ${HUB_ENDPOINT_ENV} (Hub or mirror URL), AWS credentials (AWS_PROFILE or
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
