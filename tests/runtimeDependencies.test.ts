@@ -139,7 +139,7 @@ describe("runtime dependencies", () => {
         assert.deepEqual(problems, []);
     });
 
-    it("the language host's packages are what Pulumi.yaml and the tsconfig files ask for", () => {
+    it("Pulumi.yaml still has the language host compile TypeScript, and both tsconfig files name the node types: why LANGUAGE_HOST lists its packages", () => {
         assert.match(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), /^\s+typescript: true$/m);
         for (const file of ["tsconfig.json", "policies/tsconfig.json"]) {
             const config = ts.readConfigFile(path.join(ROOT, file), ts.sys.readFile).config as { compilerOptions?: { types?: string[] } };

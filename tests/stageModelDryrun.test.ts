@@ -138,10 +138,18 @@ describe("stage-model --dryrun", function () {
         assert.deepEqual(downloaded(result.hubRequests), ["config.json"]);
         assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN));
 
+        // The real run uploads exactly the files the dry run listed as uploads, and nothing else.
+        const listedUploads = result.stdout
+            .split("\n")
+            .filter((l) => l.startsWith("(dryrun) upload: "))
+            .map((l) => l.slice(l.indexOf(`s3://${BUCKET}/${prefix}`) + `s3://${BUCKET}/${prefix}`.length).replace(/ \(.*\)$/, ""));
+        const files = Object.keys(REPO.files);
+        const putsBefore = new Map(files.map((f) => [f, s3.putsTo(BUCKET, prefix + f)]));
         const real = await stageModel(args(prefix), env);
         assert.equal(real.code, 0, real.stderr);
         assert.match(real.stdout, /: 3 uploaded .*, 2 already staged/);
-        for (const f of ["config.json", "model-00001-of-00002.safetensors"]) assert.equal(s3.putsTo(BUCKET, prefix + f), f === "config.json" ? 1 : 2, f);
+        const uploaded = files.filter((f) => s3.putsTo(BUCKET, prefix + f) > putsBefore.get(f)!);
+        assert.deepEqual(uploaded.sort(), listedUploads.sort());
     });
 
     it("--verify-read reads the candidate objects back and lists a tampered one as an upload, still writing nothing", async function () {

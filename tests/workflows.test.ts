@@ -362,13 +362,13 @@ function schemaProblems(workflows: Workflow[]): string[] {
 }
 
 /**
- * The version comment of a step's `uses:` line (`uses: owner/repo@<sha> # v1.2.3`), read from the
- * workflow's text since YAML parsing drops comments; undefined without one.
+ * The distinct version comments of a `uses:` line (`uses: owner/repo@<sha> # v1.2.3`) wherever the
+ * workflow has it, read from its text since YAML parsing drops comments: none without a comment, more
+ * than one when its uses disagree.
  */
-function pinnedVersion(w: Workflow, uses: string): string | undefined {
+function pinnedVersions(w: Workflow, uses: string): string[] {
     const escaped = uses.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    const versions = [...w.text.matchAll(new RegExp(`uses:\\s*${escaped}\\s*#\\s*(\\S+)`, "g"))].map((m) => m[1]);
-    return versions.length > 0 && versions.every((v) => v === versions[0]) ? versions[0] : undefined;
+    return [...new Set([...w.text.matchAll(new RegExp(`uses:\\s*${escaped}\\s*#\\s*(\\S+)`, "g"))].map((m) => m[1]))];
 }
 
 /**
@@ -394,7 +394,12 @@ function actionInputProblems(workflows: Workflow[], repo: Repo): string[] {
                     problems.push(`${where}: ${step.uses} is not pinned to a full commit SHA (uses: ${action.name}@<40-hex sha> # vX.Y.Z)`);
                     return;
                 }
-                const version = pinnedVersion(w, step.uses);
+                const versions = pinnedVersions(w, step.uses);
+                if (versions.length > 1) {
+                    problems.push(`${where}: ${step.uses} is commented with different versions in ${w.file}: ${versions.join(", ")}; one SHA is one release`);
+                    return;
+                }
+                const version = versions[0];
                 const major = version ? /^v(\d+)\.\d+\.\d+$/.exec(version)?.[1] : undefined;
                 if (!major) {
                     problems.push(`${where}: ${step.uses} has no version comment of the form '# v1.2.3' (got ${JSON.stringify(version ?? "")})`);
@@ -1144,7 +1149,7 @@ describe("GitHub Actions workflows", function () {
             expectSome(problems, /configure-aws-credentials@main is not pinned to a full commit SHA/);
         });
 
-        it("an action pinned by tag, or by SHA without its version comment", () => {
+        it("an action pinned by tag, by SHA without its version comment, or with comments that disagree", () => {
             const byTag = broken("checks.yml", (doc) => (stepOf(doc, "test", "actions/checkout").uses = "actions/checkout@v5"));
             expectSome(actionInputProblems(byTag, repo), /checks\.yml job test .*actions\/checkout@v5 is not pinned to a full commit SHA/);
             const sha = "0123456789abcdef0123456789abcdef01234567";
@@ -1154,6 +1159,15 @@ describe("GitHub Actions workflows", function () {
                 (text) => text.replace(/uses: pulumi\/actions@[0-9a-f]{40} # v[0-9.]+/, `uses: ${PULUMI}@${sha}`),
             );
             expectSome(actionInputProblems(noComment, repo), /deploy\.yml job up .*pulumi\/actions@0123.* has no version comment/);
+            const disagreeing = broken(
+                "destroy.yml",
+                (doc) => doc,
+                (text) => text.replace(/(uses: actions\/checkout@[0-9a-f]{40}) # v[0-9.]+/, "$1 # v4.0.0"),
+            );
+            expectSome(
+                actionInputProblems(disagreeing, repo),
+                /destroy\.yml job .*actions\/checkout@[0-9a-f]{40} is commented with different versions in destroy\.yml: /,
+            );
         });
 
         it("a floating or outdated Pulumi CLI version", () => {
