@@ -55,11 +55,19 @@ export function nodeModulesSize(dir: string): { bytes: number; packages: number 
     return { bytes, packages };
 }
 
-/** The EBADENGINE warnings in npm's output, one line each: `package (requires node X)`. */
+/**
+ * The EBADENGINE warnings in npm's output, one line each: `package (requires node X, npm Y)`, with
+ * every engine the block's `required` object names, in its order.
+ */
 export function engineWarnings(npmOutput: string): string[] {
     const out: string[] = [];
-    for (const m of npmOutput.matchAll(/EBADENGINE\s+package: '([^']+)',\s*\n.*EBADENGINE\s+required: \{ node: '([^']+)'/g))
-        out.push(`${m[1]} (requires node ${m[2]})`);
+    for (const block of npmOutput.split(/EBADENGINE Unsupported engine \{/).slice(1)) {
+        const pkg = /EBADENGINE\s+package: '([^']+)'/.exec(block)?.[1];
+        const required = /EBADENGINE\s+required: \{([^}]*)\}/.exec(block)?.[1];
+        if (!pkg || required === undefined) continue;
+        const engines = [...required.matchAll(/([\w-]+): '([^']*)'/g)].map((m) => `${m[1]} ${m[2]}`);
+        out.push(`${pkg} (requires ${engines.join(", ")})`);
+    }
     return out;
 }
 

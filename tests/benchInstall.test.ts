@@ -28,6 +28,19 @@ describe("benchmark: fresh-clone install", () => {
         assert.deepEqual(engineWarnings("added 827 packages in 43s\n"), []);
     });
 
+    it("reads a required object that names npm, first or alone", () => {
+        const block = (pkg: string, required: string) =>
+            [
+                "npm warn EBADENGINE Unsupported engine {",
+                `npm warn EBADENGINE   package: '${pkg}',`,
+                `npm warn EBADENGINE   required: { ${required} },`,
+                "npm warn EBADENGINE   current: { node: 'v20.20.2', npm: '11.19.1' }",
+                "npm warn EBADENGINE }",
+            ].join("\n");
+        const output = [block("a@1.0.0", "npm: '>=12'"), block("b@2.0.0", "npm: '>=12', node: '>=24'")].join("\n");
+        assert.deepEqual(engineWarnings(output), ["a@1.0.0 (requires npm >=12)", "b@2.0.0 (requires npm >=12, node >=24)"]);
+    });
+
     it("counts package folders (scoped and nested ones, not a package's own sub-folders) and a hard-linked file once", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-install-test-"));
         try {
