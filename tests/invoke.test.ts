@@ -400,7 +400,7 @@ describe("invoke (tools/invoke.ts)", function () {
             );
         });
 
-        it("refuses --body with the options that build a body, a body that is not a JSON object, and an unknown --output, before sending", async function () {
+        it("refuses --body with the options that build a body, a body that is not a JSON object or whose stream disagrees with --stream, and an unknown --output, before sending", async function () {
             const refusals: [string[], RegExp][] = [
                 [["--body", "{}", "--chat", "hi"], /--body is sent as it is: --chat would build another body; put that field in --body, or leave --body out/],
                 [
@@ -411,6 +411,8 @@ describe("invoke (tools/invoke.ts)", function () {
                 [["--body", "[1, 2]"], /--body \(inline\) must be a JSON object \(the body \/invocations takes\), got \[1,2\]/],
                 [["--body", `@${path.join(tmp, "absent.json")}`], /--body @.*absent\.json: cannot read the file/],
                 [["--body", "-"], /--body - reads the body from standard input: pipe it in/],
+                [["--body", '{"prompt": "hi"}', "--stream"], /--stream with --body \(inline\): the body does not ask for a stream; add "stream": true to it/],
+                [["--body", '{"prompt": "hi", "stream": true}'], /--body \(inline\) asks for a stream \("stream": true\): add --stream/],
                 [["--chat", "hi", ...VLLM, "--output", "yaml"], /--output must be text or json, got 'yaml'/],
             ];
             for (const [args, expected] of refusals) {
@@ -421,6 +423,9 @@ describe("invoke (tools/invoke.ts)", function () {
             const piped = await invoke(["--endpoint-name", "vllm-ep", "--body", "-", ...at()], { stdin: "[]" });
             assert.equal(piped.code, 2);
             assert.match(piped.stderr, /the body on standard input \(--body -\) must be a JSON object/);
+            const pipedStream = await invoke(["--endpoint-name", "vllm-ep", "--body", "-", "--stream", ...at()], { stdin: '{"prompt": "hi"}' });
+            assert.equal(pipedStream.code, 2);
+            assert.match(pipedStream.stderr, /--stream with the body on standard input \(--body -\): the body does not ask for a stream/);
             assert.equal(runtime.requests.length, 0, "nothing was sent");
         });
     });

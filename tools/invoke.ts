@@ -78,8 +78,8 @@ Request (one of):
       --body <json|@file|->   the request body itself, sent as it is: a JSON object, inline, from a
                               file, or from standard input (-). Excludes the options above and
                               under Generation; --engine is not needed. The answer is printed as the
-                              endpoint returned it (--output json: indented). With --stream the body
-                              must ask for a stream itself ("stream": true)
+                              endpoint returned it (--output json: indented). The body's "stream": true
+                              and --stream go together
                               Without any of these, standard input is read and sent as --prompt, or
                               as --chat to engines without a raw-prompt body (SGLang) or with --system.
 Generation:
@@ -227,11 +227,15 @@ function resolveRawRequest(o: Options, entry: LlmEndpointOutput | undefined, bod
     }
     const target = o.engine !== undefined || entry?.engine !== undefined ? resolveTarget(o, entry) : undefined;
     if (body === "-") return { kind: "raw", target, body: "stdin" };
-    return { kind: "raw", target, body: { text: checkedBody(inlineOrFile("body", body), `--body ${body.startsWith("@") ? body : "(inline)"}`) } };
+    return { kind: "raw", target, body: { text: checkedBody(inlineOrFile("body", body), `--body ${body.startsWith("@") ? body : "(inline)"}`, !!o.stream) } };
 }
 
-/** A raw body must be a JSON object: what every engine's /invocations takes. Returned unchanged. */
-function checkedBody(text: string, from: string): string {
+/**
+ * A raw body must be a JSON object: what every engine's /invocations takes. Its "stream" must agree
+ * with --stream: every engine here streams only when the body asks (engineApi.ts), and a streamed
+ * answer through InvokeEndpoint arrives as one block of server-sent events. Returned unchanged.
+ */
+function checkedBody(text: string, from: string, stream: boolean): string {
     let parsed: unknown;
     try {
         parsed = JSON.parse(text);
@@ -242,6 +246,15 @@ function checkedBody(text: string, from: string): string {
     }
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
         throw new UsageError(`${from} must be a JSON object (the body /invocations takes), got ${JSON.stringify(parsed).slice(0, 80)}`);
+    }
+    const asksToStream = (parsed as Record<string, unknown>).stream === true;
+    if (stream && !asksToStream) {
+        throw new UsageError(
+            `--stream with ${from}: the body does not ask for a stream; add "stream": true to it (the engines stream only when the body asks), or leave --stream out`,
+        );
+    }
+    if (!stream && asksToStream) {
+        throw new UsageError(`${from} asks for a stream ("stream": true): add --stream to print it as it comes, or remove "stream" from the body`);
     }
     return text;
 }
@@ -378,7 +391,7 @@ async function requestText(plan: InvokePlan, io: CliIo): Promise<string> {
     if (request.kind === "raw") {
         if (request.body !== "stdin") return request.body.text;
         if (io.stdin.isTTY) throw new UsageError("--body - reads the body from standard input: pipe it in");
-        return checkedBody(await readStdin(io), "the body on standard input (--body -)");
+        return checkedBody(await readStdin(io), "the body on standard input (--body -)", plan.stream);
     }
     let input = request.input;
     if (input.kind === "stdin") {
