@@ -76,12 +76,16 @@ export interface StageResult {
     extraKeys: string[];
 }
 
+/** Why staging uploads or skips one file: what it found at the file's key. */
+export type StageCause = "new" | "other-size" | "other-sha256" | "no-sha256" | "stored-bytes-differ" | "same";
+
 /** What staging does with one file. */
 export interface StageDecision {
     file: ModelFile;
     key: string;
     action: "upload" | "skip";
-    /** Why, for an object that is already there; empty for a new object. */
+    cause: StageCause;
+    /** The cause in words, for an object that is already there; empty for a new object. */
     reason: string;
     /** The file's SHA-256 when known without reading it (published by the source) or already computed. */
     sha256?: string;
@@ -92,8 +96,6 @@ export interface DryRunResult {
     /** Keys under the prefix that are not files of this model. */
     extraKeys: string[];
 }
-
-const STORED_BYTES_DIFFER = "replaces an object whose stored bytes do not match its recorded SHA-256";
 
 /** A `--prefix` normalized and checked as stacks/settings.ts does `weightsS3Prefix`. */
 export function checkedKeyPrefix(prefix: string): string {
@@ -183,7 +185,7 @@ export class ModelStager {
             this.progress.log(`= ${file.path} (${formatBytes(file.size)}) already staged`);
             return false;
         }
-        if (decision.reason === STORED_BYTES_DIFFER) this.progress.log(`! ${file.path}: the stored bytes do not match the recorded SHA-256; uploading again`);
+        if (decision.cause === "stored-bytes-differ") this.progress.log(`! ${file.path}: the stored bytes do not match the recorded SHA-256; uploading again`);
         const expected = decision.sha256 ?? (await this.hashSource(source, file));
         await this.upload(source, file, key, expected);
         await this.verify(file, key, expected);
@@ -212,15 +214,17 @@ export class ModelStager {
      * verifyRead, its stored bytes hash to it). The source is hashed only when that comparison needs it.
      */
     private async decide(source: ModelSource, file: ModelFile, key: string): Promise<StageDecision> {
-        const upload = (reason: string, sha256 = file.sha256): StageDecision => ({ file, key, action: "upload", reason, sha256 });
+        const upload = (cause: StageCause, reason: string, sha256 = file.sha256): StageDecision => ({ file, key, action: "upload", cause, reason, sha256 });
         const stored = await this.head(key);
-        if (!stored) return upload("");
-        if (stored.ContentLength !== file.size) return upload(`replaces an object of ${formatBytes(stored.ContentLength ?? 0)}`);
+        if (!stored) return upload("new", "");
+        if (stored.ContentLength !== file.size) return upload("other-size", `replaces an object of ${formatBytes(stored.ContentLength ?? 0)}`);
         const expected = file.sha256 ?? (await this.hashSource(source, file));
         const recorded = stored.Metadata?.[SHA256_METADATA_KEY];
-        if (recorded !== expected) return upload(recorded ? "replaces an object with another SHA-256" : "replaces an object that records no SHA-256", expected);
-        if (this.transfer.verifyRead && (await this.storedSha256(key, file)) !== expected) return upload(STORED_BYTES_DIFFER, expected);
-        return { file, key, action: "skip", reason: "same size and SHA-256", sha256: expected };
+        if (!recorded) return upload("no-sha256", "replaces an object that records no SHA-256", expected);
+        if (recorded !== expected) return upload("other-sha256", "replaces an object with another SHA-256", expected);
+        if (this.transfer.verifyRead && (await this.storedSha256(key, file)) !== expected)
+            return upload("stored-bytes-differ", "replaces an object whose stored bytes do not match its recorded SHA-256", expected);
+        return { file, key, action: "skip", cause: "same", reason: "same size and SHA-256", sha256: expected };
     }
 
     /** The SHA-256 of a file the source publishes none for, by reading it once. */
