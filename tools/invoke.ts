@@ -435,7 +435,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
             maxNewTokens: request.kind === "built" ? request.maxNewTokens : undefined,
         });
         try {
-            await client.describeEndpoint();
+            await client.resolveApiEndpoint();
             for (const note of plan.connection.notes) io.stderr.write(`! ${note}\n`);
             const body = await requestText(plan, io);
             if (!plan.stream) {

@@ -38,8 +38,8 @@ export interface InvocationContext {
 
 export class RuntimeClient {
     private readonly client: SageMakerRuntimeClient;
-    /** "us-gov-west-1 (AWS GovCloud (US)), FIPS endpoint (--fips)", once describeEndpoint has run. */
-    private endpointDescription?: string;
+    /** "us-gov-west-1 (AWS GovCloud (US)), FIPS endpoint (--fips)", once resolveApiEndpoint has run. */
+    private apiEndpointDescription?: string;
 
     constructor(
         private readonly resolved: ResolvedConnection,
@@ -48,10 +48,10 @@ export class RuntimeClient {
         this.client = new SageMakerRuntimeClient(clientConfig(resolved.connection));
     }
 
-    /** Where requests go, from the SDK's resolved settings; UsageError when no region is configured. */
-    async describeEndpoint(): Promise<string> {
-        this.endpointDescription = (await describeClientEndpoint(this.client, this.resolved)).description;
-        return this.endpointDescription;
+    /** The SageMaker Runtime API endpoint requests go to (not a SageMaker endpoint), from the SDK's resolved settings; UsageError when no region is configured. */
+    async resolveApiEndpoint(): Promise<string> {
+        this.apiEndpointDescription = (await describeClientEndpoint(this.client, this.resolved)).description;
+        return this.apiEndpointDescription;
     }
 
     /** InvokeEndpoint; the response body. */
@@ -111,7 +111,7 @@ export class RuntimeClient {
     private async explain(err: unknown, endpointName: string, deadline: Deadline, streaming: boolean): Promise<Error> {
         if (err instanceof OperationError || err instanceof UsageError) return err;
         const region = await this.client.config.region().catch(() => "the configured region");
-        const where = `endpoint '${endpointName}' in ${this.endpointDescription ?? describeRegion(region)}`;
+        const where = `endpoint '${endpointName}' in ${this.apiEndpointDescription ?? describeRegion(region)}`;
         if (deadline.expired) return new OperationError(deadlineMessage(where, deadline.seconds, streaming, this.context.maxNewTokens));
         const e = err as Error & { $metadata?: { httpStatusCode?: number } };
         const container = this.context.container ? `the model container (${this.context.container})` : "the model container";
