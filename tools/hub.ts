@@ -145,7 +145,8 @@ class HubHttp {
     }
 }
 
-function hubErrorMessage(status: number, errorCode: string, what: string, auth: HubTokenLookup): string {
+/** The message for a Hub error answer: what went wrong and the fix, naming where the token came from, never the token. */
+export function hubErrorMessage(status: number, errorCode: string, what: string, auth: HubTokenLookup): string {
     const token = auth.token;
     const howToSet = `set HF_TOKEN to an access token with read access, or log in with 'hf auth login' (token file: ${auth.tokenFile})${
         auth.disabled ? "; HF_HUB_DISABLE_IMPLICIT_TOKEN is set, so no token is sent" : ""
@@ -163,7 +164,9 @@ function hubErrorMessage(status: number, errorCode: string, what: string, auth: 
             : `the Hub requires a token for ${what} (401${errorCode ? ` ${errorCode}` : ""}): ${howToSet} (gated or private models).`;
     }
     if (errorCode === "GatedRepo" || status === 403) {
-        return `access to ${what} is denied with the token in ${token?.source ?? "no token"} (${status}): for a gated model, accept its licence on the model page with the token's account, and use a token with read access.`;
+        return token
+            ? `access to ${what} is denied with the token in ${token.source} (${status}): for a gated model, accept its licence on the model page with the token's account, and use a token with read access.`
+            : `access to ${what} is denied without a token (${status}): for a gated model, accept its licence on the model page, then ${howToSet}.`;
     }
     if (status === 429) return `the Hub is rate-limiting requests for ${what} (429); wait and run again (finished files are kept).`;
     return `the Hub answered ${status} for ${what}.`;
