@@ -38,6 +38,13 @@ use_fips_endpoint = 1
 
 [sso-session corp]
 sso_region = us-gov-west-1
+
+[profile dev.gov]
+region = us-gov-west-1
+
+[services local]
+s3 =
+  endpoint_url = http://127.0.0.1:9
 `;
 const CREDENTIALS = `[default]
 aws_access_key_id = DEFAULTKEY
@@ -284,8 +291,12 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
                 [
                     ["--profile", "nope"],
                     {},
-                    /--profile 'nope': no such profile in .*config or .*credentials; profiles there: default, gov, gov-dualstack, typo \(add it with 'aws configure --profile nope'/,
+                    /--profile 'nope': no such profile in .*config or .*credentials; profiles there: default, gov, gov-dualstack, typo, dev\.gov \(add it with 'aws configure --profile nope'/,
                 ],
+                // Names the SDK's parsed files hold that are no profiles: an object's own property, other kinds of section.
+                [["--profile", "constructor"], {}, /--profile 'constructor': no such profile/],
+                [["--profile", "sso-session.corp"], {}, /--profile 'sso-session\.corp': no such profile/],
+                [["--profile", "services.local"], {}, /--profile 'services\.local': no such profile/],
                 [[], { AWS_PROFILE: "nope" }, /AWS_PROFILE 'nope': no such profile/],
                 [["--profile", ""], {}, /--profile is empty/],
                 [
@@ -304,6 +315,8 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
                 );
                 assert.equal(staged.code, 2, `stage-model ${args.join(" ")}: ${staged.stderr}`);
                 assert.match(staged.stderr, expected);
+                // A flag's mistake points to --help; the environment's or a profile's does not.
+                assert.equal(/--help/.test(staged.stderr), args.length > 0 && !args.includes("typo"), `stage-model ${args.join(" ")}: ${staged.stderr}`);
                 const invoked = await invoke(["--endpoint-name", "tiny", "--engine", "tgi", "--prompt", "hi", "--region", "us-gov-west-1", ...args], env);
                 assert.equal(invoked.code, 2, `invoke ${args.join(" ")}: ${invoked.stderr}`);
                 assert.match(invoked.stderr, expected);

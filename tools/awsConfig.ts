@@ -27,7 +27,7 @@ import * as os from "os";
 // "sso-session.name"); tests/awsConnection.test.ts lists profiles through it and fails if that changes.
 import { loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import { PARTITIONS, partitionOfRegion } from "../policies/catalog/partitions";
-import { UsageError } from "./cli";
+import { InputError, UsageError } from "./cli";
 
 /** Where a tool's AWS client connects. Undefined settings are left to the SDK (environment, then profile). */
 export interface AwsConnection {
@@ -131,15 +131,18 @@ export async function resolveConnection(values: AwsOptionValues, defaultRegion: 
         endpointUrl: values["endpoint-url"],
     };
     clientConfig(connection);
-    const profileSetting = values.profile !== undefined ? "--profile" : "AWS_PROFILE";
+    const fromFlag = values.profile !== undefined;
+    const profileSetting = fromFlag ? "--profile" : "AWS_PROFILE";
+    // A bad --profile is a usage error (with the --help pointer); a bad AWS_PROFILE is the environment's.
+    const ProfileError = fromFlag ? UsageError : InputError;
     const profileName = values.profile ?? env.AWS_PROFILE;
-    if (profileName === "") throw new UsageError(`${profileSetting} is empty: name a profile of ~/.aws/config or ~/.aws/credentials, or leave it out`);
+    if (profileName === "") throw new ProfileError(`${profileSetting} is empty: name a profile of ~/.aws/config or ~/.aws/credentials, or leave it out`);
     const files = sharedFilePaths(env);
     const { configFile, credentialsFile } = await loadSharedConfigFiles({ configFilepath: files.config, filepath: files.credentials, ignoreCache: true });
-    if (profileName !== undefined && !(profileName in configFile) && !(profileName in credentialsFile)) {
+    const known = profileNames(configFile, credentialsFile);
+    if (profileName !== undefined && !known.includes(profileName)) {
         // The SDK would say only "Could not load credentials from any providers", and take no region or FIPS setting from it.
-        const known = [...new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)])].filter((name) => !name.includes("."));
-        throw new UsageError(
+        throw new ProfileError(
             `${profileSetting} '${profileName}': no such profile in ${files.config} or ${files.credentials}; ` +
                 (known.length ? `profiles there: ${known.join(", ")}` : "they define no profiles") +
                 ` (add it with 'aws configure --profile ${profileName}' or 'aws configure sso')`,
@@ -151,11 +154,11 @@ export async function resolveConnection(values: AwsOptionValues, defaultRegion: 
         if (connection[variant] !== undefined) continue;
         const { env: envName, key, label, flag } = VARIANTS[variant];
         const fromEnv = env[envName];
-        const fromProfile = configFile[profile]?.[key];
+        const fromProfile = Object.hasOwn(configFile, profile) ? configFile[profile][key] : undefined;
         const [value, source] = fromEnv !== undefined ? [fromEnv, envName] : [fromProfile, `profile ${profile}'s ${key}`];
         if (value === undefined) continue;
         if (value !== "true" && value !== "false") {
-            throw new UsageError(
+            throw new InputError(
                 `${source} is '${value}': the AWS SDK reads only true or false and would take this as false; ` +
                     `set it to true or false, or pass --${flag} or --no-${flag}`,
             );
@@ -166,6 +169,16 @@ export async function resolveConnection(values: AwsOptionValues, defaultRegion: 
         }
     }
     return resolved;
+}
+
+/**
+ * The profiles the shared files define, in file order: every section of the credentials file, and the
+ * config file's sections except `[sso-session x]` and `[services x]`, which the SDK's parser keys
+ * `sso-session.x` and `services.x` (a profile's own name may contain dots).
+ */
+function profileNames(configFile: Record<string, unknown>, credentialsFile: Record<string, unknown>): string[] {
+    const configProfiles = Object.keys(configFile).filter((name) => !/^(sso-session|services)\./.test(name));
+    return [...new Set([...configProfiles, ...Object.keys(credentialsFile)])];
 }
 
 /** The shared config and credentials files, where the SDK looks for them. */

@@ -24,7 +24,7 @@
 import { HubApiError, listFiles, modelInfo } from "@huggingface/hub";
 import { Readable } from "stream";
 import { ReadableStream as WebReadableStream } from "stream/web";
-import { OperationError, UsageError } from "./cli";
+import { InputError, OperationError } from "./cli";
 import { networkErrorCode } from "./awsConfig";
 import { HubTokenLookup } from "./hubToken";
 import { byPath, ModelFile, ModelSource } from "./modelFiles";
@@ -51,7 +51,7 @@ export async function openHubModel(repo: string, revision: string, options: HubO
     const token = options.auth.token;
     // @huggingface/hub refuses other tokens with a TypeError (utils/checkCredentials.ts); say so first.
     if (token && !token.secret().startsWith("hf_")) {
-        throw new UsageError(`the Hub token in ${token.source} does not start with 'hf_': use a Hugging Face access token (huggingface.co/settings/tokens).`);
+        throw new InputError(`the Hub token in ${token.source} does not start with 'hf_': use a Hugging Face access token (huggingface.co/settings/tokens).`);
     }
     const http = new HubHttp(endpoint, options.auth);
     const common = { hubUrl: endpoint, fetch: http.fetch, accessToken: token?.secret() };

@@ -19,7 +19,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { inspect } from "util";
-import { UsageError } from "./cli";
+import { InputError } from "./cli";
 
 /** huggingface_hub's true values for boolean environment variables (constants.py, ENV_VARS_TRUE_VALUES). */
 const TRUE_VALUES = new Set(["1", "ON", "YES", "TRUE"]);
@@ -62,7 +62,7 @@ export interface HubTokenLookup {
     disabled: boolean;
 }
 
-/** Finds the Hub token as the Hugging Face CLI does; UsageError when the token file cannot be read. */
+/** Finds the Hub token as the Hugging Face CLI does; InputError when the token file cannot be read. */
 export function findHubToken(env: NodeJS.ProcessEnv, home: string = env.HOME || os.homedir()): HubTokenLookup {
     const { file, chosenBy } = tokenFile(env, home);
     if (TRUE_VALUES.has((env.HF_HUB_DISABLE_IMPLICIT_TOKEN ?? "").toUpperCase())) return { tokenFile: file, disabled: true };
@@ -76,7 +76,7 @@ export function findHubToken(env: NodeJS.ProcessEnv, home: string = env.HOME || 
     } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === "ENOENT") return { tokenFile: file, disabled: false };
-        throw new UsageError(
+        throw new InputError(
             `cannot read the Hub token file ${file} (${chosenBy}): ${code ?? (err as Error).message}. Fix its permissions, or set HF_TOKEN instead.`,
         );
     }
