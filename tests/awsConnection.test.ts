@@ -11,7 +11,15 @@ import * as os from "os";
 import * as path from "path";
 import { HeadBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from "@aws-sdk/client-sagemaker-runtime";
-import { clientConfig, describeAwsError, describeClientEndpoint, networkErrorCode, ResolvedConnection, resolveConnection } from "../tools/awsConfig";
+import {
+    AwsServiceId,
+    clientConfig,
+    describeAwsError,
+    describeClientEndpoint,
+    networkErrorCode,
+    ResolvedConnection,
+    resolveConnection,
+} from "../tools/awsConfig";
 import { main as invokeMain, resolvePlan as invokePlan } from "../tools/invoke";
 import { resolvePlan as stagePlan } from "../tools/stageModel";
 import { AWS_SHELL_VARIABLES, runCaptured } from "./fixtures/tools/cliIo";
@@ -42,9 +50,17 @@ sso_region = us-gov-west-1
 [profile dev.gov]
 region = us-gov-west-1
 
+[profile local-services]
+region = us-gov-west-1
+services = local
+
+[profile local-all]
+region = us-gov-west-1
+endpoint_url = http://all.local.test:8
+
 [services local]
 s3 =
-  endpoint_url = http://127.0.0.1:9
+  endpoint_url = http://s3.local.test:9
 `;
 const CREDENTIALS = `[default]
 aws_access_key_id = DEFAULTKEY
@@ -56,6 +72,10 @@ aws_secret_access_key = secret
 
 [gov-dualstack]
 aws_access_key_id = DUALSTACKKEY
+aws_secret_access_key = secret
+
+[local-all]
+aws_access_key_id = LOCALKEY
 aws_secret_access_key = secret
 `;
 
@@ -175,6 +195,7 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
                 },
                 undefined,
                 process.env,
+                "S3",
             );
             const client = new S3Client(clientConfig(resolved.connection));
             try {
@@ -205,39 +226,138 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
         fs.writeFileSync(path.join(home, ".aws", "config"), "[profile home-only]\nregion = us-gov-east-1\nuse_fips_endpoint = true\n");
         fs.writeFileSync(path.join(home, ".aws", "credentials"), "[creds-only]\naws_access_key_id = K\naws_secret_access_key = S\n");
         const env = { HOME: home };
-        const fromConfig = await resolveConnection({ profile: "home-only" }, undefined, env);
+        const fromConfig = await resolveConnection({ profile: "home-only" }, undefined, env, "S3");
         assert.deepEqual(fromConfig.settingSources, { fips: "profile home-only's use_fips_endpoint" });
-        assert.equal((await resolveConnection({ profile: "creds-only" }, undefined, env)).connection.profile, "creds-only");
-        await assert.rejects(resolveConnection({ profile: "x" }, undefined, env), {
+        assert.equal((await resolveConnection({ profile: "creds-only" }, undefined, env, "S3")).connection.profile, "creds-only");
+        await assert.rejects(resolveConnection({ profile: "x" }, undefined, env, "S3"), {
             message: `--profile 'x': no such profile in ${home}/.aws/config or ${home}/.aws/credentials; profiles there: home-only, creds-only (add it with 'aws configure --profile x' or 'aws configure sso')`,
         });
         await assert.rejects(
-            resolveConnection({ profile: "x" }, undefined, { HOME: path.join(tmp, "no-home") }),
+            resolveConnection({ profile: "x" }, undefined, { HOME: path.join(tmp, "no-home") }, "S3"),
             /no such profile in .* they define no profiles/,
         );
     });
 
     it("notes a setting only when --endpoint-url sets it aside", async function () {
         const env = { AWS_USE_FIPS_ENDPOINT: "true", AWS_CONFIG_FILE: path.join(tmp, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(tmp, "credentials") };
-        const regional = await resolveConnection({ region: "us-east-1" }, undefined, env);
+        const regional = await resolveConnection({ region: "us-east-1" }, undefined, env, "S3");
         assert.deepEqual(regional, {
             connection: { region: "us-east-1", profile: undefined, fips: undefined, dualstack: undefined, endpointUrl: undefined },
             settingSources: { fips: "AWS_USE_FIPS_ENDPOINT" },
             notes: [],
         });
-        const local = await resolveConnection({ region: "us-east-1", "endpoint-url": "http://127.0.0.1:9" }, undefined, env);
+        const local = await resolveConnection({ region: "us-east-1", "endpoint-url": "http://127.0.0.1:9" }, undefined, env, "S3");
         assert.deepEqual(local.notes, ["AWS_USE_FIPS_ENDPOINT asks for the FIPS endpoint; it does not apply to --endpoint-url http://127.0.0.1:9"]);
-        const off = await resolveConnection({ region: "us-east-1", "endpoint-url": "http://127.0.0.1:9" }, undefined, {
-            ...env,
-            AWS_USE_FIPS_ENDPOINT: "false",
-        });
+        const off = await resolveConnection(
+            { region: "us-east-1", "endpoint-url": "http://127.0.0.1:9" },
+            undefined,
+            {
+                ...env,
+                AWS_USE_FIPS_ENDPOINT: "false",
+            },
+            "S3",
+        );
         assert.deepEqual(off.notes, [], "a setting that asks for nothing");
         assert.equal(
-            (await resolveConnection({}, "us-gov-west-1", { ...env, AWS_REGION: "us-east-1" })).connection.region,
+            (await resolveConnection({}, "us-gov-west-1", { ...env, AWS_REGION: "us-east-1" }, "S3")).connection.region,
             "us-gov-west-1",
             "the stack's region over AWS_REGION",
         );
-        assert.equal((await resolveConnection({}, undefined, { ...env, AWS_DEFAULT_REGION: "us-gov-east-1" })).connection.region, "us-gov-east-1");
+        assert.equal((await resolveConnection({}, undefined, { ...env, AWS_DEFAULT_REGION: "us-gov-east-1" }, "S3")).connection.region, "us-gov-east-1");
+    });
+
+    it("finds an endpoint URL the environment or profile configures as the SDK does, sends there, and names it", async function () {
+        const configured = async (service: AwsServiceId, vars: Record<string, string>, profile?: string) =>
+            (await resolveConnection({ region: "us-gov-west-1", profile }, undefined, useEnvironment(vars), service)).connection.configuredEndpoint;
+        // Service-specific over global, for its own service only.
+        assert.deepEqual(await configured("S3", { AWS_ENDPOINT_URL_S3: "http://s3.env.test:1", AWS_ENDPOINT_URL: "http://all.env.test:2" }), {
+            url: "http://s3.env.test:1",
+            source: "AWS_ENDPOINT_URL_S3",
+        });
+        assert.deepEqual(await configured("SageMaker Runtime", { AWS_ENDPOINT_URL_S3: "http://s3.env.test:1", AWS_ENDPOINT_URL: "http://all.env.test:2" }), {
+            url: "http://all.env.test:2",
+            source: "AWS_ENDPOINT_URL",
+        });
+        assert.deepEqual(await configured("SageMaker Runtime", { AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: "http://rt.env.test:3" }), {
+            url: "http://rt.env.test:3",
+            source: "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME",
+        });
+        // The profile's services section for its service, else its endpoint_url; the environment first.
+        assert.deepEqual(await configured("S3", {}, "local-services"), {
+            url: "http://s3.local.test:9",
+            source: "services section local's s3 endpoint_url (profile local-services)",
+        });
+        assert.equal(await configured("SageMaker Runtime", {}, "local-services"), undefined);
+        assert.deepEqual(await configured("SageMaker Runtime", {}, "local-all"), {
+            url: "http://all.local.test:8",
+            source: "profile local-all's endpoint_url",
+        });
+        assert.equal((await configured("S3", { AWS_ENDPOINT_URL: "http://all.env.test:2" }, "local-services"))?.source, "AWS_ENDPOINT_URL");
+        assert.equal(
+            await configured("S3", { AWS_ENDPOINT_URL: "http://all.env.test:2", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" }, "local-services"),
+            undefined,
+        );
+        await assert.rejects(configured("S3", { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "yes" }), {
+            name: "InputError",
+            message: /AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is 'yes': the AWS SDK accepts only true or false/,
+        });
+
+        // Where the tools' clients send the requests: the URL they named.
+        useEnvironment({ AWS_ENDPOINT_URL_S3: "http://s3.env.test:1" });
+        assert.equal((await s3Request("--region", "us-gov-west-1")).host, `${BUCKET}.s3.env.test`);
+        useEnvironment();
+        assert.equal((await runtimeRequest("--profile", "local-all")).host, "all.local.test");
+
+        // Why the tools look: the SDK applies these settings on its own. And why they pass the URL on
+        // themselves (clientConfig): the SDK reads AWS_PROFILE's endpoint_url, not that of the profile
+        // given to the client. If this changes, clientConfig may leave the URL to the SDK again.
+        const sdkHost = async (config: Record<string, unknown>) =>
+            (await capturedRequest((c) => new SageMakerRuntimeClient(c), new InvokeEndpointCommand({ EndpointName: "e", Body: new Uint8Array() }), config))
+                .host;
+        useEnvironment({ AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME: "http://rt.env.test:3", ...S3RVER_CREDENTIALS });
+        assert.equal(await sdkHost({ region: "us-gov-west-1" }), "rt.env.test");
+        useEnvironment({ AWS_PROFILE: "local-all" });
+        assert.equal(await sdkHost({ region: "us-gov-west-1" }), "all.local.test");
+        useEnvironment();
+        assert.equal(await sdkHost({ region: "us-gov-west-1", profile: "local-all" }), "runtime.sagemaker.us-gov-west-1.amazonaws.com");
+        const resolved = await resolveConnection({ profile: "local-services" }, undefined, useEnvironment(), "S3");
+        const client = new S3Client(clientConfig(resolved.connection));
+        try {
+            assert.equal(
+                (await describeClientEndpoint(client, resolved)).description,
+                "us-gov-west-1 (AWS GovCloud (US)), endpoint http://s3.local.test:9 (services section local's s3 endpoint_url (profile local-services))",
+            );
+        } finally {
+            client.destroy();
+        }
+    });
+
+    it("refuses a configured endpoint URL with FIPS or dual-stack, which the SDK's endpoint rules refuse, naming both settings", async function () {
+        const refused = (vars: Record<string, string>, values: Record<string, unknown> = {}) =>
+            resolveConnection({ region: "us-east-1", ...values }, undefined, useEnvironment(vars), "S3");
+        await assert.rejects(refused({ AWS_ENDPOINT_URL: "http://all.env.test:2", AWS_USE_FIPS_ENDPOINT: "true" }), {
+            name: "InputError",
+            message:
+                "AWS_USE_FIPS_ENDPOINT asks for the FIPS endpoint and AWS_ENDPOINT_URL sets the endpoint URL http://all.env.test:2; the SDK refuses the two together. " +
+                "Unset one of them, pass --no-fips, or set AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true to use the region's FIPS endpoint",
+        });
+        await assert.rejects(refused({ AWS_ENDPOINT_URL_S3: "http://s3.env.test:1" }, { dualstack: true }), {
+            name: "InputError",
+            message: /^--dualstack and AWS_ENDPOINT_URL_S3 \(http:\/\/s3\.env\.test:1\) exclude each other/,
+        });
+        // --no-fips sets the environment's FIPS aside; the configured URL is then used.
+        assert.equal(
+            (await refused({ AWS_ENDPOINT_URL: "http://all.env.test:2", AWS_USE_FIPS_ENDPOINT: "true" }, { "no-fips": true })).connection.configuredEndpoint
+                ?.url,
+            "http://all.env.test:2",
+        );
+        // On the command: exit 2 before any request, instead of the SDK's own error.
+        const staged = await stageModel(
+            ["--model", "acme/tiny-llm", "--bucket", BUCKET, "--prefix", "models/tiny/", "--region", "us-east-1"],
+            useEnvironment({ AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_USE_FIPS_ENDPOINT: "true", ...S3RVER_CREDENTIALS }),
+        );
+        assert.equal(staged.code, 2, staged.stderr);
+        assert.match(staged.stderr, /AWS_USE_FIPS_ENDPOINT asks for the FIPS endpoint and AWS_ENDPOINT_URL sets the endpoint URL http:\/\/127\.0\.0\.1:9/);
     });
 
     it("explains the AWS errors any command can meet, and leaves the others to the command", function () {
@@ -291,7 +411,7 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
                 [
                     ["--profile", "nope"],
                     {},
-                    /--profile 'nope': no such profile in .*config or .*credentials; profiles there: default, gov, gov-dualstack, typo, dev\.gov \(add it with 'aws configure --profile nope'/,
+                    /--profile 'nope': no such profile in .*config or .*credentials; profiles there: default, gov, gov-dualstack, typo, dev\.gov, local-services, local-all \(add it with 'aws configure --profile nope'/,
                 ],
                 // Names the SDK's parsed files hold that are no profiles: an object's own property, other kinds of section.
                 [["--profile", "constructor"], {}, /--profile 'constructor': no such profile/],

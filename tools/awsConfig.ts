@@ -21,6 +21,15 @@
  *   SageMaker Runtime:  runtime-fips.sagemaker.<region>.amazonaws.com in commercial US regions;
  *                       runtime.sagemaker.<region>.amazonaws.com in GovCloud, whose standard
  *                       endpoint is the FIPS endpoint (as policies/catalog/partitions.ts notes for the VPC).
+ *
+ * Endpoint URLs configured outside the tool are applied by the SDK itself (AWS SDKs and Tools
+ * Reference Guide, "Service-specific endpoints"; checked 2026-12-03), first found wins:
+ *   AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), AWS_ENDPOINT_URL,
+ *   the profile's `services` section (`s3 =` / `sagemaker_runtime =` with `endpoint_url`), the profile's
+ *   endpoint_url; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's
+ *   ignore_configured_endpoint_urls is true. --endpoint-url wins over all of them.
+ * The tools find them the same way to name them, and refuse them together with FIPS or dual-stack,
+ * which the SDK's endpoint rules refuse ("FIPS and custom endpoint are not supported").
  */
 import * as os from "os";
 // The SDK's own parser of the shared files (profile sections as "name", sso-session ones as
@@ -41,7 +50,19 @@ export interface AwsConnection {
     dualstack?: boolean;
     /** An explicit endpoint (an S3-compatible server or a local stand-in); excludes `fips` and `dualstack`. */
     endpointUrl?: string;
+    /** An endpoint URL the environment or profile configures for the tool's service, which the SDK applies itself. */
+    configuredEndpoint?: ConfiguredEndpoint;
 }
+
+/** An endpoint URL from the environment or the shared config, and the setting that gave it. */
+export interface ConfiguredEndpoint {
+    url: string;
+    /** "AWS_ENDPOINT_URL_S3", "profile gov's endpoint_url", "services section local's s3 endpoint_url (profile gov)". */
+    source: string;
+}
+
+/** The SDK's id of each service the tools call (its client's serviceId), which names its endpoint settings. */
+export type AwsServiceId = "S3" | "SageMaker Runtime";
 
 /** The AWS connection options every tool takes (util.parseArgs form), with the AWS CLI's names. */
 export const AWS_OPTIONS = {
@@ -78,7 +99,13 @@ export function awsOptionsUsage(column: number, fipsHosts: string[], endpointUrl
         ],
         [
             "--endpoint-url <url>",
-            ["another endpoint (a local stand-in); FIPS and dual-stack settings", "from the environment or profile do not apply to it", ...endpointUrl],
+            [
+                "another endpoint (a local stand-in); FIPS and dual-stack settings",
+                "from the environment or profile do not apply to it",
+                ...endpointUrl,
+                "(default: AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the",
+                "profile's services section or endpoint_url, as the SDK reads them)",
+            ],
         ],
     ];
     const indent = " ".repeat(column);
@@ -122,7 +149,12 @@ export interface ResolvedConnection {
  * or dual-stack setting in the environment or profile is "true" or "false" (the SDK would take any
  * other value, "1" or "yes", as false without a word).
  */
-export async function resolveConnection(values: AwsOptionValues, defaultRegion: string | undefined, env: NodeJS.ProcessEnv): Promise<ResolvedConnection> {
+export async function resolveConnection(
+    values: AwsOptionValues,
+    defaultRegion: string | undefined,
+    env: NodeJS.ProcessEnv,
+    service: AwsServiceId,
+): Promise<ResolvedConnection> {
     const connection: AwsConnection = {
         region: regionFrom(values.region ?? defaultRegion, env),
         profile: values.profile,
@@ -149,12 +181,24 @@ export async function resolveConnection(values: AwsOptionValues, defaultRegion: 
         );
     }
     const profile = profileName ?? "default";
+    const profileSection = Object.hasOwn(configFile, profile) ? configFile[profile] : {};
+    const configured = connection.endpointUrl === undefined ? configuredEndpoint(service, env, configFile, profile, profileSection) : undefined;
+    if (configured) connection.configuredEndpoint = configured;
+    if (configured) {
+        for (const variant of Object.keys(VARIANTS) as Variant[]) {
+            if (connection[variant])
+                throw new InputError(
+                    `--${VARIANTS[variant].flag} and ${configured.source} (${configured.url}) exclude each other: the ${VARIANTS[variant].label} host comes from the region. ` +
+                        `Leave --${VARIANTS[variant].flag} out, or set AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true to use the region's endpoints`,
+                );
+        }
+    }
     const resolved: ResolvedConnection = { connection, settingSources: {}, notes: [] };
     for (const variant of Object.keys(VARIANTS) as Variant[]) {
         if (connection[variant] !== undefined) continue;
         const { env: envName, key, label, flag } = VARIANTS[variant];
         const fromEnv = env[envName];
-        const fromProfile = Object.hasOwn(configFile, profile) ? configFile[profile][key] : undefined;
+        const fromProfile = profileSection[key];
         const [value, source] = fromEnv !== undefined ? [fromEnv, envName] : [fromProfile, `profile ${profile}'s ${key}`];
         if (value === undefined) continue;
         if (value !== "true" && value !== "false") {
@@ -164,11 +208,60 @@ export async function resolveConnection(values: AwsOptionValues, defaultRegion: 
             );
         }
         resolved.settingSources[variant] = source;
+        if (value === "true" && configured) {
+            throw new InputError(
+                `${source} asks for the ${label} endpoint and ${configured.source} sets the endpoint URL ${configured.url}; the SDK refuses the two together. ` +
+                    `Unset one of them, pass --no-${flag}, or set AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true to use the region's ${label} endpoint`,
+            );
+        }
         if (value === "true" && connection.endpointUrl !== undefined) {
             resolved.notes.push(`${source} asks for the ${label} endpoint; it does not apply to --endpoint-url ${connection.endpointUrl}`);
         }
     }
     return resolved;
+}
+
+/** A true/false setting as the SDK reads it: anything else is an error there too. */
+function booleanSetting(value: string | undefined, source: string): boolean {
+    if (value === undefined) return false;
+    if (value === "true" || value === "false") return value === "true";
+    throw new InputError(`${source} is '${value}': the AWS SDK accepts only true or false here and stops on anything else; set it to true or false`);
+}
+
+/**
+ * The endpoint URL the environment or the profile configures for `service`, found as the SDK finds it
+ * (the precedence in this module's header); undefined when none, or when configured URLs are ignored.
+ */
+function configuredEndpoint(
+    service: AwsServiceId,
+    env: NodeJS.ProcessEnv,
+    configFile: Record<string, Record<string, string | undefined>>,
+    profile: string,
+    profileSection: Record<string, string | undefined>,
+): ConfiguredEndpoint | undefined {
+    const ignoreVariable = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+    const ignore =
+        env[ignoreVariable] !== undefined
+            ? booleanSetting(env[ignoreVariable], ignoreVariable)
+            : booleanSetting(profileSection.ignore_configured_endpoint_urls, `profile ${profile}'s ignore_configured_endpoint_urls`);
+    if (ignore) return undefined;
+    const serviceVariable = `AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, "_")}`;
+    for (const variable of [serviceVariable, "AWS_ENDPOINT_URL"]) {
+        if (env[variable]) return { url: env[variable]!, source: variable };
+    }
+    const servicesName = profileSection.services;
+    if (servicesName) {
+        const section = configFile[`services.${servicesName}`];
+        if (!section) {
+            throw new InputError(
+                `profile ${profile}'s services = ${servicesName} names no [services ${servicesName}] section of the shared config file; add it, or remove services from the profile`,
+            );
+        }
+        const key = `${service.toLowerCase().replace(/ /g, "_")}.endpoint_url`;
+        if (section[key]) return { url: section[key], source: `services section ${servicesName}'s ${key.replace(".", " ")} (profile ${profile})` };
+    }
+    if (profileSection.endpoint_url) return { url: profileSection.endpoint_url, source: `profile ${profile}'s endpoint_url` };
+    return undefined;
 }
 
 /**
@@ -212,7 +305,11 @@ export function clientConfig(connection: AwsConnection): {
         // (the S3 rules would otherwise refuse it: "A custom endpoint cannot be combined with FIPS").
         return { ...defined({ region, profile }), endpoint: endpointUrl, useFipsEndpoint: false, useDualstackEndpoint: false };
     }
-    return defined({ region, profile, useFipsEndpoint: fips, useDualstackEndpoint: dualstack });
+    // Passed on, not left to the SDK: the SDK for JavaScript reads the endpoint settings of AWS_PROFILE's
+    // profile (or default), not of a profile given to the client (@smithy/core endpoints,
+    // getEndpointFromConfig loads the config without it), so --profile's own endpoint_url would be missed.
+    const endpoint = connection.configuredEndpoint?.url;
+    return defined({ region, profile, useFipsEndpoint: fips, useDualstackEndpoint: dualstack, endpoint });
 }
 
 function defined<T extends object>(values: T): Partial<T> {
@@ -246,7 +343,17 @@ export async function describeClientEndpoint(client: EndpointSettings, resolved:
             const source = flag ?? resolved.settingSources[variant];
             return `${VARIANTS[variant].label} endpoint${source ? ` (${source})` : ""}`;
         });
-    return { region, description: [describeRegion(region), ...variants].join(", ") };
+    // A configured endpoint URL is named, so nobody wonders why requests miss the region's endpoint;
+    // --endpoint-url is the user's own, and its messages name the URL alone.
+    const configured = resolved.connection.configuredEndpoint;
+    const endpoint = configured ? [`endpoint ${configured.url} (${configured.source})`] : [];
+    return { region, description: [describeRegion(region), ...endpoint, ...variants].join(", ") };
+}
+
+/** The endpoint URL that replaces the region's endpoint, and the setting that gave it: --endpoint-url, else a configured one. */
+export function endpointOverride(connection: AwsConnection): ConfiguredEndpoint | undefined {
+    if (connection.endpointUrl !== undefined) return { url: connection.endpointUrl, source: "--endpoint-url" };
+    return connection.configuredEndpoint;
 }
 
 /** "us-gov-west-1 (AWS GovCloud (US))", for messages. */

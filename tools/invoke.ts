@@ -200,7 +200,7 @@ export async function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): Promi
     if (!(OUTPUT_FORMATS as readonly string[]).includes(output)) throw new UsageError(`--output must be ${OUTPUT_FORMATS.join(" or ")}, got '${output}'`);
     return {
         endpointName,
-        connection: await resolveConnection(o, outputs?.awsRegion, env),
+        connection: await resolveConnection(o, outputs?.awsRegion, env, "SageMaker Runtime"),
         request: o.body !== undefined ? resolveRawRequest(o, entry, o.body) : resolveBuiltRequest(o, entry),
         output: output as OutputFormat,
         stream: !!o.stream,

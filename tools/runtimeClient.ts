@@ -21,7 +21,7 @@ import {
     ModelStreamError,
     SageMakerRuntimeClient,
 } from "@aws-sdk/client-sagemaker-runtime";
-import { clientConfig, describeAwsError, describeClientEndpoint, describeRegion, ResolvedConnection } from "./awsConfig";
+import { clientConfig, describeAwsError, describeClientEndpoint, describeRegion, endpointOverride, ResolvedConnection } from "./awsConfig";
 import { errorText, OperationError, UsageError } from "./cli";
 import { errorBodyMessage } from "./engineApi";
 
@@ -157,7 +157,7 @@ export class RuntimeClient {
             case "InternalStreamFailure":
                 return new OperationError(`SageMaker failed internally serving ${where} (${e.name}: ${e.message}); retry.`);
         }
-        const common = describeAwsError(err, this.resolved.connection.endpointUrl ?? `SageMaker Runtime in ${region}`);
+        const common = describeAwsError(err, endpointOverride(this.resolved.connection)?.url ?? `SageMaker Runtime in ${region}`);
         if (common) return new OperationError(common);
         return new OperationError(`invoking ${where} failed: ${e.name}: ${errorText(err)}`);
     }

@@ -180,7 +180,7 @@ export async function resolvePlan(argv: string[], env: NodeJS.ProcessEnv): Promi
         include: o.include ?? [],
         exclude: o.exclude ?? [],
         target: { bucket, prefix: checkedKeyPrefix(prefix), kmsKeyId: o["kms-key-id"] ?? outputs?.kmsKeyArn },
-        connection: await resolveConnection(o, outputs?.awsRegion, env),
+        connection: await resolveConnection(o, outputs?.awsRegion, env, "S3"),
         transfer: { partSizeBytes: Math.round(partSizeMiB * 1024 * 1024), concurrency, verifyRead: !!o["verify-read"] },
         dryRun: !!(o.dryrun || o["dry-run"]),
         warnings,
