@@ -320,6 +320,14 @@ describe("AWS connection of the day-2 tools (tools/awsConfig.ts)", function () {
         assert.equal(await sdkHost({ region: "us-gov-west-1" }), "all.local.test");
         useEnvironment();
         assert.equal(await sdkHost({ region: "us-gov-west-1", profile: "local-all" }), "runtime.sagemaker.us-gov-west-1.amazonaws.com");
+
+        // So with --profile, another profile's endpoint_url (default's) must not reach the request either.
+        const config = path.join(tmp, "config-default-url");
+        fs.writeFileSync(config, "[default]\nendpoint_url = http://default.local.test:7\n\n[profile plain]\nregion = us-gov-west-1\n");
+        useEnvironment({ AWS_CONFIG_FILE: config });
+        assert.equal(await sdkHost({ region: "us-gov-west-1", profile: "gov" }), "default.local.test", "the SDK alone takes default's");
+        assert.equal((await runtimeRequest("--profile", "gov", "--region", "us-gov-west-1")).host, "runtime.sagemaker.us-gov-west-1.amazonaws.com");
+        assert.equal((await runtimeRequest("--region", "us-gov-west-1")).host, "default.local.test", "without --profile, default's is the profile's own");
         const resolved = await resolveConnection({ profile: "local-services" }, undefined, useEnvironment(), "S3");
         const client = new S3Client(clientConfig(resolved.connection));
         try {

@@ -183,8 +183,8 @@ export async function resolveConnection(
     const profile = profileName ?? "default";
     const profileSection = Object.hasOwn(configFile, profile) ? configFile[profile] : {};
     const configured = connection.endpointUrl === undefined ? configuredEndpoint(service, env, configFile, profile, profileSection) : undefined;
-    if (configured) connection.configuredEndpoint = configured;
     if (configured) {
+        connection.configuredEndpoint = configured;
         for (const variant of Object.keys(VARIANTS) as Variant[]) {
             if (connection[variant])
                 throw new InputError(
@@ -295,6 +295,7 @@ export function clientConfig(connection: AwsConnection): {
     useFipsEndpoint?: boolean;
     useDualstackEndpoint?: boolean;
     endpoint?: string;
+    ignoreConfiguredEndpointUrls?: boolean;
 } {
     const { region, profile, fips, dualstack, endpointUrl } = connection;
     if (endpointUrl !== undefined) {
@@ -305,11 +306,20 @@ export function clientConfig(connection: AwsConnection): {
         // (the S3 rules would otherwise refuse it: "A custom endpoint cannot be combined with FIPS").
         return { ...defined({ region, profile }), endpoint: endpointUrl, useFipsEndpoint: false, useDualstackEndpoint: false };
     }
-    // Passed on, not left to the SDK: the SDK for JavaScript reads the endpoint settings of AWS_PROFILE's
-    // profile (or default), not of a profile given to the client (@smithy/core endpoints,
-    // getEndpointFromConfig loads the config without it), so --profile's own endpoint_url would be missed.
+    // Decided here, not left to the SDK: the SDK for JavaScript reads the endpoint settings of
+    // AWS_PROFILE's profile (or default), not of a profile given to the client (@smithy/core endpoints,
+    // getEndpointFromConfig loads the config without it), so it would miss --profile's own endpoint_url
+    // and apply default's instead. The URL found for the profile is passed on; none found, the SDK
+    // is told to look for none (ignoreConfiguredEndpointUrls, a client option).
     const endpoint = connection.configuredEndpoint?.url;
-    return defined({ region, profile, useFipsEndpoint: fips, useDualstackEndpoint: dualstack, endpoint });
+    return defined({
+        region,
+        profile,
+        useFipsEndpoint: fips,
+        useDualstackEndpoint: dualstack,
+        endpoint,
+        ignoreConfiguredEndpointUrls: endpoint === undefined ? true : undefined,
+    });
 }
 
 function defined<T extends object>(values: T): Partial<T> {
