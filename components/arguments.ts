@@ -27,6 +27,11 @@ export class ComponentArgumentsError extends Error {
     }
 }
 
+/** The problems of a failed zod parse of a component's arguments, keyed by the path of each. */
+export function problemsOfIssues(issues: readonly { path: readonly PropertyKey[]; input?: unknown; message: string }[]): SettingProblem[] {
+    return issues.map((issue) => ({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message }));
+}
+
 /** `key = value: message`, the value left out when there is none. */
 export function describeProblem(p: SettingProblem): string {
     return `${p.key}${p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`}: ${p.message}`;

@@ -3,18 +3,26 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { z } from "zod";
 import { engineEnvironment } from "../policies/catalog/engines";
-import { CONCURRENCY_TAG_KEY, findModel, MODEL_IDS, MODEL_TAG_KEY } from "../policies/catalog/models";
+import { CONCURRENCY_TAG_KEY, findModel, MODEL_TAG_KEY } from "../policies/catalog/models";
 import { Partition } from "../policies/catalog/partitions";
-import { checkLogRetention, ComponentArgumentsError, DEFAULT_LOG_RETENTION_DAYS, describeProblem, refuseArguments, regionPartition } from "./arguments";
+import {
+    checkLogRetention,
+    ComponentArgumentsError,
+    DEFAULT_LOG_RETENTION_DAYS,
+    describeProblem,
+    problemsOfIssues,
+    refuseArguments,
+    regionPartition,
+} from "./arguments";
 import { Egress, enumValues } from "./enums";
 import {
     checkApprovedInstanceTypes,
     ModelDeployment,
     ModelSettings,
     modelSettingsSchema,
-    oneOf,
     resolveModelDeployment,
     SettingProblem,
+    unknownModelProblem,
 } from "./modelDeployment";
 import { dependenciesOf, packageType, withPreviousType } from "./packageTypes";
 import { policyDocument, PolicyStatement, sageMakerSourceCondition, serviceTrustPolicy, throughS3 } from "./iam";
@@ -126,10 +134,10 @@ export function resolveLlmEndpoint(name: string, args: LlmEndpointArgs): { deplo
     const problems: SettingProblem[] = [];
     const partition = regionPartition(args.region, problems);
     const plain = plainArgumentsSchema.safeParse(args, { reportInput: true });
-    if (!plain.success) pushIssues(plain.error.issues, problems);
+    if (!plain.success) problems.push(...problemsOfIssues(plain.error.issues));
     const settings = Object.fromEntries(Object.entries(args).filter(([key, value]) => !PLACEMENT_ARGUMENTS.has(key) && value !== undefined));
     const parsed = modelSettingsSchema.safeParse(settings, { reportInput: true });
-    if (!parsed.success) pushIssues(parsed.error.issues, problems);
+    if (!parsed.success) problems.push(...problemsOfIssues(parsed.error.issues));
     const egress = args.egress ?? "none";
     if (!(enumValues(Egress) as string[]).includes(egress)) {
         problems.push({ key: "egress", value: egress, message: `must be one of ${enumValues(Egress).join(", ")}.` });
@@ -137,12 +145,7 @@ export function resolveLlmEndpoint(name: string, args: LlmEndpointArgs): { deplo
     checkLogRetention("logRetentionDays", args.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS, problems);
     if (!partition || !plain.success || !parsed.success) {
         // The deployment's own checks need the partition and well-typed settings; the model is still named.
-        if (plain.success && !findModel(args.modelId))
-            problems.push({
-                key: "modelId",
-                value: args.modelId,
-                message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.`,
-            });
+        if (plain.success && !findModel(args.modelId)) problems.push(unknownModelProblem("modelId", args.modelId));
         throw new ComponentArgumentsError("LlmEndpoint", name, problems);
     }
     const deployment = resolveModelDeployment(
@@ -167,10 +170,6 @@ export function resolveLlmEndpoint(name: string, args: LlmEndpointArgs): { deplo
     }
     refuseArguments("LlmEndpoint", name, problems);
     return { deployment: deployment!, partition };
-}
-
-function pushIssues(issues: z.core.$ZodIssue[], problems: SettingProblem[]): void {
-    for (const issue of issues) problems.push({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message });
 }
 
 /**

@@ -264,6 +264,11 @@ export function checkApprovedInstanceTypes(partition: Partition, listed: unknown
     return valid.length > 0 ? valid : offered;
 }
 
+/** A model id the catalog does not have, under `key`. */
+export function unknownModelProblem(key: string, modelId: unknown): SettingProblem {
+    return { key, value: modelId, message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.` };
+}
+
 /**
  * Resolves one deployment: its defaults applied and every check made, each problem pushed with the
  * key `key` gives the field (`modelId` and `name` for the model id and the deployment name).
@@ -280,11 +285,7 @@ export function resolveModelDeployment(
     const before = problems.length;
     const model = findModel(deployment.modelId);
     if (!model) {
-        problems.push({
-            key: key("modelId"),
-            value: deployment.modelId,
-            message: `is not in the model catalog (policies/catalog/models.ts); use one of ${oneOf(MODEL_IDS)}.`,
-        });
+        problems.push(unknownModelProblem(key("modelId"), deployment.modelId));
         return undefined;
     }
     const defaults = model.defaults[partition.id];

@@ -9,7 +9,7 @@ import {
     Partition,
     s3GatewayServiceName,
 } from "../policies/catalog/partitions";
-import { checkLogRetention, DEFAULT_LOG_RETENTION_DAYS, refuseArguments, regionPartition } from "./arguments";
+import { checkLogRetention, DEFAULT_LOG_RETENTION_DAYS, problemsOfIssues, refuseArguments, regionPartition } from "./arguments";
 import { Egress, enumValues, NetworkMode } from "./enums";
 import { policyDocument, serviceTrustPolicy } from "./iam";
 import { SettingProblem } from "./modelDeployment";
@@ -98,8 +98,7 @@ export function resolveNetwork(shape: NetworkShape, region: string, problems: Se
     // What a program in another language can pass: a string where a list belongs, and the like.
     const typed = networkShapeTypes.safeParse(shape, { reportInput: true });
     if (!typed.success) {
-        for (const issue of typed.error.issues)
-            problems.push({ key: issue.path.map(String).join(".") || "arguments", value: issue.input, message: issue.message });
+        problems.push(...problemsOfIssues(typed.error.issues));
         return undefined;
     }
     const mode = shape.networkMode ?? "create";
@@ -314,13 +313,7 @@ export class PrivateNetwork extends pulumi.ComponentResource {
             this.privateSubnetIds = pulumi.all([this.vpcCidr, network.privateSubnetIds]).apply(([, ids]) => ids);
             this.s3PrefixListId = aws.ec2.getPrefixListOutput({ name: s3GatewayServiceName(region) }, { parent: this }).apply((pl) => pl.id);
             this.interfaceEndpointIds = pulumi.output<Record<string, string>>({});
-            this.registerOutputs({
-                vpcId: this.vpcId,
-                vpcCidr: this.vpcCidr,
-                privateSubnetIds: this.privateSubnetIds,
-                s3PrefixListId: this.s3PrefixListId,
-                interfaceEndpointIds: this.interfaceEndpointIds,
-            });
+            this.registerNetworkOutputs();
             return;
         }
 
@@ -494,6 +487,11 @@ export class PrivateNetwork extends pulumi.ComponentResource {
         this.privateSubnetIds = pulumi.all(subnetIds);
         this.s3PrefixListId = s3Gateway.prefixListId;
         this.interfaceEndpointIds = pulumi.all(endpointIds);
+        this.registerNetworkOutputs();
+    }
+
+    /** The outputs a caller reads, the same in both modes. */
+    private registerNetworkOutputs(): void {
         this.registerOutputs({
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,
