@@ -253,7 +253,8 @@ export function checkApprovedInstanceTypes(partition: Partition, listed: unknown
     }
     const valid: string[] = [];
     for (const [i, type] of listed.entries()) {
-        if (typeof type === "string" && findInstanceType(type)?.offeredIn.includes(partition.id)) valid.push(type);
+        // String(): a value of another type names no instance type, and is refused below.
+        if (findInstanceType(String(type))?.offeredIn.includes(partition.id)) valid.push(String(type));
         else
             problems.push({
                 key: `${key}[${i}]`,

@@ -302,7 +302,24 @@ describe("component arguments from any language are checked before anything is c
         );
     });
 
+    it("refuses an egress other than none or nat, and an alarm topic of another region or partition", () => {
+        assert.deepEqual(problemsOf({ ...placement, egress: "public" }), ["egress: must be one of none, nat."]);
+        assert.deepEqual(problemsOf({ ...placement, alarmTopicArn: "arn:aws:sns:us-east-1:111122223333:alarms" }), [
+            "alarmTopicArn: must be an SNS topic ARN in aws-us-gov/us-gov-west-1 (starting 'arn:aws-us-gov:sns:us-gov-west-1:').",
+        ]);
+        assert.deepEqual(problemsOf({ ...placement, alarmTopicArn: "arn:aws-us-gov:sns:us-gov-west-1:111122223333:alarms" }), []);
+    });
+
     it("reports the model's problems with the other arguments' instead of stopping at the first", () => {
+        // Without a partition the deployment cannot be resolved; an unknown model is still named.
+        assert.deepEqual(
+            problemsOf({ ...placement, modelId: "llama-9", region: "eu-west-9" }).map((p) => p.split(":")[0]),
+            ["region", "modelId"],
+        );
+        assert.deepEqual(
+            problemsOf({ ...placement, region: "eu-west-9" }).map((p) => p.split(":")[0]),
+            ["region"],
+        );
         assert.deepEqual(
             problemsOf({ ...placement, modelId: "llama-9", logRetentionDays: 10 }).map((p) => p.split(":")[0]),
             ["logRetentionDays", "modelId"],
@@ -375,16 +392,24 @@ describe("ResearchNotebook's arguments are checked before it registers", () => {
             { ...notebookArgs.endpoints[0], engine: "triton" as Engine },
             { ...notebookArgs.endpoints[0], engineVersion: "0.0.1" },
             { ...notebookArgs.endpoints[0], deploymentName: "" },
+            undefined as unknown as (typeof notebookArgs.endpoints)[0],
         ];
         assert.throws(
             () => new ResearchNotebook("notebook", { ...notebookArgs, endpoints }),
             (err: unknown) => {
                 assert.ok(err instanceof ComponentArgumentsError, String(err));
                 assert.deepEqual(
-                    err.problems.map((p) => p.key),
-                    ["endpoints[0].engine", "endpoints[1].engineVersion", "endpoints[2].deploymentName"],
+                    err.problems.map((p) => `${p.key}: ${p.message}`),
+                    [
+                        "endpoints[0].engine: must be one of vllm, sglang, tgi.",
+                        `endpoints[1].engineVersion: is not a vLLM release of policies/catalog/engines.ts; use one of ${ENGINES.vllm.releases.map((r) => r.version).join(", ")} (the endpoint's own engineVersion).`,
+                        "endpoints[2].deploymentName: must be a non-empty string.",
+                        // An entry that is not there at all: each of its fields named, nothing thrown inside.
+                        "endpoints[3].deploymentName: must be a non-empty string.",
+                        "endpoints[3].servedModelName: must be a non-empty string.",
+                        "endpoints[3].engine: must be one of vllm, sglang, tgi.",
+                    ],
                 );
-                assert.match(err.message, /endpoints\[1\]\.engineVersion = "0\.0\.1": is not a vLLM release of policies\/catalog\/engines\.ts; use one of /);
                 return true;
             },
         );
@@ -431,6 +456,32 @@ describe("PrivateNetwork's shape is checked whole", () => {
         ]);
         // Empty is what the stack settings default to: not a value.
         assert.deepEqual(problemsOf({ existingVpcId: "", existingPrivateSubnetIds: [] }), []);
+        assert.deepEqual(resolveNetwork(existing as NetworkShape, "us-gov-west-1", []), {
+            mode: "existing",
+            egress: "none",
+            vpcId: existing.existingVpcId,
+            privateSubnetIds: existing.existingPrivateSubnetIds,
+            fipsEndpoints: false,
+        });
+        // An existing VPC needs its id and subnets; given none, both are named with what was read.
+        assert.deepEqual(problemsOf({ networkMode: "existing" }), [
+            "existingVpcId: must be the id of the landing-zone VPC (vpc-...) when networkMode is 'existing'.",
+            "existingPrivateSubnetIds: must list at least two private subnets in different AZs when networkMode is 'existing'.",
+        ]);
+        const problems: SettingProblem[] = [];
+        resolveNetwork({ networkMode: "existing" }, "us-gov-west-1", problems);
+        assert.deepEqual(
+            problems.map((p) => p.value),
+            ["", []],
+        );
+    });
+
+    it("refuses a mode or egress it does not know, and a single zone", () => {
+        assert.deepEqual(problemsOf({ networkMode: "shared" }), ["networkMode: must be one of create, existing."]);
+        assert.deepEqual(problemsOf({ egress: "public" }), ["egress: must be one of none, nat."]);
+        assert.deepEqual(problemsOf({ availabilityZones: ["us-gov-west-1a"] }), [
+            "availabilityZones: must list at least two zones (SageMaker needs subnets in two AZs), or be empty to use the region's first two.",
+        ]);
     });
 
     it("refuses values of the wrong type, naming them, instead of failing inside", () => {
