@@ -23,6 +23,7 @@ import { PlanResource, previewChanges } from "../offline/changes";
 import { COMPONENT_DOCS, COMPONENTS_DIR, componentPackageSchema, PackageSchema, providerNaming, renderComponentDocs } from "../offline/componentSchema";
 import { ENGINE_IDS, ENGINES } from "../policies/catalog/engines";
 import { DEFAULT_CONCURRENT_REQUESTS } from "../policies/catalog/models";
+import { freshRequire } from "./freshModules";
 import { REPO_ROOT } from "./graph";
 import { runPlan } from "./planRun";
 
@@ -485,8 +486,12 @@ describe("PrivateNetwork's shape is checked whole", () => {
     });
 
     it("refuses values of the wrong type, naming them, instead of failing inside", () => {
+        // The module loaded afresh: its schema of the types is built when it loads (tests/freshModules.ts).
+        const fresh = freshRequire<typeof import("../components/network")>("components/network.ts");
+        const problems: SettingProblem[] = [];
+        fresh.resolveNetwork({ availabilityZones: "us-gov-west-1a", fipsEndpoints: "true" } as unknown as NetworkShape, "us-gov-west-1", problems);
         assert.deepEqual(
-            problemsOf({ availabilityZones: "us-gov-west-1a", fipsEndpoints: "true" }).map((p) => p.split(":")[0]),
+            problems.map((p) => p.key),
             ["availabilityZones", "fipsEndpoints"],
         );
     });
