@@ -9,8 +9,14 @@ import { Graph, policyOf } from "./graph";
 
 const FIXTURE = path.join(__dirname, "fixtures", "component-defaults");
 
-async function componentGraph(component: string, overrides: Record<string, string> = {}): Promise<Graph> {
-    const run = await runStack({ programDir: FIXTURE, stack: "test", overrides: { "component-defaults:component": component, ...overrides } });
+/** The fixture run with one component and its config overrides (`component-defaults:<key>`). */
+function componentRun(component: string, overrides: Record<string, string> = {}) {
+    const config = Object.fromEntries(Object.entries(overrides).map(([key, value]) => [`component-defaults:${key}`, value]));
+    return runStack({ programDir: FIXTURE, stack: "test", overrides: { "component-defaults:component": component, ...config } });
+}
+
+async function componentGraph(component: string): Promise<Graph> {
+    const run = await componentRun(component);
     assert.equal(run.result.error, undefined, run.result.error?.stack);
     return new Graph(run.result.resources);
 }
@@ -54,11 +60,7 @@ describe("components on their own: the defaults they apply without the program's
     });
 
     it("LlmEndpoint refuses weights from S3 without their staged URI, before creating anything", async () => {
-        const run = await runStack({
-            programDir: FIXTURE,
-            stack: "test",
-            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:stagedWeights": "none" },
-        });
+        const run = await componentRun("LlmEndpoint", { stagedWeights: "none" });
         assert.equal(
             run.result.error?.message,
             "LlmEndpoint 'endpoint': invalid arguments; nothing was created:\n  - stagedWeightsUri: is required: the weights come from S3 (weightsSource `s3`). Stage them, then pass their s3:// URI.",
@@ -70,11 +72,7 @@ describe("components on their own: the defaults they apply without the program's
     });
 
     it("LlmEndpoint refuses a dependsOn it cannot hand to its children before it registers anything", async () => {
-        const run = await runStack({
-            programDir: FIXTURE,
-            stack: "test",
-            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:dependsOnOutput": "true" },
-        });
+        const run = await componentRun("LlmEndpoint", { dependsOnOutput: "true" });
         assert.match(String(run.result.error?.message), /dependsOn of a sagemaker-llm component must be a resource or a list of resources/);
         assert.deepEqual(
             run.result.resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.type),
@@ -83,11 +81,7 @@ describe("components on their own: the defaults they apply without the program's
     });
 
     it("LlmEndpoint refuses staged weights its role cannot read, given as an output, before the model is created", async () => {
-        const run = await runStack({
-            programDir: FIXTURE,
-            stack: "test",
-            overrides: { "component-defaults:component": "LlmEndpoint", "component-defaults:stagedWeights": "output-elsewhere" },
-        });
+        const run = await componentRun("LlmEndpoint", { stagedWeights: "output-elsewhere" });
         assert.match(
             String(run.result.error?.message),
             // The SDK reports it as the failure of the model's input that carries the URI.
