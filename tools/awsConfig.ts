@@ -28,8 +28,9 @@
  *   the profile's `services` section (`s3 =` / `sagemaker_runtime =` with `endpoint_url`), the profile's
  *   endpoint_url; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS or the profile's
  *   ignore_configured_endpoint_urls is true. --endpoint-url wins over all of them.
- * The tools find them the same way to name them, and refuse them together with FIPS or dual-stack,
- * which the SDK's endpoint rules refuse ("FIPS and custom endpoint are not supported").
+ * The tools find them the same way, name them, pass them to the client themselves (clientConfig says
+ * why), and refuse them together with FIPS or dual-stack, which the SDK's endpoint rules refuse
+ * ("FIPS and custom endpoint are not supported").
  */
 import * as os from "os";
 // The SDK's own parser of the shared files (profile sections as "name", sso-session ones as
@@ -145,9 +146,10 @@ export interface ResolvedConnection {
 /**
  * The connection from the AWS options. `defaultRegion` is the tool's own default (the stack's
  * awsRegion output), ahead of the environment. Checks what can be checked before any request: the
- * URL is a URL, no flag contradicts another or --endpoint-url, the named profile exists, and a FIPS
- * or dual-stack setting in the environment or profile is "true" or "false" (the SDK would take any
- * other value, "1" or "yes", as false without a word).
+ * URL is a URL, no flag contradicts another or --endpoint-url, the named profile exists, a FIPS or
+ * dual-stack setting in the environment or profile is "true" or "false" (the SDK would take any other
+ * value, "1" or "yes", as false without a word), and neither is on together with an endpoint URL
+ * configured for `service` in the environment or profile (found and kept in `configuredEndpoint`).
  */
 export async function resolveConnection(
     values: AwsOptionValues,
